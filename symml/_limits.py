@@ -1,0 +1,141 @@
+"""Running a SymPy call under a time limit.
+
+SymPy's integrator, simplifier and solver can run for minutes or forever on some inputs.
+:func:`run_limited` runs such a call in a forked child process and kills it when the
+time limit expires, so a hung call never holds the caller past its ``timeout``. Where
+``fork`` is unavailable it falls back to an interval timer in the main thread, and to
+an unbounded call as a last resort (said in the docstring, never silent about results).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from symml.config import config
+from symml.errors import DerivationTimeout
+
+__all__ = ["resolve_timeout", "run_limited"]
+
+T = TypeVar("T")
+
+_UNSET: Any = object()
+
+
+def resolve_timeout(timeout: float | None = _UNSET) -> float | None:
+    """Return the timeout to use: the given one, or ``config.timeout`` when not given.
+
+    Examples:
+        >>> resolve_timeout(2.5)
+        2.5
+        >>> resolve_timeout() == config.timeout
+        True
+    """
+    if timeout is _UNSET:
+        return config.timeout
+    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    return timeout
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    try:
+        result = ("ok", fn(*args, **kwargs))
+    except BaseException as exc:  # noqa: BLE001 - shipped back to the parent, re-raised there
+        result = ("error", exc)
+    try:
+        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # noqa: BLE001
+        payload = pickle.dumps(("error", RuntimeError(f"result could not be pickled: {exc}")))
+    conn.send_bytes(payload)
+    conn.close()
+
+
+class _Alarm(Exception):
+    pass
+
+
+def _run_with_alarm(fn: Callable[..., T], timeout: float, what: str, args: tuple, kwargs: dict) -> T:
+    def handler(signum: int, frame: Any) -> None:
+        raise _Alarm
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return fn(*args, **kwargs)
+    except _Alarm:
+        raise DerivationTimeout(f"{what} did not finish within {timeout:g} s") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def run_limited(
+    fn: Callable[..., T], *args: Any, timeout: float | None, what: str = "the SymPy call", **kwargs: Any
+) -> T:
+    """Call ``fn(*args, **kwargs)`` and give up after ``timeout`` seconds.
+
+    The call runs in a forked child process; its result comes back pickled. On expiry
+    the child is killed and :class:`~symml.errors.DerivationTimeout` is raised, naming
+    ``what``. Exceptions raised by ``fn`` are re-raised in the caller.
+
+    Args:
+        fn: The function to call; its result must be picklable (SymPy objects are).
+        *args: Positional arguments of ``fn``.
+        timeout: Seconds, or ``None`` to run in-process without a limit.
+        what: How to describe the call in the timeout message.
+        **kwargs: Keyword arguments of ``fn``.
+
+    Returns:
+        What ``fn`` returned.
+
+    Raises:
+        DerivationTimeout: When the call ran past ``timeout``.
+
+    Examples:
+        >>> import sympy
+        >>> x = sympy.Symbol("x")
+        >>> run_limited(sympy.integrate, x**2, x, timeout=5)
+        x**3/3
+        >>> import time
+        >>> try:
+        ...     run_limited(time.sleep, 5, timeout=0.2, what="sleeping")
+        ... except DerivationTimeout as e:
+        ...     print(e)
+        sleeping did not finish within 0.2 s
+    """
+    if timeout is None:
+        return fn(*args, **kwargs)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+            return _run_with_alarm(fn, timeout, what, args, kwargs)
+        return fn(*args, **kwargs)  # no way to bound it on this platform
+    ctx = multiprocessing.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs), daemon=True)
+    deadline = time.monotonic() + timeout
+    proc.start()
+    child.close()
+    try:
+        if not parent.poll(max(0.0, deadline - time.monotonic())):
+            raise DerivationTimeout(f"{what} did not finish within {timeout:g} s")
+        try:
+            status, value = pickle.loads(parent.recv_bytes())
+        except EOFError:
+            raise RuntimeError(f"{what} crashed (the worker process exited)") from None
+    finally:
+        parent.close()
+        if proc.is_alive():
+            proc.kill()
+        proc.join(1.0)
+        if proc.is_alive() and proc.pid is not None:  # pragma: no cover - last resort
+            os.kill(proc.pid, signal.SIGKILL)
+    if status == "error":
+        raise value
+    return value

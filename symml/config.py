@@ -1,0 +1,42 @@
+"""Frozen defaults shared by the whole library.
+
+``symml.config`` is an instance of :class:`Config`; it cannot be mutated. Use
+:func:`dataclasses.replace` to build a different one for your own calls, or pass the
+keyword options (``timeout=``, ``cse=``, ``rtol=``) that each function takes.
+
+Examples:
+    >>> from symml.config import config
+    >>> config.timeout
+    10.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["Config", "config"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """Library-wide defaults.
+
+    Attributes:
+        timeout: Seconds a potentially unbounded SymPy call may run.
+        cse_min_ops: ``cse="auto"`` shares subexpressions when the expression has at
+            least this many operations.
+        verify_rtol: Relative tolerance of numeric checks.
+        verify_points: Random points a ``verify()`` evaluates.
+        max_parse_length: Longest string :func:`symml.parse` accepts.
+        max_parse_depth: Deepest nesting :func:`symml.parse` accepts.
+    """
+
+    timeout: float = 10.0
+    cse_min_ops: int = 8
+    verify_rtol: float = 1e-6
+    verify_points: int = 5
+    max_parse_length: int = 20_000
+    max_parse_depth: int = 100
+
+
+config = Config()

@@ -1,0 +1,382 @@
+"""The result objects of symbolic operations, and the coercion every operation uses.
+
+A :class:`Derivation` holds a SymPy result, the variables it is a function of (the
+argument order of :meth:`Derivation.to_numpy`), and the :class:`Step` lines that led to
+it. Operations take a ``str``, a SymPy object or a Derivation wherever an expression is
+expected (:func:`as_expr`), and Symbols, names, a comma/space separated string or a
+sequence of these wherever variables are expected (:func:`as_wrt`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from symml.parsing import parse
+
+__all__ = [
+    "Derivation",
+    "Step",
+    "Verification",
+    "as_expr",
+    "as_matrix",
+    "as_rng",
+    "as_wrt",
+    "function_lhs",
+    "tex",
+]
+
+#: Settings of every LaTeX string symml produces from a SymPy object.
+LATEX_SETTINGS: Mapping[str, Any] = {"mat_delim": "[", "mat_str": "matrix"}
+
+
+def tex(obj: Any) -> str:
+    r"""LaTeX of a SymPy object (or a Python number) with symml's printing settings.
+
+    Examples:
+        >>> x = sympy.Symbol("x")
+        >>> tex(x**2 / 2)
+        '\\frac{x^{2}}{2}'
+    """
+    if isinstance(obj, str):
+        return obj
+    if isinstance(obj, (tuple, list)):
+        return r",\ ".join(tex(o) for o in obj)
+    return sympy.latex(obj, **LATEX_SETTINGS)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a derivation.
+
+    Attributes:
+        title: What was done, e.g. ``"chain rule"``, ``"simplify"``.
+        latex: The line as LaTeX, ``"lhs = rhs"``.
+    """
+
+    title: str
+    latex: str
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex}$"
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of a numeric check of a symbolic result.
+
+    Attributes:
+        passed: Whether every point agreed within tolerance.
+        max_error: The largest error seen (relative where the check is relative).
+        method: How it was checked, e.g. ``"central differences"``.
+        points: How many points (or samples) were checked.
+        details: A sentence on what was compared.
+
+    Examples:
+        >>> v = Verification(passed=True, max_error=1e-9, method="central differences", points=5)
+        >>> bool(v)
+        True
+    """
+
+    passed: bool
+    max_error: float
+    method: str
+    points: int
+    details: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.passed)
+
+    def latex(self) -> str:
+        mark = r"\checkmark" if self.passed else r"\times"
+        return (rf"\text{{{_tex_text(self.method)}: {self.points} points, max error "
+                rf"{self.max_error:.2e}}}\ {mark}")
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
+
+    def __str__(self) -> str:
+        status = "passed" if self.passed else "FAILED"
+        return f"{status}: {self.method}, {self.points} points, max error {self.max_error:.3g}"
+
+
+def _tex_text(s: str) -> str:
+    return re.sub(r"([#$%&_{}])", r"\\\1", s)
+
+
+@dataclass(frozen=True)
+class Derivation:
+    r"""A symbolic result with the steps that led to it.
+
+    Attributes:
+        result: The SymPy result (an Expr, an ImmutableMatrix, or a dict).
+        wrt: The variables, in the argument order of :meth:`to_numpy`.
+        steps: The derivation lines.
+        lhs: LaTeX of the left-hand side, e.g. ``r"\nabla f(x, y)"``.
+        method: ``"symbolic"``, ``"numeric"``, ``"monte-carlo"``...
+        error: Absolute error estimate when ``method`` is numeric.
+        operation: What produced it (``"gradient"``...); selects the numeric check.
+        source: The inputs of the operation, for :meth:`verify`.
+
+    Examples:
+        >>> import symml as sm
+        >>> d = sm.derivative("x**3", "x")
+        >>> d.result
+        3*x**2
+        >>> d.latex(steps=False)
+        '\\frac{d}{d x} f(x) = 3 x^{2}'
+        >>> bool(d.verify())
+        True
+    """
+
+    result: Any
+    wrt: tuple[sympy.Symbol, ...]
+    steps: tuple[Step, ...]
+    lhs: str
+    method: str = "symbolic"
+    error: float | None = None
+    operation: str = field(default="", compare=False)
+    source: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def latex(self, *, steps: bool = True) -> str:
+        """LaTeX of the derivation: an ``aligned`` block of its steps, or one line.
+
+        Args:
+            steps: Show every step (``True``) or only ``lhs = result``.
+        """
+        final = f"{self.lhs} = {tex(self.result)}"
+        if self.method != "symbolic" and self.error is not None:
+            final += rf" \quad (\text{{{_tex_text(self.method)}, error}} \approx {self.error:.1e})"
+        if not steps or not self.steps:
+            return final
+        lines = [_align(s.latex) + rf" && \text{{{_tex_text(s.title)}}}" for s in self.steps]
+        if not self.steps[-1].latex.endswith(" = " + tex(self.result)) or self.method != "symbolic":
+            lines.append(_align(final))
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def _repr_markdown_(self) -> str:
+        return f"$$\n{self.latex()}\n$$"
+
+    def __repr__(self) -> str:
+        extra = f", error={self.error:.2g}" if self.error is not None else ""
+        return (f"Derivation({self.operation or 'result'}: {self.result!s}, "
+                f"wrt={self.wrt}, method={self.method!r}{extra}, {len(self.steps)} steps)")
+
+    def to_numpy(self, **options: Any) -> Any:
+        """Compile the result into a :class:`~symml.compile.NumericFunction` of ``wrt``."""
+        from symml.compile import to_numpy
+
+        return to_numpy(self, self.wrt, **options)
+
+    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+        """Check the result numerically (finite differences, quadrature, Monte Carlo...).
+
+        Args:
+            points: How many random points to check.
+            rng: A ``numpy.random.Generator``, an int seed or ``None``.
+            rtol: Relative tolerance.
+
+        Returns:
+            A :class:`Verification`; ``bool()`` of it says whether it passed.
+        """
+        from symml.verify import verify_derivation
+
+        return verify_derivation(self, points=points, rng=rng, rtol=rtol)
+
+
+def _align(line: str) -> str:
+    return line.replace(" = ", " &= ", 1) if " = " in line else "& " + line
+
+
+# --- coercion ------------------------------------------------------------------------------
+
+
+def as_expr(obj: Any, *, what: str = "expression") -> tuple[Any, tuple[Step, ...]]:
+    """Turn a ``str``, SymPy object, number or Derivation into a SymPy object.
+
+    Returns:
+        ``(expr, steps)``: the expression and the steps carried forward from a Derivation.
+
+    Raises:
+        TypeError: For anything else, naming ``what``.
+
+    Examples:
+        >>> as_expr("x**2")
+        (x**2, ())
+    """
+    if isinstance(obj, Derivation):
+        return obj.result, obj.steps
+    if isinstance(obj, str):
+        return parse(obj), ()
+    if isinstance(obj, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(obj), ()
+    if isinstance(obj, sympy.Basic):
+        return obj, ()
+    if isinstance(obj, (bool,)) or obj is None:
+        raise TypeError(f"{what} must be an expression, a str or a Derivation, got {obj!r}")
+    if isinstance(obj, (int, float, complex)):
+        return sympy.sympify(obj), ()
+    if isinstance(obj, (list, tuple)):
+        return as_matrix(obj, what=what), ()
+    try:
+        import numpy as np
+
+        if isinstance(obj, np.ndarray):
+            return as_matrix(obj.tolist(), what=what), ()
+        if isinstance(obj, np.generic):
+            return sympy.sympify(obj.item()), ()
+    except ImportError:  # pragma: no cover
+        pass
+    raise TypeError(f"{what} must be an expression, a str or a Derivation, "
+                    f"got {type(obj).__name__}")
+
+
+def as_matrix(obj: Any, *, what: str = "matrix") -> sympy.ImmutableMatrix:
+    """Turn a nested list/tuple (of numbers, strs or expressions), a str or a Matrix into an
+    ImmutableMatrix; a flat sequence becomes a column.
+
+    Examples:
+        >>> as_matrix([[1, 2], [3, "x"]])
+        Matrix([
+        [1, 2],
+        [3, x]])
+    """
+    if isinstance(obj, Derivation):
+        obj = obj.result
+    if isinstance(obj, str):
+        obj = parse(obj)
+    if isinstance(obj, sympy.MatrixBase):
+        return sympy.ImmutableMatrix(obj)
+    if hasattr(obj, "tolist") and not isinstance(obj, sympy.Basic):
+        obj = obj.tolist()
+    if not isinstance(obj, (list, tuple)) or len(obj) == 0:
+        raise ValueError(f"{what} must be a non-empty matrix or sequence, got {obj!r}")
+
+    def entry(e: Any) -> Any:
+        ex, _ = as_expr(e, what=f"an entry of {what}")
+        if isinstance(ex, sympy.MatrixBase):
+            raise ValueError(f"{what} has a nested entry {e!r}")
+        return ex
+
+    if all(isinstance(r, (list, tuple)) for r in obj):
+        widths = [len(r) for r in obj]
+        if len(set(widths)) != 1 or widths[0] == 0:
+            raise ValueError(f"{what} is ragged: its rows have lengths {widths}")
+        return sympy.ImmutableMatrix([[entry(e) for e in r] for r in obj])
+    if any(isinstance(r, (list, tuple)) for r in obj):
+        raise ValueError(f"{what} mixes rows and entries: {obj!r}")
+    return sympy.ImmutableMatrix([[entry(e)] for e in obj])
+
+
+def free_symbols(expr: Any) -> set[sympy.Symbol]:
+    """The free Symbols of an expression, matrix or dict of them."""
+    if isinstance(expr, Mapping):
+        out: set[sympy.Symbol] = set()
+        for v in expr.values():
+            out |= free_symbols(v)
+        return out
+    if isinstance(expr, (list, tuple)):
+        return set().union(*(free_symbols(e) for e in expr)) if expr else set()
+    return {s for s in getattr(expr, "free_symbols", set()) if isinstance(s, sympy.Symbol)}
+
+
+def sorted_symbols(symbols: Iterable[sympy.Symbol]) -> tuple[sympy.Symbol, ...]:
+    """Symbols sorted by name (then by their assumptions, for a stable order)."""
+    return tuple(sorted(symbols, key=lambda s: (s.name, str(s.assumptions0))))
+
+
+def as_wrt(wrt: Any, expr: Any = None, *, strict: bool = False) -> tuple[sympy.Symbol, ...]:
+    """Turn ``wrt`` into a tuple of Symbols, matching names to ``expr``'s own symbols.
+
+    Args:
+        wrt: ``None`` (the free symbols of ``expr``, sorted by name), a Symbol, a name, a
+            comma/space separated string, or a sequence of these.
+        expr: The expression the variables belong to.
+        strict: Raise when a variable given by *name* does not occur in ``expr`` (a typo
+            would otherwise give a silent zero derivative).
+
+    Raises:
+        ValueError: For an empty, duplicated, non-symbol or (``strict``) unknown variable.
+
+    Examples:
+        >>> x, y = sympy.symbols("x y", real=True)
+        >>> as_wrt("y, x", x * y)
+        (y, x)
+        >>> as_wrt(None, x * y)
+        (x, y)
+    """
+    own = {s.name: s for s in free_symbols(expr)} if expr is not None else {}
+    if wrt is None:
+        if expr is None:
+            raise ValueError("wrt must be given")
+        return sorted_symbols(free_symbols(expr))
+    if isinstance(wrt, Derivation):
+        raise TypeError("wrt must be variables, not a Derivation")
+    items: list[Any]
+    if isinstance(wrt, str):
+        items = [w for w in re.split(r"[,\s]+", wrt.strip()) if w]
+        if not items:
+            raise ValueError(f"wrt {wrt!r} names no variable")
+    elif isinstance(wrt, sympy.Symbol):
+        items = [wrt]
+    elif isinstance(wrt, sympy.MatrixBase):
+        items = list(wrt)
+    elif isinstance(wrt, Iterable):
+        items = list(wrt)
+    else:
+        raise TypeError(f"wrt must be Symbols, names or a sequence of them, got {wrt!r}")
+    out: list[sympy.Symbol] = []
+    for item in items:
+        if isinstance(item, str):
+            name = item.strip()
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+                raise ValueError(f"wrt: {item!r} is not a variable name")
+            if name in own:
+                sym = own[name]
+            elif strict and expr is not None:
+                have = ", ".join(sorted(own)) or "no variables"
+                raise ValueError(f"wrt: variable {name!r} does not occur in {expr} (it has {have})")
+            else:
+                sym = sympy.Symbol(name, real=True)
+        elif isinstance(item, sympy.Symbol):
+            sym = own.get(item.name, item) if item not in own.values() else item
+        else:
+            raise ValueError(f"wrt: {item!r} is not a variable (a Symbol or a name)")
+        if sym in out:
+            raise ValueError(f"wrt: variable {sym} is given twice")
+        out.append(sym)
+    return tuple(out)
+
+
+def as_rng(rng: Any = None) -> Any:
+    """A ``numpy.random.Generator`` from a Generator, an int seed or ``None``.
+
+    Examples:
+        >>> bool(as_rng(0).integers(10) == as_rng(0).integers(10))
+        True
+    """
+    import numpy as np
+
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (int, np.integer, np.random.SeedSequence)) \
+            and not isinstance(rng, bool):
+        return np.random.default_rng(rng)
+    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
+
+
+def function_lhs(wrt: tuple[sympy.Symbol, ...], name: str = "f") -> str:
+    """LaTeX ``f(x, y)`` for a function of ``wrt``.
+
+    Examples:
+        >>> function_lhs(sympy.symbols("x y"))
+        'f(x, y)'
+    """
+    return f"{name}({', '.join(tex(s) for s in wrt)})"

@@ -1,0 +1,49 @@
+"""LaTeX of expressions and result objects.
+
+Every result object renders itself (``.latex()``); :func:`to_latex` is the single entry
+point that accepts anything: result objects, SymPy objects, numbers, sequences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import sympy
+
+from symml.derivation import tex
+
+__all__ = ["to_latex"]
+
+
+def to_latex(obj: Any, *, steps: bool = True) -> str:
+    r"""LaTeX string of an expression or a result object.
+
+    Args:
+        obj: A result object (anything with ``.latex()``), a SymPy object, a number, a
+            str (parsed), or a list/tuple/dict of these.
+        steps: For derivations, show the steps (``True``) or only the result.
+
+    Examples:
+        >>> import symml as sm
+        >>> to_latex(sm.parse("x^2/2"))
+        '\\frac{x^{2}}{2}'
+        >>> to_latex(sm.derivative("x**2", "x"), steps=False)
+        '\\frac{d}{d x} f(x) = 2 x'
+    """
+    if hasattr(obj, "latex") and callable(obj.latex) and not isinstance(obj, sympy.Basic):
+        try:
+            return obj.latex(steps=steps)
+        except TypeError:
+            return obj.latex()
+    if isinstance(obj, str):
+        from symml.parsing import parse
+
+        return tex(parse(obj))
+    if isinstance(obj, Mapping):
+        return r",\quad ".join(f"{to_latex(k)} = {to_latex(v)}" for k, v in obj.items())
+    if isinstance(obj, (list, tuple)):
+        return r",\ ".join(to_latex(o, steps=steps) for o in obj)
+    if isinstance(obj, (sympy.Basic, int, float, complex)) or hasattr(obj, "__float__"):
+        return tex(sympy.sympify(obj) if not isinstance(obj, sympy.Basic) else obj)
+    raise TypeError(f"to_latex() cannot render {type(obj).__name__}")
