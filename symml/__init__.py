@@ -30,6 +30,15 @@ from symml.errors import (
 from symml.latex import to_latex
 from symml.parsing import parse, symbols
 
+# imports: calculus II (issue 3)
+# imports: matrix calculus (issue 3)
+# imports: linear algebra (issue 4)
+# imports: probability (issue 5)
+# imports: sampling (issue 5)
+# imports: optimization (issue 6)
+# imports: plotting (issue 6)
+# imports: notes (issue 7)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -55,4 +64,12 @@ __all__ = [
     "gradient",
     "hessian",
     "jacobian",
+    # names: calculus II (issue 3)
+    # names: matrix calculus (issue 3)
+    # names: linear algebra (issue 4)
+    # names: probability (issue 5)
+    # names: sampling (issue 5)
+    # names: optimization (issue 6)
+    # names: plotting (issue 6)
+    # names: notes (issue 7)
 ]

@@ -88,6 +88,18 @@ def _run_jacobian(a: argparse.Namespace) -> Any:
     return jacobian(parse(a.expression), a.wrt)
 
 
+# --- calculus II: integrate, limit, taylor, critical (issue 3) -----------------------------
+
+# --- linear algebra: eig, linalg (issue 4) -------------------------------------------------
+
+# --- probability: expect (issue 5) ---------------------------------------------------------
+
+# --- sampling: sample (issue 5) ------------------------------------------------------------
+
+# --- optimization: minimize (issue 6) ------------------------------------------------------
+
+# --- notes (issue 7) -----------------------------------------------------------------------
+
 # --- demo ----------------------------------------------------------------------------------
 
 
@@ -110,6 +122,12 @@ COMMANDS: dict[str, Command] = {
     "grad": Command("gradient of a scalar expression", _expr_wrt_args, _run_grad),
     "jacobian": Command('Jacobian of a vector "[f1, f2]"', _expr_wrt_args, _run_jacobian),
     "hessian": Command("Hessian of a scalar expression", _expr_wrt_args, _run_hessian),
+    # rows: calculus II (issue 3)
+    # rows: linear algebra (issue 4)
+    # rows: probability (issue 5)
+    # rows: sampling (issue 5)
+    # rows: optimization (issue 6)
+    # rows: notes (issue 7)
     "demo": Command("derive, check, plot and export into a folder", _demo_args, _run_demo,
                     shared=False),
 }

@@ -149,12 +149,22 @@ def _check_hessian(d: Derivation, points: int, rng: np.random.Generator, rtol: f
                         details="vᵀHv against second differences of f; Hv against differences of ∇f")
 
 
+# --- calculus II checks (issue 3) ---------------------------------------------------------
+
+# --- linear algebra checks (issue 4) -------------------------------------------------------
+
+# --- probability checks (issue 5) ----------------------------------------------------------
+
+
 #: The numeric check of each operation (a Derivation's ``operation``).
 CHECKS: dict[str, Check] = {
     "derivative": _check_derivative,
     "gradient": _check_gradient,
     "jacobian": _check_jacobian,
     "hessian": _check_hessian,
+    # checks: calculus II (issue 3)
+    # checks: linear algebra (issue 4)
+    # checks: probability (issue 5)
 }
 
 
