@@ -326,9 +326,7 @@ def as_wrt(wrt: Any, expr: Any = None, *, strict: bool = False) -> tuple[sympy.S
             raise ValueError(f"wrt {wrt!r} names no variable")
     elif isinstance(wrt, sympy.Symbol):
         items = [wrt]
-    elif isinstance(wrt, sympy.MatrixBase):
-        items = list(wrt)
-    elif isinstance(wrt, Iterable):
+    elif isinstance(wrt, (sympy.MatrixBase, Iterable)):
         items = list(wrt)
     else:
         raise TypeError(f"wrt must be Symbols, names or a sequence of them, got {wrt!r}")

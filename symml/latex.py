@@ -31,6 +31,8 @@ def to_latex(obj: Any, *, steps: bool = True) -> str:
         >>> to_latex(sm.derivative("x**2", "x"), steps=False)
         '\\frac{d}{d x} f(x) = 2 x'
     """
+    if isinstance(obj, sympy.MatrixBase):
+        return tex(obj)
     if hasattr(obj, "latex") and callable(obj.latex) and not isinstance(obj, sympy.Basic):
         try:
             return obj.latex(steps=steps)

@@ -1,0 +1,112 @@
+"""The command line through ``main([...])``: output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from symml.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_diff_prints_the_result_on_the_last_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "diff", "x^3", "--wrt", "x")
+    assert code == 0 and err == ""
+    assert out.strip().splitlines()[-1] == "3*x**2"
+
+
+def test_diff_latex(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diff", "x^2*sin(x)", "--wrt", "x", "--latex")
+    assert code == 0
+    last = out.strip().splitlines()[-1]
+    assert last == r"\frac{d}{d x} f(x) = x \left(x \cos{\left(x \right)} + 2 \sin{\left(x \right)}\right)"
+
+
+def test_steps_come_first(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diff", "x^2*sin(x)", "--wrt", "x", "--steps")
+    lines = out.strip().splitlines()
+    assert code == 0
+    assert lines[0].startswith("definition:")
+    assert any(line.startswith("product rule:") for line in lines)
+    assert lines[-1] == "x*(x*cos(x) + 2*sin(x))"
+
+
+def test_grad_and_hessian(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "grad", "x**2*y + y**3", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[2*x*y], [x**2 + 3*y**2]])")
+    code, out, _ = run(capsys, "hessian", "x**2*y + y**3", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[2*y, 2*x], [2*x, 6*y]])")
+    code, out, _ = run(capsys, "jacobian", "[x*y, x + y]", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[y, x], [1, 1]])")
+
+
+def test_verify_option(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "hessian", "exp(x*y)", "--verify")
+    assert code == 0
+    assert "verify: passed" in out
+
+
+def test_export_writes_a_working_module(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    target = tmp_path / "g.py"
+    code, out, _ = run(capsys, "grad", "x**2*y + y**3", "--wrt", "x,y", "--export", str(target))
+    assert code == 0 and target.exists()
+    script = (f"import importlib.util, sys; sys.modules['sympy'] = None\n"
+              f"spec = importlib.util.spec_from_file_location('g', {str(target)!r})\n"
+              "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+              "print(m.g(1.0, 2.0).tolist())")
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert np.allclose(json.loads(res.stdout), [4.0, 13.0])
+
+
+BAD = [
+    (("diff", "2x"), 2, "column 2"),
+    (("diff", "x^2", "--wrt", "y"), 2, "does not occur"),
+    (("grad", "__import__('os')"), 2, "column"),
+    (("grad", "x**2", "--export", "out.txt"), 2, ".py"),
+    (("nosuchcommand",), 2, "invalid choice"),
+    (("diff",), 2, "expression"),
+    (("diff", "x", "--bogus"), 2, "unrecognized"),
+    (("hessian", "[x, y]"), 2, "scalar"),
+]
+
+
+@pytest.mark.parametrize(("argv", "code", "fragment"), BAD)
+def test_bad_input_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
+                                        code: int, fragment: str) -> None:
+    got, out, err = run(capsys, *argv)
+    assert got == code
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert fragment in lines[0]
+    assert "Traceback" not in err
+
+
+def test_option_values_may_start_with_a_minus(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "diff", "x**2", "--wrt", "x", "-n", "2")
+    assert code == 0 and out.strip() == "2"
+
+
+def test_demo_writes_its_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "demo"))
+    assert code == 0
+    assert (tmp_path / "demo").is_dir()
+    assert any(p.suffix == ".py" for p in (tmp_path / "demo").iterdir())
+
+
+def test_python_dash_m_symml() -> None:
+    res = subprocess.run([sys.executable, "-m", "symml", "diff", "x^3", "--wrt", "x"],
+                         capture_output=True, text=True)
+    assert res.returncode == 0
+    assert res.stdout.strip() == "3*x**2"
+    res = subprocess.run([sys.executable, "-m", "symml", "diff", "2x"], capture_output=True, text=True)
+    assert res.returncode == 2 and "Traceback" not in res.stderr

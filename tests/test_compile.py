@@ -1,0 +1,233 @@
+"""to_numpy / NumericFunction: shapes, broadcasting, CSE, caching, export, safe names."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sympy
+
+import symml as sm
+
+x, y, z = sympy.symbols("x y z", real=True)
+
+
+# --- shapes and broadcasting -----------------------------------------------------------------
+
+SHAPES = [
+    # (expression, wrt, args, expected output shape)
+    ("x**2", "x", (2.0,), ()),
+    ("x**2", "x", (np.zeros(5),), (5,)),
+    ("x*y", "x,y", (np.zeros(5), 1.0), (5,)),
+    ("x*y", "x,y", (np.zeros((4, 1)), np.zeros(3)), (4, 3)),
+    ("[x, y, 1]", "x,y", (1.0, 2.0), (3,)),
+    ("[x, y, 1]", "x,y", (np.zeros(7), 2.0), (7, 3)),
+    ("[[x, 1], [2, y]]", "x,y", (np.zeros((2, 3)), np.zeros(3)), (2, 3, 2, 2)),
+    ("[[x, 1], [2, y]]", "x,y", (1.0, 2.0), (2, 2)),
+    ("[[1, 2, 3]]", "x", (np.zeros(4),), (4, 1, 3)),
+    ("7", "x", (np.zeros(6),), (6,)),
+]
+
+
+@pytest.mark.parametrize(("text", "wrt", "args", "shape"), SHAPES)
+def test_output_shapes(text: str, wrt: str, args: tuple, shape: tuple) -> None:
+    f = sm.to_numpy(sm.parse(text), wrt)
+    out = f(*args)
+    assert isinstance(out, np.ndarray)
+    assert out.shape == shape
+    assert out.dtype == np.float64
+
+
+def test_constant_second_derivative_broadcasts() -> None:
+    f = sm.to_numpy(sm.derivative("x**2", "x", 2))
+    out = f(np.zeros(5))
+    assert out.shape == (5,)
+    np.testing.assert_array_equal(out, np.full(5, 2.0))
+
+
+def test_constant_components_broadcast_in_a_gradient() -> None:
+    g = sm.to_numpy(sm.gradient("x**2 + 3*y", "x, y"))
+    out = g(np.arange(4.0), np.zeros(4))
+    assert out.shape == (4, 2)
+    np.testing.assert_array_equal(out[:, 0], 2 * np.arange(4.0))
+    np.testing.assert_array_equal(out[:, 1], np.full(4, 3.0))
+
+
+def test_scalar_inputs_give_zero_d_results() -> None:
+    out = sm.to_numpy("sin(x)", "x")(0.5)
+    assert out.shape == ()
+    assert float(out) == pytest.approx(np.sin(0.5), rel=1e-15)
+
+
+def test_hessian_values_match_hand_written() -> None:
+    H = sm.to_numpy(sm.hessian("x**2*y + y**3", "x, y"))
+    X, Y = np.meshgrid(np.linspace(-1, 1, 3), np.linspace(-2, 2, 4))
+    out = H(X, Y)
+    assert out.shape == (4, 3, 2, 2)
+    expected = np.stack([np.stack([2 * Y, 2 * X], -1), np.stack([2 * X, 6 * Y], -1)], -2)
+    np.testing.assert_allclose(out, expected, rtol=1e-15)
+
+
+def test_integer_inputs_are_promoted_to_float() -> None:
+    f = sm.to_numpy("1/x", "x")
+    np.testing.assert_allclose(f(np.array([1, 2, 4])), [1.0, 0.5, 0.25])
+
+
+def test_complex_only_when_values_are() -> None:
+    f = sm.to_numpy(sympy.I * x, [x])
+    assert f(1.0).dtype == np.complex128
+    assert sm.to_numpy("x", "x")(1.0).dtype == np.float64
+
+
+def test_packed_matches_unpacked() -> None:
+    g = sm.to_numpy(sm.gradient("x**2*y + sin(y)*x", "x, y"))
+    P = np.random.default_rng(0).normal(size=(6, 2))
+    np.testing.assert_array_equal(g.packed(P), g(P[:, 0], P[:, 1]))
+    with pytest.raises(ValueError, match="last axis"):
+        g.packed(np.zeros((6, 3)))
+
+
+def test_wrong_argument_count_is_a_type_error() -> None:
+    f = sm.to_numpy("x*y", "x, y")
+    with pytest.raises(TypeError, match="2 argument"):
+        f(1.0)
+
+
+def test_free_symbol_missing_from_wrt() -> None:
+    with pytest.raises(ValueError, match="not in wrt"):
+        sm.to_numpy("x*y", "x")
+
+
+def test_unknown_backend() -> None:
+    with pytest.raises(ValueError, match="backend"):
+        sm.to_numpy("x", "x", backend="fortran")
+
+
+# --- CSE and caching ---------------------------------------------------------------------------
+
+
+def test_cse_shares_repeated_subexpressions() -> None:
+    expr = sympy.exp(sympy.sin(x) * y) / (1 + sympy.exp(sympy.sin(x) * y)) + sympy.exp(sympy.sin(x) * y)
+    on = sm.to_numpy(expr, "x, y", cse=True)
+    off = sm.to_numpy(expr, "x, y", cse=False)
+    assert on.source.count("numpy.sin(") < off.source.count("numpy.sin(")
+    assert "_t0 = " in on.source
+    pts = np.random.default_rng(1).normal(size=(2, 50))
+    np.testing.assert_allclose(on(*pts), off(*pts), rtol=1e-14)
+
+
+def test_cse_auto_is_off_for_trivial_and_on_for_large() -> None:
+    assert not sm.to_numpy("x + 1", "x").cse
+    assert sm.to_numpy(sm.hessian("log(exp(x) + exp(y) + exp(z))")).cse
+
+
+def test_compiled_functions_are_cached() -> None:
+    a = sm.to_numpy("x**2 + y", "x, y")
+    b = sm.to_numpy(sm.parse("x**2 + y"), [x, y])
+    assert a is b
+    assert sm.to_numpy("x**2 + y", "y, x") is not a
+
+
+def test_cse_value_is_validated() -> None:
+    with pytest.raises(ValueError, match="cse"):
+        sm.to_numpy("x", "x", cse="sometimes")
+
+
+# --- safe names ------------------------------------------------------------------------------
+
+NASTY_NAMES = [
+    "lambda",
+    "print",
+    "numpy",
+    "np",
+    "scipy",
+    "_out",
+    "_x0",
+    "__import__('os').system('echo pwned')",
+    'a"""; import os; os.system("echo pwned"); """',
+    "x y",
+    "1x",
+    "x\ny",
+    "def",
+    "arg0",
+    "_float",
+]
+
+
+@pytest.mark.parametrize("name", NASTY_NAMES)
+def test_hostile_symbol_names_compile_safely(name: str, capfd: pytest.CaptureFixture[str]) -> None:
+    s = sympy.Symbol(name, real=True)
+    other = sympy.Symbol("arg0", real=True) if name != "arg0" else sympy.Symbol("w", real=True)
+    expr = s**2 + 3 * other
+    f = sm.to_numpy(expr, [s, other])
+    assert float(f(2.0, 1.0)) == 7.0
+    np.testing.assert_allclose(f(np.arange(3.0), 1.0), np.arange(3.0) ** 2 + 3)
+    compile(f.source, "<check>", "exec")
+    assert "pwned" not in capfd.readouterr().out
+    for line in f.source.splitlines():
+        stripped = line.strip()
+        assert not stripped.startswith(("import os", "os.system"))
+
+
+# --- export ----------------------------------------------------------------------------------
+
+NO_SYMPY = """
+import builtins, sys
+_real_import = builtins.__import__
+def _guard(name, *args, **kwargs):
+    if name == "sympy" or name.startswith("sympy.") or name == "symml" or name.startswith("symml."):
+        raise ImportError("blocked: " + name)
+    return _real_import(name, *args, **kwargs)
+builtins.__import__ = _guard
+"""
+
+
+def _run_exported(path: Path, call: str) -> np.ndarray:
+    script = NO_SYMPY + textwrap.dedent(f"""
+        import importlib.util, numpy
+        spec = importlib.util.spec_from_file_location("exported", {str(path)!r})
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        assert "sympy" not in sys.modules
+        out = {call}
+        numpy.save(sys.stdout.buffer, numpy.asarray(out))
+        """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, check=True)
+    import io
+
+    return np.load(io.BytesIO(proc.stdout))
+
+
+def test_saved_module_works_without_sympy(tmp_path: Path) -> None:
+    g = sm.to_numpy(sm.gradient("x**2*y + y**3 + exp(-x*y)", "x, y"))
+    path = g.save(tmp_path / "grad_f.py", name="grad_f")
+    text = path.read_text()
+    assert "import numpy" in text and "sympy" not in text.replace("symml", "")
+    assert "scipy" not in text
+    got = _run_exported(path, "mod.grad_f(numpy.linspace(0, 1, 5), 2.0)")
+    np.testing.assert_allclose(got, g(np.linspace(0, 1, 5), 2.0), rtol=1e-15)
+    packed = _run_exported(path, "mod.grad_f_packed(numpy.array([[1.0, 2.0]]))")
+    np.testing.assert_allclose(packed, g.packed(np.array([[1.0, 2.0]])), rtol=1e-15)
+
+
+def test_saved_module_imports_scipy_special_only_when_needed(tmp_path: Path) -> None:
+    f = sm.to_numpy("erf(x) + gamma(y)", "x, y")
+    path = f.save(tmp_path / "special.py")
+    assert "import scipy.special" in path.read_text()
+    got = _run_exported(path, "mod.f(0.5, 3.0)")
+    assert float(got) == pytest.approx(float(f(0.5, 3.0)), rel=1e-14)
+
+
+def test_saved_docstring_holds_the_formula(tmp_path: Path) -> None:
+    path = sm.to_numpy("x**2 + y", "x, y").save(tmp_path / "m.py", name="objective")
+    assert "objective(x, y) = x**2 + y" in path.read_text()
+
+
+@pytest.mark.parametrize("bad", ["1f", "class", "print", "f-g", ""])
+def test_save_rejects_bad_function_names(tmp_path: Path, bad: str) -> None:
+    with pytest.raises(ValueError, match="name"):
+        sm.to_numpy("x", "x").save(tmp_path / "m.py", name=bad)

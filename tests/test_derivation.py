@@ -1,0 +1,210 @@
+"""Derivation, Step, Verification, the coercion of inputs, LaTeX, and the numeric checks."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy
+
+import symml as sm
+from symml.derivation import as_expr, as_wrt
+
+x, y = sympy.symbols("x y", real=True)
+
+
+# --- LaTeX, as exact strings ------------------------------------------------------------------
+
+LATEX = [
+    (sm.parse("x^2/2"), r"\frac{x^{2}}{2}"),
+    (sm.parse("sqrt(x) + exp(-y)"), r"\sqrt{x} + e^{- y}"),
+    (sm.parse("[[1, x], [y, 2]]"), r"\left[\begin{matrix}1 & x\\y & 2\end{matrix}\right]"),
+    (sm.parse("log(x)*sin(y)"), r"\log{\left(x \right)} \sin{\left(y \right)}"),
+    (sm.derivative("x**3", "x"), r"\frac{d}{d x} f(x) = 3 x^{2}"),
+    (sm.derivative("x**2*y", "x"), r"\frac{\partial}{\partial x} f(x, y) = 2 x y"),
+    (sm.derivative("x**4", "x", 2), r"\frac{d^{2}}{d x^{2}} f(x) = 12 x^{2}"),
+    (sm.gradient("x**2*y + y**3", "x, y"),
+     r"\nabla f(x, y) = \left[\begin{matrix}2 x y\\x^{2} + 3 y^{2}\end{matrix}\right]"),
+    (sm.hessian("x**2*y", "x, y"),
+     r"\nabla^2 f(x, y) = \left[\begin{matrix}2 y & 2 x\\2 x & 0\end{matrix}\right]"),
+    (sm.jacobian("[x*y, x + y]", "x, y"),
+     r"J_F(x, y) = \left[\begin{matrix}y & x\\1 & 1\end{matrix}\right]"),
+]
+
+
+@pytest.mark.parametrize(("obj", "expected"), LATEX)
+def test_latex_exact(obj: object, expected: str) -> None:
+    assert sm.to_latex(obj, steps=False) == expected
+
+
+def test_derivation_latex_with_steps_is_an_aligned_block() -> None:
+    d = sm.gradient("x**2*y + y**3", "x, y")
+    assert d.latex() == (
+        "\\begin{aligned}\n"
+        r"f(x, y) &= x^{2} y + y^{3} && \text{definition} \\" "\n"
+        r"\frac{\partial f}{\partial x} &= 2 x y && \text{partial derivative in x} \\" "\n"
+        r"\frac{\partial f}{\partial y} &= x^{2} + 3 y^{2} && \text{partial derivative in y} \\" "\n"
+        r"\nabla f(x, y) &= \left[\begin{matrix}2 x y\\x^{2} + 3 y^{2}\end{matrix}\right]" "\n"
+        "\\end{aligned}"
+    )
+    assert d._repr_latex_() == f"$$ {d.latex()} $$"
+
+
+def test_every_step_is_a_line_with_an_equation() -> None:
+    for d in (sm.derivative("x^2*sin(x)", "x"), sm.hessian("exp(x*y)", "x, y"),
+              sm.jacobian(["x*y", "sin(x)"], "x, y")):
+        assert d.steps
+        for step in d.steps:
+            assert isinstance(step, sm.Step)
+            assert " = " in step.latex and step.title
+
+
+# --- steps are real derivation lines --------------------------------------------------------
+
+RULES = [
+    ("x**2 + sin(x)", "sum rule"),
+    ("x**2*sin(x)", "product rule"),
+    ("sin(x)/x**2", "quotient rule"),
+    ("sin(x**2)", "chain rule"),
+    ("(1 + x**2)**5", "chain rule"),
+    ("3*exp(x)", "constant factor"),
+]
+
+
+@pytest.mark.parametrize(("f", "rule"), RULES)
+def test_derivative_names_the_rule(f: str, rule: str) -> None:
+    d = sm.derivative(f, "x")
+    assert rule in [s.title for s in d.steps]
+    assert d.verify(rng=0)
+
+
+def test_simplification_is_its_own_step_only_when_it_changes_the_form() -> None:
+    d = sm.derivative("x/(1 + x)", "x")
+    assert d.result == 1 / (1 + x) ** 2
+    assert [s.title for s in d.steps][-2:] == ["differentiate", "simplify"]
+    assert d.steps[-2].latex != d.steps[-1].latex
+    plain = sm.derivative("x**3", "x")
+    assert "simplify" not in [s.title for s in plain.steps]
+
+
+def test_hessian_shows_it_is_built_from_the_gradient() -> None:
+    d = sm.hessian("x**3*y", "x, y")
+    titles = [s.title for s in d.steps]
+    assert "gradient" in titles
+    assert any("Jacobian of the gradient" in t for t in titles)
+    assert d.result == d.result.T
+    grad = sm.gradient("x**3*y", "x, y")
+    assert d.result == sm.jacobian(grad.result, "x, y").result
+
+
+# --- frozen results and verification ---------------------------------------------------------
+
+
+def test_results_are_frozen() -> None:
+    d = sm.derivative("x**2", "x")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        d.result = 0  # type: ignore[misc]
+
+
+def test_verification_catches_a_wrong_result() -> None:
+    good = sm.gradient("x**2*y", "x, y")
+    wrong = dataclasses.replace(good, result=sympy.ImmutableMatrix([2 * x * y, x**2 + 1e-3]))
+    check = wrong.verify(rng=0)
+    assert not check.passed
+    assert check.max_error > 1e-4
+    assert not bool(check)
+    assert good.verify(rng=0).passed
+
+
+def test_verification_catches_a_wrong_hessian_entry() -> None:
+    good = sm.hessian("x**2*y + y**3", "x, y")
+    wrong = dataclasses.replace(good, result=sympy.ImmutableMatrix([[2 * y, 2 * x], [2 * x, 6 * y + 0.01]]))
+    assert not wrong.verify(rng=3).passed
+
+
+def test_verification_catches_a_wrong_derivative() -> None:
+    good = sm.derivative("sin(x)", "x")
+    wrong = dataclasses.replace(good, result=sympy.cos(x) * 1.0001)
+    assert not wrong.verify(rng=0).passed
+    v = good.verify(rng=0, points=7)
+    assert v.passed and v.points == 7 and v.method == "central differences"
+
+
+def test_third_derivative_is_checked() -> None:
+    d = sm.derivative("exp(2*x)*x", "x", 3)
+    assert d.verify(rng=0).passed
+    assert not dataclasses.replace(d, result=d.result + 1).verify(rng=0).passed
+
+
+def test_verify_validates_arguments() -> None:
+    d = sm.derivative("x**2", "x")
+    with pytest.raises(ValueError, match="points"):
+        d.verify(points=0)
+    with pytest.raises(TypeError, match="rng"):
+        d.verify(rng="seed")  # type: ignore[arg-type]
+
+
+# --- coercion --------------------------------------------------------------------------------
+
+
+def test_inputs_may_be_str_expr_or_derivation() -> None:
+    from_str = sm.derivative("x**3", "x")
+    from_expr = sm.derivative(x**3, x)
+    from_derivation = sm.derivative(sm.derivative("x**4/4", "x"), "x")
+    assert from_str.result == from_expr.result == from_derivation.result == 3 * x**2
+    # steps of the earlier derivation are carried forward
+    assert len(from_derivation.steps) > len(from_str.steps)
+
+
+def test_wrt_forms() -> None:
+    expr = x * y
+    assert as_wrt("x,y", expr) == as_wrt("x y", expr) == as_wrt([x, "y"], expr) == (x, y)
+    assert as_wrt(None, expr) == (x, y)
+    assert as_wrt("y", expr) == (y,)
+
+
+def test_wrt_matches_a_users_symbol_by_name() -> None:
+    t = sympy.Symbol("t", positive=True)
+    d = sm.derivative(t**3, "t")
+    assert d.result == 3 * t**2
+    # a real Symbol named like the user's plain one still differentiates (no silent zero)
+    plain = sympy.Symbol("u")
+    assert sm.derivative(plain**2, sympy.Symbol("u", real=True)).result == 2 * plain
+
+
+BAD_WRT = [
+    ("x**2", "y", "does not occur"),
+    ("x**2", "x, x", "twice"),
+    ("x**2", "2x", "not a variable"),
+    ("x**2", "", "names no variable"),
+    ("x**2", [3], "not a variable"),
+]
+
+
+@pytest.mark.parametrize(("f", "wrt", "match"), BAD_WRT)
+def test_bad_wrt(f: str, wrt: object, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        sm.gradient(f, wrt)
+
+
+def test_non_scalar_where_a_scalar_is_needed() -> None:
+    with pytest.raises(ValueError, match="scalar"):
+        sm.gradient("[x, y]", "x, y")
+    with pytest.raises(ValueError, match="one variable"):
+        sm.derivative("x*y", "x, y")
+    with pytest.raises(ValueError, match="positive integer"):
+        sm.derivative("x", "x", 0)
+
+
+def test_as_expr_rejects_unknown_types() -> None:
+    with pytest.raises(TypeError):
+        as_expr(object())
+    with pytest.raises(TypeError):
+        as_expr(None)
+    assert as_expr(np.float64(2.5))[0] == sympy.Float(2.5)
+
+
+def test_jacobian_of_a_ragged_vector_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="ragged"):
+        sm.jacobian([[x, y], [x]], "x, y")
