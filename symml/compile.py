@@ -153,12 +153,31 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         f"def {name}_packed(X):",
         f"    {('packed form: ' + name + '(X[..., 0], X[..., 1], ...)')!r}",
         "    X = _float(X)",
+        *_single_point(body, values, shape, len(args), dtype),
         *(f"    _x{i} = X[..., {i}]" for i in range(len(args))),
         *(f"    {line}" for line in body + assemble),
         "    return _out",
         "",
     ]
     return "\n".join(lines), f"{name}_packed"
+
+
+def _single_point(body: list[str], values: list[str], shape: tuple[int, ...], n: int,
+                  dtype: str) -> list[str]:
+    """A fast path of the packed function for one point (``X.ndim == 1``), as optimizers call
+    it: scalar arithmetic on unpacked entries, then one small array."""
+    if n == 0:
+        return []
+    unpack = f"{', '.join(f'_x{i}' for i in range(n))}{',' if n == 1 else ''} = X"
+    if not shape:
+        result = values[0]
+    elif len(shape) == 1:
+        result = f"[{', '.join(values)}]"
+    else:
+        rows = [values[r * shape[1]:(r + 1) * shape[1]] for r in range(shape[0])]
+        result = "[" + ", ".join(f"[{', '.join(r)}]" for r in rows) + "]"
+    return ["    if X.ndim == 1:", f"        {unpack}", *(f"        {line}" for line in body),
+            f"        return numpy.array({result}, dtype={dtype})"]
 
 
 class NumericFunction:

@@ -231,3 +231,13 @@ def test_saved_docstring_holds_the_formula(tmp_path: Path) -> None:
 def test_save_rejects_bad_function_names(tmp_path: Path, bad: str) -> None:
     with pytest.raises(ValueError, match="name"):
         sm.to_numpy("x", "x").save(tmp_path / "m.py", name=bad)
+
+
+@pytest.mark.parametrize("text", ["x*y + sin(x)", "[x*y, 1, x**2]", "[[x, y], [2, x*y]]", "3"])
+def test_packed_single_point_fast_path_agrees(text: str) -> None:
+    f = sm.to_numpy(sm.parse(text), "x, y")
+    p = np.array([0.7, -1.3])
+    single = f.packed(p)
+    assert single.shape == f.result_shape
+    np.testing.assert_array_equal(single, f(*p))
+    np.testing.assert_array_equal(f.packed(p[None, :])[0], single)
