@@ -1,0 +1,375 @@
+"""Samplers and Monte Carlo: distributions checked against exact CDFs and moments."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import numpy as np
+import pytest
+import sympy
+from scipy import stats as sps
+from sympy import stats as ss
+
+import symml as sm
+from symml import sampling
+from symml.cli import main
+from symml.compile import to_numpy
+from symml.errors import NotSupportedError
+
+x = sympy.Symbol("x", real=True)
+k = sympy.Symbol("k", integer=True, positive=True)
+KS_DRAWS = 4000
+KS_PVALUE = 1e-3
+
+
+def cubic() -> sympy.Expr:
+    """The custom density 3x²/2 on [-1, 1]."""
+    return ss.ContinuousRV(x, 3 * x**2 / 2, sympy.Interval(-1, 1))
+
+
+def cubic_cdf(v: np.ndarray) -> np.ndarray:
+    return (np.clip(v, -1, 1) ** 3 + 1) / 2
+
+
+# --- continuous families: Kolmogorov-Smirnov against the exact CDF ----------------------------
+
+#: (random variable, scipy's frozen distribution with the same law)
+CONTINUOUS = [
+    (lambda: ss.Normal("X", 1, 2), sps.norm(1, 2)),
+    (lambda: ss.Exponential("X", 2), sps.expon(scale=0.5)),
+    (lambda: ss.Uniform("X", -1, 3), sps.uniform(-1, 4)),
+    (lambda: ss.Gamma("X", 2, 3), sps.gamma(2, scale=3)),
+    (lambda: ss.Erlang("X", 3, 2), sps.gamma(3, scale=0.5)),
+    (lambda: ss.Beta("X", 2, 3), sps.beta(2, 3)),
+    (lambda: ss.Laplace("X", 0.5, 2), sps.laplace(0.5, 2)),
+    (lambda: ss.Logistic("X", 1, 2), sps.logistic(1, 2)),
+    (lambda: ss.LogNormal("X", 0, 0.5), sps.lognorm(0.5)),
+    (lambda: ss.ChiSquared("X", 3), sps.chi2(3)),
+    (lambda: ss.StudentT("X", 4), sps.t(4)),
+    (lambda: ss.FDistribution("X", 5, 7), sps.f(5, 7)),
+    (lambda: ss.Rayleigh("X", 2), sps.rayleigh(scale=2)),
+    (lambda: ss.Triangular("X", 0, 3, 1), sps.triang(1 / 3, loc=0, scale=3)),
+    (lambda: ss.Cauchy("X", 1, 2), sps.cauchy(1, 2)),
+    (lambda: ss.Weibull("X", 2, 3), sps.weibull_min(3, scale=2)),
+    (lambda: ss.Pareto("X", 1, 3), sps.pareto(3)),
+    (lambda: ss.Gumbel("X", 2, 1), sps.gumbel_r(1, 2)),
+    (lambda: ss.Gumbel("X", 2, 1, minimum=True), sps.gumbel_l(1, 2)),  # no numpy method
+    (lambda: ss.Maxwell("X", 2), sps.maxwell(scale=2)),  # no numpy method
+]
+
+
+@pytest.mark.parametrize(("make", "law"), CONTINUOUS, ids=lambda v: getattr(v, "__name__", ""))
+def test_continuous_family_matches_exact_cdf(make, law):
+    X = make()
+    z = sympy.Symbol("z", real=True)
+    pdf = to_numpy(sampling._on_support(ss.density(X)(z)), [z])
+    points = law.ppf([0.1, 0.3, 0.5, 0.7, 0.9])
+    np.testing.assert_allclose(pdf(points), law.pdf(points), rtol=1e-9)  # same law as SymPy's
+    draws = sm.sampler(X, timeout=3)(KS_DRAWS, rng=12)
+    assert draws.shape == (KS_DRAWS,)
+    assert sps.kstest(draws, law.cdf).pvalue > KS_PVALUE
+
+
+def test_standard_families_use_numpy():
+    for make, _ in CONTINUOUS[:18]:
+        assert sm.sampler(make()).method.startswith("numpy.random.Generator."), make()
+    gumbel_min = sm.sampler(ss.Gumbel("X", 2, 1, minimum=True), timeout=3).method
+    assert not gumbel_min.startswith("numpy")
+
+
+@pytest.mark.parametrize("method", ["auto", "closed-form", "tabulated", "rejection"])
+def test_custom_density_every_method(method):
+    s = sm.sampler(cubic(), method=method)
+    expected = {"auto": "closed form", "closed-form": "closed form", "tabulated": "tabulated",
+                "rejection": "rejection"}[method]
+    assert expected in s.method
+    draws = s(KS_DRAWS, rng=5)
+    assert np.all(np.abs(draws) <= 1)
+    assert sps.kstest(draws, cubic_cdf).pvalue > KS_PVALUE
+
+
+@pytest.mark.parametrize("method", ["tabulated", "rejection"])
+@pytest.mark.parametrize(("make", "law"), [
+    (lambda: ss.Normal("X", 1, 2), sps.norm(1, 2)),
+    (lambda: ss.Exponential("X", 2), sps.expon(scale=0.5)),
+    (lambda: ss.Cauchy("X", 1, 2), sps.cauchy(1, 2)),
+    (lambda: ss.Beta("X", 2, 3), sps.beta(2, 3)),
+])
+def test_generic_methods_on_every_kind_of_support(make, law, method):
+    s = sm.sampler(make(), method=method)
+    assert method in s.method
+    assert sps.kstest(s(KS_DRAWS, rng=3), law.cdf).pvalue > KS_PVALUE
+
+
+def test_tabulated_inverse_is_accurate():
+    u = np.random.default_rng(0).random(50_000)
+    xs = sm.sampler(cubic(), method="tabulated")(50_000, rng=0)
+    np.testing.assert_allclose(cubic_cdf(xs), u, atol=1e-10)
+
+
+def test_custom_density_without_closed_form_is_tabulated():
+    X = ss.ContinuousRV(x, (1 + sympy.cos(x)) / (2 * sympy.pi), sympy.Interval(-sympy.pi, sympy.pi))
+    s = sm.sampler(X, timeout=3)
+    assert s.method == "inverse CDF (tabulated, Newton-polished)"
+
+    def cdf(v):
+        return (v + np.sin(v) + np.pi) / (2 * np.pi)
+
+    assert sps.kstest(s(KS_DRAWS, rng=2), cdf).pvalue > KS_PVALUE
+
+
+def test_closed_form_inverse_is_checked_against_the_table():
+    X = ss.ContinuousRV(x, 2 * x, sympy.Interval(0, 1))
+    s = sm.sampler(X, method="closed-form")
+    draws = s(KS_DRAWS, rng=4)
+    assert sps.kstest(draws, lambda v: np.clip(v, 0, 1) ** 2).pvalue > KS_PVALUE
+
+
+# --- discrete families: moments within 4 standard errors --------------------------------------
+
+DISCRETE = [
+    lambda: ss.Bernoulli("B", sympy.Rational(3, 10)),
+    lambda: ss.Bernoulli("B", sympy.Rational(1, 3), succ=3, fail=-1),
+    lambda: ss.Binomial("B", 10, sympy.Rational(3, 10)),
+    lambda: ss.Binomial("B", 3, sympy.Rational(1, 2), succ=2, fail=5),
+    lambda: ss.Poisson("P", 3),
+    lambda: ss.Geometric("G", sympy.Rational(1, 4)),
+    lambda: ss.NegativeBinomial("N", 3, sympy.Rational(1, 3)),
+    lambda: ss.Die("D", 6),
+    lambda: ss.DiscreteUniform("U", [1, 2, 5]),
+    lambda: ss.Rademacher("R"),
+    lambda: ss.FiniteRV("F", {0: sympy.Rational(1, 5), 3: sympy.Rational(4, 5)}),
+    lambda: ss.DiscreteRV(k, sympy.Rational(1, 2) ** k, sympy.S.Naturals),
+    lambda: ss.Zeta("Z", 5),
+]
+
+
+@pytest.mark.parametrize("make", DISCRETE)
+def test_discrete_moments_within_four_standard_errors(make):
+    X = make()
+    n = 40_000
+    draws = sm.sampler(X)(n, rng=7).astype(float)
+    for power in (1, 2):
+        exact = float(ss.E(X**power))
+        values = draws**power
+        stderr = values.std(ddof=1) / np.sqrt(n)
+        assert abs(values.mean() - exact) <= 4 * stderr, (X, power, values.mean(), exact)
+
+
+def test_discrete_draws_stay_on_the_support():
+    assert set(np.unique(sm.sampler(ss.Die("D", 6))(5000, rng=0))) == {1, 2, 3, 4, 5, 6}
+    geo = sm.sampler(ss.Geometric("G", sympy.Rational(1, 2)))(5000, rng=0)
+    assert geo.min() == 1  # support 1, 2, ...
+    assert set(np.unique(sm.sampler(ss.DiscreteUniform("U", [1, 2, 5]))(500, rng=0))) == {1, 2, 5}
+    assert set(np.unique(sm.sampler(ss.Bernoulli("B", 0.5, succ=3, fail=-1))(500, rng=0))) \
+        == {-1, 3}
+
+
+# --- expressions of several variables ----------------------------------------------------------
+
+
+def test_sum_of_normals_has_the_right_law():
+    X, Y = ss.Normal("X", 1, 2), ss.Normal("Y", -3, 1.5)
+    s = sm.sampler(X + Y)
+    assert s.variables == (X, Y)
+    assert "compiled expression" in s.method
+    draws = s(20_000, rng=1)
+    assert sps.kstest(draws, sps.norm(-2, 2.5).cdf).pvalue > KS_PVALUE
+    assert abs(draws.mean() + 2) < 4 * 2.5 / np.sqrt(20_000)
+
+
+def test_expression_of_mixed_variables():
+    T, D = ss.Exponential("T", 2), ss.Die("D", 6)
+    est = sm.monte_carlo(2 * T + D**2, 200_000, rng=3)
+    assert est.agrees_with(2 * 0.5 + 91 / 6)
+    prod = sm.monte_carlo(ss.Normal("X", 1, 1) * ss.Normal("Y", 2, 1), 200_000, rng=4)
+    assert prod.agrees_with(2)
+
+
+def test_custom_density_in_an_expression():
+    est = sm.monte_carlo(cubic() ** 2 + ss.Uniform("U", 0, 1), 200_000, rng=8)
+    assert est.agrees_with(sympy.Rational(3, 5) + sympy.Rational(1, 2))
+
+
+# --- reproducibility and sizes -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [lambda: ss.Normal("X", 0, 1), cubic, lambda: ss.Die("D", 6),
+                                  lambda: ss.Normal("X", 0, 1) + ss.Poisson("P", 2)])
+def test_fixed_seed_reproduces(make):
+    s = sm.sampler(make())
+    np.testing.assert_array_equal(s(1000, rng=42), s(1000, rng=42))
+    assert not np.array_equal(s(1000, rng=42), s(1000, rng=43))
+    g = np.random.default_rng(9)
+    first, second = s(100, rng=g), s(100, rng=g)
+    assert not np.array_equal(first, second)
+
+
+def test_shapes_and_cached_plan():
+    X = ss.Normal("X", 0, 1)
+    assert sm.sampler(X)((3, 4), rng=0).shape == (3, 4)
+    assert sm.sampler(cubic(), method="rejection")((5, 2), rng=0).shape == (5, 2)
+    assert sm.sampler(X) is sm.sampler(X)
+    with pytest.raises(ValueError, match="size"):
+        sm.sampler(X)(-1)
+    with pytest.raises(TypeError, match="size"):
+        sm.sampler(X)(2.5)
+
+
+def test_latex():
+    assert sm.sampler(ss.Normal("X", 0, 1)).latex() == r"X \sim \operatorname{Normal}\left(0, 1\right)"
+    s = sm.sampler(ss.Normal("X", 0, 1) + ss.Exponential("Y", 2))
+    assert s.latex() == (r"X + Y,\quad X \sim \operatorname{Normal}\left(0, 1\right),\ "
+                         r"Y \sim \operatorname{Exponential}\left(2\right)")
+    assert s._repr_latex_() == f"$\\displaystyle {s.latex()}$"
+    assert sm.sampler(cubic()).latex() == r"x \sim p(x) = \frac{3 x^{2}}{2},\ x \in \left[-1, 1\right]"
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def test_symbolic_parameters_are_named():
+    mu = sympy.Symbol("mu", real=True)
+    with pytest.raises(ValueError, match="symbolic parameters mu"):
+        sm.sampler(ss.Normal("X", mu, 1))
+    with pytest.raises(ValueError, match="non-random symbols a"):
+        sm.sampler(ss.Normal("X", 0, 1) + sympy.Symbol("a"))
+
+
+@pytest.mark.parametrize(("make", "match"), [
+    (lambda: ss.ContinuousRV(x, x**2, sympy.Interval(-1, 1)), "integrates to 0.666"),
+    (lambda: ss.ContinuousRV(x, x, sympy.Interval(-1, 2)), "negative"),
+    (lambda: ss.Coin("C"), "H, T"),
+    (lambda: sympy.Integer(3), "no random variable"),
+])
+def test_bad_input(make, match):
+    with pytest.raises(ValueError, match=match):
+        sm.sampler(make(), timeout=3)
+
+
+def test_unknown_method_and_unsupported_joint_law():
+    with pytest.raises(ValueError, match="method"):
+        sm.sampler(ss.Normal("X", 0, 1), method="magic")
+    with pytest.raises(NotSupportedError):
+        sm.sampler(ss.ContinuousRV(x, 3 * x**2 / 2, sympy.Interval(-1, 1)), method="numpy")
+
+
+# --- monte_carlo and Estimate ------------------------------------------------------------------
+
+
+def test_estimate_agrees_with():
+    est = sm.Estimate(mean=1.0, stderr=0.1, n=100)
+    assert est.agrees_with(1.39) and not est.agrees_with(1.41)
+    assert est.agrees_with(1.45, sigmas=5)
+    assert est.agrees_with(sympy.Integer(1))
+    assert est.interval(2) == pytest.approx((0.8, 1.2))
+    assert est.latex() == r"1 \pm 0.1 \quad (n = 100)"
+    with pytest.raises(ValueError, match="value"):
+        est.agrees_with("a")
+
+
+def test_monte_carlo_of_normal_square():
+    est = sm.monte_carlo(ss.Normal("X", 0, 1) ** 2, 200_000, rng=0)
+    assert est.n == 200_000
+    assert est.agrees_with(1)
+    assert est.stderr == pytest.approx(np.sqrt(2 / 200_000), rel=0.05)
+
+
+def test_monte_carlo_batches_match_one_pass(monkeypatch):
+    X = ss.Normal("X", 1, 3)
+    draws = sm.sampler(X)(5500, rng=3)
+    monkeypatch.setattr(sampling, "BATCH", 1000)
+    est = sm.monte_carlo(X, 5500, rng=3)
+    assert est.mean == pytest.approx(draws.mean(), rel=1e-12)
+    assert est.stderr == pytest.approx(draws.std(ddof=1) / np.sqrt(5500), rel=1e-10)
+
+
+def test_monte_carlo_chunks_delegate(monkeypatch):
+    seen = {}
+
+    def fake(draw, n, *, rng, chunk_size, client=None):
+        seen.update(n=n, chunk_size=chunk_size, client=client, values=draw(7, rng))
+        return 0.25, 0.5, n
+
+    monkeypatch.setitem(sys.modules, "symml._chunked",
+                        types.SimpleNamespace(chunked_monte_carlo=fake))
+    est = sm.monte_carlo(ss.Die("D", 6), 100, rng=0, chunks=30)
+    assert est == sm.Estimate(0.25, 0.5, 100)
+    assert seen["chunk_size"] == 30 and seen["client"] is None
+    assert seen["values"].dtype == np.float64 and seen["values"].shape == (7,)
+
+
+def test_monte_carlo_chunks_real():
+    pytest.importorskip("symml._chunked")
+    est = sm.monte_carlo(ss.Die("D", 6), 50_000, rng=1, chunks=20_000)
+    assert est.n == 50_000 and est.agrees_with(3.5)
+
+
+def test_monte_carlo_bad_input():
+    with pytest.raises(ValueError, match="n must be"):
+        sm.monte_carlo(ss.Normal("X", 0, 1), 1)
+    with pytest.raises(ValueError, match="non-finite"):
+        sm.monte_carlo(1 / (ss.Die("D", 6) - 1), 1000, rng=0)
+    with pytest.raises(ValueError, match="chunks"):
+        sm.monte_carlo(ss.Normal("X", 0, 1), 100, chunks=0)
+    with pytest.raises(ValueError, match="client"):
+        sm.monte_carlo(ss.Normal("X", 0, 1), 100, client=object())
+
+
+# --- the command line --------------------------------------------------------------------------
+
+
+def _table(out: str) -> dict[str, float]:
+    rows = [line.split() for line in out.splitlines()]
+    return {r[0]: float(r[1]) for r in rows if len(r) == 2 and r[0] in
+            {"mean", "std", "min", "5%", "25%", "50%", "75%", "95%", "max"}}
+
+
+def test_cli_sample_summary(capsys):
+    assert main(["sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1"]) == 0
+    table = _table(capsys.readouterr().out)
+    draws = sm.sampler(ss.Normal("X", 0, 1))(2000, rng=1)
+    assert table["mean"] == pytest.approx(draws.mean(), rel=1e-5)
+    assert table["std"] == pytest.approx(draws.std(ddof=1), rel=1e-5)
+    assert table["50%"] == pytest.approx(np.median(draws), rel=1e-5, abs=1e-9)
+    assert table["min"] < table["5%"] < table["25%"] < table["75%"] < table["95%"] < table["max"]
+
+
+def test_cli_sample_expression_and_files(tmp_path, capsys):
+    npy, csv = tmp_path / "d.npy", tmp_path / "d.csv"
+    args = ["sample", "X + Y", "--dist", "X=Normal(1,2)", "--dist", "Y=Exponential(2)",
+            "-n", "500", "--seed", "3"]
+    assert main([*args, "--out", str(npy)]) == 0
+    assert main([*args, "--out", str(csv)]) == 0
+    out = capsys.readouterr().out
+    assert "wrote 500 draws" in out
+    expected = sm.sampler(ss.Normal("X", 1, 2) + ss.Exponential("Y", 2))(500, rng=3)
+    np.testing.assert_array_equal(np.load(npy), expected)
+    np.testing.assert_allclose(np.loadtxt(csv, delimiter=",", skiprows=1), expected, rtol=1e-15)
+    assert csv.read_text().splitlines()[0] == "X + Y"
+
+
+def test_cli_sample_latex(capsys):
+    assert main(["sample", "--dist", "D=Die(6)", "-n", "100", "--seed", "0", "--latex"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == r"D \sim \operatorname{Die}\left(6\right)"
+    assert _table(out)["min"] >= 1 and _table(out)["max"] <= 6
+
+
+@pytest.mark.parametrize("args", [
+    ["--dist", "X=Normal(0,1)", "--out", "draws.txt"],
+    ["--dist", "X=Foo(1)"],
+    ["--dist", "X=Normal(mu,1)"],
+    ["--dist", "X=Normal(0,-1)"],
+    ["X + Z", "--dist", "X=Normal(0,1)"],
+    ["--dist", "X=Normal(0,1)", "--dist", "Y=Normal(0,1)"],
+    [],
+    ["--dist", "X=Normal(0,1)", "-n", "0"],
+])
+def test_cli_sample_bad_input_exits_2(args, capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["sample", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("symml: error:") and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "draws.txt").exists()
