@@ -1,0 +1,537 @@
+r"""Pictures that explain the maths: functions and their derivatives, contours with an
+optimization path, densities against samples, what a 2×2 matrix does to the unit circle,
+and how an optimizer converged.
+
+Matplotlib is imported inside the functions only (``import symml`` stays light). Each
+function draws into ``ax`` (a new figure's Axes when ``None``), returns the Axes and never
+calls ``show()``. Labels are the LaTeX of the expressions, rendered by matplotlib's
+mathtext; mathtext knows a subset of LaTeX, so labels are sanitised (:data:`MATHTEXT_FIXES`)
+and fall back to plain text when mathtext still cannot render them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import sympy
+
+from symml.calculus import derivative
+from symml.compile import to_numpy
+from symml.derivation import as_expr, as_matrix, as_wrt, free_symbols, tex
+
+__all__ = ["plot_contour", "plot_convergence", "plot_density", "plot_eigen", "plot_function"]
+
+#: LaTeX that mathtext does not know, and what to write instead (regex, replacement).
+MATHTEXT_FIXES: tuple[tuple[str, str], ...] = (
+    (r"\\(?:left|right)\.", ""),                 # null delimiters \left. \right.
+    (r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])", ""),
+    (r"\\displaystyle(?![A-Za-z])", ""),
+    (r"\\operatorname\{", r"\\mathrm{"),
+    (r"\\text\{", r"\\mathrm{"),
+    (r"\\limits(?![A-Za-z])", ""),
+)
+#: Longest LaTeX put into a label before it is shortened to plain text.
+MAX_LABEL_LATEX = 160
+#: Grid sizes.
+CURVE_POINTS = 400
+GRID_POINTS = 200
+
+
+# --- labels ------------------------------------------------------------------------------
+
+
+def mathtext(latex: str) -> str | None:
+    r"""``$latex$`` sanitised for mathtext, or ``None`` when mathtext cannot render it.
+
+    Examples:
+        >>> mathtext(r"\sin{\left(x \right)} + \frac{x}{2}")
+        '$\\sin{(x )} + \\frac{x}{2}$'
+        >>> mathtext(r"\begin{matrix}1\end{matrix}") is None
+        True
+    """
+    from matplotlib.mathtext import MathTextParser
+
+    s = latex
+    for pattern, replacement in MATHTEXT_FIXES:
+        s = re.sub(pattern, replacement, s)
+    s = f"${s.strip()}$"
+    try:
+        MathTextParser("path").parse(s)
+    except (ValueError, RuntimeError, KeyError):
+        return None
+    return s
+
+
+def label(latex: str, plain: str) -> str:
+    """A mathtext label from LaTeX, or ``plain`` when it is too long or cannot render.
+
+    Examples:
+        >>> label(r"x^{2}", "x**2")
+        '$x^{2}$'
+        >>> label(r"\\begin{matrix}1\\end{matrix}", "[1]")
+        '[1]'
+    """
+    if len(latex) > MAX_LABEL_LATEX:
+        return plain if len(plain) <= MAX_LABEL_LATEX else plain[: MAX_LABEL_LATEX - 1] + "…"
+    return mathtext(latex) or plain
+
+
+def _axes(ax: Any) -> Any:
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    _, ax = plt.subplots()
+    return ax
+
+
+# --- inputs ------------------------------------------------------------------------------
+
+
+def _function(f: Any, wrt: Any, count: int) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
+    expr, _ = as_expr(f, what="f")
+    if isinstance(expr, sympy.MatrixBase) and expr.shape == (1, 1):
+        expr = expr[0, 0]
+    if not isinstance(expr, sympy.Expr) or isinstance(expr, sympy.MatrixBase):
+        raise ValueError(f"f must be a scalar expression, got {expr!r}")
+    if wrt is None and hasattr(f, "wrt") and len(f.wrt) == count:
+        wrt = f.wrt
+    variables = as_wrt(wrt, expr, strict=True)
+    if len(variables) != count:
+        names = ", ".join(s.name for s in variables) or "none"
+        raise ValueError(f"f must be a function of {count} variable(s) here; it has "
+                         f"{len(variables)} ({names}){'' if wrt is not None else '; give wrt'}")
+    extra = free_symbols(expr) - set(variables)
+    if extra:
+        raise ValueError(f"f has free symbols {', '.join(sorted(s.name for s in extra))} "
+                         f"besides {', '.join(s.name for s in variables)}; substitute values first")
+    return expr, variables
+
+
+def _limits(lim: Any, what: str) -> tuple[float, float]:
+    try:
+        lo, hi = (float(v) for v in lim)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be a pair (low, high) of numbers, got {lim!r}") from exc
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise ValueError(f"{what} must be finite with low < high, got {lim!r}")
+    return lo, hi
+
+
+def _real(values: Any, shape: tuple[int, ...]) -> np.ndarray:
+    """Real float values broadcast to ``shape``; complex values with an imaginary part are
+    dropped (NaN: a gap in the curve)."""
+    v = np.broadcast_to(np.asarray(values), shape)
+    if np.iscomplexobj(v):
+        v = np.where(np.abs(v.imag) <= 1e-12 * np.maximum(1, np.abs(v.real)), v.real, np.nan)
+    return np.asarray(v, dtype=np.float64)
+
+
+def _paths(path: Any) -> list[tuple[np.ndarray, str]]:
+    """One or several optimization paths: an OptimizeResult, an array, or a list of them."""
+    if path is None:
+        return []
+    several = isinstance(path, (list, tuple)) and path and all(
+        hasattr(p, "path") or (isinstance(p, np.ndarray) and p.ndim == 2) for p in path)
+    items = list(path) if several else [path]
+    out = []
+    for i, p in enumerate(items):
+        name = getattr(p, "method", None) or (f"path {i + 1}" if several else "path")
+        steps = getattr(p, "n_iter", None)
+        label_ = f"{name} ({steps} steps)" if steps is not None else name
+        arr = np.asarray(getattr(p, "path", p), dtype=np.float64)
+        out.append((arr, label_))
+    return out
+
+
+def _eval_plot(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], *grids: np.ndarray
+               ) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        return _real(to_numpy(expr, variables)(*grids), np.broadcast_shapes(*(g.shape for g in grids)))
+
+
+# --- plot_function -----------------------------------------------------------------------
+
+
+def _orders(derivatives: Any) -> list[int]:
+    if isinstance(derivatives, bool):
+        raise ValueError(f"derivatives must be an int or a sequence of ints, got {derivatives!r}")
+    if isinstance(derivatives, (int, np.integer)):
+        if derivatives < 0:
+            raise ValueError(f"derivatives must be >= 0, got {derivatives!r}")
+        return list(range(int(derivatives) + 1))
+    if isinstance(derivatives, Sequence) and all(
+            isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 0
+            for k in derivatives):
+        return [0] + sorted({int(k) for k in derivatives} - {0})
+    raise ValueError(f"derivatives must be an int or a sequence of non-negative ints, "
+                     f"got {derivatives!r}")
+
+
+def _prime(k: int) -> str:
+    return "'" * k if k <= 3 else f"^{{({k})}}"
+
+
+def plot_function(f: Any, wrt: Any = None, xlim: Any = (-5, 5), *, derivatives: Any = 0,
+                  ax: Any = None, path: Any = None) -> Any:
+    r"""Plot a function of one variable, with chosen derivatives overlaid.
+
+    Args:
+        f: A scalar expression of one variable (``str``, SymPy expression or Derivation).
+        wrt: The variable (default: the only free symbol).
+        xlim: The plotted interval ``(low, high)``.
+        derivatives: ``n`` to overlay f', …, f⁽ⁿ⁾, or a sequence of orders such as ``[2]``.
+        ax: The matplotlib Axes to draw into (default: a new figure's).
+        path: An optimization path to mark on the curve (an ``OptimizeResult`` or an
+            array of x values).
+
+    Returns:
+        The Axes; one line per curve, labelled with its LaTeX.
+
+    Examples:
+        >>> ax = plot_function("sin(x)", derivatives=1)
+        >>> [line.get_label() for line in ax.get_lines()][:2]
+        ['$f(x) = \\sin{(x )}$', "$f'(x) = \\cos{(x )}$"]
+    """
+    expr, (x,) = _function(f, wrt, 1)
+    lo, hi = _limits(xlim, "xlim")
+    orders = _orders(derivatives)
+    ax = _axes(ax)
+    xs = np.linspace(lo, hi, CURVE_POINTS)
+    name = tex(x)
+    for k in orders:
+        dk = expr if k == 0 else derivative(expr, x, k).result
+        lhs = f"f{_prime(k)}({name})"
+        ax.plot(xs, _eval_plot(dk, (x,), xs),
+                label=label(f"{lhs} = {tex(dk)}", f"f{_prime(k)}({x}) = {dk}"))
+    for arr, text in _paths(path):
+        px = arr.reshape(len(arr), -1)[:, 0]
+        ax.plot(px, _eval_plot(expr, (x,), px), "o-", ms=3, lw=1, label=text)
+    ax.axhline(0.0, color="0.8", lw=0.8, zorder=0)
+    ax.set_xlabel(label(name, x.name))
+    ax.set_xlim(lo, hi)
+    ax.legend()
+    return ax
+
+
+# --- plot_contour ------------------------------------------------------------------------
+
+
+def _levels(Z: np.ndarray, count: int) -> Any:
+    """Log-spaced levels for a positive surface spanning many decades (Rosenbrock), else
+    ``count`` evenly spaced ones."""
+    finite = Z[np.isfinite(Z)]
+    if finite.size == 0:
+        raise ValueError("f is not finite anywhere on the plotted grid")
+    zmin, zmax = float(finite.min()), float(finite.max())
+    if zmin >= 0 and zmax > 0:
+        positive = finite[finite > 0]
+        low = max(float(positive.min()) if positive.size else zmax * 1e-6, zmax * 1e-8)
+        if zmax / low > 1e3:
+            return np.geomspace(low, zmax, count)
+    return count
+
+
+def plot_contour(f: Any, xlim: Any, ylim: Any, *, wrt: Any = None, path: Any = None,
+                 ax: Any = None, levels: int = 30) -> Any:
+    r"""Contour lines of a function of two variables, with optimization paths drawn on them.
+
+    Args:
+        f: A scalar expression of two variables.
+        xlim: ``(low, high)`` of the first variable.
+        ylim: ``(low, high)`` of the second variable.
+        wrt: The two variables, in (horizontal, vertical) order (default: sorted by name).
+        path: An ``OptimizeResult``, an ``(k, 2)`` array of points, or a list of these.
+        ax: The Axes to draw into (default: a new figure's).
+        levels: How many contour levels (log-spaced for a positive function spanning
+            many decades).
+
+    Returns:
+        The Axes, holding the contour set and one line per path.
+
+    Examples:
+        >>> ax = plot_contour("x**2 + 3*y**2", (-2, 2), (-1, 1))
+        >>> ax.get_xlabel(), ax.get_ylabel()
+        ('$x$', '$y$')
+    """
+    from matplotlib.colors import LogNorm
+
+    expr, (x, y) = _function(f, wrt, 2)
+    (x0, x1), (y0, y1) = _limits(xlim, "xlim"), _limits(ylim, "ylim")
+    ax = _axes(ax)
+    X, Y = np.meshgrid(np.linspace(x0, x1, GRID_POINTS), np.linspace(y0, y1, GRID_POINTS))
+    Z = _eval_plot(expr, (x, y), X, Y)
+    chosen = _levels(Z, levels)
+    log = isinstance(chosen, np.ndarray)
+    norm = LogNorm(vmin=chosen[0], vmax=chosen[-1]) if log else None
+    cs = ax.contour(X, Y, Z, levels=chosen, cmap="viridis", norm=norm, linewidths=0.8)
+    ax.figure.colorbar(cs, ax=ax, shrink=0.8, format="%.3g")
+    for arr, text in _paths(path):
+        if arr.ndim != 2 or arr.shape[1] != 2:
+            raise ValueError(f"path must hold points (x, y): shape (k, 2), got {arr.shape}")
+        (line,) = ax.plot(arr[:, 0], arr[:, 1], "o-", ms=2.5, lw=1, label=text)
+        ax.plot(arr[-1, 0], arr[-1, 1], "*", ms=10, color=line.get_color())
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel(label(tex(x), x.name))
+    ax.set_ylabel(label(tex(y), y.name))
+    ax.set_title(label(f"f({tex(x)}, {tex(y)}) = {tex(expr)}", f"f({x}, {y}) = {expr}"))
+    if path is not None:
+        ax.legend(loc="best")
+    return ax
+
+
+# --- plot_density ------------------------------------------------------------------------
+
+
+def _density(X: Any, z: sympy.Symbol) -> tuple[str, Any]:
+    """("finite", {value: p}) or (kind, pdf/pmf expression in z); run under a time limit."""
+    import sympy.stats as st
+
+    d = st.density(X)
+    table = getattr(d, "dict", d)
+    if isinstance(table, dict):
+        return "finite", {sympy.sympify(k): sympy.sympify(v) for k, v in table.items()}
+    kind = "continuous" if st.pspace(X).is_Continuous else "discrete"
+    return kind, sympy.sympify(d(z))
+
+
+def _moments(X: Any) -> tuple[float, float]:
+    import sympy.stats as st
+
+    return float(st.E(X)), float(st.std(X))
+
+
+def _support(X: Any) -> tuple[float, float]:
+    try:
+        s = X.pspace.domain.set
+        return float(s.inf), float(s.sup)
+    except (AttributeError, TypeError, ValueError):
+        return -math.inf, math.inf
+
+
+def _window(X: Any, samples: np.ndarray | None, timeout: Any) -> tuple[float, float]:
+    """The plotted range: the samples' spread, else mean ± 4 sd, clipped to the support."""
+    from symml._limits import run_limited
+    from symml.errors import DerivationTimeout
+
+    lo, hi = _support(X)
+    if samples is not None and samples.size:
+        a, b = np.percentile(samples, [0.5, 99.5])
+        pad = 0.15 * (b - a) + 1e-9
+        return max(lo, float(a - pad)), min(hi, float(b + pad))
+    try:
+        mean, sd = run_limited(_moments, X, timeout=timeout, what="the moments of X")
+    except (DerivationTimeout, TypeError, ValueError, NotImplementedError):
+        mean, sd = math.nan, math.nan
+    if math.isfinite(mean) and math.isfinite(sd) and sd > 0:
+        return max(lo, mean - 4 * sd), min(hi, mean + 4 * sd)
+    a = lo if math.isfinite(lo) else (hi - 10 if math.isfinite(hi) else -5.0)
+    b = hi if math.isfinite(hi) else a + 10
+    return a, b
+
+
+def plot_density(X: Any, *, samples: Any = None, ax: Any = None, bins: Any = "auto",
+                 timeout: Any = None) -> Any:
+    r"""The density (pdf) or mass function (pmf) of a random variable, over a histogram of
+    samples.
+
+    Args:
+        X: A ``sympy.stats`` random variable (or an expression of them that
+            ``sympy.stats.density`` handles).
+        samples: Draws of ``X`` to histogram (an array), e.g. from ``symml.sampler(X)``.
+        ax: The Axes to draw into (default: a new figure's).
+        bins: Histogram bins for continuous samples (as ``numpy.histogram``'s).
+        timeout: Seconds for the ``sympy.stats`` calls (default ``config.timeout``).
+
+    Returns:
+        The Axes: a line for a pdf (markers and stems for a pmf) and, with samples, the
+        histogram's bars (normalised to a density / to probabilities).
+
+    Examples:
+        >>> import sympy.stats as st
+        >>> ax = plot_density(st.Normal("X", 0, 1))
+        >>> ax.get_lines()[0].get_label()
+        '$p_{X}(x) = \\frac{\\sqrt{2} e^{- \\frac{x^{2}}{2}}}{2 \\sqrt{\\pi}}$'
+    """
+    from symml._limits import resolve_timeout, run_limited
+
+    timeout = resolve_timeout() if timeout is None else resolve_timeout(timeout)
+    if not isinstance(X, sympy.Basic) or not _is_random(X):
+        raise TypeError(f"X must be a sympy.stats random variable, got {X!r}")
+    data = None
+    if samples is not None:
+        data = np.asarray(samples, dtype=np.float64).reshape(-1)
+        data = data[np.isfinite(data)]
+    name = getattr(getattr(X, "symbol", None), "name", "x")
+    z = sympy.Symbol(name.lower() if name != name.lower() else "x", real=True)
+    kind, density = run_limited(_density, X, z, timeout=timeout, what="the density of X")
+    ax = _axes(ax)
+    draw = _draw_finite if kind == "finite" else (_draw_pdf if kind == "continuous" else _draw_pmf)
+    draw(ax, X, z, density, data, bins, timeout)
+    ax.set_xlabel(label(tex(X), str(X)))
+    ax.legend()
+    return ax
+
+
+def _is_random(X: Any) -> bool:
+    from sympy.stats.rv import is_random
+
+    return bool(is_random(X))
+
+
+def _draw_pdf(ax: Any, X: Any, z: sympy.Symbol, pdf: Any, data: Any, bins: Any,
+              timeout: Any) -> None:
+    lo, hi = _window(X, data, timeout)
+    xs = np.linspace(lo, hi, CURVE_POINTS)
+    if data is not None and data.size:
+        ax.hist(data, bins=bins, density=True, alpha=0.35, label=f"{data.size} samples")
+    ax.plot(xs, _eval_plot(pdf, (z,), xs), lw=2,
+            label=label(f"p_{{{tex(X)}}}({tex(z)}) = {tex(pdf)}", f"p_{X}({z}) = {pdf}"))
+    ax.set_ylabel("density")
+
+
+def _stems(ax: Any, ks: np.ndarray, ps: np.ndarray, text: str) -> None:
+    ax.vlines(ks, 0, ps, lw=2)
+    ax.plot(ks, ps, "o", label=text)
+    ax.set_ylabel("probability")
+
+
+def _integer_hist(ax: Any, data: Any) -> None:
+    if data is None or not data.size:
+        return
+    edges = np.arange(math.floor(data.min()) - 0.5, math.ceil(data.max()) + 1.5)
+    ax.hist(data, bins=edges, density=True, alpha=0.35, label=f"{data.size} samples")
+
+
+def _draw_pmf(ax: Any, X: Any, z: sympy.Symbol, pmf: Any, data: Any, bins: Any,
+              timeout: Any) -> None:
+    lo, hi = _window(X, data, timeout)
+    ks = np.arange(math.ceil(lo), math.floor(hi) + 1, dtype=np.float64)
+    _integer_hist(ax, data)
+    _stems(ax, ks, np.nan_to_num(_eval_plot(pmf, (z,), ks)),
+           label(f"P({tex(X)} = {tex(z)}) = {tex(pmf)}", f"P({X} = {z}) = {pmf}"))
+
+
+def _draw_finite(ax: Any, X: Any, z: sympy.Symbol, table: dict, data: Any, bins: Any,
+                 timeout: Any) -> None:
+    items = sorted((float(k), float(v)) for k, v in table.items())
+    ks = np.array([k for k, _ in items])
+    ps = np.array([p for _, p in items])
+    _integer_hist(ax, data)
+    _stems(ax, ks, ps, label(f"P({tex(X)} = k)", f"P({X} = k)"))
+
+
+# --- plot_eigen --------------------------------------------------------------------------
+
+
+def plot_eigen(A: Any, ax: Any = None) -> Any:
+    r"""What a 2×2 matrix does: the unit circle, its image under ``A`` (an ellipse), and
+    the real eigenvectors ``v`` (unit length) with ``A v = λ v``.
+
+    Args:
+        A: A numeric 2×2 matrix (nested list, ``str``, SymPy Matrix or NumPy array).
+        ax: The Axes to draw into (default: a new figure's).
+
+    Returns:
+        The Axes: two curves (circle, image), and for each real eigenvalue a dashed line
+        along its eigenvector with an arrow to ``λ v``.
+
+    Examples:
+        >>> ax = plot_eigen([[2, 1], [1, 2]])
+        >>> [line.get_label() for line in ax.get_lines()][:2]
+        ['unit circle', '$A x,\\ \\|x\\| = 1$']
+    """
+    M = as_matrix(A, what="A")
+    if M.shape != (2, 2):
+        raise ValueError(f"plot_eigen needs a 2x2 matrix A, got shape {M.shape}")
+    if free_symbols(M):
+        raise ValueError(f"A must be numeric; it has symbols "
+                         f"{', '.join(sorted(s.name for s in free_symbols(M)))}")
+    try:
+        An = np.array(M.evalf().tolist(), dtype=np.float64)
+    except TypeError as exc:
+        raise ValueError(f"A must have real entries, got {M.tolist()}") from exc
+    ax = _axes(ax)
+    t = np.linspace(0, 2 * np.pi, CURVE_POINTS)
+    circle = np.vstack([np.cos(t), np.sin(t)])
+    image = An @ circle
+    ax.plot(circle[0], circle[1], color="0.5", lw=1, label="unit circle")
+    ax.plot(image[0], image[1], lw=2, label=r"$A x,\ \|x\| = 1$")
+    values, vectors = np.linalg.eig(An)
+    reach = max(1.0, float(np.max(np.abs(image)))) * 1.15
+    real = np.abs(values.imag) <= 1e-12 * max(1.0, float(np.max(np.abs(values))))
+    for i in np.flatnonzero(real):
+        lam = float(values[i].real)
+        v = vectors[:, i].real / np.linalg.norm(vectors[:, i].real)
+        (line,) = ax.plot([-reach * v[0], reach * v[0]], [-reach * v[1], reach * v[1]], "--",
+                          lw=1, label=rf"$\lambda_{{{i + 1}}} = {lam:.4g}$, "
+                                      rf"$v = ({v[0]:.3g}, {v[1]:.3g})$")
+        for end, width in ((v, 1.0), (lam * v, 2.0)):
+            ax.annotate("", xy=(end[0], end[1]), xytext=(0, 0),
+                        arrowprops={"arrowstyle": "->", "color": line.get_color(), "lw": width})
+    if not real.all():
+        a, b = values[0].real, abs(values[0].imag)
+        ax.set_title(f"complex eigenvalues {a:.4g} ± {b:.4g}i: no real eigenvectors")
+    else:
+        ax.set_title("A = " + str(M.tolist()))
+    ax.axhline(0, color="0.85", lw=0.8, zorder=0)
+    ax.axvline(0, color="0.85", lw=0.8, zorder=0)
+    ax.set_xlim(-reach, reach)
+    ax.set_ylim(-reach, reach)
+    ax.set_aspect("equal")
+    ax.legend(loc="upper left", fontsize="small")
+    return ax
+
+
+# --- plot_convergence --------------------------------------------------------------------
+
+
+def plot_convergence(result: Any, ax: Any = None) -> Any:
+    r"""Objective and gradient norm against the iteration, on a log scale.
+
+    When some objective value is not positive, ``f(x_k) - min_k f(x_k)`` is drawn instead
+    (its zeros are left out of the log scale).
+
+    Args:
+        result: An ``OptimizeResult`` (``values`` and ``grad_norms``).
+        ax: The Axes to draw into (default: a new figure's).
+
+    Returns:
+        The Axes with two lines (one if the result has no gradient norms).
+
+    Examples:
+        >>> from symml.optimize import gradient_descent
+        >>> ax = plot_convergence(gradient_descent("x**2 + 1", 3.0, steps=50))
+        >>> [line.get_label() for line in ax.get_lines()]
+        ['$f(x_k)$', '$\\|\\nabla f(x_k)\\|$']
+    """
+    values = getattr(result, "values", None)
+    if values is None:
+        raise TypeError(f"result must be an OptimizeResult, got {type(result).__name__}")
+    values = np.asarray(values, dtype=np.float64)
+    ax = _axes(ax)
+    steps = np.arange(len(values))
+    finite = values[np.isfinite(values)]
+    if finite.size and finite.min() > 0:
+        ax.plot(steps, values, label=r"$f(x_k)$")
+    else:
+        gap = values - (finite.min() if finite.size else 0.0)
+        ax.plot(steps, np.where(gap > 0, gap, np.nan), label=r"$f(x_k) - \min_k f(x_k)$")
+    norms = getattr(result, "grad_norms", None)
+    if norms is not None:
+        norms = np.asarray(norms, dtype=np.float64)
+        ax.plot(steps, np.where(norms > 0, norms, np.nan), label=r"$\|\nabla f(x_k)\|$")
+    ax.set_yscale("log")
+    ax.set_xlabel("iteration $k$")
+    objective = getattr(result, "objective", None)
+    title = str(getattr(result, "method", ""))
+    if objective is not None:
+        title = f"{title}: " + label(tex(objective), str(objective))
+    ax.set_title(title)
+    ax.legend()
+    return ax
