@@ -31,13 +31,76 @@ from symml.latex import to_latex
 from symml.parsing import parse, symbols
 
 # imports: calculus II (issue 3)
+from symml.calculus import (
+    CriticalPoint,
+    CriticalPoints,
+    critical_points,
+    integral,
+    limit,
+    taylor,
+)
 # imports: matrix calculus (issue 3)
+from symml.matrixcalc import matrix_derivative
 # imports: linear algebra (issue 4)
+from symml.linalg import (
+    LU,
+    PCA,
+    QR,
+    SVD,
+    Eigen,
+    Spectral,
+    charpoly,
+    det,
+    eig,
+    gram_schmidt,
+    inverse,
+    lu,
+    norm,
+    pca,
+    projection,
+    qr,
+    spectral,
+    svd,
+)
 # imports: probability (issue 5)
+from symml.probability import (
+    MLE,
+    Bernoulli,
+    Beta,
+    Binomial,
+    ContinuousRV,
+    Die,
+    DiscreteUniform,
+    Exponential,
+    Gamma,
+    Geometric,
+    Laplace,
+    Normal,
+    Poisson,
+    Uniform,
+    covariance,
+    entropy,
+    expectation,
+    kl_divergence,
+    mgf,
+    mle,
+    moment,
+    variance,
+)
 # imports: sampling (issue 5)
+from symml.sampling import Estimate, Sampler, monte_carlo, sampler
 # imports: optimization (issue 6)
+from symml.optimize import OptimizeResult, gradient_descent, newton
 # imports: plotting (issue 6)
+from symml.plotting import (
+    plot_contour,
+    plot_convergence,
+    plot_density,
+    plot_eigen,
+    plot_function,
+)
 # imports: notes (issue 7)
+from symml.notes import Notes
 
 __version__ = "0.1.0"
 
@@ -65,11 +128,71 @@ __all__ = [
     "hessian",
     "jacobian",
     # names: calculus II (issue 3)
+    "CriticalPoint",
+    "CriticalPoints",
+    "critical_points",
+    "integral",
+    "limit",
+    "taylor",
     # names: matrix calculus (issue 3)
+    "matrix_derivative",
     # names: linear algebra (issue 4)
+    "Eigen",
+    "LU",
+    "PCA",
+    "QR",
+    "SVD",
+    "Spectral",
+    "charpoly",
+    "det",
+    "eig",
+    "gram_schmidt",
+    "inverse",
+    "lu",
+    "norm",
+    "pca",
+    "projection",
+    "qr",
+    "spectral",
+    "svd",
     # names: probability (issue 5)
+    "MLE",
+    "Bernoulli",
+    "Beta",
+    "Binomial",
+    "ContinuousRV",
+    "Die",
+    "DiscreteUniform",
+    "Exponential",
+    "Gamma",
+    "Geometric",
+    "Laplace",
+    "Normal",
+    "Poisson",
+    "Uniform",
+    "covariance",
+    "entropy",
+    "expectation",
+    "kl_divergence",
+    "mgf",
+    "mle",
+    "moment",
+    "variance",
     # names: sampling (issue 5)
+    "Estimate",
+    "Sampler",
+    "monte_carlo",
+    "sampler",
     # names: optimization (issue 6)
+    "OptimizeResult",
+    "gradient_descent",
+    "newton",
     # names: plotting (issue 6)
+    "plot_contour",
+    "plot_convergence",
+    "plot_density",
+    "plot_eigen",
+    "plot_function",
     # names: notes (issue 7)
+    "Notes",
 ]

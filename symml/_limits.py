@@ -5,6 +5,11 @@ SymPy's integrator, simplifier and solver can run for minutes or forever on some
 time limit expires, so a hung call never holds the caller past its ``timeout``. Where
 ``fork`` is unavailable it falls back to an interval timer in the main thread, and to
 an unbounded call as a last resort (said in the docstring, never silent about results).
+
+A :class:`Deadline` shares one budget between several limited calls (the levels of an
+iterated integral, ``solve`` then the Hessian eigenvalues); :func:`default_timeout` turns a
+``timeout=None`` argument into ``config.timeout``. A limited call made inside a worker runs
+in place: the outer limit already bounds it.
 """
 
 from __future__ import annotations
@@ -21,11 +26,15 @@ from typing import Any, TypeVar
 from symml.config import config
 from symml.errors import DerivationTimeout
 
-__all__ = ["resolve_timeout", "run_limited"]
+__all__ = ["Deadline", "default_timeout", "resolve_timeout", "run_limited"]
 
 T = TypeVar("T")
 
 _UNSET: Any = object()
+
+#: True inside a worker process of :func:`run_limited`: nested limited calls then run in
+#: place (a daemonic worker may not fork again, and the outer limit already bounds them).
+_IN_WORKER = False
 
 
 def resolve_timeout(timeout: float | None = _UNSET) -> float | None:
@@ -45,6 +54,8 @@ def resolve_timeout(timeout: float | None = _UNSET) -> float | None:
 
 
 def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
     try:
         result = ("ok", fn(*args, **kwargs))
     except BaseException as exc:  # noqa: BLE001 - shipped back to the parent, re-raised there
@@ -110,8 +121,10 @@ def run_limited(
         ...     print(e)
         sleeping did not finish within 0.2 s
     """
-    if timeout is None:
+    if timeout is None or _IN_WORKER:
         return fn(*args, **kwargs)
+    if timeout <= 0:
+        raise DerivationTimeout(f"{what} did not finish within the time left (0 s)")
     if "fork" not in multiprocessing.get_all_start_methods():
         if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
             return _run_with_alarm(fn, timeout, what, args, kwargs)
@@ -139,3 +152,54 @@ def run_limited(
     if status == "error":
         raise value
     return value
+
+
+def default_timeout(timeout: float | None) -> float:
+    """The seconds an operation whose signature says ``timeout=None`` may take: ``None``
+    means ``config.timeout``; anything else must be a positive number.
+
+    Examples:
+        >>> default_timeout(None) == config.timeout
+        True
+        >>> default_timeout(3)
+        3.0
+    """
+    if timeout is None:
+        return float(config.timeout)
+    checked = resolve_timeout(timeout)
+    return float(checked if checked is not None else config.timeout)
+
+
+class Deadline:
+    """A time budget shared by several limited calls (e.g. the levels of an iterated integral).
+
+    Examples:
+        >>> d = Deadline(5.0)
+        >>> 0 < d.left() <= 5.0
+        True
+        >>> Deadline(None).left() is None
+        True
+    """
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.end = None if timeout is None else time.monotonic() + timeout
+
+    def left(self, cap: float | None = None) -> float | None:
+        """Seconds left (at most ``cap``); ``None`` when unlimited. Never negative."""
+        if self.end is None:
+            return cap
+        left = max(0.0, self.end - time.monotonic())
+        return left if cap is None else min(left, cap)
+
+    def run(self, fn: Callable[..., T], *args: Any, what: str, cap: float | None = None,
+            **kwargs: Any) -> T:
+        """:func:`run_limited` with the time left (at most ``cap``); the timeout message
+        names the whole budget."""
+        left = self.left(cap)
+        try:
+            return run_limited(fn, *args, timeout=left, what=what, **kwargs)
+        except DerivationTimeout:
+            budget = self.timeout if cap is None or (left or 0) < cap else cap
+            raise DerivationTimeout(f"{what} did not finish within the time limit "
+                                    f"({budget:g} s)") from None

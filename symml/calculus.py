@@ -7,24 +7,29 @@ unordered pair, then mirrored).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
-from symml._limits import run_limited
+from symml._limits import Deadline, default_timeout, run_limited
 from symml.derivation import (
     Derivation,
     Step,
     as_expr,
     as_matrix,
     as_wrt,
+    free_symbols,
     function_lhs,
     tex,
 )
-from symml.errors import DerivationTimeout
+from symml.errors import DerivationTimeout, NoClosedFormError, NotSupportedError, SymmlError
 
-__all__ = ["derivative", "gradient", "hessian", "jacobian", "simplify_limited"]
+__all__ = ["derivative", "gradient", "hessian", "jacobian", "simplify_limited",
+           "CriticalPoint", "CriticalPoints", "critical_points", "integral", "limit",
+           "quadrature", "taylor"]
 
 #: Largest number of operations for which results are simplified automatically.
 SIMPLIFY_MAX_OPS = 150
@@ -235,14 +240,20 @@ def gradient(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
         raise ValueError(f"gradient(): {expr} has no variables; give wrt")
     big = sympy.count_ops(expr) > SIMPLIFY_MAX_OPS or len(variables) > 12
     steps = [*prior, _definition(expr, variables)]
+    if big:  # differentiate on the expression DAG: each shared subexpression once
+        from symml._scale import Differentiator
+
+        diff = Differentiator().d
+    else:
+        diff = sympy.diff
     partials = []
     for x in variables:
         lhs = rf"\frac{{\partial f}}{{\partial {tex(x)}}}"
-        raw = sympy.diff(expr, x)
+        raw = diff(expr, x)
         partials.append(raw)
         if not big:
             steps.append(Step(f"partial derivative in {x}", f"{lhs} = {tex(raw)}"))
-    if simplify and not big:
+    if simplify and not big and sum(sympy.count_ops(p) for p in partials) <= SIMPLIFY_MAX_OPS:
         simple = simplify_limited(partials)
         if simple != partials:
             partials = simple
@@ -277,8 +288,14 @@ def jacobian(F: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
         else:
             raise ValueError(f"F must be a vector (a sequence or an m×1 matrix), got shape {M.shape}")
     variables = as_wrt(wrt, M, strict=True)
-    rows = [[sympy.diff(Fi, x) for x in variables] for Fi in M]
     big = len(M) * len(variables) > 144
+    if big:  # differentiate on the expression DAG: each shared subexpression once
+        from symml._scale import Differentiator
+
+        diff = Differentiator().d
+    else:
+        diff = sympy.diff
+    rows = [[diff(Fi, x) for x in variables] for Fi in M]
     steps: list[Step] = [*prior, Step("definition", f"F({', '.join(tex(v) for v in variables)}) = {tex(M)}")]
     if not big:
         for i, row in enumerate(rows):
@@ -313,10 +330,14 @@ def hessian(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
     grad = gradient(expr, variables, simplify=simplify)
     n = len(variables)
     g = list(grad.result)
+    large = n > 12 or sympy.count_ops(expr) > SIMPLIFY_MAX_OPS
+    from symml._scale import Differentiator  # sympy.diff's results, each shared part once
+
+    diff = Differentiator().d
     entries: dict[tuple[int, int], sympy.Expr] = {}
     for i in range(n):
         for j in range(i, n):
-            entries[i, j] = sympy.diff(g[i], variables[j])
+            entries[i, j] = diff(g[i], variables[j])
     big = n > 12 or sum(sympy.count_ops(e) for e in entries.values()) > SIMPLIFY_MAX_OPS * n
     if simplify and not big:
         keys = list(entries)
@@ -324,8 +345,806 @@ def hessian(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
         entries = dict(zip(keys, simple, strict=True))
     H = sympy.ImmutableMatrix(n, n, lambda i, j: entries[min(i, j), max(i, j)])
     lhs = rf"\nabla^2 {function_lhs(variables)}"
-    steps = [*prior, *grad.steps,
-             Step("gradient", rf"\nabla f = {tex(grad.result)}"),
-             Step("Jacobian of the gradient (symmetric)", rf"{lhs} = J_{{\nabla f}} = {tex(H)}")]
+    if large:  # a whole matrix of large entries is no readable step
+        shown = (rf"\nabla f = \left[\frac{{\partial f}}{{\partial {tex(variables[0])}}},"
+                 rf" \dots, \frac{{\partial f}}{{\partial {tex(variables[-1])}}}\right]^T",
+                 rf"{lhs} = J_{{\nabla f}} \in \mathbb{{R}}^{{{n} \times {n}}},\ "
+                 rf"\text{{{n * (n + 1) // 2} distinct entries}}")
+    else:
+        shown = (rf"\nabla f = {tex(grad.result)}", rf"{lhs} = J_{{\nabla f}} = {tex(H)}")
+    steps = [*prior, *grad.steps, Step("gradient", shown[0]),
+             Step("Jacobian of the gradient (symmetric)", shown[1])]
     return Derivation(H, variables, tuple(steps), lhs, operation="hessian",
                       source={"f": expr, "gradient": grad.result})
+
+
+# --- calculus II (issue 3): taylor, limit, integral, critical points -----------------------
+
+
+def _one_variable(wrt: Any, expr: sympy.Expr, op: str) -> sympy.Symbol:
+    """The single variable of ``op``: given, or the only free symbol of ``expr``."""
+    variables = as_wrt(wrt, expr, strict=True)
+    if len(variables) != 1:
+        raise ValueError(f"{op}() takes one variable, got {len(variables)} "
+                         f"({', '.join(map(str, variables)) or 'none'}); give wrt")
+    return variables[0]
+
+
+def _point(value: Any, expr: Any, x: sympy.Symbol | None, what: str) -> sympy.Expr:
+    """A scalar point or bound (``str``, number or expression), its names matched to ``expr``."""
+    if isinstance(value, str):
+        from symml.parsing import parse
+
+        known = tuple(sorted(free_symbols(expr), key=lambda s: s.name))
+        point = parse(value, wrt=known) if known else parse(value)
+    else:
+        point, _ = as_expr(value, what=what)
+    if isinstance(point, sympy.MatrixBase) or not isinstance(point, sympy.Expr):
+        raise ValueError(f"{what} must be a scalar (a number or an expression), got {value!r}")
+    if x is not None and point.has(x):
+        raise ValueError(f"{what} = {point} must not contain the variable {x}")
+    return point
+
+
+def _args_of(*exprs: Any, first: sympy.Symbol | None = None) -> tuple[sympy.Symbol, ...]:
+    symbols: set[sympy.Symbol] = set()
+    for e in exprs:
+        symbols |= free_symbols(e)
+    if first is not None:
+        symbols.add(first)
+    return tuple(sorted(symbols, key=lambda s: s.name))
+
+
+def _is_bad(value: Any) -> bool:
+    """Whether a SymPy value is undefined or unevaluated (nan, zoo, Limit, Integral...)."""
+    return bool(value.has(sympy.nan, sympy.zoo, sympy.Limit, sympy.Integral,
+                          sympy.AccumBounds))
+
+
+def _value_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str = "+-") -> sympy.Expr:
+    """``d`` at ``x = a``: by substitution, else (removable singularity, infinity) by a limit."""
+    if not a.has(sympy.oo, -sympy.oo, sympy.zoo):
+        value = d.subs(x, a)
+        if not _is_bad(value) and not value.has(sympy.oo, -sympy.oo):
+            return value
+    if direction == "+-" and not a.is_infinite:
+        right, left = sympy.limit(d, x, a, "+"), sympy.limit(d, x, a, "-")
+        return right if right == left else sympy.nan
+    return sympy.limit(d, x, a, direction if not a.is_infinite else "+-")
+
+
+# --- taylor ---------------------------------------------------------------------------------
+
+
+def _taylor_terms(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int
+                  ) -> list[tuple[sympy.Expr, sympy.Expr]]:
+    """``[(f^(k)(x), f^(k)(a)) for k = 0..order]``."""
+    out = []
+    d = expr
+    for k in range(order + 1):
+        if k:
+            d = sympy.diff(d, x)
+        out.append((d, _value_at(d, x, a)))
+    return out
+
+
+def taylor(f: Any, wrt: Any = None, at: Any = 0, order: int = 3, *,
+           timeout: float | None = None) -> Derivation:
+    r"""The Taylor polynomial of ``f`` about ``x = at`` whose highest power is ``order``.
+
+    The steps show each derivative, its value at the point, and the assembled polynomial
+    :math:`\sum_k f^{(k)}(a) (x - a)^k / k!` (no O-term). A removable singularity at the
+    point (``sin(x)/x`` at 0) is handled by taking limits of the derivatives.
+
+    Args:
+        f: The scalar expression.
+        wrt: The variable (may be omitted when ``f`` has exactly one).
+        at: The expansion point (a number, ``str`` or expression without the variable).
+        order: The highest power, a non-negative integer.
+        timeout: Seconds the derivatives and their values may take (default
+            ``config.timeout``); on expiry :class:`~symml.errors.DerivationTimeout`.
+
+    Raises:
+        ValueError: For a non-scalar ``f``, an unknown variable, a bad order, or a point
+            where ``f`` (or a derivative) is not finite.
+
+    Examples:
+        >>> t = taylor("exp(x)", "x", 0, 3)
+        >>> t.result
+        x**3/6 + x**2/2 + x + 1
+        >>> taylor("sin(x)/x", "x", order=4).result
+        x**4/120 - x**2/6 + 1
+        >>> bool(t.verify())
+        True
+    """
+    expr, prior = _scalar(f, "f")
+    x = _one_variable(wrt, expr, "taylor")
+    a = _point(at, expr, x, "at")
+    if a.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
+        raise ValueError(f"at must be a finite point, got {a}")
+    if isinstance(order, bool) or not isinstance(order, int) or order < 0:
+        raise ValueError(f"order must be a non-negative integer, got {order!r}")
+    seconds = default_timeout(timeout)
+    terms = run_limited(_taylor_terms, expr, x, a, order, timeout=seconds,
+                        what=f"the derivatives of {expr} at {x} = {a}")
+    for k, (_, value) in enumerate(terms):
+        if _is_bad(value) or value.has(sympy.oo, -sympy.oo):
+            raise ValueError(f"{expr} has no Taylor expansion of order {order} at {x} = {a}: "
+                             f"its derivative of order {k} is {value} there")
+    result = sympy.Add(*[value / sympy.factorial(k) * (x - a) ** k
+                         for k, (_, value) in enumerate(terms)])
+    args = _args_of(expr, a, first=x)
+    pt = tex(a)
+    steps = [*prior, _definition(expr, args)]
+    for k, (dk, value) in enumerate(terms):
+        name = "f" if k == 0 else rf"f^{{({k})}}"
+        steps.append(Step(f"derivative {k} at the point" if k else "value at the point",
+                          rf"{name}({tex(x)}) = {tex(dk)}, \quad {name}({pt}) = {tex(value)}"))
+    lhs = rf"T_{{{order}}}({tex(x)})"
+    xa = tex(x - a)
+    steps.append(Step("assemble the polynomial",
+                      rf"{lhs} = \sum_{{k=0}}^{{{order}}} \frac{{f^{{(k)}}({pt})}}{{k!}}"
+                      rf" \left({xa}\right)^{{k}} = {tex(result)}"))
+    return Derivation(result, args, tuple(steps), lhs, operation="taylor",
+                      source={"f": expr, "x": x, "at": a, "order": order})
+
+
+# --- limit ----------------------------------------------------------------------------------
+
+#: The directions a limit may be taken in, and how they are written.
+DIRECTIONS: dict[str, str] = {"+": "^{+}", "-": "^{-}", "+-": ""}
+
+
+def _limits(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str
+            ) -> dict[str, sympy.Expr]:
+    """The one-sided limits needed for ``direction`` (both for a two-sided finite limit)."""
+    if a.is_infinite:
+        return {"+-": sympy.limit(expr, x, a)}
+    sides = ("-", "+") if direction == "+-" else (direction,)
+    return {s: sympy.limit(expr, x, a, s) for s in sides}
+
+
+def _lhopital(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> Step | None:
+    """The L'Hôpital line for a 0/0 quotient at a finite point, else ``None``."""
+    num, den = sympy.fraction(sympy.together(expr))
+    if not (den.has(x) and num.has(x)) or a.is_infinite:
+        return None
+    if num.subs(x, a) != 0 or den.subs(x, a) != 0:
+        return None
+    ratio = sympy.Mul(sympy.diff(num, x), sympy.Pow(sympy.diff(den, x), -1, evaluate=False),
+                      evaluate=False)
+    return Step("L'Hôpital's rule (0/0)",
+                rf"\lim_{{{tex(x)} \to {tex(a)}}} {tex(expr)} = "
+                rf"\lim_{{{tex(x)} \to {tex(a)}}} {tex(ratio)}")
+
+
+def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A002 - API name
+          timeout: float | None = None) -> Derivation:
+    r"""The limit of ``f`` as the variable tends to ``to``.
+
+    Args:
+        f: The scalar expression.
+        wrt: The variable (may be omitted when ``f`` has exactly one).
+        to: The point (a number, ``oo``/``-oo``, a ``str`` or an expression).
+        dir: ``"+"`` (from the right), ``"-"`` (from the left) or ``"+-"`` (both sides must
+            agree). Ignored for ``±oo``.
+        timeout: Seconds SymPy may take (default ``config.timeout``).
+
+    Returns:
+        A Derivation whose steps show direct substitution where ``f`` is continuous,
+        L'Hôpital's rule for a 0/0 quotient, and the one-sided limits.
+
+    Raises:
+        ValueError: For bad input, or when the limit does not exist (one-sided limits
+            differ, or ``f`` oscillates).
+        NoClosedFormError: When SymPy cannot decide the limit.
+        DerivationTimeout: When SymPy runs past ``timeout``.
+
+    Examples:
+        >>> limit("sin(x)/x", "x", 0).result
+        1
+        >>> limit("(1 + 1/n)^n", "n", "oo").result
+        E
+        >>> limit("1/x", "x", 0, "-").result
+        -oo
+    """
+    expr, prior = _scalar(f, "f")
+    x = _one_variable(wrt, expr, "limit")
+    a = _point(to, expr, x, "to")
+    if dir not in DIRECTIONS:
+        raise ValueError(f"dir must be one of {', '.join(map(repr, DIRECTIONS))}, got {dir!r}")
+    direction = "+-" if a.is_infinite else dir
+    sides = run_limited(_limits, expr, x, a, direction, timeout=default_timeout(timeout),
+                        what=f"the limit of {expr} as {x} -> {a}")
+    values = set(sides.values())
+    if len(values) > 1:
+        raise ValueError(f"the limit of {expr} as {x} -> {a} does not exist: from the left "
+                         f"{sides['-']}, from the right {sides['+']}")
+    result = values.pop()
+    if result.has(sympy.AccumBounds) or result in (sympy.nan, sympy.zoo):
+        raise ValueError(f"the limit of {expr} as {x} -> {a} does not exist ({result})")
+    if result.has(sympy.Limit):
+        raise NoClosedFormError(f"SymPy cannot find the limit of {expr} as {x} -> {a}")
+    args = _args_of(expr, a, first=x)
+    lhs = rf"\lim_{{{tex(x)} \to {tex(a)}{DIRECTIONS[direction]}}} {function_lhs(args)}"
+    steps = [*prior, _definition(expr, args), *_limit_steps(expr, x, a, sides, result)]
+    steps.append(Step("limit", f"{lhs} = {tex(result)}"))
+    return Derivation(result, args, tuple(steps), lhs, operation="limit",
+                      source={"f": expr, "x": x, "to": a, "dir": direction})
+
+
+def _limit_steps(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, sides: dict[str, Any],
+                 result: sympy.Expr) -> list[Step]:
+    steps: list[Step] = []
+    if not a.is_infinite:
+        direct = expr.subs(x, a)
+        if not _is_bad(direct) and not direct.has(sympy.oo, -sympy.oo) and direct == result:
+            return [Step("direct substitution (f is continuous there)",
+                         rf"f({tex(a)}) = {tex(direct)}")]
+        rule = _lhopital(expr, x, a)
+        if rule is not None:
+            steps.append(rule)
+    if len(sides) == 2:
+        v = tex(x)
+        steps.append(Step("one-sided limits agree",
+                          rf"\lim_{{{v} \to {tex(a)}^{{-}}}} f = {tex(sides['-'])}, \quad "
+                          rf"\lim_{{{v} \to {tex(a)}^{{+}}}} f = {tex(sides['+'])}"))
+    return steps
+
+
+# --- integral -------------------------------------------------------------------------------
+
+#: An integration variable with its bounds (``None, None`` for an indefinite integral).
+Spec = tuple[sympy.Symbol, "sympy.Expr | None", "sympy.Expr | None"]
+
+#: Seconds the antiderivative shown in the steps of a definite integral may take at most.
+STEPS_SECONDS = 2.0
+
+
+def _spec(item: Any, expr: sympy.Expr) -> Spec:
+    """One ``x`` or ``(x, a, b)`` item of an integral's variables."""
+    if isinstance(item, (tuple, list)):
+        if len(item) == 1:
+            return _spec(item[0], expr)
+        if len(item) != 3:
+            raise ValueError(f"integration bounds must be (variable, lower, upper), got {item!r}")
+        (x,) = _spec_variable(item[0], expr)
+        return x, _point(item[1], expr, x, f"the lower bound of {x}"), \
+            _point(item[2], expr, x, f"the upper bound of {x}")
+    (x,) = _spec_variable(item, expr)
+    return x, None, None
+
+
+def _spec_variable(item: Any, expr: sympy.Expr) -> tuple[sympy.Symbol]:
+    variables = as_wrt(item, expr)
+    if len(variables) != 1:
+        raise ValueError(f"each integration variable is given on its own (or as (x, a, b)); "
+                         f"got {item!r}")
+    return (variables[0],)
+
+
+def _integration_specs(expr: sympy.Expr, items: tuple[Any, ...]) -> list[Spec]:
+    """The validated specs; a variable that occurs nowhere is an error (a likely typo)
+    unless ``f`` is constant or it is a definite variable of an iterated integral."""
+    specs = [_spec(item, expr) for item in items]
+    names = [s[0] for s in specs]
+    if len(set(names)) != len(names):
+        raise ValueError(f"an integration variable is given twice: {', '.join(map(str, names))}")
+    if not expr.free_symbols:
+        return specs
+    for i, (x, a, _) in enumerate(specs):
+        elsewhere = free_symbols([b for j, s in enumerate(specs) if j != i for b in s[1:]
+                                  if b is not None])
+        if x in expr.free_symbols or x in elsewhere:
+            continue
+        if a is None or len(specs) == 1:
+            have = ", ".join(sorted(s.name for s in free_symbols(expr))) or "no variables"
+            raise ValueError(f"wrt: variable {x.name!r} does not occur in {expr} (it has {have})")
+    return specs
+
+
+def _closed(value: Any) -> bool:
+    """Whether an integration result is a usable closed form (a Piecewise counts when one
+    branch is closed: the others record SymPy's convergence conditions)."""
+    if isinstance(value, sympy.Piecewise):
+        return any(not _is_bad(e) for e, _ in value.args) and not value.has(sympy.nan)
+    return not _is_bad(value)
+
+
+def _antiderivative(g: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
+    return sympy.integrate(g, x)
+
+
+def _definite(g: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    return sympy.integrate(g, (x, a, b))
+
+
+def _bounds_steps(F: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr
+                  ) -> tuple[sympy.Expr, sympy.Expr]:
+    """``F`` at the upper and lower bounds (limits where a bound is infinite)."""
+    return _value_at(F, x, b, "-"), _value_at(F, x, a, "+")
+
+
+def _agree(u: sympy.Expr, v: sympy.Expr) -> bool:
+    """Whether two closed forms are the same number (checked at a few parameter values)."""
+    symbols = sorted(free_symbols([u, v]), key=lambda s: s.name)
+    for trial in (0.73, 1.37):
+        subs = {s: sympy.Float(trial + 0.11 * i) for i, s in enumerate(symbols)}
+        try:
+            p, q = complex(u.evalf(20, subs=subs)), complex(v.evalf(20, subs=subs))
+        except (TypeError, ValueError):
+            return False
+        if not abs(p - q) <= 1e-9 * max(1.0, abs(p), abs(q)):
+            return False
+    return True
+
+
+def _int_tex(g: sympy.Expr, x: sympy.Symbol, a: Any = None, b: Any = None) -> str:
+    limits = (x,) if a is None else (x, a, b)
+    return tex(sympy.Integral(g, limits))
+
+
+def _level_steps(g: sympy.Expr, spec: Spec, value: sympy.Expr, deadline: Deadline,
+                 antiderivative: sympy.Expr | None) -> list[Step]:
+    """The steps of one level of a definite integral: antiderivative, then F(b) − F(a)."""
+    x, a, b = spec
+    integral_tex = _int_tex(g, x, a, b)
+    F = antiderivative
+    if F is None:
+        try:
+            F = deadline.run(_antiderivative, g, x, what="the antiderivative", cap=STEPS_SECONDS)
+        except DerivationTimeout:
+            F = None
+    at = None
+    if F is not None and _closed(F) and not isinstance(F, sympy.Piecewise):
+        try:
+            at = deadline.run(_bounds_steps, F, x, a, b, what="the bounds", cap=STEPS_SECONDS)
+        except (DerivationTimeout, NotImplementedError, ValueError):
+            at = None
+    if at is None or any(_is_bad(v) for v in at) or not _agree(at[0] - at[1], value):
+        return [Step(f"definite integral in {x}", f"{integral_tex} = {tex(value)}")]
+    Fb, Fa = at
+    infinite = a.is_infinite or b.is_infinite
+    upper = rf"\lim_{{{tex(x)} \to {tex(b)}}} F" if b.is_infinite else f"F({tex(b)})"
+    lower = rf"\lim_{{{tex(x)} \to {tex(a)}}} F" if a.is_infinite else f"F({tex(a)})"
+    return [Step(f"antiderivative in {x}", rf"F({tex(x)}) = \int {tex(g)}\, d{tex(x)} = {tex(F)}"),
+            Step("limits at the bounds" if infinite else "evaluate at the bounds",
+                 rf"{integral_tex} = {upper} - {lower} = {tex(Fb)} - \left({tex(Fa)}\right)"
+                 rf" = {tex(value)}")]
+
+
+def _symbolic_integral(expr: sympy.Expr, specs: list[Spec], deadline: Deadline,
+                       show: bool = True) -> tuple[sympy.Expr, list[Step]]:
+    """Integrate level by level (innermost first); raises NoClosedFormError/DerivationTimeout."""
+    g = expr
+    steps: list[Step] = []
+    for spec in specs:
+        x, a, b = spec
+        if a is None:
+            value = deadline.run(_antiderivative, g, x, what=f"the integral of {g} in {x}")
+            if not _closed(value):
+                raise NoClosedFormError(f"SymPy finds no antiderivative of {g} in {x}")
+            steps.append(Step(f"antiderivative in {x}",
+                              f"{_int_tex(g, x)} = {tex(value)} + C"))
+        else:
+            value = deadline.run(_definite, g, x, a, b,
+                                 what=f"the integral of {g} in {x} from {a} to {b}")
+            if not _closed(value):
+                raise NoClosedFormError(f"SymPy finds no closed form for the integral of {g} "
+                                        f"in {x} from {a} to {b}")
+            steps += _level_steps(g, spec, value, deadline, None) if show else \
+                [Step(f"definite integral in {x}", f"{_int_tex(g, x, a, b)} = {tex(value)}")]
+        g = value
+    return g, steps
+
+
+def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...]) -> tuple[float, float]:
+    """Numeric value and absolute error estimate of a definite (iterated) integral.
+
+    ``specs`` lists ``(x, a, b)`` innermost first; a bound may depend on the variables of
+    the outer integrals. One variable: ``scipy.integrate.quad``; several: ``nquad``.
+
+    Raises:
+        ValueError: When the integrand or a bound has free symbols other than the
+            integration variables (a number is needed), naming them.
+        NoClosedFormError: When quadrature gives no finite value.
+
+    Examples:
+        >>> x = sympy.Symbol("x", real=True)
+        >>> value, err = quadrature(sympy.exp(-x**2), [(x, -sympy.oo, sympy.oo)])
+        >>> abs(value - 1.7724538509055159) < 1e-10
+        True
+    """
+    import warnings
+
+    import numpy as np
+    from scipy import integrate
+
+    from symml.compile import to_numpy
+
+    variables = [s[0] for s in specs]
+    if any(a is None or b is None for _, a, b in specs):
+        raise ValueError("numeric quadrature needs bounds for every variable")
+    _require_numbers(expr, specs)
+    fn = to_numpy(expr, variables)
+
+    def integrand(*xs: float) -> float:
+        return float(np.real(fn(*xs)))
+
+    ranges = [_numeric_range(a, b, variables[i + 1:]) for i, (_, a, b) in enumerate(specs)]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        if len(specs) == 1:
+            value, error = integrate.quad(integrand, *ranges[0], limit=200)
+        else:
+            value, error = integrate.nquad(integrand, ranges, opts={"limit": 100})
+    if not (np.isfinite(value) and np.isfinite(error)):
+        raise NoClosedFormError(f"the integral of {expr} has no finite numeric value "
+                                f"(quadrature gave {value})")
+    return float(value), float(error)
+
+
+def _require_numbers(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...]) -> None:
+    variables = [s[0] for s in specs]
+    extra = free_symbols(expr) - set(variables)
+    if extra:
+        names = ", ".join(sorted(s.name for s in extra))
+        raise ValueError(f"a numeric value of the integral of {expr} needs numbers for "
+                         f"{names}: it has free symbols {names}")
+    for i, (x, a, b) in enumerate(specs):
+        for bound in (a, b):
+            extra = free_symbols(bound) - set(variables[i + 1:])
+            if extra:
+                raise ValueError(f"the bound {bound} of {x} has free symbols "
+                                 f"{', '.join(sorted(s.name for s in extra))}; numeric "
+                                 f"quadrature needs numbers there")
+
+
+def _numeric_range(a: sympy.Expr, b: sympy.Expr, outer: list[sympy.Symbol]) -> Any:
+    """``(a, b)`` as floats, or a callable of the outer variables when a bound uses them."""
+    if not (free_symbols(a) | free_symbols(b)):
+        return float(a), float(b)
+    from symml.compile import to_numpy
+
+    lo, hi = to_numpy(a, outer), to_numpy(b, outer)
+    return lambda *xs: (float(lo(*xs[:len(outer)])), float(hi(*xs[:len(outer)])))
+
+
+#: What ``integral(..., method=...)`` may be.
+INTEGRAL_METHODS = ("auto", "symbolic", "numeric")
+
+
+def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | None = None,
+             method: str = "auto", steps: bool = True) -> Derivation:
+    r"""The indefinite, definite or iterated integral of ``f``.
+
+    ``integral(f, x)`` is an antiderivative (no constant); ``integral(f, (x, a, b))`` is
+    definite; several variables/bounds integrate innermost first, as SymPy does
+    (``integral(f, (x, 0, 1), (y, 0, 2))`` is :math:`\int_0^2 \int_0^1 f \,dx\,dy`).
+    Bounds may be numbers, ``oo``/``-oo``, strs or expressions (and may use the outer
+    variables). Each level's steps show the antiderivative and ``F(b) - F(a)`` (limits at
+    infinite bounds) when that route agrees with SymPy's definite integral.
+
+    SymPy runs in a worker process bounded by ``timeout`` for the whole integral. When it
+    finds no closed form or runs out of time, a definite integral with numeric bounds is
+    computed by quadrature (``method="numeric"``, ``error`` set to the absolute error
+    estimate); an indefinite one raises :class:`~symml.errors.NoClosedFormError`.
+
+    Args:
+        f: The scalar integrand.
+        wrt_or_bounds: ``x`` or ``(x, a, b)``.
+        *more_bounds: Further variables or bounds, for iterated integrals.
+        timeout: Seconds SymPy may take in all (default ``config.timeout``).
+        method: ``"auto"`` (symbolic, numeric fallback), ``"symbolic"`` (no fallback) or
+            ``"numeric"`` (quadrature only).
+        steps: Show the antiderivative and ``F(b) - F(a)`` of each definite level (SymPy
+            works out the antiderivative a second time for them, at most
+            :data:`STEPS_SECONDS` per level); ``False`` keeps one line per level.
+
+    Raises:
+        ValueError: For bad input: a non-scalar ``f``, a variable that occurs nowhere, bad
+            bounds, or bounds/parameters with free symbols where quadrature needs numbers.
+        NoClosedFormError: An indefinite integral without closed form (or not found in
+            time), or ``method="symbolic"`` without closed form.
+        DerivationTimeout: ``method="symbolic"`` and SymPy ran past ``timeout``.
+
+    Examples:
+        >>> integral("exp(-x^2)", ("x", "-oo", "oo")).result
+        sqrt(pi)
+        >>> integral("x*y", ("x", 0, 1), ("y", 0, 2)).result
+        1
+        >>> integral("x*cos(x)", "x").result
+        x*sin(x) + cos(x)
+    """
+    expr, prior = _scalar(f, "f")
+    if method not in INTEGRAL_METHODS:
+        raise ValueError(f"method must be one of {INTEGRAL_METHODS}, got {method!r}")
+    specs = _integration_specs(expr, (wrt_or_bounds, *more_bounds))
+    definite = all(a is not None for _, a, _ in specs)
+    limits = [(x,) if a is None else (x, a, b) for x, a, b in specs]
+    lhs = tex(sympy.Integral(expr, *limits))
+    source = {"f": expr, "specs": tuple(specs)}
+    head = [*prior, Step("integral", f"I = {lhs}")]
+    if method == "numeric":
+        if not definite:
+            raise ValueError(f"method='numeric' needs bounds for every variable of {lhs}")
+        return _numeric_integral(expr, specs, head, lhs, source, reason="numeric quadrature")
+    deadline = Deadline(default_timeout(timeout))
+    try:
+        value, level_steps = _symbolic_integral(expr, specs, deadline, steps)
+    except (NoClosedFormError, DerivationTimeout, NotImplementedError) as exc:
+        failure = exc if isinstance(exc, SymmlError) else \
+            NoClosedFormError(f"SymPy cannot integrate {expr}: {exc}")
+        if isinstance(failure, DerivationTimeout) and method == "symbolic":
+            raise
+        if not definite or method == "symbolic":
+            raise NoClosedFormError(f"no closed form found for the integral of {expr} "
+                                    f"({failure})") from exc
+        try:
+            _require_numbers(expr, specs)
+        except ValueError as bad:
+            raise type(failure)(f"{failure}; and no numeric fallback: {bad}") from exc
+        return _numeric_integral(expr, specs, head, lhs, source, reason=str(failure))
+    simple = simplify_limited([value])[0] if not isinstance(value, sympy.Piecewise) else value
+    if simple != value:
+        value = simple
+        level_steps.append(Step("simplify", f"I = {tex(value)}"))
+    args = _args_of(value)
+    return Derivation(value, args, (*head, *level_steps), lhs, operation="integral",
+                      source=source)
+
+
+def _numeric_integral(expr: sympy.Expr, specs: list[Spec], steps: list[Step], lhs: str,
+                      source: dict[str, Any], reason: str) -> Derivation:
+    value, error = quadrature(expr, specs)
+    method = "scipy.integrate.quad" if len(specs) == 1 else "scipy.integrate.nquad"
+    why = _tex_escape(reason[:120])
+    steps = [*steps, Step("no closed form: numeric quadrature",
+                          rf"I \approx {value!r} \quad (\text{{{method}; {why}}})")]
+    return Derivation(sympy.Float(value), (), tuple(steps), lhs, method="numeric",
+                      error=error, operation="integral", source=source)
+
+
+def _tex_escape(text: str) -> str:
+    return re.sub(r"([#$%&_{}])", r"\\\1", re.sub(r"[\\^~]", " ", text))
+
+
+# --- critical points ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    r"""A point where the gradient vanishes, classified by the Hessian there.
+
+    Attributes:
+        point: The coordinates, ``{variable: value}`` (a variable the solution leaves free
+            maps to itself: a curve or surface of critical points).
+        value: ``f`` at the point.
+        kind: ``"minimum"``, ``"maximum"``, ``"saddle"`` or ``"degenerate"`` (the second
+            derivative test is inconclusive: a zero eigenvalue, or a sign that depends on
+            parameters).
+        hessian: The Hessian at the point.
+        eigenvalues: Its eigenvalues, repeated by multiplicity.
+    """
+
+    point: dict[sympy.Symbol, sympy.Expr]
+    value: sympy.Expr
+    kind: str
+    hessian: sympy.ImmutableMatrix
+    eigenvalues: tuple[sympy.Expr, ...]
+
+    def coordinates(self) -> str:
+        """LaTeX of the point, ``(x, y) = (0, 1)``."""
+        names = ", ".join(tex(s) for s in self.point)
+        values = ", ".join(tex(v) for v in self.point.values())
+        return rf"({names}) = ({values})"
+
+    def latex(self) -> str:
+        eig = ", ".join(tex(e) for e in self.eigenvalues)
+        return (rf"{self.coordinates()}:\ \text{{{self.kind}}},\quad f = {tex(self.value)},"
+                rf"\quad \lambda(\nabla^2 f) = ({eig})")
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
+
+    def __str__(self) -> str:
+        where = ", ".join(f"{s} = {v}" for s, v in self.point.items())
+        return f"{self.kind} at {where}: f = {self.value}"
+
+
+class CriticalPoints(list):
+    """The ``list[CriticalPoint]`` that :func:`critical_points` returns, carrying its
+    derivation: ``.steps``, ``.derivation``, ``.latex()``, ``.verify()``.
+
+    It compares equal to a plain list of the same points.
+    """
+
+    def __init__(self, points: list[CriticalPoint], derivation: Derivation) -> None:
+        super().__init__(points)
+        self.derivation = derivation
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return self.derivation.steps
+
+    @property
+    def wrt(self) -> tuple[sympy.Symbol, ...]:
+        return self.derivation.wrt
+
+    def latex(self, *, steps: bool = True) -> str:
+        """LaTeX of the classification (after the steps when ``steps``)."""
+        lines = [p.latex() for p in self] or [r"\text{no real critical points}"]
+        table = "\\begin{aligned}\n" + " \\\\\n".join("& " + ln for ln in lines) + \
+            "\n\\end{aligned}"
+        return self.derivation.latex(steps=True) + "\n" + table if steps else table
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def plain(self) -> str:
+        """One line per point (``minimum at x = 0, y = 0: f = 0``)."""
+        return "\n".join(str(p) for p in self) or "no real critical points"
+
+    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Any:
+        """Gradient ≈ 0 and Hessian eigenvalue signs at each point, by finite differences."""
+        return self.derivation.verify(points=points, rng=rng, rtol=rtol)
+
+    def to_numpy(self, **options: Any) -> Any:
+        raise NotSupportedError("critical points are a list of points, not a function to "
+                                "compile; compile f or its gradient instead")
+
+
+def _solve_gradient(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]
+                    ) -> list[dict[sympy.Symbol, sympy.Expr]]:
+    return sympy.solve(grad, list(variables), dict=True)
+
+
+def _is_real(value: sympy.Expr) -> bool:
+    if value.is_real is not None:
+        return bool(value.is_real)
+    if value.free_symbols:
+        return not value.has(sympy.I)
+    z = complex(value.evalf(30))
+    return abs(z.imag) <= 1e-12 * max(1.0, abs(z))
+
+
+def _sign(value: sympy.Expr) -> int | None:
+    """+1, -1 or 0, or ``None`` when the sign cannot be decided (parameters)."""
+    for test, sign in ((value.is_zero, 0), (value.is_positive, 1), (value.is_negative, -1)):
+        if test:
+            return sign
+    if value.free_symbols:
+        return None
+    z = complex(value.evalf(30))
+    if abs(z.imag) > 1e-9 * max(1.0, abs(z)):
+        return None
+    return 0 if abs(z.real) <= 1e-12 else (1 if z.real > 0 else -1)
+
+
+#: The kind of a critical point from the set of signs of the Hessian's eigenvalues
+#: (any set with both +1 and -1 is a saddle; any other set is degenerate).
+KINDS: dict[frozenset, str] = {frozenset({1}): "minimum", frozenset({-1}): "maximum"}
+
+
+def classify(eigenvalues: tuple[sympy.Expr, ...]) -> str:
+    """The second derivative test.
+
+    Examples:
+        >>> classify((2, 6)), classify((-1, 3)), classify((0, 2)), classify((-2, -2))
+        ('minimum', 'saddle', 'degenerate', 'maximum')
+    """
+    signs = {_sign(sympy.sympify(e)) for e in eigenvalues}
+    if {1, -1} <= signs:
+        return "saddle"
+    return KINDS.get(frozenset(signs), "degenerate")
+
+
+def _eigenvalues(H: sympy.ImmutableMatrix) -> tuple[sympy.Expr, ...]:
+    """Exact eigenvalues (by multiplicity) for small or simple matrices, else numeric ones."""
+    if H.shape[0] <= 3 or H.is_diagonal():
+        vals = H.eigenvals()
+        out = [v for v, m in vals.items() for _ in range(m)]
+        if not any(v.has(sympy.I) for v in out) or H.free_symbols:
+            return tuple(sorted(out, key=sympy.default_sort_key))
+    import numpy as np
+
+    if H.free_symbols:
+        raise NotSupportedError(f"eigenvalues of the {H.shape[0]}x{H.shape[0]} symbolic "
+                                "Hessian at a critical point")
+    num = np.linalg.eigvalsh(np.array(H.evalf(20).tolist(), dtype=float))
+    return tuple(sympy.Float(v) for v in num)
+
+
+def _analyse(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], H: sympy.ImmutableMatrix,
+             solutions: list[dict[sympy.Symbol, sympy.Expr]]) -> list[CriticalPoint]:
+    out = []
+    for sol in solutions:
+        point = {v: sol.get(v, v) for v in variables}
+        Hp = sympy.ImmutableMatrix(H.subs(point))
+        eig = _eigenvalues(Hp)
+        value = sympy.simplify(expr.subs(point))
+        out.append(CriticalPoint(point, value, classify(eig), Hp, eig))
+    return out
+
+
+def _point_key(p: CriticalPoint) -> tuple:
+    key = []
+    for v in p.point.values():
+        try:
+            key.append((0, float(v)))
+        except (TypeError, ValueError):
+            key.append((1, sympy.default_sort_key(v)))
+    return tuple(key)
+
+
+def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> CriticalPoints:
+    r"""The real critical points of a scalar function, classified by the Hessian.
+
+    Steps: the gradient, the system :math:`\nabla f = 0` and its solutions, the Hessian,
+    then at each point the Hessian, its eigenvalues and the classification (all positive:
+    minimum; all negative: maximum; both signs: saddle; otherwise degenerate).
+
+    Args:
+        f: The scalar expression.
+        wrt: The variables (default: all, sorted by name).
+        timeout: Seconds ``solve`` and the eigenvalues may take (default ``config.timeout``).
+
+    Returns:
+        A :class:`CriticalPoints` (a ``list[CriticalPoint]`` with ``.steps``, ``.latex()``
+        and ``.verify()``), sorted by coordinates.
+
+    Raises:
+        ValueError: For a non-scalar ``f`` or an unknown variable.
+        NoClosedFormError: When SymPy cannot solve the system.
+        DerivationTimeout: When solving runs past ``timeout``.
+
+    Examples:
+        >>> pts = critical_points("x**3 - 3*x + y**2", "x, y")
+        >>> [(p.kind, p.point) for p in pts]
+        [('saddle', {x: -1, y: 0}), ('minimum', {x: 1, y: 0})]
+        >>> bool(pts.verify())
+        True
+    """
+    expr, prior = _scalar(f, "f")
+    variables = as_wrt(wrt, expr, strict=True)
+    if not variables:
+        raise ValueError(f"critical_points(): {expr} has no variables; give wrt")
+    deadline = Deadline(default_timeout(timeout))
+    grad = [sympy.diff(expr, v) for v in variables]
+    try:
+        solutions = deadline.run(_solve_gradient, grad, variables,
+                                 what=f"solving grad f = 0 for {expr}")
+    except NotImplementedError as exc:
+        raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: {exc}") from exc
+    solutions = [s for s in solutions if all(_is_real(v) for v in s.values())]
+    H = sympy.ImmutableMatrix(len(variables), len(variables),
+                              lambda i, j: sympy.diff(grad[i], variables[j]))
+    points = deadline.run(_analyse, expr, variables, H, solutions,
+                          what=f"the Hessian eigenvalues at the critical points of {expr}")
+    points = sorted(points, key=_point_key)
+    derivation = Derivation(
+        tuple(sympy.ImmutableMatrix(list(p.point.values())) for p in points), variables,
+        tuple(_critical_steps(expr, variables, grad, H, points, prior)),
+        r"\{\,\nabla f = 0\,\}", operation="critical_points",
+        source={"f": expr, "points": tuple(points)})
+    return CriticalPoints(points, derivation)
+
+
+def _critical_steps(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], grad: list[Any],
+                    H: sympy.ImmutableMatrix, points: list[CriticalPoint],
+                    prior: tuple[Step, ...]) -> list[Step]:
+    eqs = r",\ ".join(f"{tex(g)} = 0" for g in grad)
+    found = r",\ ".join(p.coordinates() for p in points) or r"\text{no real solutions}"
+    steps = [*prior, _definition(expr, variables),
+             Step("gradient", rf"\nabla f = {tex(sympy.ImmutableMatrix(grad))}"),
+             Step("solve the gradient system", rf"\nabla f = 0 \iff {eqs}"),
+             Step("solutions", rf"{found}"),
+             Step("Hessian", rf"\nabla^2 f = {tex(H)}")]
+    for p in points:
+        eig = ", ".join(tex(e) for e in p.eigenvalues)
+        steps.append(Step("Hessian and eigenvalues at the point",
+                          rf"\nabla^2 f\big|_{{{p.coordinates()}}} = {tex(p.hessian)},"
+                          rf"\quad \lambda = ({eig})"))
+        steps.append(Step(f"classify: {p.kind}",
+                          rf"{p.coordinates()}: \text{{{p.kind}}},\ f = {tex(p.value)}"))
+    return steps

@@ -90,29 +90,468 @@ def _run_jacobian(a: argparse.Namespace) -> Any:
 
 # --- calculus II: integrate, limit, taylor, critical (issue 3) -----------------------------
 
+
+def _timeout_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds SymPy may take (default: config.timeout)")
+
+
+def _integrate_args(p: argparse.ArgumentParser) -> None:
+    _expr_arg(p)
+    p.add_argument("--wrt", default=None,
+                   help="integration variables, innermost first, comma separated")
+    p.add_argument("--from", dest="lower", action="append", default=None, metavar="A",
+                   help="lower bound (repeat for each variable of an iterated integral)")
+    p.add_argument("--to", dest="upper", action="append", default=None, metavar="B",
+                   help="upper bound (repeat for each variable of an iterated integral)")
+    p.add_argument("--numeric", action="store_true", help="numeric quadrature only")
+    _timeout_arg(p)
+
+
+def _run_integrate(a: argparse.Namespace) -> Any:
+    from symml.calculus import integral
+    from symml.derivation import as_wrt
+    from symml.parsing import parse
+
+    expr = parse(a.expression)
+    variables = as_wrt(a.wrt, expr)
+    lower, upper = a.lower or [], a.upper or []
+    if len(lower) != len(upper):
+        raise _BadInput(f"integrate: {len(lower)} --from but {len(upper)} --to; give both "
+                        "bounds of every variable")
+    if lower and len(lower) != len(variables):
+        raise _BadInput(f"integrate: {len(lower)} pairs of bounds for {len(variables)} "
+                        f"variables ({', '.join(map(str, variables)) or 'none'}); give --wrt")
+    if not variables:
+        raise _BadInput(f"integrate: {a.expression!r} has no variable; give --wrt")
+    items = [(v, parse(lo), parse(hi)) for v, lo, hi in zip(variables, lower, upper, strict=True)] \
+        if lower else list(variables)
+    return integral(expr, *items, timeout=a.timeout, method="numeric" if a.numeric else "auto")
+
+
+def _limit_args(p: argparse.ArgumentParser) -> None:
+    _expr_arg(p)
+    _wrt_arg(p)
+    p.add_argument("--to", required=True, help="the point, e.g. 0, oo, -oo, pi/2")
+    p.add_argument("--dir", default="+-", choices=["+", "-", "+-"],
+                   help="from the right (+), the left (-) or both (+-, default)")
+    _timeout_arg(p)
+
+
+def _run_limit(a: argparse.Namespace) -> Any:
+    from symml.calculus import limit
+    from symml.parsing import parse
+
+    return limit(a.expression, a.wrt, parse(a.to), a.dir, timeout=a.timeout)
+
+
+def _taylor_args(p: argparse.ArgumentParser) -> None:
+    _expr_arg(p)
+    _wrt_arg(p)
+    p.add_argument("--at", default="0", help="the expansion point (default 0)")
+    p.add_argument("--order", type=int, default=3, help="the highest power (default 3)")
+    _timeout_arg(p)
+
+
+def _run_taylor(a: argparse.Namespace) -> Any:
+    from symml.calculus import taylor
+    from symml.parsing import parse
+
+    return taylor(a.expression, a.wrt, parse(a.at), a.order, timeout=a.timeout)
+
+
+def _critical_args(p: argparse.ArgumentParser) -> None:
+    _expr_arg(p)
+    _wrt_arg(p)
+    _timeout_arg(p)
+
+
+def _run_critical(a: argparse.Namespace) -> Any:
+    from symml.calculus import critical_points
+
+    return critical_points(a.expression, a.wrt, timeout=a.timeout)
+
+
 # --- linear algebra: eig, linalg (issue 4) -------------------------------------------------
+
+
+def _matrix_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("matrix", help='the matrix, e.g. "[[2,1],[1,2]]"')
+
+
+def _eig_args(p: argparse.ArgumentParser) -> None:
+    _matrix_arg(p)
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds for the symbolic work before the numeric fallback")
+
+
+def _no_export(a: argparse.Namespace, what: str) -> None:
+    if getattr(a, "export", None):
+        raise _BadInput(f"--export: {what} has no compiled function to export")
+
+
+def _run_eig(a: argparse.Namespace) -> Any:
+    from symml.linalg import eig
+    from symml.parsing import parse
+
+    _no_export(a, "eig")
+    options = {} if a.timeout is None else {"timeout": a.timeout}
+    return eig(parse(a.matrix), **options)
+
+
+#: ``linalg`` operations: the symml.linalg function, its options, whether --export works,
+#: and whether it takes the matrix's rows (a list of vectors) rather than the matrix.
+LINALG_OPERATIONS: dict[str, tuple[str, dict[str, Any], bool, bool]] = {
+    "det": ("det", {"steps": True}, True, False),
+    "inverse": ("inverse", {"steps": True}, True, False),
+    "lu": ("lu", {}, False, False),
+    "qr": ("qr", {}, False, False),
+    "svd": ("svd", {}, False, False),
+    "gram-schmidt": ("gram_schmidt", {"steps": True}, True, True),
+}
+
+
+def _linalg_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("operation", choices=list(LINALG_OPERATIONS),
+                   help="what to compute (gram-schmidt takes the vectors as the rows)")
+    _matrix_arg(p)
+
+
+def _run_linalg(a: argparse.Namespace) -> Any:
+    from symml import linalg
+    from symml.parsing import parse
+
+    name, options, exportable, rows = LINALG_OPERATIONS[a.operation]
+    if not exportable:
+        _no_export(a, a.operation)
+    matrix = parse(a.matrix)
+    if rows and hasattr(matrix, "tolist"):
+        matrix = matrix.tolist()
+    return getattr(linalg, name)(matrix, **options)
+
 
 # --- probability: expect (issue 5) ---------------------------------------------------------
 
+
+def _expect_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("expression", help='an expression of the random variables, e.g. "X**2"')
+    p.add_argument("--dist", action="append", required=True, metavar="NAME=Family(args)",
+                   help='a random variable, e.g. "X=Normal(0,1)" (repeatable)')
+    p.add_argument("--timeout", type=float, default=None,
+                   help="seconds SymPy may take before the numeric fallback")
+
+
+def _run_expect(a: argparse.Namespace) -> Any:
+    from symml.probability import bind, expectation, parse_distribution
+
+    variables = dict(parse_distribution(text) for text in a.dist)
+    return expectation(bind(a.expression, variables), a.timeout)
+
+
 # --- sampling: sample (issue 5) ------------------------------------------------------------
+
+def _save_npy(path: Path, values: Any, name: str) -> None:
+    import numpy as np
+
+    np.save(path, values)
+
+
+def _save_csv(path: Path, values: Any, name: str) -> None:
+    import numpy as np
+
+    np.savetxt(path, values, delimiter=",", header=name, comments="")
+
+
+def _quantile(q: float) -> Callable[[Any], float]:
+    def stat(v: Any) -> float:
+        import numpy as np
+
+        return float(np.quantile(v, q))
+
+    return stat
+
+
+#: Suffixes ``sample --out`` writes, and how.
+_SAMPLE_WRITERS: dict[str, Callable[[Path, Any, str], None]] = {".npy": _save_npy,
+                                                                 ".csv": _save_csv}
+#: The rows of the ``sample`` summary table: label and statistic of the draws.
+_SAMPLE_STATS: tuple[tuple[str, Callable[[Any], float]], ...] = (
+    ("mean", lambda v: v.mean()),
+    ("std", lambda v: v.std(ddof=1) if v.size > 1 else 0.0),
+    ("min", lambda v: v.min()),
+    *((f"{q:g}%", _quantile(q / 100)) for q in (5, 25, 50, 75, 95)),
+    ("max", lambda v: v.max()),
+)
+
+
+def _sample_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("expression", nargs="?", default=None,
+                   help="an expression of the variables (default: the single --dist variable)")
+    p.add_argument("--dist", action="append", default=[], metavar="NAME=Family(args)",
+                   help='a random variable, e.g. "X=Normal(0,1)" (repeatable)')
+    p.add_argument("-n", "--size", type=int, default=10_000, help="number of draws")
+    p.add_argument("--seed", type=int, default=None, help="seed of the random generator")
+    p.add_argument("--out", default=None, metavar="FILE.npy|FILE.csv", help="save the draws")
+    p.add_argument("--method", default="auto",
+                   help="auto, numpy, closed-form, tabulated or rejection (custom densities)")
+    p.add_argument("--latex", action="store_true", help="print the sampled law as LaTeX first")
+
+
+def _sample_expression(a: argparse.Namespace) -> Any:
+    from symml.parsing import parse
+    from symml.probability import parse_distribution
+
+    if not a.dist:
+        raise _BadInput("sample: give at least one --dist NAME=Family(args)")
+    variables = dict(parse_distribution(text) for text in a.dist)
+    if a.expression is None:
+        if len(variables) != 1:
+            raise _BadInput(f"sample: {len(variables)} variables given "
+                            f"({', '.join(variables)}); say which expression to sample")
+        return next(iter(variables.values()))
+    expr = parse(a.expression)
+    unknown = sorted(s.name for s in expr.free_symbols if s.name not in variables)
+    if unknown:
+        raise _BadInput(f"sample: {a.expression!r} uses {', '.join(unknown)}, which no --dist "
+                        "defines")
+    return expr.xreplace({s: variables[s.name] for s in expr.free_symbols})
+
+
+def _run_sample(a: argparse.Namespace) -> Any:
+    import numpy as np
+
+    from symml.sampling import sampler
+
+    out = Path(a.out) if a.out else None
+    if out is not None and out.suffix.lower() not in _SAMPLE_WRITERS:
+        raise _BadInput(f"--out: {a.out!r} must end in {' or '.join(_SAMPLE_WRITERS)}")
+    if a.size < 1:
+        raise _BadInput(f"-n must be a positive number of draws, got {a.size}")
+    draw = sampler(_sample_expression(a), method=a.method)
+    values = np.asarray(draw(a.size, rng=a.seed))
+    seed = "" if a.seed is None else f", seed {a.seed}"
+    lines = [draw.latex()] if a.latex else []
+    lines += [f"sample of {draw.expr}: {a.size} draws{seed}", f"method: {draw.method}"]
+    lines += [f"{label:>6}  {float(stat(values)):.6g}" for label, stat in _SAMPLE_STATS]
+    if out is not None:
+        _SAMPLE_WRITERS[out.suffix.lower()](out, values, str(draw.expr))
+        lines.append(f"wrote {a.size} draws to {out}")
+    return "\n".join(lines)
+
 
 # --- optimization: minimize (issue 6) ------------------------------------------------------
 
+#: ``--method`` of ``minimize``: the optimizer and its fixed options.
+MINIMIZE_METHODS: dict[str, tuple[str, dict[str, Any]]] = {
+    "gd": ("gradient_descent", {}),
+    "momentum": ("gradient_descent", {"momentum": 0.9}),
+    "linesearch": ("gradient_descent", {"line_search": True}),
+    "newton": ("newton", {}),
+}
+
+
+def _minimize_args(p: argparse.ArgumentParser) -> None:
+    _expr_arg(p)
+    _wrt_arg(p)
+    p.add_argument("--x0", required=True, help="the start, comma separated, e.g. -1.2,1")
+    p.add_argument("--method", choices=tuple(MINIMIZE_METHODS), default="gd",
+                   help="gd (default), momentum (heavy ball), linesearch (Armijo), newton")
+    p.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
+    p.add_argument("--momentum", type=float, default=None, help="momentum mu (default 0.9)")
+    p.add_argument("--steps", dest="n_steps", type=int, default=None,
+                   help="largest number of steps (default 1000; newton 100)")
+    p.add_argument("--tol", type=float, default=None, help="gradient-norm tolerance")
+    p.add_argument("--plot", metavar="FILE.png", default=None,
+                   help="save the contour (2 variables) or function plot (1) with the path")
+    p.add_argument("--latex", action="store_true", help="print LaTeX instead of the table")
+
+
+def _numbers(text: str, what: str) -> list[float]:
+    from symml.parsing import parse
+
+    out = []
+    for item in (t.strip() for t in text.split(",")):
+        value = parse(item) if item else None
+        if value is None or not getattr(value, "is_number", False) or not value.is_real:
+            raise _BadInput(f"{what}: {item!r} is not a real number")
+        out.append(float(value))
+    return out
+
+
+def _minimize_options(a: argparse.Namespace) -> dict[str, Any]:
+    name, options = MINIMIZE_METHODS[a.method]
+    options = dict(options)
+    if name == "gradient_descent":
+        options["lr"] = a.lr
+        if a.momentum is not None:
+            options["momentum"] = a.momentum
+    elif a.momentum is not None:
+        raise _BadInput("--momentum applies to gradient descent, not newton")
+    if a.n_steps is not None:
+        options["steps"] = a.n_steps
+    if a.tol is not None:
+        options["tol"] = a.tol
+    return options
+
+
+def _plot_window(points: Any) -> list[tuple[float, float]]:
+    import numpy as np
+
+    finite = points[np.all(np.isfinite(points), axis=1)]
+    lo, hi = finite.min(axis=0), finite.max(axis=0)
+    pad = 0.25 * np.maximum(hi - lo, 1.0)
+    return [(float(a), float(b)) for a, b in zip(lo - pad, hi + pad, strict=True)]
+
+
+def _save_minimize_plot(result: Any, path: str) -> str:
+    from matplotlib.figure import Figure
+
+    from symml.plotting import plot_contour, plot_convergence, plot_function
+
+    out = Path(path)
+    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
+        raise _BadInput(f"--plot: {path!r} must end in .png, .pdf or .svg")
+    fig = Figure(figsize=(7.5, 6), layout="constrained")
+    ax = fig.add_subplot()
+    n = result.path.shape[1]
+    if n == 2:
+        xlim, ylim = _plot_window(result.path)
+        plot_contour(result.objective, xlim, ylim, wrt=result.wrt, path=result, ax=ax)
+    elif n == 1:
+        (xlim,) = _plot_window(result.path)
+        plot_function(result.objective, result.wrt, xlim, ax=ax, path=result)
+    else:
+        plot_convergence(result, ax=ax)
+    fig.savefig(out, dpi=120)
+    return f"wrote {out}"
+
+
+def _run_minimize(a: argparse.Namespace) -> Any:
+    from symml import optimize
+
+    name, _ = MINIMIZE_METHODS[a.method]
+    x0 = _numbers(a.x0, "--x0")
+    result = getattr(optimize, name)(a.expression, x0, wrt=a.wrt, **_minimize_options(a))
+    if a.plot:
+        print(_save_minimize_plot(result, a.plot))
+    return result
+
 # --- notes (issue 7) -----------------------------------------------------------------------
+
+#: Subcommands a recipe line may use (those that return a result object).
+RECIPE_OPS = ("diff", "grad", "jacobian", "hessian", "integrate", "limit", "taylor", "critical",
+              "eig", "linalg", "expect", "variance", "entropy", "minimize")
+
+
+def _notes_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("recipe", help="text file: one 'op: expression | variables [--options]' "
+                   "per line; 'text: ...', 'section: ...', 'title: ...'; # comments")
+    p.add_argument("-o", "--out", default=None, help="OUT.tex, OUT.md or OUT.pdf "
+                   "(default: the recipe's name with .tex)")
+
+
+def _recipe_argv(op: str, body: str) -> list[str]:
+    """``"x**2*y | x, y --verify"`` → ``[op, "--wrt", "x,y", "--verify", "--", "x**2*y"]``."""
+    import shlex
+
+    expression, _, rest = body.partition("|")
+    if not expression.strip():
+        raise ValueError("no expression before '|'")
+    variables, dashes, options = rest.partition("--")
+    names = ",".join(v for v in variables.replace(",", " ").split() if v)
+    argv = [op] + (["--wrt", names] if names else []) + shlex.split(dashes + options)
+    return [*argv, "--", expression.strip()]
+
+
+def _recipe_line(notes: Any, op: str, body: str, parser: argparse.ArgumentParser) -> None:
+    directives = {"text": notes.add, "section": notes.section}
+    if op in directives:
+        directives[op](body.strip())
+        return
+    if op == "title":
+        notes.title = body.strip() or notes.title
+        return
+    if op not in RECIPE_OPS or op not in COMMANDS:
+        known = ", ".join(o for o in RECIPE_OPS if o in COMMANDS)
+        raise ValueError(f"unknown operation {op!r} (use one of: {known}, text, section, title)")
+    ns = parser.parse_args(_join_values(_recipe_argv(op, body), _value_options(parser, _recipe_argv(op, body))))
+    result = COMMANDS[op].run(ns)
+    if isinstance(result, str):
+        notes.add(result.replace("$", "\\$"))
+        return
+    notes.add(result, check=bool(getattr(ns, "verify", False)))
+    if getattr(ns, "export", None):
+        result.to_numpy().save(ns.export, name=Path(ns.export).stem)
+
+
+def build_notes(text: str, title: str = "Notes") -> Any:
+    """A :class:`~symml.notes.Notes` from a recipe's text; an error names its ``line N``.
+
+    Examples:
+        >>> build_notes("# demo\\ngrad: x**2*y | x,y\\ntext: Done.")
+        Notes('Notes': 1 derivation, 1 paragraph)
+    """
+    from symml.notes import Notes
+
+    notes, parser = Notes(title), build_parser()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        op, colon, body = line.partition(":")
+        try:
+            if not colon or not op.strip().isidentifier():
+                raise ValueError(f"expected 'op: expression | variables', got {line!r}")
+            _recipe_line(notes, op.strip(), body, parser)
+        except SymmlError as exc:
+            if isinstance(exc, ParseError):
+                raise _BadInput(f"line {number}: {exc}") from exc
+            raise _with_line(exc, number) from exc
+        except (ValueError, TypeError) as exc:
+            raise _BadInput(f"line {number}: {exc}") from exc
+    return notes
+
+
+def _with_line(exc: SymmlError, number: int) -> SymmlError:
+    try:
+        return type(exc)(f"line {number}: {exc}")
+    except TypeError:  # a subclass with other constructor arguments
+        return SymmlError(f"line {number}: {exc}")
+
+
+def _run_notes(a: argparse.Namespace) -> Any:
+    recipe = Path(a.recipe)
+    out = Path(a.out) if a.out else recipe.with_suffix(".tex")
+    if out.suffix not in (".tex", ".md", ".pdf"):
+        raise _BadInput(f"-o: {str(out)!r} must end in .tex, .md or .pdf")
+    try:
+        text = recipe.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _BadInput(f"cannot read recipe {str(recipe)!r}: {exc.strerror}") from exc
+    try:
+        notes = build_notes(text, title=recipe.stem.replace("_", " ").capitalize())
+    except _BadInput as exc:
+        raise _BadInput(f"{recipe}: {exc}") from exc
+    notes.write(out)
+    return f"wrote {out}: {notes!r}"
+
 
 # --- demo ----------------------------------------------------------------------------------
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="symml-demo", help="output folder (default ./symml-demo)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the numeric checks")
+    p.add_argument("--no-pdf", action="store_true", help="do not run pdflatex")
 
 
 def _run_demo(a: argparse.Namespace) -> Any:
     from symml.demo import run_demo
 
-    report = run_demo(a.out)
-    lines = [*report.lines, f"wrote {len(report.files)} files into {report.out}:"]
-    lines += [f"  {f}" for f in report.files]
+    report = run_demo(a.out, seed=a.seed, pdf=False if a.no_pdf else None)
+    lines = [*report.lines, *(f"skipped {s}" for s in report.skipped)]
+    lines += [f"wrote {len(report.files)} files into {report.out}:"]
+    lines += [f"  {f.name}" for f in report.files]
     return "\n".join(lines)
 
 
@@ -123,11 +562,29 @@ COMMANDS: dict[str, Command] = {
     "jacobian": Command('Jacobian of a vector "[f1, f2]"', _expr_wrt_args, _run_jacobian),
     "hessian": Command("Hessian of a scalar expression", _expr_wrt_args, _run_hessian),
     # rows: calculus II (issue 3)
+    "integrate": Command("indefinite, definite (--from/--to) or iterated integral",
+                         _integrate_args, _run_integrate),
+    "limit": Command("limit of an expression (--to, --dir)", _limit_args, _run_limit),
+    "taylor": Command("Taylor polynomial (--at, --order)", _taylor_args, _run_taylor),
+    "critical": Command("critical points, classified by the Hessian", _critical_args,
+                        _run_critical),
     # rows: linear algebra (issue 4)
+    "eig": Command('eigenvalues, eigenvectors and diagonalization of "[[2,1],[1,2]]"',
+                   _eig_args, _run_eig),
+    "linalg": Command("det, inverse, lu, qr, svd or gram-schmidt of a matrix", _linalg_args,
+                      _run_linalg),
     # rows: probability (issue 5)
+    "expect": Command('expectation, e.g. "X**2" --dist "X=Normal(0,1)"', _expect_args,
+                      _run_expect),
     # rows: sampling (issue 5)
+    "sample": Command("draw samples of random variables and summarise them", _sample_args,
+                      _run_sample, shared=False),
     # rows: optimization (issue 6)
+    "minimize": Command("gradient descent or Newton's method from --x0 (--plot FILE.png)",
+                        _minimize_args, _run_minimize, shared=False),
     # rows: notes (issue 7)
+    "notes": Command("build a notes document (.tex/.md/.pdf) from a recipe file", _notes_args,
+                     _run_notes, shared=False),
     "demo": Command("derive, check, plot and export into a folder", _demo_args, _run_demo,
                     shared=False),
 }
@@ -154,12 +611,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+def _value_options(parser: argparse.ArgumentParser, argv: Sequence[str] = ()) -> set[str]:
+    """The options that take a value, of the subcommand named in ``argv`` (and the top level)."""
     opts: set[str] = set()
     for action in parser._actions:  # noqa: SLF001 - argparse offers no public listing
         if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
-            for p in action.choices.values():
-                opts |= _value_options(p)
+            name = next((a for a in argv if a in action.choices), None)
+            if name is not None:
+                opts |= _value_options(action.choices[name])
         elif action.option_strings and action.nargs != 0:
             opts.update(action.option_strings)
     return opts
@@ -232,7 +691,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        ns = parser.parse_args(_join_values(args, _value_options(parser)))
+        ns = parser.parse_args(_join_values(args, _value_options(parser, args)))
         if ns.command is None:
             parser.print_help()
             return 2

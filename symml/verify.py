@@ -151,9 +151,355 @@ def _check_hessian(d: Derivation, points: int, rng: np.random.Generator, rtol: f
 
 # --- calculus II checks (issue 3) ---------------------------------------------------------
 
+def _check_matrix_derivative(d: Derivation, points: int, rng: np.random.Generator,
+                             rtol: float) -> Verification:
+    from symml.matrixcalc import check_matrix_derivative
+
+    return check_matrix_derivative(d.source["f"], d.source["X"], d.result, points=points,
+                                   rng=rng, rtol=rtol)
+
+
+#: Digits of the high-precision evaluations behind the Taylor and limit checks.
+_DIGITS = 60
+
+
+def _parameters(exprs: list[Any], exclude: set[Any], rng: np.random.Generator,
+                ) -> dict[sympy.Symbol, sympy.Float]:
+    """Random values in [0.5, 2] for the free symbols of ``exprs`` not in ``exclude``."""
+    symbols: set[sympy.Symbol] = set()
+    for e in exprs:
+        symbols |= {s for s in getattr(e, "free_symbols", set()) if isinstance(s, sympy.Symbol)}
+    ordered = sorted(symbols - set(exclude), key=lambda s: s.name)
+    return {s: sympy.Float(rng.uniform(0.5, 2.0), _DIGITS) for s in ordered}
+
+
+def _hp(expr: Any, subs: dict[Any, Any]) -> complex:
+    """``expr`` evaluated with ``_DIGITS`` digits at ``subs`` (nan when undefined)."""
+    try:
+        value = sympy.sympify(expr).evalf(_DIGITS, subs=subs)
+        return complex(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return complex("nan")
+
+
+def _check_integral(d: Derivation, points: int, rng: np.random.Generator, rtol: float
+                    ) -> Verification:
+    specs = d.source["specs"]
+    if all(a is not None for _, a, _ in specs):
+        return _check_definite_integral(d, points, rng, rtol)
+    if any(a is not None for _, a, _ in specs):
+        raise NotSupportedError("no numeric check for a mix of definite and indefinite integrals")
+    return _check_antiderivative(d, points, rng, rtol)
+
+
+def _check_definite_integral(d: Derivation, points: int, rng: np.random.Generator, rtol: float
+                             ) -> Verification:
+    """The closed form against ``scipy.integrate.quad``/``nquad`` (a numeric result against
+    mpmath's tanh-sinh quadrature), at random parameter values."""
+    from symml._limits import run_limited
+    from symml.calculus import quadrature
+    from symml.config import config
+
+    f, specs = d.source["f"], d.source["specs"]
+    variables = {x for x, _, _ in specs}
+    bounds = [b for _, lo, hi in specs for b in (lo, hi)]
+    trials = min(points, 3)
+    worst, passed, count = 0.0, True, 0
+    for _ in range(trials):
+        subs = _parameters([f, d.result, *bounds], variables, rng)
+        g = f.subs(subs)
+        sp = [(x, lo.subs(subs), hi.subs(subs)) for x, lo, hi in specs]
+        claimed = _hp(d.result, subs)
+        if d.method == "numeric":
+            limits = [(x, lo, hi) for x, lo, hi in sp]
+            try:
+                ref = complex(run_limited(_mp_integral, g, limits, timeout=config.timeout,
+                                          what="mpmath quadrature"))
+                err = 0.0
+                method = "quadrature (mpmath tanh-sinh)"
+            except (TypeError, ValueError):  # e.g. bounds that depend on outer variables
+                ref, err = quadrature(g, sp)
+                method = "quadrature"
+        else:
+            ref, err = quadrature(g, sp)
+            method = "quadrature"
+        scale = max(1.0, abs(ref))
+        error = abs(claimed - ref) / scale
+        allowed = max(rtol, (10 * err + 10 * (d.error or 0.0)) / scale)
+        worst = max(worst, error)
+        passed = passed and error <= allowed
+        count += 1
+        if not subs:
+            break
+    return Verification(passed=passed, max_error=worst, method=method, points=count,
+                        details="the integral's value against numeric quadrature")
+
+
+def _mp_integral(g: Any, limits: list[tuple[Any, Any, Any]]) -> Any:
+    return sympy.Integral(g, *limits).evalf(15)
+
+
+def _check_antiderivative(d: Derivation, points: int, rng: np.random.Generator, rtol: float
+                          ) -> Verification:
+    """d F / dx (central differences) against the integrand; for iterated indefinite
+    integrals F is first differentiated symbolically in the outer variables."""
+    f, specs = d.source["f"], d.source["specs"]
+    F = d.result
+    x = specs[0][0]
+    for y, _, _ in specs[1:]:
+        F = sympy.diff(F, y)
+    names = {s for s in (F.free_symbols | f.free_symbols | {x}) if isinstance(s, sympy.Symbol)}
+    wrt = tuple(sorted(names, key=lambda s: s.name))
+    Fn, fn = to_numpy(F, wrt), to_numpy(f, wrt)
+    X = random_points(lambda *a: np.asarray(Fn(*a)) + np.asarray(fn(*a)), len(wrt), points, rng)
+    e = np.zeros(len(wrt))
+    e[wrt.index(x)] = 1.0
+    worst = 0.0
+    with np.errstate(all="ignore"):
+        for p in X:
+            numeric = _richardson(lambda q: Fn(*q), p, e, 1e-3, 1)
+            worst = max(worst, relative_error(fn(*p), numeric))
+    return Verification(passed=worst <= rtol, max_error=worst, method="central differences",
+                        points=len(X), details=f"dF/d{x} against the integrand")
+
+
+def _taylor_errors(g: Any, T: Any, x: sympy.Symbol, a: sympy.Float, side: int
+                   ) -> list[float]:
+    """|f - T| at a + side·h for h = 2^-4 ... 2^-8, relative to max(1, |f(a + h)|)."""
+    out = []
+    for k in range(4, 9):
+        at = {x: a + side * sympy.Float(2.0**-k, _DIGITS)}
+        fv, tv = _hp(g, at), _hp(T, at)
+        out.append(abs(fv - tv) / max(1.0, abs(fv)))
+    return out
+
+
+def _check_taylor(d: Derivation, points: int, rng: np.random.Generator, rtol: float
+                  ) -> Verification:
+    """Agreement near the point, and an error that shrinks like h^(order+1) (checked on
+    successive halvings of h, in 60-digit arithmetic, on both sides of the point)."""
+    f, x, a, order = d.source["f"], d.source["x"], d.source["at"], d.source["order"]
+    floor = 1e-45
+    worst_order_gap, worst, passed, count = 0.0, 0.0, True, 0
+    for _ in range(min(points, 3)):
+        subs = _parameters([f, a], {x}, rng)
+        g, T = f.subs(subs), d.result.subs(subs)
+        a0 = sympy.Float(_hp(a, subs).real, _DIGITS)
+        for side in (1, -1):
+            errs = _taylor_errors(g, T, x, a0, side)
+            if not all(np.isfinite(errs)):
+                passed = False
+                worst = float("inf")
+                continue
+            worst = max(worst, errs[-1])
+            usable = [(p, q) for p, q in zip(errs, errs[1:], strict=False) if p > floor and q > floor]
+            if usable:
+                p, q = usable[-1]
+                observed = float(np.log2(p / q))
+                gap = (order + 1) - observed
+                worst_order_gap = max(worst_order_gap, gap)
+                passed = passed and gap <= 0.5
+            passed = passed and errs[-1] <= max(rtol, 2.0 ** (-8 * (order + 1)) * 1e3)
+        count += 1
+        if not subs:
+            break
+    return Verification(passed=passed, max_error=worst, method="Taylor remainder order",
+                        points=count * 2,
+                        details=f"|f - T| near {x} = {a} shrinks like h^{order + 1} "
+                                f"(worst shortfall {worst_order_gap:.2f} orders)")
+
+
+def _approach(a: sympy.Expr, side: str, subs: dict[Any, Any]) -> list[sympy.Float]:
+    """Points tending to ``a`` from ``side``: a ± 10^-k, or ±10^k towards ±oo."""
+    if a.is_infinite:
+        sign = 1 if a.is_extended_positive else -1
+        return [sympy.Float(sign * 10.0**k, _DIGITS) for k in range(4, 21, 2)]
+    centre = sympy.Float(_hp(a, subs).real, _DIGITS)
+    sign = 1 if side == "+" else -1
+    return [centre + sign * sympy.Float(10.0**-k, _DIGITS) for k in range(4, 21, 2)]
+
+
+def _check_limit(d: Derivation, points: int, rng: np.random.Generator, rtol: float
+                 ) -> Verification:
+    """Evaluate f (60 digits) on a sequence approaching the point; a finite limit must be
+    approached monotonically in the tail and reached within ``rtol`` at 10^-20 (10^20 for
+    ±oo); an infinite one must grow past 10^6 with the right sign."""
+    f, x, a, direction = d.source["f"], d.source["x"], d.source["to"], d.source["dir"]
+    sides = ("+", "-") if direction == "+-" and not a.is_infinite else (direction,)
+    worst, passed, count = 0.0, True, 0
+    for _ in range(min(points, 3)):
+        subs = _parameters([f, a, d.result], {x}, rng)
+        g = f.subs(subs)
+        target = sympy.sympify(d.result).subs(subs)
+        for side in sides:
+            values = [_hp(g, {x: p}) for p in _approach(a, side, subs)]
+            if target.is_infinite:
+                sign = 1 if target.is_extended_positive else -1
+                ok = all(np.isfinite(values)) and sign * values[-1].real > 1e6 and \
+                    sign * values[-1].real >= sign * values[0].real
+                error = 0.0 if ok else float("inf")
+            else:
+                L = _hp(target, {})
+                errs = [abs(v - L) / max(1.0, abs(L)) for v in values]
+                error = errs[-1] if all(np.isfinite(errs)) else float("inf")
+                ok = error <= rtol and errs[-1] <= errs[0] + rtol
+            worst = max(worst, error)
+            passed = passed and ok
+            count += 1
+        if not subs:
+            break
+    return Verification(passed=passed, max_error=worst, method="numeric approach", points=count,
+                        details=f"f on a sequence tending to {x} -> {a} against the limit")
+
+
+def _numeric_hessian(fn: Callable[..., Any], x: np.ndarray, h: float) -> np.ndarray:
+    n = len(x)
+    H = np.empty((n, n))
+    eye = np.eye(n) * h
+    for i in range(n):
+        for j in range(i, n):
+            H[i, j] = H[j, i] = (fn(*(x + eye[i] + eye[j])) - fn(*(x + eye[i] - eye[j]))
+                                 - fn(*(x - eye[i] + eye[j])) + fn(*(x - eye[i] - eye[j]))) \
+                / (4 * h * h)
+    return H
+
+
+#: Which eigenvalue signs each kind of critical point allows (tolerance applied).
+_KIND_SIGNS: dict[str, Callable[[np.ndarray, float], bool]] = {
+    "minimum": lambda ev, tol: bool(np.all(ev > tol)),
+    "maximum": lambda ev, tol: bool(np.all(ev < -tol)),
+    "saddle": lambda ev, tol: bool(np.any(ev > tol) and np.any(ev < -tol)),
+    "degenerate": lambda ev, tol: bool(np.min(np.abs(ev)) <= tol),
+}
+
+
+def _check_critical_points(d: Derivation, points: int, rng: np.random.Generator, rtol: float
+                           ) -> Verification:
+    """At each point (parameters and free coordinates drawn at random): the gradient by
+    central differences is ≈ 0, and the eigenvalues of the Hessian by second differences
+    match the symbolic ones and have the signs the classification says."""
+    f, found = d.source["f"], d.source["points"]
+    wrt = d.wrt
+    worst, passed, count = 0.0, True, 0
+    for p in found[:20]:
+        coords = list(p.point.values())
+        subs = _parameters([f, *coords], set(), rng)
+        x0 = np.array([complex(sympy.sympify(c).subs(subs).evalf(30)).real for c in coords])
+        params = {s: v for s, v in subs.items() if s not in wrt}
+        g = f.subs(params)
+        fn = to_numpy(g, wrt)
+        scale = max(1.0, abs(float(fn(*x0))))
+        with np.errstate(all="ignore"):
+            grad = np.array([_richardson(lambda q, fn=fn: fn(*q), x0, e, 1e-3, 1)
+                             for e in np.eye(len(wrt))])
+            Hn = _numeric_hessian(fn, x0, 1e-3)
+        ev_num = np.linalg.eigvalsh(Hn)
+        ev_sym = np.sort(np.array([_hp(e, subs).real for e in p.eigenvalues]))
+        tol = 1e-4 * max(scale, float(np.max(np.abs(ev_num), initial=1.0)))
+        grad_err = float(np.max(np.abs(grad))) / scale
+        eig_err = relative_error(ev_sym, ev_num)
+        signs_ok = _KIND_SIGNS[p.kind](ev_num, tol) or (p.kind == "degenerate" and bool(params))
+        worst = max(worst, grad_err, eig_err)
+        passed = passed and grad_err <= max(rtol, 1e-6) and eig_err <= 1e-4 and signs_ok
+        count += 1
+    return Verification(passed=passed, max_error=worst, method="central differences",
+                        points=count,
+                        details="gradient ≈ 0 and Hessian eigenvalue signs at each point")
+
+
 # --- linear algebra checks (issue 4) -------------------------------------------------------
 
+
+def _check_linalg(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+    """det, inverse, charpoly, projection, norm, gram_schmidt against numpy.linalg."""
+    from symml.linalg import check_derivation
+
+    return check_derivation(d, points, rng, rtol)
+
+
 # --- probability checks (issue 5) ----------------------------------------------------------
+
+#: Draws of the Monte Carlo check of an expectation.
+MC_CHECK_SAMPLES = 200_000
+
+
+def _parameter_values(d: Derivation, rng: np.random.Generator) -> dict[Any, Any]:
+    """Values in (0.2, 0.8), increasing in name order, for symbolic parameters (so that a
+    probability stays in [0, 1] and ``Uniform(a, b)`` keeps ``a < b``)."""
+    from symml.probability import _parameters
+
+    params: set[Any] = set(getattr(d.result, "free_symbols", set()))
+    for value in d.source.values():
+        if isinstance(value, sympy.Basic):
+            params |= _parameters(value)
+    params = {p for p in params if isinstance(p, sympy.Symbol) and p.name != "t"}
+    draws = np.sort(rng.uniform(0.2, 0.8, size=len(params)))
+    ordered = sorted(params, key=lambda s: s.name)
+    return {p: sympy.Float(v) for p, v in zip(ordered, draws, strict=True)}
+
+
+def _check_expectation(d: Derivation, points: int, rng: np.random.Generator,
+                       rtol: float) -> Verification:
+    from symml.sampling import monte_carlo
+
+    values = _parameter_values(d, rng)
+    target = complex(sympy.N(sympy.sympify(d.result).subs(values))).real
+    est = monte_carlo(d.source["mean_of"].subs(values), MC_CHECK_SAMPLES, rng=rng)
+    gap = abs(est.mean - target)
+    if d.error:  # a Monte Carlo result itself: both errors count
+        passed = gap <= 4 * float(np.hypot(est.stderr, d.error)) + 1e-12 * max(1.0, abs(target))
+    else:
+        passed = est.agrees_with(target, sigmas=4)
+    return Verification(passed=bool(passed), max_error=gap, method="Monte Carlo ±4σ",
+                        points=est.n, details=f"{d.operation} {target:.6g} against Monte Carlo "
+                        f"{est} at {values or 'the given parameters'}")
+
+
+def _check_mgf(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+    from symml.sampling import monte_carlo
+
+    values = _parameter_values(d, rng)
+    X, t = d.source["X"].subs(values), d.source["t"]
+    ts = (-0.1, 0.05) if isinstance(t, sympy.Symbol) else (None,)
+    worst, passed, n = 0.0, True, 0
+    for tv in ts:
+        at = {**values, t: tv} if tv is not None else values
+        target = complex(sympy.N(sympy.sympify(d.result).subs(at))).real
+        est = monte_carlo(sympy.exp((tv if tv is not None else t) * X), MC_CHECK_SAMPLES, rng=rng)
+        gap = abs(est.mean - target)
+        passed &= gap <= 4 * float(np.hypot(est.stderr, d.error or 0.0)) + 1e-12
+        worst, n = max(worst, gap), n + est.n
+    return Verification(passed=bool(passed), max_error=worst, method="Monte Carlo ±4σ", points=n,
+                        details="M(t) against Monte Carlo means of exp(tX)")
+
+
+def _check_information(d: Derivation, points: int, rng: np.random.Generator,
+                       rtol: float) -> Verification:
+    """Entropy or KL: quadrature (numeric sum) of the density; Monte Carlo when the result
+    itself came from quadrature."""
+    from symml.probability import _log_density_of, _numeric_information
+    from symml.sampling import monte_carlo
+
+    values = _parameter_values(d, rng)
+    P = d.source["P"].subs(values)
+    Q = d.source["Q"].subs(values) if d.source["Q"] is not None else None
+    target = complex(sympy.N(sympy.sympify(d.result).subs(values))).real
+    if d.method == "symbolic":
+        numeric, err, _ = _numeric_information(P, Q)
+        if not (np.isfinite(target) and np.isfinite(numeric)):
+            ok = bool(np.isinf(target) and not np.isfinite(numeric)) or target == numeric
+            return Verification(passed=ok, max_error=0.0 if ok else float("inf"),
+                                method="quadrature", points=1, details="infinite divergence")
+        gap = relative_error(target, numeric)
+        return Verification(passed=gap <= max(rtol, 1e-6), max_error=gap, method="quadrature",
+                            points=1, details=f"{d.operation} against quadrature {numeric:.12g}")
+    g = -_log_density_of(P, P) if Q is None else _log_density_of(P, P) - _log_density_of(Q, P, P)
+    est = monte_carlo(g, MC_CHECK_SAMPLES, rng=rng)
+    gap = abs(est.mean - target)
+    passed = gap <= 4 * float(np.hypot(est.stderr, d.error or 0.0)) + 1e-12
+    return Verification(passed=bool(passed), max_error=gap, method="Monte Carlo ±4σ",
+                        points=est.n, details=f"{d.operation} against Monte Carlo {est}")
+
 
 
 #: The numeric check of each operation (a Derivation's ``operation``).
@@ -163,8 +509,26 @@ CHECKS: dict[str, Check] = {
     "jacobian": _check_jacobian,
     "hessian": _check_hessian,
     # checks: calculus II (issue 3)
+    "matrix_derivative": _check_matrix_derivative,
+    "integral": _check_integral,
+    "taylor": _check_taylor,
+    "limit": _check_limit,
+    "critical_points": _check_critical_points,
     # checks: linear algebra (issue 4)
+    "det": _check_linalg,
+    "inverse": _check_linalg,
+    "charpoly": _check_linalg,
+    "projection": _check_linalg,
+    "norm": _check_linalg,
+    "gram_schmidt": _check_linalg,
     # checks: probability (issue 5)
+    "expectation": _check_expectation,
+    "moment": _check_expectation,
+    "variance": _check_expectation,
+    "covariance": _check_expectation,
+    "mgf": _check_mgf,
+    "entropy": _check_information,
+    "kl_divergence": _check_information,
 }
 
 

@@ -110,3 +110,11 @@ def test_python_dash_m_symml() -> None:
     assert res.stdout.strip() == "3*x**2"
     res = subprocess.run([sys.executable, "-m", "symml", "diff", "2x"], capture_output=True, text=True)
     assert res.returncode == 2 and "Traceback" not in res.stderr
+
+
+def test_flag_steps_is_not_confused_with_minimize_steps(capsys: pytest.CaptureFixture[str]) -> None:
+    # minimize has a valued --steps; for other subcommands it is a flag and must stay one
+    code, out, _ = run(capsys, "diff", "x^3", "--wrt", "x", "--steps", "--verify")
+    assert code == 0
+    assert out.strip().splitlines()[-1] == "3*x**2"
+    assert "verify: passed" in out
