@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
+import sys
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +28,7 @@ from symml.derivation import Derivation, as_expr, as_wrt, free_symbols
 
 __all__ = ["NumericFunction", "to_numpy"]
 
-BACKENDS = ("numpy",)
+BACKENDS = ("numpy", "numba")
 
 _RESERVED = {"numpy", "scipy", "np", "math"} | set(dir(builtins))
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
@@ -97,31 +98,107 @@ def _components(expr: Any) -> tuple[list[Any], tuple[int, ...]]:
 
 def _wants_cse(components: list[Any], cse: Any) -> bool:
     if cse == "auto":
-        ops = sum(sympy.count_ops(c) for c in components)
-        return ops >= config.cse_min_ops
+        ops = 0
+        for c in components:  # stop counting as soon as the answer is known
+            ops += sympy.count_ops(c)
+            if ops >= config.cse_min_ops:
+                return True
+        return False
     if isinstance(cse, bool):
         return cse
     raise ValueError(f"cse must be 'auto', True or False, got {cse!r}")
 
 
-def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) -> tuple[str, str]:
-    """Return (source, packed_name) of a module defining ``name`` and ``name + '_packed'``."""
-    components, shape = _components(expr)
-    args = _arg_names(wrt)
+#: Tree size (nodes, shared subtrees counted each time) above which code is printed from
+#: the expression DAG (:func:`_print_shared`) rather than through ``sympy.cse``.
+LARGE_TREE = 2_000
+
+
+def _print_cse(components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool
+               ) -> tuple[list[str], list[str]]:
+    """Statements and value expressions of small components, through ``sympy.cse``."""
     internal = [sympy.Symbol(f"_x{i}") for i in range(len(wrt))]
-    components = [sympy.sympify(c).xreplace(dict(zip(wrt, internal, strict=True))) for c in components]
+    components = [c.xreplace(dict(zip(wrt, internal, strict=True))) for c in components]
     if cse:
         temps = sympy.numbered_symbols("_t")
         replacements, reduced = sympy.cse(components, symbols=temps, optimizations="basic")
     else:
         replacements, reduced = [], components
     printer = _printer()
-    body: list[str] = []
-    for sym, sub in replacements:
-        body.append(f"{sym} = {printer.doprint(sub)}")
-    is_complex = any(c.has(sympy.I) for c in components)
+    body = [f"{sym} = {printer.doprint(sub)}" for sym, sub in replacements]
+    return body, [printer.doprint(c) for c in reduced]
+
+
+class _Unprintable(Exception):
+    """A node the DAG printer leaves to ``sympy.cse`` and ``doprint``."""
+
+
+class _NamedPrinter(_Printer):
+    """Prints the nodes in ``names`` (variables, shared subexpressions) by their names."""
+
+    def __init__(self, names: dict[Any, str]) -> None:
+        super().__init__({"fully_qualified_modules": True, "inline": True,
+                          "allow_unknown_functions": False, "order": "none"})
+        self._names = names
+        self._defining: Any = None
+
+    def _print(self, expr: Any, **kwargs: Any) -> str:
+        if expr is self._defining:
+            self._defining = None
+        elif isinstance(expr, sympy.Basic):
+            name = self._names.get(expr)
+            if name is not None:
+                return name
+        return super()._print(expr, **kwargs)
+
+    def code(self, node: Any) -> str:
+        """The code of ``node`` (``doprint`` without its walk of the whole tree, which
+        would undo the sharing); unsupported functions raise :class:`_Unprintable`."""
+        self._not_supported: set[Any] = set()
+        self._number_symbols: set[Any] = set()
+        text = self._print(node)
+        if self._not_supported or self._number_symbols:
+            raise _Unprintable(f"cannot print {sorted(map(str, self._not_supported))}")
+        return text
+
+    def define(self, node: Any) -> str:
+        """The code of ``node`` itself, its shared parts by name."""
+        self._defining = node
+        return self.code(node)
+
+
+def _print_shared(components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool
+                  ) -> tuple[list[str], list[str]]:
+    """Statements and value expressions of large components, printed from the DAG: every
+    node that occurs more than once is computed once, into ``_t0, _t1...`` (no SymPy tree
+    is rebuilt, so this takes time linear in the number of distinct nodes)."""
+    from symml._scale import shared_nodes
+
+    names: dict[Any, str] = {s: f"_x{i}" for i, s in enumerate(wrt)}
+    shared = shared_nodes(components) if cse else []
+    printer = _NamedPrinter(names)
+    body = []
+    for k, node in enumerate(shared):
+        body.append(f"_t{k} = {printer.define(node)}")
+        names[node] = f"_t{k}"
+    return body, [printer.code(c) for c in components]
+
+
+def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) -> tuple[str, str]:
+    """Return (source, packed_name) of a module defining ``name`` and ``name + '_packed'``."""
+    from symml._scale import dag_has, dag_size
+
+    components, shape = _components(expr)
+    args = _arg_names(wrt)
+    components = [sympy.sympify(c) for c in components]
+    large = dag_size(components) > LARGE_TREE
+    try:
+        body, values = (_print_shared if large else _print_cse)(components, wrt, cse)
+    except _Unprintable:  # a function the DAG printer cannot print: SymPy's own path
+        large = False
+        body, values = _print_cse(components, wrt, cse)
+    is_complex = dag_has(components, sympy.I)
     dtype = "numpy.complex128" if is_complex else "numpy.float64"
-    values = [printer.doprint(c) for c in reduced]
     shape_expr = (f"numpy.broadcast_shapes({', '.join(f'numpy.shape(_x{i})' for i in range(len(wrt)))})"
                   if wrt else "()")
     if not shape:
@@ -131,8 +208,12 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         idx = list(np.ndindex(*shape))
         for ix, v in zip(idx, values, strict=True):
             assemble.append(f"_out[..., {', '.join(str(i) for i in ix)}] = {v}")
-    formula = sympy.sstr(expr.tolist() if isinstance(expr, sympy.MatrixBase) else expr)
-    doc = f"{name}({', '.join(args)}) = {formula}"
+    if large:  # the body holds the formula, its shared parts computed once
+        doc = (f"{name}({', '.join(args)}): {'x'.join(map(str, shape)) or 'scalar'} result, "
+               f"shared subexpressions computed once")
+    else:
+        formula = sympy.sstr(expr.tolist() if isinstance(expr, sympy.MatrixBase) else expr)
+        doc = f"{name}({', '.join(args)}) = {formula}"
     lines = [
         "import numpy",
         *(["import scipy.special"] if any("scipy." in line for line in body + values) else []),
@@ -153,10 +234,11 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         f"def {name}_packed(X):",
         f"    {('packed form: ' + name + '(X[..., 0], X[..., 1], ...)')!r}",
         "    X = _float(X)",
-        *_single_point(body, values, shape, len(args), dtype),
-        *(f"    _x{i} = X[..., {i}]" for i in range(len(args))),
-        *(f"    {line}" for line in body + assemble),
-        "    return _out",
+        *([f"    return {name}(*numpy.moveaxis(X, -1, 0))"] if large else [  # one copy of a large body
+            *_single_point(body, values, shape, len(args), dtype),
+            *(f"    _x{i} = X[..., {i}]" for i in range(len(args))),
+            *(f"    {line}" for line in body + assemble),
+            "    return _out"]),
         "",
     ]
     return "\n".join(lines), f"{name}_packed"
@@ -208,6 +290,14 @@ class NumericFunction:
         self.backend = backend
         self.cse = cse
         self.result_shape = _components(expr)[1]
+        if backend == "numba":  # one fused multi-core loop; None (warned) → the NumPy backend
+            from symml._numba_backend import build
+
+            built = build(expr, wrt, cse)
+            if built is not None:
+                self.source, self._fn, self._packed = built
+                return
+            self.backend = "numpy"
         self.source, packed = _generate(expr, wrt, cse, "f")
         namespace: dict[str, Any] = {}
         code = compile(self.source, f"<symml-generated {id(self):x}>", "exec")
@@ -220,6 +310,11 @@ class NumericFunction:
             names = ", ".join(s.name for s in self.wrt) or "no arguments"
             raise TypeError(f"this function takes {len(self.wrt)} argument(s) ({names}), "
                             f"got {len(args)}")
+        if "dask.array" in sys.modules:  # dask arrays in → a lazy dask array out
+            from symml._chunked import call_dask, is_dask
+
+            if any(is_dask(a) for a in args):
+                return call_dask(self, args)
         return self._fn(*args)
 
     def packed(self, X: Any) -> np.ndarray:
@@ -230,6 +325,11 @@ class NumericFunction:
             >>> sm.to_numpy("x*y", "x, y").packed(np.array([[2.0, 3.0], [1.0, 4.0]]))
             array([6., 4.])
         """
+        if "dask.array" in sys.modules and self.wrt:  # a dask X stays lazy: one column each
+            from symml._chunked import is_dask
+
+            if is_dask(X) and X.ndim and X.shape[-1] == len(self.wrt):
+                return self(*(X[..., i] for i in range(len(self.wrt))))
         X = np.asarray(X)
         if X.ndim == 0 or X.shape[-1] != len(self.wrt):
             raise ValueError(f"packed() needs X with last axis of length {len(self.wrt)} "
@@ -249,6 +349,13 @@ class NumericFunction:
         if not isinstance(name, str) or not _IDENT.match(name) or keyword.iskeyword(name) \
                 or name in _RESERVED:
             raise ValueError(f"name {name!r} is not a usable Python function name")
+        if self.backend == "numba":
+            from symml._numba_backend import save_source
+
+            path = Path(path)
+            path.write_text(save_source(self.expr, self.wrt, self.cse, name, _version()),
+                            encoding="utf-8")
+            return path
         source, _ = _generate(self.expr, self.wrt, self.cse, name)
         header = (f'"""Generated by symml {_version()}: {name}({", ".join(_arg_names(self.wrt))}).\n\n'
                   + ("Needs NumPy and scipy.special.\n" if "import scipy" in source
@@ -284,7 +391,9 @@ def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "
         expr: A SymPy expression/Matrix, a ``str``, a Derivation, or a nested list.
         wrt: The argument order (default: a Derivation's ``wrt``, else the free symbols
             sorted by name).
-        backend: ``"numpy"``.
+        backend: ``"numpy"``, or ``"numba"`` (the ``fast`` extra): one fused loop over
+            the points, parallel over cores, compiled once and cached on disk; falls back
+            to ``"numpy"`` with a warning where numba lacks a function.
         cse: Share common subexpressions: ``"auto"`` (when the expression is not
             trivial), ``True`` or ``False``.
 
@@ -311,8 +420,18 @@ def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "
         raise TypeError("to_numpy() needs an expression or matrix; this result is a dict")
     if not isinstance(result, sympy.Basic):
         raise TypeError(f"cannot compile {type(result).__name__}")
-    variables = as_wrt(wrt, result)
-    missing = free_symbols(result) - set(variables)
+    if getattr(result, "is_MatrixExpr", False) and not isinstance(result, sympy.MatrixBase):
+        raise TypeError(f"cannot compile the matrix expression {result} of symbolic matrices; "
+                        "substitute explicit matrices first (e.g. .as_explicit())")
+    if isinstance(result, sympy.MatrixBase) and len(result) > 64:  # walk shared parts once
+        from symml._scale import dag_free_symbols
+
+        own = dag_free_symbols(result)
+        variables = as_wrt(wrt, sympy.Tuple(*own))
+    else:
+        own = free_symbols(result)
+        variables = as_wrt(wrt, result)
+    missing = own - set(variables)
     if missing:
         raise ValueError(f"{sympy.sstr(result)[:80]} has free symbols "
                          f"{', '.join(sorted(s.name for s in missing))} not in wrt "
