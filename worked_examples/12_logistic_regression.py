@@ -1,0 +1,90 @@
+"""Logistic regression: the cross-entropy gradient, from one example to matrix form, and training.
+
+Chapter: logistic regression. The model predicts p = σ(wᵀx + b) and the cross-entropy loss of
+one example is ℓ = −[y log p + (1 − y) log(1 − p)]. Because σ' = σ(1 − σ), the derivative
+collapses to ∂ℓ/∂w_j = (p − y) x_j and ∂ℓ/∂b = p − y. Stacking the m examples as the rows of
+X (with a column of ones for b) gives the matrix form ∇L = Xᵀ(σ(Xw) − y)/m, and the Hessian
+Xᵀ S X/m with S = diag(p(1 − p)), positive semi-definite: the loss is convex.
+
+Run: ``python worked_examples/12_logistic_regression.py [OUTDIR]``.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+from _common import save, show
+
+import symml as sm
+
+# --- the gradient of one example's loss ---------------------------------------------------------
+w1, w2, b, x1, x2, y = sm.symbols("w1 w2 b x1 x2 y")
+p = sm.parse("1/(1 + exp(-(w1*x1 + w2*x2 + b)))")
+loss = sm.parse("-(y*log(P) + (1 - y)*log(1 - P))").subs(sm.symbols("P"), p)
+g = sm.gradient(loss, [w1, w2, b])
+show("gradient_w1", g.result[0])
+for comp, factor, name in zip(g.result, (x1, x2, 1), ("w1", "w2", "b"), strict=True):
+    # (p - y) x_j, exactly:
+    show(f"gradient_{name}_identity", (comp - (p - y) * factor).simplify())
+
+# --- matrix form, checked against the compiled symbolic gradient -------------------------------
+rng = np.random.default_rng(0)
+m = 400
+labels = rng.integers(0, 2, m).astype(float)
+centres = np.where(labels[:, None] == 1.0, [1.5, 1.0], [-1.0, -1.0])
+feats = centres + rng.standard_normal((m, 2))
+X = np.column_stack([feats, np.ones(m)])                 # a column of ones carries b
+
+grad_fn = sm.to_numpy(g, [w1, w2, b, x1, x2, y])          # broadcast over the examples
+loss_fn = sm.to_numpy(loss, [w1, w2, b, x1, x2, y])
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
+
+
+def matrix_gradient(theta: np.ndarray) -> np.ndarray:
+    return X.T @ (sigmoid(X @ theta) - labels) / m
+
+
+def matrix_hessian(theta: np.ndarray) -> np.ndarray:
+    s = sigmoid(X @ theta)
+    return (X.T * (s * (1 - s))) @ X / m
+
+
+def mean_loss(theta: np.ndarray) -> float:
+    return float(np.mean(loss_fn(*theta, feats[:, 0], feats[:, 1], labels)))
+
+
+theta_test = np.array([0.3, -0.7, 0.2])
+per_example = grad_fn(*theta_test, feats[:, 0], feats[:, 1], labels)     # (m, 3)
+show("matrix_form_vs_symbolic", float(np.abs(per_example.mean(0)
+                                             - matrix_gradient(theta_test)).max()))
+# The Hessian in matrix form against the symbolic Hessian of one example, averaged.
+Hs = sm.to_numpy(sm.hessian(loss, [w1, w2, b]), [w1, w2, b, x1, x2, y])
+show("hessian_matrix_form_vs_symbolic",
+     float(np.abs(Hs(*theta_test, feats[:, 0], feats[:, 1], labels).mean(0)
+                  - matrix_hessian(theta_test)).max()))
+show("hessian_min_eigenvalue", float(np.linalg.eigvalsh(matrix_hessian(theta_test)).min()))
+
+# --- training -------------------------------------------------------------------------------------
+theta0 = np.zeros(3)
+gd = sm.gradient_descent(mean_loss, theta0, grad=matrix_gradient, lr=1.0, steps=2000, tol=1e-6)
+nt = sm.newton(mean_loss, theta0, grad=matrix_gradient, hess=matrix_hessian)
+show("loss_initial", mean_loss(theta0))                    # log 2 at w = 0
+show("gd_loss", float(gd.fun))
+show("gd_steps", gd.n_iter)
+show("newton_loss", float(nt.fun))
+show("newton_steps", nt.n_iter)
+show("gd_vs_newton_theta", float(np.abs(gd.x - nt.x).max()))
+accuracy = float(np.mean((X @ nt.x > 0) == (labels == 1.0)))
+show("training_accuracy", accuracy)
+
+fig, ax = plt.subplots(figsize=(5, 4))
+ax.scatter(*feats[labels == 0].T, s=6, label="y = 0")
+ax.scatter(*feats[labels == 1].T, s=6, label="y = 1")
+xs = np.linspace(feats[:, 0].min(), feats[:, 0].max(), 2)
+ax.plot(xs, -(nt.x[0] * xs + nt.x[2]) / nt.x[1], "k-", label="decision boundary p = 1/2")
+ax.legend(fontsize=8)
+ax.set_title("Logistic regression")
+save(fig, "12_logistic_boundary")
