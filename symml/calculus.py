@@ -1051,7 +1051,11 @@ def _eigenvalues(H: sympy.ImmutableMatrix) -> tuple[sympy.Expr, ...]:
     if H.free_symbols:
         raise NotSupportedError(f"eigenvalues of the {H.shape[0]}x{H.shape[0]} symbolic "
                                 "Hessian at a critical point")
-    num = np.linalg.eigvalsh(np.array(H.evalf(20).tolist(), dtype=float))
+    # exact entries may hold roots written with I that cancel (casus irreducibilis of a cubic)
+    values = np.array(H.evalf(30).tolist(), dtype=complex)
+    if np.max(np.abs(values.imag), initial=0.0) > 1e-12 * max(1.0, float(np.max(np.abs(values)))):
+        raise NotSupportedError(f"the Hessian at a critical point is not real: {H}")
+    num = np.linalg.eigvalsh(values.real)
     return tuple(sympy.Float(v) for v in num)
 
 
@@ -1071,7 +1075,7 @@ def _point_key(p: CriticalPoint) -> tuple:
     key = []
     for v in p.point.values():
         try:
-            key.append((0, float(v)))
+            key.append((0, float(sympy.re(v).evalf(30))))
         except (TypeError, ValueError):
             key.append((1, sympy.default_sort_key(v)))
     return tuple(key)
