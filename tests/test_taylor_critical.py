@@ -187,8 +187,6 @@ def test_critical_points_cannot_be_compiled() -> None:
 
 def test_critical_points_of_a_cubic_gradient_with_three_irrational_real_roots() -> None:
     # f' = 4x^3 - 6x + 1 has three real roots that SymPy writes with I (casus irreducibilis)
-    import numpy as np
-
     pts = sm.critical_points("x**4 - 3*x**2 + x")
     roots = sorted(np.roots([4, 0, -6, 1]).real)
     got = [complex(p.point[next(iter(p.point))].evalf()) for p in pts]
