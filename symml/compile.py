@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import sympy
 from sympy.printing.numpy import SciPyPrinter
+from sympy.printing.precedence import PRECEDENCE
 
 from symml.config import config
 from symml.derivation import Derivation, as_expr, as_wrt, free_symbols
@@ -151,6 +152,17 @@ class _NamedPrinter(_Printer):
                 return name
         return super()._print(expr, **kwargs)
 
+    def _print_Mul(self, expr: sympy.Mul) -> str:
+        # SymPy's printer rewrites x*y**-2 as x/y**2, building a new node y**2 and so losing
+        # a shared y**-2: print a product with shared factors factor by factor instead
+        if not any(f in self._names for f in expr.args):
+            return super()._print_Mul(expr)
+        coeff, factors = expr.as_coeff_mul()
+        text = "*".join(self.parenthesize(f, PRECEDENCE["Mul"]) for f in factors)
+        if coeff == -1:
+            return f"-{text}"
+        return text if coeff == 1 else f"{self.parenthesize(coeff, PRECEDENCE['Mul'])}*{text}"
+
     def code(self, node: Any) -> str:
         """The code of ``node`` (``doprint`` without its walk of the whole tree, which
         would undo the sharing); unsupported functions raise :class:`_Unprintable`."""
@@ -204,10 +216,15 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
     if not shape:
         assemble = [f"_out = numpy.empty({shape_expr}, dtype={dtype})", f"_out[...] = {values[0]}"]
     else:
-        assemble = [f"_out = numpy.empty({shape_expr} + {shape!r}, dtype={dtype})"]
+        # component-major storage: each component is written contiguously (writing it into
+        # a trailing axis is a strided write, several times slower for large batches); the
+        # result is a view with the components on the trailing axes
+        assemble = [f"_out = numpy.empty({shape!r} + {shape_expr}, dtype={dtype})"]
         idx = list(np.ndindex(*shape))
         for ix, v in zip(idx, values, strict=True):
-            assemble.append(f"_out[..., {', '.join(str(i) for i in ix)}] = {v}")
+            assemble.append(f"_out[{', '.join(str(i) for i in ix)}] = {v}")
+        lead = tuple(range(len(shape)))
+        assemble.append(f"_out = numpy.moveaxis(_out, {lead!r}, {tuple(i - len(shape) for i in lead)!r})")
     if large:  # the body holds the formula, its shared parts computed once
         doc = (f"{name}({', '.join(args)}): {'x'.join(map(str, shape)) or 'scalar'} result, "
                f"shared subexpressions computed once")

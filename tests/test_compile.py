@@ -241,3 +241,12 @@ def test_packed_single_point_fast_path_agrees(text: str) -> None:
     assert single.shape == f.result_shape
     np.testing.assert_array_equal(single, f(*p))
     np.testing.assert_array_equal(f.packed(p[None, :])[0], single)
+
+
+def test_component_major_layout_gives_contiguous_components() -> None:
+    H = sm.to_numpy(sm.hessian("exp(x*y) + x**3", "x, y"))
+    out = H(np.linspace(0, 1, 7), np.linspace(1, 2, 7))
+    assert out.shape == (7, 2, 2)
+    assert out[:, 0, 1].flags.c_contiguous
+    np.testing.assert_array_equal(np.ascontiguousarray(out), out)
+    np.testing.assert_array_equal(out[:, 0, 1], out[:, 1, 0])
