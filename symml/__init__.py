@@ -40,6 +40,7 @@ from symml.calculus import (
     taylor,
 )
 # imports: matrix calculus (issue 3)
+from sympy import Interval, MatrixSymbol  # re-exported: matrix variables, supports of densities
 from symml.matrixcalc import matrix_derivative
 # imports: linear algebra (issue 4)
 from symml.linalg import (
@@ -135,6 +136,8 @@ __all__ = [
     "limit",
     "taylor",
     # names: matrix calculus (issue 3)
+    "Interval",
+    "MatrixSymbol",
     "matrix_derivative",
     # names: linear algebra (issue 4)
     "Eigen",

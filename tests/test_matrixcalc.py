@@ -241,3 +241,13 @@ def test_an_answer_that_fails_every_check_is_refused(monkeypatch):
 def test_bad_input(f, wrt, error, match):
     with pytest.raises(error, match=match):
         sm.matrix_derivative(f, wrt)
+
+
+def test_matrix_symbols_and_intervals_are_public() -> None:
+    import symml as sm
+
+    x = sm.MatrixSymbol("x", 3, 1)
+    A = sm.MatrixSymbol("A", 3, 3)
+    d = sm.matrix_derivative(x.T * A * x, x)
+    assert d.verify(rng=0)
+    assert sm.Interval(-1, 1).measure == 2
