@@ -1,0 +1,1759 @@
+r"""Linear algebra with steps: eigen-decompositions, factorizations and their numeric forms.
+
+Each operation is exact where its input is exact (integers, rationals, radicals, symbols)
+and shows the steps a student would write: the characteristic polynomial and its roots,
+each eigenspace as a null space, the row operations of an LU factorization, the
+projections of Gram–Schmidt. Results are frozen dataclasses with ``.latex()``,
+``.verify()`` (reconstruction and agreement with ``numpy.linalg`` at random parameter
+values) and ``.to_numpy()`` where a numeric form makes sense.
+
+SymPy can take minutes on the eigenvalues of a symbolic 4×4; :func:`eig` runs the
+characteristic polynomial, its roots and the null spaces under ``timeout`` and then falls
+back to ``numpy.linalg`` of the compiled matrix, saying so in ``method``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import sympy
+
+from symml._limits import _UNSET, resolve_timeout, run_limited
+from symml.derivation import (
+    Derivation,
+    Step,
+    Verification,
+    _align,
+    _tex_text,
+    as_expr,
+    as_matrix,
+    as_rng,
+    free_symbols,
+    sorted_symbols,
+    tex,
+)
+from symml.errors import DerivationTimeout
+
+__all__ = [
+    "LU",
+    "PCA",
+    "QR",
+    "SVD",
+    "Eigen",
+    "Spectral",
+    "SpectrumFunction",
+    "charpoly",
+    "check_derivation",
+    "det",
+    "eig",
+    "gram_schmidt",
+    "inverse",
+    "lu",
+    "norm",
+    "pca",
+    "projection",
+    "qr",
+    "spectral",
+    "svd",
+]
+
+#: Relative size below which a floating-point pivot or vector counts as zero.
+FLOAT_ZERO = 1e-12
+#: Largest entry (in operations) that :func:`_tidy` simplifies; larger ones are kept as they are.
+TIDY_MAX_OPS = 60
+#: Seconds a follow-up symbolic stage (orthonormalizing, SVD factors) gets even when the
+#: eigen-decomposition used up ``timeout``.
+MIN_STAGE_SECONDS = 1.0
+#: Expressions with more operations than this are summarized, not printed, in steps.
+BIG_OPS = 400
+#: Largest matrix whose cofactor expansion / adjugate is shown as a step.
+SHOW_COFACTORS_MAX = 4
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _render(steps: tuple[Step, ...], final: str, show: bool) -> str:
+    """An ``aligned`` block of the steps ending in ``final`` (or ``final`` alone)."""
+    if not show or not steps:
+        return final
+    lines = [_align(s.latex) + rf" && \text{{{_tex_text(s.title)}}}" for s in steps]
+    if steps[-1].latex != final:
+        lines.append(_align(final))
+    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+
+def _matrix(A: Any, fn: str, what: str = "A") -> sympy.ImmutableMatrix:
+    if isinstance(A, Derivation):
+        A = A.result
+    if isinstance(A, sympy.Basic) and not isinstance(A, sympy.MatrixBase):
+        raise ValueError(f"{fn}: {what} must be a matrix, got the scalar {A}")
+    return as_matrix(A, what=f"{fn}: {what}")
+
+
+def _square(A: Any, fn: str) -> sympy.ImmutableMatrix:
+    M = _matrix(A, fn)
+    if M.rows != M.cols:
+        raise ValueError(f"{fn}: A must be square, got a {M.rows}x{M.cols} matrix {_short(M)}")
+    return M
+
+
+def _short(M: Any) -> str:
+    text = sympy.sstr(M.tolist() if isinstance(M, sympy.MatrixBase) else M)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_float(M: Any) -> bool:
+    return bool(M.has(sympy.Float))
+
+
+def _is_zero(e: Any) -> bool:
+    """Exact zero test (floats: relative to nothing, so exactly 0.0)."""
+    e = sympy.sympify(e)
+    z = e.is_zero
+    if z is not None:
+        return bool(z)
+    if e.free_symbols:
+        return sympy.simplify(e) == 0
+    return abs(complex(sympy.N(e, 30))) < 1e-25
+
+
+def _tidy(e: Any) -> Any:
+    """A cheap exact simplification of one entry."""
+    e = sympy.sympify(e)
+    if e.is_Atom or e.has(sympy.Float) or _is_big(e, TIDY_MAX_OPS):
+        return e
+    if e.free_symbols:
+        return sympy.cancel(e) if not e.has(sympy.Pow) else sympy.radsimp(sympy.cancel(e))
+    return sympy.radsimp(e) if e.has(sympy.Pow) else e
+
+
+def _is_big(e: Any, limit: int = BIG_OPS) -> bool:
+    """Whether the expression tree (or matrix) has more than ``limit`` nodes; stops counting
+    there, so it is cheap even on huge closed forms (unlike ``count_ops``)."""
+    items = list(e) if isinstance(e, sympy.MatrixBase) else [e]
+    count = 0
+    for item in items:
+        for _ in sympy.preorder_traversal(item):
+            count += 1
+            if count > limit:
+                return True
+    return False
+
+
+def _tex_big(e: Any) -> str:
+    """LaTeX of ``e``, or a note of its size when it is too large to read in a derivation."""
+    return tex(e) if not _is_big(e) else r"\text{(closed form too large to show)}"
+
+
+def _tex_or(M: Any, name: str, max_ops: int = 1000) -> str:
+    """LaTeX of ``M``, or just ``name`` when it is too large to read (already shown)."""
+    return name if _is_big(M, max_ops) else tex(M)
+
+
+def _paren(e: Any) -> str:
+    """LaTeX of ``e``, parenthesized when it is a sum or negative."""
+    e = sympy.sympify(e)
+    return rf"\left({tex(e)}\right)" if e.is_Add or e.could_extract_minus_sign() else tex(e)
+
+
+def _tidy_matrix(M: Any) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix(M.shape[0], M.shape[1], [_tidy(e) for e in M])
+
+
+def _dot(u: Any, v: Any) -> Any:
+    """The inner product ``uᴴ v`` (no conjugate for real entries, to keep ``sqrt`` forms)."""
+    conj = sympy.conjugate if u.has(sympy.I) else (lambda a: a)
+    total = sum(conj(a) * b for a, b in zip(u, v, strict=True))
+    return total if _is_big(total, 4 * TIDY_MAX_OPS) else sympy.expand(total)
+
+
+def _params(*items: Any) -> tuple[sympy.Symbol, ...]:
+    return sorted_symbols(free_symbols(list(items)))
+
+
+def _derivation(result: Any, wrt: tuple[sympy.Symbol, ...], steps: list[Step], lhs: str,
+                operation: str, source: dict[str, Any]) -> Derivation:
+    return Derivation(result, wrt, tuple(steps), lhs, operation=operation, source=source)
+
+
+def _matrix_step(title: str, name: str, M: Any) -> Step:
+    return Step(title, f"{name} = {tex(M)}")
+
+
+def _numeric_matrix(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
+    """``params -> (..., m, n)`` array of ``M`` (complex only when the entries are)."""
+    from symml.compile import to_numpy
+
+    fn = to_numpy(sympy.ImmutableMatrix(M), params)
+    shape = M.shape
+
+    def call(*args: Any) -> np.ndarray:
+        out = np.asarray(fn(*args))
+        if out.shape[-2:] != shape:  # a column vector comes back as (..., m)
+            out = out.reshape(out.shape[:-1] + shape)
+        return out
+
+    return call
+
+
+@lru_cache(maxsize=128)
+def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
+    """``params -> (..., len(exprs))`` complex array: closed forms in complex arithmetic (so a
+    square root of a negative number is imaginary rather than ``nan``)."""
+    f = sympy.lambdify(params, list(exprs), modules="numpy", cse=True)
+
+    def call(*args: Any) -> np.ndarray:
+        cargs = [np.asarray(a, dtype=complex) for a in args]
+        with np.errstate(all="ignore"):
+            outs = [np.asarray(o, dtype=complex) for o in f(*cargs)]
+        outs = np.broadcast_arrays(*outs, *cargs) if cargs else outs
+        return np.stack(outs[:len(exprs)], axis=-1)
+
+    return call
+
+
+def _order(w: np.ndarray) -> np.ndarray:
+    """Eigenvalues along the last axis, sorted descending (by real part, then imaginary);
+    real dtype when every imaginary part is negligible."""
+    w = np.asarray(w, dtype=complex)
+    scale = np.maximum(1.0, np.abs(w).max(axis=-1, keepdims=True)) if w.size else 1.0
+    if w.size == 0 or np.all(np.abs(w.imag) <= 1e-10 * scale):
+        return -np.sort(-w.real, axis=-1)
+    idx = np.lexsort((-np.round(w.imag, 9), -np.round(w.real, 9)), axis=-1)
+    return np.take_along_axis(w, idx, axis=-1)
+
+
+def _is_symmetric(M: sympy.MatrixBase) -> bool:
+    return M.rows == M.cols and all(_is_zero(M[i, j] - M[j, i])
+                                    for i in range(M.rows) for j in range(i + 1, M.cols))
+
+
+def _points(params: tuple[sympy.Symbol, ...], fn: Callable[..., Any], points: int,
+            rng: np.random.Generator) -> np.ndarray:
+    from symml.verify import random_points
+
+    if not params:
+        return np.zeros((1, 0))
+    return random_points(fn, len(params), points, rng)
+
+
+def _verification(worst: float, rtol: float, method: str, points: int, details: str
+                  ) -> Verification:
+    return Verification(passed=bool(worst <= rtol), max_error=float(worst), method=method,
+                        points=points, details=details)
+
+
+def _rel(a: Any, b: Any) -> float:
+    from symml.verify import relative_error
+
+    return relative_error(a, b)
+
+
+# --- eigen-decomposition ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SpectrumFunction:
+    """A numeric callable ``params -> eigenvalues (..., n)`` (or singular values).
+
+    Attributes:
+        wrt: The parameters, sorted by name (the argument order).
+        kind: How values are computed: ``"closed form"`` or the ``numpy.linalg`` routine.
+    """
+
+    wrt: tuple[sympy.Symbol, ...]
+    kind: str
+    fn: Callable[..., Any] = field(repr=False, compare=False)
+
+    def __call__(self, *args: Any) -> np.ndarray:
+        if len(args) != len(self.wrt):
+            names = ", ".join(s.name for s in self.wrt) or "no arguments"
+            raise TypeError(f"this function takes {len(self.wrt)} argument(s) ({names}), "
+                            f"got {len(args)}")
+        return self.fn(*args)
+
+
+@dataclass(frozen=True)
+class Eigen:
+    r"""The eigen-decomposition of a square matrix, with its steps.
+
+    Attributes:
+        values: Eigenvalues repeated by algebraic multiplicity; numeric ones sorted
+            descending (complex ones by real part, then imaginary part). Empty when only
+            the numeric callable exists (a symbolic matrix whose roots timed out).
+        vectors: Eigenvector columns, aligned with ``values`` when diagonalizable (else
+            the eigenspace bases, in the order of the distinct values).
+        multiplicities: ``{value: (algebraic, geometric)}``.
+        is_diagonalizable: Whether ``A = P D P⁻¹``; ``None`` when unknown.
+        P: Eigenvector matrix (``None`` when defective or unknown).
+        D: Diagonal matrix of eigenvalues (``None`` when defective or unknown).
+        charpoly: ``det(λI − A)`` as an expression in ``lam`` (``None`` if it timed out).
+        matrix: The input matrix.
+        eigenspaces: ``{value: (basis vectors...)}``.
+        lam: The variable of the characteristic polynomial.
+        steps: The derivation.
+        method: ``"symbolic"``, ``"numeric (timeout)"``, ``"numeric (no closed form)"``,
+            ``"numeric (float input)"`` or ``"symbolic eigenvalues, no eigenvectors
+            (timeout)"``.
+
+    Examples:
+        >>> e = eig([[2, 1], [1, 2]])
+        >>> e.values
+        (3, 1)
+        >>> e.vectors
+        (Matrix([
+        [1],
+        [1]]), Matrix([
+        [-1],
+        [ 1]]))
+        >>> e.plain()
+        '[3, 1]'
+    """
+
+    values: tuple[Any, ...]
+    vectors: tuple[sympy.ImmutableMatrix, ...]
+    multiplicities: dict[Any, tuple[int, int]] = field(compare=False)
+    is_diagonalizable: bool | None
+    P: sympy.ImmutableMatrix | None
+    D: sympy.ImmutableMatrix | None
+    charpoly: Any
+    matrix: sympy.ImmutableMatrix
+    eigenspaces: dict[Any, tuple[sympy.ImmutableMatrix, ...]] = field(compare=False, repr=False)
+    lam: sympy.Symbol
+    steps: tuple[Step, ...] = field(repr=False)
+    method: str = "symbolic"
+
+    @property
+    def params(self) -> tuple[sympy.Symbol, ...]:
+        """The matrix's parameters, sorted by name (the argument order of :meth:`to_numpy`)."""
+        return _params(self.matrix)
+
+    @property
+    def closed_form(self) -> bool:
+        """Whether exact eigenvalues were found (then :meth:`to_numpy` evaluates them)."""
+        return len(self.values) == self.matrix.rows and not any(
+            v.has(sympy.Float) for v in self.values)
+
+    def latex(self, *, steps: bool = True) -> str:
+        if self.values:
+            final = rf"\lambda = {tex(list(self.values))}"
+        else:
+            final = r"\lambda = \operatorname{eig}\left(" + tex(self.matrix) + r"\right)"
+        if self.method != "symbolic":
+            final += rf" \quad (\text{{{_tex_text(self.method)}}})"
+        return _render(self.steps, final, steps)
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def plain(self) -> str:
+        """The eigenvalues on one line (the CLI's last line)."""
+        if not self.values:
+            return f"eigenvalues: numeric only, {self.method}; use .to_numpy()"
+        text = sympy.sstr(list(self.values))
+        return text if self.method == "symbolic" else f"{text}  ({self.method})"
+
+    def to_numpy(self, *, vectors: bool = False) -> SpectrumFunction:
+        """A callable ``params -> eigenvalues (..., n)``, broadcast over parameter arrays.
+
+        The closed forms are evaluated in complex arithmetic when they were found, else
+        ``numpy.linalg.eigvalsh``/``eigvals`` of the compiled matrix. Values are sorted
+        descending per point (complex ones by real part, then imaginary part); the dtype is
+        complex only where some value is.
+
+        Args:
+            vectors: Return ``(values, vectors)`` from ``numpy.linalg.eigh``/``eig`` of the
+                compiled matrix instead (vectors as columns, ``(..., n, n)``).
+
+        Examples:
+            >>> f = eig("[[a, b], [b, a]]").to_numpy()
+            >>> f(2.0, 1.0)
+            array([3., 1.])
+            >>> f([2.0, 0.0], 1.0).shape
+            (2, 2)
+        """
+        params = self.params
+        symmetric = _is_symmetric(self.matrix)
+        if vectors:
+            return SpectrumFunction(params, "numpy.linalg.eigh" if symmetric else "numpy.linalg.eig",
+                                    _numeric_eig_vectors(self.matrix, params, symmetric))
+        if self.closed_form:
+            closed = _complex_fn(tuple(self.values), params)
+            return SpectrumFunction(params, "closed form", lambda *a: _order(closed(*a)))
+        return SpectrumFunction(params, "numpy.linalg.eigvalsh" if symmetric else "numpy.linalg.eigvals",
+                                _numeric_eigvals(self.matrix, params, symmetric))
+
+    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+        """Check ``A v = λ v`` for every eigenpair, ``A = P D P⁻¹``, and the eigenvalues
+        against ``numpy.linalg.eigvals`` at random parameter values.
+
+        Examples:
+            >>> bool(eig([[0, -1], [1, 0]]).verify())
+            True
+        """
+        return _check_eigen(self, points, as_rng(rng), rtol)
+
+
+def _numeric_eigvals(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
+                     ) -> Callable[..., Any]:
+    mat = _numeric_matrix(M, params)
+
+    def call(*args: Any) -> np.ndarray:
+        A = mat(*args)
+        if symmetric and not np.iscomplexobj(A):
+            return np.linalg.eigvalsh(A)[..., ::-1]
+        return _order(np.linalg.eigvals(A))
+
+    return call
+
+
+def _numeric_eig_vectors(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
+                         ) -> Callable[..., Any]:
+    mat = _numeric_matrix(M, params)
+
+    def call(*args: Any) -> tuple[np.ndarray, np.ndarray]:
+        A = mat(*args)
+        if symmetric and not np.iscomplexobj(A):
+            w, V = np.linalg.eigh(A)
+            return w[..., ::-1], V[..., ::-1]
+        w, V = np.linalg.eig(A)
+        return w, V
+
+    return call
+
+
+def _charpoly_expr(A: sympy.MatrixBase, lam: sympy.Symbol) -> Any:
+    return A.charpoly(lam).as_expr()
+
+
+def _roots(p: Any, lam: sympy.Symbol) -> dict[Any, int]:
+    return sympy.roots(sympy.Poly(p, lam), multiple=False)
+
+
+def _null_spaces(A: sympy.MatrixBase, roots: dict[Any, int], values: list[Any], p: Any,
+                 lam: sympy.Symbol) -> list[list[sympy.ImmutableMatrix]]:
+    """A basis of each eigenspace: from the adjugate for a simple irrational eigenvalue of a
+    rational matrix (exact polynomial arithmetic), else the null space of ``A − λI``."""
+    n = A.rows
+    rational = all(x.is_Rational for x in A)
+    symbolic = bool(A.free_symbols) and n >= 3
+    adj = None
+    out = []
+    for v in values:
+        if (rational or symbolic) and roots[v] == 1 and not v.is_Rational:
+            adj = (A - lam * sympy.eye(n)).adjugate() if adj is None else adj
+            pick = _adjugate_vector if rational else _generic_adjugate_vector
+            vec = pick(adj, p, lam, v)
+            if vec is not None:
+                out.append([vec])
+                continue
+        basis = (A - v * sympy.eye(n)).nullspace(simplify=True)
+        out.append([_tidy_matrix(b) for b in basis])
+    return out
+
+
+def _generic_adjugate_vector(adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
+                             ) -> sympy.ImmutableMatrix | None:
+    """As :func:`_adjugate_vector` for a matrix with parameters: the first column that is
+    non-zero at a generic (fixed, irrational-free) parameter point, so the vector is valid
+    for all parameters except a measure-zero set (as SymPy's own null spaces are)."""
+    params = sorted_symbols(free_symbols(adj) - {lam})
+    at = {s: sympy.Rational(2 * i + 3, 7 + i) for i, s in enumerate(params)}
+    lam_at = sympy.N(v.subs(at), 30)
+    for j in range(adj.cols):
+        column = [sympy.expand(e) for e in adj[:, j]]
+        values = [abs(complex(sympy.N(e.subs(at).subs(lam, lam_at), 30))) for e in column]
+        if max(values) > 1e-12 * max(1.0, *values):
+            return sympy.ImmutableMatrix([sympy.collect(e, lam).subs(lam, v) for e in column])
+    return None
+
+
+def _adjugate_vector(adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
+                     ) -> sympy.ImmutableMatrix | None:
+    """An eigenvector for the simple eigenvalue ``v``: a column of adj(A − λI) at λ = v.
+
+    (A − vI) adj(A − vI) = det(A − vI) I = 0, and adj has rank one at a simple eigenvalue.
+    A column is non-zero at ``v`` exactly when it is non-zero modulo the minimal polynomial
+    ``q`` of ``v`` (the irreducible factor of ``p`` that ``v`` is a root of).
+    """
+    factors = [q for q, _ in sympy.factor_list(p, lam)[1]]
+    q = min(factors, key=lambda f: abs(complex(sympy.N(f.subs(lam, v), 50))))
+    for j in range(adj.cols):
+        column = [sympy.rem(e, q, lam) for e in adj[:, j]]
+        if any(c != 0 for c in column):
+            return sympy.ImmutableMatrix([sympy.collect(c, lam).subs(lam, v) for c in column])
+    return None
+
+
+def _lam_symbol(A: sympy.MatrixBase, lam: Any) -> sympy.Symbol:
+    if lam is None:
+        lam = sympy.Symbol("lambda")
+    elif isinstance(lam, str):
+        lam = sympy.Symbol(lam)
+    if not isinstance(lam, sympy.Symbol):
+        raise TypeError(f"lam must be a Symbol or a name, got {lam!r}")
+    if lam in A.free_symbols or lam.name in {s.name for s in free_symbols(A)}:
+        raise ValueError(f"lam: {lam} already occurs in the matrix; pass another lam=")
+    return lam
+
+
+def _sort_exact(roots: dict[Any, int]) -> list[Any]:
+    values = list(roots)
+    if any(v.free_symbols for v in values):
+        return values
+
+    def key(v: Any) -> tuple[float, float]:
+        c = complex(sympy.N(v, 30))
+        return (-round(c.real, 12), -round(c.imag, 12))
+
+    return sorted(values, key=key)
+
+
+class _Deadline:
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.end = None if timeout is None else time.monotonic() + timeout
+
+    def left(self) -> float | None:
+        return None if self.end is None else max(0.01, self.end - time.monotonic())
+
+
+def eig(A: Any, timeout: float | None = _UNSET, *, lam: Any = None) -> Eigen:
+    r"""Eigenvalues, eigenvectors and (when it exists) the diagonalization ``A = P D P⁻¹``.
+
+    The steps: the characteristic polynomial ``det(A − λI)``, its roots with their
+    multiplicities, each eigenspace as the null space of ``A − λI``, then ``P`` and ``D``
+    (or the statement that ``A`` is defective). Complex eigenvalues are exact
+    (``±i`` for a quarter turn).
+
+    Args:
+        A: A square matrix: nested lists, a SymPy Matrix, or a string ``"[[2,1],[1,2]]"``.
+        timeout: Seconds for the symbolic work (characteristic polynomial, roots, null
+            spaces together); default ``config.timeout``. On expiry the result falls back
+            to ``numpy.linalg`` (``method`` says which path was taken).
+        lam: The variable of the characteristic polynomial (default ``lambda``).
+
+    Raises:
+        ValueError: For a non-square or ragged matrix.
+
+    Examples:
+        >>> e = eig([[1, 1], [0, 1]])
+        >>> e.is_diagonalizable, e.multiplicities, e.P
+        (False, {1: (2, 1)}, None)
+        >>> eig([[0, -1], [1, 0]]).values
+        (I, -I)
+    """
+    M = _square(A, "eig")
+    limit = _Deadline(resolve_timeout(timeout))
+    lam = _lam_symbol(M, lam)
+    steps: list[Step] = [_matrix_step("matrix", "A", M)]
+    if _is_float(M) and not M.free_symbols:
+        return _numeric_eigen(M, lam, steps, None, "numeric (float input)")
+    try:
+        p = run_limited(_charpoly_expr, M, lam, timeout=limit.left(),
+                        what="the characteristic polynomial")
+    except DerivationTimeout:
+        return _numeric_eigen(M, lam, steps, None, "numeric (timeout)", limit.timeout)
+    n = M.rows
+    det_form = sympy.expand((-1) ** n * p)
+    steps.append(Step("characteristic polynomial",
+                      rf"\det(A - {tex(lam)} I) = {tex(det_form)}"))
+    try:
+        roots = run_limited(_roots, p, lam, timeout=limit.left(), what="the eigenvalues")
+    except DerivationTimeout:
+        return _numeric_eigen(M, lam, steps, p, "numeric (timeout)", limit.timeout)
+    if sum(roots.values()) != n:
+        return _numeric_eigen(M, lam, steps, p, "numeric (no closed form)")
+    factored = sympy.factor(det_form) if not M.free_symbols else det_form
+    if factored != det_form:
+        steps.append(Step("factor", rf"\det(A - {tex(lam)} I) = {tex(factored)}"))
+    distinct = _sort_exact(roots)
+    steps.append(Step("eigenvalues", ",\\ ".join(
+        rf"{tex(lam)}_{{{i + 1}}} = {_tex_big(v)}" + (rf"\ (\times {roots[v]})" if roots[v] > 1 else "")
+        for i, v in enumerate(distinct))))
+    values = tuple(v for v in distinct for _ in range(roots[v]))
+    try:
+        spaces = run_limited(_null_spaces, M, roots, distinct, p, lam, timeout=limit.left(),
+                             what="the eigenvectors")
+    except DerivationTimeout:
+        spaces = None
+    if spaces is None or any(not s for s in spaces):
+        why = "timeout" if spaces is None else "null space not found"
+        method = f"symbolic eigenvalues, no eigenvectors ({why})"
+        steps.append(Step("eigenvectors", rf"\text{{not found: {why}}}"))
+        simple = all(roots[v] == 1 for v in distinct)  # n distinct eigenvalues: diagonalizable
+        mult = {v: (roots[v], 1 if simple else 0) for v in distinct}
+        return Eigen(values, (), mult, True if simple else None, None, None, p, M, {}, lam,
+                     tuple(steps), method)
+    return _finish_eigen(M, lam, p, roots, distinct, spaces, steps)
+
+
+def _finish_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, p: Any, roots: dict[Any, int],
+                  distinct: list[Any], spaces: list[list[sympy.ImmutableMatrix]],
+                  steps: list[Step]) -> Eigen:
+    mult = {v: (roots[v], len(s)) for v, s in zip(distinct, spaces, strict=True)}
+    eigenspaces = {v: tuple(s) for v, s in zip(distinct, spaces, strict=True)}
+    for i, (v, basis) in enumerate(eigenspaces.items(), start=1):
+        alg, geo = mult[v]
+        shown = rf"{tex(lam)}_{{{i}}}" if _is_big(v) else _paren(v)
+        steps.append(Step(f"eigenspace (algebraic {alg}, geometric {geo})",
+                          rf"\operatorname{{null}}(A - {shown} I) = \operatorname{{span}}"
+                          rf"\left\{{{_COMMA.join(_tex_big(b) for b in basis)}\right\}}"))
+    diagonalizable = all(a == g for a, g in mult.values())
+    values = tuple(v for v in distinct for _ in range(roots[v]))
+    vectors = tuple(b for v in distinct for b in eigenspaces[v])
+    P = D = None
+    if diagonalizable:
+        P = sympy.ImmutableMatrix.hstack(*vectors)
+        D = sympy.ImmutableMatrix(sympy.diag(*values))
+        steps.append(Step("diagonalize", rf"A = P D P^{{-1}},\ P = {_tex_big(P)},\ D = {_tex_big(D)}"))
+    else:
+        short = [v for v in distinct if mult[v][1] < mult[v][0]]
+        steps.append(Step("defective", ",\\ ".join(
+            rf"{tex(lam)} = {_tex_big(v)}:\ \text{{geometric {mult[v][1]} < algebraic {mult[v][0]}}}"
+            for v in short) + r"\ \Rightarrow\ \text{A is not diagonalizable}"))
+    return Eigen(values, vectors, mult, diagonalizable, P, D, p, M, eigenspaces, lam,
+                 tuple(steps))
+
+
+def _numeric_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, steps: list[Step], p: Any,
+                   method: str, timeout: float | None = None) -> Eigen:
+    """The numeric fallback: ``numpy.linalg`` now for a constant matrix, else at call time."""
+    why = f"after {timeout:g} s" if timeout is not None and "timeout" in method else ""
+    if M.free_symbols:
+        steps.append(Step(f"fallback: {method}",
+                          rf"\text{{no closed form {why}; eigenvalues from numpy.linalg of the "
+                          rf"compiled matrix}}"))
+        return Eigen((), (), {}, None, None, None, p, M, {}, lam, tuple(steps), method)
+    A = np.array(M.evalf(), dtype=complex)
+    if not np.any(A.imag):
+        A = A.real
+    if _is_symmetric(M) and not np.iscomplexobj(A):
+        w, V = np.linalg.eigh(A)
+        w, V = w[::-1], V[:, ::-1]
+    else:
+        w, V = np.linalg.eig(A)
+        order = _order_index(w)
+        w, V = _order(w[order]), V[:, order]
+    groups = _group(np.asarray(w))
+    scale = max(1.0, float(np.abs(A).max()))
+    values, vectors, mult, spaces = [], [], {}, {}
+    for idx in groups:
+        value = _sym_number(np.mean(np.asarray(w)[idx]))
+        rank = np.linalg.matrix_rank(A - complex(value) * np.eye(len(A)), tol=1e-8 * scale)
+        mult[value] = (len(idx), int(len(A) - rank))
+        spaces[value] = tuple(_sym_vector(V[:, i]) for i in idx)
+        values += [value] * len(idx)
+        vectors += list(spaces[value])
+    diagonalizable = all(a == g for a, g in mult.values())
+    P = sympy.ImmutableMatrix.hstack(*vectors) if diagonalizable else None
+    D = sympy.ImmutableMatrix(sympy.diag(*values)) if diagonalizable else None
+    steps.append(Step(f"fallback: {method}", rf"{tex(lam)} = {tex(values)}\quad "
+                      rf"\text{{(numpy.linalg{', ' + why if why else ''})}}"))
+    return Eigen(tuple(values), tuple(vectors), mult, diagonalizable, P, D, p, M, spaces, lam,
+                 tuple(steps), method)
+
+
+def _order_index(w: np.ndarray) -> np.ndarray:
+    return np.lexsort((-np.round(w.imag, 9), -np.round(w.real, 9)))
+
+
+def _group(w: np.ndarray, tol: float = 1e-6) -> list[list[int]]:
+    groups: list[list[int]] = []
+    for i, x in enumerate(w):
+        for g in groups:
+            if abs(w[g[0]] - x) <= tol * max(1.0, abs(x)):
+                g.append(i)
+                break
+        else:
+            groups.append([i])
+    return groups
+
+
+def _sym_number(x: complex) -> Any:
+    x = complex(x)
+    if abs(x.imag) <= 1e-12 * max(1.0, abs(x)):
+        return sympy.Float(x.real)
+    return sympy.Float(x.real) + sympy.I * sympy.Float(x.imag)
+
+
+def _sym_vector(v: np.ndarray) -> sympy.ImmutableMatrix:
+    return sympy.ImmutableMatrix([_sym_number(x) for x in v])
+
+
+def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+    params = e.params
+    n = e.matrix.rows
+    mat = _numeric_matrix(e.matrix, params)
+    values_fn = e.to_numpy()
+    X = _points(params, lambda *a: values_fn(*a), points, rng)
+    pairs = [(v, b) for v, basis in e.eigenspaces.items() for b in basis]
+    pair_fn = _complex_fn(tuple(v for v, _ in pairs) + tuple(x for _, b in pairs for x in b),
+                          params) if pairs else None
+    worst = 0.0
+    with np.errstate(all="ignore"):
+        for x in X:
+            A = mat(*x).astype(complex)
+            scale = max(1.0, float(np.linalg.norm(A)))
+            worst = max(worst, _rel(values_fn(*x), _order(np.linalg.eigvals(A))))
+            if pair_fn is not None:
+                flat = pair_fn(*x)
+                lams, vecs = flat[:len(pairs)], flat[len(pairs):].reshape(len(pairs), n)
+                for lv, vec in zip(lams, vecs, strict=True):
+                    size = max(1e-300, float(np.linalg.norm(vec)))
+                    worst = max(worst, float(np.linalg.norm(A @ vec - lv * vec)) / (scale * size))
+            if e.P is not None:
+                P = _complex_fn(tuple(e.P), params)(*x).reshape(n, n)
+                D = np.diag(_complex_fn(tuple(e.D.diagonal()), params)(*x))
+                worst = max(worst, _rel(P @ D @ np.linalg.inv(P), A))
+    return _verification(worst, rtol, "A v = λ v", len(X),
+                         "every eigenpair, P D P⁻¹ and numpy.linalg.eigvals at random parameters")
+
+
+# --- spectral theorem ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spectral:
+    r"""``A = Q Λ Qᵀ`` for a symmetric ``A``: ``Q`` orthonormal, ``Λ`` diagonal.
+
+    Attributes:
+        Q: Orthonormal eigenvectors as columns (``None`` if only the numeric form exists).
+        Lambda: Diagonal matrix of the eigenvalues (descending where numeric).
+        eigen: The underlying :class:`Eigen`.
+        steps: The derivation.
+        method: As :attr:`Eigen.method`.
+
+    Examples:
+        >>> s = spectral([[2, 1], [1, 2]])
+        >>> s.Lambda
+        Matrix([
+        [3, 0],
+        [0, 1]])
+        >>> s.Q * s.Q.T == sympy.eye(2)
+        True
+    """
+
+    Q: sympy.ImmutableMatrix | None
+    Lambda: sympy.ImmutableMatrix | None
+    eigen: Eigen = field(repr=False)
+    steps: tuple[Step, ...] = field(repr=False)
+    method: str = "symbolic"
+
+    @property
+    def matrix(self) -> sympy.ImmutableMatrix:
+        """The input matrix."""
+        return self.eigen.matrix
+
+    def latex(self, *, steps: bool = True) -> str:
+        if self.Q is None:
+            final = r"A = Q \Lambda Q^{T}\ (\text{numeric only: " + _tex_text(self.method) + "})"
+        else:
+            final = rf"A = Q \Lambda Q^{{T}},\ Q = {tex(self.Q)},\ \Lambda = {tex(self.Lambda)}"
+        return _render(self.steps, final, steps)
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def plain(self) -> str:
+        if self.Q is None:
+            return self.eigen.plain()
+        return f"Q = {sympy.sstr(self.Q.tolist())}; Lambda = {sympy.sstr(self.Lambda.tolist())}"
+
+    def to_numpy(self, *, vectors: bool = False) -> SpectrumFunction:
+        """As :meth:`Eigen.to_numpy` (``vectors=True``: ``(values, Q)`` from ``eigh``)."""
+        return self.eigen.to_numpy(vectors=vectors)
+
+    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+        """Check ``Q Qᵀ = I``, ``Q Λ Qᵀ = A`` and the eigenvalues against ``eigvalsh``."""
+        return _check_factors(self, points, as_rng(rng), rtol)
+
+
+def spectral(A: Any, timeout: float | None = _UNSET) -> Spectral:
+    """The spectral decomposition of a symmetric matrix.
+
+    Eigenspaces of distinct eigenvalues are orthogonal; each eigenspace's basis is
+    orthonormalized by Gram–Schmidt, so ``Q`` is orthonormal even for repeated eigenvalues.
+
+    Raises:
+        ValueError: For a non-square or non-symmetric matrix.
+
+    Examples:
+        >>> spectral([[2, 0, 0], [0, 3, 4], [0, 4, 9]]).Lambda.diagonal()
+        Matrix([[11, 2, 1]])
+    """
+    M = _square(A, "spectral")
+    if not _is_symmetric(M):
+        raise ValueError(f"spectral: A must be symmetric, got {_short(M)}; use eig()")
+    limit = _Deadline(resolve_timeout(timeout))
+    e = eig(M, limit.timeout)
+    steps = list(e.steps)
+    Q = Lam = None
+    method = e.method
+    if e.eigenspaces and e.is_diagonalizable:
+        try:
+            Q = run_limited(_orthonormal_columns, list(e.eigenspaces.values()),
+                            timeout=_at_least(limit.left(), MIN_STAGE_SECONDS),
+                            what="orthonormalizing the eigenvectors")
+            steps.append(_matrix_step("orthonormalize each eigenspace", "Q", Q))
+            Lam = e.D
+        except DerivationTimeout:
+            method = "numeric (timeout)"
+    if Q is None and not M.free_symbols and method != "symbolic":
+        w, V = np.linalg.eigh(np.array(M.evalf(), dtype=float))
+        Q = sympy.ImmutableMatrix(V[:, ::-1].tolist()).applyfunc(_sym_number)
+        Lam = sympy.ImmutableMatrix(sympy.diag(*[_sym_number(x) for x in w[::-1]]))
+        steps.append(Step(f"fallback: {method}", rf"Q = {tex(Q)}\quad 	ext{{(numpy.linalg.eigh)}}"))
+    if Q is not None:
+        steps.append(Step("spectral theorem", rf"A = Q \Lambda Q^{{T}} = {_tex_or(Q, 'Q')} "
+                          rf"{tex(Lam)} {_tex_or(Q.T, 'Q^{T}')}"))
+    return Spectral(Q, Lam, e, tuple(steps), method)
+
+
+def _orthonormal_columns(bases: list[tuple[sympy.ImmutableMatrix, ...]]) -> sympy.ImmutableMatrix:
+    columns: list[sympy.ImmutableMatrix] = []
+    for basis in bases:
+        ortho, _ = _gram_schmidt(list(basis), True, "spectral", record=False)
+        columns += ortho
+    return sympy.ImmutableMatrix.hstack(*columns)
+
+
+def _at_least(left: float | None, floor: float) -> float | None:
+    return None if left is None else max(left, floor)
+
+
+# --- Gram–Schmidt, projection, QR ------------------------------------------------------------
+
+
+def _vectors(vectors: Any, fn: str) -> list[sympy.ImmutableMatrix]:
+    if isinstance(vectors, Derivation):
+        vectors = vectors.result
+    if isinstance(vectors, str):
+        vectors = as_expr(vectors, what=f"{fn}: vectors")[0]
+        if isinstance(vectors, sympy.MatrixBase):
+            vectors = vectors.tolist()  # a string lists the vectors as rows
+    if isinstance(vectors, sympy.MatrixBase):
+        vectors = [vectors[:, j] for j in range(vectors.cols)]
+    if hasattr(vectors, "tolist") and not isinstance(vectors, sympy.Basic):
+        vectors = vectors.tolist()
+    if not isinstance(vectors, (list, tuple)) or not vectors:
+        raise ValueError(f"{fn}: vectors must be a non-empty sequence of vectors, got {vectors!r}")
+    out = [_column(v, f"{fn}: vector {i + 1}") for i, v in enumerate(vectors)]
+    sizes = {v.rows for v in out}
+    if len(sizes) != 1:
+        raise ValueError(f"{fn}: the vectors have different lengths {[v.rows for v in out]}")
+    return out
+
+
+def _column(v: Any, what: str) -> sympy.ImmutableMatrix:
+    if isinstance(v, sympy.Basic) and not isinstance(v, sympy.MatrixBase):
+        raise ValueError(f"{what} must be a vector, got the scalar {v}")
+    M = as_matrix(v, what=what)
+    if M.cols != 1:
+        if M.rows != 1:
+            raise ValueError(f"{what} must be a vector, got a {M.rows}x{M.cols} matrix")
+        M = M.T
+    return sympy.ImmutableMatrix(M)
+
+
+def _is_negligible(u: Any, v: Any) -> bool:
+    """Whether ``u`` (what is left of ``v`` after projections) is zero."""
+    if _is_float(u) or _is_float(v):
+        nu = float(sympy.sqrt(abs(_dot(u, u))).evalf()) if not u.free_symbols else None
+        nv = float(sympy.sqrt(abs(_dot(v, v))).evalf()) if not v.free_symbols else 1.0
+        if nu is not None:
+            return nu <= 1e-10 * max(1.0, nv)
+    return all(_is_zero(x) for x in u)
+
+
+def _gram_schmidt(vectors: list[sympy.ImmutableMatrix], normalize: bool, fn: str,
+                  label: str = "vector", *, record: bool = True
+                  ) -> tuple[list[sympy.ImmutableMatrix], list[Step]]:
+    ortho: list[sympy.ImmutableMatrix] = []
+    steps: list[Step] = []
+    out: list[sympy.ImmutableMatrix] = []
+    for k, v in enumerate(vectors, start=1):
+        u = v
+        terms = []
+        for j, w in enumerate(ortho, start=1):
+            coef = _tidy(_dot(w, v) / _dot(w, w))
+            u = u - coef * w
+            terms.append(rf" - \frac{{\langle v_{{{k}}}, u_{{{j}}}\rangle}}{{\langle u_{{{j}}}, "
+                         rf"u_{{{j}}}\rangle}} u_{{{j}}}")
+        u = _tidy_matrix(u)
+        if _is_negligible(u, v):
+            raise ValueError(f"{fn}: {label} {k} {_short(v)} is linearly dependent on the "
+                             f"previous ones")
+        ortho.append(u)
+        if record:
+            steps.append(Step(f"orthogonalize {label} {k}",
+                              f"u_{{{k}}} = v_{{{k}}}{''.join(terms)} = {tex(u)}"))
+        if normalize:
+            e = _tidy_matrix(u / sympy.sqrt(_tidy(_dot(u, u))))
+            if record:
+                steps.append(Step(f"normalize {label} {k}", rf"e_{{{k}}} = \frac{{u_{{{k}}}}}"
+                                  rf"{{\lVert u_{{{k}}} \rVert}} = {tex(e)}"))
+            out.append(e)
+        else:
+            out.append(u)
+    return out, steps
+
+
+def gram_schmidt(vectors: Any, normalize: bool = True, *, steps: bool = False) -> Any:
+    r"""Orthogonalize vectors in order: ``u_k = v_k − Σ_j proj_{u_j} v_k`` (then ``u_k/‖u_k‖``).
+
+    Args:
+        vectors: A sequence of vectors (lists, tuples, column or row Matrices), a SymPy
+            Matrix (its columns) or a string listing the vectors, ``"[[2,1,1],[1,2,1]]"``.
+        normalize: Return unit vectors (``True``) or the orthogonal ``u_k``.
+        steps: Return a :class:`~symml.derivation.Derivation` (result: the vectors as
+            columns of a matrix) holding the steps, with ``.verify()``.
+
+    Returns:
+        A list of column Matrices (or a Derivation with ``steps=True``).
+
+    Raises:
+        ValueError: When a vector is linearly dependent on the previous ones.
+
+    Examples:
+        >>> gram_schmidt([[1, 1], [1, 0]])
+        [Matrix([
+        [sqrt(2)/2],
+        [sqrt(2)/2]]), Matrix([
+        [ sqrt(2)/2],
+        [-sqrt(2)/2]])]
+    """
+    vecs = _vectors(vectors, "gram_schmidt")
+    out, lines = _gram_schmidt(vecs, normalize, "gram_schmidt")
+    if not steps:
+        return out
+    V = sympy.ImmutableMatrix.hstack(*vecs)
+    result = sympy.ImmutableMatrix.hstack(*out)
+    lines.insert(0, _matrix_step("vectors (as columns)", "V", V))
+    name = "E" if normalize else "U"
+    lines.append(_matrix_step("result", name, result))
+    return _derivation(result, _params(V), lines, name, "gram_schmidt",
+                       {"V": V, "normalize": normalize})
+
+
+def projection(v: Any, onto: Any, *, steps: bool = False) -> Any:
+    r"""Orthogonal projection of ``v`` onto a vector (``(v·u / u·u) u``) or onto the column
+    space of a matrix (``A (AᵀA)⁻¹ Aᵀ v``).
+
+    Raises:
+        ValueError: For mismatched lengths, a zero vector or dependent columns to project onto.
+
+    Examples:
+        >>> projection([1, 2], [2, 1]).T
+        Matrix([[8/5, 4/5]])
+    """
+    x = _column(v, "projection: v")
+    if isinstance(onto, sympy.MatrixBase) and onto.cols > 1 and onto.rows > 1:
+        A = sympy.ImmutableMatrix(onto)
+    else:
+        A = sympy.ImmutableMatrix.hstack(*_vectors([onto], "projection: onto")) \
+            if not _looks_like_matrix(onto) else _matrix(onto, "projection", "onto")
+    if A.rows != x.rows:
+        raise ValueError(f"projection: v has length {x.rows} but onto has {A.rows} rows")
+    lines = [Step("vectors", rf"v = {tex(x)},\ A = {tex(A)}")]
+    if A.cols == 1:
+        uu = _tidy(_dot(A, A))
+        if _is_zero(uu):
+            raise ValueError(f"projection: cannot project onto the zero vector {_short(A)}")
+        coef = _tidy(_dot(A, x) / uu)
+        result = _tidy_matrix(coef * A)
+        lines.append(Step("projection onto a vector", rf"\operatorname{{proj}}_u v = "
+                          rf"\frac{{u \cdot v}}{{u \cdot u}} u = {tex(coef)} {tex(A)} = {tex(result)}"))
+    else:
+        G = A.H * A
+        if _is_zero(G.det()):
+            raise ValueError(f"projection: the columns of onto {_short(A)} are linearly dependent")
+        result = _tidy_matrix(A * G.inv() * A.H * x)
+        lines.append(Step("projection onto a column space", rf"\operatorname{{proj}}_A v = "
+                          rf"A (A^{{T}} A)^{{-1}} A^{{T}} v = {tex(result)}"))
+    if not steps:
+        return result
+    return _derivation(result, _params(x, A), lines, r"\operatorname{proj} v", "projection",
+                       {"v": x, "A": A})
+
+
+def _looks_like_matrix(obj: Any) -> bool:
+    if isinstance(obj, sympy.MatrixBase):
+        return obj.cols > 1 and obj.rows > 1
+    if isinstance(obj, str):
+        parsed = as_expr(obj)[0]
+        return isinstance(parsed, sympy.MatrixBase) and parsed.cols > 1 and parsed.rows > 1
+    return (isinstance(obj, (list, tuple)) and bool(obj)
+            and all(isinstance(r, (list, tuple)) and len(r) > 1 for r in obj) and len(obj) > 1)
+
+
+@dataclass(frozen=True)
+class QR:
+    r"""``A = Q R``: ``Q`` with orthonormal columns, ``R`` upper triangular (positive diagonal).
+
+    Examples:
+        >>> f = qr([[3, 0], [4, 5]])
+        >>> f.Q, f.R
+        (Matrix([
+        [3/5, -4/5],
+        [4/5,  3/5]]), Matrix([
+        [5, 4],
+        [0, 3]]))
+    """
+
+    Q: sympy.ImmutableMatrix
+    R: sympy.ImmutableMatrix
+    matrix: sympy.ImmutableMatrix = field(repr=False)
+    steps: tuple[Step, ...] = field(repr=False)
+    method: str = "symbolic"
+
+    def latex(self, *, steps: bool = True) -> str:
+        return _render(self.steps, rf"A = Q R = {tex(self.Q)} {tex(self.R)}", steps)
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def plain(self) -> str:
+        return f"Q = {sympy.sstr(self.Q.tolist())}; R = {sympy.sstr(self.R.tolist())}"
+
+    def to_numpy(self) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+        """A callable ``params -> (Q, R)`` of the exact factors, broadcast over parameters."""
+        return _factor_fn((self.Q, self.R), _params(self.matrix))
+
+    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+        """Check ``Q R = A``, ``QᵀQ = I`` and that ``R`` matches ``numpy.linalg.qr`` (up to signs)."""
+        return _check_factors(self, points, as_rng(rng), rtol)
+
+
+def qr(A: Any) -> QR:
+    """The QR factorization by Gram–Schmidt on the columns of ``A`` (full column rank).
+
+    Raises:
+        ValueError: When the columns are linearly dependent.
+
+    Examples:
+        >>> qr([[1, 1], [0, 1]]).R
+        Matrix([
+        [1, 1],
+        [0, 1]])
+    """
+    M = _matrix(A, "qr")
+    columns = [M[:, j] for j in range(M.cols)]
+    if M.cols > M.rows:
+        raise ValueError(f"qr: A has more columns ({M.cols}) than rows ({M.rows}), so its "
+                         f"columns are linearly dependent")
+    Qcols, lines = _gram_schmidt(columns, True, "qr", "column")
+    Q = sympy.ImmutableMatrix.hstack(*Qcols)
+    R = sympy.ImmutableMatrix(M.cols, M.cols, lambda i, j: _tidy(_dot(Qcols[i], columns[j]))
+                              if i <= j else 0)
+    steps = [_matrix_step("matrix", "A", M), *lines, _matrix_step("orthonormal columns", "Q", Q),
+             Step("R = Q^T A", rf"R = Q^{{T}} A = {tex(R)}")]
+    return QR(Q, R, M, tuple(steps))
+
+
+# --- LU ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LU:
+    r"""``A = P L U`` with a permutation ``P``, unit lower-triangular ``L``, upper ``U``.
+
+    Examples:
+        >>> f = lu([[0, 1], [1, 0]])
+        >>> f.P, f.L, f.U
+        (Matrix([
+        [0, 1],
+        [1, 0]]), Matrix([
+        [1, 0],
+        [0, 1]]), Matrix([
+        [1, 0],
+        [0, 1]]))
+    """
+
+    P: sympy.ImmutableMatrix
+    L: sympy.ImmutableMatrix
+    U: sympy.ImmutableMatrix
+    matrix: sympy.ImmutableMatrix = field(repr=False)
+    steps: tuple[Step, ...] = field(repr=False)
+    method: str = "symbolic"
+
+    def latex(self, *, steps: bool = True) -> str:
+        return _render(self.steps, rf"A = P L U = {tex(self.P)} {tex(self.L)} {tex(self.U)}", steps)
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def plain(self) -> str:
+        return (f"P = {sympy.sstr(self.P.tolist())}; L = {sympy.sstr(self.L.tolist())}; "
+                f"U = {sympy.sstr(self.U.tolist())}")
+
+    def to_numpy(self) -> Callable[..., tuple[np.ndarray, ...]]:
+        """A callable ``params -> (P, L, U)`` of the exact factors."""
+        return _factor_fn((self.P, self.L, self.U), _params(self.matrix))
+
+    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+        """Check ``P L U = A`` at random parameter values (and the triangular shapes)."""
+        return _check_factors(self, points, as_rng(rng), rtol)
+
+
+def _pivot(column: list[Any], floats: bool) -> int | None:
+    if floats and not any(c.free_symbols for c in column):
+        sizes = [abs(complex(c)) for c in column]
+        best = int(np.argmax(sizes))
+        return best if sizes[best] > 0 else None
+    for i, c in enumerate(column):
+        if not _is_zero(c):
+            return i
+    return None
+
+
+def lu(A: Any) -> LU:
+    r"""LU factorization with row pivoting, ``A = P L U`` (any m×n matrix).
+
+    Exact input pivots on the first non-zero entry of each column (so a zero pivot swaps
+    rows instead of failing); floating-point input on the largest (partial pivoting).
+
+    Examples:
+        >>> f = lu([[2, 1], [4, 3]])
+        >>> f.L, f.U
+        (Matrix([
+        [1, 0],
+        [2, 1]]), Matrix([
+        [2, 1],
+        [0, 1]]))
+    """
+    M = _matrix(A, "lu")
+    m, n = M.shape
+    U = sympy.Matrix(M)
+    L = sympy.zeros(m, m)
+    perm = list(range(m))
+    floats = _is_float(M)
+    steps = [_matrix_step("matrix", "A", M)]
+    for k in range(min(m, n)):
+        p = _pivot([U[i, k] for i in range(k, m)], floats)
+        if p is None:
+            steps.append(Step(f"column {k + 1}", rf"\text{{no non-zero pivot in column {k + 1}: "
+                              rf"nothing to eliminate}}"))
+            continue
+        p += k
+        if p != k:
+            U.row_swap(k, p)
+            L.row_swap(k, p)
+            perm[k], perm[p] = perm[p], perm[k]
+            steps.append(Step("pivot", rf"R_{{{k + 1}}} \leftrightarrow R_{{{p + 1}}}:\ "
+                              rf"U = {tex(U)}"))
+        ops = []
+        for i in range(k + 1, m):
+            f = _tidy(U[i, k] / U[k, k])
+            if _is_zero(f):
+                continue
+            L[i, k] = f
+            U[i, :] = (U[i, :] - f * U[k, :]).applyfunc(_tidy)
+            U[i, k] = 0
+            ops.append(rf"R_{{{i + 1}}} \leftarrow R_{{{i + 1}}} - ({tex(f)}) R_{{{k + 1}}}")
+        if ops:
+            steps.append(Step(f"eliminate column {k + 1}", _COMMA.join(ops) + rf":\ U = {tex(U)}"))
+    L = L + sympy.eye(m)
+    P = sympy.zeros(m, m)
+    for i, r in enumerate(perm):
+        P[r, i] = 1
+    P, L, U = (sympy.ImmutableMatrix(x) for x in (P, L, U))
+    steps.append(Step("factors", rf"P = {tex(P)},\ L = {tex(L)},\ U = {tex(U)}"))
+    return LU(P, L, U, M, tuple(steps))
+
+
+def _factor_fn(mats: tuple[sympy.MatrixBase, ...], params: tuple[sympy.Symbol, ...]
+               ) -> Callable[..., Any]:
+    fns = [_numeric_matrix(m, params) for m in mats]
+    return lambda *args: tuple(f(*args) for f in fns)
+
+
+# --- SVD -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SVD:
+    r"""``A = U S Vᵀ``: ``U`` (m×m) and ``V`` (n×n) orthonormal, ``S`` (m×n) diagonal with
+    the singular values (descending where numeric) on its diagonal.
+
+    ``U``, ``S``, ``V`` are ``None`` when only the numeric form exists (``method`` says why).
+
+    Examples:
+        >>> f = svd([[3, 0], [0, -2]])
+        >>> f.singular_values
+        (3, 2)
+    """
+
+    U: sympy.ImmutableMatrix | None
+    S: sympy.ImmutableMatrix | None
+    V: sympy.ImmutableMatrix | None
+    matrix: sympy.ImmutableMatrix = field(repr=False)
+    steps: tuple[Step, ...] = field(repr=False)
+    method: str = "symbolic"
+
+    @property
+    def singular_values(self) -> tuple[Any, ...]:
+        """The diagonal of ``S``."""
+        return () if self.S is None else tuple(self.S.diagonal())
+
+    def latex(self, *, steps: bool = True) -> str:
+        if self.U is None:
+            final = r"A = U S V^{T}\ (\text{numeric only: " + _tex_text(self.method) + "})"
+        else:
+            final = rf"A = U S V^{{T}},\ U = {tex(self.U)},\ S = {tex(self.S)},\ V = {tex(self.V)}"
+        return _render(self.steps, final, steps)
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def plain(self) -> str:
+        if self.U is None:
+            return f"singular values: numeric only ({self.method}); use .to_numpy()"
+        return (f"U = {sympy.sstr(self.U.tolist())}; S = {sympy.sstr(self.S.tolist())}; "
+                f"V = {sympy.sstr(self.V.tolist())}")
+
+    def to_numpy(self) -> SpectrumFunction:
+        """A callable ``params -> singular values (..., min(m, n))``, descending, from
+        ``numpy.linalg.svd`` of the compiled matrix."""
+        params = _params(self.matrix)
+        mat = _numeric_matrix(self.matrix, params)
+        return SpectrumFunction(params, "numpy.linalg.svd",
+                                lambda *a: np.linalg.svd(mat(*a), compute_uv=False))
+
+    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+        """Check ``U S Vᵀ = A``, ``UᵀU = VᵀV = I`` and the singular values against numpy."""
+        return _check_factors(self, points, as_rng(rng), rtol)
+
+
+def svd(A: Any, timeout: float | None = _UNSET) -> SVD:
+    r"""The singular value decomposition, exact where ``AᵀA`` has exact eigenvectors.
+
+    The steps: ``AᵀA``, its eigen-decomposition (orthonormalized: ``V``), ``σ_i = √λ_i``,
+    ``u_i = A v_i / σ_i``, ``U`` completed to an orthonormal basis. A constant matrix whose
+    exact route fails or times out gets floating-point factors from ``numpy.linalg.svd``.
+
+    Examples:
+        >>> f = svd([[1, 1], [1, 1]])
+        >>> f.S
+        Matrix([
+        [2, 0],
+        [0, 0]])
+        >>> f.U * f.S * f.V.T == sympy.Matrix([[1, 1], [1, 1]])
+        True
+    """
+    M = _matrix(A, "svd")
+    steps = [_matrix_step("matrix", "A", M)]
+    if _is_float(M) and not M.free_symbols:
+        return _numeric_svd(M, steps, "numeric (float input)")
+    limit = _Deadline(resolve_timeout(timeout))
+    G = _tidy_matrix(M.H * M)
+    steps.append(_matrix_step("Gram matrix", "A^{T} A", G))
+    s = spectral(G, limit.timeout)
+    if s.Q is None or s.method != "symbolic":
+        return _numeric_svd(M, steps, s.method)
+    steps += list(s.steps[1:])
+    try:
+        U, S, more = run_limited(_svd_factors, M, s, timeout=_at_least(limit.left(), MIN_STAGE_SECONDS),
+                                 what="the singular vectors")
+    except DerivationTimeout:
+        return _numeric_svd(M, steps, "numeric (timeout)")
+    steps += more
+    return SVD(U, S, s.Q, M, tuple(steps), "symbolic")
+
+
+def _svd_factors(M: sympy.ImmutableMatrix, s: Spectral
+                 ) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix, list[Step]]:
+    m, n = M.shape
+    steps: list[Step] = []
+    sigma = [_tidy(sympy.sqrt(v)) for v in s.Lambda.diagonal()]
+    steps.append(Step("singular values", r"\sigma_i = \sqrt{\lambda_i}:\ " + tex(sigma)))
+    V = s.Q
+    ucols: list[sympy.ImmutableMatrix] = []
+    for i, sg in enumerate(sigma):
+        if not _is_zero(sg):
+            ucols.append(_tidy_matrix(M * V[:, i] / sg))
+    steps.append(Step("left singular vectors", rf"u_i = \frac{{A v_i}}{{\sigma_i}}:\ {tex(ucols)}"))
+    U = _complete_basis(ucols, m)
+    if len(U) > len(ucols):
+        steps.append(_matrix_step("complete to an orthonormal basis", "U",
+                                  sympy.ImmutableMatrix.hstack(*U)))
+    U = sympy.ImmutableMatrix.hstack(*U)
+    S = sympy.ImmutableMatrix(m, n, lambda i, j: sigma[i] if i == j else 0)
+    steps.append(Step("SVD", rf"A = U S V^{{T}} = {_tex_or(U, 'U')} {tex(S)} "
+                      rf"{_tex_or(V.T, 'V^{T}')}"))
+    return U, S, steps
+
+
+def _complete_basis(cols: list[sympy.ImmutableMatrix], m: int) -> list[sympy.ImmutableMatrix]:
+    out = list(cols)
+    for j in range(m):
+        if len(out) == m:
+            break
+        e = sympy.ImmutableMatrix([1 if i == j else 0 for i in range(m)])
+        u = _tidy_matrix(e - sum((_dot(q, e) * q for q in out), sympy.zeros(m, 1)))
+        if not _is_negligible(u, e):
+            out.append(_tidy_matrix(u / sympy.sqrt(_tidy(_dot(u, u)))))
+    return out
+
+
+def _numeric_svd(M: sympy.ImmutableMatrix, steps: list[Step], method: str) -> SVD:
+    if M.free_symbols:
+        steps.append(Step(f"fallback: {method}", r"\text{singular values from numpy.linalg.svd "
+                          r"of the compiled matrix}"))
+        return SVD(None, None, None, M, tuple(steps), method)
+    A = np.array(M.evalf(), dtype=complex)
+    A = A.real if not np.any(A.imag) else A
+    u, s, vt = np.linalg.svd(A)
+    S = np.zeros(A.shape)
+    S[:len(s), :len(s)] = np.diag(s)
+    U, S_, V = (sympy.ImmutableMatrix(x.tolist()).applyfunc(_sym_number) for x in (u, S, vt.conj().T))
+    steps.append(Step(f"fallback: {method}", rf"\text{{numpy.linalg.svd: }}\sigma = {tex(list(s))}"))
+    return SVD(U, S_, V, M, tuple(steps), method)
+
+
+# --- determinant, inverse, characteristic polynomial, norm -------------------------------------
+
+
+def _cofactor_step(M: sympy.ImmutableMatrix) -> Step | None:
+    n = M.rows
+    if n < 2 or n > SHOW_COFACTORS_MAX:
+        return None
+    if n == 2:
+        a, b, c, d = M
+        return Step("2x2 determinant", rf"\det A = ({tex(a)}) ({tex(d)}) - ({tex(b)}) ({tex(c)})")
+    terms = []
+    for j in range(n):
+        if M[0, j] == 0:
+            continue
+        sign = "-" if j % 2 else "+"
+        minor = M.minor_submatrix(0, j)
+        terms.append(rf"{sign} ({tex(M[0, j])}) \det {tex(minor)}")
+    body = " ".join(terms).lstrip("+ ") or "0"
+    return Step("cofactor expansion along row 1", rf"\det A = {body}")
+
+
+def det(A: Any, *, steps: bool = False) -> Any:
+    """The determinant (exact, simplified).
+
+    Args:
+        A: A square matrix.
+        steps: Return a :class:`~symml.derivation.Derivation` with the cofactor expansion.
+
+    Raises:
+        ValueError: For a non-square matrix.
+
+    Examples:
+        >>> det([[1, 2], [3, 4]])
+        -2
+        >>> det("[[a, b], [c, d]]")
+        a*d - b*c
+    """
+    M = _square(A, "det")
+    value = _tidy(M.det(method="berkowitz"))
+    if not steps:
+        return value
+    lines = [_matrix_step("matrix", "A", M)]
+    cof = _cofactor_step(M)
+    if cof is not None:
+        lines.append(cof)
+    lines.append(Step("evaluate", rf"\det A = {tex(value)}"))
+    return _derivation(value, _params(M), lines, r"\det A", "det", {"A": M})
+
+
+def _singular(M: sympy.ImmutableMatrix, d: Any) -> bool:
+    if _is_float(M) and not M.free_symbols:
+        A = np.array(M.evalf(), dtype=complex)
+        return bool(np.linalg.matrix_rank(A) < M.rows)
+    return _is_zero(d)
+
+
+def inverse(A: Any, *, steps: bool = False) -> Any:
+    r"""The inverse matrix, ``A⁻¹ = adj(A) / det(A)``.
+
+    Raises:
+        ValueError: For a non-square or singular matrix.
+
+    Examples:
+        >>> inverse([[2, 1], [1, 1]])
+        Matrix([
+        [ 1, -1],
+        [-1,  2]])
+    """
+    M = _square(A, "inverse")
+    d = _tidy(M.det(method="berkowitz"))
+    if _singular(M, d):
+        raise ValueError(f"inverse: A = {_short(M)} is singular (det A = {d}), so it has no "
+                         f"inverse")
+    inv = _tidy_matrix(M.inv(method="LU") if _is_float(M) else M.adjugate() / d)
+    if not steps:
+        return inv
+    lines = [_matrix_step("matrix", "A", M), Step("determinant", rf"\det A = {tex(d)}")]
+    if M.rows <= SHOW_COFACTORS_MAX and not _is_float(M):
+        lines.append(Step("adjugate", rf"\operatorname{{adj}} A = {tex(M.adjugate())}"))
+    lines.append(Step("inverse", rf"A^{{-1}} = \frac{{\operatorname{{adj}} A}}{{\det A}} = {tex(inv)}"))
+    return _derivation(inv, _params(M), lines, "A^{-1}", "inverse", {"A": M})
+
+
+def charpoly(A: Any, lam: Any = None, *, steps: bool = False) -> Any:
+    r"""The characteristic polynomial ``det(λI − A)`` (monic) as an expression in ``lam``.
+
+    Args:
+        A: A square matrix.
+        lam: The variable, a Symbol or a name (default ``lambda``).
+        steps: Return a :class:`~symml.derivation.Derivation`.
+
+    Examples:
+        >>> charpoly([[2, 1], [1, 2]], "t")
+        t**2 - 4*t + 3
+    """
+    M = _square(A, "charpoly")
+    lam = _lam_symbol(M, lam)
+    p = sympy.expand(M.charpoly(lam).as_expr())
+    if not steps:
+        return p
+    lines = [_matrix_step("matrix", "A", M),
+             Step("characteristic polynomial", rf"\det({tex(lam)} I - A) = "
+                  rf"\det {tex(lam * sympy.eye(M.rows) - M)} = {tex(p)}")]
+    return _derivation(p, sorted_symbols(free_symbols(M) | {lam}), lines,
+                       rf"p({tex(lam)})", "charpoly", {"A": M, "lam": lam})
+
+
+_COMMA = r",\ "
+_INF_NAMES = {"inf", "oo", "infinity", "Inf"}
+
+
+def _norm_order(p: Any) -> Any:
+    if isinstance(p, str):
+        if p.strip() in _INF_NAMES:
+            return sympy.oo
+        if p.strip() == "fro":
+            return "fro"
+        p = as_expr(p, what="p")[0]
+    if isinstance(p, bool) or p is None:
+        raise TypeError(f"norm: p must be a number >= 1, inf or 'fro', got {p!r}")
+    if isinstance(p, float) and math.isinf(p) and p > 0:
+        return sympy.oo
+    pe = sympy.sympify(p) if isinstance(p, (int, float)) else p
+    if not isinstance(pe, sympy.Expr) or not pe.is_number:
+        raise TypeError(f"norm: p must be a number >= 1, inf or 'fro', got {p!r}")
+    if pe is sympy.oo:
+        return pe
+    if not pe.is_real or pe < 1:
+        raise ValueError(f"norm: p must be >= 1 (or inf), got {p!r}")
+    return pe
+
+
+def _vector_norm(v: list[Any], p: Any) -> Any:
+    if p is sympy.oo:
+        return sympy.Max(*[sympy.Abs(x) for x in v])
+    if p == 2:
+        return sympy.sqrt(sum(sympy.Abs(x) ** 2 for x in v))
+    return sum(sympy.Abs(x) ** p for x in v) ** (1 / sympy.sympify(p))
+
+
+def _matrix_norm(M: sympy.ImmutableMatrix, p: Any) -> Any:
+    if p == "fro":
+        return _vector_norm(list(M), 2)
+    if p == 1:
+        return sympy.Max(*[sum(sympy.Abs(x) for x in M[:, j]) for j in range(M.cols)])
+    if p is sympy.oo:
+        return sympy.Max(*[sum(sympy.Abs(x) for x in M[i, :]) for i in range(M.rows)])
+    if p == 2:
+        if M.free_symbols:
+            raise ValueError("norm: the 2-norm of a matrix with symbols is not supported; "
+                             "use p=1, inf or 'fro'")
+        return sympy.sqrt(sympy.Max(*[v for v in eig(M.H * M).values]))
+    raise ValueError(f"norm: matrix norms take p = 1, 2, inf or 'fro', got {p}")
+
+
+def norm(v: Any, p: Any = 2, *, steps: bool = False) -> Any:
+    r"""The p-norm ``(Σ|v_i|^p)^{1/p}`` of a vector (p ≥ 1, ``inf`` = largest ``|v_i|``), or
+    a matrix norm (p = 1, 2, ``inf``: operator norms; ``"fro"``: Frobenius).
+
+    Examples:
+        >>> norm([3, -4])
+        5
+        >>> norm([3, -4], 1), norm([3, -4], "inf")
+        (7, 4)
+        >>> norm([1, 1], 3)
+        2**(1/3)
+    """
+    order = _norm_order(p)
+    M = _matrix(v, "norm", "v")
+    is_vector = M.cols == 1 or M.rows == 1
+    if is_vector and order == "fro":
+        order = sympy.Integer(2)
+    raw = _vector_norm(list(M), order) if is_vector else _matrix_norm(M, order)
+    value = _tidy(raw) if not _is_float(M) else sympy.sympify(raw).evalf()
+    if not steps:
+        return value
+    ptex = r"\infty" if order is sympy.oo else tex(order)
+    lines = [_matrix_step("vector" if is_vector else "matrix", "v" if is_vector else "A", M),
+             Step(f"{p}-norm", rf"\lVert v \rVert_{{{ptex}}} = {tex(raw)}"),
+             Step("evaluate", rf"\lVert v \rVert_{{{ptex}}} = {tex(value)}")]
+    return _derivation(value, _params(M), lines, rf"\lVert v \rVert_{{{ptex}}}", "norm",
+                       {"v": M, "p": order})
+
+
+# --- PCA -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class PCA:
+    r"""Principal components of a data matrix (rows are samples).
+
+    Attributes:
+        components: ``(k, n)`` unit rows, the directions of largest variance (each row's
+            largest-magnitude entry is positive, for a deterministic sign).
+        explained_variance: ``(k,)`` variances along them, divided by ``m − 1``.
+        explained_variance_ratio: ``(k,)`` fractions of the total variance.
+        mean: ``(n,)`` column means.
+        steps: The derivation.
+    """
+
+    components: np.ndarray
+    explained_variance: np.ndarray
+    explained_variance_ratio: np.ndarray
+    mean: np.ndarray
+    data: np.ndarray = field(repr=False)
+    steps: tuple[Step, ...] = field(repr=False)
+    method: str = "numeric"
+
+    def transform(self, X: Any) -> np.ndarray:
+        """Project rows of ``X`` (…, n) onto the components: ``(X − mean) @ componentsᵀ``."""
+        X = np.asarray(X, dtype=float)
+        if X.shape[-1] != self.mean.shape[0]:
+            raise ValueError(f"transform: X must have {self.mean.shape[0]} columns, got shape "
+                             f"{X.shape}")
+        return (X - self.mean) @ self.components.T
+
+    def inverse_transform(self, Z: Any) -> np.ndarray:
+        """Map scores back: ``Z @ components + mean``."""
+        return np.asarray(Z, dtype=float) @ self.components + self.mean
+
+    def to_numpy(self) -> Callable[[Any], np.ndarray]:
+        """The projection :meth:`transform` as a callable."""
+        return self.transform
+
+    def latex(self, *, steps: bool = True) -> str:
+        final = (rf"W = {tex(sympy.Matrix(np.round(self.components, 6).tolist()))},\ "
+                 rf"\sigma^2 = {tex([sympy.Float(x, 6) for x in self.explained_variance])}")
+        return _render(self.steps, final, steps)
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def plain(self) -> str:
+        return (f"components = {np.array2string(self.components, separator=', ')}; "
+                f"explained_variance = {np.array2string(self.explained_variance, separator=', ')}")
+
+    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+        """Check against ``numpy.linalg.eigh`` of the sample covariance: the variances, and
+        each component as a unit eigenvector (``C w = σ² w``)."""
+        C = np.cov(self.data, rowvar=False, ddof=1).reshape(self.mean.size, self.mean.size)
+        w = np.linalg.eigvalsh(C)[::-1][:len(self.explained_variance)]
+        scale = max(1.0, float(np.abs(C).max()))
+        worst = _rel(w / scale, self.explained_variance / scale)
+        for comp, var in zip(self.components, self.explained_variance, strict=True):
+            worst = max(worst, float(np.linalg.norm(C @ comp - var * comp)) / scale,
+                        abs(float(np.linalg.norm(comp)) - 1.0))
+        return _verification(worst, rtol, "numpy.linalg.eigh", len(self.components),
+                             "explained variances and C w = σ² w against the sample covariance")
+
+
+def pca(X: Any, k: int | None = None) -> PCA:
+    """Principal component analysis of an (m, n) array by the SVD of the centred data.
+
+    Args:
+        X: Data, one sample per row (m ≥ 2).
+        k: Number of components (default ``min(m, n)``).
+
+    Raises:
+        ValueError: For a non-2-D or non-finite array, m < 2 or a bad ``k``.
+
+    Examples:
+        >>> p = pca([[0.0, 0.0], [2.0, 0.0], [4.0, 0.0]], 1)
+        >>> p.components, p.explained_variance
+        (array([[1., 0.]]), array([4.]))
+    """
+    try:
+        data = np.asarray(X, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"pca: X must be a numeric (m, n) array: {exc}") from exc
+    if data.ndim != 2 or data.shape[0] < 2 or data.shape[1] < 1:
+        raise ValueError(f"pca: X must be an (m, n) array with m >= 2 rows, got shape {data.shape}")
+    if not np.all(np.isfinite(data)):
+        raise ValueError("pca: X contains non-finite values")
+    m, n = data.shape
+    if k is None:
+        k = min(m, n)
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= min(m, n):
+        raise ValueError(f"pca: k must be an integer in 1..{min(m, n)}, got {k!r}")
+    mean = data.mean(axis=0)
+    _, s, vt = np.linalg.svd(data - mean, full_matrices=False)
+    comps = vt[:k]
+    signs = np.sign(comps[np.arange(k), np.argmax(np.abs(comps), axis=1)])
+    comps = comps * np.where(signs == 0, 1.0, signs)[:, None]
+    var_all = s**2 / (m - 1)
+    var = var_all[:k]
+    total = float(var_all.sum())
+    ratio = var / total if total > 0 else np.zeros(k)
+    steps = (
+        Step("centre", rf"\bar x = {tex(sympy.Matrix([np.round(mean, 6).tolist()]))}"),
+        Step("covariance", r"C = \frac{1}{m-1} (X - \bar x)^{T} (X - \bar x)"),
+        Step("SVD of the centred data", r"X - \bar x = U S V^{T},\ \sigma_i^2 = \frac{s_i^2}{m-1}"),
+        Step("explained variance", rf"\sigma^2 = {tex([sympy.Float(x, 6) for x in var])}"),
+    )
+    return PCA(comps, var, ratio, mean, data, steps)
+
+
+# --- numeric checks ----------------------------------------------------------------------------
+
+
+def _check_factors(f: Any, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+    """Reconstruction, orthonormality and agreement with ``numpy.linalg`` of a factorization."""
+    params = _params(f.matrix)
+    mat = _numeric_matrix(f.matrix, params)
+    X = _points(params, lambda *a: mat(*a), points, rng)
+    worst = 0.0
+    with np.errstate(all="ignore"):
+        for x in X:
+            A = mat(*x).astype(complex)
+            worst = max(worst, _FACTOR_CHECKS[type(f)](f, A, params, x))
+    name = type(f).__name__
+    return _verification(worst, rtol, _FACTOR_METHODS[name], len(X),
+                         f"{name} factors against A and numpy.linalg at random parameters")
+
+
+def _eval(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], x: Any) -> np.ndarray:
+    return _complex_fn(tuple(M), params)(*x).reshape(M.shape)
+
+
+def _orthonormal_error(Q: np.ndarray) -> float:
+    return _rel(Q.conj().T @ Q, np.eye(Q.shape[1]))
+
+
+def _lu_error(f: LU, A: np.ndarray, params: tuple, x: Any) -> float:
+    P, L, U = (_eval(M, params, x) for M in (f.P, f.L, f.U))
+    shape = max(_rel(np.tril(L), L), _rel(np.triu(U), U), _rel(np.diag(L), 1.0))
+    return max(_rel(P @ L @ U, A), shape)
+
+
+def _qr_error(f: QR, A: np.ndarray, params: tuple, x: Any) -> float:
+    Q, R = _eval(f.Q, params, x), _eval(f.R, params, x)
+    _, Rn = np.linalg.qr(A)
+    return max(_rel(Q @ R, A), _orthonormal_error(Q), _rel(np.triu(R), R),
+               _rel(np.abs(np.diag(R)), np.abs(np.diag(Rn))))
+
+
+def _svd_error(f: SVD, A: np.ndarray, params: tuple, x: Any) -> float:
+    numeric = np.linalg.svd(A, compute_uv=False)
+    if f.U is None:
+        return _rel(f.to_numpy()(*x), numeric)
+    U, S, V = (_eval(M, params, x) for M in (f.U, f.S, f.V))
+    return max(_rel(U @ S @ V.conj().T, A), _orthonormal_error(U), _orthonormal_error(V),
+               _rel(np.sort(np.abs(np.diag(S)))[::-1], numeric))
+
+
+def _spectral_error(f: Spectral, A: np.ndarray, params: tuple, x: Any) -> float:
+    numeric = np.linalg.eigvalsh(A)[::-1] if not np.any(A.imag) else np.linalg.eigvals(A)
+    if f.Q is None:
+        return _rel(f.to_numpy()(*x), numeric)
+    Q, Lam = _eval(f.Q, params, x), _eval(f.Lambda, params, x)
+    return max(_rel(Q @ Lam @ Q.conj().T, A), _orthonormal_error(Q),
+               _rel(np.sort(np.diag(Lam).real)[::-1], np.sort(numeric.real)[::-1]))
+
+
+_FACTOR_CHECKS: dict[type, Callable[..., float]] = {
+    LU: _lu_error, QR: _qr_error, SVD: _svd_error, Spectral: _spectral_error,
+}
+_FACTOR_METHODS = {"LU": "P L U = A", "QR": "Q R = A, QᵀQ = I", "SVD": "U S Vᵀ = A, numpy.linalg.svd",
+                   "Spectral": "Q Λ Qᵀ = A, QᵀQ = I"}
+
+
+def _derivation_points(d: Derivation, points: int, rng: np.random.Generator) -> np.ndarray:
+    from symml.compile import to_numpy
+
+    f = to_numpy(d.result, d.wrt)
+    return _points(d.wrt, lambda *a: f(*a), points, rng)
+
+
+def _err_det(d: Derivation, x: Any) -> float:
+    A = _eval(d.source["A"], d.wrt, x)
+    return _rel(_complex_fn((d.result,), d.wrt)(*x)[0], np.linalg.det(A))
+
+
+def _err_inverse(d: Derivation, x: Any) -> float:
+    A = _eval(d.source["A"], d.wrt, x)
+    inv = _eval(d.result, d.wrt, x)
+    return max(_rel(A @ inv, np.eye(len(A))), _rel(inv, np.linalg.inv(A)))
+
+
+def _err_charpoly(d: Derivation, x: Any) -> float:
+    A = _eval(d.source["A"], d.wrt, x)
+    lam = complex(x[d.wrt.index(d.source["lam"])])
+    value = _complex_fn((d.result,), d.wrt)(*x)[0]
+    return _rel(value, np.linalg.det(lam * np.eye(len(A)) - A))
+
+
+def _err_projection(d: Derivation, x: Any) -> float:
+    v = _eval(d.source["v"], d.wrt, x)[:, 0]
+    A = _eval(d.source["A"], d.wrt, x)
+    coef = np.linalg.lstsq(A, v, rcond=None)[0]
+    return _rel(_eval(d.result, d.wrt, x)[:, 0], A @ coef)
+
+
+def _err_norm(d: Derivation, x: Any) -> float:
+    v = _eval(d.source["v"], d.wrt, x)
+    p = d.source["p"]
+    order = np.inf if p is sympy.oo else ("fro" if p == "fro" else float(p))
+    value = _complex_fn((d.result,), d.wrt)(*x)[0]
+    if v.shape[1] == 1 or v.shape[0] == 1:
+        return _rel(value, np.linalg.norm(v.ravel(), ord=order))
+    return _rel(value, np.linalg.norm(v, ord=order if order != 2.0 else 2))
+
+
+def _err_gram_schmidt(d: Derivation, x: Any) -> float:
+    V = _eval(d.source["V"], d.wrt, x)
+    E = _eval(d.result, d.wrt, x)
+    G = E.conj().T @ E
+    target = np.eye(E.shape[1]) if d.source["normalize"] else np.diag(np.diag(G))
+    same_span = _rel(E @ np.linalg.lstsq(E, V, rcond=None)[0], V)
+    upper = _rel(np.linalg.lstsq(V, E, rcond=None)[0], np.triu(np.linalg.lstsq(V, E, rcond=None)[0]))
+    return max(_rel(G, target), same_span, upper)
+
+
+#: The error of a linear-algebra Derivation at one parameter point, by ``operation``.
+DERIVATION_ERRORS: dict[str, tuple[str, Callable[[Derivation, Any], float]]] = {
+    "det": ("numpy.linalg.det", _err_det),
+    "inverse": ("A A⁻¹ = I, numpy.linalg.inv", _err_inverse),
+    "charpoly": ("det(λI − A) by numpy", _err_charpoly),
+    "projection": ("numpy.linalg.lstsq", _err_projection),
+    "norm": ("numpy.linalg.norm", _err_norm),
+    "gram_schmidt": ("orthonormality and span", _err_gram_schmidt),
+}
+
+
+def check_derivation(d: Derivation, points: int, rng: np.random.Generator, rtol: float
+                     ) -> Verification:
+    """The numeric check of a linear-algebra Derivation (``det``, ``inverse``, ...).
+
+    Examples:
+        >>> bool(det("[[a, 1], [2, a]]", steps=True).verify(rng=0))
+        True
+    """
+    method, error = DERIVATION_ERRORS[d.operation]
+    X = _derivation_points(d, points, rng)
+    worst = 0.0
+    with np.errstate(all="ignore"):
+        for x in X:
+            worst = max(worst, error(d, x))
+    return _verification(worst, rtol, method, len(X),
+                         f"{d.operation} against {method} at random parameters")
