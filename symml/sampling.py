@@ -146,8 +146,24 @@ class Sampler:
     variables: tuple[Any, ...]
     _draw: Draw = field(repr=False, compare=False)
 
-    def __call__(self, size: int | tuple[int, ...], rng: Any = None) -> np.ndarray:
-        """Draw ``size`` samples (an int or a shape) using ``rng`` (Generator, seed or None)."""
+    def __call__(self, size: int | tuple[int, ...], rng: Any = None, *,
+                 chunks: int | None = None) -> Any:
+        """Draw ``size`` samples (an int or a shape) using ``rng`` (Generator, seed or None).
+
+        With ``chunks=`` (Dask-backed mode, the ``dask`` extra) the result is a lazy
+        ``dask.array`` of ``size`` draws in chunks of that length, chunk ``k`` drawn from the
+        ``k``-th ``SeedSequence`` child of ``rng``: reproducible, and never all in memory.
+        """
+        if chunks is not None:
+            if type(size) is not int or size < 0:
+                raise ValueError(f"chunks= needs size to be a non-negative int, got {size!r}")
+            if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks < 1:
+                raise ValueError(f"chunks must be a positive int, got {chunks!r}")
+            from symml._chunked import chunked_sample
+
+            draw = self._draw
+            return chunked_sample(lambda k, g: np.asarray(draw(k, g), dtype=float), size,
+                                  rng=as_rng(rng), chunk_size=int(chunks))
         if type(size) is not int:
             size = _as_size(size)
         elif size < 0:

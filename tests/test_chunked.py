@@ -205,3 +205,18 @@ def test_dask_scalar_result_on_a_cluster(backend, clients):
     np.testing.assert_allclose(clients[2].compute(lazy).result(),
                                sm.to_numpy("log(1 + x**2) * tanh(y)", "x, y")(xs, xs[::-1]),
                                rtol=1e-12)
+
+
+def test_sampler_dask_mode_is_lazy_reproducible_and_matches_monte_carlo() -> None:
+    pytest.importorskip("dask")
+    X = sm.Normal("X", 1, 2)
+    s = sm.sampler(X)
+    lazy = s(10_000, rng=7, chunks=2_500)
+    assert type(lazy).__module__.startswith("dask")
+    assert lazy.chunks == ((2_500,) * 4,)
+    values = lazy.compute()
+    np.testing.assert_array_equal(values, s(10_000, rng=7, chunks=2_500).compute())
+    est = sm.monte_carlo(X, 10_000, rng=7, chunks=2_500)
+    assert est.mean == pytest.approx(values.mean(), rel=1e-12)
+    with pytest.raises(ValueError, match="chunks"):
+        s(10, rng=0, chunks=0)
