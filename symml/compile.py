@@ -25,7 +25,7 @@ from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from symml.config import config
-from symml.derivation import Derivation, as_expr, as_wrt, free_symbols
+from symml.derivation import Derivation, as_expr, as_wrt, free_symbols, function_lhs, tex
 
 __all__ = ["NumericFunction", "to_numpy"]
 
@@ -381,6 +381,19 @@ class NumericFunction:
         path = Path(path)
         path.write_text(header + source, encoding="utf-8")
         return path
+
+    def latex(self) -> str:
+        r"""LaTeX of the compiled formula, ``f(x, y) = ...``.
+
+        Examples:
+            >>> import symml as sm
+            >>> sm.to_numpy("x**2 + y", "x, y").latex()
+            'f(x, y) = x^{2} + y'
+        """
+        return f"{function_lhs(self.wrt)} = {tex(self.expr)}"
+
+    def _repr_latex_(self) -> str:
+        return f"$\\displaystyle {self.latex()}$"
 
     def __repr__(self) -> str:
         args = ", ".join(s.name for s in self.wrt)

@@ -250,3 +250,9 @@ def test_component_major_layout_gives_contiguous_components() -> None:
     assert out[:, 0, 1].flags.c_contiguous
     np.testing.assert_array_equal(np.ascontiguousarray(out), out)
     np.testing.assert_array_equal(out[:, 0, 1], out[:, 1, 0])
+
+
+def test_numeric_function_renders_its_formula() -> None:
+    f = sm.to_numpy(sm.gradient("x**2*y", "x, y"))
+    assert f.latex() == r"f(x, y) = \left[\begin{matrix}2 x y\\x^{2}\end{matrix}\right]"
+    assert f._repr_latex_() == f"$\\displaystyle {f.latex()}$"
