@@ -22,6 +22,7 @@ from symml.derivation import Derivation, Step, Verification
 from symml.errors import (
     DerivationTimeout,
     NoClosedFormError,
+    NoConvergenceError,
     NotSupportedError,
     ParseError,
     SymmlError,
@@ -109,6 +110,7 @@ __all__ = [
     # errors
     "DerivationTimeout",
     "NoClosedFormError",
+    "NoConvergenceError",
     "NotSupportedError",
     "ParseError",
     "SymmlError",

@@ -10,6 +10,7 @@ from __future__ import annotations
 __all__ = [
     "DerivationTimeout",
     "NoClosedFormError",
+    "NoConvergenceError",
     "NotSupportedError",
     "ParseError",
     "SymmlError",
@@ -48,6 +49,14 @@ class ParseError(SymmlError, ValueError):
 
 class NoClosedFormError(SymmlError):
     """SymPy found no closed form (e.g. an indefinite integral it cannot do)."""
+
+
+class NoConvergenceError(NoClosedFormError):
+    """A numeric method found no trustworthy value: the integral or series may diverge.
+
+    Raised instead of returning a number whose error estimate is as large as the number
+    itself (quadrature of ∫₀¹ 1/x dx, or of E[T²] for a Student t with one degree of freedom).
+    """
 
 
 class DerivationTimeout(SymmlError, TimeoutError):
