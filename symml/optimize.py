@@ -4,15 +4,23 @@ A symbolic objective (``str``, SymPy expression or Derivation) is differentiated
 :func:`symml.calculus.gradient` (and :func:`symml.calculus.hessian` for Newton) and
 compiled once with :func:`symml.compile.to_numpy`: the value and the gradient share one
 generated function (and its common subexpressions), so each step costs one call. The loops
-then run on NumPy arrays only, writing the path into preallocated arrays.
+then run on NumPy arrays only, writing the path into arrays that double in size when full
+(``steps`` is a limit, not an allocation).
 
 A Python objective is given as a callable ``f(x) -> float`` with ``grad=`` (and, for
-Newton, ``hess=``); missing derivatives are estimated by central differences.
+Newton, ``hess=``); missing derivatives are estimated by central differences. What they
+return is checked once, at ``x0``: ``f`` a number, ``grad`` shape ``(n,)``, ``hess``
+``(n, n)``; anything else is a ValueError naming the callable and both shapes.
 
-The optimizers are pure functions: ``callback(step, x, value)`` is the only hook, and a
-true return value stops the run. A run that diverges (a non-finite value, or
-``|f| > 1e12 (1 + |f(x0)|)``) stops with ``converged=False`` and a message saying
-"diverged" and at which step; it never raises for that.
+The optimizers are pure functions: ``callback(step, x, value)`` is the only hook (``x`` is
+a read-only view), and a true return value stops the run; an exception in the callback
+propagates. A run that diverges (a non-finite value, ``|f| > 1e12 (1 + |f(x0)|)``, or
+arithmetic trouble in a Python objective's ``f``/``grad``/``hess``: an ``OverflowError``,
+``ZeroDivisionError`` or a ``math`` function's domain ``ValueError``) stops with
+``converged=False`` and a message saying "diverged", at which step and why; it never
+raises for that. A line search instead rejects a trial point where that happens, as it
+rejects one with a non-finite value, and backtracks. ``converged`` means exactly
+``grad_norm <= tol``.
 """
 
 from __future__ import annotations
@@ -124,13 +132,20 @@ def _num(v: float) -> str:
 
 @dataclass(frozen=True)
 class _Objective:
-    """What the loops need: ``evaluate(x) -> [f, ∇f]`` and, for Newton, ``hess(x)``."""
+    """What the loops need: ``evaluate(x) -> [f, ∇f]`` and, for Newton, ``hess(x)``;
+    ``start`` is ``evaluate`` at x0 with the checks of what a Python objective returns
+    (default: ``evaluate`` itself)."""
 
     evaluate: Evaluate
     hess: Callable[[np.ndarray], np.ndarray] | None
     n: int
     wrt: tuple[sympy.Symbol, ...] = ()
     expr: Any = None
+    start: Evaluate | None = None
+
+    def __post_init__(self) -> None:
+        if self.start is None:
+            object.__setattr__(self, "start", self.evaluate)
 
 
 def _fast(nf: Any) -> Callable[[np.ndarray], np.ndarray]:
@@ -197,6 +212,48 @@ def _central_hess(grad: Callable[[np.ndarray], Any]) -> Callable[[np.ndarray], n
     return hess
 
 
+class _Trouble(Exception):
+    """Arithmetic trouble inside a Python objective's ``f``, ``grad`` or ``hess`` at a point:
+    an ``OverflowError``, ``ZeroDivisionError`` or other ``ArithmeticError``, or the
+    ``ValueError`` of a ``math`` function outside its domain (``math.sqrt(-1)``). Never
+    raised to the caller: a trial point of a line search that meets it is rejected (like a
+    non-finite value), and anywhere else the run stops there as diverged."""
+
+    def __init__(self, what: str, exc: BaseException) -> None:
+        reason = next((r for t, r in _TROUBLE if isinstance(exc, t)), "arithmetic error in {}")
+        super().__init__(f"{reason.format(what)} ({type(exc).__name__}: {exc})")
+
+
+#: The reason a diverged message gives for each kind of arithmetic trouble (first match).
+_TROUBLE: tuple[tuple[type[BaseException], str], ...] = (
+    (OverflowError, "overflow in {}"),
+    (ZeroDivisionError, "division by zero in {}"),
+    (ValueError, "x left the domain of {}"),
+)
+
+#: What a Python objective's callables must return, for the error that names them.
+_RETURNS = {"f": "a number", "grad": "an array of shape (n,)", "hess": "an array of shape (n, n)"}
+
+
+def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarray:
+    """``value`` as a float array of ``shape`` (for one variable, any single number will do
+    for ``grad`` and ``hess``); otherwise a clear error naming ``what``, the shape it
+    returned and the shape expected for ``x`` of ``n`` variables."""
+    try:
+        a = np.asarray(value)
+    except ValueError:  # a ragged sequence
+        a = np.empty(0, dtype=object)
+    if a.dtype.kind not in "biuf":
+        raise TypeError(f"{what} must return {_RETURNS[what]} of real numbers, got "
+                        f"{type(value).__name__} {str(value)[:60]}")
+    a = a.astype(np.float64, copy=False)
+    if a.shape != shape and not (shape and n == 1 and a.size == 1):
+        expected = "a number (shape ())" if not shape else f"shape {shape}"
+        raise ValueError(f"{what} returned an array of shape {a.shape}; expected {expected} "
+                         f"(x has {n} variable{'s' if n != 1 else ''})")
+    return a.reshape(shape)
+
+
 def _python(f: Callable[[np.ndarray], Any], n: int, grad: Any, hess: Any, *,
             second: bool) -> _Objective:
     g = grad if grad is not None else _central_grad(f)
@@ -204,15 +261,53 @@ def _python(f: Callable[[np.ndarray], Any], n: int, grad: Any, hess: Any, *,
         raise TypeError(f"grad must be a callable x -> gradient, got {grad!r}")
     if hess is not None and not callable(hess):
         raise TypeError(f"hess must be a callable x -> Hessian, got {hess!r}")
+    g_name = "grad" if grad is not None else "f (central differences for grad)"
 
     def evaluate(x: np.ndarray) -> np.ndarray:
+        try:
+            fx = f(x)
+        except (ArithmeticError, ValueError) as exc:
+            raise _Trouble("f", exc) from exc
+        try:
+            gx = g(x)
+        except (ArithmeticError, ValueError) as exc:
+            raise _Trouble(g_name, exc) from exc
         out = np.empty(n + 1)
-        out[0] = f(x)
-        out[1:] = g(x)
+        try:
+            out[0] = fx
+            out[1:] = gx
+        except (TypeError, ValueError):
+            start(x)  # raises the error that names f or grad and the shapes
+            raise
         return out
 
-    h = (hess if hess is not None else _central_hess(g)) if second else None
-    return _Objective(evaluate, h, n)
+    def start(x: np.ndarray) -> np.ndarray:
+        """``evaluate`` at x0, checking once what ``f`` and ``grad`` return."""
+        try:
+            fx = f(x)
+        except (ArithmeticError, ValueError) as exc:
+            raise _Trouble("f", exc) from exc
+        out = np.empty(n + 1)
+        out[0] = _returned("f", fx, (), n)
+        try:
+            gx = g(x)
+        except (ArithmeticError, ValueError) as exc:
+            raise _Trouble(g_name, exc) from exc
+        out[1:] = _returned("grad", gx, (n,), n)
+        return out
+
+    h = None
+    if second:
+        raw = hess if hess is not None else _central_hess(g)
+        h_name = "hess" if hess is not None else f"{g_name.split(' ')[0]} (central differences for hess)"
+
+        def h(x: np.ndarray) -> np.ndarray:
+            try:
+                return raw(x)
+            except (ArithmeticError, ValueError) as exc:
+                raise _Trouble(h_name, exc) from exc
+
+    return _Objective(evaluate, h, n, start=start)
 
 
 def _objective(f: Any, x0: Any, wrt: Any, grad: Any, hess: Any, *, second: bool
@@ -241,9 +336,13 @@ def _start(x0: Any, variables: tuple[sympy.Symbol, ...] | None) -> np.ndarray:
                              f"{names}")
         x0 = [by_name[n] for n in names]
     try:
-        x = np.array(x0, dtype=np.float64).reshape(-1)
+        x = np.array(x0, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"x0 must be a number or a sequence of numbers, got {x0!r}") from exc
+    if x.ndim > 1:
+        raise ValueError(f"x0 must be a number or a 1-D sequence of numbers, got an array of "
+                         f"shape {x.shape}")
+    x = x.reshape(-1)
     if x.size == 0:
         raise ValueError("x0 is empty")
     if not np.all(np.isfinite(x)):
@@ -273,29 +372,50 @@ def _count(name: str, value: Any) -> int:
 
 # --- the loops ---------------------------------------------------------------------------
 
+#: Rows a run's record starts with; it doubles when full, so a large ``steps`` costs
+#: memory only for the steps actually taken.
+INITIAL_ROWS = 1024
+
 
 @dataclass
 class _Run:
-    """The preallocated record of a run, filled in place by a loop."""
+    """The record of a run, filled in place by a loop and grown by :meth:`grow`."""
 
     path: np.ndarray
     values: np.ndarray
     gg: np.ndarray  # squared gradient norms
+    steps: int
     bound: float = math.inf
     k: int = 0
     converged: bool = False
     message: str = ""
     last: np.ndarray = field(default_factory=lambda: np.empty(0))
 
+    def grow(self) -> None:
+        """Double the number of rows (at most ``steps + 1``), keeping those written."""
+        rows = min(self.steps + 1, 2 * len(self.values))
+        for name in ("path", "values", "gg"):
+            old = getattr(self, name)
+            new = np.empty((rows, *old.shape[1:]))
+            new[: len(old)] = old
+            setattr(self, name, new)
+
 
 def _record(steps: int, n: int) -> _Run:
-    return _Run(np.empty((steps + 1, n)), np.empty(steps + 1), np.empty(steps + 1))
+    rows = min(steps + 1, INITIAL_ROWS)
+    return _Run(np.empty((rows, n)), np.empty(rows), np.empty(rows), steps)
 
 
-def _begin(run: _Run, evaluate: Evaluate, x: np.ndarray) -> np.ndarray | None:
-    out = evaluate(x)
-    f0 = out[0]
+def _begin(run: _Run, obj: _Objective, x: np.ndarray) -> np.ndarray | None:
     run.path[0] = x
+    try:
+        out = obj.start(x)
+    except _Trouble as exc:
+        run.values[0] = math.nan
+        run.last = np.full(len(x) + 1, np.nan)
+        run.message = f"diverged at step 0: {exc}"
+        return None
+    f0 = out[0]
     run.values[0] = f0
     run.last = out
     if not math.isfinite(f0):
@@ -307,8 +427,20 @@ def _begin(run: _Run, evaluate: Evaluate, x: np.ndarray) -> np.ndarray | None:
 
 def _diverged(run: _Run, k: int, fx: float) -> None:
     run.k = k
-    run.message = f"diverged at step {k}: f = {fx:.6g}" + (
-        "" if not math.isfinite(fx) else f" exceeds the bound {run.bound:.3g}")
+    if math.isnan(fx):
+        detail = " (x left the domain of f)"
+    elif math.isfinite(fx):
+        detail = f" exceeds the bound {run.bound:.3g}"
+    else:
+        detail = ""
+    run.message = f"diverged at step {k}: f = {fx:.6g}{detail}"
+
+
+def _troubled(run: _Run, k: int, out: np.ndarray, exc: _Trouble) -> None:
+    """Step ``k`` met arithmetic trouble in the objective: the run ends at step ``k - 1``,
+    its last good point, as diverged at step ``k``."""
+    run.k, run.last = k - 1, out
+    run.message = f"diverged at step {k}: {exc}"
 
 
 def _stopped(run: _Run, k: int) -> None:
@@ -316,18 +448,30 @@ def _stopped(run: _Run, k: int) -> None:
     run.message = f"stopped by the callback at step {k}"
 
 
-def _fixed_loop(run: _Run, evaluate: Evaluate, x: np.ndarray, lr: float, mu: float,
+def _readonly(x: np.ndarray) -> np.ndarray:
+    """A read-only view of ``x`` for the callback: mutating it cannot corrupt the run."""
+    view = x.view()
+    view.flags.writeable = False
+    return view
+
+
+def _fixed_loop(run: _Run, obj: _Objective, x: np.ndarray, lr: float, mu: float,
                 steps: int, tol2: float, callback: Callback | None) -> None:
     """Fixed learning rate; heavy-ball momentum ``v <- mu v - lr g; x <- x + v`` if mu > 0."""
-    out = _begin(run, evaluate, x)
+    out = _begin(run, obj, x)
     if out is None:
         return
+    evaluate = obj.evaluate
     path, values, gg, bound = run.path, run.values, run.gg, run.bound
+    rows = len(values)
     g = out[1:]
     v = np.zeros_like(x)
     k = 0
     try:
         for k in range(1, steps + 1):
+            if k == rows:
+                run.grow()
+                path, values, gg, rows = run.path, run.values, run.gg, len(run.values)
             s = g @ g
             gg[k - 1] = s
             if s <= tol2:
@@ -347,62 +491,64 @@ def _fixed_loop(run: _Run, evaluate: Evaluate, x: np.ndarray, lr: float, mu: flo
                 _diverged(run, k, float(fx))
                 return
             g = out[1:]
-            if callback is not None and callback(k, x, fx):
+            if callback is not None and callback(k, _readonly(x), fx):
                 run.last = out
                 _stopped(run, k)
                 return
-    except ArithmeticError as exc:  # a Python objective's OverflowError, ZeroDivisionError...
-        run.k, run.last = k - 1, _evaluate_safe(evaluate, run.path[k - 1])
-        run.message = f"diverged at step {k}: {type(exc).__name__}: {exc}"
+    except _Trouble as exc:  # only the objective raises it; the callback's errors propagate
+        _troubled(run, k, out, exc)
         return
     run.k, run.last = k, out
 
 
-def _evaluate_safe(evaluate: Evaluate, x: np.ndarray) -> np.ndarray:
-    """``evaluate(x)``, or NaNs where it raises an arithmetic error."""
-    try:
-        return evaluate(x)
-    except ArithmeticError:
-        return np.full(len(x) + 1, np.nan)
-
-
 def _armijo(evaluate: Evaluate, x: np.ndarray, fx: float, g: np.ndarray, d: np.ndarray,
-            t: float) -> tuple[np.ndarray, np.ndarray] | None:
+            t: float) -> tuple[np.ndarray, np.ndarray, float] | None:
     """Backtrack ``t`` from its start until ``f(x + t d) <= f(x) + c t g·d``; ``None`` if
-    ``d`` is not a descent direction or no step length is accepted."""
+    ``d`` is not a descent direction or no step length is accepted. A trial point where a
+    Python objective meets arithmetic trouble is rejected like a non-finite value.
+    Returns ``(x + t d, evaluate(x + t d), t)``."""
     slope = float(g @ d)
     if not slope < 0:
         return None
     for _ in range(MAX_HALVINGS):
         x_new = x + t * d
-        out = evaluate(x_new)
-        if out[0] <= fx + ARMIJO_C * t * slope:
-            return x_new, out
+        try:
+            out = evaluate(x_new)
+        except _Trouble:
+            out = None
+        if out is not None and out[0] <= fx + ARMIJO_C * t * slope:
+            return x_new, out, t
         t *= 0.5
     return None
 
 
-def _line_search_loop(run: _Run, evaluate: Evaluate, x: np.ndarray, lr: float, mu: float,
+def _no_decrease(run: _Run, k: int, out: np.ndarray) -> None:
+    run.k, run.last = k - 1, out
+    run.message = (f"line search found no decrease at step {k} (gradient norm "
+                   f"{math.sqrt(run.gg[k - 1]):.3g})")
+
+
+def _line_search_loop(run: _Run, obj: _Objective, x: np.ndarray, lr: float, mu: float,
                       steps: int, tol2: float, callback: Callback | None) -> None:
     """Armijo backtracking from ``lr`` along ``-g`` (or the momentum step when it descends)."""
-    out = _begin(run, evaluate, x)
+    out = _begin(run, obj, x)
     if out is None:
         return
     v = np.zeros_like(x)
     for k in range(1, steps + 1):
+        if k == len(run.values):
+            run.grow()
         fx, g = out[0], out[1:]
         run.gg[k - 1] = g @ g
         if run.gg[k - 1] <= tol2:
             run.k, run.converged, run.last = k - 1, True, out
             return
-        found = _armijo(evaluate, x, fx, g, mu * v / lr - g, lr) if mu else None
-        found = found or _armijo(evaluate, x, fx, g, -g, lr)
+        found = _armijo(obj.evaluate, x, fx, g, mu * v / lr - g, lr) if mu else None
+        found = found or _armijo(obj.evaluate, x, fx, g, -g, lr)
         if found is None:
-            run.k, run.last = k - 1, out
-            run.message = (f"line search found no decrease at step {k} (gradient norm "
-                           f"{math.sqrt(run.gg[k - 1]):.3g})")
+            _no_decrease(run, k, out)
             return
-        x_new, out = found
+        x_new, out, _ = found
         v, x = x_new - x, x_new
         if _after_step(run, k, x, out, callback):
             return
@@ -419,56 +565,82 @@ def _after_step(run: _Run, k: int, x: np.ndarray, out: np.ndarray,
     if not abs(fx) <= run.bound:
         _diverged(run, k, float(fx))
         return True
-    if callback is not None and callback(k, x, fx):
+    if callback is not None and callback(k, _readonly(x), fx):
         _stopped(run, k)
         return True
     return False
 
 
-def _newton_direction(H: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Solve ``H p = -g``; when ``H`` is not positive definite, shift it by ``tau I`` until it
-    is (a Levenberg-regularised, hence descent, step). Returns ``(p, regularised)``."""
+#: The longest first step Newton's method takes where the Hessian is not positive definite
+#: (the quadratic model then says nothing about the step length); doubled after each such
+#: step taken in full, cut to the accepted length after one the line search shortened.
+NEWTON_RADIUS = 1.0
+#: Eigenvalues of a modified Hessian are at least this times its largest ``|lambda|`` (and 1).
+NEWTON_FLOOR = 1e-8
+
+
+def _newton_direction(H: np.ndarray, g: np.ndarray, radius: float
+                      ) -> tuple[np.ndarray, bool]:
+    """Solve ``H p = -g``. When ``H`` is not positive definite, use the modified Hessian
+    ``Q |Lambda| Q^T`` instead (each eigenvalue replaced by its absolute value, at least
+    ``NEWTON_FLOOR`` times the largest), which is positive definite, so ``p`` descends; then
+    cap ``|p|`` at ``radius``. Returns ``(p, modified)``."""
     try:
         L = np.linalg.cholesky(H)
         return -np.linalg.solve(L.T, np.linalg.solve(L, g)), False
     except np.linalg.LinAlgError:
         pass
-    lam = np.linalg.eigvalsh(H)
-    scale = max(1.0, float(np.max(np.abs(lam))))
-    tau = -float(lam[0]) + 1e-3 * scale
-    return -np.linalg.solve(H + tau * np.eye(len(g)), g), True
+    lam, Q = np.linalg.eigh(H)
+    floor = NEWTON_FLOOR * max(1.0, float(np.max(np.abs(lam))))
+    p = -(Q @ ((Q.T @ g) / np.maximum(np.abs(lam), floor)))
+    length = float(np.linalg.norm(p))
+    if length > radius:
+        p *= radius / length
+    return p, True
 
 
-def _newton_loop(run: _Run, evaluate: Evaluate, hess: Callable[[np.ndarray], Any],
-                 x: np.ndarray, steps: int, tol: float, callback: Callback | None) -> None:
-    out = _begin(run, evaluate, x)
+def _hessian(hess: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
+    n = len(x)
+    return _returned("hess", hess(x), (n, n), n)
+
+
+def _newton_loop(run: _Run, obj: _Objective, x: np.ndarray, steps: int, tol: float,
+                 callback: Callback | None) -> None:
+    out = _begin(run, obj, x)
     if out is None:
         return
-    for k in range(1, steps + 1):
-        fx, g = out[0], out[1:]
-        run.gg[k - 1] = g @ g
-        if run.gg[k - 1] <= tol * tol:
-            run.k, run.converged, run.last = k - 1, True, out
-            return
-        H = np.asarray(hess(x), dtype=np.float64).reshape(len(x), len(x))
-        if not np.all(np.isfinite(H)):
-            run.k, run.last = k - 1, out
-            run.message = f"diverged at step {k}: the Hessian is not finite"
-            return
-        p, regularised = _newton_direction(H, g)
-        if not regularised and np.linalg.norm(p) <= tol * (1.0 + np.linalg.norm(x)):
-            run.k, run.converged, run.last = k - 1, True, out
-            run.message = "converged: the Newton step is below tol"
-            return
-        found = _armijo(evaluate, x, fx, g, p, 1.0)
-        if found is None:
-            run.k, run.last = k - 1, out
-            run.message = (f"line search found no decrease at step {k} (gradient norm "
-                           f"{math.sqrt(run.gg[k - 1]):.3g})")
-            return
-        x, out = found
-        if _after_step(run, k, x, out, callback):
-            return
+    radius = NEWTON_RADIUS
+    k = 0
+    try:
+        for k in range(1, steps + 1):
+            if k == len(run.values):
+                run.grow()
+            fx, g = out[0], out[1:]
+            run.gg[k - 1] = g @ g
+            if run.gg[k - 1] <= tol * tol:
+                run.k, run.converged, run.last = k - 1, True, out
+                return
+            H = _hessian(obj.hess, x)
+            if not np.all(np.isfinite(H)):
+                run.k, run.last = k - 1, out
+                run.message = f"diverged at step {k}: the Hessian is not finite"
+                return
+            p, modified = _newton_direction(H, g, radius)
+            found = _armijo(obj.evaluate, x, fx, g, p, 1.0)
+            if found is None:
+                _no_decrease(run, k, out)
+                return
+            x_new, out, t = found
+            if modified:
+                length = float(np.linalg.norm(p))
+                radius = 2 * radius if t == 1.0 and length >= radius * (1 - 1e-12) else (
+                    radius if t == 1.0 else t * length)
+            x = x_new
+            if _after_step(run, k, x, out, callback):
+                return
+    except _Trouble as exc:  # only the objective raises it; the callback's errors propagate
+        _troubled(run, k, out, exc)
+        return
     run.k, run.last = steps, out
 
 
@@ -521,8 +693,9 @@ def gradient_descent(f: Any, x0: Any, *, wrt: Any = None, lr: float = 0.1, steps
         An :class:`OptimizeResult`; ``path[-1]`` is the final iterate ``x``.
 
     Raises:
-        ValueError: For an ``x0`` of the wrong length, a non-scalar objective, or
-            ``lr <= 0`` (and other bad options), naming the input.
+        ValueError: For an ``x0`` of the wrong length or not 1-D, a non-scalar objective,
+            ``lr <= 0`` (and other bad options), or a callable ``f``/``grad`` returning the
+            wrong shape at ``x0``, naming the input.
 
     Examples:
         >>> r = gradient_descent("x**2", 5.0, lr=0.1, steps=3, tol=0)
@@ -546,7 +719,7 @@ def gradient_descent(f: Any, x0: Any, *, wrt: Any = None, lr: float = 0.1, steps
     loop = _line_search_loop if line_search else _fixed_loop
     method = "line search" if line_search else ("momentum" if mu else "gradient descent")
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        loop(run, obj.evaluate, x, lr, mu, steps, tol * tol, callback)
+        loop(run, obj, x, lr, mu, steps, tol * tol, callback)
         return _finish(run, method, obj, tol, steps)
 
 
@@ -555,8 +728,12 @@ def newton(f: Any, x0: Any, *, wrt: Any = None, steps: int = 100, tol: float = 1
            ) -> OptimizeResult:
     r"""Minimise ``f`` by Newton's method, damped by an Armijo backtracking line search.
 
-    Each step solves ``H p = -g``. When the Hessian is not positive definite it is shifted
-    to ``H + tau I`` (``tau`` just above ``-lambda_min``), so the step still descends; the
+    Each step solves ``H p = -g``. When the Hessian is not positive definite it is replaced
+    by ``Q |Lambda| Q^T`` (its eigenvalues made positive: their absolute values, at least
+    ``1e-8`` times the largest), so the step still descends, and that step is capped at a
+    radius (first ``1``, doubled after each such step taken in full, cut to the length the
+    line search accepted otherwise): where the curvature is negative the quadratic model
+    says nothing about how far to go, so the run does not jump to a far basin. The Armijo
     line search then halves the step until ``f`` decreases enough. A positive-definite
     quadratic is minimised in one step.
 
@@ -565,7 +742,7 @@ def newton(f: Any, x0: Any, *, wrt: Any = None, steps: int = 100, tol: float = 1
         x0: The start (a number, a sequence, or a mapping of names to numbers).
         wrt: The variables (default: the free symbols sorted by name).
         steps: The largest number of steps.
-        tol: Stop when the gradient norm (or the Newton step) is at most ``tol``.
+        tol: Stop (converged) when the gradient norm is at most ``tol``.
         callback: ``callback(step, x, value)`` after every step; a true return stops.
         grad: For a callable ``f``: its gradient (default: central differences).
         hess: For a callable ``f``: its Hessian ``hess(x) -> (n, n)`` (default: central
@@ -573,6 +750,10 @@ def newton(f: Any, x0: Any, *, wrt: Any = None, steps: int = 100, tol: float = 1
 
     Returns:
         An :class:`OptimizeResult` with ``method="newton"``.
+
+    Raises:
+        ValueError: For a bad ``x0``, ``steps`` or ``tol``, a non-scalar objective, or a
+            callable ``f``/``grad``/``hess`` returning the wrong shape, naming the input.
 
     Examples:
         >>> r = newton("(x - 1)**2 + 3*(y + 2)**2 + x*y", [10.0, 10.0])
@@ -588,5 +769,5 @@ def newton(f: Any, x0: Any, *, wrt: Any = None, steps: int = 100, tol: float = 1
     obj, x = _objective(f, x0, wrt, grad, hess, second=True)
     run = _record(steps, obj.n)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        _newton_loop(run, obj.evaluate, obj.hess, x, steps, tol, callback)
+        _newton_loop(run, obj, x, steps, tol, callback)
         return _finish(run, "newton", obj, tol, steps)

@@ -47,8 +47,8 @@ def check_path(r: OptimizeResult) -> None:
     assert r.values.shape == (r.n_iter + 1,)
     assert r.grad_norms.shape == (r.n_iter + 1,)
     assert np.array_equal(r.path[-1], r.x)
-    assert r.values[-1] == r.fun
-    assert r.grad_norms[-1] == r.grad_norm
+    assert np.array_equal(r.values[-1:], [r.fun], equal_nan=True)
+    assert np.array_equal(r.grad_norms[-1:], [r.grad_norm], equal_nan=True)
 
 
 # --- known answers -----------------------------------------------------------------------
@@ -346,3 +346,199 @@ def test_cli_minimize_bad_input(argv: list[str], match: str, capsys) -> None:
     assert main(["minimize", *argv]) == 2
     err = capsys.readouterr().err
     assert match in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+# --- audit fixes: arithmetic trouble, Newton's modified step, callbacks, records, shapes --
+
+
+def _exp_sq(p: np.ndarray) -> float:
+    return math.exp(p[0] ** 2)  # OverflowError once p[0]**2 > ~709.8
+
+
+def _exp_sq_grad(p: np.ndarray) -> np.ndarray:
+    return np.array([2 * p[0] * math.exp(p[0] ** 2)])
+
+
+@pytest.mark.parametrize(("run", "step", "reason"), [
+    (lambda: gradient_descent(_exp_sq, [2.0], lr=1.0, grad=_exp_sq_grad), 1, "overflow in f"),
+    (lambda: gradient_descent(lambda p: math.sqrt(p[0]), [1.0], lr=10), 1,
+     "x left the domain of f"),
+    (lambda: gradient_descent(lambda p: math.log(p[0]), [-1.0]), 0, "x left the domain of f"),
+    (lambda: gradient_descent(lambda p: 1 / float(p[0]), [1.0], grad=lambda p: np.ones(1),
+                              lr=1.0), 1, "division by zero in f"),
+    (lambda: newton(lambda p: p[0] ** 2, [1.0], grad=lambda p: 2 * p,
+                    hess=lambda p: 1 / (float(p[0]) - 1)), 1, "division by zero in hess"),
+])
+def test_arithmetic_trouble_in_a_python_objective_is_divergence(run, step: int,
+                                                                reason: str) -> None:
+    r = run()
+    check_path(r)
+    assert not r.converged
+    assert r.message.startswith(f"diverged at step {step}: {reason}")
+    assert r.n_iter == max(step - 1, 0)  # the run ends at its last good point
+
+
+def test_newton_on_unbounded_python_objective_diverges() -> None:
+    # -cosh overflows (OverflowError) past |x| ~ 710: trial points there are rejected,
+    # and the run stops when |f| passes the divergence bound 1e12 (1 + cosh 1)
+    r = newton(lambda p: -math.cosh(p[0]), [1.0])
+    check_path(r)
+    assert not r.converged and r.message.startswith(f"diverged at step {r.n_iter}: f = ")
+    assert -r.fun > 1e12 * (1 + math.cosh(1.0))
+    assert r.fun == pytest.approx(-math.cosh(r.x[0]), rel=1e-12)
+    assert np.all(np.diff(r.values) < 0)
+
+
+def test_line_search_rejects_a_trial_point_that_overflows() -> None:
+    """A Python objective that overflows at a trial point behaves as its symbolic form,
+    where the same point has the value inf: the line search backtracks past it."""
+    python = gradient_descent(_exp_sq, [2.0], lr=1.0, grad=_exp_sq_grad, line_search=True)
+    symbolic = gradient_descent("exp(x**2)", [2.0], lr=1.0, line_search=True)
+    check_path(python)
+    assert python.converged and symbolic.converged
+    np.testing.assert_allclose(python.path, symbolic.path, rtol=1e-12, atol=1e-15)
+    assert abs(python.x[0]) < 1e-8 and python.fun == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("f", "x0", "minimum", "grad", "second"), [
+    # the nearest local minima: cos x = -1/2 at 4 pi/3 (from 7.5), cos at pi (from 0.1)
+    ("sin(x) + x/2", 7.5, 4 * math.pi / 3, lambda x: math.cos(x) + 0.5, lambda x: -math.sin(x)),
+    ("cos(x)", 0.1, math.pi, lambda x: -math.sin(x), lambda x: -math.cos(x)),
+    ("x**4 - 2*x**2", 0.01, 1.0, lambda x: 4 * x**3 - 4 * x, lambda x: 12 * x**2 - 4),
+])
+def test_newton_modified_step_reaches_the_nearest_minimum(f: str, x0: float, minimum: float,
+                                                          grad, second) -> None:
+    r = newton(f, [x0])
+    check_path(r)
+    assert r.converged
+    x = float(r.x[0])
+    assert x == pytest.approx(minimum, abs=1e-9)
+    assert abs(grad(x)) < 1e-9 and second(x) > 0.1  # a minimum, checked numerically
+    # numeric cross-check of the stationarity with central differences of f itself
+    fn = sm.to_numpy(f, "x")
+    h = 1e-5
+    assert abs((fn(x + h) - fn(x - h)) / (2 * h)) < 1e-6
+    assert (fn(x + h) - 2 * fn(x) + fn(x - h)) / h**2 > 0.1
+    assert np.all(np.diff(r.values) <= 0)
+    assert np.max(np.abs(np.diff(r.path[:, 0]))) < 3  # no jump to a far basin
+
+
+def test_newton_modified_step_in_two_variables() -> None:
+    r = newton("cos(x) + cos(y)", [0.1, -0.2])  # indefinite (negative definite) Hessian
+    check_path(r)
+    assert r.converged
+    np.testing.assert_allclose(r.x, [math.pi, -math.pi], atol=1e-9)
+    assert np.linalg.norm([-math.sin(r.x[0]), -math.sin(r.x[1])]) < 1e-9
+    assert np.all(np.linalg.eigvalsh(np.diag([-math.cos(v) for v in r.x])) > 0)
+
+
+def test_converged_means_gradient_norm_at_most_tol() -> None:
+    # from (-1.2, 1) Newton used to stop "converged: the Newton step is below tol" with
+    # |grad f| = 4.47e-10 > tol = 1e-10
+    runs = [(newton(ROSENBROCK, [-1.2, 1]), 1e-10), (newton(ROSENBROCK, [-1, 1]), 1e-10),
+            (newton(ROSENBROCK, [-1.2, 1], tol=1e-13), 1e-13),
+            (newton("sin(x) + x/2", [7.5]), 1e-10), (gradient_descent("x**2", [5.0]), 1e-8)]
+    for r, tol in runs:
+        assert r.converged == (r.grad_norm <= tol), r.message
+        assert not r.converged or r.message.startswith("converged: gradient norm")
+    for r, tol in runs[:3]:  # the reported norm is the hand-written gradient's at x
+        assert r.converged
+        assert np.linalg.norm(rosen_grad(r.x)) == pytest.approx(r.grad_norm, abs=1e-13)
+        assert np.linalg.norm(rosen_grad(r.x)) <= tol + 1e-13
+
+
+@pytest.mark.parametrize("run", [
+    lambda cb: gradient_descent("x**2", [1.0], callback=cb),
+    lambda cb: gradient_descent("x**2", [1.0], momentum=0.5, callback=cb),
+    lambda cb: gradient_descent("x**2", [1.0], line_search=True, callback=cb),
+    lambda cb: newton("x**4 + x", [1.0], callback=cb),
+    lambda cb: gradient_descent(lambda p: float(p @ p), [1.0], grad=lambda p: 2 * p, callback=cb),
+])
+def test_callback_errors_propagate(run) -> None:
+    def callback(k: int, x: np.ndarray, value: float) -> None:
+        raise ZeroDivisionError("raised by the callback")
+
+    with pytest.raises(ZeroDivisionError, match="raised by the callback"):
+        run(callback)
+
+
+def test_callback_cannot_corrupt_the_run() -> None:
+    seen: list[float] = []
+
+    def callback(k: int, x: np.ndarray, value: float) -> None:
+        seen.append(float(x[0]))
+        with pytest.raises(ValueError, match="read-only"):
+            x[0] = 100.0
+
+    for kwargs in ({}, {"line_search": True}):
+        seen.clear()
+        r = gradient_descent("x**2", [1.0], lr=0.1, steps=5, tol=0, callback=callback, **kwargs)
+        plain = gradient_descent("x**2", [1.0], lr=0.1, steps=5, tol=0, **kwargs)
+        np.testing.assert_array_equal(r.path, plain.path)
+        assert seen == r.path[1:, 0].tolist()
+    seen.clear()
+    r = newton("cos(x)", [0.1], callback=callback)
+    assert r.converged and seen == r.path[1:, 0].tolist()
+
+
+def test_large_steps_allocates_only_what_runs() -> None:
+    r = gradient_descent("x**2", 1.0, steps=10**10)  # 80 GB if preallocated
+    check_path(r)
+    # |grad| = 2 * 0.8**k <= 1e-8 first at k = 86
+    assert r.converged and r.n_iter == math.ceil(math.log(5e-9) / math.log(0.8)) == 86
+    assert r.x[0] == pytest.approx(0.8**86, rel=1e-12)
+
+
+@pytest.mark.parametrize("run", [
+    lambda: gradient_descent("x**2 + y**2", [3.0, -4.0], lr=1e-3, steps=2500, tol=0),
+    lambda: gradient_descent("x**2 + y**2", [3.0, -4.0], lr=1e-3, momentum=0.5, steps=2500,
+                             tol=0),
+    lambda: gradient_descent(ROSENBROCK, [-1.2, 1], lr=1.0, line_search=True, steps=2500),
+    lambda: newton(ROSENBROCK, [-1.2, 1]),
+])
+def test_the_record_grows_without_changing_the_run(run, monkeypatch) -> None:
+    default = run()
+    monkeypatch.setattr("symml.optimize.INITIAL_ROWS", 2)  # grow from 2 rows: 4, 8, 16 ...
+    grown = run()
+    check_path(grown)
+    np.testing.assert_array_equal(grown.path, default.path)
+    np.testing.assert_array_equal(grown.values, default.values)
+    np.testing.assert_array_equal(grown.grad_norms, default.grad_norms)
+    assert (grown.n_iter, grown.message) == (default.n_iter, default.message)
+
+
+def test_fixed_rate_path_past_the_first_record_is_exact() -> None:
+    r = gradient_descent("x**2", 5.0, lr=1e-3, steps=3000, tol=0)  # more than 1024 rows
+    check_path(r)
+    k = np.arange(3001)
+    np.testing.assert_allclose(r.path[:, 0], 5.0 * 0.998**k, rtol=1e-11)
+    np.testing.assert_allclose(r.values, (5.0 * 0.998**k) ** 2, rtol=1e-11)
+
+
+@pytest.mark.parametrize(("call", "error", "match"), [
+    (lambda: gradient_descent(lambda p: p, [1.0, 2.0]), ValueError,
+     r"f returned an array of shape \(2,\); expected a number"),
+    (lambda: gradient_descent(lambda p: p * p, [1.0]), ValueError,
+     r"f returned an array of shape \(1,\)"),
+    (lambda: gradient_descent(lambda p: None, [1.0]), TypeError, "f must return a number"),
+    (lambda: gradient_descent(lambda p: p @ p, [1.0, 2.0], grad=lambda p: np.ones(3)),
+     ValueError, r"grad returned an array of shape \(3,\); expected shape \(2,\)"),
+    (lambda: gradient_descent(lambda p: p @ p, [1.0, 2.0], grad=lambda p: np.ones((2, 1))),
+     ValueError, r"grad returned an array of shape \(2, 1\); expected shape \(2,\)"),
+    (lambda: newton(lambda p: p @ p, [1.0, 2.0], grad=lambda p: 2 * p, hess=lambda p: np.eye(3)),
+     ValueError, r"hess returned an array of shape \(3, 3\); expected shape \(2, 2\)"),
+    (lambda: newton(lambda p: p @ p, [1.0, 2.0], grad=lambda p: 2 * p, hess=lambda p: 2.0),
+     ValueError, r"hess returned an array of shape \(\); expected shape \(2, 2\)"),
+    (lambda: gradient_descent("x**2 + y**2", [[1, 2]]), ValueError,
+     r"x0 must be a number or a 1-D sequence.*shape \(1, 2\)"),
+    (lambda: newton(lambda p: p @ p, [[1.0], [2.0]]), ValueError, r"1-D.*shape \(2, 1\)"),
+])
+def test_bad_callables_and_x0_are_named(call, error: type[Exception], match: str) -> None:
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_one_variable_callables_may_return_plain_numbers() -> None:
+    r = newton(lambda p: float(np.cosh(p[0] - 1)), [0.5], grad=lambda p: math.sinh(p[0] - 1),
+               hess=lambda p: math.cosh(p[0] - 1))
+    assert r.converged and r.x[0] == pytest.approx(1.0, abs=1e-10)
