@@ -5,6 +5,13 @@ The parser never hands the user's text to ``eval``, ``exec``, ``sympify`` or
 a syntax tree, and walks that tree with a whitelist of node kinds, building SymPy objects
 itself. Anything outside the whitelist is a :class:`~symml.errors.ParseError` naming the
 column and the offending token.
+
+Two limits keep short inputs from exhausting the machine: the nesting depth (parentheses,
+calls, unary signs and powers; a flat chain ``a + b - c + ...`` or ``a*b/c*...`` is one
+level however long) and the size of the exact numbers SymPy would compute
+(:data:`MAX_NUMBER_DIGITS`: ``9**9**9``, ``gamma(10**7)`` or ``exp(10**8*log(2))`` would each
+build an integer of millions of digits, so they are a ParseError). A long flat sum is
+parsed term by term, so Python's own limit on the depth of syntax trees never applies to it.
 """
 
 from __future__ import annotations
@@ -12,8 +19,10 @@ from __future__ import annotations
 import ast
 import io
 import keyword
+import math
 import re
 import tokenize
+import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
@@ -23,7 +32,11 @@ import sympy
 from symml.config import config
 from symml.errors import ParseError
 
-__all__ = ["FUNCTIONS", "CONSTANTS", "parse", "symbols"]
+__all__ = ["FUNCTIONS", "CONSTANTS", "MAX_NUMBER_DIGITS", "parse", "symbols"]
+
+#: Largest number of decimal digits of an exact number (integer or fraction) the parser
+#: lets SymPy build; larger powers, products and ``gamma`` values are a ParseError.
+MAX_NUMBER_DIGITS = 1000
 
 
 def symbols(names: str | Iterable[str], **assumptions: Any) -> Any:
@@ -102,12 +115,14 @@ CONSTANTS: dict[str, sympy.Expr] = {
     "inf": sympy.oo,
 }
 
-_BINOPS: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: lambda a, b: a + b,
-    ast.Sub: lambda a, b: a - b,
-    ast.Mult: lambda a, b: a * b,
-    ast.Div: lambda a, b: a / b,
-    ast.Pow: lambda a, b: a**b,
+#: Left-associative operators of the same precedence form one flat chain (one nesting level).
+_CHAINS: dict[type, str] = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
+#: Operators split off at the top level of the text, so that ``ast`` never sees a long chain.
+_SPLIT_AT: tuple[dict[str, type], ...] = ({"+": ast.Add, "-": ast.Sub}, {"*": ast.Mult, "/": ast.Div})
+#: How each operator node is written, for error messages that point at the operator.
+_OPERATOR_TEXT: dict[type, str] = {
+    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
+    ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Not: "not",
 }
 
 _NODE_WORDS: dict[type, str] = {
@@ -158,25 +173,47 @@ class _Source:
         """1-based column in the user's text of 0-based column ``col0`` of the parsed text."""
         return col0 - sum(1 for s in self.shift if s < col0) + 1
 
-    def error(self, message: str, node: ast.AST | None = None, token: str | None = None) -> ParseError:
-        col = 0
-        if node is not None and hasattr(node, "col_offset"):
+    def segment(self, node: ast.AST) -> str:
+        """The user's text of ``node`` (``^`` as the user wrote it, not ``**``)."""
+        start = self.user_column(node.col_offset) - 1  # type: ignore[attr-defined]
+        end = self.user_column(node.end_col_offset) - 1  # type: ignore[attr-defined]
+        return self.text[start:end]
+
+    def operator_at(self, node: ast.BinOp) -> tuple[int, str]:
+        """1-based user column and text of the operator between a BinOp's operands."""
+        lo, hi = node.left.end_col_offset, node.right.col_offset  # type: ignore[attr-defined]
+        between = self.parsed[lo:hi]
+        skip = len(between) - len(between.lstrip(" )"))
+        token = _OPERATOR_TEXT.get(type(node.op)) or between.strip(" ()") or "?"
+        return self.user_column(lo + skip), token
+
+    def error(self, message: str, node: ast.AST | None = None, token: str | None = None,
+              column: int | None = None) -> ParseError:
+        col = column or 0
+        if node is not None and hasattr(node, "col_offset") and column is None:
             col = self.user_column(node.col_offset)  # type: ignore[attr-defined]
-            if token is None:
-                seg = ast.get_source_segment(self.parsed, node) or ""
-                token = seg[:40]
+        if node is not None and hasattr(node, "col_offset") and token is None:
+            token = self.segment(node)[:40]
         return ParseError(f"cannot parse {self.text[:80]!r}: {message}", text=self.text,
                           position=col, token=token or "")
 
 
-def _check_tokens(src: _Source) -> None:
-    """Reject what the tokenizer can see: implicit multiplication, strings, bad characters."""
+def _tokens(src: _Source) -> list[tokenize.TokenInfo] | None:
+    """The significant tokens of the parsed text (``None`` when it does not tokenize:
+    ``ast.parse`` then reports the problem with its position)."""
     try:
-        toks = [t for t in tokenize.generate_tokens(io.StringIO(src.parsed).readline)
+        return [t for t in tokenize.generate_tokens(io.StringIO(src.parsed).readline)
                 if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER,
                                   tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT)]
     except (tokenize.TokenError, IndentationError, SyntaxError):
-        return  # ast.parse reports it with a position
+        return None
+
+
+def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
+    """Reject what the tokenizer can see: implicit multiplication, strings, bad characters,
+    malformed numbers."""
+    if toks is None:
+        return
     prev = None
     for tok in toks:
         col = src.user_column(tok.start[1])
@@ -186,6 +223,9 @@ def _check_tokens(src: _Source) -> None:
         if tok.type == tokenize.ERRORTOKEN and not tok.string.isspace():
             raise ParseError(f"cannot parse {src.text[:80]!r}: unexpected character",
                              text=src.text, position=col, token=tok.string)
+        if prev is not None and prev.type == tok.type == tokenize.NUMBER \
+                and prev.end == tok.start:  # "0777", "1..2": one number the tokenizer split
+            _malformed_number(src, prev, tok)
         if prev is not None:
             ends_operand = _is_operand(prev) or prev.string in (")", "]")
             starts_operand = _is_operand(tok) or tok.string == "("
@@ -198,10 +238,260 @@ def _check_tokens(src: _Source) -> None:
         prev = tok
 
 
+def _malformed_number(src: _Source, first: tokenize.TokenInfo, second: tokenize.TokenInfo) -> None:
+    col = src.user_column(first.start[1])
+    text = first.string + second.string
+    if first.string.strip("0") == "" and second.string[:1].isdigit():
+        digits = text.lstrip("0") or "0"
+        why = f"leading zeros are not allowed in a number: write {digits} (0o{digits} for octal)"
+    else:
+        why = f"{text!r} is not a number"
+    raise ParseError(f"cannot parse {src.text[:80]!r}: {why}", text=src.text, position=col,
+                     token=text)
+
+
+def _split(toks: list[tokenize.TokenInfo], ops: dict[str, type]
+           ) -> list[tuple[type | None, list[tokenize.TokenInfo]]]:
+    """Split a token run at its top-level binary operators in ``ops`` (not inside brackets,
+    not a unary sign, not the last token): ``[(None, first), (op, next), ...]``."""
+    pieces: list[tuple[type | None, list[tokenize.TokenInfo]]] = [(None, [])]
+    depth = 0
+    prev = None
+    for i, tok in enumerate(toks):
+        if tok.string in ("(", "[", "{"):
+            depth += 1
+        elif tok.string in (")", "]", "}"):
+            depth -= 1
+        elif depth == 0 and tok.string in ops and prev is not None and i + 1 < len(toks) \
+                and (_is_operand(prev) or prev.string in (")", "]")):
+            pieces.append((ops[tok.string], []))
+            prev = tok
+            continue
+        pieces[-1][1].append(tok)
+        prev = tok
+    return pieces
+
+
+def _parse_span(src: _Source, start: int, end: int) -> ast.expr:
+    """``ast.parse`` of ``src.parsed[start:end]``, with the columns of the whole text."""
+    code = src.parsed[start:end] if start == 0 else "(" + " " * (start - 1) + src.parsed[start:end] + ")"
+    try:
+        return ast.parse(code, mode="eval").body
+    except SyntaxError as exc:
+        col = src.user_column(max(0, min((exc.offset or 1) - 1, len(src.parsed))))
+        token = src.text[col - 1:col + 9] if 0 < col <= len(src.text) else ""
+        raise ParseError(f"cannot parse {src.text[:80]!r}: {exc.msg}", text=src.text,
+                         position=col, token=token) from None
+
+
+def _binop(left: ast.expr, op: ast.operator, right: ast.expr, start: int, end: int) -> ast.BinOp:
+    return ast.BinOp(left=left, op=op, right=right, lineno=1, end_lineno=1, col_offset=start,
+                     end_col_offset=end)
+
+
+def _closing(toks: list[tokenize.TokenInfo], i: int) -> int:
+    """Index of the bracket that closes the one at ``toks[i]`` (-1 if none)."""
+    depth = 0
+    for j in range(i, len(toks)):
+        depth += (toks[j].string in ("(", "[", "{")) - (toks[j].string in (")", "]", "}"))
+        if depth == 0:
+            return j
+    return -1
+
+
+def _top_level(toks: list[tokenize.TokenInfo], string: str) -> list[int]:
+    """Indices of the tokens ``string`` outside brackets."""
+    found, depth = [], 0
+    for i, tok in enumerate(toks):
+        depth += (tok.string in ("(", "[", "{")) - (tok.string in (")", "]", "}"))
+        if depth == 0 and tok.string == string and tok.type == tokenize.OP:
+            found.append(i)
+    return found
+
+
+class _TreeBuilder:
+    """Builds the syntax tree of sums, products, signs, powers, parentheses and calls from
+    the tokens, and leaves every other piece to ``ast.parse``. A flat chain of thousands of
+    terms is a wide tree here, never one that meets Python's limit on nested syntax."""
+
+    def __init__(self, src: _Source) -> None:
+        self.src = src
+
+    def _nest(self, toks: list[tokenize.TokenInfo], nesting: int) -> int:
+        if nesting > config.max_parse_depth:
+            raise ParseError(f"cannot parse {self.src.text[:80]!r}: nesting deeper than "
+                             f"{config.max_parse_depth} levels", text=self.src.text,
+                             position=self.src.user_column(toks[0].start[1]),
+                             token=toks[0].string)
+        return nesting + 1
+
+    def expression(self, toks: list[tokenize.TokenInfo], nesting: int = 0) -> ast.expr:
+        return self._level(toks, 0, nesting)
+
+    def _level(self, toks: list[tokenize.TokenInfo], level: int, nesting: int) -> ast.expr:
+        if level == len(_SPLIT_AT):
+            return self._factor(toks, nesting)
+        pieces = _split(toks, _SPLIT_AT[level])
+        node = self._level(pieces[0][1], level + 1, nesting)
+        for op, part in pieces[1:]:  # a - b + c is (a - b) + c; spans include brackets
+            right = self._level(part, level + 1, nesting)
+            node = _binop(node, op(), right, toks[0].start[1], part[-1].end[1])  # type: ignore[misc]
+        return node
+
+    def _factor(self, toks: list[tokenize.TokenInfo], nesting: int) -> ast.expr:
+        first = toks[0]
+        if first.string in ("+", "-") and len(toks) > 1:  # -x**2 is -(x**2)
+            operand = self._factor(toks[1:], self._nest(toks, nesting))
+            return ast.UnaryOp(op=ast.UAdd() if first.string == "+" else ast.USub(),
+                               operand=operand, lineno=1, end_lineno=1,
+                               col_offset=first.start[1], end_col_offset=toks[-1].end[1])
+        powers = _top_level(toks, "**")
+        if powers and 0 < powers[0] < len(toks) - 1:  # a**b**c is a**(b**c)
+            i = powers[0]
+            base = self._atom(toks[:i], nesting)
+            exponent = self._factor(toks[i + 1:], self._nest(toks, nesting))
+            return _binop(base, ast.Pow(), exponent, first.start[1], toks[-1].end[1])
+        return self._atom(toks, nesting)
+
+    def _atom(self, toks: list[tokenize.TokenInfo], nesting: int) -> ast.expr:
+        first, last = toks[0], toks[-1]
+        if first.string == "(" and _closing(toks, 0) == len(toks) - 1 and len(toks) > 2 \
+                and not _top_level(toks[1:-1], ",") and not _has_keyword(toks):
+            return self.expression(toks[1:-1], self._nest(toks, nesting))
+        if first.type == tokenize.NAME and not keyword.iskeyword(first.string) \
+                and len(toks) > 3 and toks[1].string == "(" and _closing(toks, 1) == len(toks) - 1 \
+                and not _has_keyword(toks):
+            inner = toks[2:-1]
+            cuts = [-1, *_top_level(inner, ","), len(inner)]
+            parts = [inner[a + 1:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+            if all(parts) and not any(_top_level(part, "=") or part[0].string in ("*", "**")
+                                      for part in parts):
+                deeper = self._nest(toks, nesting)
+                args = [self.expression(part, deeper) for part in parts]
+                func = ast.Name(id=first.string, ctx=ast.Load(), lineno=1, end_lineno=1,
+                                col_offset=first.start[1], end_col_offset=first.end[1])
+                return ast.Call(func=func, args=args, keywords=[], lineno=1, end_lineno=1,
+                                col_offset=first.start[1], end_col_offset=last.end[1])
+        return _parse_span(self.src, first.start[1], last.end[1])
+
+
+def _has_keyword(toks: list[tokenize.TokenInfo]) -> bool:
+    """Keywords (``for``, ``if``, ``lambda``...) change what brackets mean: leave them to ast."""
+    return any(t.type == tokenize.NAME and keyword.iskeyword(t.string) for t in toks)
+
+
+def _syntax_tree(src: _Source, toks: list[tokenize.TokenInfo] | None) -> ast.expr:
+    """The syntax tree of the whole text (``ast.parse`` of all of it when it does not
+    tokenize or its brackets do not match: the error then has Python's own position)."""
+    if not toks:
+        return _parse_span(src, 0, len(src.parsed))
+    depth = 0
+    for t in toks:
+        depth += (t.string in ("(", "[", "{")) - (t.string in (")", "]", "}"))
+        if depth < 0:
+            break
+    if depth != 0:
+        return _parse_span(src, 0, len(src.parsed))
+    return _TreeBuilder(src).expression(toks)
+
+
 def _is_operand(tok: tokenize.TokenInfo) -> bool:
     if tok.type == tokenize.NAME:
         return not keyword.iskeyword(tok.string)
     return tok.type == tokenize.NUMBER
+
+
+def _unicode_name_message(name: str) -> str:
+    """Greek and other Unicode letters are not names: say how to spell them."""
+    spelled = []
+    for ch in name:
+        words = unicodedata.name(ch, "").split()
+        if ch.isascii():
+            spelled.append(ch)
+        elif len(words) >= 3 and words[0] == "GREEK" and words[2] == "LETTER":
+            letter = _GREEK_SPELLING.get(words[-1].lower(), words[-1].lower())
+            spelled.append(letter.capitalize() if words[1] == "CAPITAL" else letter)
+        else:
+            return (f"non-ASCII names such as {name!r} are not supported: use ASCII letters, "
+                    "digits and underscores")
+    return (f"Greek and other Unicode names are not supported: spell {name!r} as "
+            f"{''.join(spelled)!r}")
+
+
+#: Spellings of Greek letters whose Unicode name is not a usable identifier.
+_GREEK_SPELLING: dict[str, str] = {"lamda": "lam"}
+
+
+def _log10_abs(value: Any) -> float:
+    """log10 |value| of a SymPy number (huge ones too), ``-inf`` for zero."""
+    if value.is_Rational:
+        p, q = abs(int(value.p)), int(value.q)
+        return (math.log10(p) if p else -math.inf) - math.log10(q)
+    magnitude = sympy.Abs(value).evalf(5)
+    if not magnitude.is_Float or not magnitude > 0:
+        return 0.0
+    return float(sympy.log(magnitude, 10).evalf(5))
+
+
+def _rational_digits(value: Any) -> float:
+    """Decimal digits of an exact rational's numerator and denominator (0 otherwise)."""
+    if not isinstance(value, sympy.Rational):
+        return 0.0
+    p, q = abs(int(value.p)), int(value.q)
+    return (math.log10(p) if p > 1 else 0.0) + (math.log10(q) if q > 1 else 0.0)
+
+
+def _sum_digits(terms: list[Any]) -> float:
+    """Digits of the exact sum of ``terms``: the denominators multiply, numerators add."""
+    rationals = [t for t in terms if isinstance(t, sympy.Rational)]
+    if not rationals:
+        return 0.0
+    dens = sum(math.log10(int(t.q)) for t in rationals)
+    return dens + max(_rational_digits(t) for t in rationals) + math.log10(len(rationals))
+
+
+def _power_digits(base: Any, exponent: Any) -> float:
+    """Digits of the exact numbers SymPy computes for ``base**exponent``: a rational
+    exponent is applied to every exact number factor of the base (``(2*x)**n`` is
+    ``2**n * x**n``); ``E**a`` is ``exp(a)``."""
+    if base is sympy.E:
+        return _exp_digits(exponent)
+    if not isinstance(exponent, sympy.Rational) or exponent == 0:
+        return 0.0
+    per_unit = 0.0
+    for factor in sympy.Mul.make_args(base):
+        if isinstance(factor, sympy.Rational):
+            per_unit += _rational_digits(factor)
+        elif factor.is_number and not factor.has(sympy.Float):
+            per_unit += abs(_log10_abs(factor))
+    if per_unit == 0:
+        return 0.0
+    return 10 ** min(300.0, _log10_abs(exponent) + math.log10(per_unit))
+
+
+def _exp_digits(arg: Any) -> float:
+    """Digits of ``exp(arg)`` where SymPy turns it into a power: ``exp(n*log(2))`` is ``2**n``."""
+    total = 0.0
+    for term in sympy.Add.make_args(arg):
+        if term.is_number and term.has(sympy.log):
+            total += abs(float(sympy.re(term).evalf(5))) / math.log(10)
+    return total
+
+
+def _gamma_digits(arg: Any) -> float:
+    """Digits of ``gamma(arg)``, which SymPy evaluates exactly at integers and half-integers."""
+    if not isinstance(arg, sympy.Rational) or arg <= 0:
+        return 0.0
+    if _log10_abs(arg) > 15:
+        return math.inf
+    return math.lgamma(float(arg)) / math.log(10)
+
+
+#: Functions that SymPy evaluates into exact numbers, with the digits they would have.
+_CALL_DIGITS: dict[str, Callable[..., float]] = {
+    "exp": _exp_digits,
+    "gamma": _gamma_digits,
+}
 
 
 class _Builder:
@@ -212,21 +502,20 @@ class _Builder:
     def build(self, node: ast.AST, depth: int = 0) -> Any:
         if depth > config.max_parse_depth:
             raise self.src.error(f"nesting deeper than {config.max_parse_depth} levels", node)
-        method = getattr(self, "_" + type(node).__name__, None)
+        method = _HANDLERS.get(type(node))
         if method is None:
             what = _NODE_WORDS.get(type(node), type(node).__name__)
             raise self.src.error(f"{what} not allowed", node)
-        return method(node, depth + 1)
-
-    def _Expression(self, node: ast.Expression, depth: int) -> Any:
-        return self.build(node.body, depth)
+        return method(self, node, depth + 1)
 
     def _Constant(self, node: ast.Constant, depth: int) -> Any:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.src.error(f"the literal {value!r} is not a number", node)
         if isinstance(value, int):
-            return sympy.Integer(value)
+            number = sympy.Integer(value)
+            self._check_size(node, _rational_digits(number), "the number")
+            return number
         seg = ast.get_source_segment(self.src.parsed, node) or repr(value)
         return sympy.Float(seg.replace("_", ""), max(15, len(seg)))
 
@@ -238,35 +527,70 @@ class _Builder:
             return CONSTANTS[name]
         if name in FUNCTIONS:
             raise self.src.error(f"the function {name} must be called, as {name}(x)", node, name)
+        if not name.isascii():
+            raise self.src.error(_unicode_name_message(name), node, name)
         if not _NAME_RE.match(name):
             raise self.src.error("names must start with a letter and use only letters, "
                                  "digits and underscores", node, name)
         return sympy.Symbol(name, real=True)
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Any:
+        if not isinstance(node.op, (ast.USub, ast.UAdd)):
+            raise self.src.error("only unary + and - are allowed", node,
+                                 _OPERATOR_TEXT.get(type(node.op)))
         operand = self.build(node.operand, depth)
-        if isinstance(node.op, ast.USub):
-            return -operand
-        if isinstance(node.op, ast.UAdd):
-            return operand
-        raise self.src.error("only unary + and - are allowed", node)
+        return -operand if isinstance(node.op, ast.USub) else operand
 
     def _BinOp(self, node: ast.BinOp, depth: int) -> Any:
-        op = _BINOPS.get(type(node.op))
-        if op is None:
-            raise self.src.error("only + - * / ** ^ are allowed", node)
-        left = self.build(node.left, depth)
-        right = self.build(node.right, depth)
-        if isinstance(left, sympy.MatrixBase) or isinstance(right, sympy.MatrixBase):
-            if isinstance(node.op, ast.Mult):
-                return left * right
-            if isinstance(node.op, (ast.Add, ast.Sub)) and isinstance(left, sympy.MatrixBase) \
-                    and isinstance(right, sympy.MatrixBase):
-                if left.shape != right.shape:
-                    raise self.src.error(f"matrix shapes {left.shape} and {right.shape} differ", node)
-                return op(left, right)
-            raise self.src.error("this operation is not defined for matrices", node)
-        return op(left, right)
+        chain = _CHAINS.get(type(node.op))
+        if chain is None:
+            if not isinstance(node.op, ast.Pow):
+                column, token = self.src.operator_at(node)
+                raise self.src.error("only + - * / ** ^ are allowed", node, token, column)
+            base, exponent = self.build(node.left, depth), self.build(node.right, depth)
+            if isinstance(base, sympy.MatrixBase) or isinstance(exponent, sympy.MatrixBase):
+                raise self.src.error("this operation is not defined for matrices", node)
+            self._check_size(node, _power_digits(base, exponent), "the power")
+            return base**exponent
+        # a + b - c + ... is one flat chain (one nesting level), however long: walk its left
+        # spine without recursion and combine the operands at once (pairwise is quadratic)
+        spine = []
+        left: ast.expr = node
+        while isinstance(left, ast.BinOp) and _CHAINS.get(type(left.op)) == chain:
+            spine.append(left)
+            left = left.left
+        spine.reverse()
+        values = [self.build(left, depth)] + [self.build(n.right, depth) for n in spine]
+        if any(isinstance(v, sympy.MatrixBase) for v in values):
+            result = values[0]
+            for n, value in zip(spine, values[1:], strict=True):
+                result = self._matrix_op(n, result, value)
+            return result
+        if chain == "sum":
+            terms = [values[0]] + [v if isinstance(n.op, ast.Add) else -v
+                                   for n, v in zip(spine, values[1:], strict=True)]
+            self._check_size(node, _sum_digits(terms), "the sum")
+            return sympy.Add(*terms)
+        factors = [values[0]] + [v if isinstance(n.op, ast.Mult) else sympy.Pow(v, -1)
+                                 for n, v in zip(spine, values[1:], strict=True)]
+        self._check_size(node, sum(_rational_digits(f) for f in factors), "the product")
+        return sympy.Mul(*factors)
+
+    def _matrix_op(self, node: ast.BinOp, left: Any, right: Any) -> Any:
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        if isinstance(node.op, (ast.Add, ast.Sub)) and isinstance(left, sympy.MatrixBase) \
+                and isinstance(right, sympy.MatrixBase):
+            if left.shape != right.shape:
+                raise self.src.error(f"matrix shapes {left.shape} and {right.shape} differ", node)
+            return left + right if isinstance(node.op, ast.Add) else left - right
+        raise self.src.error("this operation is not defined for matrices", node)
+
+    def _check_size(self, node: ast.AST, digits: float, what: str) -> None:
+        if digits > MAX_NUMBER_DIGITS:
+            shown = f"{digits:.3g}" if digits < 1e300 else "astronomically many"
+            raise self.src.error(f"{what} would be an exact number of about {shown} digits "
+                                 f"(at most {MAX_NUMBER_DIGITS} allowed)", node)
 
     def _Call(self, node: ast.Call, depth: int) -> Any:
         if not isinstance(node.func, ast.Name):
@@ -287,6 +611,9 @@ class _Builder:
         args = [self.build(a, depth) for a in node.args]
         if any(isinstance(a, sympy.MatrixBase) for a in args):
             raise self.src.error(f"{name}() takes scalars, not matrices", node, name)
+        size = _CALL_DIGITS.get(name)
+        if size is not None:
+            self._check_size(node, size(*args), f"{name}()")
         return fn(*args)
 
     def _List(self, node: ast.List, depth: int) -> Any:
@@ -305,6 +632,18 @@ class _Builder:
         if any(isinstance(x, sympy.MatrixBase) for r in rows for x in r):
             raise self.src.error("matrices cannot be nested deeper than two levels", node)
         return sympy.ImmutableMatrix(rows)
+
+
+#: The node kinds the builder accepts, and the method that builds each (a table, not a
+#: ``getattr`` lookup by name).
+_HANDLERS: dict[type, Callable[[_Builder, Any, int], Any]] = {
+    ast.Constant: _Builder._Constant,
+    ast.Name: _Builder._Name,
+    ast.UnaryOp: _Builder._UnaryOp,
+    ast.BinOp: _Builder._BinOp,
+    ast.Call: _Builder._Call,
+    ast.List: _Builder._List,
+}
 
 
 @lru_cache(maxsize=1024)
@@ -327,15 +666,13 @@ def _parse_cached(text: str, known: tuple[sympy.Symbol, ...]) -> Any:
         bad = next(ch for ch in src.parsed if ch in "\n\r;")
         raise ParseError(f"cannot parse {text[:80]!r}: one expression only",
                          text=text, position=src.user_column(src.parsed.index(bad)), token=repr(bad))
-    _check_tokens(src)
+    toks = _tokens(src)
+    _check_tokens(src, toks)
     try:
-        tree = ast.parse(src.parsed, mode="eval")
-    except SyntaxError as exc:
-        col = src.user_column((exc.offset or 1) - 1)
-        token = text[col - 1:col + 9] if 0 < col <= len(text) else ""
-        raise ParseError(f"cannot parse {text[:80]!r}: {exc.msg}", text=text, position=col,
-                         token=token) from None
+        tree = _syntax_tree(src, toks)
     except (RecursionError, MemoryError, ValueError) as exc:
+        if isinstance(exc, ParseError):
+            raise
         raise ParseError(f"cannot parse {text[:80]!r}: {type(exc).__name__}: too complex",
                          text=text, position=1, token=text[:20]) from None
     builder = _Builder(src, {s.name: s for s in known})

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import builtins
 import os
 
+import numpy as np
 import pytest
 import sympy
 
@@ -74,6 +76,24 @@ HOSTILE = [
     "f(x)",
     "sin(x, y)",
     "log()",
+    # resource exhaustion: each would build an exact number of millions of digits (or hang)
+    "9**9**9",
+    "10**10**10",
+    "2**10**8",
+    "2^10^8",
+    "gamma(10**7)",
+    "gamma(2001/2)",
+    "exp(10**8*log(2))",
+    "e**(10**8*log(2))",
+    "exp(x + 10**8*log(2))",
+    "(2*x)**10**8",
+    "sqrt(2)**10**8",
+    "2**(10**8/3)",
+    "(1/3)**10**7",
+    "*".join(["10**999"] * 30),
+    "1" + "0" * 1500,
+    "(" * 150 + "x" + ")" * 150,
+    "sin(" * 101 + "x" + ")" * 101,
 ]
 
 
@@ -91,22 +111,41 @@ def test_at_least_thirty_hostile_strings() -> None:
     assert len(HOSTILE) >= 30
 
 
+SPIED = ("eval", "exec", "open", "__import__", "compile", "getattr")
+
+
 def test_no_builtin_was_reached(monkeypatch: pytest.MonkeyPatch) -> None:
-    calls: list[str] = []
-    for name in ("eval", "exec", "open", "__import__", "compile", "getattr"):
+    calls: list[tuple[str, tuple[object, ...], dict[str, object]]] = []
+    active = [False]  # record only inside sm.parse (pytest itself imports lazily)
+    for name in SPIED:
         original = getattr(builtins, name)
 
         def spy(*a: object, _n: str = name, _o: object = original, **k: object) -> object:
-            calls.append(_n)
+            if active[0]:
+                calls.append((_n, a, k))
             return _o(*a, **k)  # type: ignore[operator]
 
         monkeypatch.setattr(builtins, name, spy)
     _parse_cached.cache_clear()
-    for text in ("__import__('os').system('id')", "open('f')", "eval('1')", "exec('x=1')"):
-        with pytest.raises(sm.ParseError):
+    texts = ("__import__('os').system('id')", "open('f')", "eval('1')", "exec('x=1')",
+             "__import__(os)", "open(f)", "eval(x)", "exec(x)", "compile(x)", "getattr(x, y)",
+             "x.__class__", "().__class__.__bases__")
+    errors = []
+    for text in texts:
+        active[0] = True
+        try:
             sm.parse(text)
+        except sm.ParseError as exc:
+            errors.append(exc)
+        finally:
+            active[0] = False
     monkeypatch.undo()
-    assert not {"eval", "exec", "open"} & set(calls)
+    assert len(errors) == len(texts)
+    # none of the six spied builtins was reached, except ast.parse's compile, and that one
+    # only to a syntax tree (PyCF_ONLY_AST), never to code
+    assert {name for name, _, _ in calls} <= {"compile"}, calls
+    assert all((a[3] if len(a) > 3 else k.get("flags", 0)) & ast.PyCF_ONLY_AST
+               for _, a, k in calls), calls
 
 
 VALID = [
@@ -219,3 +258,104 @@ def test_parse_returns_fresh_matrices() -> None:
     m = sm.parse("[[1, 2], [3, 4]]")
     m[0, 0] = 99
     assert sm.parse("[[1, 2], [3, 4]]")[0, 0] == 1
+
+
+# --- flat chains, number sizes, messages (D1, D5, D11) --------------------------------------
+
+
+def test_flat_sum_over_a_hundred_terms_parses() -> None:
+    names = sympy.symbols("x0:101", real=True)
+    got = sm.parse("+".join(f"x{i}" for i in range(101)))
+    assert got == sympy.Add(*names)
+    value = sm.to_numpy(got, names)(*range(101))
+    assert float(value) == sum(range(101))
+
+
+def test_sympys_own_expanded_output_parses_back() -> None:
+    expanded = sympy.expand((x + y + z + 1) ** 7)
+    got = sm.parse(str(expanded))
+    assert sympy.expand(got - expanded) == 0
+    at = {x: 0.3, y: -1.1, z: 0.7}
+    assert float(got.subs(at)) == pytest.approx((0.3 - 1.1 + 0.7 + 1) ** 7, rel=1e-12)
+
+
+@pytest.mark.parametrize("op", ["+", "-", "*"])
+def test_five_thousand_term_chains_parse_without_recursion_error(op: str) -> None:
+    text = op.join(["x", "y"] * 2500)
+    got = sm.parse(text)
+    f = sm.to_numpy(got, [x, y])
+    want = {"+": 2500 * (1.01 + 0.99),
+            "-": 1.01 - 2499 * 1.01 - 2500 * 0.99,  # x - y - x - y ...: one x, minus the rest
+            "*": (1.01 * 0.99) ** 2500}[op]
+    assert float(f(1.01, 0.99)) == pytest.approx(want, rel=1e-9)
+
+
+def test_long_sum_inside_a_call_and_parentheses_parses() -> None:
+    terms = "+".join(f"{i}*x" for i in range(1, 3001))
+    got = sm.parse(f"sigmoid(({terms})/(2*y))")
+    total = 3000 * 3001 // 2
+    assert float(got.subs({x: 1e-6, y: 1.0})) == pytest.approx(1 / (1 + np.exp(-total * 1e-6 / 2)))
+
+
+def test_real_nesting_is_still_bounded() -> None:
+    with pytest.raises(sm.ParseError, match="nesting deeper than 100"):
+        sm.parse("sin(" * 101 + "x" + ")" * 101)
+    assert sm.parse("sin(" * 99 + "x" + ")" * 99).free_symbols == {x}
+    with pytest.raises(sm.ParseError, match="longer than"):
+        sm.parse("x+" * 10001 + "x")
+
+
+@pytest.mark.parametrize("text", ["9**9**9", "10**10**10", "gamma(10**7)", "2**10**8",
+                                  "exp(10**8*log(2))", "(2*x)**10**8"])
+def test_huge_numbers_are_refused_quickly(text: str) -> None:
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(sm.ParseError, match="digits"):
+        sm.parse(text)
+    assert time.monotonic() - start < 5.0  # a bound, not a speed test: they used to hang
+
+
+def test_moderate_numbers_still_evaluate() -> None:
+    assert sm.parse("2**100") == 2**100
+    assert sm.parse("gamma(10)") == 362880
+    assert sm.parse("exp(3*log(2))") == 8
+    assert sm.parse("x**(10**8)") == x**100000000  # symbolic: no big number is built
+    assert float(sm.parse("gamma(1000.5)")) == pytest.approx(float(sympy.gamma(sympy.Float(1000.5))))
+
+
+def test_cli_exit_2_for_a_huge_power(capsys: pytest.CaptureFixture[str]) -> None:
+    from symml.cli import main
+
+    assert main(["diff", "9**9**9", "--wrt", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "digits" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "column", "token", "words"),
+    [
+        ("0777", 1, "0777", "leading zeros"),
+        ("x + 1..2", 5, "1..2", "not a number"),
+        ("α + 1", 1, "α", "spell 'α' as 'alpha'"),
+        ("2*λ", 3, "λ", "'lam'"),
+        ("x % y", 3, "%", "only + - * / ** ^"),
+        ("x^2 // y", 5, "//", "only + - * / ** ^"),
+        ("x^2 + y.z", 7, "y.z", "attribute"),
+        ("x^(y.z)", 4, "y.z", "attribute"),
+    ],
+)
+def test_parse_messages_point_at_the_users_text(text: str, column: int, token: str,
+                                                words: str) -> None:
+    with pytest.raises(sm.ParseError) as info:
+        sm.parse(text)
+    assert info.value.position == column
+    assert info.value.token == token
+    assert words in str(info.value)
+    assert "*" + "*" not in info.value.token or "**" in text  # the user's ^, not **
+
+
+def test_error_token_shows_caret_as_typed() -> None:
+    with pytest.raises(sm.ParseError) as info:
+        sm.parse("x^2 + [1, 2]")
+    assert info.value.token == "x^2 + [1, 2]"
