@@ -39,6 +39,10 @@ MAX_LABEL_LATEX = 160
 #: Grid sizes.
 CURVE_POINTS = 400
 GRID_POINTS = 200
+#: Colours of optimization paths on a contour plot: they contrast with the viridis levels.
+PATH_COLORS = ("tab:red", "tab:orange", "magenta", "black", "tab:brown")
+#: Most markers drawn along one path (a 20 000-step path is drawn as a line with this many).
+MAX_MARKERS = 40
 
 
 # --- labels ------------------------------------------------------------------------------
@@ -210,12 +214,20 @@ def plot_function(f: Any, wrt: Any = None, xlim: Any = (-5, 5), *, derivatives: 
                 label=label(f"{lhs} = {tex(dk)}", f"f{_prime(k)}({x}) = {dk}"))
     for arr, text in _paths(path):
         px = arr.reshape(len(arr), -1)[:, 0]
-        ax.plot(px, _eval_plot(expr, (x,), px), "o-", ms=3, lw=1, label=text)
+        ax.plot(px, _eval_plot(expr, (x,), px), "o-", ms=3, lw=1, label=text,
+                markevery=_markevery(len(px)))
     ax.axhline(0.0, color="0.8", lw=0.8, zorder=0)
     ax.set_xlabel(label(name, x.name))
+    ax.set_ylabel(label(", ".join(f"f{_prime(k)}({name})" for k in orders),
+                        ", ".join(f"f{_prime(k)}({x})" for k in orders)))
     ax.set_xlim(lo, hi)
-    ax.legend()
+    ax.legend(loc="best")
     return ax
+
+
+def _markevery(points: int) -> int:
+    """Mark every point of a short path, about :data:`MAX_MARKERS` of a long one."""
+    return max(1, math.ceil(points / MAX_MARKERS))
 
 
 # --- plot_contour ------------------------------------------------------------------------
@@ -269,20 +281,41 @@ def plot_contour(f: Any, xlim: Any, ylim: Any, *, wrt: Any = None, path: Any = N
     log = isinstance(chosen, np.ndarray)
     norm = LogNorm(vmin=chosen[0], vmax=chosen[-1]) if log else None
     cs = ax.contour(X, Y, Z, levels=chosen, cmap="viridis", norm=norm, linewidths=0.8)
-    ax.figure.colorbar(cs, ax=ax, shrink=0.8, format="%.3g")
-    for arr, text in _paths(path):
-        if arr.ndim != 2 or arr.shape[1] != 2:
-            raise ValueError(f"path must hold points (x, y): shape (k, 2), got {arr.shape}")
-        (line,) = ax.plot(arr[:, 0], arr[:, 1], "o-", ms=2.5, lw=1, label=text)
-        ax.plot(arr[-1, 0], arr[-1, 1], "*", ms=10, color=line.get_color())
+    bar = ax.figure.colorbar(cs, ax=ax, shrink=0.8, format="%.3g")
+    bar.set_label(label(f"f({tex(x)}, {tex(y)})", f"f({x}, {y})"))
+    handles = _draw_paths(ax, _paths(path))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_xlabel(label(tex(x), x.name))
     ax.set_ylabel(label(tex(y), y.name))
     ax.set_title(label(f"f({tex(x)}, {tex(y)}) = {tex(expr)}", f"f({x}, {y}) = {expr}"))
-    if path is not None:
-        ax.legend(loc="best")
+    if handles:
+        ax.legend(handles=handles, loc="best", fontsize="small", framealpha=0.9)
     return ax
+
+
+def _draw_paths(ax: Any, paths: list[tuple[np.ndarray, str]]) -> list[Any]:
+    """Each path as a line in a colour that stands out from the levels (with a white halo),
+    its final point a large white-edged star; returns the legend handles (the paths, and
+    one entry for the stars, which is not an artist of ``ax``)."""
+    from matplotlib import patheffects
+    from matplotlib.lines import Line2D
+
+    halo = [patheffects.withStroke(linewidth=3, foreground="white"), patheffects.Normal()]
+    handles = []
+    for i, (arr, text) in enumerate(paths):
+        if arr.ndim != 2 or arr.shape[1] != 2:
+            raise ValueError(f"path must hold points (x, y): shape (k, 2), got {arr.shape}")
+        color = PATH_COLORS[i % len(PATH_COLORS)]
+        (line,) = ax.plot(arr[:, 0], arr[:, 1], "o-", ms=3, lw=1.3, color=color, label=text,
+                          markevery=_markevery(len(arr)), path_effects=halo, zorder=3)
+        ax.plot(arr[-1, 0], arr[-1, 1], "*", ms=15, color=color, mec="white", mew=1.2,
+                zorder=4)
+        handles.append(line)
+    if handles:
+        handles.append(Line2D([], [], ls="", marker="*", ms=12, color="0.3", mec="white",
+                              label="final point"))
+    return handles
 
 
 # --- plot_density ------------------------------------------------------------------------
@@ -374,7 +407,8 @@ def plot_density(X: Any, *, samples: Any = None, ax: Any = None, bins: Any = "au
     draw = _draw_finite if kind == "finite" else (_draw_pdf if kind == "continuous" else _draw_pmf)
     draw(ax, X, z, density, data, bins, timeout)
     ax.set_xlabel(label(tex(X), str(X)))
-    ax.legend()
+    ax.set_ylim(0, 1.3 * ax.get_ylim()[1])  # headroom above the curves for the legend
+    ax.legend(loc="best", fontsize="small")
     return ax
 
 
@@ -528,10 +562,11 @@ def plot_convergence(result: Any, ax: Any = None) -> Any:
         ax.plot(steps, np.where(norms > 0, norms, np.nan), label=r"$\|\nabla f(x_k)\|$")
     ax.set_yscale("log")
     ax.set_xlabel("iteration $k$")
+    ax.set_ylabel("objective and gradient norm" if norms is not None else "objective")
     objective = getattr(result, "objective", None)
     title = str(getattr(result, "method", ""))
     if objective is not None:
         title = f"{title}: " + label(tex(objective), str(objective))
     ax.set_title(title)
-    ax.legend()
+    ax.legend(loc="best")
     return ax

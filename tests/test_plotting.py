@@ -236,3 +236,37 @@ def test_label_falls_back_to_plain_text() -> None:
 def test_bad_input(call, error, match: str) -> None:
     with pytest.raises(error, match=match):
         call()
+
+
+def test_contour_final_point_stands_out_and_colorbar_is_labelled(tmp_path) -> None:
+    from matplotlib.colors import to_rgba
+
+    gd = sm.gradient_descent(ROSENBROCK, [-1.2, 1], lr=1e-3, steps=3000)
+    nt = sm.newton(ROSENBROCK, [-1.2, 1])
+    ax = sm.plot_contour(ROSENBROCK, (-2, 2), (-1, 3), path=[gd, nt])
+    stars = [ln for ln in ax.get_lines() if ln.get_marker() == "*"]
+    assert len(stars) == 2
+    cs = next(c for c in ax.collections if isinstance(c, ContourSet))
+    level_colors = [tuple(c) for c in cs.get_edgecolor()]
+    for star, result in zip(stars, (gd, nt), strict=True):
+        np.testing.assert_allclose(np.ravel(star.get_data()), result.x)  # at the final point
+        assert to_rgba(star.get_markeredgecolor()) == to_rgba("white") and star.get_markersize() >= 12
+        face = to_rgba(star.get_markerfacecolor())
+        # far from every contour colour (viridis), in RGB distance
+        assert min(np.linalg.norm(np.subtract(face[:3], c[:3])) for c in level_colors) > 0.3
+    colorbar = ax.figure.axes[-1]
+    assert colorbar.get_ylabel() == "$f(x, y)$"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["gradient descent (3000 steps)", f"newton ({nt.n_iter} steps)", "final point"]
+    # a long path keeps all its points but draws about 40 markers
+    line = labelled_lines(ax)[0]
+    assert len(line.get_xdata()) == 3001 and line.get_markevery() == 76
+    save_png(ax, tmp_path, "contour_star")
+
+
+def test_function_and_convergence_plots_label_the_y_axis() -> None:
+    assert sm.plot_function("x**2").get_ylabel() == "$f(x)$"
+    assert sm.plot_function("x**3", derivatives=2).get_ylabel() == "$f(x), f'(x), f''(x)$"
+    r = sm.gradient_descent("x**2 + 1", 3.0, steps=50)
+    assert sm.plot_convergence(r).get_ylabel() == "objective and gradient norm"
+    assert sm.plot_density(st.Normal("X", 0, 1)).get_ylabel() == "density"
