@@ -20,8 +20,8 @@ holds the error estimate. With symbolic parameters a timeout raises
 from __future__ import annotations
 
 import functools
+import math
 import re
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -45,7 +45,12 @@ from symml.derivation import (
     sorted_symbols,
     tex,
 )
-from symml.errors import DerivationTimeout, NoClosedFormError, NotSupportedError
+from symml.errors import (
+    DerivationTimeout,
+    NoClosedFormError,
+    NoConvergenceError,
+    NotSupportedError,
+)
 from symml.parsing import parse
 
 __all__ = [
@@ -226,18 +231,25 @@ def _check_normalised(f: sympy.Expr, x: sympy.Symbol, support: sympy.Interval) -
                                 what=f"the integral of the density {f}")
         except (DerivationTimeout, Exception):  # noqa: BLE001 - an unchecked density is allowed
             return
+        if total.is_infinite:
+            raise ValueError(f"the density {f} does not integrate to 1 over {support} (its "
+                             f"integral diverges)")
         if sympy.simplify(total - 1) not in (0, sympy.S.Zero) and (total - 1).is_zero is False:
             raise ValueError(f"density {f} integrates to {total} over {support}, not 1")
         return
     import numpy as np
 
-    value, err = _quad(f, x, support.inf, support.sup)
     grid = _grid(support)
     with np.errstate(all="ignore"):
         values = np.asarray(_compile(f, (x,))(grid), dtype=float) * np.ones_like(grid)
     if np.any(values[np.isfinite(values)] < -1e-12):
         bad = grid[np.argmin(np.where(np.isfinite(values), values, 0))]
         raise ValueError(f"density {f} is negative at {x} = {bad:.6g}")
+    value, err = _quad(f, x, support.inf, support.sup,
+                       what=f"the integral of the density {f} over {support}")
+    if math.isinf(value):
+        raise ValueError(f"the density {f} does not integrate to 1 over {support} (its "
+                         f"integral diverges)")
     if not abs(value - 1) <= 1e-6 + 10 * err:
         raise ValueError(f"density {f} integrates to {value:.12g} over {support}, not 1")
 
@@ -438,31 +450,188 @@ def _compile(expr: sympy.Expr, wrt: tuple[sympy.Symbol, ...]) -> Any:
     return to_numpy(expr, wrt)
 
 
-def _quad(integrand: sympy.Expr, x: sympy.Symbol, a: Any, b: Any,
-          *, zero_nan: bool = False) -> tuple[float, float]:
-    """∫_a^b integrand dx by adaptive quadrature (split at 0 and near the mass)."""
-    import numpy as np
-    from scipy.integrate import quad
+class _NoExpectation(NoConvergenceError):
+    """The integral (series) was shown not to exist: ∫|h| = ∞ with both signs of h."""
 
-    f = _compile(integrand, (x,))
+
+def _quad(integrand: sympy.Expr, x: sympy.Symbol, a: Any, b: Any, *, zero_nan: bool = False,
+          what: str = "the integral", cuts: tuple[float, ...] = ()) -> tuple[float, float]:
+    """∫_a^b integrand dx by checked adaptive quadrature, split at 0 and at ``cuts`` (points
+    near the mass, so that quadrature does not miss a narrow peak far from 0).
+
+    The integral is trusted only when it exists: each end of each piece (an infinite tail,
+    a finite end, the split at 0) is probed for divergence first (:func:`_end_divergence`),
+    and where the integrand changes sign ∫|integrand| is checked to be finite before the
+    signed integral is computed, both with :func:`symml._quad.checked_quad`.
+
+    Returns:
+        ``(value, error)``; ``(±inf, 0.0)`` when the integral diverges to ±∞ (the integrand
+        has one sign wherever it diverges).
+
+    Raises:
+        NoConvergenceError: When the integral does not exist (∫|integrand| = ∞ with both
+            signs, or an oscillating divergence), or quadrature cannot be trusted.
+    """
+    import numpy as np
+
+
+    # exp(a)·exp(b) as exp(a + b): the product does not overflow to inf·0 in the tails
+    f = _compile(sympy.powsimp(integrand, combine="exp"), (x,))
+
+    def hv(t: Any) -> Any:
+        with np.errstate(all="ignore"):
+            v = np.real(np.asarray(f(np.asarray(t, dtype=float)))) * np.ones(np.shape(t))
+        return np.where(np.isnan(v), 0.0, v) if zero_nan else v
 
     def h(t: float) -> float:
-        with np.errstate(all="ignore"):
-            v = complex(np.asarray(f(np.float64(t))))
-        if zero_nan and not np.isfinite(v):
-            return 0.0
-        return v.real
+        return float(hv(np.float64(t)))
+
+    def h_abs(t: float) -> float:
+        return abs(h(t))
 
     lo, hi = float(a), float(b)
-    cuts = [c for c in (0.0,) if lo < c < hi]
-    edges = [lo, *cuts, hi]
+    edges = [lo, *sorted({c for c in (0.0, *cuts) if lo < c < hi}), hi]
+    pieces = list(zip(edges[:-1], edges[1:], strict=True))
+    diverging: list[tuple[int, str]] = []
+    for left, right in pieces:
+        for end, inward in ((left, 1.0), (right, -1.0)):
+            sign = _end_divergence(hv, end, inward)
+            if sign is not None:
+                diverging.append((sign, _where(end, inward)))
+    if diverging:
+        signs = {s for s, _ in diverging}
+        where = ", ".join(dict.fromkeys(w for _, w in diverging))
+        if signs in ({1}, {-1}):
+            for left, right in pieces:  # the rest must converge for the total to be ±∞
+                if not any(_end_divergence(hv, e, d) is not None
+                           for e, d in ((left, 1.0), (right, -1.0))):
+                    _piece(h_abs, left, right, f"{what} (away from where it diverges)")
+            return math.inf * signs.pop(), 0.0
+        raise _NoExpectation(
+            f"{what} does not exist: the integral of the absolute value diverges ({where}) "
+            f"with {'both signs' if signs == {-1, 1} else 'an oscillating sign'}, so the "
+            f"positive and negative parts are both infinite")
     total, err = 0.0, 0.0
-    for left, right in zip(edges[:-1], edges[1:], strict=True):
-        with warnings.catch_warnings():  # the error estimate says how well it went
-            warnings.simplefilter("ignore")
-            v, e = quad(h, left, right, epsabs=1e-12, epsrel=1e-11, limit=500)
+    for left, right in pieces:
+        if _changes_sign(hv, left, right):
+            _piece(h_abs, left, right, f"the absolute value in {what}")
+        v, e = _piece(h, left, right, what)
         total, err = total + v, err + e
     return total, err
+
+
+def _piece(h: Callable[[float], float], left: float, right: float, what: str
+           ) -> tuple[float, float]:
+    """``checked_quad`` of h on one piece; a tail beyond a cut ``c ≠ 0`` is integrated in
+    ``u = log(x / c)`` (``x = c·e^u``), where a power-law tail is a decaying exponential
+    that quadrature's own map of [c, ∞) would squeeze near ``t = 0`` and miss. Far out
+    (``|x| > 1e15``, past where the tail probe found the integrand falling) a NaN is the
+    ``inf·0`` of a growing g times a vanishing density and counts as 0."""
+    from symml._quad import checked_quad
+
+    c = left if math.isinf(right) else right if math.isinf(left) else 0.0
+    if c == 0.0 or (c < 0) != math.isinf(left):
+        return checked_quad(h, left, right, what=what, **_QUAD_OPTIONS)
+    scale = abs(c)
+
+    def in_log(u: float) -> float:
+        if u > 700.0:
+            return 0.0
+        grow = math.exp(u)
+        value = h(c * grow) * scale * grow
+        return 0.0 if math.isnan(value) and scale * grow > 1e15 else value
+
+    return checked_quad(in_log, 0.0, math.inf, what=what, **_QUAD_OPTIONS)
+
+
+#: Options of every quadrature of an expectation or a normalisation.
+_QUAD_OPTIONS: dict[str, Any] = {"epsabs": 1e-12, "epsrel": 1e-11, "limit": 500}
+#: Decades of x (away from a finite end: of 1/(distance)) over which x·|h(x)| must keep
+#: falling for ∫ h to converge there; probed at the first, middle and last of them.
+_PROBE_DECADES = {"infinite": (20.0, 30.0), "zero": (20.0, 30.0), "finite": (6.0, 12.0)}
+#: The smallest decay of x·|h(x)| (decades per decade) that counts as converging: a tail
+#: like 1/x (or slower) diverges, one like x^(-1.001) is left to quadrature.
+_MIN_DECAY = 1e-3
+
+
+def _probe(end: float, inward: float) -> tuple[Any, Any]:
+    """Points approaching ``end`` from inside (``inward`` = +1: from above): three clusters of
+    31 spread over a factor 2, and their distances from ``end`` (from 0 for an infinite end)."""
+    import numpy as np
+
+    kind = "infinite" if math.isinf(end) else "zero" if end == 0 else "finite"
+    first, last = _PROBE_DECADES[kind]
+    decades = np.array([first, (first + last) / 2, last])
+    spread = 1.0 + np.arange(31) / 31.0
+    if kind == "infinite":
+        distance = 10.0 ** decades[:, None] * spread
+        return -inward * distance, distance  # end = -inward·∞
+    scale = 1.0 if kind == "zero" else abs(end)
+    distance = scale * 10.0 ** -decades[:, None] * spread
+    return end + inward * distance, distance
+
+
+def _end_divergence(hv: Callable[[Any], Any], end: float, inward: float) -> int | None:
+    """Whether ∫ h diverges at ``end`` (approached from inside): ``None`` when x·|h| falls
+    there (it converges, or cannot be told: then quadrature decides), else the sign of h
+    there (+1, −1) or 0 when h changes sign near the end.
+
+    ``k = d·|h|`` at distance ``d`` from a finite end (``|x|·|h|`` at a tail) tends to 0
+    where the integral converges (``h ~ d^-p`` with ``p < 1``, or a faster decay); where
+    it stays level or grows, ∫ h diverges like ``log d`` or a power.
+
+    Examples:
+        >>> import numpy as np
+        >>> _end_divergence(lambda t: 1 / (1 + t * t), math.inf, -1.0) is None
+        True
+        >>> _end_divergence(lambda t: t * t / (1 + t * t), math.inf, -1.0)
+        1
+        >>> _end_divergence(lambda t: -1 / t, 0.0, 1.0), _end_divergence(np.sqrt, 0.0, 1.0)
+        (-1, None)
+    """
+    import numpy as np
+
+    points, distance = _probe(end, inward)
+    values = np.asarray(hv(points), dtype=float) * np.ones_like(points)
+    with np.errstate(all="ignore"):
+        k = np.abs(values) * distance
+    if np.isnan(k).any():
+        return None
+    envelope = k.max(axis=1)
+    signs = set(np.sign(values[values != 0]).astype(int).tolist())
+    first, last = _PROBE_DECADES["infinite" if math.isinf(end) else
+                                  "zero" if end == 0 else "finite"]
+    # one sign: x·|h| must not fall at all; an oscillation's envelope (the largest of 31
+    # pseudo-random phases) may wobble, so it must merely not halve
+    allowed = 10.0 ** (-_MIN_DECAY * (last - first) / 2) if len(signs) == 1 else 0.5
+    if not (envelope[0] > 0 and envelope[1] >= envelope[0] * allowed
+            and envelope[2] >= envelope[1] * allowed):
+        return None
+    return signs.pop() if len(signs) == 1 else 0
+
+
+def _where(end: float, inward: float) -> str:
+    if math.isinf(end):
+        return "as x → ∞" if end > 0 else "as x → −∞"
+    return f"as x → {end:g}{'+' if inward > 0 else '−'}"
+
+
+def _changes_sign(hv: Callable[[Any], Any], left: float, right: float) -> bool:
+    """Whether h takes both signs on a probe grid of [left, right] (then ∫|h| is checked)."""
+    import numpy as np
+
+    u = np.linspace(0.0, 1.0, 2001)[1:-1]
+    if math.isinf(left) and math.isinf(right):
+        t = np.tan(np.pi * (u - 0.5)) ** 3
+    elif math.isinf(right):
+        t = left + (u / (1 - u)) ** 3
+    elif math.isinf(left):
+        t = right - ((1 - u) / u) ** 3
+    else:
+        t = left + (right - left) * u
+    values = np.asarray(hv(t), dtype=float) * np.ones_like(t)
+    values = values[np.isfinite(values)]
+    return bool(values.size and values.min() < 0 < values.max())
 
 
 def _log_pmf(pmf: sympy.Expr, *, force: bool = True) -> sympy.Expr:
@@ -479,31 +648,53 @@ def _stable_logs(logp: sympy.Expr) -> sympy.Expr:
 
 
 def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero_nan: bool = False,
-            max_terms: int = 10_000_000) -> tuple[float, float]:
-    """Σ_{k ≥ start} g(k) pmf(k), summed in chunks until the remaining mass is negligible."""
+            max_terms: int = 10_000_000, what: str = "the series") -> tuple[float, float]:
+    """Σ_{k ≥ start} g(k) pmf(k), summed in chunks until the remaining mass is negligible.
+
+    The tail is probed first as for an integral (:func:`_end_divergence`): a series whose
+    terms do not fall faster than 1/k is ``±inf`` (one sign) or does not exist.
+    """
     import numpy as np
 
     g_f = _compile(_stable_logs(g), (k,))
     logp_f = _compile(_log_pmf(pmf), (k,))
-    total, mass, lo, chunk = 0.0, 0.0, int(start), 4096
-    while lo - int(start) < max_terms:
-        ks = np.arange(lo, lo + chunk, dtype=float)
+
+    def terms_at(ks: Any) -> tuple[Any, Any]:
         with np.errstate(all="ignore"):
             p = np.exp(np.asarray(logp_f(ks), dtype=float) * np.ones_like(ks))
             terms = np.asarray(g_f(ks), dtype=float) * np.ones_like(ks) * p
         if zero_nan:
             terms = np.where(p > 0, np.nan_to_num(terms, nan=0.0), 0.0)
+        return p, terms
+
+    sign = _end_divergence(lambda ks: terms_at(ks)[1], math.inf, -1.0)
+    if sign in (1, -1):
+        return math.inf * sign, 0.0
+    if sign == 0:
+        raise _NoExpectation(f"{what} does not exist: the series of absolute values "
+                                 f"diverges with an oscillating sign")
+    total, mass, lo, chunk = 0.0, 0.0, int(start), 4096
+    while lo - int(start) < max_terms:
+        p, terms = terms_at(np.arange(lo, lo + chunk, dtype=float))
         total += float(np.sum(terms))
         mass += float(np.sum(p))
         lo += chunk
         if mass > 0.5 and float(np.sum(p)) < 1e-17:
             return total, abs(float(np.sum(terms))) + 1e-15 * max(1.0, abs(total))
         chunk = min(chunk * 2, 1 << 20)
-    raise NotSupportedError("the series of the expectation did not converge numerically")
+    raise NoConvergenceError(f"{what}: the series did not converge numerically within "
+                             f"{max_terms} terms")
 
 
-def _one_variable(g: sympy.Expr, X: RandomSymbol, *, zero_nan: bool = False) -> tuple[float, float]:
+def _one_variable(g: sympy.Expr, X: RandomSymbol, *, zero_nan: bool = False,
+                  what: str | None = None) -> tuple[float, float]:
+    """E[g(X)] for one variable: the exact finite sum, a checked series or quadrature.
+
+    Returns ``(±inf, 0.0)`` when the expectation is infinite; raises
+    :class:`~symml.errors.NoConvergenceError` when it does not exist.
+    """
     kind = _kind(X)
+    what = what or f"E[{g}]"
     x = sympy.Symbol("x_", real=True)
     gx = g.xreplace({X: x})
     if kind == "finite":
@@ -513,8 +704,41 @@ def _one_variable(g: sympy.Expr, X: RandomSymbol, *, zero_nan: bool = False) -> 
     a, b = _support(X)
     pdf = _density(X, x)
     if kind == "continuous":
-        return _quad(gx * pdf, x, a, b, zero_nan=zero_nan)
-    return _series(gx, pdf, x, a, zero_nan=zero_nan)
+        return _quad(gx * pdf, x, a, b, zero_nan=zero_nan, what=what, cuts=_mass_points(X))
+    return _series(gx, pdf, x, a, zero_nan=zero_nan, what=what)
+
+
+@functools.lru_cache(maxsize=256)
+def _mass_points(X: RandomSymbol) -> tuple[float, ...]:
+    """Cut points around the mass of X when NumPy can draw it: the 0.1%, 50% and 99.9%
+    quantiles of a seeded sample, then steps growing 4-fold away from the median (up to
+    4⁹ times its scale), so that each piece of the quadrature is about as wide as its
+    distance from the mass (the mass
+    of ``Normal(10**6, 1)`` or ``Exponential(1e-8)`` is not missed). A custom density has
+    none: its quadrature alone finds its mass."""
+    import numpy as np
+
+    from symml.sampling import _numpy_family
+
+    try:
+        found = _numpy_family(X.pspace.distribution)
+    except (TypeError, ValueError):
+        return ()
+    if found is None:
+        return ()
+    with np.errstate(all="ignore"):
+        draws = np.asarray(found[1](4001, np.random.default_rng(0)), dtype=float)
+    draws = draws[np.isfinite(draws)]
+    if draws.size == 0:
+        return ()
+    low, median, high = (float(q) for q in np.quantile(draws, [0.001, 0.5, 0.999]))
+    width = high - low
+    if not width > 0:
+        return (median,)
+    reach = 4.0**9 * max(abs(median), width)  # far enough that a light tail has ended
+    steps = [width * 4.0**j for j in range(64) if width * 4.0**j < reach]
+    return tuple(sorted({low, median, high, *(median + s for s in steps),
+                         *(median - s for s in steps)}))
 
 
 def numeric_expectation(expr: Any, *, rng: Any = None, samples: int = MC_SAMPLES
@@ -523,10 +747,13 @@ def numeric_expectation(expr: Any, *, rng: Any = None, samples: int = MC_SAMPLES
 
     One random variable: quadrature of g(x) f(x) (continuous, error ~1e-8 or better), a summed
     series (discrete) or the exact finite sum; several: Monte Carlo with ``samples`` draws
-    (error = one standard error).
+    (error = one standard error). For one variable the integral (series) is first checked
+    to exist: an infinite expectation comes back as ``±inf`` (error 0).
 
     Raises:
         ValueError: When the expression or a distribution has symbolic parameters.
+        NoConvergenceError: When the expectation does not exist (E|expr| = ∞ with both
+            signs, as for the mean of a Cauchy variable) or quadrature cannot be trusted.
 
     Examples:
         >>> X = Normal("X", 0, 1)
@@ -543,12 +770,67 @@ def numeric_expectation(expr: Any, *, rng: Any = None, samples: int = MC_SAMPLES
     if not rvs:
         return float(e), 0.0, "numeric"
     if len(rvs) == 1:
-        value, err = _one_variable(e, rvs[0])
+        value, err = _one_variable(e, rvs[0], what=f"E[{e}]")
         return value, err, "numeric"
     from symml.sampling import monte_carlo
 
     est = monte_carlo(e, samples, rng=as_rng(rng))
     return float(est.mean), float(est.stderr), "monte-carlo"
+
+
+def _monte_carlo_caveat(expr: Any, target: float) -> str | None:
+    """Why a Monte Carlo ±4σ check of ``E[expr] = target`` would be no evidence, or ``None``.
+
+    A mean of a non-negative (non-positive) expression cannot be negative (positive); and
+    where ``E[expr²]`` is infinite (a heavy tail, for one variable) the sample's standard
+    error does not bound its error, so agreement within 4σ says nothing.
+
+    Examples:
+        >>> X = Normal("X", 0, 1)
+        >>> _monte_carlo_caveat(X**2, 1.0) is None
+        True
+        >>> _monte_carlo_caveat(X**2, -1.6)[:40]
+        'the mean of the non-negative X**2 cannot'
+        >>> from sympy.stats import StudentT
+        >>> _monte_carlo_caveat(StudentT("T", 3)**2, 3.0)[:32]
+        'Var[T**2] is infinite (E[T**4] ='
+    """
+    e, _ = as_expr(expr)
+    if (e.is_nonnegative and target < 0) or (e.is_nonpositive and target > 0):
+        sign = "non-negative" if e.is_nonnegative else "non-positive"
+        return f"the mean of the {sign} {e} cannot be {target:.6g}"
+    rvs = _rvs(e)
+    if len(rvs) != 1 or _kind(rvs[0]) == "finite" or _parameters(e):
+        return None
+    square = sympy.expand(e**2) if e.is_polynomial(*rvs) else e**2
+    try:
+        second, _ = _one_variable(square, rvs[0], what=f"E[{square}]")
+    except (NoConvergenceError, NotSupportedError, TypeError, ValueError, ArithmeticError) as exc:
+        return f"Var[{e}] could not be shown finite ({exc}), so Monte Carlo is no evidence"
+    if math.isinf(second):
+        return (f"Var[{e}] is infinite (E[{square}] = ∞, a heavy tail): a Monte Carlo "
+                f"standard error bounds nothing")
+    return None
+
+
+def _infinite_expectation_holds(expr: Any, target: float) -> tuple[bool, str]:
+    """Whether quadrature (a summed series) also finds ``E[expr] = target = ±∞``.
+
+    Examples:
+        >>> _infinite_expectation_holds(1 / Exponential("T", 1), math.inf)[0]
+        True
+    """
+    e, _ = as_expr(expr)
+    rvs = _rvs(e)
+    if len(rvs) != 1 or _parameters(e):
+        return False, f"no numeric check of the infinite E[{e}] of several variables"
+    try:
+        value, _ = _one_variable(e, rvs[0], what=f"E[{e}]")
+    except (NoConvergenceError, NotSupportedError) as exc:
+        return False, f"E[{e}] = {target} against quadrature: {exc}"
+    if value == target:
+        return True, f"the integral of E[{e}] diverges to {value} (probe of the integrand)"
+    return False, f"E[{e}] = {target} against quadrature {value:.12g}"
 
 
 # --- the shared flow: SymPy under a time limit, numeric fallback ----------------------------------
@@ -615,8 +897,12 @@ def _evaluate(plan: _Plan, lhs: str, timeout: float | None) -> tuple[Any, str, f
               else "SymPy found no closed form")
     if plan.numeric_ok:
         value, err, method = plan.numeric()
-        result = sympy.Float(value, 15)
         how = "Monte Carlo" if method == "monte-carlo" else plan.numeric_title
+        if math.isinf(value):  # the integral (series) was shown to diverge, with one sign
+            result = sympy.oo if value > 0 else -sympy.oo
+            return result, method, 0.0, [Step(f"{how}: the integral diverges ({reason})",
+                                              f"{lhs} = {tex(result)}")]
+        result = sympy.Float(value, 15)
         steps = [Step(f"{how} ({reason})", rf"{lhs} \approx {tex(result)} \pm {err:.1e}")]
         return result, method, float(err), steps
     if isinstance(failure, DerivationTimeout):
@@ -660,12 +946,23 @@ def _numeric_for(e: sympy.Expr, rng: Any, samples: int) -> Callable[[], tuple[fl
 def _cross_check(e: sympy.Expr, X: RandomSymbol, result: Any, lhs: str, steps: list[Step]
                  ) -> tuple[Any, str, float | None, list[Step]]:
     """Compare SymPy's value with quadrature (cheap for one variable); a clear disagreement
-    means SymPy answered wrongly, and the numeric value is returned instead."""
+    means SymPy answered wrongly, and the numeric value is returned instead. An expectation
+    the quadrature's probes show not to exist (E|g(X)| = ∞, both signs) raises, even when
+    SymPy found a conditionally convergent improper integral."""
     try:
-        value, err = _one_variable(e, X)
+        value, err = _one_variable(e, X, what=f"E[{e}]")
         claimed = complex(sympy.N(result, 20))
-    except (TypeError, ValueError, ArithmeticError, NotSupportedError):
+    except _NoExpectation as exc:  # SymPy's value is an improper (conditional) integral
+        raise NoConvergenceError(f"{exc} (SymPy's {result} is only a conditionally "
+                                 f"convergent improper integral)") from exc
+    except (TypeError, ValueError, ArithmeticError, NotSupportedError, NoConvergenceError):
         return result, "symbolic", None, steps
+    if math.isinf(value):  # quadrature found the integral divergent
+        if claimed == complex(value):
+            return result, "symbolic", None, steps
+        number = sympy.oo if value > 0 else -sympy.oo
+        return number, "numeric", 0.0, [*steps, Step(
+            "the integral diverges (SymPy's finite value disagreed)", f"{lhs} = {tex(number)}")]
     scale = max(1.0, abs(value))
     if err < 1e-9 * scale and abs(claimed - value) > 1e-6 * scale:
         number = sympy.Float(value, 15)

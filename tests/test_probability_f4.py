@@ -1,0 +1,185 @@
+"""Probability: expectations that are infinite or do not exist, densities whose integral
+diverges, shared time budgets, MLE and KL of tabled families (audit fixes, fixer F4)."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+import scipy.stats as ss
+import sympy
+from scipy.integrate import quad
+from sympy import stats as sstats
+
+import symml as sm
+from symml.probability import _end_divergence, numeric_expectation
+from symml.sampling import monte_carlo
+
+R = sympy.Rational
+x = sympy.Symbol("x", real=True)
+
+
+# --- D1: expectations that are infinite, or do not exist ---------------------------------------
+
+
+def _partial(f: object, a: float, b: float) -> float:
+    """∫_a^b f (0 < a < b) by quad over 80 geometric pieces (no mass is skipped)."""
+    edges = np.geomspace(a, b, 81)
+    with warnings.catch_warnings():  # an oscillating piece warns; the sum is evidence enough
+        warnings.simplefilter("ignore")
+        return sum(quad(f, lo, hi, limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:], strict=True))
+
+
+@pytest.mark.parametrize(("make", "want"), [
+    (lambda: sstats.StudentT("T", 1) ** 2, math.inf),  # ∫ t²/(π(1+t²)) diverges
+    (lambda: sstats.StudentT("T", 2) ** 2, math.inf),  # ν = 2: the variance is infinite
+    (lambda: sympy.exp(sm.Normal("X", 0, 1) ** 2 / 2), math.inf),  # E[e^{X²/2}] = ∫ 1/√(2π)
+    (lambda: 1 / sm.Exponential("T", 1), math.inf),  # ∫₀ e^{-t}/t dt diverges at 0
+    (lambda: -sstats.Cauchy("C", 0, 1) ** 2, -math.inf),
+    (lambda: sstats.Pareto("P", 1, 1), math.inf),
+])
+def test_an_infinite_expectation_is_infinity(make: object, want: float) -> None:
+    e = make()
+    value, err, method = numeric_expectation(e)
+    assert value == want and err == 0.0 and method == "numeric"
+    d = sm.expectation(e, timeout=2)
+    assert d.result == (sympy.oo if want > 0 else -sympy.oo)
+    # the partial integrals grow without bound: the numeric cross-check of "infinite"
+    rv = next(iter(sstats.random_symbols(e)))
+    t = sympy.Symbol("t", real=True)
+    f = sympy.lambdify(t, e.xreplace({rv: t}) * sstats.density(rv)(t), "math")
+    lo = max(float(rv.pspace.distribution.set.inf), 0.0)
+    grows = [abs(_partial(f, lo + 10.0**-k, 10.0**k)) for k in (2, 4, 6)]
+    assert grows[0] < grows[1] < grows[2] and grows[2] - grows[1] > 1e-3
+
+
+@pytest.mark.parametrize(("make", "where"), [
+    (lambda: sstats.Cauchy("C", 0, 1), "∞"),
+    (lambda: 1 / sm.Normal("X", 1, 2), "0"),
+    (lambda: sstats.StudentT("T", 1) ** 3, "∞"),
+    (lambda: sympy.sin(sstats.Cauchy("C", 0, 1)) * sstats.Cauchy("C", 0, 1), "∞"),
+])
+def test_an_expectation_that_does_not_exist_raises(make: object, where: str) -> None:
+    e = make()
+    with pytest.raises(sm.NoConvergenceError, match=rf"does not exist.*{where}"):
+        sm.expectation(e, timeout=2)
+    # cross-check: the integral of |g| f over growing ranges keeps growing
+    rv = next(iter(sstats.random_symbols(e)))
+    t = sympy.Symbol("t", real=True)
+    f = sympy.lambdify(t, abs(e.xreplace({rv: t})) * sstats.density(rv)(t), "math")
+    parts = [_partial(f, 10.0**-k, 1.0) if where == "0" else _partial(f, 1.0, 10.0**k)
+             for k in (2, 4, 6)]
+    assert parts[0] < parts[1] < parts[2] and parts[2] - parts[1] > 1e-3
+
+
+def test_variance_of_a_cauchy_variable_does_not_exist_and_is_never_negative() -> None:
+    with pytest.raises(sm.NoConvergenceError, match=r"E\[T\] does not exist"):
+        sm.variance(sstats.StudentT("T", 1))
+    d = sm.variance(sstats.StudentT("T", 2), timeout=2)
+    assert d.result == sympy.oo
+    assert math.isinf(ss.t(2).var())
+
+
+def test_heavy_but_finite_expectations_stay_accurate() -> None:
+    """Convergent heavy tails and integrable singularities keep their values (scipy.stats
+    and closed forms as the references)."""
+    cases = [
+        (sstats.StudentT("T", 3) ** 2, 3.0),
+        (abs(sstats.Cauchy("C", 0, 1)) ** R(1, 2), math.sqrt(2)),
+        (sstats.Pareto("P", 1, R(3, 2)), 3.0),
+        (1 / sympy.sqrt(sm.Exponential("T", 1)), math.sqrt(math.pi)),
+        (sm.Beta("B", R(1, 2), R(1, 2)), 0.5),
+        (sympy.exp(sm.Normal("X", 0, 1)), math.exp(0.5)),
+        (sm.Normal("X", 0, 1) ** 8, 105.0),
+        (sm.Normal("X", 10**6, 1), 1e6),  # the mass far from 0 is found (cut points)
+        (sm.Exponential("X", R(1, 10**8)), 1e8),
+    ]
+    for e, want in cases:
+        value, err, _ = numeric_expectation(e)
+        assert abs(value - want) <= 1e-8 * max(1.0, want) and err < 1e-6 * max(1.0, want), e
+    assert ss.t(3).moment(2) == pytest.approx(3.0)
+
+
+def test_end_divergence_probe() -> None:
+    assert _end_divergence(lambda t: 1 / (1 + t * t), math.inf, -1.0) is None
+    assert _end_divergence(lambda t: np.ones_like(t) / (1 + abs(t)), -math.inf, 1.0) == 1
+    assert _end_divergence(lambda t: -1 / t**2, 0.0, 1.0) == -1
+    assert _end_divergence(lambda t: 1 / np.sqrt(t - 2), 2.0, 1.0) is None
+    assert _end_divergence(lambda t: 1 / (t - 2), 2.0, 1.0) == 1
+    assert _end_divergence(lambda t: np.sin(t), math.inf, -1.0) == 0
+    # x^(-1.5) converges, 1/x diverges: the integrals over growing ranges agree
+    assert _partial(lambda t: t**-1.5, 1, 1e8) == pytest.approx(2.0, rel=1e-3)
+    assert _partial(lambda t: 1 / t, 1, 1e8) == pytest.approx(8 * math.log(10))
+
+
+def test_verify_refuses_a_negative_mean_of_a_square() -> None:
+    X = sm.Normal("X", 0, 1)
+    good = sm.expectation(X**2)
+    assert good.verify(rng=0).passed
+    import dataclasses
+
+    bad = dataclasses.replace(good, result=sympy.Float(-1.6366), method="numeric", error=3e-11)
+    check = bad.verify(rng=0)
+    assert not check.passed and "negative" in check.details
+
+
+def test_verify_refuses_monte_carlo_when_the_variance_is_infinite() -> None:
+    """E[T²] = 3 for ν = 3, but T² has no variance: a Monte Carlo ±4σ check is no evidence."""
+    d = sm.expectation(sstats.StudentT("T", 3) ** 2, timeout=2)
+    assert float(d.result) == pytest.approx(3.0, abs=1e-9)
+    check = d.verify(rng=0)
+    assert not check.passed and "infinite" in check.details
+    assert math.isinf(ss.t(3).stats(moments="k"))  # the kurtosis (E[T⁴]) is infinite
+    # a light tail still verifies
+    assert sm.expectation(sympy.cos(sm.Normal("X", 1, 2)) ** 2, timeout=1).verify(rng=4).passed
+
+
+def test_verify_of_an_infinite_expectation() -> None:
+    d = sm.expectation(sstats.StudentT("T", 2) ** 2, timeout=2)
+    check = d.verify(rng=0)
+    assert check.passed and "diverges" in check.details
+
+
+# --- D2: densities whose integral diverges -----------------------------------------------------
+
+
+@pytest.mark.parametrize(("density", "support", "grow"), [
+    (sympy.exp(-x), sympy.Interval(-sympy.oo, sympy.oo),
+     lambda k: _partial(lambda t: math.exp(t), 1.0, 10.0 * k)),  # ∫_{-10k}^{-1} e^{-x}
+    (sympy.Integer(1), sympy.Interval(0, sympy.oo), lambda k: _partial(lambda t: 1.0, 1, 10.0**k)),
+    (1 / x**2, sympy.Interval(0, 1), lambda k: _partial(lambda t: t**-2, 10.0**-k, 1.0)),
+    (1 / (1 + abs(x)), sympy.Interval(-sympy.oo, sympy.oo),
+     lambda k: _partial(lambda t: 1 / (1 + t), 1.0, 10.0**k)),
+])
+def test_a_density_with_an_infinite_integral_is_refused(density: sympy.Expr,
+                                                        support: sympy.Interval,
+                                                        grow: object) -> None:
+    with pytest.raises(ValueError, match=r"does not integrate to 1 .*\(its integral diverges\)"):
+        sm.ContinuousRV(x, density, support)
+    assert 1 < grow(2) < grow(4) < grow(6)  # the partial integrals pass 1 and keep growing
+
+
+def test_singular_and_heavy_tailed_densities_are_accepted() -> None:
+    X = sm.ContinuousRV(x, 1 / (2 * sympy.sqrt(x)), sympy.Interval(0, 1))
+    Y = sm.ContinuousRV(x, 1 / (sympy.pi * (1 + x**2)))
+    assert sm.expectation(X).result == R(1, 3)
+    assert quad(lambda t: t / (2 * math.sqrt(t)), 0, 1)[0] == pytest.approx(1 / 3)
+    with pytest.raises(sm.NoConvergenceError, match="does not exist"):
+        sm.expectation(Y, timeout=2)
+
+
+def test_numeric_cross_checks_of_symbolic_moments() -> None:
+    """moment(X, 4) = 3σ⁴ and the custom-density E[X²] = 3/5, each against quadrature and
+    Monte Carlo."""
+    sigma = sympy.Symbol("sigma", positive=True)
+    m4 = sm.moment(sm.Normal("X", 0, sigma), 4).result
+    for s in (0.5, 1.3):
+        want = quad(lambda t, s=s: t**4 * ss.norm(0, s).pdf(t), -np.inf, np.inf)[0]
+        assert float(m4.subs(sigma, s)) == pytest.approx(want, rel=1e-10)
+        assert monte_carlo(sm.Normal("X", 0, s) ** 4, 400_000, rng=1).agrees_with(want)
+    X = sm.ContinuousRV(x, 3 * x**2 / 2, sympy.Interval(-1, 1))
+    e2 = sm.expectation(X**2).result
+    assert float(e2) == pytest.approx(quad(lambda t: 1.5 * t**4, -1, 1)[0], rel=1e-12)
+    assert monte_carlo(X**2, 400_000, rng=2).agrees_with(float(e2))
