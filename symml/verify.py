@@ -440,11 +440,21 @@ def _parameter_values(d: Derivation, rng: np.random.Generator) -> dict[Any, Any]
 
 def _check_expectation(d: Derivation, points: int, rng: np.random.Generator,
                        rtol: float) -> Verification:
+    from symml.probability import _infinite_expectation_holds, _monte_carlo_caveat
     from symml.sampling import monte_carlo
 
     values = _parameter_values(d, rng)
     target = complex(sympy.N(sympy.sympify(d.result).subs(values))).real
-    est = monte_carlo(d.source["mean_of"].subs(values), MC_CHECK_SAMPLES, rng=rng)
+    mean_of = d.source["mean_of"].subs(values)
+    if np.isinf(target):  # Monte Carlo cannot see infinity: the divergence probe can
+        ok, details = _infinite_expectation_holds(mean_of, target)
+        return Verification(passed=ok, max_error=0.0 if ok else float("inf"),
+                            method="divergence probe", points=1, details=details)
+    caveat = _monte_carlo_caveat(mean_of, target)
+    if caveat is not None:  # a negative mean of a square; a heavy tail
+        return Verification(passed=False, max_error=float("inf"), method="Monte Carlo ±4σ",
+                            points=0, details=caveat)
+    est = monte_carlo(mean_of, MC_CHECK_SAMPLES, rng=rng)
     gap = abs(est.mean - target)
     if d.error:  # a Monte Carlo result itself: both errors count
         passed = gap <= 4 * float(np.hypot(est.stderr, d.error)) + 1e-12 * max(1.0, abs(target))
