@@ -1,0 +1,87 @@
+"""Numeric checks of derivatives: domains (log), n×1 shapes, points near poles (D2)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+import sympy
+
+import symml as sm
+from symml.cli import main
+from symml.verify import random_points
+
+x, y = sympy.symbols("x y", real=True)
+
+DOMAIN_CASES = [
+    ("gradient", lambda: sm.gradient("log(x)", "x"), (2.0,), [0.5]),
+    ("derivative", lambda: sm.derivative("log(x)", "x"), (4.0,), 0.25),
+    ("hessian", lambda: sm.hessian("x*log(x) + y", "x, y"), (2.0, 1.0), [[0.5, 0], [0, 0]]),
+    ("log(x-1)", lambda: sm.derivative("log(x - 1)", "x"), (3.0,), 0.5),
+    ("sqrt", lambda: sm.derivative("sqrt(x - 1.5)", "x", 2), (2.5,), -0.25),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "at", "value"), DOMAIN_CASES,
+                         ids=[c[0] for c in DOMAIN_CASES])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_functions_with_a_domain_pass(name: str, make: object, at: tuple[float, ...],
+                                      value: object, seed: int) -> None:
+    d = make()  # type: ignore[operator]
+    check = d.verify(rng=seed)
+    assert check.passed, check
+    assert check.points == 5
+    assert np.allclose(np.asarray(d.to_numpy()(*at)), np.asarray(value, dtype=float).squeeze())
+
+
+@pytest.mark.parametrize("make", [lambda: sm.hessian("x**3", "x"),
+                                  lambda: sm.jacobian(["x**2", "x**3"], "x"),
+                                  lambda: sm.jacobian(["x*y"], "x, y"),
+                                  lambda: sm.gradient("x**2", "x")])
+def test_n_by_1_results_verify(make: object) -> None:
+    d = make()  # type: ignore[operator]
+    check = d.verify(rng=0)
+    assert check.passed, check
+    # the compiled function keeps its documented shapes (an n×1 vector is (n,))
+    shape = d.result.shape
+    want = (shape[0],) if shape[1] == 1 else shape
+    assert np.asarray(d.to_numpy()(*([1.5] * len(d.wrt)))).shape == want
+    wrong = dataclasses.replace(d, result=d.result * 1.001 + sympy.ones(*shape) * 0.01)
+    assert not wrong.verify(rng=0).passed
+
+
+def test_hessian_of_x_cubed_value() -> None:
+    d = sm.hessian("x**3", "x")
+    assert float(np.asarray(d.to_numpy()(2.0)).ravel()[0]) == pytest.approx(12.0)
+
+
+def test_wrong_derivative_near_a_pole_still_fails() -> None:
+    d = sm.derivative("log(x - 1)", "x")
+    wrong = dataclasses.replace(d, result=d.result * 1.001)
+    assert not wrong.verify(rng=0).passed
+
+
+def test_random_points_lie_where_every_function_is_finite_and_real() -> None:
+    f, g = sm.to_numpy("log(x)", "x, y"), sm.to_numpy("sqrt(y - 0.5)", "x, y")
+    X = random_points((f, g), 2, 50, np.random.default_rng(0))
+    assert X.shape == (50, 2)
+    assert np.all(X[:, 0] > 0) and np.all(X[:, 1] > 0.5)
+    assert np.all(np.isfinite(f(*X.T))) and np.all(np.isfinite(g(*X.T)))
+
+
+def test_random_points_refuse_a_function_defined_nowhere() -> None:
+    f = sm.to_numpy("log(-x**2 - 1)", "x")
+    with pytest.raises(sm.NotSupportedError):
+        random_points(f, 1, 3, np.random.default_rng(0), tries=4)
+
+
+@pytest.mark.parametrize("argv", [["grad", "log(x)", "--wrt", "x", "--verify"],
+                                  ["diff", "log(x)", "--wrt", "x", "--verify"],
+                                  ["hessian", "x*log(x)+y", "--verify"],
+                                  ["hessian", "x**3", "--verify"],
+                                  ["jacobian", "[x**2, x**3]", "--wrt", "x", "--verify"]])
+def test_cli_verify_passes(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "verify: passed" in out
