@@ -34,8 +34,8 @@ from sympy.stats.frv import SingleFinitePSpace
 from sympy.stats.rv import RandomSymbol
 from sympy.stats.rv import random_symbols as _random_symbols
 
-from symml._limits import resolve_timeout, run_limited
-from symml.calculus import simplify_limited
+from symml._limits import Deadline, resolve_timeout, run_limited
+from symml.calculus import SIMPLIFY_SECONDS, simplify_limited
 from symml.derivation import (
     Derivation,
     Step,
@@ -870,14 +870,17 @@ class _Plan:
     try_symbolic: bool = True                   # False: SymPy already failed on a part
 
 
-def _evaluate(plan: _Plan, lhs: str, timeout: float | None) -> tuple[Any, str, float | None,
-                                                                       list[Step]]:
+def _evaluate(plan: _Plan, lhs: str, deadline: Deadline) -> tuple[Any, str, float | None,
+                                                                     list[Step]]:
+    """SymPy under what is left of ``deadline`` (simplification included), else the
+    numeric stand-in: (result, method, error, steps)."""
+    timeout = deadline.timeout
     failure: BaseException | None = None
     raw: Any = None
     try:
         if not plan.try_symbolic:
             raise DerivationTimeout(f"the mean in {plan.what} needed a numeric method")
-        raw = run_limited(plan.symbolic, timeout=timeout, what=plan.what)
+        raw = deadline.run(plan.symbolic, what=plan.what)
     except DerivationTimeout as exc:
         failure = exc
     except (KeyboardInterrupt, SystemExit):  # pragma: no cover
@@ -887,7 +890,8 @@ def _evaluate(plan: _Plan, lhs: str, timeout: float | None) -> tuple[Any, str, f
     if failure is None and _usable(raw, plan.numeric_ok):
         steps = [Step("evaluate", f"{lhs} = {tex(raw)}")]
         short = isinstance(raw, sympy.Expr) and sympy.count_ops(raw) <= SHORT_OPS
-        result = simplify_limited([raw])[0] if isinstance(raw, sympy.Expr) and not short else raw
+        result = simplify_limited([raw], timeout=deadline.left(SIMPLIFY_SECONDS))[0] \
+            if isinstance(raw, sympy.Expr) and not short else raw
         if result != raw:
             steps.append(Step("simplify", f"{lhs} = {tex(result)}"))
         return result, "symbolic", None, steps
@@ -918,6 +922,11 @@ def _evaluate(plan: _Plan, lhs: str, timeout: float | None) -> tuple[Any, str, f
 def _limit(timeout: float | None) -> float:
     """``timeout``, or ``config.timeout`` when it is ``None``."""
     return resolve_timeout() if timeout is None else resolve_timeout(timeout)
+
+
+def _budget(timeout: float | None) -> Deadline:
+    """One time budget for every SymPy call (and simplification) of an operation."""
+    return Deadline(_limit(timeout))
 
 
 def _random_expr(expr: Any, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
@@ -999,13 +1008,18 @@ def expectation(expr: Any, timeout: float | None = None, *, rng: Any = None,
         ('numeric', 1.22932482)
     """
     e, prior = _random_expr(expr, "expr")
-    timeout = _limit(timeout)
+    return _expectation(e, prior, _budget(timeout), rng, samples)
+
+
+def _expectation(e: sympy.Expr, prior: tuple[Step, ...], deadline: Deadline, rng: Any,
+                 samples: int) -> Derivation:
+    """:func:`expectation` within ``deadline`` (shared with the other parts of a call)."""
     rvs = _rvs(e)
     lhs = rf"\mathbb{{E}}\left[{tex(e)}\right]"
     setup, title = _setup_latex(e, rvs)
     plan = _Plan(f"E[{e}]", functools.partial(_E, e), _numeric_for(e, rng, samples),
                  not _parameters(e), "quadrature" if len(rvs) == 1 else "numeric evaluation")
-    result, method, error, steps = _evaluate(plan, lhs, timeout)
+    result, method, error, steps = _evaluate(plan, lhs, deadline)
     if method == "symbolic" and plan.numeric_ok and len(rvs) == 1 and _kind(rvs[0]) != "finite":
         result, method, error, steps = _cross_check(e, rvs[0], result, lhs, steps)
     return Derivation(result, _wrt(result), (*prior, Step(title, f"{lhs} = {setup}"), *steps), lhs,
@@ -1041,15 +1055,15 @@ def variance(expr: Any, timeout: float | None = None, *, rng: Any = None,
         p*(1 - p)
     """
     e, prior = _random_expr(expr, "expr")
-    timeout = _limit(timeout)
-    mean = expectation(e, timeout, rng=rng, samples=samples)
+    deadline = _budget(timeout)
+    mean = _expectation(e, (), deadline, rng, samples)
     centered = (e - mean.result) ** 2
     lhs = rf"\operatorname{{Var}}\left[{tex(e)}\right]"
     setup, title = _setup_latex(centered, _rvs(e))
     plan = _Plan(f"Var[{e}]", functools.partial(_stats.variance, e),
                  _numeric_for(centered, rng, samples), not _parameters(e),
                  try_symbolic=mean.method == "symbolic")
-    result, method, error, steps = _evaluate(plan, lhs, timeout)
+    result, method, error, steps = _evaluate(plan, lhs, deadline)
     if mean.method != "symbolic" and method == "symbolic":
         method = mean.method
     head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[\left({tex(e)} - "
@@ -1072,9 +1086,9 @@ def covariance(a: Any, b: Any, timeout: float | None = None, *, rng: Any = None,
     """
     ea, prior_a = _random_expr(a, "a")
     eb, prior_b = _random_expr(b, "b")
-    timeout = _limit(timeout)
-    da = expectation(ea, timeout, rng=rng, samples=samples)
-    db = expectation(eb, timeout, rng=rng, samples=samples)
+    deadline = _budget(timeout)  # E[a], E[b] and Cov share it: the call ends within timeout
+    da = _expectation(ea, (), deadline, rng, samples)
+    db = _expectation(eb, (), deadline, rng, samples)
     ma, mb = da.result, db.result
     product = (ea - ma) * (eb - mb)
     lhs = rf"\operatorname{{Cov}}\left[{tex(ea)}, {tex(eb)}\right]"
@@ -1083,7 +1097,7 @@ def covariance(a: Any, b: Any, timeout: float | None = None, *, rng: Any = None,
                  _numeric_for(sympy.expand(product), rng, samples),
                  not (_parameters(ea) | _parameters(eb)),
                  try_symbolic=da.method == db.method == "symbolic")
-    result, method, error, steps = _evaluate(plan, lhs, timeout)
+    result, method, error, steps = _evaluate(plan, lhs, deadline)
     head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[\left({tex(ea)} - {tex(ma)}\right)"
                  rf"\left({tex(eb)} - {tex(mb)}\right)\right]"),
             Step(title, f"{lhs} = {setup}")]
@@ -1115,7 +1129,7 @@ def mgf(X: Any, t: Any = None, timeout: float | None = None, *, rng: Any = None)
     setup, title = _setup_latex(g, _rvs(e))
     plan = _Plan(f"E[{g}]", functools.partial(_mgf_symbolic, e, t), _numeric_for(g, rng, MC_SAMPLES),
                  not _parameters(g))
-    result, method, error, steps = _evaluate(plan, lhs, timeout)
+    result, method, error, steps = _evaluate(plan, lhs, _budget(timeout))
     head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[{tex(g)}\right]"),
             Step(title, f"{lhs} = {setup}")]
     return Derivation(result, _wrt(result), (*prior, *head, *steps), lhs, method=method,
@@ -1217,7 +1231,7 @@ def entropy(X: Any, timeout: float | None = None) -> Derivation:
     plan = _Plan(f"H({X})", functools.partial(_entropy_symbolic, X),
                  functools.partial(_numeric_information, X, None), not _parameters(X),
                  "quadrature" if kind == "continuous" else "numeric sum")
-    result, method, error, steps = _evaluate(plan, lhs, timeout)
+    result, method, error, steps = _evaluate(plan, lhs, _budget(timeout))
     return Derivation(result, _wrt(result), (*head, *steps), lhs, method=method, error=error,
                       operation="entropy", source={"P": X, "Q": None})
 
@@ -1271,7 +1285,7 @@ def kl_divergence(P: Any, Q: Any, timeout: float | None = None) -> Derivation:
     plan = _Plan(f"KL({P} || {Q})", functools.partial(_kl_symbolic, P, Q),
                  functools.partial(_numeric_information, P, Q),
                  not (_parameters(P) | _parameters(Q)), "quadrature")
-    result, method, error, steps = _evaluate(plan, lhs, timeout)
+    result, method, error, steps = _evaluate(plan, lhs, _budget(timeout))
     return Derivation(result, _wrt(result), (*head, *steps), lhs, method=method, error=error,
                       operation="kl_divergence", source={"P": P, "Q": Q})
 

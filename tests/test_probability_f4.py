@@ -4,6 +4,7 @@ diverges, shared time budgets, MLE and KL of tabled families (audit fixes, fixer
 from __future__ import annotations
 
 import math
+import time
 import warnings
 
 import numpy as np
@@ -183,3 +184,42 @@ def test_numeric_cross_checks_of_symbolic_moments() -> None:
     e2 = sm.expectation(X**2).result
     assert float(e2) == pytest.approx(quad(lambda t: 1.5 * t**4, -1, 1)[0], rel=1e-12)
     assert monte_carlo(X**2, 400_000, rng=2).agrees_with(float(e2))
+
+
+# --- D5: one time budget per call ----------------------------------------------------------------
+
+
+def test_covariance_shares_one_deadline_between_its_parts() -> None:
+    X = sm.Normal("X", 1, 2)
+    start = time.monotonic()
+    d = sm.covariance(sympy.cos(X) ** 2, sympy.sin(X) ** 2, timeout=3)
+    assert time.monotonic() - start < 3 + 2
+    # Cov[cos² X, sin² X] = −Var[cos² X] = −Var[cos 2X]/4, with E[cos 2X] = e^{-2σ²} cos 2μ
+    var_cos2 = (1 + np.exp(-32) * np.cos(4)) / 2 - (np.exp(-8) * np.cos(2)) ** 2
+    assert float(d.result) == pytest.approx(-var_cos2 / 4, abs=1e-8)
+    assert monte_carlo(sympy.cos(X) ** 2 * sympy.sin(X) ** 2, 400_000, rng=5).agrees_with(
+        float(d.result) + 0.25 * (1 - np.exp(-8) * np.cos(2)) * (1 + np.exp(-8) * np.cos(2)))
+
+
+def test_simplification_is_charged_to_the_callers_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    import symml.probability as prob
+
+    a = sympy.Symbol("a", real=True)
+    slow = sympy.sin(a) ** 2 + sympy.cos(a) ** 2 + sympy.sin(2 * a) - 2 * sympy.sin(a) * sympy.cos(a)
+
+    def late_answer(e: object) -> sympy.Expr:
+        time.sleep(0.7)
+        return sympy.Rational(3, 2) * slow.subs(a, sympy.Rational(1, 3))  # = E[U + 1] = 3/2
+
+    given: list[float | None] = []
+
+    def recording_simplify(items: list, timeout: float | None = None) -> list:
+        given.append(timeout)
+        return [sympy.Rational(3, 2) for _ in items]
+
+    monkeypatch.setattr(prob, "_E", late_answer)
+    monkeypatch.setattr(prob, "simplify_limited", recording_simplify)
+    d = sm.expectation(sm.Uniform("U", 0, 1) + 1, timeout=1)
+    assert given and given[0] is not None and given[0] <= 1 - 0.7 + 0.05
+    assert d.result == sympy.Rational(3, 2) and d.method == "symbolic"
+    assert float(slow.subs(a, 0.3)) == pytest.approx(1.0)  # the stand-in really simplifies
