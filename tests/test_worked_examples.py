@@ -7,11 +7,13 @@ folder); its ``name = value`` lines are parsed and checked against independently
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 import subprocess
 import sys
 from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +37,14 @@ def run_script(name: str, out: Path) -> dict[str, str]:
             values[key] = value
     assert values, f"{name} printed no results"
     return values
+
+
+def build_figures():
+    """worked_examples/build_figures.py as a module (the scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location("build_figures", EXAMPLES / "build_figures.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def num(text: str) -> float:
@@ -93,6 +103,13 @@ def check_eigen(v: dict[str, str]) -> None:
     s2 = math.sqrt(2)
     vclose(v["eig_values"], [2 + s2, 2.0, 2 - s2], 1e-14)
     assert v["eig_check"] == "True"
+    # the printed eigenvectors satisfy A v = lambda v, checked here in NumPy
+    A = np.array([[2.0, 1, 0], [1, 2, 1], [0, 1, 2]])
+    for i, lam in enumerate(vec(v["eig_values"])):
+        u = vec(v[f"eig_vector_{i}"])
+        assert np.linalg.norm(u) > 0.5 and np.linalg.norm(A @ u - lam * u) < 1e-12
+    vclose(v["eig_values"], np.linalg.eigvalsh(A)[::-1], 1e-12)
+    vclose(v["eig_2x2_values"], np.linalg.eigvalsh([[2.0, 1], [1, 2]])[::-1], 1e-12)
     close(v["power_lambda"], 2 + s2, 1e-10)
     vclose(v["qr_values"], [2 + s2, 2.0, 2 - s2], 1e-10)
     vclose(v["perm_eig_values"], [1.0, -1.0])
@@ -138,6 +155,10 @@ def check_series(v: dict[str, str]) -> None:
     close(v["harmonic_minus_log_1e6"], EULER_GAMMA + 1 / 2e6, 1e-11)
     close(v["harmonic_minus_log_corrected_1e6"], EULER_GAMMA, 1e-11)
     assert v["harmonic_gap_decreasing"] == "True"
+    ns = [int(n) for n in vec(v["harmonic_gap_n"])]
+    gaps = [math.fsum(1 / k for k in range(1, n + 1)) - math.log(n) for n in ns]
+    vclose(v["harmonic_gap"], gaps, 1e-12)
+    assert np.all(np.diff(vec(v["harmonic_gap"])) < 0) and gaps[-1] > EULER_GAMMA
 
 
 def check_differentiation(v: dict[str, str]) -> None:
@@ -145,6 +166,8 @@ def check_differentiation(v: dict[str, str]) -> None:
     assert v["sigmoid_derivative_verified"] == "True"
     assert num(v["sigmoid_identity_numeric_max"]) < 1e-15
     close(v["sigmoid_derivative_at_0"], 0.25, 1e-15)
+    sig = [1 / (1 + math.exp(-t)) for t in vec(v["sigmoid_derivative_points"])]
+    vclose(v["sigmoid_derivative_values"], [s * (1 - s) for s in sig], 1e-15)
     eps = np.finfo(float).eps
     assert 1e-2 < num(v["fd_forward_best_h"]) / math.sqrt(eps) < 1e2
     assert 1e-1 < num(v["fd_central_best_h"]) / eps ** (1 / 3) < 1e2
@@ -174,6 +197,12 @@ def check_integration(v: dict[str, str]) -> None:
     close(v["trap_error_n10"], 1 / 600, 1e-15)
     vclose(v["trap_error_times_6n2"], np.ones(8), 1e-14)
     assert v["trap_error_exact"] == "True"
+    # T_n - 1/3 for x^2 on [0, 1], computed here in exact arithmetic: 1/(6 n^2) exactly
+    ns = [int(n) for n in vec(v["trap_n"])]
+    trap = [Fraction(1, n) * (Fraction(1, 2) + sum(Fraction(i * i, n * n) for i in range(1, n)))
+            - Fraction(1, 3) for n in ns]
+    assert [Fraction(t) for t in v["trap_errors_exact"].split(", ")] == trap
+    assert trap == [Fraction(1, 6 * n * n) for n in ns] and ns == [2**k for k in range(8)]
     close(v["trap_error_float_n1000"], 1 / 6e6, 1e-12)
     assert v["gaussian_integral"] == "sqrt(pi)"
     close(v["gaussian_integral_value"], math.sqrt(math.pi), 1e-15)
@@ -210,6 +239,20 @@ def check_neural_network(v: dict[str, str]) -> None:
     assert num(v["gradient_symbolic_vs_backprop"]) < 1e-12
     assert v["loss_decreased"] == "True"
     assert num(v["loss_final"]) < 0.25 * num(v["loss_initial"])
+    # the losses recomputed here by a forward pass on the script's data (seed 0)
+    rng = np.random.default_rng(0)
+    X = rng.uniform(-1.5, 1.5, size=(200, 2))
+    Y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2 / 2 + 0.05 * rng.standard_normal(200)
+    vclose(v["theta_initial"], 0.5 * rng.standard_normal(13), 0.0)
+
+    def loss(theta: np.ndarray) -> float:
+        W, b, w, c = theta[:6].reshape(3, 2), theta[6:9], theta[9:12], theta[12]
+        return float(np.mean((np.tanh(X @ W.T + b) @ w + c - Y) ** 2) / 2)
+
+    close(v["loss_initial"], loss(vec(v["theta_initial"])), 1e-12)
+    close(v["loss_final"], loss(vec(v["theta_final"])), 1e-12)
+    assert loss(vec(v["theta_final"])) < 0.25 * loss(vec(v["theta_initial"]))
+    close(v["loss_of_constant_predictor"], float(np.var(Y) / 2), 1e-12)
     assert num(v["loss_final"]) < 0.1 * num(v["loss_of_constant_predictor"])
     close(v["final_loss_backprop"], num(v["loss_final"]), 1e-12)
 
@@ -276,6 +319,9 @@ def test_worked_example(script: str, tmp_path: Path) -> None:
     CHECKS[script](values)
     figures = [values[k] for k in values if k.startswith("figure_")]
     assert figures, f"{script} saved no figure"
+    # build_figures.py finds each script's figures by reading its save() calls
+    written = build_figures().written()
+    assert sorted(figures) == sorted(f for f, s in written.items() if s == script)
     for fig in figures:
         png = tmp_path / fig
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", png

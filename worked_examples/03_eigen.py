@@ -24,6 +24,8 @@ show("eig_values_exact", ", ".join(str(v) for v in E.values))
 exact = np.array([float(v) for v in E.values])
 show("eig_values", exact)
 show("eig_check", bool(E.verify()))      # A v = λ v for every pair
+for i, vec in enumerate(E.vectors):      # exact: (1, √2, 1), (−1, 0, 1), (1, −√2, 1)
+    show(f"eig_vector_{i}", [float(c) for c in vec])
 A = np.array(sm.parse(A_text).tolist(), float)
 
 
@@ -75,6 +77,14 @@ ax.semilogy(np.abs(np.array(power_hist) - exact[0]) + 1e-17, label="power iterat
 ax.semilogy(np.array(qr_hist) + 1e-17, label="QR algorithm, max below diagonal")
 ax.semilogy(np.array(perm_hist) + 1e-17, "--", label="QR on a permutation matrix")
 ax.set_xlabel("iteration")
-ax.legend(fontsize=8)
+ax.set_ylabel("error (log scale)")
+ax.legend(fontsize=8, loc="center right")
 ax.set_title("Convergence of eigenvalue iterations")
 save(fig, "03_eigen_convergence")
+
+# --- what a symmetric 2x2 matrix does to the unit circle ------------------------------------------
+S2 = "[[2, 1], [1, 2]]"
+show("eig_2x2_values", [float(v) for v in sm.eig(S2).values])       # 3 and 1
+ax = sm.plot_eigen(S2)
+ax.set_title("A = [[2, 1], [1, 2]]: the circle becomes an ellipse\nwith axes along the eigenvectors")
+save(ax.figure, "03_eigen_2x2")

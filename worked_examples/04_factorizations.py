@@ -60,5 +60,7 @@ for comp, var in zip(p.components, p.explained_variance, strict=True):
     ax.annotate("", xy=p.mean + 2 * np.sqrt(var) * comp, xytext=p.mean,
                 arrowprops={"arrowstyle": "->", "color": "C3", "lw": 2})
 ax.set_aspect("equal")
+ax.set_xlabel("$x_1$")
+ax.set_ylabel("$x_2$")
 ax.set_title("PCA: principal directions (2 standard deviations)")
 save(fig, "04_pca")

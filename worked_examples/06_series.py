@@ -47,6 +47,8 @@ show("harmonic_minus_log_1e6", float(gap[-1]))
 # After the correction 1/(2n) the remaining error is O(1/n^2).
 show("harmonic_minus_log_corrected_1e6", float(gap[-1] - 1 / (2 * N)))
 show("harmonic_gap_decreasing", bool(np.all(np.diff(gap[:1000]) < 0)))
+show("harmonic_gap_n", [1, 10, 100, 1000])
+show("harmonic_gap", [float(gap[k - 1]) for k in (1, 10, 100, 1000)])
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
 ax1.loglog(ns, e - seq, "o-", label=r"$e - (1+1/n)^n$")
@@ -54,12 +56,14 @@ ax1.loglog(ns, e / (2 * ns), "--", label=r"$e/(2n)$")
 ax1.loglog(np.arange(1, 16), np.abs(np.array(partial) - e) + 1e-17, "s-",
            label=r"$e - \sum_{k\leq n} 1/k!$")
 ax1.set_xlabel("n")
+ax1.set_ylabel("error")
 ax1.legend(fontsize=8)
 ax1.set_title("Two roads to e")
 idx = np.unique(np.logspace(0, 6, 60).astype(int)) - 1
 ax2.semilogx(n[idx], gap[idx], label=r"$H_n - \log n$")
 ax2.axhline(gap[-1] - 1 / (2 * N), color="k", ls=":", label=r"$\gamma$")
 ax2.set_xlabel("n")
+ax2.set_ylabel(r"$H_n - \log n$")
 ax2.legend()
 ax2.set_title("Harmonic numbers")
 save(fig, "06_series")

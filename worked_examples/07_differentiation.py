@@ -33,6 +33,8 @@ grid = np.linspace(-10, 10, 2001)
 s = 1 / (1 + np.exp(-grid))
 show("sigmoid_identity_numeric_max", float(np.abs(dnum(grid) - s * (1 - s)).max()))
 show("sigmoid_derivative_at_0", float(dnum(0.0)))    # 1/4
+show("sigmoid_derivative_points", [-3.0, -1.0, 0.5, 2.0])
+show("sigmoid_derivative_values", [float(dnum(t)) for t in (-3.0, -1.0, 0.5, 2.0)])
 
 # --- finite-difference error against step size, for f = sin at x = 1 --------------------------------
 f = sm.to_numpy("sin(x)")

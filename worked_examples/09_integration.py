@@ -38,6 +38,8 @@ show("trap_error_n10", float(trapezoid(lambda t: t * t, Fraction(0), Fraction(1)
 # error * 6 n^2 is exactly 1 for every n (exact rational arithmetic: no rounding at all).
 show("trap_error_times_6n2", [float(err * 6 * n * n) for err, n in zip(errors, ns, strict=True)])
 show("trap_error_exact", all(err == Fraction(1, 6 * n * n) for err, n in zip(errors, ns, strict=True)))
+show("trap_n", ns)
+show("trap_errors_exact", ", ".join(str(err) for err in errors))   # as exact fractions
 # Floating point agrees: numpy's trapezoid on n = 1000 panels.
 grid = np.linspace(0, 1, 1001)
 show("trap_error_float_n1000", float(np.trapezoid(grid**2, grid) - 1 / 3))
@@ -60,6 +62,7 @@ fig, ax = plt.subplots(figsize=(5, 3.5))
 ax.loglog(ns, [float(e) for e in errors], "o", label=r"$T_n - 1/3$")
 ax.loglog(ns, [1 / (6 * n * n) for n in ns], "-", label=r"$1/(6n^2)$")
 ax.set_xlabel("n panels")
+ax.set_ylabel("error")
 ax.set_title(r"Trapezoidal rule on $\int_0^1 x^2\,dx$")
 ax.legend()
 save(fig, "09_trapezoid_error")

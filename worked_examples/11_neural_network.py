@@ -84,6 +84,8 @@ show("loss_initial", result.values[0])
 show("loss_final", float(result.fun))
 show("loss_decreased", bool(result.fun < 0.25 * result.values[0]))
 show("training_steps", result.n_iter)
+show("theta_initial", theta0)
+show("theta_final", result.x)
 # The final parameters give the same loss through back-propagation.
 show("final_loss_backprop", backprop(result.x, X, Y)[0])
 baseline = float(np.var(Y) / 2)                 # the loss of predicting the mean
