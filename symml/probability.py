@@ -1165,18 +1165,27 @@ def _log_density_of(X: RandomSymbol, at: Any, over: RandomSymbol | None = None) 
     return _log_pmf(_density(X, x), force=bool(x.is_nonnegative)).xreplace({x: at})
 
 
+def _probability_at(Q: RandomSymbol, v: Any) -> Any:
+    """P(Q = v) for a finite (its table) or discrete (its pmf on its support) variable."""
+    if _kind(Q) == "finite":
+        return _finite_table(Q).get(v, 0)
+    dist = Q.pspace.distribution
+    if dist.set.contains(v) is sympy.false:
+        return sympy.S.Zero
+    return _on_support(dist.pdf(sympy.sympify(v)))
+
+
 def _finite_information(P: RandomSymbol, Q: RandomSymbol | None) -> sympy.Expr:
-    """−Σ p log p (Q is None) or Σ p log(p/q) over the values of P."""
-    p_table = _finite_table(P)
-    q_table = _finite_table(Q) if Q is not None else None
+    """−Σ p log p (Q is None) or Σ p log(p/q) over the values of P (Q finite or discrete:
+    a sum over P's values either way)."""
     total = sympy.S.Zero
-    for v, p in p_table.items():
+    for v, p in _finite_table(P).items():
         if p == 0:
             continue
-        if q_table is None:
+        if Q is None:
             total -= p * sympy.log(p)
         else:
-            q = q_table.get(v, 0)
+            q = _probability_at(Q, v)
             if q == 0:
                 return sympy.oo
             total += p * (sympy.log(p) - sympy.log(q))
@@ -1242,10 +1251,18 @@ def _kl_symbolic(P: RandomSymbol, Q: RandomSymbol) -> sympy.Expr:
     return _stats.E(_log_density_of(P, P) - _log_density_of(Q, P, P))
 
 
+def _support_set(X: RandomSymbol) -> sympy.Set:
+    s = X.pspace.distribution.set
+    return sympy.FiniteSet(*s) if isinstance(s, (set, frozenset)) else s
+
+
 def _support_inside(P: RandomSymbol, Q: RandomSymbol) -> bool | None:
-    if _kind(P) == "finite" or _kind(Q) == "finite":
+    """Whether P's support lies in Q's (``None``: cannot tell); finite supports included,
+    so KL(Poisson ‖ Binomial) is ∞ from the support alone."""
+    try:
+        inside = _support_set(P).is_subset(_support_set(Q))
+    except (TypeError, ValueError, NotImplementedError):
         return None
-    inside = P.pspace.distribution.set.is_subset(Q.pspace.distribution.set)
     return None if inside is None else bool(inside)
 
 
@@ -1295,6 +1312,9 @@ def kl_divergence(P: Any, Q: Any, timeout: float | None = None) -> Derivation:
 #: Densities (as expressions in x) of families whose SymPy pmf is a table.
 _TABLE_DENSITIES: dict[str, Callable[[Any, sympy.Symbol], sympy.Expr]] = {
     "BernoulliDistribution": lambda d, x: d.p ** x * (1 - d.p) ** (1 - x),
+    "BinomialDistribution": lambda d, x: (sympy.factorial(d.n) / (sympy.factorial(x)
+                                          * sympy.factorial(d.n - x)) * d.p ** x
+                                          * (1 - d.p) ** (d.n - x)),
 }
 
 
@@ -1358,18 +1378,39 @@ class MLE:
 
         sums = sorted({s for e in self.estimators.values() for s in e.atoms(sympy.Sum)},
                       key=sympy.default_sort_key)
-        slots = tuple(sympy.Dummy(f"s{j}") for j in range(len(sums)))
         t = sympy.Symbol("t_", real=True)
-        terms = [_compile(s.function.xreplace({self.sample[self.index]: t}), (t,)) for s in sums]
-        compiled = {str(p): _compile(e.xreplace(dict(zip(sums, slots, strict=True))),
-                                     (*slots, self.n)) for p, e in self.estimators.items()}
+        functions = [s.function.xreplace({self.sample[self.index]: t}) for s in sums]
+        # Σ p(x[i]) for a polynomial p is rewritten in the centred sums T_j = Σ (x[i] − m)^j,
+        # m the sample mean (a second pass), and the estimator expanded: n Σx² − (Σx)²
+        # becomes n T_2 − T_1², free of the cancellation that loses every digit at mean 1e8
+        shift = sympy.Dummy("m")
+        degree = max([sympy.degree(f, t) for f in functions if f.is_polynomial(t)], default=0)
+        centred = tuple(sympy.Dummy(f"T{j}") for j in range(degree + 1))
+        others = [f for f in functions if not f.is_polynomial(t)]
+        slots = tuple(sympy.Dummy(f"s{j}") for j in range(len(others)))
+        replace: dict[sympy.Expr, sympy.Expr] = {}
+        for total, f in zip(sums, functions, strict=True):
+            if f.is_polynomial(t):
+                poly = sympy.Poly(sympy.expand(f.subs(t, t + shift)), t)
+                replace[total] = sum((coeff * centred[j] for (j,), coeff in poly.terms()),
+                                     sympy.S.Zero)
+            else:
+                replace[total] = slots[others.index(f)]
+        terms = [_compile(f, (t,)) for f in others]
+        compiled = {str(p): _compile(sympy.expand(e.xreplace(replace).subs(centred[0], self.n)),
+                                     (*slots, *centred[1:], self.n, shift))
+                    for p, e in self.estimators.items()}
 
         def estimate(data: Any) -> dict[str, float]:
             arr = np.asarray(data, dtype=float).ravel()
             if arr.size == 0:
                 raise ValueError("mle: the data are empty")
             values = [float(np.sum(np.asarray(f(arr)) * np.ones_like(arr))) for f in terms]
-            return {name: float(fn(*values, float(arr.size))) for name, fn in compiled.items()}
+            m = float(arr.mean()) if degree else 0.0
+            c = arr - m
+            powers = [float(np.sum(c**j)) for j in range(1, degree + 1)]
+            return {name: float(fn(*values, *powers, float(arr.size), m))
+                    for name, fn in compiled.items()}
 
         return estimate
 
@@ -1428,6 +1469,15 @@ def _density_of(density: Any, x: Any) -> tuple[sympy.Expr, sympy.Symbol, Any]:
         var = sympy.Symbol(str(x) if x is not None else density.name.lower(), real=True)
         dist = density.pspace.distribution
         maker = _TABLE_DENSITIES.get(type(dist).__name__)
+        if maker is None and _kind(density) == "finite":
+            raise NotSupportedError(
+                f"mle: {type(dist).__name__.removesuffix('Distribution')} is given by a table "
+                f"of probabilities, not a density in x; supported tables: "
+                f"{', '.join(k.removesuffix('Distribution') for k in _TABLE_DENSITIES)} (or "
+                f"pass the pmf as an expression in x)")
+        if maker is not None and (getattr(dist, "succ", 1) != 1 or getattr(dist, "fail", 0) != 0):
+            raise NotSupportedError(f"mle: {density} counts successes as {dist.succ} and "
+                                    f"failures as {dist.fail}; only 1 and 0 are supported")
         return (maker(dist, var) if maker else _density(density, var)), var, density
     if x is None:
         raise ValueError("mle: give the variable x of the density")

@@ -223,3 +223,21 @@ def test_simplification_is_charged_to_the_callers_timeout(monkeypatch: pytest.Mo
     assert given and given[0] is not None and given[0] <= 1 - 0.7 + 0.05
     assert d.result == sympy.Rational(3, 2) and d.method == "symbolic"
     assert float(slow.subs(a, 0.3)) == pytest.approx(1.0)  # the stand-in really simplifies
+
+
+# --- D7: KL between a finite and an infinite discrete law ---------------------------------------
+
+
+def test_kl_between_finite_and_infinite_discrete_distributions() -> None:
+    d = sm.kl_divergence(sm.Binomial("A", 4, R(1, 2)), sm.Poisson("B", 2))
+    ks = np.arange(5)
+    p, q = ss.binom(4, 0.5).pmf(ks), ss.poisson(2).pmf(ks)
+    assert d.method == "symbolic" and float(d.result) == pytest.approx(
+        float(np.sum(p * np.log(p / q))), rel=1e-12)
+    # Poisson puts mass beyond 4, where the binomial has none
+    assert sm.kl_divergence(sm.Poisson("B", 2), sm.Binomial("A", 4, R(1, 2))).result == sympy.oo
+    assert ss.poisson(2).sf(4) > 0
+    g = sm.kl_divergence(sm.Die("D", 6), sm.Geometric("G", R(1, 3)))
+    ks = np.arange(1, 7)
+    want = float(np.sum(np.log((1 / 6) / ss.geom(1 / 3).pmf(ks))) / 6)
+    assert float(g.result) == pytest.approx(want, rel=1e-12)

@@ -20,6 +20,7 @@ CASES = {
     "Bernoulli": (sm.Bernoulli("X", p), {p: np.mean}),
     "Poisson": (sm.Poisson("X", lam), {lam: np.mean}),
     "Geometric": (sm.Geometric("X", p), {p: lambda d: 1 / np.mean(d)}),
+    "Binomial": (sm.Binomial("X", 10, p), {p: lambda d: np.mean(d) / 10}),
 }
 TRUTH = {mu: 0.4, sigma: 1.7, lam: 0.8, p: 0.3}
 
@@ -47,6 +48,7 @@ def test_estimators_are_sums_over_the_indexed_sample(fits: dict) -> None:
     x, i, n = fit.sample, fit.index, fit.n
     assert fit.estimators[lam] == n / sympy.Sum(x[i], (i, 1, n))
     assert fits["Bernoulli"].estimators[p] == sympy.Sum(x[i], (i, 1, n)) / n
+    assert fits["Binomial"].estimators[p] == sympy.Sum(x[i], (i, 1, n)) / (10 * n)
     titles = [s.title for s in fit.steps]
     assert titles == ["density", "log-likelihood", "score equation in lamda",
                       "solve the score equations"]
@@ -83,3 +85,19 @@ def test_mle_bad_input() -> None:
         sm.mle(sympy.exp(-x), x)
     with pytest.raises(ValueError, match="empty"):
         sm.mle(sm.Exponential("X", lam), "x").to_numpy()([])
+
+
+@pytest.mark.parametrize("loc", [0.0, 1e4, 1e6, 1e8])
+def test_normal_sigma_hat_keeps_its_digits_far_from_zero(fits: dict, loc: float) -> None:
+    """σ̂ = sqrt(n Σx² − (Σx)²)/n is evaluated in centred sums: at mean 1e8 the raw form
+    returned 0.0; NumPy's two-pass std is the reference."""
+    data = np.random.default_rng(1).normal(loc, 1.0, 1000)
+    est = fits["Normal"].to_numpy()(data)
+    assert est["sigma"] == pytest.approx(np.std(data), rel=1e-9)
+    assert est["mu"] == pytest.approx(np.mean(data), rel=1e-14, abs=1e-12)
+
+
+def test_mle_of_a_table_without_a_density_is_not_supported() -> None:
+    k = sympy.Symbol("k", positive=True, integer=True)
+    with pytest.raises(sm.NotSupportedError, match="table of probabilities"):
+        sm.mle(sm.Die("D", k), "x")
