@@ -16,7 +16,7 @@ The optimizers are pure functions: ``callback(step, x, value)`` is the only hook
 a read-only view), and a true return value stops the run; an exception in the callback
 propagates. A run that diverges (a non-finite value, ``|f| > 1e12 (1 + |f(x0)|)``, or
 arithmetic trouble in a Python objective's ``f``/``grad``/``hess``: an ``OverflowError``,
-``ZeroDivisionError`` or a ``math`` function's domain ``ValueError``) stops with
+``ZeroDivisionError``, or past ``x0`` a ``math`` function's domain ``ValueError``) stops with
 ``converged=False`` and a message saying "diverged", at which step and why; it never
 raises for that. A line search instead rejects a trial point where that happens, as it
 rejects one with a non-finite value, and backtracks. ``converged`` means exactly
@@ -282,24 +282,28 @@ def _python(f: Callable[[np.ndarray], Any], n: int, grad: Any, hess: Any, *,
         return out
 
     def start(x: np.ndarray) -> np.ndarray:
-        """``evaluate`` at x0, checking once what ``f`` and ``grad`` return."""
-        try:
-            fx = f(x)
-        except (ArithmeticError, ValueError) as exc:
-            raise _Trouble("f", exc) from exc
+        """``evaluate`` at x0, checking once what ``f`` and ``grad`` return. A ValueError
+        there is not taken for a domain error: it is raised, naming the callable and x0
+        (it is as likely a bug, such as unpacking ``x`` into too many names)."""
         out = np.empty(n + 1)
-        out[0] = _returned("f", fx, (), n)
-        try:
-            gx = g(x)
-        except (ArithmeticError, ValueError) as exc:
-            raise _Trouble(g_name, exc) from exc
-        out[1:] = _returned("grad", gx, (n,), n)
+        for i, (what, fn) in enumerate((("f", f), (g_name, g))):
+            try:
+                value = fn(x)
+            except ArithmeticError as exc:
+                raise _Trouble(what, exc) from exc
+            except ValueError as exc:
+                raise ValueError(f"{what} raised ValueError at x0 = {x.tolist()}: {exc}") from exc
+            if i == 0:
+                out[0] = _returned("f", value, (), n)
+            else:
+                out[1:] = _returned("grad", value, (n,), n)
         return out
 
     h = None
     if second:
         raw = hess if hess is not None else _central_hess(g)
-        h_name = "hess" if hess is not None else f"{g_name.split(' ')[0]} (central differences for hess)"
+        h_name = ("hess" if hess is not None else
+                  f"{'grad' if grad is not None else 'f'} (central differences for hess)")
 
         def h(x: np.ndarray) -> np.ndarray:
             try:
