@@ -21,11 +21,13 @@ from typing import Any
 
 import numpy as np
 import sympy
+from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
 from symml.config import config
 from symml.derivation import Derivation, as_expr, as_wrt, free_symbols, function_lhs, tex
+from symml.errors import NotSupportedError
 
 __all__ = ["NumericFunction", "to_numpy"]
 
@@ -225,49 +227,76 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
             assemble.append(f"_out[{', '.join(str(i) for i in ix)}] = {v}")
         lead = tuple(range(len(shape)))
         assemble.append(f"_out = numpy.moveaxis(_out, {lead!r}, {tuple(i - len(shape) for i in lead)!r})")
+    renamed = [f"{a} is {s.name}" for a, s in zip(args, wrt, strict=True) if a != s.name]
+    where = f" (where {', '.join(renamed)})" if renamed else ""
     if large:  # the body holds the formula, its shared parts computed once
         doc = (f"{name}({', '.join(args)}): {'x'.join(map(str, shape)) or 'scalar'} result, "
-               f"shared subexpressions computed once")
-    else:
-        formula = sympy.sstr(expr.tolist() if isinstance(expr, sympy.MatrixBase) else expr)
-        doc = f"{name}({', '.join(args)}) = {formula}"
+               f"shared subexpressions computed once{where}")
+    else:  # the formula in the argument names, so that it reads as the signature does
+        as_args = {s: sympy.Symbol(a) for s, a in zip(wrt, args, strict=True) if a != s.name}
+        shown = expr.xreplace(as_args) if as_args else expr
+        formula = sympy.sstr(shown.tolist() if isinstance(shown, sympy.MatrixBase) else shown)
+        doc = f"{name}({', '.join(args)}) = {formula}{where}"
+    # the module's own globals and the packed parameter must not be the user's name
+    taken = {name, f"{name}_packed"}
+    numpy_, float_, X = (_fresh(n, taken) for n in ("numpy", "_float", "X"))
+    special = _fresh("scipy", taken)
+    uses_scipy = any("scipy." in line for line in body + values)
+    code = [*(f"    {line}" for line in body + assemble)]
+
+    def own(line: str) -> str:  # the printed code with the module's names for numpy/scipy
+        if numpy_ != "numpy":
+            line = re.sub(r"(?<![\w.])numpy\.", numpy_ + ".", line)
+        if special != "scipy":
+            line = re.sub(r"(?<![\w.])scipy\.special\.", special + ".", line)
+        return line
+
+    point = _single_point(body, values, shape, len(args), dtype, X)
     lines = [
-        "import numpy",
-        *(["import scipy.special"] if any("scipy." in line for line in body + values) else []),
+        "import numpy" if numpy_ == "numpy" else f"import numpy as {numpy_}",
+        *([("import scipy.special" if special == "scipy" else f"import scipy.special as {special}")]
+          if uses_scipy else []),
         "",
         "",
-        "def _float(a):",
-        "    a = numpy.asarray(a)",
-        '    return a if a.dtype.kind in "fc" else a.astype(numpy.float64)',
+        f"def {float_}(a):",
+        f"    a = {numpy_}.asarray(a)",
+        f'    return a if a.dtype.kind in "fc" else a.astype({numpy_}.float64)',
         "",
         "",
         f"def {name}({', '.join(args)}):",
         f"    {doc!r}",
-        *(f"    _x{i} = _float({a})" for i, a in enumerate(args)),
-        *(f"    {line}" for line in body + assemble),
+        *(f"    _x{i} = {float_}({a})" for i, a in enumerate(args)),
+        *map(own, code),
         "    return _out",
         "",
         "",
-        f"def {name}_packed(X):",
+        f"def {name}_packed({X}):",
         f"    {('packed form: ' + name + '(X[..., 0], X[..., 1], ...)')!r}",
-        "    X = _float(X)",
-        *([f"    return {name}(*numpy.moveaxis(X, -1, 0))"] if large else [  # one copy of a large body
-            *_single_point(body, values, shape, len(args), dtype),
-            *(f"    _x{i} = X[..., {i}]" for i in range(len(args))),
-            *(f"    {line}" for line in body + assemble),
+        f"    {X} = {float_}({X})",
+        *([own(f"    return {name}(*numpy.moveaxis({X}, -1, 0))")] if large else [  # one copy of a large body
+            *map(own, point),
+            *(f"    _x{i} = {X}[..., {i}]" for i in range(len(args))),
+            *map(own, code),
             "    return _out"]),
         "",
     ]
     return "\n".join(lines), f"{name}_packed"
 
 
+def _fresh(base: str, taken: set[str]) -> str:
+    """``base``, or ``base`` with underscores in front until it is not in ``taken``."""
+    while base in taken:
+        base = "_" + base
+    return base
+
+
 def _single_point(body: list[str], values: list[str], shape: tuple[int, ...], n: int,
-                  dtype: str) -> list[str]:
+                  dtype: str, X: str = "X") -> list[str]:
     """A fast path of the packed function for one point (``X.ndim == 1``), as optimizers call
     it: scalar arithmetic on unpacked entries, then one small array."""
     if n == 0:
         return []
-    unpack = f"{', '.join(f'_x{i}' for i in range(n))}{',' if n == 1 else ''} = X"
+    unpack = f"{', '.join(f'_x{i}' for i in range(n))}{',' if n == 1 else ''} = {X}"
     if not shape:
         result = values[0]
     elif len(shape) == 1:
@@ -275,7 +304,7 @@ def _single_point(body: list[str], values: list[str], shape: tuple[int, ...], n:
     else:
         rows = [values[r * shape[1]:(r + 1) * shape[1]] for r in range(shape[0])]
         result = "[" + ", ".join(f"[{', '.join(r)}]" for r in rows) + "]"
-    return ["    if X.ndim == 1:", f"        {unpack}", *(f"        {line}" for line in body),
+    return [f"    if {X}.ndim == 1:", f"        {unpack}", *(f"        {line}" for line in body),
             f"        return numpy.array({result}, dtype={dtype})"]
 
 
@@ -362,18 +391,40 @@ class NumericFunction:
 
         Returns:
             The path written.
+
+        Raises:
+            ValueError: For a name that is not a Python identifier, or is a builtin (any
+                other identifier works: the module's own names step aside, e.g.
+                ``name="numpy"`` or ``"X"``).
+
+        Examples:
+            >>> import symml as sm, tempfile, pathlib, importlib.util
+            >>> path = pathlib.Path(tempfile.mkdtemp()) / "m.py"
+            >>> _ = sm.to_numpy("2*x + y**2", "x, y").save(path, name="numpy")
+            >>> spec = importlib.util.spec_from_file_location("m", path)
+            >>> module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)
+            >>> float(module.numpy(1.0, 3.0)), float(module.numpy_packed([1.0, 3.0]))
+            (11.0, 11.0)
         """
-        if not isinstance(name, str) or not _IDENT.match(name) or keyword.iskeyword(name) \
-                or name in _RESERVED:
+        if not isinstance(name, str) or not name.isidentifier() or not name.isascii() \
+                or keyword.iskeyword(name):
             raise ValueError(f"name {name!r} is not a usable Python function name")
+        if name in dir(builtins):  # it would shadow the builtin for whoever imports it
+            raise ValueError(f"name {name!r} is a Python builtin; choose another function name")
         if self.backend == "numba":
+            if not _IDENT.match(name) or name in _RESERVED:
+                raise ValueError(f"name {name!r} is not a usable function name for the numba "
+                                 "backend (a letter first; not a builtin or module name)")
             from symml._numba_backend import save_source
 
             path = Path(path)
             path.write_text(save_source(self.expr, self.wrt, self.cse, name, _version()),
                             encoding="utf-8")
             return path
-        source, _ = _generate(self.expr, self.wrt, self.cse, name)
+        try:
+            source, _ = _generate(self.expr, self.wrt, self.cse, name)
+        except PrintMethodNotImplementedError as exc:
+            raise _not_compilable(self.expr) from exc
         header = (f'"""Generated by symml {_version()}: {name}({", ".join(_arg_names(self.wrt))}).\n\n'
                   + ("Needs NumPy and scipy.special.\n" if "import scipy" in source
                      else "Needs NumPy only.\n") +
@@ -411,7 +462,31 @@ def _version() -> str:
 
 @lru_cache(maxsize=256)
 def _compile_cached(expr: Any, wrt: tuple[sympy.Symbol, ...], backend: str, cse: bool) -> NumericFunction:
-    return NumericFunction(expr, wrt, backend, cse)
+    try:
+        return NumericFunction(expr, wrt, backend, cse)
+    except PrintMethodNotImplementedError as exc:
+        raise _not_compilable(expr) from exc
+
+
+def _not_compilable(expr: Any) -> NotSupportedError:
+    """The error for a result holding functions NumPy has no form of (``DiracDelta`` from the
+    derivative of ``sign``/``abs``, an unevaluated ``Derivative(floor(x), x)``), naming the
+    innermost such parts."""
+    printer = _printer()
+    failing: set[Any] = set()
+    for node in sympy.postorder_traversal(sympy.Tuple(*_components(expr)[0])):
+        if node.is_Atom or isinstance(node, (sympy.Add, sympy.Mul, sympy.Pow, sympy.Tuple)) \
+                or node in failing:
+            continue
+        try:
+            printer.doprint(node)
+        except PrintMethodNotImplementedError:
+            failing.add(node)
+    inner = sorted({str(n) for n in failing if not any(a in failing for a in n.args)})
+    names = ", ".join(inner[:3]) or sympy.sstr(expr)[:60]
+    return NotSupportedError(f"cannot compile {names} to NumPy: it has no numeric form "
+                             "(a derivative of sign/abs/floor at its jump, or an unevaluated "
+                             "function); simplify or rewrite the expression first")
 
 
 def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "auto") -> NumericFunction:
@@ -432,6 +507,8 @@ def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "
 
     Raises:
         ValueError: For an unknown backend, or free symbols missing from ``wrt``.
+        NotSupportedError: For a result with no numeric form (``DiracDelta``, an
+            unevaluated ``Derivative``), naming it.
 
     Examples:
         >>> import symml as sm, numpy as np

@@ -214,7 +214,7 @@ def as_expr(obj: Any, *, what: str = "expression") -> tuple[Any, tuple[Step, ...
     if isinstance(obj, Derivation):
         return obj.result, obj.steps
     if isinstance(obj, str):
-        return parse(obj), ()
+        obj = parse(obj)  # a matrix literal is then made immutable below
     if isinstance(obj, sympy.MatrixBase):
         return sympy.ImmutableMatrix(obj), ()
     if isinstance(obj, sympy.Basic):
