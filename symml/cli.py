@@ -169,6 +169,8 @@ def _critical_args(p: argparse.ArgumentParser) -> None:
 def _run_critical(a: argparse.Namespace) -> Any:
     from symml.calculus import critical_points
 
+    # a list of points has no function to export: bad input (exit 2), as for eig
+    _no_export(a, "critical")
     return critical_points(a.expression, a.wrt, timeout=a.timeout)
 
 
@@ -226,7 +228,8 @@ def _run_linalg(a: argparse.Namespace) -> Any:
         _no_export(a, a.operation)
     matrix = parse(a.matrix)
     if rows and hasattr(matrix, "tolist"):
-        matrix = matrix.tolist()
+        # a flat "[1,2]" parses as a column: that is one vector, not two of length 1
+        matrix = [matrix] if matrix.cols == 1 else matrix.tolist()
     return getattr(linalg, name)(matrix, **options)
 
 
@@ -611,17 +614,63 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _value_options(parser: argparse.ArgumentParser, argv: Sequence[str] = ()) -> set[str]:
-    """The options that take a value, of the subcommand named in ``argv`` (and the top level)."""
+def _value_options(parser: argparse.ArgumentParser, argv: Sequence[str] = (), *,
+                   flags: bool = False) -> set[str]:
+    """The options that take a value (with ``flags``: every option), of the subcommand named
+    in ``argv`` (and the top level)."""
     opts: set[str] = set()
     for action in parser._actions:  # noqa: SLF001 - argparse offers no public listing
         if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
             name = next((a for a in argv if a in action.choices), None)
             if name is not None:
-                opts |= _value_options(action.choices[name])
-        elif action.option_strings and action.nargs != 0:
+                opts |= _value_options(action.choices[name], flags=flags)
+        elif action.option_strings and (flags or action.nargs != 0):
             opts.update(action.option_strings)
     return opts
+
+
+def _prepare_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[str]:
+    """What argparse is given: option values that start with ``-`` joined to their option
+    (``--from=-oo``), and an expression that starts with ``-`` (``"-x**2"``) moved after
+    ``--`` with the other positionals, so that argparse does not take it for an option.
+
+    Examples:
+        >>> _prepare_argv(build_parser(), ["integrate", "-x", "--wrt", "x", "--from", "-1"])
+        ['integrate', '--wrt=x', '--from=-1', '--', '-x']
+    """
+    values = _value_options(parser, argv)
+    joined = _join_values(list(argv), values)
+    return _dash_positionals_last(joined, _value_options(parser, joined, flags=True), values)
+
+
+def _dash_positionals_last(argv: list[str], options: set[str], values: set[str]) -> list[str]:
+    at = next((i for i, a in enumerate(argv) if a in COMMANDS), None)
+    if at is None:
+        return argv
+    rest = argv[at + 1:]
+    opts: list[str] = []
+    positionals: list[str] = []
+    moved = False
+    i = 0
+    while i < len(rest):
+        arg = rest[i]
+        if arg == "--":
+            positionals += rest[i + 1:]
+            moved = True
+            break
+        short_with_value = arg[:2] in values and len(arg) > 2 and not arg.startswith("--")
+        if arg.startswith("--") or arg in options or short_with_value:
+            # argparse accepts a unique prefix of a long option: "--wr x" is "--wrt x"
+            long = [v for v in values if v.startswith(arg) and v.startswith("--")] \
+                if arg.startswith("--") and "=" not in arg else []
+            takes_value = (arg in values or len(long) == 1) and i + 1 < len(rest)
+            opts += rest[i:i + 2] if takes_value else [arg]
+            i += 2 if takes_value else 1
+            continue
+        positionals.append(arg)
+        moved = moved or arg.startswith("-")
+        i += 1
+    return [*argv[:at + 1], *opts, "--", *positionals] if moved else argv
 
 
 def _join_values(argv: list[str], options: set[str]) -> list[str]:
@@ -691,21 +740,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        ns = parser.parse_args(_join_values(args, _value_options(parser, args)))
+        ns = parser.parse_args(_prepare_argv(parser, args))
         if ns.command is None:
             parser.print_help()
             return 2
         result = COMMANDS[ns.command].run(ns)
         return _report(result, ns)
     except ParseError as exc:
-        print(f"symml: error: {exc}", file=sys.stderr)
+        print(f"symml: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except SymmlError as exc:
-        print(f"symml: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"symml: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return 3
     except (_BadInput, ValueError, TypeError, OSError) as exc:
-        print(f"symml: error: {exc}", file=sys.stderr)
+        print(f"symml: error: {_one_line(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         print("symml: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug in symml or below it: still one line
+        print(f"symml: internal error: {type(exc).__name__}: {_one_line(exc)} (this is a bug; "
+              "please report it with the command line)", file=sys.stderr)
+        return 1
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception's message on one line (SymPy's can span several)."""
+    return " ".join(str(exc).split())[:2000] or type(exc).__name__
