@@ -55,6 +55,20 @@ METHODS = ("auto", "numpy", "closed-form", "tabulated", "rejection")
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(3)
 _GL_NODES = (_GL_NODES + 1.0) / 2.0
 _GL_WEIGHTS = _GL_WEIGHTS / 2.0
+# Tanh-sinh nodes and weights on [0, 1] for the end cells' partial integrals: exact to
+# rounding for an integrable power singularity at 0 (1/√x, x^(-2/3)...), which the cells'
+# three Gauss-Legendre nodes are not
+# (the nodes as a logistic, so that those next to 0 keep their digits down to 1e-38)
+_TS = np.arange(-24, 25) / 6.0
+_END_NODES = 1.0 / (1.0 + np.exp(-np.pi * np.sinh(_TS)))
+_END_WEIGHTS = np.pi * np.cosh(_TS) / (2.0 + 2.0 * np.cosh(np.pi * np.sinh(_TS))) / 6.0
+#: Cells at each end of the grid integrated by tanh-sinh (a singularity at the end of the
+#: support spoils Gauss-Legendre in its neighbours too, fading like a power of the distance).
+NEAR_END_CELLS = 16
+#: Further Newton steps in the cells near the ends (where a singularity makes the density steep).
+NEAR_END_NEWTON_STEPS = 4
+#: Bisection steps that invert the CDF inside an end cell (where Newton's slope is unbounded).
+END_BISECTIONS = 44
 
 
 # --- the standard families: sympy.stats parameters -> numpy.random.Generator ------------------
@@ -422,14 +436,24 @@ def _continuous_plan(rv: Any, dist: Any, method: str, timeout: float | None) -> 
     density = _on_support(dist.pdf(x))
     lo, hi = support.inf, support.sup
     table = _Table.build(rv, to_numpy(density, [x]), float(lo), float(hi))
+    _check_total(rv, _density_total(rv, density, x, lo, hi))
     if method in ("auto", "closed-form"):
         found = _closed_form_inverse(density, x, lo, hi, table, timeout)
         if found is not None:
             return "inverse CDF (closed form)", found
         if method == "closed-form":
             raise NotSupportedError(f"SymPy found no closed-form inverse CDF of {rv} in time")
+    if not abs(table.raw_total - 1.0) <= NORMALISATION_TOL:
+        raise NotSupportedError(f"cannot sample {rv}: its tabulated CDF holds "
+                                f"{table.raw_total:.6g} of the mass, not 1 (a narrow peak or an "
+                                f"interior singularity the grid misses), and SymPy found no "
+                                f"closed-form inverse CDF")
     if method in ("auto", "tabulated") and (table.accurate() or method == "tabulated"):
         return "inverse CDF (tabulated, Newton-polished)", table.inverse_draw
+    if table.singular:
+        raise NotSupportedError(f"cannot sample {rv} by rejection: its density is unbounded at "
+                                f"an end of its support (no envelope); the tabulated inverse "
+                                f"CDF is not accurate enough either")
     return "rejection (piecewise-constant envelope)", table.rejection_draw
 
 
@@ -485,6 +509,8 @@ class _Table:
     def __init__(self, f: Callable, to_x: _Map, total: float, cdf: np.ndarray,
                  peaks: np.ndarray) -> None:
         self.f, self.to_x, self.total, self.cdf, self.peaks = f, to_x, total, cdf, peaks
+        self.raw_total = total  # the density's integral as tabulated (1 when all is well)
+        self.singular = False  # unbounded at an end: no envelope for rejection sampling
         self.edges = np.linspace(0.0, 1.0, GRID_CELLS + 1)
         self.h = 1.0 / GRID_CELLS
 
@@ -500,10 +526,21 @@ class _Table:
                                     "on its support")
         if np.any(g < 0):
             raise ValueError(f"cannot sample {rv}: its density is negative somewhere on its support")
-        cdf = np.concatenate([[0.0], np.cumsum(h * (g @ _GL_WEIGHTS))])
+        mass = h * (g @ _GL_WEIGHTS)
+        near = _near_end(np.arange(GRID_CELLS))
+        with np.errstate(all="ignore"):  # tanh-sinh from the nearer end of the grid
+            g_near = _g(f, to_x, _toward_end(np.arange(GRID_CELLS)[near], h * np.ones(1), h))
+        near_mass = h * (np.nan_to_num(g_near, nan=0.0, posinf=0.0) @ _END_WEIGHTS)
+        ends = np.array([0, near_mass.size - 1])
+        singular = not np.allclose(near_mass[ends], mass[[0, GRID_CELLS - 1]], rtol=1e-9, atol=0)
+        mass[near] = near_mass
+        cdf = np.concatenate([[0.0], np.cumsum(mass)])
         total = float(cdf[-1])
-        _check_total(rv, total)
-        return cls(f, to_x, total, cdf / total, g.max(axis=1) / total)
+        if not total > 0:
+            raise ValueError(f"cannot sample {rv}: its density integrates to {total:.6g}, not 1")
+        table = cls(f, to_x, total, cdf / total, g.max(axis=1) / total)
+        table.singular = singular
+        return table
 
     def g(self, t: np.ndarray) -> np.ndarray:
         """The normalised density of ``t`` (0 where it is not finite)."""
@@ -511,11 +548,22 @@ class _Table:
             return np.nan_to_num(_g(self.f, self.to_x, t) / self.total, nan=0.0, posinf=0.0)
 
     def partial_cdf(self, t: np.ndarray, cell: np.ndarray) -> np.ndarray:
-        """The CDF at ``t`` in ``cell``: the edge value plus the Gauss-Legendre partial integral."""
+        """The CDF at ``t`` in ``cell``: the edge value plus the Gauss-Legendre partial integral
+        (near the ends of the grid by tanh-sinh, so that a density like ``1/√x`` or
+        ``x^(-2/3)`` at an end of the support is integrated to rounding)."""
+        t, cell = np.asarray(t, dtype=float), np.asarray(cell)
         left = self.edges[cell]
         d = t - left
-        return self.cdf[cell] + d * (self.g(left[..., None] + d[..., None] * _GL_NODES)
-                                     @ _GL_WEIGHTS)
+        out = self.cdf[cell] + d * (self.g(left[..., None] + d[..., None] * _GL_NODES)
+                                    @ _GL_WEIGHTS)
+        near = _near_end(cell)
+        if np.any(near):  # top cells: the cell's mass less the integral from t to its right
+            c, tn = cell[near], t[near]
+            top = c >= GRID_CELLS // 2
+            span = np.where(top, self.edges[c + 1] - tn, tn - self.edges[c])
+            part = span * (self.g(_toward_end(c, span, self.h)) @ _END_WEIGHTS)
+            out[near] = np.where(top, self.cdf[c + 1] - part, self.cdf[c] + part)
+        return out
 
     def invert(self, u: np.ndarray) -> np.ndarray:
         """``t`` with CDF(t) = u: interpolation in the table, then bracketed Newton steps."""
@@ -530,6 +578,22 @@ class _Table:
             residual = self.partial_cdf(t, cell) - u
             step = np.divide(residual, slope, out=np.zeros_like(t), where=slope > 0)
             t = np.clip(t - step, left, left + self.h)
+        near = _near_end(cell)
+        for _ in range(NEAR_END_NEWTON_STEPS if np.any(near) else 0):  # steep near the ends
+            tn, cn = t[near], cell[near]
+            slope = self.g(tn)
+            step = np.divide(self.partial_cdf(tn, cn) - u[near], slope, out=np.zeros_like(tn),
+                             where=slope > 0)
+            t[near] = np.clip(tn - step, left[near], left[near] + self.h)
+        ends = (cell == 0) | (cell == GRID_CELLS - 1)
+        if np.any(ends):  # bisection: the density may be unbounded at the support's end
+            lo_t, hi_t = left[ends], left[ends] + self.h
+            target, where = u[ends], cell[ends]
+            for _ in range(END_BISECTIONS):
+                mid = (lo_t + hi_t) / 2
+                below = self.partial_cdf(mid, where) < target
+                lo_t, hi_t = np.where(below, mid, lo_t), np.where(below, hi_t, mid)
+            t[ends] = (lo_t + hi_t) / 2
         return t
 
     def inverse_draw(self, size: Any, rng: np.random.Generator) -> np.ndarray:
@@ -577,6 +641,30 @@ class _Table:
             found.append(t[keep])
             have += int(keep.sum())
         return self.to_x(np.concatenate(found)[:n]).reshape(size)
+
+
+def _near_end(cell: np.ndarray) -> np.ndarray:
+    """Which cells lie within :data:`NEAR_END_CELLS` of an end of the grid."""
+    return (cell < NEAR_END_CELLS) | (cell >= GRID_CELLS - NEAR_END_CELLS)
+
+
+def _toward_end(cell: np.ndarray, span: np.ndarray, h: float) -> np.ndarray:
+    """Tanh-sinh nodes (one row per cell) on ``span`` from the cell's edge nearer the end of
+    the grid: from its left edge in the lower half, its right edge in the upper half (so
+    that nodes crowd where a singularity at that end of the support would be)."""
+    top = (cell >= GRID_CELLS // 2)[:, None]
+    left = (cell * h)[:, None]
+    right = ((cell + 1) * h)[:, None]
+    span = np.broadcast_to(np.asarray(span, dtype=float), cell.shape)[:, None]
+    return np.where(top, right - span * _END_NODES, left + span * _END_NODES)
+
+
+def _density_total(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any) -> float:
+    """The density's integral over its support by the probability module's checked
+    quadrature (divergence probes at the ends; ``inf`` when it diverges)."""
+    from symml.probability import _quad
+
+    return _quad(density, x, lo, hi, what=f"the integral of the density of {rv}")[0]
 
 
 def _g(f: Callable, to_x: Any, t: np.ndarray) -> np.ndarray:
@@ -713,6 +801,9 @@ def _on_support(density: sympy.Expr) -> sympy.Expr:
 
 
 def _check_total(rv: Any, total: float) -> None:
+    if math.isinf(total):
+        raise ValueError(f"cannot sample {rv}: its density does not integrate to 1 (its "
+                         f"integral diverges)")
     if not abs(total - 1.0) <= NORMALISATION_TOL:
         raise ValueError(f"cannot sample {rv}: its density integrates to {total:.6g}, not 1")
 
