@@ -472,19 +472,23 @@ def _recipe_line(notes: Any, op: str, body: str, parser: argparse.ArgumentParser
         directives[op](body.strip())
         return
     if op == "title":
-        notes.title = body.strip() or notes.title
+        from symml.notes import latex_text
+
+        title = body.strip() or notes.title
+        latex_text(title)  # an unmatched $ is this line's error, not the document's
+        notes.title = title
         return
     if op not in RECIPE_OPS or op not in COMMANDS:
         known = ", ".join(o for o in RECIPE_OPS if o in COMMANDS)
         raise ValueError(f"unknown operation {op!r} (use one of: {known}, text, section, title)")
-    ns = parser.parse_args(_join_values(_recipe_argv(op, body), _value_options(parser, _recipe_argv(op, body))))
+    ns = parser.parse_args(_prepare_argv(parser, _recipe_argv(op, body)))
     result = COMMANDS[op].run(ns)
     if isinstance(result, str):
         notes.add(result.replace("$", "\\$"))
         return
-    notes.add(result, check=bool(getattr(ns, "verify", False)))
+    notes.add(result, check=bool(getattr(ns, "verify", False)))  # a failed check says FAILED
     if getattr(ns, "export", None):
-        result.to_numpy().save(ns.export, name=Path(ns.export).stem)
+        _export(result, ns.export)
 
 
 def build_notes(text: str, title: str = "Notes") -> Any:
@@ -510,7 +514,7 @@ def build_notes(text: str, title: str = "Notes") -> Any:
             if isinstance(exc, ParseError):
                 raise _BadInput(f"line {number}: {exc}") from exc
             raise _with_line(exc, number) from exc
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, OSError) as exc:
             raise _BadInput(f"line {number}: {exc}") from exc
     return notes
 
@@ -699,6 +703,27 @@ def _plain(result: Any) -> str:
     return str(value)
 
 
+def _export(result: Any, export: str) -> str:
+    """``--export PATH.py`` (the CLI's and a recipe line's): the function is named after the
+    file when that is a usable name (``grad_f.py``: ``grad_f``), else ``f`` (``my-grad.py``)."""
+    import builtins
+    import keyword
+
+    path = Path(export)
+    if path.suffix != ".py":
+        raise _BadInput(f"--export: {export!r} must be a .py file")
+    stem = path.stem
+    usable = stem.isidentifier() and stem.isascii() and not keyword.iskeyword(stem) \
+        and stem not in dir(builtins)
+    name = stem if usable else "f"
+    compiled = result.to_numpy()
+    try:
+        compiled.save(path, name=name)
+    except OSError as exc:
+        raise _BadInput(f"--export: cannot write {export!r}: {exc.strerror or exc}") from exc
+    return f"exported: {path} (function {name})"
+
+
 def _report(result: Any, a: argparse.Namespace) -> int:
     if isinstance(result, str):
         print(result)
@@ -712,12 +737,7 @@ def _report(result: Any, a: argparse.Namespace) -> int:
         print(f"verify: {check}")
         code = 0 if check else 1
     if getattr(a, "export", None):
-        path = Path(a.export)
-        if path.suffix != ".py":
-            raise _BadInput(f"--export: {a.export!r} must be a .py file")
-        name = path.stem if path.stem.isidentifier() else "f"
-        result.to_numpy().save(path, name=name)
-        print(f"exported: {path} (function {name})")
+        print(_export(result, a.export))
     if getattr(a, "latex", False):
         from symml.latex import to_latex
 

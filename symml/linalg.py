@@ -15,7 +15,6 @@ back to ``numpy.linalg`` of the compiled matrix, saying so in ``method``.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,7 +23,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from symml._limits import _UNSET, resolve_timeout, run_limited
+from symml._limits import _UNSET, Deadline, default_timeout, resolve_timeout, run_limited
 from symml.derivation import (
     Derivation,
     Step,
@@ -67,11 +66,16 @@ __all__ = [
 FLOAT_ZERO = 1e-12
 #: Largest entry (in operations) that :func:`_tidy` simplifies; larger ones are kept as they are.
 TIDY_MAX_OPS = 60
-#: Seconds a follow-up symbolic stage (orthonormalizing, SVD factors) gets even when the
-#: eigen-decomposition used up ``timeout``.
-MIN_STAGE_SECONDS = 1.0
 #: Expressions with more operations than this are summarized, not printed, in steps.
 BIG_OPS = 400
+#: Matrices with more nodes than this are summarized, not printed, in steps (rendering a
+#: huge closed form as LaTeX takes seconds, outside any time limit).
+BIG_MATRIX_OPS = 2000
+#: A closed-form eigenvalue is used at a point only when it is within this much (times the
+#: Frobenius norm of the matrix there) of ``numpy.linalg``; else numpy's value is returned.
+CLOSED_FORM_RTOL = 1e-9
+#: Singular values below this (times the matrix norm) count as zero in numeric rank tests.
+RANK_RTOL = 1e-8
 #: Largest matrix whose cofactor expansion / adjugate is shown as a step.
 SHOW_COFACTORS_MAX = 4
 
@@ -147,9 +151,9 @@ def _is_big(e: Any, limit: int = BIG_OPS) -> bool:
     return False
 
 
-def _tex_big(e: Any) -> str:
+def _tex_big(e: Any, limit: int = BIG_OPS) -> str:
     """LaTeX of ``e``, or a note of its size when it is too large to read in a derivation."""
-    return tex(e) if not _is_big(e) else r"\text{(closed form too large to show)}"
+    return tex(e) if not _is_big(e, limit) else r"\text{(closed form too large to show)}"
 
 
 def _tex_or(M: Any, name: str, max_ops: int = 1000) -> str:
@@ -183,8 +187,15 @@ def _derivation(result: Any, wrt: tuple[sympy.Symbol, ...], steps: list[Step], l
     return Derivation(result, wrt, tuple(steps), lhs, operation=operation, source=source)
 
 
+def _tex_matrix(M: Any) -> str:
+    """LaTeX of the matrix ``M``, or a note of its shape when it is too large to read."""
+    if not _is_big(M, BIG_MATRIX_OPS):
+        return tex(M)
+    return rf"\text{{(a {M.rows}x{M.cols} matrix, too large to show)}}"
+
+
 def _matrix_step(title: str, name: str, M: Any) -> Step:
-    return Step(title, f"{name} = {tex(M)}")
+    return Step(title, f"{name} = {_tex_matrix(M)}")
 
 
 def _numeric_matrix(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
@@ -203,10 +214,19 @@ def _numeric_matrix(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...]) -> Ca
     return call
 
 
+def _evalf_roots(e: Any) -> Any:
+    """``e`` with every ``CRootOf`` replaced by its 30-digit value."""
+    e = sympy.sympify(e)
+    roots = e.atoms(sympy.CRootOf) if isinstance(e, sympy.Basic) else set()
+    return e.xreplace({r: r.evalf(30) for r in roots}) if roots else e
+
+
 @lru_cache(maxsize=128)
 def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
     """``params -> (..., len(exprs))`` complex array: closed forms in complex arithmetic (so a
-    square root of a negative number is imaginary rather than ``nan``)."""
+    square root of a negative number is imaginary rather than ``nan``). Root objects
+    (``CRootOf``, which NumPy cannot evaluate) enter as 30-digit numbers."""
+    exprs = tuple(_evalf_roots(e) for e in exprs)
     f = sympy.lambdify(params, list(exprs), modules="numpy", cse=True)
 
     def call(*args: Any) -> np.ndarray:
@@ -219,15 +239,43 @@ def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Cal
     return call
 
 
+def _all_real(w: np.ndarray) -> bool:
+    """Whether every imaginary part is negligible (relative to each point's largest value)."""
+    if w.size == 0:
+        return True
+    with np.errstate(invalid="ignore"):
+        scale = np.maximum(1.0, np.abs(w).max(axis=-1, keepdims=True))
+        return bool(np.all(np.abs(w.imag) <= 1e-10 * scale))
+
+
+def _order_index(w: np.ndarray) -> np.ndarray:
+    """The permutation along the last axis that :func:`_order` applies."""
+    w = np.asarray(w, dtype=complex)
+    if _all_real(w):
+        return np.argsort(-w.real, axis=-1, kind="stable")
+    return np.lexsort((-np.round(w.imag, 9), -np.round(w.real, 9)), axis=-1)
+
+
 def _order(w: np.ndarray) -> np.ndarray:
     """Eigenvalues along the last axis, sorted descending (by real part, then imaginary);
-    real dtype when every imaginary part is negligible."""
+    real dtype when every imaginary part is negligible.
+
+    Examples:
+        >>> _order(np.array([1.0, 3.0 + 1e-17j, 2.0]))
+        array([3., 2., 1.])
+        >>> _order(np.array([1j, 2.0, 1 - 1j]))
+        array([2.+0.j, 1.-1.j, 0.+1.j])
+    """
     w = np.asarray(w, dtype=complex)
-    scale = np.maximum(1.0, np.abs(w).max(axis=-1, keepdims=True)) if w.size else 1.0
-    if w.size == 0 or np.all(np.abs(w.imag) <= 1e-10 * scale):
-        return -np.sort(-w.real, axis=-1)
-    idx = np.lexsort((-np.round(w.imag, 9), -np.round(w.real, 9)), axis=-1)
-    return np.take_along_axis(w, idx, axis=-1)
+    out = np.take_along_axis(w, _order_index(w), axis=-1)
+    return out.real if _all_real(w) else out
+
+
+def _order_pairs(w: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Eigenvalues ``(..., n)`` as :func:`_order` sorts them, with the columns of the
+    eigenvector matrices ``V`` ``(..., n, n)`` permuted alike."""
+    idx = _order_index(w)
+    return _order(w), np.take_along_axis(np.asarray(V), idx[..., None, :], axis=-1)
 
 
 def _is_symmetric(M: sympy.MatrixBase) -> bool:
@@ -237,11 +285,13 @@ def _is_symmetric(M: sympy.MatrixBase) -> bool:
 
 def _points(params: tuple[sympy.Symbol, ...], fn: Callable[..., Any], points: int,
             rng: np.random.Generator) -> np.ndarray:
+    """Random parameter points where ``fn`` is finite (complex values are fine here:
+    eigenvalues and factors of real matrices may be complex)."""
     from symml.verify import random_points
 
     if not params:
         return np.zeros((1, 0))
-    return random_points(fn, len(params), points, rng)
+    return random_points(lambda *a: np.abs(fn(*a)), len(params), points, rng)
 
 
 def _verification(worst: float, rtol: float, method: str, points: int, details: str
@@ -364,13 +414,17 @@ class Eigen:
         """A callable ``params -> eigenvalues (..., n)``, broadcast over parameter arrays.
 
         The closed forms are evaluated in complex arithmetic when they were found, else
-        ``numpy.linalg.eigvalsh``/``eigvals`` of the compiled matrix. Values are sorted
-        descending per point (complex ones by real part, then imaginary part); the dtype is
-        complex only where some value is.
+        ``numpy.linalg.eigvalsh``/``eigvals`` of the compiled matrix. A closed form is
+        checked at every point against ``numpy.linalg`` of the compiled matrix: where it is
+        not finite or disagrees (SymPy's cubic and quartic formulas are ``nan`` or wrong at
+        degenerate parameter values, e.g. a multiple of the identity), numpy's values are
+        returned there instead. Values are sorted descending per point (complex ones by
+        real part, then imaginary part); the dtype is complex only where some value is.
 
         Args:
             vectors: Return ``(values, vectors)`` from ``numpy.linalg.eigh``/``eig`` of the
-                compiled matrix instead (vectors as columns, ``(..., n, n)``).
+                compiled matrix instead (vectors as columns, ``(..., n, n)``), the values
+                sorted as without ``vectors`` and the columns alike.
 
         Examples:
             >>> f = eig("[[a, b], [b, a]]").to_numpy()
@@ -385,8 +439,9 @@ class Eigen:
             return SpectrumFunction(params, "numpy.linalg.eigh" if symmetric else "numpy.linalg.eig",
                                     _numeric_eig_vectors(self.matrix, params, symmetric))
         if self.closed_form:
-            closed = _complex_fn(tuple(self.values), params)
-            return SpectrumFunction(params, "closed form", lambda *a: _order(closed(*a)))
+            return SpectrumFunction(params, "closed form",
+                                    _checked_closed_form(self.values, self.matrix, params,
+                                                         symmetric))
         return SpectrumFunction(params, "numpy.linalg.eigvalsh" if symmetric else "numpy.linalg.eigvals",
                                 _numeric_eigvals(self.matrix, params, symmetric))
 
@@ -401,15 +456,44 @@ class Eigen:
         return _check_eigen(self, points, as_rng(rng), rtol)
 
 
+def _eigvals_of(A: np.ndarray, symmetric: bool) -> np.ndarray:
+    """Eigenvalues of the matrices ``A`` (..., n, n), sorted as :func:`_order` does."""
+    if symmetric and not np.iscomplexobj(A):
+        return np.linalg.eigvalsh(A)[..., ::-1]
+    return _order(np.linalg.eigvals(A))
+
+
 def _numeric_eigvals(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
                      ) -> Callable[..., Any]:
+    mat = _numeric_matrix(M, params)
+    return lambda *args: _eigvals_of(mat(*args), symmetric)
+
+
+def _checked_closed_form(values: tuple[Any, ...], M: sympy.MatrixBase,
+                         params: tuple[sympy.Symbol, ...], symmetric: bool
+                         ) -> Callable[..., Any]:
+    """``params -> eigenvalues``: the closed forms where they agree with ``numpy.linalg`` of
+    the compiled matrix (within :data:`CLOSED_FORM_RTOL` of its norm), numpy's elsewhere.
+
+    Examples:
+        >>> a = sympy.Symbol("a")
+        >>> f = _checked_closed_form((a, a), sympy.Matrix([[a, 0], [0, a]]), (a,), True)
+        >>> f(np.array([2.0, -1.0]))
+        array([[ 2.,  2.],
+               [-1., -1.]])
+    """
+    closed = _complex_fn(tuple(values), params)
     mat = _numeric_matrix(M, params)
 
     def call(*args: Any) -> np.ndarray:
         A = mat(*args)
-        if symmetric and not np.iscomplexobj(A):
-            return np.linalg.eigvalsh(A)[..., ::-1]
-        return _order(np.linalg.eigvals(A))
+        reference = _eigvals_of(A, symmetric)
+        with np.errstate(all="ignore"):
+            got = np.broadcast_to(_order(closed(*args)), reference.shape)
+            error = np.abs(got - reference).max(axis=-1)
+            scale = np.linalg.norm(A.reshape(A.shape[:-2] + (-1,)), axis=-1)
+            good = np.isfinite(error) & (error <= CLOSED_FORM_RTOL * scale)
+        return _order(np.where(good[..., None], got, reference))
 
     return call
 
@@ -423,8 +507,7 @@ def _numeric_eig_vectors(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], 
         if symmetric and not np.iscomplexobj(A):
             w, V = np.linalg.eigh(A)
             return w[..., ::-1], V[..., ::-1]
-        w, V = np.linalg.eig(A)
-        return w, V
+        return _order_pairs(*np.linalg.eig(A))
 
     return call
 
@@ -439,15 +522,20 @@ def _roots(p: Any, lam: sympy.Symbol) -> dict[Any, int]:
 
 def _null_spaces(A: sympy.MatrixBase, roots: dict[Any, int], values: list[Any], p: Any,
                  lam: sympy.Symbol) -> list[list[sympy.ImmutableMatrix]]:
-    """A basis of each eigenspace: from the adjugate for a simple irrational eigenvalue of a
-    rational matrix (exact polynomial arithmetic), else the null space of ``A − λI``."""
+    """A basis of each eigenspace: for a simple irrational eigenvalue a column of the
+    adjugate (exact polynomial arithmetic for a rational matrix, a numeric non-zero test
+    otherwise), else the null space of ``A − λI``.
+
+    The adjugate also serves constant irrational or complex matrices, whose simplified null
+    spaces can run for minutes on nested radicals (``[[1, 2i], [3, 4]]``).
+    """
     n = A.rows
     rational = all(x.is_Rational for x in A)
-    symbolic = bool(A.free_symbols) and n >= 3
+    generic = not A.free_symbols or n >= 3
     adj = None
     out = []
     for v in values:
-        if (rational or symbolic) and roots[v] == 1 and not v.is_Rational:
+        if (rational or generic) and roots[v] == 1 and not v.is_Rational:
             adj = (A - lam * sympy.eye(n)).adjugate() if adj is None else adj
             pick = _adjugate_vector if rational else _generic_adjugate_vector
             vec = pick(adj, p, lam, v)
@@ -461,9 +549,10 @@ def _null_spaces(A: sympy.MatrixBase, roots: dict[Any, int], values: list[Any], 
 
 def _generic_adjugate_vector(adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
                              ) -> sympy.ImmutableMatrix | None:
-    """As :func:`_adjugate_vector` for a matrix with parameters: the first column that is
-    non-zero at a generic (fixed, irrational-free) parameter point, so the vector is valid
-    for all parameters except a measure-zero set (as SymPy's own null spaces are)."""
+    """As :func:`_adjugate_vector` for a matrix with parameters (or irrational constant
+    entries): the first column that is non-zero at a generic (fixed, irrational-free)
+    parameter point, so the vector is valid for all parameters except a measure-zero set
+    (as SymPy's own null spaces are). For a constant matrix the test is at 30 digits."""
     params = sorted_symbols(free_symbols(adj) - {lam})
     at = {s: sympy.Rational(2 * i + 3, 7 + i) for i, s in enumerate(params)}
     lam_at = sympy.N(v.subs(at), 30)
@@ -516,15 +605,6 @@ def _sort_exact(roots: dict[Any, int]) -> list[Any]:
     return sorted(values, key=key)
 
 
-class _Deadline:
-    def __init__(self, timeout: float | None) -> None:
-        self.timeout = timeout
-        self.end = None if timeout is None else time.monotonic() + timeout
-
-    def left(self) -> float | None:
-        return None if self.end is None else max(0.01, self.end - time.monotonic())
-
-
 def eig(A: Any, timeout: float | None = _UNSET, *, lam: Any = None) -> Eigen:
     r"""Eigenvalues, eigenvectors and (when it exists) the diagonalization ``A = P D P⁻¹``.
 
@@ -551,8 +631,12 @@ def eig(A: Any, timeout: float | None = _UNSET, *, lam: Any = None) -> Eigen:
         (I, -I)
     """
     M = _square(A, "eig")
-    limit = _Deadline(resolve_timeout(timeout))
-    lam = _lam_symbol(M, lam)
+    return _eig(M, Deadline(resolve_timeout(timeout)), _lam_symbol(M, lam))
+
+
+def _eig(M: sympy.ImmutableMatrix, limit: Deadline, lam: sympy.Symbol) -> Eigen:
+    """:func:`eig` of a checked square matrix within the budget ``limit`` (shared with the
+    caller: :func:`spectral` and :func:`svd` continue with what is left)."""
     steps: list[Step] = [_matrix_step("matrix", "A", M)]
     if _is_float(M) and not M.free_symbols:
         return _numeric_eigen(M, lam, steps, None, "numeric (float input)")
@@ -564,7 +648,7 @@ def eig(A: Any, timeout: float | None = _UNSET, *, lam: Any = None) -> Eigen:
     n = M.rows
     det_form = sympy.expand((-1) ** n * p)
     steps.append(Step("characteristic polynomial",
-                      rf"\det(A - {tex(lam)} I) = {tex(det_form)}"))
+                      rf"\det(A - {tex(lam)} I) = {_tex_big(det_form, BIG_MATRIX_OPS)}"))
     try:
         roots = run_limited(_roots, p, lam, timeout=limit.left(), what="the eigenvalues")
     except DerivationTimeout:
@@ -586,6 +670,12 @@ def eig(A: Any, timeout: float | None = _UNSET, *, lam: Any = None) -> Eigen:
         spaces = None
     if spaces is None or any(not s for s in spaces):
         why = "timeout" if spaces is None else "null space not found"
+        if not M.free_symbols:
+            steps.append(Step("eigenvectors", rf"\text{{exact null spaces not found ({why}): "
+                              rf"numeric null spaces of }} A - {tex(lam)} I \text{{ at the exact "
+                              rf"eigenvalues}}"))
+            return _finish_eigen(M, lam, p, roots, distinct, _numeric_spaces(M, roots, distinct),
+                                 steps, f"symbolic eigenvalues, numeric eigenvectors ({why})")
         method = f"symbolic eigenvalues, no eigenvectors ({why})"
         steps.append(Step("eigenvectors", rf"\text{{not found: {why}}}"))
         simple = all(roots[v] == 1 for v in distinct)  # n distinct eigenvalues: diagonalizable
@@ -597,7 +687,7 @@ def eig(A: Any, timeout: float | None = _UNSET, *, lam: Any = None) -> Eigen:
 
 def _finish_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, p: Any, roots: dict[Any, int],
                   distinct: list[Any], spaces: list[list[sympy.ImmutableMatrix]],
-                  steps: list[Step]) -> Eigen:
+                  steps: list[Step], method: str = "symbolic") -> Eigen:
     mult = {v: (roots[v], len(s)) for v, s in zip(distinct, spaces, strict=True)}
     eigenspaces = {v: tuple(s) for v, s in zip(distinct, spaces, strict=True)}
     for i, (v, basis) in enumerate(eigenspaces.items(), start=1):
@@ -620,7 +710,7 @@ def _finish_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, p: Any, roots: di
             rf"{tex(lam)} = {_tex_big(v)}:\ \text{{geometric {mult[v][1]} < algebraic {mult[v][0]}}}"
             for v in short) + r"\ \Rightarrow\ \text{A is not diagonalizable}"))
     return Eigen(values, vectors, mult, diagonalizable, P, D, p, M, eigenspaces, lam,
-                 tuple(steps))
+                 tuple(steps), method)
 
 
 def _numeric_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, steps: list[Step], p: Any,
@@ -632,24 +722,22 @@ def _numeric_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, steps: list[Step
                           rf"\text{{no closed form {why}; eigenvalues from numpy.linalg of the "
                           rf"compiled matrix}}"))
         return Eigen((), (), {}, None, None, None, p, M, {}, lam, tuple(steps), method)
-    A = np.array(M.evalf(), dtype=complex)
-    if not np.any(A.imag):
-        A = A.real
-    if _is_symmetric(M) and not np.iscomplexobj(A):
+    A = _constant_array(M)
+    hermitian = not np.iscomplexobj(A) and _is_symmetric(M)
+    if hermitian:
         w, V = np.linalg.eigh(A)
         w, V = w[::-1], V[:, ::-1]
     else:
-        w, V = np.linalg.eig(A)
-        order = _order_index(w)
-        w, V = _order(w[order]), V[:, order]
-    groups = _group(np.asarray(w))
-    scale = max(1.0, float(np.abs(A).max()))
+        w, V = _order_pairs(*np.linalg.eig(A))
     values, vectors, mult, spaces = [], [], {}, {}
-    for idx in groups:
+    for idx in _group(np.asarray(w)):
         value = _sym_number(np.mean(np.asarray(w)[idx]))
-        rank = np.linalg.matrix_rank(A - complex(value) * np.eye(len(A)), tol=1e-8 * scale)
-        mult[value] = (len(idx), int(len(A) - rank))
-        spaces[value] = tuple(_sym_vector(V[:, i]) for i in idx)
+        if len(idx) == 1 or hermitian:  # numpy's vectors span the eigenspace
+            basis = [V[:, i] for i in idx]
+        else:  # a repeated eigenvalue: an orthonormal basis of the numeric null space
+            basis = list(_null_vectors(A, complex(value), len(idx)))
+        mult[value] = (len(idx), len(basis))
+        spaces[value] = tuple(_sym_vector(b) for b in basis)
         values += [value] * len(idx)
         vectors += list(spaces[value])
     diagonalizable = all(a == g for a, g in mult.values())
@@ -661,8 +749,28 @@ def _numeric_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, steps: list[Step
                  tuple(steps), method)
 
 
-def _order_index(w: np.ndarray) -> np.ndarray:
-    return np.lexsort((-np.round(w.imag, 9), -np.round(w.real, 9)))
+def _constant_array(M: sympy.MatrixBase) -> np.ndarray:
+    """A constant matrix as a float array (complex only when some entry is)."""
+    A = np.array(M.evalf(), dtype=complex)
+    return A if np.any(A.imag) else A.real
+
+
+def _null_vectors(A: np.ndarray, value: complex, most: int) -> np.ndarray:
+    """An orthonormal basis (rows) of the numeric null space of ``A − value·I``: the right
+    singular vectors whose singular values are below :data:`RANK_RTOL` times the norm of
+    ``A`` (at least one, at most ``most``)."""
+    scale = max(1.0, float(np.linalg.norm(A)))
+    _, s, vh = np.linalg.svd(A - value * np.eye(len(A)))
+    nullity = int(np.sum(s <= RANK_RTOL * scale))
+    return vh[len(A) - min(max(nullity, 1), most):].conj()
+
+
+def _numeric_spaces(M: sympy.ImmutableMatrix, roots: dict[Any, int], values: list[Any]
+                    ) -> list[list[sympy.ImmutableMatrix]]:
+    """Numeric eigenspace bases of a constant matrix at its exact (distinct) eigenvalues."""
+    A = _constant_array(M)
+    return [[_sym_vector(b) for b in _null_vectors(A, complex(sympy.N(v, 30)), roots[v])]
+            for v in values]
 
 
 def _group(w: np.ndarray, tol: float = 1e-6) -> list[list[int]]:
@@ -688,33 +796,133 @@ def _sym_vector(v: np.ndarray) -> sympy.ImmutableMatrix:
     return sympy.ImmutableMatrix([_sym_number(x) for x in v])
 
 
-def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -> Verification:
-    params = e.params
+def _spectrum_error(A: np.ndarray, lams: Any) -> float:
+    """How far ``lams`` is from the spectrum of ``A``, without calling an eigen-solver: the
+    backward error ``σ_min(A − λI) / ‖A‖`` of each value, and the power sums
+    ``Σ λᵏ = tr Aᵏ`` (k = 1..n, relative to ``n ‖A‖ᵏ``), which fix the values together with
+    their algebraic multiplicities."""
+    n = len(A)
+    lams = np.asarray(lams, dtype=complex).ravel()
+    if lams.size != n or not np.all(np.isfinite(lams)):
+        return float("inf")
+    scale = max(1.0, float(np.linalg.norm(A)))
+    eye = np.eye(n)
+    backward = max(float(np.linalg.svd(A - lam * eye, compute_uv=False)[-1]) for lam in lams)
+    power, Ak = 0.0, eye.astype(complex)
+    for k in range(1, n + 1):
+        Ak = Ak @ A
+        power = max(power, abs(np.sum(lams**k) - np.trace(Ak)) / (n * scale**k))
+    return max(backward / scale, float(power))
+
+
+def _nullity(A: np.ndarray, lam: complex) -> int:
+    """The numeric dimension of the null space of ``A − λI``."""
+    scale = max(1.0, float(np.linalg.norm(A)))
+    s = np.linalg.svd(A - lam * np.eye(len(A)), compute_uv=False)
+    return int(np.sum(s <= RANK_RTOL * scale))
+
+
+def _eigen_structure(e: Eigen) -> list[str]:
+    """What is inconsistent among values, multiplicities, eigenspaces, P, D and
+    ``is_diagonalizable`` (the same at every parameter value)."""
     n = e.matrix.rows
+    bad = []
+    mult = e.multiplicities
+    if e.values and len(e.values) != n:
+        bad.append(f"{len(e.values)} eigenvalues for a {n}x{n} matrix")
+    if mult:
+        if sum(a for a, _ in mult.values()) != n:
+            bad.append("algebraic multiplicities do not add up to n")
+        if e.values and any(e.values.count(v) != a for v, (a, _) in mult.items()):
+            bad.append("values are not repeated by their algebraic multiplicities")
+        if any(not 0 <= g <= a for a, g in mult.values()):
+            bad.append("a geometric multiplicity exceeds the algebraic one")
+    for v, basis in e.eigenspaces.items():
+        if len(basis) != mult.get(v, (0, -1))[1]:
+            bad.append(f"the eigenspace of {v} has {len(basis)} vectors, geometric "
+                       f"multiplicity {mult.get(v)}")
+    if e.eigenspaces and e.is_diagonalizable is not None:
+        full = all(a == g for a, g in mult.values())
+        if e.is_diagonalizable != full:
+            bad.append(f"is_diagonalizable={e.is_diagonalizable} but the multiplicities say "
+                       f"{full}")
+        if e.is_diagonalizable and (e.P is None or e.D is None):
+            bad.append("diagonalizable without P, D")
+        if not e.is_diagonalizable and e.P is not None:
+            bad.append("P given for a defective matrix")
+    return bad
+
+
+def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+    """Everything an :class:`Eigen` claims, at random parameter values, against the matrix
+    itself (no eigen-solver): the eigenvalues (exact ones and :meth:`Eigen.to_numpy`'s) by
+    :func:`_spectrum_error`, ``A v = λ v`` for every vector, each geometric multiplicity as
+    the numeric nullity of ``A − λI`` and the rank of its basis, ``P D P⁻¹ = A``, and the
+    characteristic polynomial against ``det(zI − A)``."""
+    params, n = e.params, e.matrix.rows
     mat = _numeric_matrix(e.matrix, params)
     values_fn = e.to_numpy()
     X = _points(params, lambda *a: values_fn(*a), points, rng)
-    pairs = [(v, b) for v, basis in e.eigenspaces.items() for b in basis]
-    pair_fn = _complex_fn(tuple(v for v, _ in pairs) + tuple(x for _, b in pairs for x in b),
-                          params) if pairs else None
+    wrong = _eigen_structure(e)  # claims that fail outright (not a tolerance)
+    failures: list[str] = []
+    exact = _complex_fn(tuple(e.values), params) if e.values else None
+    spaces = list(e.eigenspaces.items())
+    space_fn = _complex_fn(tuple(v for v, _ in spaces)
+                           + tuple(x for _, basis in spaces for b in basis for x in b),
+                           params) if spaces else None
+    coeffs = sympy.Poly(e.charpoly, e.lam).all_coeffs() if e.charpoly is not None else None
+    poly_fn = _complex_fn(tuple(coeffs), params) if coeffs is not None else None
     worst = 0.0
     with np.errstate(all="ignore"):
         for x in X:
             A = mat(*x).astype(complex)
             scale = max(1.0, float(np.linalg.norm(A)))
-            worst = max(worst, _rel(values_fn(*x), _order(np.linalg.eigvals(A))))
-            if pair_fn is not None:
-                flat = pair_fn(*x)
-                lams, vecs = flat[:len(pairs)], flat[len(pairs):].reshape(len(pairs), n)
-                for lv, vec in zip(lams, vecs, strict=True):
-                    size = max(1e-300, float(np.linalg.norm(vec)))
-                    worst = max(worst, float(np.linalg.norm(A @ vec - lv * vec)) / (scale * size))
+            checks = {"to_numpy() eigenvalues": _spectrum_error(A, values_fn(*x))}
+            if exact is not None:
+                checks["exact eigenvalues"] = _spectrum_error(A, exact(*x))
+            if poly_fn is not None:
+                c = poly_fn(*x)
+                checks["charpoly"] = max(_rel(np.polyval(c, z), np.linalg.det(z * np.eye(n) - A))
+                                         for z in (scale * (0.6 + 0.7j), scale * (-1.1 + 0.2j)))
+            if space_fn is not None:
+                flat = space_fn(*x)
+                lams, rest = flat[:len(spaces)], flat[len(spaces):]
+                residual = 0.0
+                for lam, (v, basis) in zip(lams, spaces, strict=True):
+                    B = rest[:n * len(basis)].reshape(len(basis), n).T
+                    rest = rest[n * len(basis):]
+                    sizes = np.linalg.norm(B, axis=0)
+                    if not np.all(np.isfinite(B)) or np.any(sizes == 0):
+                        residual = float("inf")
+                        continue
+                    residual = max(residual, float(np.max(np.linalg.norm(A @ B - lam * B, axis=0)
+                                                          / (scale * sizes))))
+                    geo = e.multiplicities[v][1]
+                    rank = np.linalg.matrix_rank(B / sizes, tol=RANK_RTOL * n)
+                    if _nullity(A, lam) != geo or rank != geo:
+                        wrong.append(f"geometric multiplicity of {v}: {geo} claimed, null "
+                                        f"space {_nullity(A, lam)}, basis rank {rank} at {x}")
+                checks["A v = λ v"] = residual
             if e.P is not None:
                 P = _complex_fn(tuple(e.P), params)(*x).reshape(n, n)
                 D = np.diag(_complex_fn(tuple(e.D.diagonal()), params)(*x))
-                worst = max(worst, _rel(P @ D @ np.linalg.inv(P), A))
-    return _verification(worst, rtol, "A v = λ v", len(X),
-                         "every eigenpair, P D P⁻¹ and numpy.linalg.eigvals at random parameters")
+                try:
+                    checks["P D P⁻¹ = A"] = _rel(P @ D @ np.linalg.inv(P), A)
+                except np.linalg.LinAlgError:
+                    checks["P D P⁻¹ = A"] = float("inf")  # P is singular
+            for name, err in checks.items():
+                if not err <= rtol:
+                    failures.append(f"{name}: error {err:.2e} at {x}")
+            worst = max(worst, *checks.values())
+    if wrong:
+        worst = float("inf")
+    failures = wrong + failures
+    details = ("eigenvalues (σ_min(A − λI) and Σλᵏ = tr Aᵏ), A v = λ v, geometric "
+               "multiplicities, P D P⁻¹ = A and the characteristic polynomial at random "
+               "parameters")
+    if failures:
+        details += "; failed: " + "; ".join(dict.fromkeys(failures))
+    return _verification(worst, rtol, "A v = λ v, σ_min(A − λI), tr Aᵏ", len(X), details)
 
 
 # --- spectral theorem ------------------------------------------------------------------------
@@ -722,10 +930,12 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
 
 @dataclass(frozen=True)
 class Spectral:
-    r"""``A = Q Λ Qᵀ`` for a symmetric ``A``: ``Q`` orthonormal, ``Λ`` diagonal.
+    r"""``A = Q Λ Qᵀ`` for a symmetric ``A`` (``Q Λ Qᴴ`` for a Hermitian one): ``Q``
+    orthonormal (unitary), ``Λ`` diagonal.
 
     Attributes:
-        Q: Orthonormal eigenvectors as columns (``None`` if only the numeric form exists).
+        Q: Orthonormal eigenvectors as columns (``None`` if only the numeric form exists,
+            for a matrix with parameters whose exact route timed out; ``method`` says why).
         Lambda: Diagonal matrix of the eigenvalues (descending where numeric).
         eigen: The underlying :class:`Eigen`.
         steps: The derivation.
@@ -753,10 +963,13 @@ class Spectral:
         return self.eigen.matrix
 
     def latex(self, *, steps: bool = True) -> str:
+        adj = _adjoint_name(self.matrix)
         if self.Q is None:
-            final = r"A = Q \Lambda Q^{T}\ (\text{numeric only: " + _tex_text(self.method) + "})"
+            final = (rf"A = Q \Lambda Q^{{{adj}}}\ (\text{{numeric only: "
+                     rf"{_tex_text(self.method)}}})")
         else:
-            final = rf"A = Q \Lambda Q^{{T}},\ Q = {tex(self.Q)},\ \Lambda = {tex(self.Lambda)}"
+            final = (rf"A = Q \Lambda Q^{{{adj}}},\ Q = {tex(self.Q)},\ "
+                     rf"\Lambda = {tex(self.Lambda)}")
         return _render(self.steps, final, steps)
 
     def _repr_latex_(self) -> str:
@@ -772,48 +985,98 @@ class Spectral:
         return self.eigen.to_numpy(vectors=vectors)
 
     def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
-        """Check ``Q Qᵀ = I``, ``Q Λ Qᵀ = A`` and the eigenvalues against ``eigvalsh``."""
+        """Check ``Qᴴ Q = I``, ``Q Λ Qᴴ = A`` and the eigenvalues against ``eigvalsh``."""
         return _check_factors(self, points, as_rng(rng), rtol)
 
 
 def spectral(A: Any, timeout: float | None = _UNSET) -> Spectral:
-    """The spectral decomposition of a symmetric matrix.
+    """The spectral decomposition of a real symmetric or a Hermitian matrix.
 
     Eigenspaces of distinct eigenvalues are orthogonal; each eigenspace's basis is
-    orthonormalized by Gram–Schmidt, so ``Q`` is orthonormal even for repeated eigenvalues.
+    orthonormalized by Gram–Schmidt, so ``Q`` is orthonormal (unitary for Hermitian input,
+    ``A = Q Λ Qᴴ``) even for repeated eigenvalues. Parameters count as real. When the exact
+    route times out a constant matrix gets ``numpy.linalg.eigh`` factors, a matrix with
+    parameters ``Q = None`` (the numeric callable only); ``method`` says why.
+
+    Args:
+        A: A square matrix.
+        timeout: Seconds for all the symbolic work (eigen-decomposition and
+            orthonormalization together); default ``config.timeout``.
 
     Raises:
-        ValueError: For a non-square or non-symmetric matrix.
+        ValueError: For a non-square matrix, or one that is neither symmetric nor
+            Hermitian (a complex symmetric matrix need not have orthogonal eigenvectors).
 
     Examples:
         >>> spectral([[2, 0, 0], [0, 3, 4], [0, 4, 9]]).Lambda.diagonal()
         Matrix([[11, 2, 1]])
+        >>> s = spectral([[2, sympy.I], [-sympy.I, 2]])
+        >>> s.Lambda.diagonal(), s.Q * s.Q.H == sympy.eye(2)
+        (Matrix([[3, 1]]), True)
     """
     M = _square(A, "spectral")
-    if not _is_symmetric(M):
-        raise ValueError(f"spectral: A must be symmetric, got {_short(M)}; use eig()")
-    limit = _Deadline(resolve_timeout(timeout))
-    e = eig(M, limit.timeout)
+    _check_hermitian(M, "spectral")
+    return _spectral(M, Deadline(resolve_timeout(timeout)))
+
+
+def _adjoint_name(M: sympy.MatrixBase) -> str:
+    """``"H"`` (conjugate transpose) for a complex matrix, else ``"T"``."""
+    return "H" if M.has(sympy.I) else "T"
+
+
+def _real_params(M: sympy.MatrixBase) -> sympy.MatrixBase:
+    """``M`` with its parameters replaced by real ones (how symml reads parameters)."""
+    subs = {s: sympy.Dummy(s.name, real=True) for s in M.free_symbols if not s.is_real}
+    return M.xreplace(subs) if subs else M
+
+
+def _check_hermitian(M: sympy.ImmutableMatrix, fn: str) -> None:
+    """Raise ``ValueError`` unless ``M`` is real symmetric or Hermitian."""
+    if not M.has(sympy.I):
+        if not _is_symmetric(M):
+            raise ValueError(f"{fn}: A must be symmetric (or Hermitian), got {_short(M)}; "
+                             f"use eig()")
+        return
+    R = _real_params(M)
+    n = R.rows
+    if not all(_is_zero(R[i, j] - sympy.conjugate(R[j, i])) for i in range(n)
+               for j in range(i, n)):
+        kind = "complex symmetric, not Hermitian" if _is_symmetric(M) else "not Hermitian"
+        raise ValueError(f"{fn}: A must be real symmetric or Hermitian, got {_short(M)} "
+                         f"({kind}: its eigenvectors need not be orthogonal); use eig()")
+
+
+def _spectral(M: sympy.ImmutableMatrix, limit: Deadline) -> Spectral:
+    """:func:`spectral` of a checked symmetric/Hermitian matrix within ``limit``."""
+    e = _eig(M, limit, _lam_symbol(M, None))
     steps = list(e.steps)
     Q = Lam = None
     method = e.method
-    if e.eigenspaces and e.is_diagonalizable:
-        try:
-            Q = run_limited(_orthonormal_columns, list(e.eigenspaces.values()),
-                            timeout=_at_least(limit.left(), MIN_STAGE_SECONDS),
-                            what="orthonormalizing the eigenvectors")
-            steps.append(_matrix_step("orthonormalize each eigenspace", "Q", Q))
-            Lam = e.D
-        except DerivationTimeout:
-            method = "numeric (timeout)"
-    if Q is None and not M.free_symbols and method != "symbolic":
-        w, V = np.linalg.eigh(np.array(M.evalf(), dtype=float))
+    adj = _adjoint_name(M)
+    if method == "symbolic":
+        if not (e.eigenspaces and e.is_diagonalizable):  # cannot happen in exact arithmetic
+            method = "numeric (exact eigenvectors incomplete)"
+        else:
+            try:
+                Q = limit.run(_orthonormal_columns, list(e.eigenspaces.values()),
+                              what="orthonormalizing the eigenvectors")
+                steps.append(_matrix_step("orthonormalize each eigenspace", "Q", Q))
+                Lam = e.D
+            except DerivationTimeout:
+                method = "numeric (timeout)"
+    if Q is None and not M.free_symbols:
+        w, V = np.linalg.eigh(_constant_array(M))
         Q = sympy.ImmutableMatrix(V[:, ::-1].tolist()).applyfunc(_sym_number)
         Lam = sympy.ImmutableMatrix(sympy.diag(*[_sym_number(x) for x in w[::-1]]))
-        steps.append(Step(f"fallback: {method}", rf"Q = {tex(Q)}\quad 	ext{{(numpy.linalg.eigh)}}"))
+        steps.append(Step(f"fallback: {method}",
+                          rf"Q = {_tex_matrix(Q)}\quad \text{{(numpy.linalg.eigh)}}"))
+    elif Q is None:
+        steps.append(Step(f"fallback: {method}", r"\text{no exact Q; eigenvalues from "
+                          r"numpy.linalg of the compiled matrix}"))
     if Q is not None:
-        steps.append(Step("spectral theorem", rf"A = Q \Lambda Q^{{T}} = {_tex_or(Q, 'Q')} "
-                          rf"{tex(Lam)} {_tex_or(Q.T, 'Q^{T}')}"))
+        QH = Q.H if adj == "H" else Q.T
+        shown = (_tex_or(Q, "Q"), _tex_or(Lam, r"\Lambda"), _tex_or(QH, f"Q^{{{adj}}}"))
+        steps.append(Step("spectral theorem", rf"A = Q \Lambda Q^{{{adj}}} = " + " ".join(shown)))
     return Spectral(Q, Lam, e, tuple(steps), method)
 
 
@@ -823,10 +1086,6 @@ def _orthonormal_columns(bases: list[tuple[sympy.ImmutableMatrix, ...]]) -> symp
         ortho, _ = _gram_schmidt(list(basis), True, "spectral", record=False)
         columns += ortho
     return sympy.ImmutableMatrix.hstack(*columns)
-
-
-def _at_least(left: float | None, floor: float) -> float | None:
-    return None if left is None else max(left, floor)
 
 
 # --- Gram–Schmidt, projection, QR ------------------------------------------------------------
@@ -874,24 +1133,39 @@ def _is_negligible(u: Any, v: Any) -> bool:
 
 
 def _gram_schmidt(vectors: list[sympy.ImmutableMatrix], normalize: bool, fn: str,
-                  label: str = "vector", *, record: bool = True
+                  label: str = "vector", *, record: bool = True,
+                  kept: list[int] | None = None
                   ) -> tuple[list[sympy.ImmutableMatrix], list[Step]]:
+    """Orthogonalize ``vectors`` in order. A vector dependent on the previous ones raises
+    ``ValueError``, unless ``kept`` is a list: then it is skipped (with a step) and ``kept``
+    receives the (0-based) indices of the vectors that gave a new direction."""
     ortho: list[sympy.ImmutableMatrix] = []
+    labels: list[int] = []  # u_j is named after the vector v_j it came from
     steps: list[Step] = []
     out: list[sympy.ImmutableMatrix] = []
     for k, v in enumerate(vectors, start=1):
         u = v
         terms = []
-        for j, w in enumerate(ortho, start=1):
+        for j, w in zip(labels, ortho, strict=True):
             coef = _tidy(_dot(w, v) / _dot(w, w))
             u = u - coef * w
             terms.append(rf" - \frac{{\langle v_{{{k}}}, u_{{{j}}}\rangle}}{{\langle u_{{{j}}}, "
                          rf"u_{{{j}}}\rangle}} u_{{{j}}}")
         u = _tidy_matrix(u)
         if _is_negligible(u, v):
-            raise ValueError(f"{fn}: {label} {k} {_short(v)} is linearly dependent on the "
-                             f"previous ones")
+            if kept is None:
+                raise ValueError(f"{fn}: {label} {k} {_short(v)} is linearly dependent on the "
+                                 f"previous ones")
+            if record:
+                zero = r"\approx 0" if _is_float(u) else "= 0"
+                steps.append(Step(f"{label} {k} is dependent",
+                                  f"v_{{{k}}}{''.join(terms)} {zero}" + r"\ \Rightarrow\ "
+                                  r"\text{no new direction}"))
+            continue
+        if kept is not None:
+            kept.append(k - 1)
         ortho.append(u)
+        labels.append(k)
         if record:
             steps.append(Step(f"orthogonalize {label} {k}",
                               f"u_{{{k}}} = v_{{{k}}}{''.join(terms)} = {tex(u)}"))
@@ -996,7 +1270,8 @@ def _looks_like_matrix(obj: Any) -> bool:
 
 @dataclass(frozen=True)
 class QR:
-    r"""``A = Q R``: ``Q`` with orthonormal columns, ``R`` upper triangular (positive diagonal).
+    r"""``A = Q R``: ``Q`` (m×r) with orthonormal columns spanning the column space, ``R``
+    (r×n) upper triangular/trapezoidal with positive pivots; r is the rank of ``A``.
 
     Examples:
         >>> f = qr([[3, 0], [4, 5]])
@@ -1033,28 +1308,43 @@ class QR:
 
 
 def qr(A: Any) -> QR:
-    """The QR factorization by Gram–Schmidt on the columns of ``A`` (full column rank).
+    """The QR factorization by Gram–Schmidt on the columns of ``A`` (any m×n, any rank).
+
+    A column in the span of the previous ones adds no column to ``Q``, so ``Q`` (m×r, r the
+    rank of ``A``) has orthonormal columns spanning the column space of ``A`` and ``R``
+    (r×n) is upper trapezoidal, in row echelon form with a positive pivot in each row:
+    ``A = Q R`` exactly. For full column rank this is the usual reduced QR (``R`` square,
+    upper triangular with a positive diagonal).
 
     Raises:
-        ValueError: When the columns are linearly dependent.
+        ValueError: For the zero matrix (its column space has no orthonormal basis).
 
     Examples:
         >>> qr([[1, 1], [0, 1]]).R
         Matrix([
         [1, 1],
         [0, 1]])
+        >>> f = qr([[1, 2, 0], [2, 4, 1]])
+        >>> f.Q * f.R == sympy.Matrix([[1, 2, 0], [2, 4, 1]]), f.R.shape
+        (True, (2, 3))
     """
     M = _matrix(A, "qr")
     columns = [M[:, j] for j in range(M.cols)]
-    if M.cols > M.rows:
-        raise ValueError(f"qr: A has more columns ({M.cols}) than rows ({M.rows}), so its "
-                         f"columns are linearly dependent")
-    Qcols, lines = _gram_schmidt(columns, True, "qr", "column")
+    kept: list[int] = []
+    Qcols, lines = _gram_schmidt(columns, True, "qr", "column", kept=kept)
+    if not Qcols:
+        raise ValueError(f"qr: A = {_short(M)} is the zero matrix, so its column space has no "
+                         f"orthonormal basis")
     Q = sympy.ImmutableMatrix.hstack(*Qcols)
-    R = sympy.ImmutableMatrix(M.cols, M.cols, lambda i, j: _tidy(_dot(Qcols[i], columns[j]))
-                              if i <= j else 0)
+    R = sympy.ImmutableMatrix(len(Qcols), M.cols,
+                              lambda i, j: _tidy(_dot(Qcols[i], columns[j])) if j >= kept[i] else 0)
+    adj = _adjoint_name(M)
     steps = [_matrix_step("matrix", "A", M), *lines, _matrix_step("orthonormal columns", "Q", Q),
-             Step("R = Q^T A", rf"R = Q^{{T}} A = {tex(R)}")]
+             Step(f"R = Q^{adj} A", rf"R = Q^{{{adj}}} A = {_tex_matrix(R)}")]
+    if len(Qcols) < M.cols:
+        steps.append(Step("rank", rf"\operatorname{{rank}} A = {len(Qcols)}:\ "
+                          rf"\text{{Q is {M.rows}x{len(Qcols)}, R is {len(Qcols)}x{M.cols} "
+                          rf"(row echelon)}}"))
     return QR(Q, R, M, tuple(steps))
 
 
@@ -1181,7 +1471,8 @@ def _factor_fn(mats: tuple[sympy.MatrixBase, ...], params: tuple[sympy.Symbol, .
 @dataclass(frozen=True)
 class SVD:
     r"""``A = U S Vᵀ``: ``U`` (m×m) and ``V`` (n×n) orthonormal, ``S`` (m×n) diagonal with
-    the singular values (descending where numeric) on its diagonal.
+    the singular values (descending where numeric) on its diagonal. For a complex ``A``,
+    ``U`` and ``V`` are unitary and ``A = U S Vᴴ``.
 
     ``U``, ``S``, ``V`` are ``None`` when only the numeric form exists (``method`` says why).
 
@@ -1204,10 +1495,13 @@ class SVD:
         return () if self.S is None else tuple(self.S.diagonal())
 
     def latex(self, *, steps: bool = True) -> str:
+        adj = _adjoint_name(self.matrix)
         if self.U is None:
-            final = r"A = U S V^{T}\ (\text{numeric only: " + _tex_text(self.method) + "})"
+            final = (rf"A = U S V^{{{adj}}}\ (\text{{numeric only: "
+                     rf"{_tex_text(self.method)}}})")
         else:
-            final = rf"A = U S V^{{T}},\ U = {tex(self.U)},\ S = {tex(self.S)},\ V = {tex(self.V)}"
+            final = (rf"A = U S V^{{{adj}}},\ U = {tex(self.U)},\ S = {tex(self.S)},\ "
+                     rf"V = {tex(self.V)}")
         return _render(self.steps, final, steps)
 
     def _repr_latex_(self) -> str:
@@ -1235,9 +1529,16 @@ class SVD:
 def svd(A: Any, timeout: float | None = _UNSET) -> SVD:
     r"""The singular value decomposition, exact where ``AᵀA`` has exact eigenvectors.
 
-    The steps: ``AᵀA``, its eigen-decomposition (orthonormalized: ``V``), ``σ_i = √λ_i``,
-    ``u_i = A v_i / σ_i``, ``U`` completed to an orthonormal basis. A constant matrix whose
-    exact route fails or times out gets floating-point factors from ``numpy.linalg.svd``.
+    The steps: ``AᵀA`` (``AᴴA`` for complex input), its spectral decomposition
+    (orthonormalized: ``V``), ``σ_i = √λ_i``, ``u_i = A v_i / σ_i``, ``U`` completed to an
+    orthonormal basis. A constant matrix whose exact route fails or times out gets
+    floating-point factors from ``numpy.linalg.svd``; a matrix with parameters then has only
+    the numeric singular values (``U = S = V = None``). ``method`` says which.
+
+    Args:
+        A: A matrix (any shape).
+        timeout: Seconds for all the symbolic work (the eigen-decomposition of ``AᵀA``,
+            orthonormalizing, the singular vectors together); default ``config.timeout``.
 
     Examples:
         >>> f = svd([[1, 1], [1, 1]])
@@ -1252,16 +1553,16 @@ def svd(A: Any, timeout: float | None = _UNSET) -> SVD:
     steps = [_matrix_step("matrix", "A", M)]
     if _is_float(M) and not M.free_symbols:
         return _numeric_svd(M, steps, "numeric (float input)")
-    limit = _Deadline(resolve_timeout(timeout))
-    G = _tidy_matrix(M.H * M)
-    steps.append(_matrix_step("Gram matrix", "A^{T} A", G))
-    s = spectral(G, limit.timeout)
+    limit = Deadline(resolve_timeout(timeout))
+    adj = _adjoint_name(M)
+    G = _tidy_matrix(M.H * M)  # Hermitian by construction
+    steps.append(_matrix_step("Gram matrix", f"A^{{{adj}}} A", G))
+    s = _spectral(G, limit)
     if s.Q is None or s.method != "symbolic":
         return _numeric_svd(M, steps, s.method)
     steps += list(s.steps[1:])
     try:
-        U, S, more = run_limited(_svd_factors, M, s, timeout=_at_least(limit.left(), MIN_STAGE_SECONDS),
-                                 what="the singular vectors")
+        U, S, more = limit.run(_svd_factors, M, s, what="the singular vectors")
     except DerivationTimeout:
         return _numeric_svd(M, steps, "numeric (timeout)")
     steps += more
@@ -1273,21 +1574,25 @@ def _svd_factors(M: sympy.ImmutableMatrix, s: Spectral
     m, n = M.shape
     steps: list[Step] = []
     sigma = [_tidy(sympy.sqrt(v)) for v in s.Lambda.diagonal()]
-    steps.append(Step("singular values", r"\sigma_i = \sqrt{\lambda_i}:\ " + tex(sigma)))
+    steps.append(Step("singular values",
+                      r"\sigma_i = \sqrt{\lambda_i}:\ " + _tex_big(sigma, BIG_MATRIX_OPS)))
     V = s.Q
     ucols: list[sympy.ImmutableMatrix] = []
     for i, sg in enumerate(sigma):
         if not _is_zero(sg):
             ucols.append(_tidy_matrix(M * V[:, i] / sg))
-    steps.append(Step("left singular vectors", rf"u_i = \frac{{A v_i}}{{\sigma_i}}:\ {tex(ucols)}"))
+    steps.append(Step("left singular vectors",
+                      rf"u_i = \frac{{A v_i}}{{\sigma_i}}:\ {_tex_big(ucols, BIG_MATRIX_OPS)}"))
     U = _complete_basis(ucols, m)
     if len(U) > len(ucols):
         steps.append(_matrix_step("complete to an orthonormal basis", "U",
                                   sympy.ImmutableMatrix.hstack(*U)))
     U = sympy.ImmutableMatrix.hstack(*U)
     S = sympy.ImmutableMatrix(m, n, lambda i, j: sigma[i] if i == j else 0)
-    steps.append(Step("SVD", rf"A = U S V^{{T}} = {_tex_or(U, 'U')} {tex(S)} "
-                      rf"{_tex_or(V.T, 'V^{T}')}"))
+    adj = _adjoint_name(M)
+    VH = V.H if adj == "H" else V.T
+    shown = (_tex_or(U, "U"), _tex_or(S, "S"), _tex_or(VH, f"V^{{{adj}}}"))
+    steps.append(Step("SVD", rf"A = U S V^{{{adj}}} = " + " ".join(shown)))
     return U, S, steps
 
 
@@ -1436,10 +1741,14 @@ def _norm_order(p: Any) -> Any:
         if p.strip() == "fro":
             return "fro"
         p = as_expr(p, what="p")[0]
-    if isinstance(p, bool) or p is None:
+    if isinstance(p, (bool, np.bool_)) or p is None:
         raise TypeError(f"norm: p must be a number >= 1, inf or 'fro', got {p!r}")
-    if isinstance(p, float) and math.isinf(p) and p > 0:
+    if isinstance(p, (float, np.floating)) and math.isinf(p) and p > 0:
         return sympy.oo
+    if isinstance(p, np.integer):
+        p = int(p)
+    elif isinstance(p, np.floating):
+        p = float(p)
     pe = sympy.sympify(p) if isinstance(p, (int, float)) else p
     if not isinstance(pe, sympy.Expr) or not pe.is_number:
         raise TypeError(f"norm: p must be a number >= 1, inf or 'fro', got {p!r}")
@@ -1469,8 +1778,35 @@ def _matrix_norm(M: sympy.ImmutableMatrix, p: Any) -> Any:
         if M.free_symbols:
             raise ValueError("norm: the 2-norm of a matrix with symbols is not supported; "
                              "use p=1, inf or 'fro'")
-        return sympy.sqrt(sympy.Max(*[v for v in eig(M.H * M).values]))
+        return sympy.sqrt(_largest_gram_eigenvalue(M))
     raise ValueError(f"norm: matrix norms take p = 1, 2, inf or 'fro', got {p}")
+
+
+def _largest_real_root(G: sympy.ImmutableMatrix) -> Any:
+    """The largest eigenvalue of the constant Hermitian positive semi-definite ``G``: its
+    characteristic polynomial's largest real root (a radical or a ``CRootOf``, never a
+    real number written with ``I``). Roots are compared numerically, not by ``Max``."""
+    poly = G.charpoly()
+    try:
+        candidates = poly.real_roots()
+    except (NotImplementedError, sympy.PolynomialError, sympy.polys.polyerrors.DomainError):
+        candidates = [r for r in sympy.roots(poly, multiple=True)]  # algebraic coefficients
+    if not candidates:
+        raise NotImplementedError("no exact roots")
+    return max(candidates, key=lambda r: complex(sympy.N(r, 30)).real)
+
+
+def _largest_gram_eigenvalue(M: sympy.ImmutableMatrix) -> Any:
+    """``λ_max(Aᴴ A)`` of a constant matrix: exact (under ``config.timeout``), else (a
+    float matrix, a time-out, no exact roots) the square of ``numpy.linalg.norm(A, 2)``."""
+    if not _is_float(M):
+        try:
+            return run_limited(_largest_real_root, _tidy_matrix(M.H * M),
+                               timeout=default_timeout(None),
+                               what="the largest eigenvalue of A^H A")
+        except (DerivationTimeout, NotImplementedError):
+            pass
+    return sympy.Float(float(np.linalg.norm(_constant_array(M), 2)) ** 2)
 
 
 def norm(v: Any, p: Any = 2, *, steps: bool = False) -> Any:
@@ -1647,10 +1983,16 @@ def _lu_error(f: LU, A: np.ndarray, params: tuple, x: Any) -> float:
 
 
 def _qr_error(f: QR, A: np.ndarray, params: tuple, x: Any) -> float:
+    """``Q R = A``, ``Qᴴ Q = I``, ``R`` upper, as many columns of ``Q`` as the numeric rank of
+    ``A`` and, for full column rank, ``|diag R|`` equal to ``numpy.linalg.qr``'s."""
     Q, R = _eval(f.Q, params, x), _eval(f.R, params, x)
-    _, Rn = np.linalg.qr(A)
-    return max(_rel(Q @ R, A), _orthonormal_error(Q), _rel(np.triu(R), R),
-               _rel(np.abs(np.diag(R)), np.abs(np.diag(Rn))))
+    rank = np.linalg.matrix_rank(A, tol=RANK_RTOL * max(1.0, float(np.linalg.norm(A))))
+    worst = max(_rel(Q @ R, A), _orthonormal_error(Q), _rel(np.triu(R), R),
+                0.0 if Q.shape[1] == rank else float("inf"))
+    if Q.shape[1] == A.shape[1]:
+        _, Rn = np.linalg.qr(A)
+        worst = max(worst, _rel(np.abs(np.diag(R)), np.abs(np.diag(Rn))))
+    return worst
 
 
 def _svd_error(f: SVD, A: np.ndarray, params: tuple, x: Any) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import sympy
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import symml as sm
@@ -91,14 +91,20 @@ def test_lu_reconstructs_exactly(A):
 
 
 @SETTINGS
-@given(square(3) | square(2))
+@given(square(3) | square(2) | rectangular())
 def test_qr_reconstructs_exactly(A):
-    if A.rank() < A.cols:
-        return  # dependent columns are a ValueError, tested elsewhere
+    assume(not A.is_zero_matrix)  # the zero matrix is a ValueError, tested elsewhere
     f = sm.qr(A)
+    rank = A.rank()
+    assert f.Q.shape == (A.rows, rank) and f.R.shape == (rank, A.cols)
     assert_zero(f.Q * f.R - A)
-    assert_zero(f.Q.T * f.Q - sympy.eye(A.cols))
+    assert_zero(f.Q.T * f.Q - sympy.eye(rank))
     assert f.R.is_upper
+    for i in range(rank):  # row echelon: each row starts with a positive pivot, further right
+        pivot = next(j for j in range(A.cols) if f.R[i, j] != 0)
+        assert f.R[i, pivot].is_positive
+        assert i == 0 or pivot > next(j for j in range(A.cols) if f.R[i - 1, j] != 0)
+    assert np.linalg.matrix_rank(np.array(A, float)) == rank
 
 
 @settings(SETTINGS, max_examples=12)
