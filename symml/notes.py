@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -68,7 +69,9 @@ __all__ = [
     "estimate_width",
     "latex_problems",
     "latex_text",
+    "matrix_columns",
     "split_terms",
+    "split_factors",
     "split_top_level",
 ]
 
@@ -221,6 +224,24 @@ def _table_width(body: str) -> float:
     return sum(widths) + 2.0 * columns + 1.0
 
 
+_MATRIX_ENVIRONMENTS = re.compile(r"\\begin\{([pbBvV]?matrix|smallmatrix)\}")
+
+
+def matrix_columns(latex: str) -> int:
+    r"""The largest number of columns of an amsmath matrix in ``latex`` (0 if none).
+
+    Examples:
+        >>> matrix_columns(r"\left[\begin{matrix}1 & 2 & 3\\4 & 5 & 6\end{matrix}\right]")
+        3
+    """
+    widest = 0
+    for m in _MATRIX_ENVIRONMENTS.finditer(latex):
+        body, _ = _environment(latex, m.end(), m.group(1))
+        rows = split_top_level(body, r"\\")
+        widest = max([widest, *(len(split_top_level(r, "&")) for r in rows)])
+    return widest
+
+
 def estimate_width(latex: str) -> float:
     r"""Estimated printed width of display-math LaTeX, in italic letters (about 0.5 em).
 
@@ -317,8 +338,36 @@ def split_terms(latex: str) -> list[str]:
     return [t + " " if t.endswith("\\") else t for t in terms]  # keep "\ " whole
 
 
+def split_factors(term: str) -> list[str]:
+    r"""Split a product at its top-level spaces (SymPy sets factors side by side); a sign,
+    ``\cdot``/``\times`` or a bare command stays with the factor after it.
+
+    Examples:
+        >>> split_factors(r"- 2 x \sin{\left(x \right)} \left(a + b\right)")
+        ['- 2', 'x', '\\sin{\\left(x \\right)}', '\\left(a + b\\right)']
+    """
+    factors: list[str] = []
+    pending = ""  # a sign or operator waiting for its factor
+    for part in (p.strip() for p in split_top_level(term, " ")):
+        if not part:
+            continue
+        if part.startswith(("^", "_")) and factors and not pending:  # "x ^{2}": one factor
+            factors[-1] += part
+        elif part in ("+", "-", r"\cdot", r"\times") or re.fullmatch(r".*\\[A-Za-z]+", part):
+            pending = f"{pending} {part}".strip()
+        else:
+            factors.append(f"{pending} {part}".strip())
+            pending = ""
+    if pending and factors:
+        factors[-1] = f"{factors[-1]} {pending}"
+    elif pending:
+        factors.append(pending)
+    return factors
+
+
 def break_formula(latex: str, width: float, *, first_width: float | None = None) -> list[str]:
-    r"""Break a formula into lines no wider than ``width`` at its top-level ``+``/``-``.
+    r"""Break a formula into lines no wider than ``width`` at its top-level ``+``/``-``,
+    and a product wider than a line between its factors.
 
     Args:
         latex: The formula.
@@ -326,23 +375,31 @@ def break_formula(latex: str, width: float, *, first_width: float | None = None)
         first_width: Width of the first line (default ``width``).
 
     Returns:
-        The lines; every line after the first starts with its sign. A term wider than a
-        whole line stays on a line of its own (LaTeX then scales it to fit).
+        The lines; every line after the first starts with its sign, or with ``\cdot`` where
+        a product continues. A single factor wider than a whole line stays on a line of its
+        own (LaTeX then scales it to fit).
 
     Examples:
         >>> break_formula("a + b + c + d", 6)
         ['a + b', '+ c + d']
+        >>> break_formula(r"x \sin{\left(x \right)} \sin{\left(y \right)} + 1", 12)
+        ['x \\sin{\\left(x \\right)}', '\\cdot \\sin{\\left(y \\right)} + 1']
     """
-    terms = split_terms(latex)
+    units: list[tuple[str, bool]] = []  # (text, continues a product)
+    for term in split_terms(latex):
+        factors = split_factors(term) if estimate_width(term) > width else [term]
+        units += [(f, i > 0) for i, f in enumerate(factors)] if len(factors) > 1 else [(term, False)]
     lines: list[str] = []
     current, used = "", 0.0
     limit = width if first_width is None else first_width
-    for term in terms:
-        w = estimate_width(term)
+    for text, continues in units:
+        w = estimate_width(text)
         if current and used + w > limit:
             lines.append(current)
             current, used, limit = "", 0.0, width
-        current = f"{current} {term}" if current else term
+            if continues:
+                text, w = rf"\cdot {text}", w + 1.5
+        current = f"{current} {text}" if current else text
         used += w
     lines.append(current)
     return lines
@@ -543,16 +600,33 @@ def _md_text_escape(s: str) -> str:
     return re.sub(r"([#$%&_{}])", r"\\\1", s)
 
 
+def _error_tex(error: float) -> str:
+    r"""An error as LaTeX math: ``$1.2 \times 10^{-7}$``, ``$\infty$``, ``$0$``, ``NaN``.
+
+    Examples:
+        >>> _error_tex(1.23e-7), _error_tex(float("inf")), _error_tex(float("nan"))
+        ('$1.2 \\times 10^{-7}$', '$\\infty$', 'NaN')
+    """
+    if math.isnan(error):
+        return "NaN"
+    if math.isinf(error):
+        return r"$\infty$" if error > 0 else r"$-\infty$"
+    if error == 0:
+        return "$0$"
+    mantissa, exponent = f"{error:.1e}".split("e")
+    return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
+
+
 def _check_sentence(v: Any) -> tuple[str, str]:
-    """The sentence of a numeric check, as (LaTeX, Markdown)."""
+    """The sentence of a numeric check, as (LaTeX, Markdown); a failed check says FAILED."""
     status = "passed" if v.passed else "FAILED"
-    mantissa, exponent = f"{float(v.max_error):.1e}".split("e")
-    tex_err = rf"${mantissa} \times 10^{{{int(exponent)}}}$"
+    error = float(v.max_error)
     details = f" Compared: {v.details}." if getattr(v, "details", "") else ""
-    tex_s = (rf"\textit{{Numeric check}} ({_escape_plain(v.method)}, {v.points} points): "
-             rf"largest error {tex_err} --- \textbf{{{status}}}.{_escape_plain(details)}")
-    md_s = (f"*Numeric check* ({v.method}, {v.points} points): largest error "
-            f"{float(v.max_error):.1e} — **{status}**.{details}")
+    count = f"{v.points} point{'' if v.points == 1 else 's'}"
+    tex_s = (rf"\textit{{Numeric check}} ({_escape_plain(v.method)}, {count}): "
+             rf"largest error {_error_tex(error)} --- \textbf{{{status}}}.{_escape_plain(details)}")
+    md_s = (f"*Numeric check* ({v.method}, {count}): largest error "
+            f"{error:.1e} — **{status}**.{details}")
     return tex_s, md_s
 
 
@@ -628,7 +702,7 @@ class Notes:
             _title_of(item) if kind in ("derivation", "stepped", "result") else None)
         lines: tuple[_Line, ...] = ()
         if kind == "derivation":
-            lines = _derivation_lines(item)
+            lines = self._carried_forward(_derivation_lines(item))
         elif kind == "stepped":
             lines = tuple(_Line(*_split_equation(st.latex), st.title) for st in item.steps)
         elif kind == "result" and r"\begin" not in (text := _final_latex(item)):
@@ -643,6 +717,22 @@ class Notes:
             if not _is_check(check):
                 raise TypeError(f"check must be True, False or a Verification, got {check!r}")
             self.items.append(_Item("check", check))
+
+    def _carried_forward(self, lines: tuple[_Line, ...]) -> tuple[_Line, ...]:
+        """Leading lines (two or more) whose formulas an earlier derivation of the document
+        already showed, such as the gradient's steps a Hessian carries forward, as one line
+        "(steps of the gradient above)": each formula appears once."""
+        for earlier in reversed(self.items):
+            if earlier.kind != "derivation":
+                continue
+            shown = {ln.rhs for ln in earlier.lines}
+            k = 0
+            while k < len(lines) - 1 and lines[k].rhs in shown:
+                k += 1
+            if k >= 2:
+                what = _md_text_escape((earlier.title or "derivation").lower())
+                return (_Line("", rf"\text{{(steps of the {what} above)}}"), *lines[k:])
+        return lines
 
     def section(self, title: str) -> None:
         """Start a numbered section; item headings below it become subsections."""
@@ -683,9 +773,12 @@ class Notes:
             body.append(glue + self._tex_item(it, _figure_file(stem, it, figures), figures))
             previous = it.kind
         title = latex_text(self.title)
-        return (PREAMBLE + f"\\title{{{title}}}\n\\author{{}}\n\\date{{}}\n"
-                "\\begin{document}\n\\maketitle" + "".join(body)
-                + "\n\n\\end{document}\n")
+        text = "".join(body)
+        # amsmath sets at most MaxMatrixCols (10) columns: raise it to the widest matrix
+        columns = max(10, matrix_columns(text))
+        matrices = f"\\setcounter{{MaxMatrixCols}}{{{columns}}}\n" if columns > 10 else ""
+        return (PREAMBLE + matrices + f"\\title{{{title}}}\n\\author{{}}\n\\date{{}}\n"
+                "\\begin{document}\n\\maketitle" + text + "\n\n\\end{document}\n")
 
     def _tex_item(self, it: _Item, figure_name: str, number: int) -> str:
         if it.kind == "section":
@@ -817,7 +910,12 @@ class Notes:
 
 
 def _figure_file(stem: str, item: _Item, number: int) -> str:
-    return f"{stem}-{item.name or f'fig{number}'}.png"
+    r"""``<stem>-figN.png``; in the stem, characters other than letters, digits, ``-`` and
+    ``_`` (``%``, ``#``, spaces, dots: not safe in ``\includegraphics``) are written as
+    ``_`` and their hex code (``a%b`` gives ``a_25b-fig1.png``)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]", lambda m: "_" + "".join(f"{b:02x}" for b in m.group().encode()),
+                  stem)
+    return f"{safe}-{item.name or f'fig{number}'}.png"
 
 
 def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
@@ -838,16 +936,20 @@ def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
         raise NotSupportedError("pdflatex is not on the PATH; install a TeX engine (Debian: "
                                 "texlive-latex-base texlive-latex-recommended) or write .tex")
     with tempfile.TemporaryDirectory() as tmp:
+        # TeX reads its file name as TeX text ("a%b.tex" would end at the %): compile a copy
+        # with a plain name; it runs in the source's folder, so figures are found there
+        job = Path(tmp, "document.tex")
+        shutil.copy(source, job)
         cmd = [exe, "-halt-on-error", "-interaction=nonstopmode", f"-output-directory={tmp}",
-               source.name]
+               str(job)]
         try:
             proc = subprocess.run(cmd, cwd=source.parent, capture_output=True, timeout=timeout,
                                   check=False)
         except subprocess.TimeoutExpired as exc:
             raise SymmlError(f"pdflatex ran past {timeout:g} s on {source}") from exc
-        log = Path(tmp, source.stem + ".log")
+        log = Path(tmp, job.stem + ".log")
         log_text = log.read_text(encoding="latin-1") if log.exists() else ""
-        pdf = Path(tmp, source.stem + ".pdf")
+        pdf = Path(tmp, job.stem + ".pdf")
         if proc.returncode != 0 or not pdf.exists():
             raise SymmlError(f"pdflatex failed on {source}: {_first_error(log_text)}")
         shutil.copy(pdf, source.with_suffix(".pdf"))

@@ -96,6 +96,13 @@ def test_hessian_shows_it_is_built_from_the_gradient() -> None:
     assert d.result == d.result.T
     grad = sm.gradient("x**3*y", "x, y")
     assert d.result == sm.jacobian(grad.result, "x, y").result
+    # numerically: H = [[6xy, 3x^2], [3x^2, 0]], and central differences of the gradient
+    H = np.asarray(d.to_numpy()(1.5, -0.5))
+    assert np.allclose(H, [[6 * 1.5 * -0.5, 3 * 1.5**2], [3 * 1.5**2, 0.0]], rtol=1e-14)
+    g, h = grad.to_numpy(), 1e-6
+    columns = [(np.asarray(g(1.5 + h * e[0], -0.5 + h * e[1]))
+                - np.asarray(g(1.5 - h * e[0], -0.5 - h * e[1]))) / (2 * h) for e in np.eye(2)]
+    assert np.allclose(np.stack(columns, axis=1), H, rtol=1e-7, atol=1e-7)
 
 
 # --- frozen results and verification ---------------------------------------------------------
