@@ -26,7 +26,7 @@ BINARY = {
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
     "/": lambda a, b: a / (2 + sympy.sin(b)),          # denominator in [1, 3]
-    "**": lambda a, b: (1 + a**2) ** sympy.Rational(3, 2) + 0 * b,
+    "**": lambda a, b: (1 + a**2) ** sympy.tanh(b),                # positive base, exponent in (-1, 1)
 }
 
 leaves = st.sampled_from([X, Y, sympy.Integer(2), sympy.Rational(1, 3), sympy.Float(0.75)])
