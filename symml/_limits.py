@@ -24,9 +24,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from symml.config import config
-from symml.errors import DerivationTimeout
+from symml.errors import DerivationTimeout, NotSupportedError
 
-__all__ = ["Deadline", "default_timeout", "resolve_timeout", "run_limited"]
+__all__ = ["Deadline", "default_timeout", "portable_exception", "resolve_timeout", "run_limited"]
 
 T = TypeVar("T")
 
@@ -53,17 +53,60 @@ def resolve_timeout(timeout: float | None = _UNSET) -> float | None:
     return timeout
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+def _round_trips(obj: Any) -> bool:
+    """Whether ``obj`` survives pickling (and unpickling: a class may pickle but not load)."""
+    try:
+        pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:  # noqa: BLE001 - any failure means "cannot be shipped"
+        return False
+    return True
+
+
+def portable_exception(exc: BaseException, what: str) -> BaseException:
+    """A picklable stand-in for ``exc``, to ship from the worker to the caller.
+
+    ``exc`` itself when it pickles; else the same class rebuilt from its message (SymPy's
+    ``TypeError`` carries an unpicklable lazy message); else a
+    :class:`~symml.errors.NotSupportedError` naming the original type and message.
+
+    Examples:
+        >>> class Odd(Exception):
+        ...     def __init__(self, a, b):
+        ...         super().__init__(a, b)
+        ...         self.hook = lambda: None
+        >>> portable_exception(ValueError("bad"), "the call")
+        ValueError('bad')
+        >>> portable_exception(Odd(1, 2), "the call")
+        NotSupportedError('the call failed: Odd: (1, 2)')
+    """
+    if _round_trips(exc):
+        return exc
+    try:
+        message = str(exc)
+    except Exception:  # noqa: BLE001 - a message that cannot even be printed
+        message = repr(type(exc))
+    try:
+        clone = type(exc)(message)
+    except Exception:  # noqa: BLE001 - a class that needs other arguments
+        clone = None
+    if clone is not None and _round_trips(clone):
+        return clone
+    return NotSupportedError(f"{what} failed: {type(exc).__name__}: {message}")
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, what: str) -> None:
     global _IN_WORKER
     _IN_WORKER = True
     try:
         result = ("ok", fn(*args, **kwargs))
     except BaseException as exc:  # noqa: BLE001 - shipped back to the parent, re-raised there
-        result = ("error", exc)
+        result = ("error", portable_exception(exc, what))
     try:
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # noqa: BLE001
-        payload = pickle.dumps(("error", RuntimeError(f"result could not be pickled: {exc}")))
+    except Exception as exc:  # noqa: BLE001 - a result that cannot travel back
+        payload = pickle.dumps(("error", NotSupportedError(
+            f"the result of {what} cannot be passed back from the worker process "
+            f"({type(exc).__name__}: {exc})")))
     conn.send_bytes(payload)
     conn.close()
 
@@ -94,7 +137,8 @@ def run_limited(
 
     The call runs in a forked child process; its result comes back pickled. On expiry
     the child is killed and :class:`~symml.errors.DerivationTimeout` is raised, naming
-    ``what``. Exceptions raised by ``fn`` are re-raised in the caller.
+    ``what``. Exceptions raised by ``fn`` are re-raised in the caller: the same exception
+    where it pickles, else a faithful stand-in (:func:`portable_exception`).
 
     Args:
         fn: The function to call; its result must be picklable (SymPy objects are).
@@ -108,6 +152,8 @@ def run_limited(
 
     Raises:
         DerivationTimeout: When the call ran past ``timeout``.
+        NotSupportedError: When ``fn``'s result (or an exception that cannot be rebuilt
+            from its message) cannot be passed back from the worker.
 
     Examples:
         >>> import sympy
@@ -131,7 +177,7 @@ def run_limited(
         return fn(*args, **kwargs)  # no way to bound it on this platform
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, what), daemon=True)
     deadline = time.monotonic() + timeout
     proc.start()
     child.close()
@@ -141,7 +187,7 @@ def run_limited(
         try:
             status, value = pickle.loads(parent.recv_bytes())
         except EOFError:
-            raise RuntimeError(f"{what} crashed (the worker process exited)") from None
+            raise NotSupportedError(f"{what} crashed (the worker process exited)") from None
     finally:
         parent.close()
         if proc.is_alive():
