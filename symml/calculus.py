@@ -25,7 +25,13 @@ from symml.derivation import (
     function_lhs,
     tex,
 )
-from symml.errors import DerivationTimeout, NoClosedFormError, NotSupportedError, SymmlError
+from symml.errors import (
+    DerivationTimeout,
+    NoClosedFormError,
+    NoConvergenceError,
+    NotSupportedError,
+    SymmlError,
+)
 
 __all__ = ["derivative", "gradient", "hessian", "jacobian", "simplify_limited",
            "CriticalPoint", "CriticalPoints", "critical_points", "integral", "limit",
@@ -370,6 +376,11 @@ def _one_variable(wrt: Any, expr: sympy.Expr, op: str) -> sympy.Symbol:
     return variables[0]
 
 
+#: Names that the parser reads as symbols but that a user writes to mean "undefined"; a
+#: point or bound using one is refused rather than carried along as a parameter.
+UNDEFINED_NAMES = frozenset({"nan", "zoo"})
+
+
 def _point(value: Any, expr: Any, x: sympy.Symbol | None, what: str) -> sympy.Expr:
     """A scalar point or bound (``str``, number or expression), its names matched to ``expr``."""
     if isinstance(value, str):
@@ -383,6 +394,10 @@ def _point(value: Any, expr: Any, x: sympy.Symbol | None, what: str) -> sympy.Ex
         raise ValueError(f"{what} must be a scalar (a number or an expression), got {value!r}")
     if x is not None and point.has(x):
         raise ValueError(f"{what} = {point} must not contain the variable {x}")
+    undefined = sorted(s.name for s in point.free_symbols if s.name.lower() in UNDEFINED_NAMES)
+    if point.has(sympy.nan) or undefined:
+        raise ValueError(f"{what} must be a number, got {value!r} (undefined: "
+                         f"{', '.join(undefined) or 'nan'})")
     return point
 
 
@@ -396,9 +411,10 @@ def _args_of(*exprs: Any, first: sympy.Symbol | None = None) -> tuple[sympy.Symb
 
 
 def _is_bad(value: Any) -> bool:
-    """Whether a SymPy value is undefined or unevaluated (nan, zoo, Limit, Integral...)."""
+    """Whether a SymPy value is undefined or unevaluated (nan, zoo, Limit, Integral, a
+    Derivative or Subs SymPy could not do, DiracDelta at its singular point...)."""
     return bool(value.has(sympy.nan, sympy.zoo, sympy.Limit, sympy.Integral,
-                          sympy.AccumBounds))
+                          sympy.AccumBounds, sympy.DiracDelta, sympy.Derivative, sympy.Subs))
 
 
 def _value_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str = "+-") -> sympy.Expr:
@@ -416,15 +432,122 @@ def _value_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str = "+
 # --- taylor ---------------------------------------------------------------------------------
 
 
+#: Functions whose derivatives may jump at a point (``abs``, ``sign``, ``floor``...): where
+#: one occurs, a Taylor coefficient is taken from the one-sided limits, which must agree.
+NONSMOOTH: tuple[type, ...] = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.floor,
+                               sympy.ceiling, sympy.frac, sympy.Piecewise, sympy.Max,
+                               sympy.Min, sympy.DiracDelta)
+
+
+def _times(k: int) -> str:
+    return {1: "once", 2: "twice"}.get(k, f"{k} times")
+
+
+def _same(u: sympy.Expr, v: sympy.Expr) -> bool:
+    return u == v or sympy.simplify(u - v) == 0
+
+
+def _zero_at(u: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
+    return u.subs(x, a).is_zero
+
+
+def _integer_at(u: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
+    return u.subs(x, a).is_integer
+
+
+def _tie_at(atom: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
+    args = [u.subs(x, a) for u in atom.args]
+    ties = [(u - v).is_zero for i, u in enumerate(args) for v in args[i + 1:]]
+    return True if any(t is True for t in ties) else (None if None in ties else False)
+
+
+#: Where each non-smooth function may jump or kink: ``True`` (there), ``False`` (not
+#: there: plain substitution is right) or ``None`` (cannot tell, e.g. at a symbolic point).
+SINGULAR_AT: dict[type, Callable[[sympy.Expr, sympy.Symbol, sympy.Expr], bool | None]] = {
+    sympy.Abs: lambda f, x, a: _zero_at(f.args[0], x, a),
+    sympy.sign: lambda f, x, a: _zero_at(f.args[0], x, a),
+    sympy.Heaviside: lambda f, x, a: _zero_at(f.args[0], x, a),
+    sympy.DiracDelta: lambda f, x, a: _zero_at(f.args[0], x, a),
+    sympy.floor: lambda f, x, a: _integer_at(f.args[0], x, a),
+    sympy.ceiling: lambda f, x, a: _integer_at(f.args[0], x, a),
+    sympy.frac: lambda f, x, a: _integer_at(f.args[0], x, a),
+    sympy.Max: _tie_at,
+    sympy.Min: _tie_at,
+}
+
+
+def _singular_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
+    """Whether a non-smooth function in ``d`` jumps or kinks at ``x = a`` (see
+    :data:`SINGULAR_AT`; a ``Piecewise`` cannot tell)."""
+    verdict: bool | None = False
+    for atom in d.atoms(*NONSMOOTH):
+        if not atom.has(x):
+            continue
+        test = SINGULAR_AT.get(type(atom))
+        found = test(atom, x, a) if test is not None else None
+        if found is True:
+            return True
+        if found is None:
+            verdict = None
+    return verdict
+
+
+def _one_sided_value(expr: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr,
+                     k: int, order: int) -> sympy.Expr:
+    """``f^(k)(a)`` for a derivative ``d`` whose non-smooth parts may jump at ``a``: the
+    common one-sided limit (``f^(k-1)`` is continuous at ``a``, so that is the derivative,
+    by the mean value theorem); ``f`` itself must equal it there.
+
+    Raises:
+        ValueError: When the one-sided limits differ (``f`` is not differentiable ``k``
+            times there) or ``f`` is not continuous there.
+        NotSupportedError: When SymPy cannot find the one-sided limits.
+    """
+    try:
+        left, right = sympy.limit(d, x, a, "-"), sympy.limit(d, x, a, "+")
+    except (TypeError, ValueError, NotImplementedError, AttributeError) as exc:
+        raise NotSupportedError(f"SymPy cannot tell whether {expr} is differentiable "
+                                f"{_times(k)} at {x} = {a}: {type(exc).__name__}: {exc}"
+                                ) from None
+    if _is_bad(left) or _is_bad(right):
+        raise NotSupportedError(f"SymPy cannot tell whether {expr} is differentiable "
+                                f"{_times(k)} at {x} = {a} (the one-sided limits of {d} there "
+                                f"are {left} and {right})")
+    at = d.subs(x, a)
+    if not _same(left, right):
+        what = f"{expr}" if k == 0 else \
+            (f"its derivative {d}" if k == 1 else f"its derivative of order {k}, {d},")
+        times = "continuous" if k == 0 else \
+            ("differentiable" if k == 1 else f"differentiable {_times(k)}")
+        raise ValueError(f"{expr} is not {times} at {x} = {a}, so it has no Taylor expansion "
+                         f"of order {order} there: {what} tends to {left} from the left and "
+                         f"{right} from the right")
+    if k == 0 and not _is_bad(at) and not _same(at, left):
+        raise ValueError(f"{expr} is not continuous at {x} = {a} (it is {at} there but tends "
+                         f"to {left}), so it has no Taylor expansion there")
+    return left
+
+
 def _taylor_terms(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int
                   ) -> list[tuple[sympy.Expr, sympy.Expr]]:
-    """``[(f^(k)(x), f^(k)(a)) for k = 0..order]``."""
+    """``[(f^(k)(x), f^(k)(a)) for k = 0..order]``.
+
+    Raises:
+        ValueError: Where ``f`` or a derivative jumps at ``a`` (``abs(x)`` at 0).
+        NotSupportedError: Where SymPy leaves a derivative unevaluated (``floor``).
+    """
     out = []
     d = expr
     for k in range(order + 1):
         if k:
             d = sympy.diff(d, x)
-        out.append((d, _value_at(d, x, a)))
+        if d.has(sympy.Derivative, sympy.Subs):
+            raise NotSupportedError(f"SymPy cannot differentiate {expr} {_times(k)} in {x} (it "
+                                    f"leaves {d} unevaluated), so its Taylor polynomial at "
+                                    f"{x} = {a} is unknown")
+        smooth = not d.has(*NONSMOOTH) or _singular_at(d, x, a) is False
+        value = _value_at(d, x, a) if smooth else _one_sided_value(expr, d, x, a, k, order)
+        out.append((d, value))
     return out
 
 
@@ -446,7 +569,12 @@ def taylor(f: Any, wrt: Any = None, at: Any = 0, order: int = 3, *,
 
     Raises:
         ValueError: For a non-scalar ``f``, an unknown variable, a bad order, or a point
-            where ``f`` (or a derivative) is not finite.
+            where ``f`` (or a derivative) is not finite, or where ``f`` is not
+            ``order`` times differentiable (``abs(x)`` at 0: its one-sided derivatives
+            differ; a function with ``abs``, ``sign``, ``floor``... is checked through
+            one-sided limits wherever one of them may jump).
+        NotSupportedError: Where SymPy leaves a derivative unevaluated (``floor(x)``), or
+            cannot find the one-sided limits that decide differentiability.
 
     Examples:
         >>> t = taylor("exp(x)", "x", 0, 3)
@@ -495,13 +623,61 @@ def taylor(f: Any, wrt: Any = None, at: Any = 0, order: int = 3, *,
 DIRECTIONS: dict[str, str] = {"+": "^{+}", "-": "^{-}", "+-": ""}
 
 
+#: How each side of a point is named in messages.
+SIDE_NAMES: dict[str, tuple[str, str]] = {"-": ("from the left", "<"), "+": ("from the right", ">")}
+
+
+def _real_near(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, side: str) -> bool | None:
+    """Whether ``f`` is real as ``x`` tends to ``a`` from ``side`` (``"-"``/``"+"``; ignored
+    for ``±oo``): ``False`` when SymPy says it is not real there, or, without parameters,
+    when it is not real at ``a ∓ 10^-k`` (``±10^k``) for k = 6, 9, 12; else ``True``/``None``."""
+    t = sympy.Dummy("t", positive=True)
+    if a.is_infinite:
+        probe = expr.subs(x, (1 if a.is_extended_positive else -1) / t)
+    else:
+        probe = expr.subs(x, a + (1 if side == "+" else -1) * t)
+    verdict = probe.is_extended_real
+    if verdict is not None or probe.free_symbols - {t}:
+        return verdict
+    for h in (sympy.Float(10.0**-k, 30) for k in (6, 9, 12)):
+        try:
+            z = complex(probe.evalf(30, subs={t: h}))
+        except (TypeError, ValueError, ZeroDivisionError):
+            return None
+        if abs(z.imag) <= 1e-12 * max(1.0, abs(z)):
+            return None
+    return False
+
+
+def _sympy_limit(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, side: str
+                 ) -> sympy.Expr:
+    try:
+        return sympy.limit(expr, x, a, side) if side != "+-" else sympy.limit(expr, x, a)
+    except SymmlError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
+        raise NoClosedFormError(f"SymPy failed on the limit of {expr} as {x} -> {a}: "
+                                f"{type(exc).__name__}: {exc}") from None
+
+
 def _limits(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str
             ) -> dict[str, sympy.Expr]:
-    """The one-sided limits needed for ``direction`` (both for a two-sided finite limit)."""
+    """The one-sided limits needed for ``direction`` (both for a two-sided finite limit),
+    on the sides where ``f`` is real: a two-sided limit at a boundary of ``f``'s real domain
+    (``sqrt(x)`` at 0) is the limit from inside it; a side outside it is an error."""
     if a.is_infinite:
-        return {"+-": sympy.limit(expr, x, a)}
+        if _real_near(expr, x, a, "+-") is False:
+            raise ValueError(f"the limit of {expr} as {x} -> {a} is outside the real domain "
+                             f"of {expr}: it is not real as {x} -> {a}")
+        return {"+-": _sympy_limit(expr, x, a, "+-")}
     sides = ("-", "+") if direction == "+-" else (direction,)
-    return {s: sympy.limit(expr, x, a, s) for s in sides}
+    real = [s for s in sides if _real_near(expr, x, a, s) is not False]
+    if not real:
+        which = " or ".join(f"{x} {SIDE_NAMES[s][1]} {a}" for s in sides)
+        how = "" if direction == "+-" else f" {SIDE_NAMES[direction][0]}"
+        raise ValueError(f"the limit of {expr} as {x} -> {a}{how} is outside the real domain "
+                         f"of {expr}: it is not real for {which} near {a}")
+    return {s: _sympy_limit(expr, x, a, s) for s in real}
 
 
 def _lhopital(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> Step | None:
@@ -530,13 +706,19 @@ def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A00
             agree). Ignored for ``±oo``.
         timeout: Seconds SymPy may take (default ``config.timeout``).
 
+    Symbols are real: a side where ``f`` is not real near the point (``log(x)`` for
+    ``x < 0``) is outside its domain. A one-sided limit from there is an error; a two-sided
+    limit at the edge of the domain (``sqrt(x)`` at 0) is the limit from inside it, said in
+    a "real domain" step (and ``source["dir"]`` is that side).
+
     Returns:
         A Derivation whose steps show direct substitution where ``f`` is continuous,
         L'Hôpital's rule for a 0/0 quotient, and the one-sided limits.
 
     Raises:
-        ValueError: For bad input, or when the limit does not exist (one-sided limits
-            differ, or ``f`` oscillates).
+        ValueError: For bad input (``to`` not a real number or ``±oo``), when the limit
+            does not exist (one-sided limits differ, or ``f`` oscillates), or when ``f`` is
+            not real on the side(s) asked for.
         NoClosedFormError: When SymPy cannot decide the limit.
         DerivationTimeout: When SymPy runs past ``timeout``.
 
@@ -547,15 +729,25 @@ def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A00
         E
         >>> limit("1/x", "x", 0, "-").result
         -oo
+        >>> limit("sqrt(x)", "x", 0).source["dir"]
+        '+'
+        >>> limit("log(x)", "x", 0, "-")
+        Traceback (most recent call last):
+        ...
+        ValueError: the limit of log(x) as x -> 0 from the left is outside the real domain of log(x): it is not real for x < 0 near 0
     """
     expr, prior = _scalar(f, "f")
     x = _one_variable(wrt, expr, "limit")
     a = _point(to, expr, x, "to")
     if dir not in DIRECTIONS:
         raise ValueError(f"dir must be one of {', '.join(map(repr, DIRECTIONS))}, got {dir!r}")
+    if a.has(sympy.zoo) or a.is_extended_real is False:
+        raise ValueError(f"to must be a real number, oo or -oo, got {a} (from {to!r})")
     direction = "+-" if a.is_infinite else dir
     sides = run_limited(_limits, expr, x, a, direction, timeout=default_timeout(timeout),
                         what=f"the limit of {expr} as {x} -> {a}")
+    # the sides actually used: one, when f is real on one side of the point only
+    used = direction if len(sides) == 2 or a.is_infinite else next(iter(sides))
     values = set(sides.values())
     if len(values) > 1:
         raise ValueError(f"the limit of {expr} as {x} -> {a} does not exist: from the left "
@@ -567,10 +759,16 @@ def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A00
         raise NoClosedFormError(f"SymPy cannot find the limit of {expr} as {x} -> {a}")
     args = _args_of(expr, a, first=x)
     lhs = rf"\lim_{{{tex(x)} \to {tex(a)}{DIRECTIONS[direction]}}} {function_lhs(args)}"
-    steps = [*prior, _definition(expr, args), *_limit_steps(expr, x, a, sides, result)]
+    steps = [*prior, _definition(expr, args)]
+    if used != direction:
+        inside, outside = SIDE_NAMES[used], SIDE_NAMES["+" if used == "-" else "-"]
+        steps.append(Step("real domain",
+                          rf"f 	ext{{ is not real for }} {tex(x)} {outside[1]} {tex(a)}"
+                          rf"	ext{{ near }} {tex(a)}	ext{{: the limit is taken {inside[0]}}}"))
+    steps += _limit_steps(expr, x, a, sides, result)
     steps.append(Step("limit", f"{lhs} = {tex(result)}"))
     return Derivation(result, args, tuple(steps), lhs, operation="limit",
-                      source={"f": expr, "x": x, "to": a, "dir": direction})
+                      source={"f": expr, "x": x, "to": a, "dir": used})
 
 
 def _limit_steps(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, sides: dict[str, Any],
@@ -609,10 +807,19 @@ def _spec(item: Any, expr: sympy.Expr) -> Spec:
         if len(item) != 3:
             raise ValueError(f"integration bounds must be (variable, lower, upper), got {item!r}")
         (x,) = _spec_variable(item[0], expr)
-        return x, _point(item[1], expr, x, f"the lower bound of {x}"), \
-            _point(item[2], expr, x, f"the upper bound of {x}")
+        return x, _bound(item[1], expr, x, f"the lower bound of {x}"), \
+            _bound(item[2], expr, x, f"the upper bound of {x}")
     (x,) = _spec_variable(item, expr)
     return x, None, None
+
+
+def _bound(value: Any, expr: sympy.Expr, x: sympy.Symbol, what: str) -> sympy.Expr:
+    """An integration bound: a real number, ``oo``/``-oo`` or a real expression."""
+    bound = _point(value, expr, x, what)
+    if bound.has(sympy.nan, sympy.zoo) or bound.is_extended_real is False:
+        raise ValueError(f"{what} must be a real number, oo or -oo, got {bound} "
+                         f"(from {value!r})")
+    return bound
 
 
 def _spec_variable(item: Any, expr: sympy.Expr) -> tuple[sympy.Symbol]:
@@ -651,12 +858,39 @@ def _closed(value: Any) -> bool:
     return not _is_bad(value)
 
 
+def _sympy_integrate(g: sympy.Expr, limits: tuple, what: str) -> sympy.Expr:
+    """``sympy.integrate(g, limits)``; any SymPy failure (its ``TypeError`` on an undecidable
+    comparison, ``NotImplementedError``, ``PolynomialError``...) on input already validated
+    becomes :class:`~symml.errors.NoClosedFormError`, so the caller falls back as for any
+    other SymPy limit."""
+    try:
+        return sympy.integrate(g, limits)
+    except SymmlError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
+        raise NoClosedFormError(f"SymPy failed on {what}: {type(exc).__name__}: {exc}") from None
+
+
 def _antiderivative(g: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
-    return sympy.integrate(g, x)
+    return _sympy_integrate(g, x, f"the integral of {g} in {x}")
 
 
 def _definite(g: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-    return sympy.integrate(g, (x, a, b))
+    return _sympy_integrate(g, (x, a, b), f"the integral of {g} in {x} from {a} to {b}")
+
+
+def _oscillation(value: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, a: sympy.Expr,
+                 b: sympy.Expr) -> NoConvergenceError:
+    """The error for a definite integral SymPy evaluates to an ``AccumBounds``: the limit of
+    the antiderivative at a bound does not exist (it oscillates)."""
+    if isinstance(value, sympy.AccumBounds):
+        how = f"it oscillates between {value.min} and {value.max}"
+    elif value.has(sympy.oo, -sympy.oo):
+        how = f"it oscillates without bound (SymPy: {value})"
+    else:
+        how = f"it oscillates (SymPy: {value})"
+    return NoConvergenceError(f"the integral of {g} in {x} from {a} to {b} does not "
+                              f"converge: {how}")
 
 
 def _bounds_steps(F: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr
@@ -693,7 +927,7 @@ def _level_steps(g: sympy.Expr, spec: Spec, value: sympy.Expr, deadline: Deadlin
     if F is None:
         try:
             F = deadline.run(_antiderivative, g, x, what="the antiderivative", cap=STEPS_SECONDS)
-        except DerivationTimeout:
+        except (SymmlError, NotImplementedError):  # the steps then show the value only
             F = None
     at = None
     if F is not None and _closed(F) and not isinstance(F, sympy.Piecewise):
@@ -729,6 +963,8 @@ def _symbolic_integral(expr: sympy.Expr, specs: list[Spec], deadline: Deadline,
         else:
             value = deadline.run(_definite, g, x, a, b,
                                  what=f"the integral of {g} in {x} from {a} to {b}")
+            if value.has(sympy.AccumBounds):
+                raise _oscillation(value, g, x, a, b)
             if not _closed(value):
                 raise NoClosedFormError(f"SymPy finds no closed form for the integral of {g} "
                                         f"in {x} from {a} to {b}")
@@ -738,28 +974,41 @@ def _symbolic_integral(expr: sympy.Expr, specs: list[Spec], deadline: Deadline,
     return g, steps
 
 
-def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...]) -> tuple[float, float]:
+def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
+               timeout: float | None = None) -> tuple[float, float]:
     """Numeric value and absolute error estimate of a definite (iterated) integral.
 
     ``specs`` lists ``(x, a, b)`` innermost first; a bound may depend on the variables of
-    the outer integrals. One variable: ``scipy.integrate.quad``; several: ``nquad``.
+    the outer integrals. One variable: ``scipy.integrate.quad``; several: ``nquad``; both
+    through :func:`symml._quad.checked_quad` / ``checked_nquad``, which refuse a value whose
+    error estimate is too large for it (a divergent or oscillating integral, a pole inside
+    the interval).
+
+    Args:
+        expr: The integrand.
+        specs: ``(x, a, b)`` for each variable, innermost first.
+        timeout: Seconds quadrature may take (``None``: no limit); it runs in a worker
+            process killed on expiry, like a SymPy call.
 
     Raises:
         ValueError: When the integrand or a bound has free symbols other than the
             integration variables (a number is needed), naming them.
-        NoClosedFormError: When quadrature gives no finite value.
+        NoConvergenceError: When quadrature gives no trustworthy finite value.
+        DerivationTimeout: When quadrature runs past ``timeout``.
 
     Examples:
         >>> x = sympy.Symbol("x", real=True)
         >>> value, err = quadrature(sympy.exp(-x**2), [(x, -sympy.oo, sympy.oo)])
         >>> abs(value - 1.7724538509055159) < 1e-10
         True
+        >>> quadrature(sympy.tan(x), [(x, 0, sympy.pi)])
+        Traceback (most recent call last):
+        ...
+        symml.errors.NoConvergenceError: the integral of tan(x) over x in [0, pi] does not converge numerically: ...
     """
-    import warnings
-
     import numpy as np
-    from scipy import integrate
 
+    from symml._quad import checked_nquad, checked_quad
     from symml.compile import to_numpy
 
     variables = [s[0] for s in specs]
@@ -772,15 +1021,14 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...]) -> tuple[
         return float(np.real(fn(*xs)))
 
     ranges = [_numeric_range(a, b, variables[i + 1:]) for i, (_, a, b) in enumerate(specs)]
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
-        warnings.simplefilter("ignore")
-        if len(specs) == 1:
-            value, error = integrate.quad(integrand, *ranges[0], limit=200)
-        else:
-            value, error = integrate.nquad(integrand, ranges, opts={"limit": 100})
-    if not (np.isfinite(value) and np.isfinite(error)):
-        raise NoClosedFormError(f"the integral of {expr} has no finite numeric value "
-                                f"(quadrature gave {value})")
+    what = f"the integral of {expr} over " + ", ".join(f"{x} in [{a}, {b}]" for x, a, b in specs)
+    if len(specs) == 1:
+        def run() -> tuple[float, float]:
+            return checked_quad(integrand, *ranges[0], what=what, limit=200)
+    else:
+        def run() -> tuple[float, float]:
+            return checked_nquad(integrand, ranges, what=what, opts={"limit": 100})
+    value, error = run_limited(run, timeout=timeout, what=f"numeric quadrature of {what}")
     return float(value), float(error)
 
 
@@ -813,6 +1061,10 @@ def _numeric_range(a: sympy.Expr, b: sympy.Expr, outer: list[sympy.Symbol]) -> A
 #: What ``integral(..., method=...)`` may be.
 INTEGRAL_METHODS = ("auto", "symbolic", "numeric")
 
+#: Seconds the quadrature fallback of ``integral`` may take at least, even when SymPy used
+#: up the whole ``timeout`` (it gets the time left when that is more).
+NUMERIC_FALLBACK_SECONDS = 2.0
+
 
 def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | None = None,
              method: str = "auto", steps: bool = True) -> Derivation:
@@ -825,16 +1077,25 @@ def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | Non
     variables). Each level's steps show the antiderivative and ``F(b) - F(a)`` (limits at
     infinite bounds) when that route agrees with SymPy's definite integral.
 
-    SymPy runs in a worker process bounded by ``timeout`` for the whole integral. When it
-    finds no closed form or runs out of time, a definite integral with numeric bounds is
-    computed by quadrature (``method="numeric"``, ``error`` set to the absolute error
-    estimate); an indefinite one raises :class:`~symml.errors.NoClosedFormError`.
+    SymPy runs in a worker process bounded by ``timeout`` for the whole integral (the
+    steps and the simplification included). When it finds no closed form or runs out of
+    time, a definite integral with numeric bounds is computed by quadrature
+    (``method="numeric"``, ``error`` set to the absolute error estimate), itself bounded by
+    the time left but at least :data:`NUMERIC_FALLBACK_SECONDS`: the whole call returns
+    within about ``timeout + NUMERIC_FALLBACK_SECONDS``. An indefinite one raises
+    :class:`~symml.errors.NoClosedFormError`.
+
+    A divergent integral SymPy evaluates is its value (``oo``); one SymPy finds oscillating
+    (an ``AccumBounds`` such as :math:`\int_0^\infty \sin x\,dx`), and a numeric one whose
+    error estimate cannot be trusted, raise :class:`~symml.errors.NoConvergenceError`:
+    never a number.
 
     Args:
         f: The scalar integrand.
         wrt_or_bounds: ``x`` or ``(x, a, b)``.
         *more_bounds: Further variables or bounds, for iterated integrals.
-        timeout: Seconds SymPy may take in all (default ``config.timeout``).
+        timeout: Seconds SymPy may take in all (default ``config.timeout``); with
+            ``method="numeric"``, the seconds quadrature may take.
         method: ``"auto"`` (symbolic, numeric fallback), ``"symbolic"`` (no fallback) or
             ``"numeric"`` (quadrature only).
         steps: Show the antiderivative and ``F(b) - F(a)`` of each definite level (SymPy
@@ -842,11 +1103,19 @@ def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | Non
             :data:`STEPS_SECONDS` per level); ``False`` keeps one line per level.
 
     Raises:
-        ValueError: For bad input: a non-scalar ``f``, a variable that occurs nowhere, bad
-            bounds, or bounds/parameters with free symbols where quadrature needs numbers.
+        ValueError: For bad input: a non-scalar ``f``, a variable that occurs nowhere, a
+            bound that is not a real number, ``oo`` or ``-oo`` (``nan``, ``1/0``), and,
+            with ``method="numeric"``, bounds or parameters with free symbols (quadrature
+            was asked for and needs numbers).
         NoClosedFormError: An indefinite integral without closed form (or not found in
-            time), or ``method="symbolic"`` without closed form.
-        DerivationTimeout: ``method="symbolic"`` and SymPy ran past ``timeout``.
+            time), ``method="symbolic"`` without closed form, or (``method="auto"``) a
+            definite integral SymPy cannot do whose bounds or parameters are legitimately
+            symbolic, so that no numeric fallback exists (the message names them).
+        NoConvergenceError: The integral oscillates (SymPy), or quadrature finds no
+            trustworthy value (divergence, oscillation, a pole inside the interval).
+        DerivationTimeout: SymPy ran past ``timeout`` and no fallback applies
+            (``method="symbolic"``, or symbolic bounds/parameters), or the quadrature
+            fallback ran out of time too.
 
     Examples:
         >>> integral("exp(-x^2)", ("x", "-oo", "oo")).result
@@ -868,10 +1137,13 @@ def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | Non
     if method == "numeric":
         if not definite:
             raise ValueError(f"method='numeric' needs bounds for every variable of {lhs}")
-        return _numeric_integral(expr, specs, head, lhs, source, reason="numeric quadrature")
+        return _numeric_integral(expr, specs, head, lhs, source, reason="numeric quadrature",
+                                 timeout=default_timeout(timeout))
     deadline = Deadline(default_timeout(timeout))
     try:
         value, level_steps = _symbolic_integral(expr, specs, deadline, steps)
+    except NoConvergenceError:
+        raise  # SymPy showed that it oscillates: quadrature could only return noise
     except (NoClosedFormError, DerivationTimeout, NotImplementedError) as exc:
         failure = exc if isinstance(exc, SymmlError) else \
             NoClosedFormError(f"SymPy cannot integrate {expr}: {exc}")
@@ -884,8 +1156,10 @@ def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | Non
             _require_numbers(expr, specs)
         except ValueError as bad:
             raise type(failure)(f"{failure}; and no numeric fallback: {bad}") from exc
-        return _numeric_integral(expr, specs, head, lhs, source, reason=str(failure))
-    simple = simplify_limited([value])[0] if not isinstance(value, sympy.Piecewise) else value
+        return _numeric_integral(expr, specs, head, lhs, source, reason=str(failure),
+                                 timeout=max(deadline.left() or 0.0, NUMERIC_FALLBACK_SECONDS))
+    simple = value if isinstance(value, sympy.Piecewise) else \
+        simplify_limited([value], timeout=deadline.left(SIMPLIFY_SECONDS))[0]
     if simple != value:
         value = simple
         level_steps.append(Step("simplify", f"I = {tex(value)}"))
@@ -895,8 +1169,8 @@ def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | Non
 
 
 def _numeric_integral(expr: sympy.Expr, specs: list[Spec], steps: list[Step], lhs: str,
-                      source: dict[str, Any], reason: str) -> Derivation:
-    value, error = quadrature(expr, specs)
+                      source: dict[str, Any], reason: str, timeout: float) -> Derivation:
+    value, error = quadrature(expr, specs, timeout=timeout)
     method = "scipy.integrate.quad" if len(specs) == 1 else "scipy.integrate.nquad"
     why = _tex_escape(reason[:120])
     steps = [*steps, Step("no closed form: numeric quadrature",
@@ -948,8 +1222,16 @@ class CriticalPoint:
         return f"$\\displaystyle {self.latex()}$"
 
     def __str__(self) -> str:
-        where = ", ".join(f"{s} = {v}" for s, v in self.point.items())
-        return f"{self.kind} at {where}: f = {self.value}"
+        where = ", ".join(f"{s} {_shown(v)}" for s, v in self.point.items())
+        return f"{self.kind} at {where}: f {_shown(self.value)}"
+
+
+def _shown(value: sympy.Expr) -> str:
+    """``= value``, or ``≈ 12 digits`` for a number written with ``CRootOf`` (a root of a
+    polynomial without radicals: exact in ``.point``, unreadable in a line of text)."""
+    if value.has(sympy.CRootOf) and not value.free_symbols:
+        return f"≈ {sympy.N(value, 12)}"
+    return f"= {value}"
 
 
 class CriticalPoints(list):
@@ -994,9 +1276,171 @@ class CriticalPoints(list):
                                 "compile; compile f or its gradient instead")
 
 
-def _solve_gradient(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]
-                    ) -> list[dict[sympy.Symbol, sympy.Expr]]:
-    return sympy.solve(grad, list(variables), dict=True)
+def _blocks(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]
+            ) -> list[tuple[list[sympy.Expr], list[sympy.Symbol]]]:
+    """The gradient system split into independent blocks: equations that share no variable
+    (``f(x) + g(y)``) are solved separately. Zero equations are dropped."""
+    eqs = [g for g in grad if g != 0]
+    groups: list[tuple[list[sympy.Expr], set[sympy.Symbol]]] = []
+    for g in eqs:
+        vs = g.free_symbols & set(variables)
+        touching = [grp for grp in groups if grp[1] & vs]
+        merged = ([g], set(vs))
+        for grp in touching:
+            merged[0].extend(grp[0])
+            merged[1].update(grp[1])
+            groups.remove(grp)
+        groups.append(merged)
+    return [(grp[0], [v for v in variables if v in grp[1]]) for grp in groups]
+
+
+def _numeric_poly(g: sympy.Expr, x: sympy.Symbol) -> sympy.Poly | None:
+    """``g`` as a polynomial in ``x`` with numeric coefficients, else ``None``."""
+    if g.free_symbols - {x}:
+        return None
+    try:
+        return sympy.Poly(g, x)
+    except sympy.PolynomialError:
+        return None
+
+
+def _family(s: Any) -> str:
+    return str(s).replace("_n", "n")
+
+
+def _solve_univariate(g: sympy.Expr, x: sympy.Symbol, expr: sympy.Expr
+                      ) -> list[sympy.Expr]:
+    """The real solutions of ``g = 0``: a polynomial's real roots (exact, ``CRootOf`` when
+    no radicals exist), else ``solveset`` over the reals, else ``solve``.
+
+    Raises:
+        NotSupportedError: When the solutions form an infinite set (``cos(x) = 0``).
+    """
+    poly = _numeric_poly(g, x)
+    if poly is not None and poly.degree() > 0:
+        return list(dict.fromkeys(poly.real_roots()))
+    found = sympy.solveset(g, x, domain=sympy.S.Reals)
+    if isinstance(found, sympy.FiniteSet):
+        return list(found)
+    if found is sympy.S.EmptySet:
+        return []
+    if not isinstance(found, sympy.ConditionSet) and (found.is_finite_set is False
+                                                      or found.has(sympy.ImageSet)):
+        raise NotSupportedError(f"the critical points of {expr} form an infinite set: "
+                                f"{x} in {_family(found)} (n an integer); symml lists "
+                                f"finitely many points only")
+    return sympy.solve(g, x)
+
+
+def _shape_solutions(eqs: list[sympy.Expr], vs: list[sympy.Symbol]
+                     ) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
+    """The solutions of a polynomial system through its lex Groebner basis, when that is
+    in shape position ``[x1 - p1(xn), ..., q(xn)]``: xn runs over the real roots of q (so
+    every real solution is found). ``None`` when the basis has another shape."""
+    if any(e.free_symbols - set(vs) for e in eqs):
+        return None
+    try:
+        G = sympy.groebner(eqs, *vs, order="lex").exprs
+    except (sympy.PolynomialError, sympy.polys.polyerrors.ComputationFailed):
+        return None
+    if list(G) == [1]:
+        return []
+    last = vs[-1]
+    if len(G) != len(vs) or G[-1].free_symbols != {last}:
+        return None
+    rest = {}
+    for v, gi in zip(vs[:-1], G[:-1], strict=True):
+        p = sympy.Poly(gi, v)
+        if p.degree() != 1 or not p.LC().is_number or (gi.free_symbols - {v, last}):
+            return None
+        rest[v] = sympy.solve(gi, v)[0]
+    roots = dict.fromkeys(sympy.Poly(G[-1], last).real_roots())
+    return [{**{v: sympy.expand(p.subs(last, r)) for v, p in rest.items()}, last: r}
+            for r in roots]
+
+
+def _vanishes(e: sympy.Expr) -> bool:
+    """Whether ``e`` is zero: exactly, or (no parameters) to 25 digits."""
+    if e == 0 or sympy.simplify(e) == 0:
+        return True
+    if e.free_symbols:
+        return False
+    return abs(complex(e.evalf(30))) <= 1e-25
+
+
+def _period(eqs: list[sympy.Expr], v: sympy.Symbol) -> sympy.Expr | None:
+    """A common period in ``v`` of the equations that depend on it, else ``None``."""
+    from sympy.calculus.util import lcim
+
+    try:
+        periods = [sympy.periodicity(e, v) for e in eqs if e.has(v)]
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+    if not periods or any(p is None or p == 0 for p in periods):
+        return None
+    try:
+        common = lcim(periods)
+    except (TypeError, ValueError):
+        return None
+    return common if common is not None and common != 0 else None
+
+
+def _solve_block(eqs: list[sympy.Expr], vs: list[sympy.Symbol], expr: sympy.Expr
+                 ) -> list[dict[sympy.Symbol, sympy.Expr]]:
+    if len(vs) == 1:
+        x = vs[0]
+        first = next(e for e in eqs if e.has(x))
+        sols = [{x: r} for r in _solve_univariate(first, x, expr)]
+        others = [e for e in eqs if e is not first]
+        sols = [s for s in sols if all(_vanishes(e.subs(s)) for e in others)]
+    else:
+        sols = sympy.solve(eqs, vs, dict=True)
+        polynomial = all(not e.free_symbols - set(vs) and e.is_polynomial(*vs) for e in eqs)
+        if not sols and polynomial:
+            shaped = _shape_solutions(eqs, vs)
+            if shaped is None:
+                raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: it "
+                                        "finds no solution of a polynomial system that "
+                                        "has some")
+            sols = shaped
+    if any(all(_is_real(v) for v in s.values()) for s in sols):
+        for v in vs:
+            period = _period(eqs, v)
+            if period is not None:
+                point = ", ".join(f"{k} = {val}" for k, val in sols[0].items())
+                raise NotSupportedError(
+                    f"the critical points of {expr} form an infinite set: grad f is "
+                    f"periodic in {v} with period {period}, so each critical point repeats "
+                    f"({point}, with {v} + n*{period} for any integer n); symml lists "
+                    f"finitely many points only")
+    return sols
+
+
+def _solve_gradient(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...],
+                    expr: sympy.Expr | None = None) -> list[dict[sympy.Symbol, sympy.Expr]]:
+    """Every solution of grad f = 0, block by block (see :func:`_blocks`), as dicts; a
+    variable no equation involves is left free (absent from the dicts).
+
+    Raises:
+        NotSupportedError: When the solutions form an infinite set (periodic f).
+        NoClosedFormError: When SymPy cannot solve a block.
+    """
+    expr = sympy.Add(*grad) if expr is None else expr
+    if any(g.is_number and g != 0 for g in grad):
+        return []
+    out: list[dict[sympy.Symbol, sympy.Expr]] = [{}]
+    try:
+        for eqs, vs in _blocks(grad, variables):
+            sols = _solve_block(eqs, vs, expr)
+            out = [{**o, **s} for o in out for s in sols]
+            if not out:
+                return []
+    except SymmlError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
+        raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: "
+                                f"{type(exc).__name__}: {exc}") from None
+    return out
 
 
 def _is_real(value: sympy.Expr) -> bool:
@@ -1065,6 +1509,11 @@ def _analyse(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], H: sympy.Imm
     for sol in solutions:
         point = {v: sol.get(v, v) for v in variables}
         Hp = sympy.ImmutableMatrix(H.subs(point))
+        if any(_is_bad(h) or h.has(sympy.oo, -sympy.oo) for h in Hp):
+            where = ", ".join(f"{v} = {c}" for v, c in point.items())
+            raise NotSupportedError(f"{expr} is not twice differentiable at its critical point "
+                                    f"{where} (the Hessian there is {Hp.tolist()}), so the "
+                                    "second derivative test does not apply")
         eig = _eigenvalues(Hp)
         value = sympy.simplify(expr.subs(point))
         out.append(CriticalPoint(point, value, classify(eig), Hp, eig))
@@ -1088,6 +1537,14 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
     then at each point the Hessian, its eigenvalues and the classification (all positive:
     minimum; all negative: maximum; both signs: saddle; otherwise degenerate).
 
+    The system is split into independent blocks (``f(x) + g(y)``). A one-variable
+    equation is solved exactly: a polynomial by its real roots (``CRootOf`` where no
+    radicals exist; printed as 12-digit approximations), anything else by ``solveset``
+    over the reals. A polynomial system SymPy's ``solve`` gives up on is solved through
+    its lex Groebner basis. An infinite set of critical points (``sin(x)``, a gradient
+    periodic in a variable) is refused, never truncated. ``.verify()`` also runs a Newton
+    search for critical points the list lacks.
+
     Args:
         f: The scalar expression.
         wrt: The variables (default: all, sorted by name).
@@ -1100,6 +1557,8 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
     Raises:
         ValueError: For a non-scalar ``f`` or an unknown variable.
         NoClosedFormError: When SymPy cannot solve the system.
+        NotSupportedError: When the critical points form an infinite set (the message
+            gives the family), or ``f`` is not twice differentiable at one of them.
         DerivationTimeout: When solving runs past ``timeout``.
 
     Examples:
@@ -1108,6 +1567,14 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
         [('saddle', {x: -1, y: 0}), ('minimum', {x: 1, y: 0})]
         >>> bool(pts.verify())
         True
+        >>> print(critical_points("x**6 - 3*x**4 + x").plain())
+        minimum at x ≈ -1.43405488030: f ≈ -5.42429309678
+        maximum at x ≈ 0.452827002604: f ≈ 0.335309392111
+        minimum at x ≈ 1.39220526482: f ≈ -2.59658579710
+        >>> critical_points("sin(x)")
+        Traceback (most recent call last):
+        ...
+        symml.errors.NotSupportedError: the critical points of sin(x) form an infinite set: ...
     """
     expr, prior = _scalar(f, "f")
     variables = as_wrt(wrt, expr, strict=True)
@@ -1115,11 +1582,8 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
         raise ValueError(f"critical_points(): {expr} has no variables; give wrt")
     deadline = Deadline(default_timeout(timeout))
     grad = [sympy.diff(expr, v) for v in variables]
-    try:
-        solutions = deadline.run(_solve_gradient, grad, variables,
-                                 what=f"solving grad f = 0 for {expr}")
-    except NotImplementedError as exc:
-        raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: {exc}") from exc
+    solutions = deadline.run(_solve_gradient, grad, variables, expr,
+                             what=f"solving grad f = 0 for {expr}")
     solutions = [s for s in solutions if all(_is_real(v) for v in s.values())]
     H = sympy.ImmutableMatrix(len(variables), len(variables),
                               lambda i, j: sympy.diff(grad[i], variables[j]))

@@ -1,0 +1,346 @@
+"""Calculus II regressions (audit of issue 3): critical points SymPy's ``solve`` misses or
+truncates, divergent and oscillating integrals, SymPy failures inside the worker, the time
+bound of a whole integral, Taylor polynomials of non-smooth functions, bad bounds, one-sided
+limits outside the real domain, and the check of a divergent value."""
+
+from __future__ import annotations
+
+import pickle
+import time
+import warnings
+
+import numpy as np
+import pytest
+import sympy
+from scipy import integrate as scipy_integrate
+
+import symml as sm
+from symml._limits import portable_exception, run_limited
+from symml.calculus import NUMERIC_FALLBACK_SECONDS
+from symml.cli import main
+from symml.errors import NoClosedFormError, NoConvergenceError, NotSupportedError, SymmlError
+
+x, y = sm.symbols("x y")
+
+
+def _real_roots(coefficients: list[float]) -> list[float]:
+    roots = np.roots(coefficients)
+    return sorted(r.real for r in roots if abs(r.imag) < 1e-9)
+
+
+def _coordinate(p: sm.CriticalPoint, v: sympy.Symbol) -> float:
+    z = complex(sympy.N(p.point[v], 30))
+    assert abs(z.imag) < 1e-20, (p, z)
+    return z.real
+
+
+def _with_points(pts: sm.CriticalPoints, keep: list) -> sm.Derivation:
+    d = pts.derivation
+    return sm.Derivation(d.result, d.wrt, d.steps, d.lhs, operation="critical_points",
+                         source={**d.source, "points": tuple(keep)})
+
+
+# --- D1: critical points written with CRootOf ---------------------------------------------
+
+
+def test_quintic_gradient_gives_all_three_real_critical_points() -> None:
+    pts = sm.critical_points("x^6 - 3*x^4 + x")
+    got = [_coordinate(p, x) for p in pts]
+    np.testing.assert_allclose(got, _real_roots([6, 0, -12, 0, 0, 1]), rtol=1e-12)
+    assert [p.kind for p in pts] == ["minimum", "maximum", "minimum"]
+    f = sm.to_numpy(sm.parse("x^6 - 3*x^4 + x"), [x])
+    for p, at in zip(pts, got, strict=True):  # the value, against the function itself
+        assert abs(complex(sympy.N(p.value)).real - f(at)) < 1e-10
+    assert pts.plain().splitlines()[1].startswith("maximum at x ≈ 0.45282700")
+    assert pts.verify(rng=0)
+
+
+def test_separable_and_coupled_polynomial_systems_with_quintic_roots() -> None:
+    separable = sm.critical_points("x^6 - 3*x^4 + x + y^2")
+    assert [p.kind for p in separable] == ["minimum", "saddle", "minimum"]
+    assert all(p.point[y] == 0 for p in separable)
+    coupled = sm.critical_points("x^6 - 3*x^4 + x + x*y + y^2")  # SymPy's solve returns []
+    assert len(coupled) == 3
+    # eliminating x = -2y: 192 y^5 - 96 y^3 - y - 1 = 0
+    ys = _real_roots([192, 0, -96, 0, -1, -1])
+    np.testing.assert_allclose(sorted(_coordinate(p, y) for p in coupled), ys, rtol=1e-12)
+    grad = sm.to_numpy(sm.gradient("x^6 - 3*x^4 + x + x*y + y^2", "x, y"))
+    for p in coupled:
+        assert np.max(np.abs(grad(_coordinate(p, x), _coordinate(p, y)))) < 1e-9
+    assert coupled.verify(rng=1)
+
+
+def test_verify_finds_a_critical_point_missing_from_the_list() -> None:
+    pts = sm.critical_points("x^6 - 3*x^4 + x")
+    for keep in ([], list(pts)[1:]):
+        check = _with_points(pts, keep).verify(rng=0)
+        assert not check.passed
+        assert "a critical point the list lacks" in check.details
+    two = sm.critical_points("x^3 - 3*x + y^2")
+    assert not _with_points(two, [two[1]]).verify(rng=0)
+    assert "no other critical point" in two.verify(rng=0).details
+
+
+def test_verify_of_a_true_empty_list_and_of_a_line_still_passes() -> None:
+    assert sm.critical_points("exp(x) + y^2 + 1", "x, y").verify(rng=0)
+    assert sm.critical_points("(x - y)^2 + z^2").verify(rng=0)
+
+
+# --- D5: infinite sets of critical points -------------------------------------------------
+
+
+@pytest.mark.parametrize(("f", "match"), [
+    ("sin(x)", r"infinite set: x in Union\(ImageSet\(Lambda\(n, 2\*n\*pi \+ pi/2\)"),
+    ("x + sin(x)", r"infinite set: x in ImageSet\(Lambda\(n, 2\*n\*pi \+ pi\)"),
+    ("sin(x)*sin(y)", r"periodic in x with period 2\*pi"),
+    ("x*sin(y)", r"periodic in y with period 2\*pi"),
+])
+def test_periodic_critical_points_are_refused_not_truncated(f: str, match: str) -> None:
+    with pytest.raises(NotSupportedError, match=match):
+        sm.critical_points(f)
+
+
+def test_the_reported_family_really_is_critical() -> None:
+    d = sm.to_numpy(sm.derivative("sin(x)", "x"))
+    n = np.arange(-3, 4)
+    assert np.max(np.abs(d(2 * n * np.pi + np.pi / 2))) < 1e-12  # one point per n
+
+
+# --- D2: divergent and oscillating integrals ----------------------------------------------
+
+
+@pytest.mark.parametrize(("f", "bounds", "match"), [
+    ("sin(x)", ("x", 0, "oo"), "oscillates between 0 and 2"),
+    ("cos(x)", ("x", 0, "oo"), "oscillates between -1 and 1"),
+    ("x*sin(x)", ("x", 0, "oo"), "oscillates without bound"),
+])
+def test_sympy_accumbounds_is_no_convergence(f: str, bounds: tuple, match: str) -> None:
+    with pytest.raises(NoConvergenceError, match=match):
+        sm.integral(f, bounds)
+
+
+@pytest.mark.parametrize(("f", "bounds", "method"), [
+    ("tan(x)", ("x", 0, "pi"), "auto"),  # a pole inside: SymPy says nan
+    ("1/(x - 1/2)", ("x", 0, 1), "auto"),
+    ("1/x", ("x", 0, 1), "numeric"),
+    ("sin(x)/x", ("x", 0, "oo"), "numeric"),
+    ("sin(x)", ("x", 0, "oo"), "numeric"),
+])
+def test_untrustworthy_quadrature_is_refused(f: str, bounds: tuple, method: str) -> None:
+    with pytest.raises(NoConvergenceError, match="does not converge"):
+        sm.integral(f, bounds, method=method)
+
+
+def test_raw_quad_really_returns_a_wrong_number_for_sin_x_over_x() -> None:
+    """Why the refusal matters: SciPy alone hands back 1.84 for pi/2 (with a warning)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value, _ = scipy_integrate.quad(lambda t: np.sinc(t / np.pi), 0, np.inf, limit=200)
+    assert abs(value - np.pi / 2) > 0.1
+
+
+def test_conditionally_convergent_integral_is_exact_and_checked() -> None:
+    d = sm.integral("sin(x)/x", ("x", 0, "oo"))
+    assert d.result == sympy.pi / 2
+    check = d.verify()
+    assert check.passed and "quadosc" in check.method
+    wrong = sm.Derivation(d.result * sympy.Rational(1001, 1000), d.wrt, d.steps, d.lhs,
+                          operation="integral", source=d.source)
+    assert not wrong.verify()
+
+
+def test_cli_integrate_oscillating_exits_3_without_a_number(capsys: pytest.CaptureFixture
+                                                           ) -> None:
+    code = main(["integrate", "sin(x)", "--wrt", "x", "--from", "0", "--to", "oo"])
+    out, err = capsys.readouterr()
+    assert code == 3 and out == ""
+    assert "NoConvergenceError" in err and len(err.strip().splitlines()) == 1
+
+
+# --- D9: a divergent value is verified as divergent ---------------------------------------
+
+
+def test_divergent_value_verifies_as_divergent() -> None:
+    d = sm.integral("1/x", ("x", 0, 1))
+    assert d.result == sympy.oo
+    check = d.verify()
+    assert check.passed and "does not converge" in check.method
+    far = sm.integral("1/x", ("x", 1, "oo"))
+    assert far.result == sympy.oo and far.verify()
+
+
+def test_a_false_divergent_claim_fails() -> None:
+    d = sm.integral("1/sqrt(x)", ("x", 0, 1))
+    assert d.result == 2
+    value, _ = scipy_integrate.quad(lambda t: t**-0.5, 0, 1)
+    assert abs(value - 2) < 1e-10
+    wrong = sm.Derivation(sympy.oo, d.wrt, d.steps, d.lhs, operation="integral",
+                          source=d.source)
+    assert not wrong.verify()
+
+
+# --- D3: SymPy exceptions that cannot be pickled ------------------------------------------
+
+
+def test_unpicklable_sympy_error_falls_back_to_quadrature() -> None:
+    d = sm.integral("abs(sin(x*y))", ("x", 0, 1), ("y", 0, 1))
+    assert d.method == "numeric"
+    reference, _ = scipy_integrate.dblquad(lambda u, v: abs(np.sin(u * v)), 0, 1, 0, 1)
+    assert abs(float(d.result) - reference) < 1e-8
+
+
+def test_cli_integrate_unpicklable_error_prints_the_number(capsys: pytest.CaptureFixture
+                                                          ) -> None:
+    code = main(["integrate", "abs(sin(x*y))", "--wrt", "x,y", "--from", "0", "--to", "1",
+                 "--from", "0", "--to", "1"])
+    out, err = capsys.readouterr()
+    assert code == 0 and err == ""
+    assert abs(float(out.strip()) - 0.2398117420005647) < 1e-8
+
+
+def _sympy_type_error() -> None:
+    bool(x < y)  # SymPy's TypeError carries an unpicklable lazy message
+
+
+def test_run_limited_reraises_a_faithful_stand_in() -> None:
+    with pytest.raises(TypeError, match="cannot determine truth value of Relational"):
+        run_limited(_sympy_type_error, timeout=10)
+    try:
+        _sympy_type_error()
+    except TypeError as exc:
+        with pytest.raises(Exception, match="pickle"):
+            pickle.dumps(exc)
+        clone = portable_exception(exc, "the call")
+    assert type(clone) is TypeError
+    assert pickle.loads(pickle.dumps(clone)).args == clone.args
+
+
+class _Unbuildable(Exception):
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(a, b)
+        self.hook = lambda: None
+
+
+def _raise_unbuildable() -> None:
+    raise _Unbuildable(1, 2)
+
+
+def test_an_exception_that_cannot_be_rebuilt_becomes_not_supported() -> None:
+    with pytest.raises(NotSupportedError, match=r"sleepy call failed: _Unbuildable: \(1, 2\)"):
+        run_limited(_raise_unbuildable, timeout=10, what="the sleepy call")
+
+
+# --- D4: the time limit bounds the whole call ---------------------------------------------
+
+HANGING_2D = "log(1-x)*log((1+x)**2)/x*floor(20*y*x)"
+
+
+@pytest.mark.parametrize("method", ["auto", "numeric"])
+def test_whole_integral_is_bounded_by_the_timeout(method: str) -> None:
+    start = time.monotonic()
+    with pytest.raises(SymmlError):
+        sm.integral(HANGING_2D, ("x", 0, 1), ("y", 0, 1), timeout=1, method=method)
+    bound = 1 + (NUMERIC_FALLBACK_SECONDS if method == "auto" else 0) + 2.0
+    assert time.monotonic() - start < bound
+
+
+def test_symbolic_bounds_without_a_closed_form_are_a_derivation_limit() -> None:
+    with pytest.raises(NoClosedFormError, match="bound c of x has free symbols c"):
+        sm.integral("sin(sin(x))", ("x", 0, "c"))
+    with pytest.raises(ValueError, match="bound c of x has free symbols c"):
+        sm.integral("sin(sin(x))", ("x", 0, "c"), method="numeric")
+
+
+# --- D6: Taylor polynomials where f is not differentiable ---------------------------------
+
+
+@pytest.mark.parametrize(("f", "at", "order", "error", "match"), [
+    ("abs(x)", 0, 3, ValueError, "Abs\\(x\\) is not differentiable at x = 0"),
+    ("sign(x)", 0, 3, ValueError, "sign\\(x\\) is not continuous at x = 0"),
+    ("x*abs(x)", 0, 2, ValueError, "not differentiable twice at x = 0"),
+    ("relu(x)", 0, 2, ValueError, "is not differentiable at x = 0"),
+    ("Max(x, 1 - x)", "1/2", 1, ValueError, "not differentiable at x = 1/2"),
+    ("floor(x)", "1/2", 3, NotSupportedError, "SymPy cannot differentiate floor\\(x\\) once"),
+])
+def test_taylor_refuses_non_differentiable_points(f: str, at: object, order: int,
+                                                  error: type, match: str) -> None:
+    with pytest.raises(error, match=match):
+        sm.taylor(f, "x", at, order)
+
+
+@pytest.mark.parametrize(("f", "at", "order", "known"), [
+    ("abs(x)", 1, 3, "x"),
+    ("abs(x)", -2, 2, "-x"),
+    ("x*abs(x)", 0, 1, "0"),
+    ("x^3*abs(x)", 0, 3, "0"),
+    ("relu(x)", 1, 2, "x"),
+])
+def test_taylor_of_non_smooth_functions_away_from_the_kink(f: str, at: float, order: int,
+                                                           known: str) -> None:
+    t = sm.taylor(f, "x", at, order)
+    assert sympy.simplify(t.result - sm.parse(known)) == 0
+    fn = sm.to_numpy(sm.parse(f), [x])
+    h = 1e-2
+    assert abs(fn(at + h) - float(t.result.subs(x, at + h))) <= 10 * h ** (order + 1)
+    assert t.verify(rng=0)
+
+
+def test_cli_taylor_abs_is_bad_input(capsys: pytest.CaptureFixture) -> None:
+    assert main(["taylor", "abs(x)", "--at", "0"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "not differentiable at x = 0" in err and "DiracDelta" not in err
+
+
+# --- D7: bounds that are not real numbers -------------------------------------------------
+
+
+@pytest.mark.parametrize(("bounds", "match"), [
+    (("x", 0, "nan"), "upper bound of x must be a number"),
+    (("x", 0, float("nan")), "upper bound of x must be a number"),
+    (("x", 0, "1/0"), "upper bound of x must be a real number, oo or -oo, got zoo"),
+    (("x", "1/0", 1), "lower bound of x must be a real number"),
+    (("x", 0, sympy.I), "upper bound of x must be a real number"),
+])
+def test_bad_bounds_name_the_bound(bounds: tuple, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        sm.integral("x", bounds)
+
+
+def test_limit_point_must_be_real() -> None:
+    with pytest.raises(ValueError, match="to must be a real number"):
+        sm.limit("x", "x", "1/0")
+
+
+# --- D8: one-sided limits outside the real domain ----------------------------------------
+
+
+@pytest.mark.parametrize(("f", "to", "direction", "match"), [
+    ("log(x)", 0, "-", "from the left is outside the real domain of log\\(x\\)"),
+    ("sqrt(x)", 0, "-", "not real for x < 0 near 0"),
+    ("sqrt(-x)", 0, "+", "not real for x > 0 near 0"),
+    ("sqrt(x - 1)", 0, "+-", "not real for x < 0 or x > 0 near 0"),
+    ("log(x)", "-oo", "+-", "not real as x -> -oo"),
+])
+def test_limit_outside_the_real_domain_is_an_error(f: str, to: object, direction: str,
+                                                   match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        sm.limit(f, "x", to, direction)
+
+
+def test_two_sided_limit_at_the_edge_of_the_domain_is_taken_inside() -> None:
+    d = sm.limit("sqrt(x)", "x", 0)
+    assert d.result == 0 and d.source["dir"] == "+"
+    assert "real domain" in [s.title for s in d.steps]
+    assert d.verify()
+    assert float(sympy.sqrt(sympy.Float(1e-12))) < 1e-5  # the side used really tends to 0
+    e = sm.limit("x*log(x)", "x", 0)
+    assert e.result == 0 and e.verify()
+
+
+def test_infinite_limits_growing_slowly_verify() -> None:
+    d = sm.limit("log(x)", "x", 0, "+")
+    assert d.result == -sympy.oo
+    assert d.verify()
+    fake = sm.Derivation(-sympy.oo, d.wrt, d.steps, d.lhs, operation="limit",
+                         source={**d.source, "f": 1 / sympy.log(x)})  # tends to 0
+    assert not fake.verify()
