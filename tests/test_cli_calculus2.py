@@ -24,10 +24,9 @@ def test_integrate_gaussian_prints_sqrt_pi(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_integrate_iterated_with_steps_and_verify(capsys: pytest.CaptureFixture[str]) -> None:
-    code, lines, _ = run(["integrate", "x*y", "--wrt", "x,y", "--from", "0", "--to", "1",
-                          "--from", "0", "--to", "2", "--verify", "--steps"], capsys)
-    # (--steps goes last: minimize's value option --steps makes cli._join_values glue the
-    # next token to it)
+    # --steps anywhere: it is a flag of integrate (each subcommand's own options are read)
+    code, lines, _ = run(["integrate", "x*y", "--steps", "--wrt", "x,y", "--from", "0", "--to",
+                          "1", "--from", "0", "--to", "2", "--verify"], capsys)
     assert code == 0
     assert lines[-1] == "1"
     assert lines[-2].startswith("verify: passed: quadrature")
@@ -65,7 +64,13 @@ def test_integrate_hanging_falls_back(capsys: pytest.CaptureFixture[str]) -> Non
     (["limit", "1/x", "--wrt", "x", "--to", "0"], 2, "does not exist"),
     (["taylor", "log(x)", "--wrt", "x"], 2, "no Taylor expansion"),
     (["critical", "x^2", "--wrt", "q"], 2, "'q' does not occur"),
-    (["critical", "x^2", "--export", "f.py"], 3, "NotSupportedError"),
+    # asking to export what cannot exist is bad input, as for eig
+    (["critical", "x^2", "--export", "f.py"], 2, "critical has no compiled function"),
+    (["critical", "sin(x)"], 3, "NotSupportedError: the critical points of sin(x) form an "
+                                "infinite set"),
+    (["integrate", "x", "--wrt", "x", "--from", "0", "--to", "1/0"], 2,
+     "upper bound of x must be a real number"),
+    (["limit", "log(x)", "--to", "0", "--dir", "-"], 2, "outside the real domain"),
 ])
 def test_errors_exit_codes(args: list[str], code: int, message: str,
                            capsys: pytest.CaptureFixture[str]) -> None:
