@@ -350,8 +350,10 @@ class Eigen:
         lam: The variable of the characteristic polynomial.
         steps: The derivation.
         method: ``"symbolic"``, ``"numeric (timeout)"``, ``"numeric (no closed form)"``,
-            ``"numeric (float input)"`` or ``"symbolic eigenvalues, no eigenvectors
-            (timeout)"``.
+            ``"numeric (float input)"``, ``"symbolic eigenvalues, numeric eigenvectors
+            (timeout)"`` (a constant matrix whose exact null spaces ran out of time: numeric
+            null spaces at the exact eigenvalues) or ``"symbolic eigenvalues, no
+            eigenvectors (timeout)"`` (the same for a matrix with parameters).
 
     Examples:
         >>> e = eig([[2, 1], [1, 2]])
@@ -446,8 +448,12 @@ class Eigen:
                                 _numeric_eigvals(self.matrix, params, symmetric))
 
     def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
-        """Check ``A v = λ v`` for every eigenpair, ``A = P D P⁻¹``, and the eigenvalues
-        against ``numpy.linalg.eigvals`` at random parameter values.
+        """Check every claim at random parameter values against the matrix itself: the
+        eigenvalues (exact and :meth:`to_numpy`'s) by ``σ_min(A − λI) ≈ 0`` and the power
+        sums ``Σ λᵏ = tr Aᵏ`` (so with their algebraic multiplicities), ``A v = λ v`` for
+        every vector, each geometric multiplicity as the numeric nullity of ``A − λI``,
+        ``is_diagonalizable`` and ``A = P D P⁻¹``, and ``charpoly`` against
+        ``det(zI − A)``. A failed check is named in ``details``.
 
         Examples:
             >>> bool(eig([[0, -1], [1, 0]]).verify())
@@ -1996,18 +2002,26 @@ def _qr_error(f: QR, A: np.ndarray, params: tuple, x: Any) -> float:
 
 
 def _svd_error(f: SVD, A: np.ndarray, params: tuple, x: Any) -> float:
+    """Factors: ``U S Vᴴ = A``, orthonormality, ``diag S`` against ``numpy.linalg.svd``.
+    Numeric only: the squared singular values (padded with zeros to n) against the spectrum
+    of ``Aᴴ A``, without an SVD (:func:`_spectrum_error`), and their order."""
     numeric = np.linalg.svd(A, compute_uv=False)
     if f.U is None:
-        return _rel(f.to_numpy()(*x), numeric)
+        sigma = np.asarray(f.to_numpy()(*x), dtype=float)
+        squares = np.concatenate([sigma**2, np.zeros(A.shape[1] - sigma.size)])
+        ordered = 0.0 if np.all(np.diff(sigma) <= 0) and np.all(sigma >= 0) else float("inf")
+        return max(ordered, _spectrum_error(A.conj().T @ A, squares))
     U, S, V = (_eval(M, params, x) for M in (f.U, f.S, f.V))
     return max(_rel(U @ S @ V.conj().T, A), _orthonormal_error(U), _orthonormal_error(V),
                _rel(np.sort(np.abs(np.diag(S)))[::-1], numeric))
 
 
 def _spectral_error(f: Spectral, A: np.ndarray, params: tuple, x: Any) -> float:
-    numeric = np.linalg.eigvalsh(A)[::-1] if not np.any(A.imag) else np.linalg.eigvals(A)
+    """``Q Λ Qᴴ = A``, orthonormal ``Q`` and ``Λ`` against ``eigvalsh``; numeric only: the
+    eigenvalues against ``A`` itself (:func:`_spectrum_error`)."""
     if f.Q is None:
-        return _rel(f.to_numpy()(*x), numeric)
+        return _spectrum_error(A, f.to_numpy()(*x))
+    numeric = np.linalg.eigvalsh(A)[::-1]
     Q, Lam = _eval(f.Q, params, x), _eval(f.Lambda, params, x)
     return max(_rel(Q @ Lam @ Q.conj().T, A), _orthonormal_error(Q),
                _rel(np.sort(np.diag(Lam).real)[::-1], np.sort(numeric.real)[::-1]))

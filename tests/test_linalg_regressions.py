@@ -522,3 +522,26 @@ def test_svd_fallbacks(monkeypatch):
     assert "numeric only" in symbolic.plain()
     np.testing.assert_allclose(symbolic.to_numpy()(2.0), np.sqrt([(9 + np.sqrt(17)) / 2,
                                                                  (9 - np.sqrt(17)) / 2]))
+
+
+def test_numeric_only_verify_checks_against_the_matrix(monkeypatch):
+    """With only numeric values, verify() checks them against A itself (σ_min(A − λI),
+    tr Aᵏ), not against numpy's solver again: wrong values fail."""
+    def timeout(*args, **kwargs):
+        raise DerivationTimeout("forced")
+
+    monkeypatch.setattr(la, "_roots", timeout)
+    e = sm.eig("[[a, 1], [1, b]]", timeout=5)
+    s = sm.spectral("[[a, 1], [1, b]]", timeout=5)
+    f = sm.svd("[[a, 1], [0, b]]", timeout=5)
+    assert e.values == () and s.Q is None and f.U is None
+    assert e.verify(rng=0) and s.verify(rng=0) and f.verify(rng=0)
+    for cls, obj in [(sm.Eigen, e), (sm.Spectral, s), (sm.SVD, f)]:
+        good = cls.to_numpy
+
+        def skewed(self, *, _good=good, **kwargs):
+            inner = _good(self, **kwargs)
+            return la.SpectrumFunction(inner.wrt, inner.kind, lambda *a: 1.001 * inner(*a))
+
+        monkeypatch.setattr(cls, "to_numpy", skewed)
+        assert not obj.verify(rng=0), cls.__name__
