@@ -1156,8 +1156,12 @@ def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | Non
             _require_numbers(expr, specs)
         except ValueError as bad:
             raise type(failure)(f"{failure}; and no numeric fallback: {bad}") from exc
-        return _numeric_integral(expr, specs, head, lhs, source, reason=str(failure),
-                                 timeout=max(deadline.left() or 0.0, NUMERIC_FALLBACK_SECONDS))
+        try:
+            return _numeric_integral(expr, specs, head, lhs, source, reason=str(failure),
+                                     timeout=max(deadline.left() or 0.0,
+                                                 NUMERIC_FALLBACK_SECONDS))
+        except DerivationTimeout as late:
+            raise DerivationTimeout(f"{failure}; then {late}") from None
     simple = value if isinstance(value, sympy.Piecewise) else \
         simplify_limited([value], timeout=deadline.left(SIMPLIFY_SECONDS))[0]
     if simple != value:

@@ -288,7 +288,8 @@ def _check_definite_integral(d: Derivation, points: int, rng: np.random.Generato
                                           what="mpmath quadrature"))
                 err = 0.0
                 method = "quadrature (mpmath tanh-sinh)"
-            except (TypeError, ValueError):  # e.g. bounds that depend on outer variables
+            # bounds that depend on outer variables; mpmath failing on floor(x) ...
+            except (TypeError, ValueError, AttributeError, NotImplementedError):
                 ref, err = quadrature(g, sp, timeout=config.timeout)
                 method = "quadrature"
         else:

@@ -179,6 +179,13 @@ def test_a_false_divergent_claim_fails() -> None:
     assert not wrong.verify()
 
 
+def test_numeric_fallback_whose_mpmath_check_fails_is_still_checked() -> None:
+    d = sm.integral("floor(x)", ("x", 0, 3))  # SymPy gives up; mpmath's evalf crashes
+    assert d.method == "numeric"
+    assert abs(float(d.result) - (0 + 1 + 2)) < 1e-8
+    assert d.verify()
+
+
 # --- D3: SymPy exceptions that cannot be pickled ------------------------------------------
 
 
