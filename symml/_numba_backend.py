@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import sys
 import tempfile
 import threading
@@ -63,8 +64,26 @@ _JIT = '@numba.njit(parallel=True, cache=True, error_model="numpy", nogil=True)'
 KERNEL_LOCK = threading.Lock()
 
 
+#: The integers numba types as int64; others are printed as float64 literals.
+_INT64 = 2**63 - 1
+
+
 class _NumbaPrinter(_Printer):
-    """The NumPy printer, with the functions numba has only in ``math`` spelled so."""
+    """The NumPy printer, with the functions numba has only in ``math`` spelled so, and
+    integers (and rationals' parts) beyond int64 as float64 literals: the loop computes in
+    float64, numba refuses an int literal past int64, and the literal is exact wherever
+    float64 can hold the number. (One beyond float64's range raises ``OverflowError``,
+    and :func:`build` falls back to the NumPy backend.)"""
+
+    def _print_Integer(self, expr: Any, **kwargs: Any) -> str:
+        if abs(int(expr)) <= _INT64:
+            return super()._print_Integer(expr, **kwargs)
+        return repr(float(int(expr)))
+
+    def _print_Rational(self, expr: Any, **kwargs: Any) -> str:
+        if max(abs(int(expr.p)), abs(int(expr.q))) <= _INT64:
+            return super()._print_Rational(expr, **kwargs)
+        return repr(float(expr))
 
     def _print(self, expr: Any, **kwargs: Any) -> str:
         name = _SCALAR_FUNCS.get(type(expr))
@@ -279,11 +298,15 @@ def _fallback_reason(expr: Any) -> str | None:
 
 
 def build(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool
-          ) -> tuple[str, Callable[..., np.ndarray], Callable[[Any], np.ndarray]] | None:
-    """(source, function, packed function) of the numba backend, or ``None`` to fall back.
+          ) -> tuple[str, Callable[..., np.ndarray], Callable[[Any], np.ndarray]] | str:
+    """(source, function, packed function) of the numba backend, or why to fall back.
 
-    ``None`` comes with a warning naming what numba lacks; the caller then uses the
-    NumPy backend, so an unsupported function never gives a wrong number.
+    The main kernel is compiled here, on empty inputs (the only signature it is called
+    with: float64 vectors), so that numba's typing or lowering errors surface now (the
+    packed kernel runs the same loop body and compiles on its first call). A
+    reason (a ``str``: what numba lacks, or numba's error) tells the caller to use the
+    NumPy backend and warn, so an expression numba cannot compile never crashes a call
+    and never gives a wrong number.
 
     Examples:
         >>> import sympy
@@ -291,15 +314,30 @@ def build(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool
         >>> source, f, f_packed = build(sympy.exp(-x**2), (x,), False)
         >>> float(f(0.0))
         1.0
+        >>> float(build(2**70 * x, (x,), False)[1](0.5)) == 2.0**69
+        True
+        >>> build(sympy.besselj(0, x), (x,), False)
+        'numba cannot evaluate besselj'
     """
     reason = _fallback_reason(expr)
     if reason is not None:
-        warnings.warn(f"backend='numba': {reason}; using the NumPy backend for "
-                      f"{sympy.sstr(expr)[:80]}", UserWarning, stacklevel=5)
-        return None
-    source = module_source(expr, wrt, cse, "f")
-    module = _load(source)
+        return reason
+    try:
+        source = module_source(expr, wrt, cse, "f")
+        module = _load(source)
+        with warnings.catch_warnings():  # numba's own performance notes are not ours
+            warnings.simplefilter("ignore")
+            module.f(*(np.empty(0) for _ in wrt))
+    except Exception as exc:  # noqa: BLE001 - numba's errors have many classes
+        first = str(exc).strip().splitlines()
+        text = next((line for line in first if "Error" in line or "error" in line),
+                    first[0] if first else "")
+        return (f"numba could not compile it ({type(exc).__name__}: "
+                f"{_ANSI.sub('', text).strip()[:160]})")
     return source, module.f, module.f_packed
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def save_source(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str,

@@ -336,14 +336,15 @@ class NumericFunction:
         self.backend = backend
         self.cse = cse
         self.result_shape = _components(expr)[1]
-        if backend == "numba":  # one fused multi-core loop; None (warned) → the NumPy backend
+        self.fallback: str | None = None  # why backend="numba" became the NumPy backend
+        if backend == "numba":  # one fused multi-core loop; a reason str → the NumPy backend
             from symml._numba_backend import build
 
             built = build(expr, wrt, cse)
-            if built is not None:
+            if not isinstance(built, str):
                 self.source, self._fn, self._packed = built
                 return
-            self.backend = "numpy"
+            self.backend, self.fallback = "numpy", built
         self.source, packed = _generate(expr, wrt, cse, "f")
         namespace: dict[str, Any] = {}
         code = compile(self.source, f"<symml-generated {id(self):x}>", "exec")
@@ -545,4 +546,10 @@ def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "
                          f"({', '.join(s.name for s in variables) or 'none'})")
     if isinstance(result, sympy.MatrixBase):
         result = sympy.ImmutableMatrix(result)
-    return _compile_cached(result, variables, backend, _wants_cse(_components(result)[0], cse))
+    fn = _compile_cached(result, variables, backend, _wants_cse(_components(result)[0], cse))
+    if backend == "numba" and fn.fallback is not None:  # at every request, cached or not
+        import warnings
+
+        warnings.warn(f"backend='numba': {fn.fallback}; using the NumPy backend for "
+                      f"{sympy.sstr(result)[:80]}", UserWarning, stacklevel=2)
+    return fn

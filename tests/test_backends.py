@@ -38,26 +38,36 @@ def assert_same(got, want):
 # --- the foundation's random expression trees (+ - * / ** and sin cos exp log tanh sqrt,
 # on a domain made safe by construction), as scalar, vector and matrix results ---
 
-results = st.one_of(
-    trees,                                                         # scalar
-    st.lists(trees, min_size=2, max_size=3).map(sympy.Matrix),     # vector
-    st.lists(trees, min_size=4, max_size=4).map(lambda t: sympy.Matrix(2, 2, t)),  # matrix
-)
+def _shaped(trees_: list) -> object:
+    """One tree as a scalar; several as a vector, or (an even number) as a 2-row matrix."""
+    if len(trees_) == 1:
+        return trees_[0]
+    if len(trees_) % 2 == 0 and len(trees_) % 4 == 0:
+        return sympy.Matrix(2, len(trees_) // 2, trees_)
+    return sympy.Matrix(trees_)
 
-POINTS = np.random.default_rng(1).uniform(0.5, 2.0, size=(2, 6))
+
+#: Up to six trees per compiled function (one numba compilation checks all of them):
+#: scalar, vector (n, 1) and matrix (2, n/2) results.
+results = st.lists(trees, min_size=1, max_size=6).map(_shaped)
+
+#: Inputs of both signs (the trees are defined on the whole real line), with 0 and ±2.
+POINTS = np.concatenate([np.random.default_rng(1).uniform(-2.0, 2.0, size=(2, 6)),
+                         [[0.0, -2.0, 2.0], [2.0, 0.0, -2.0]]], axis=1)
 
 
-@settings(max_examples=10, deadline=None, derandomize=True,
+@settings(max_examples=16, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow])
 @given(results)
 def test_random_trees_agree_with_numpy_backend(expr):
     fast, ref = numba_and_numpy(expr, (X, Y))
     x, y = POINTS
     with np.errstate(all="ignore"):
-        for args in [(1.25, 0.75), (x, y), (x, 1.5), (x[:3, None], y)]:
+        for args in [(1.25, -0.75), (-1.5, 0.0), (x, y), (x, -1.5), (x[:3, None], y),
+                     (np.float64(-0.3), y[::2])]:
             assert_same(fast(*args), ref(*args))
         # float32 inputs are evaluated in float64 (the NumPy backend stays in float32)
-        assert_same(fast(np.float32(0.9), y), ref(float(np.float32(0.9)), y))
+        assert_same(fast(np.float32(-0.9), y), ref(float(np.float32(-0.9)), y))
 
 
 # --- known shapes: gradient, Hessian, constant components, constants ---
@@ -197,3 +207,48 @@ def test_no_warning_for_supported_expressions():
     assert fast.backend == "numba"
     ref = sm.to_numpy(sm.gradient("sigmoid(x)*softplus(y)", "x, y"))
     assert_same(fast(POINTS[0], POINTS[1]), ref(POINTS[0], POINTS[1]))
+
+
+# --- integers beyond int64; compile errors fall back; the fallback warns at every request ---
+
+
+@pytest.mark.parametrize("expr", [sympy.diff(X**30, X, 20), sympy.expand((X + 1) ** 70),
+                                  2**70 * X, X / 3**50 + sympy.Rational(2**80, 3)],
+                         ids=["diff", "expand", "2**70", "rational"])
+def test_integers_beyond_int64_are_float_literals(expr):
+    fast, ref = numba_and_numpy(expr, (X,))
+    pts = np.array([0.5, 1.25, 2.0])  # positive: the expanded polynomial does not cancel
+    assert_same(fast(pts), ref(pts))
+    exact = [float(expr.subs(X, sympy.Rational(str(p))).evalf(30)) for p in pts]
+    np.testing.assert_allclose(fast(pts), exact, rtol=1e-13)
+
+
+def test_a_numba_compile_error_falls_back_with_a_warning(monkeypatch):
+    import symml._numba_backend as nb
+
+    real = nb._loop_body
+
+    def broken(expr, wrt, cse):  # a loop body numba cannot type (str + float)
+        temps, values = real(expr, wrt, cse)
+        return temps, [f'("text" + {v})' for v in values]
+
+    monkeypatch.setattr(nb, "_loop_body", broken)
+    expr = sympy.cos(X) * (5 + Y**4)  # used by no other test (to_numpy caches)
+    with pytest.warns(UserWarning, match="numba could not compile"):
+        fast = sm.to_numpy(expr, (X, Y), backend="numba")
+    assert fast.backend == "numpy"
+    monkeypatch.setattr(nb, "_loop_body", real)
+    assert_same(fast(POINTS[0], POINTS[1]), sm.to_numpy(expr, (X, Y))(POINTS[0], POINTS[1]))
+    assert_same(fast(POINTS[0], POINTS[1]),
+                np.cos(POINTS[0]) * (5 + POINTS[1] ** 4))
+
+
+def test_the_fallback_warns_at_every_request():
+    expr = sympy.besselj(1, X) * Y  # used by no other test
+    for _ in range(3):
+        with pytest.warns(UserWarning, match="numba cannot evaluate besselj"):
+            fast = sm.to_numpy(expr, (X, Y), backend="numba")
+        assert fast.backend == "numpy" and fast.fallback == "numba cannot evaluate besselj"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the NumPy backend itself never warns about numba
+        sm.to_numpy(expr, (X, Y))
