@@ -17,7 +17,8 @@ Dask is imported only inside the functions that need it.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,7 +30,8 @@ __all__ = ["call_dask", "chunked_monte_carlo", "chunked_sample", "combine", "is_
 #: A chunk's summary: (count, sum, sum of squared deviations from the chunk's mean).
 Stats = tuple[int, float, float]
 
-#: How many chunks a client runs at once per batch (bounds the scheduler's memory).
+#: How many chunks may be in flight on a client at once (bounds the scheduler's memory:
+#: chunks are submitted lazily, one more each time the oldest result comes back).
 _BATCH = 256
 
 
@@ -96,10 +98,14 @@ def _root(rng: Any) -> np.random.SeedSequence:
     return np.random.SeedSequence(gen.integers(2**63, size=4))  # pragma: no cover
 
 
-def _plan(n: int, chunk_size: int) -> list[int]:
-    """Chunk sizes: ``chunk_size`` each, the last one what remains."""
+def _sizes(n: int, chunk_size: int) -> Iterator[int]:
+    """Chunk sizes, one at a time: ``chunk_size`` each, the last one what remains (no list
+    of 10⁷ chunks is built)."""
     full, rest = divmod(n, chunk_size)
-    return [chunk_size] * full + ([rest] if rest else [])
+    for _ in range(full):
+        yield chunk_size
+    if rest:
+        yield rest
 
 
 def _check_sizes(n: Any, chunk_size: Any) -> tuple[int, int]:
@@ -164,19 +170,25 @@ def _seeds(root: np.random.SeedSequence, count: int) -> Iterator[np.random.SeedS
         yield _child(root, k)
 
 
-def _summaries(draw: Callable[..., Any], sizes: list[int], seeds: Iterator[Any],
+def _summaries(draw: Callable[..., Any], sizes: Iterable[int], seeds: Iterator[Any],
                client: Any) -> Iterator[Stats]:
-    """Each chunk's statistics, in chunk order (the order fixes the rounding)."""
+    """Each chunk's statistics, in chunk order (the order fixes the rounding).
+
+    Nothing is listed up front: on a client, at most :data:`_BATCH` chunks are in flight,
+    and the next is submitted when the oldest one's result has been taken.
+    """
+    chunks = zip(sizes, seeds, strict=False)
     if client is None:
-        for size, seed in zip(sizes, seeds, strict=False):
+        for size, seed in chunks:
             yield _chunk_stats(draw, size, seed)
         return
-    pending = list(zip(sizes, seeds, strict=False))
-    for start in range(0, len(pending), _BATCH):
-        batch = pending[start:start + _BATCH]
-        futures = client.map(_chunk_stats, [draw] * len(batch), [s for s, _ in batch],
-                             [q for _, q in batch], pure=False)
-        yield from client.gather(futures)
+    in_flight: deque[Any] = deque()
+    for size, seed in chunks:
+        in_flight.append(client.submit(_chunk_stats, draw, size, seed, pure=False))
+        if len(in_flight) >= _BATCH:
+            yield in_flight.popleft().result()
+    while in_flight:
+        yield in_flight.popleft().result()
 
 
 def chunked_monte_carlo(draw: Callable[[int, np.random.Generator], Any], n: int, *, rng: Any,
@@ -212,9 +224,9 @@ def chunked_monte_carlo(draw: Callable[[int, np.random.Generator], Any], n: int,
         True
     """
     n, chunk_size = _check_sizes(n, chunk_size)
-    sizes = _plan(n, chunk_size)
+    count = -(-n // chunk_size)
     total: Stats = (0, 0.0, 0.0)
-    for stats in _summaries(draw, sizes, _seeds(_root(rng), len(sizes)), client):
+    for stats in _summaries(draw, _sizes(n, chunk_size), _seeds(_root(rng), count), client):
         total = combine(total, stats)
     count, s, m2 = total
     variance = m2 / (count - 1) if count > 1 else math.nan
@@ -246,6 +258,6 @@ def chunked_sample(draw: Callable[[int, np.random.Generator], Any], size: int, *
     import dask.array as da
 
     size, chunk_size = _check_sizes(size, chunk_size)
-    sizes = tuple(_plan(size, chunk_size))
+    sizes = tuple(_sizes(size, chunk_size))  # a dask array lists its chunks
     return da.map_blocks(_draw_block, draw, _root(rng), sizes, chunks=(sizes,),
                          dtype=np.float64, meta=np.empty(0))

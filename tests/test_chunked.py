@@ -92,20 +92,86 @@ def test_bad_draws_are_refused(draw, error, match):
 # --- bounded memory -----------------------------------------------------------------------------
 
 def test_memory_stays_bounded_for_n_far_past_memory():
-    n, chunk = 100_000_000, 1_000_000  # all draws at once: 800 MB; one chunk: 8 MB
+    """``sm.monte_carlo(expr, n, chunks=...)`` (the public API) with n = 4·10⁸ draws: all at
+    once they would take 3.2 GB, and tracemalloc's peak must stay near one chunk (16 MB).
+
+    Why this n: a truly out-of-RAM n (10¹⁰ draws, 80 GB) takes minutes to draw on any
+    machine, so the test keeps n where drawing takes a few seconds but the full array is
+    already several GB; the peak bound (1/40 of that, a few chunks) is what proves the
+    draws are never all held, and it does not grow with n.
+    """
+    from sympy.stats import Uniform
+
+    n, chunk = 400_000_000, 2_000_000  # all draws at once: 3.2 GB; one chunk: 16 MB
     tracemalloc.start()
     try:
         t0 = time.perf_counter()
-        mean, stderr, count = chunked_monte_carlo(lambda size, rng: rng.random(size), n, rng=11,
-                                                  chunk_size=chunk)
+        est = sm.monte_carlo(Uniform("U", 0, 1), n, rng=11, chunks=chunk)
         elapsed = time.perf_counter() - t0
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert count == n
-    assert abs(mean - 0.5) < 4 * stderr
-    assert stderr == pytest.approx(math.sqrt(1 / 12 / n), rel=1e-3)
-    assert peak < 8 * n / 20, f"peak {peak / 1e6:.0f} MB for n = {n} ({elapsed:.1f} s)"
+    assert est.n == n
+    assert abs(est.mean - 0.5) < 4 * est.stderr
+    assert est.stderr == pytest.approx(math.sqrt(1 / 12 / n), rel=1e-3)
+    assert peak < 8 * n / 40, f"peak {peak / 1e6:.0f} MB for n = {n} ({elapsed:.1f} s)"
+    assert peak < 5 * 8 * chunk  # a few chunk-sized arrays (draws, deviations), whatever n is
+
+
+def test_chunks_are_made_one_at_a_time():
+    """n = 10¹² in chunks of 10³ (10⁹ chunks): the first chunk is drawn at once, with no
+    list of sizes or seeds built first."""
+
+    class Stop(Exception):
+        pass
+
+    def draw(size, rng):
+        raise Stop
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(Stop):
+            chunked_monte_carlo(draw, 10**12, rng=0, chunk_size=1_000)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+class _FakeClient:
+    """Runs submitted chunks on demand and records how many were in flight at most."""
+
+    def __init__(self) -> None:
+        self.pending = 0
+        self.most = 0
+        self.submitted = 0
+
+    def submit(self, fn, *args, pure):
+        assert pure is False
+        self.pending += 1
+        self.submitted += 1
+        self.most = max(self.most, self.pending)
+        client = self
+
+        class Future:
+            def result(self):
+                client.pending -= 1
+                return fn(*args)
+
+        return Future()
+
+
+def test_a_client_has_a_bounded_number_of_chunks_in_flight():
+    from symml import _chunked
+
+    fake = _FakeClient()
+    n, chunk = 3_000 * 1_000 + 17, 1_000  # 3001 chunks
+    got = chunked_monte_carlo(square_normal, n, rng=4, chunk_size=chunk, client=fake)
+    assert fake.submitted == 3001 and fake.most == _chunked._BATCH
+    assert got == chunked_monte_carlo(square_normal, n, rng=4, chunk_size=chunk)
+    values = direct(square_normal, n, 4, chunk)
+    assert got[0] == pytest.approx(values.mean(), rel=1e-12)
+    assert got[1] == pytest.approx(values.std(ddof=1) / math.sqrt(n), rel=1e-9)
 
 
 # --- workers, clusters, dask arrays ------------------------------------------------------------
@@ -147,6 +213,26 @@ def test_monte_carlo_with_chunks_through_the_public_api(clients):
     on_cluster = sm.monte_carlo(expr, 200_000, rng=2, chunks=25_000, client=clients[2])
     assert (on_cluster.mean, on_cluster.stderr) == (est.mean, est.stderr)
     assert sm.monte_carlo(expr, 200_000, rng=3, chunks=25_000).mean != est.mean
+
+
+@needs_distributed
+def test_monte_carlo_on_a_cluster_of_worker_processes():
+    """Two worker processes (so the sampler and its draw are pickled across processes):
+    the same estimate, bit for bit, as in this process."""
+    from distributed import Client, LocalCluster
+    from sympy.stats import Normal
+
+    expr = Normal("Z", 0, 1) ** 2
+    local = sm.monte_carlo(expr, 200_000, rng=2, chunks=25_000)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                      host="127.0.0.1") as cluster, Client(cluster) as client:
+        import os
+
+        pids = set(client.run(os.getpid).values())
+        assert len(pids) == 2 and os.getpid() not in pids
+        remote = sm.monte_carlo(expr, 200_000, rng=2, chunks=25_000, client=client)
+    assert (remote.mean, remote.stderr, remote.n) == (local.mean, local.stderr, local.n)
+    assert remote.agrees_with(1.0)
 
 
 @needs_dask
