@@ -244,11 +244,26 @@ def _expect_args(p: argparse.ArgumentParser) -> None:
                    help="seconds SymPy may take before the numeric fallback")
 
 
-def _run_expect(a: argparse.Namespace) -> Any:
-    from symml.probability import bind, expectation, parse_distribution
+def _distributions(texts: Sequence[str]) -> dict[str, Any]:
+    """The ``--dist NAME=Family(args)`` options as {name: random variable}; a name given
+    twice is bad input (one would silently replace the other)."""
+    from symml.probability import parse_distribution
 
-    variables = dict(parse_distribution(text) for text in a.dist)
-    return expectation(bind(a.expression, variables), a.timeout)
+    variables: dict[str, Any] = {}
+    given: dict[str, str] = {}
+    for text in texts:
+        name, rv = parse_distribution(text)
+        if name in variables:
+            raise _BadInput(f"--dist: the variable {name} is given twice ({given[name]!r} and "
+                            f"{text!r})")
+        variables[name], given[name] = rv, text
+    return variables
+
+
+def _run_expect(a: argparse.Namespace) -> Any:
+    from symml.probability import bind, expectation
+
+    return expectation(bind(a.expression, _distributions(a.dist)), a.timeout)
 
 
 # --- sampling: sample (issue 5) ------------------------------------------------------------
@@ -297,16 +312,21 @@ def _sample_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default=None, metavar="FILE.npy|FILE.csv", help="save the draws")
     p.add_argument("--method", default="auto",
                    help="auto, numpy, closed-form, tabulated or rejection (custom densities)")
-    p.add_argument("--latex", action="store_true", help="print the sampled law as LaTeX first")
+    p.add_argument("--latex", action="store_true", dest="law_latex",
+                   help="print the sampled law as LaTeX first")
+    p.add_argument("--steps", action="store_true",
+                   help="print how it samples (the law and the method) first")
+    p.add_argument("--verify", action="store_true",
+                   help="check the draws: Kolmogorov-Smirnov against the exact CDF (one "
+                        "continuous variable), else mean and variance against the exact ones")
 
 
 def _sample_expression(a: argparse.Namespace) -> Any:
     from symml.parsing import parse
-    from symml.probability import parse_distribution
 
     if not a.dist:
         raise _BadInput("sample: give at least one --dist NAME=Family(args)")
-    variables = dict(parse_distribution(text) for text in a.dist)
+    variables = _distributions(a.dist)
     if a.expression is None:
         if len(variables) != 1:
             raise _BadInput(f"sample: {len(variables)} variables given "
@@ -320,9 +340,30 @@ def _sample_expression(a: argparse.Namespace) -> Any:
     return expr.xreplace({s: variables[s.name] for s in expr.free_symbols})
 
 
+@dataclass(frozen=True)
+class _SampleReport:
+    """What ``sample --steps/--verify`` reports: the steps (the law, the method), the
+    summary table as its plain text, and the check of the draws (:func:`_report` prints
+    them and exits 1 when the check fails)."""
+
+    text: str
+    steps: tuple[Any, ...]
+    expr: Any
+    values: Any
+
+    def plain(self) -> str:
+        return self.text
+
+    def verify(self) -> Any:
+        from symml.sampling import check_draws
+
+        return check_draws(self.expr, self.values)
+
+
 def _run_sample(a: argparse.Namespace) -> Any:
     import numpy as np
 
+    from symml.derivation import Step
     from symml.sampling import sampler
 
     out = Path(a.out) if a.out else None
@@ -333,13 +374,16 @@ def _run_sample(a: argparse.Namespace) -> Any:
     draw = sampler(_sample_expression(a), method=a.method)
     values = np.asarray(draw(a.size, rng=a.seed))
     seed = "" if a.seed is None else f", seed {a.seed}"
-    lines = [draw.latex()] if a.latex else []
+    lines = [draw.latex()] if a.law_latex else []
     lines += [f"sample of {draw.expr}: {a.size} draws{seed}", f"method: {draw.method}"]
     lines += [f"{label:>6}  {float(stat(values)):.6g}" for label, stat in _SAMPLE_STATS]
     if out is not None:
         _SAMPLE_WRITERS[out.suffix.lower()](out, values, str(draw.expr))
         lines.append(f"wrote {a.size} draws to {out}")
-    return "\n".join(lines)
+    if not (a.steps or a.verify):
+        return "\n".join(lines)
+    steps = (Step("law", draw.latex()), Step("method", draw.method))
+    return _SampleReport("\n".join(lines), steps if a.steps else (), draw.expr, values)
 
 
 # --- optimization: minimize (issue 6) ------------------------------------------------------

@@ -36,7 +36,7 @@ from symml.compile import to_numpy
 from symml.derivation import as_expr, as_rng, tex
 from symml.errors import DerivationTimeout, NotSupportedError
 
-__all__ = ["FAMILIES", "Estimate", "Sampler", "monte_carlo", "sampler"]
+__all__ = ["FAMILIES", "Estimate", "Sampler", "check_draws", "monte_carlo", "sampler"]
 
 Draw = Callable[[Any, np.random.Generator], np.ndarray]
 
@@ -787,6 +787,103 @@ def _merge(mean: float, m2: float, count: int, values: np.ndarray) -> tuple[floa
     total = count + k
     delta = batch_mean - mean
     return (mean + delta * k / total, m2 + batch_m2 + delta**2 * count * k / total, total)
+
+
+# --- checking draws against the law (the CLI's sample --verify) ---------------------------------
+
+#: A Kolmogorov-Smirnov p-value below this fails :func:`check_draws`.
+KS_PVALUE = 1e-3
+
+
+def check_draws(expr: Any, values: Any, *, timeout: float | None = _UNSET) -> Any:
+    """Check draws of ``expr`` against its law: a :class:`~symml.derivation.Verification`.
+
+    One continuous variable: the Kolmogorov-Smirnov test against its exact CDF (SymPy's,
+    compiled; passed when p > :data:`KS_PVALUE`). Otherwise (a discrete variable, an
+    expression of several, or a CDF SymPy does not give in time): the sample mean and
+    variance within 4 standard errors of the exact E and Var (:func:`symml.expectation`,
+    :func:`symml.variance`; their own error counts when they are numeric).
+
+    Examples:
+        >>> from sympy.stats import Normal, Die
+        >>> s = sampler(Normal("X", 0, 1))
+        >>> check = check_draws(s.expr, s(2000, rng=0))
+        >>> check.passed, check.method.split(" (")[0]
+        (True, 'Kolmogorov-Smirnov against the exact CDF')
+        >>> check_draws(Die("D", 6), np.full(100, 6.0)).passed
+        False
+    """
+    from sympy.stats.crv import SingleContinuousPSpace
+    from sympy.stats.rv import RandomSymbol
+
+    from symml.derivation import Verification
+
+    values = np.asarray(values, dtype=float).ravel()
+    limit = resolve_timeout(timeout)
+    if isinstance(expr, RandomSymbol) and isinstance(expr.pspace, SingleContinuousPSpace):
+        cdf = _exact_cdf(expr, limit)
+        if cdf is not None:
+            from scipy import stats as sps
+
+            with np.errstate(all="ignore"):
+                result = sps.kstest(values, cdf)
+            return Verification(
+                passed=bool(result.pvalue > KS_PVALUE), max_error=float(result.statistic),
+                method=f"Kolmogorov-Smirnov against the exact CDF (p = {result.pvalue:.3g})",
+                points=int(values.size), details=f"D = {result.statistic:.4g}")
+    return _check_moments(expr, values, limit)
+
+
+def _exact_cdf(rv: Any, timeout: float | None) -> Callable[[np.ndarray], np.ndarray] | None:
+    """SymPy's CDF of ``rv`` compiled (``None`` when SymPy gives none in time)."""
+    from sympy.stats import cdf
+
+    z = sympy.Symbol("z", real=True)
+    try:
+        F = run_limited(lambda: cdf(rv)(z), timeout=timeout, what=f"the CDF of {rv}")
+        f = to_numpy(F, [z])
+    except Exception:  # noqa: BLE001 - no usable CDF: the moments are checked instead
+        return None
+    if F.has(sympy.Integral):
+        return None
+
+    def compiled(t: np.ndarray) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return np.real(np.asarray(f(np.asarray(t, dtype=float)), dtype=complex))
+
+    return compiled
+
+
+def _check_moments(expr: Any, values: np.ndarray, timeout: float | None) -> Any:
+    from symml.derivation import Verification
+    from symml.errors import SymmlError
+    from symml.probability import expectation, variance
+
+    n = int(values.size)
+    if n < 2:
+        raise ValueError("checking draws needs at least 2 of them")
+    try:
+        mean_d = expectation(expr, timeout)
+        var_d = variance(expr, timeout)
+        mean, var = float(mean_d.result), float(var_d.result)
+    except (SymmlError, TypeError, ValueError) as exc:
+        return Verification(passed=False, max_error=float("inf"), method="moments", points=n,
+                            details=f"the exact mean and variance of {expr} are not available: "
+                                    f"{exc}")
+    if not (math.isfinite(mean) and math.isfinite(var)):
+        return Verification(passed=False, max_error=float("inf"), method="moments", points=n,
+                            details=f"E = {mean}, Var = {var}: no finite moments to compare")
+    got_mean, got_var = float(values.mean()), float(values.var(ddof=1))
+    se_mean = math.hypot(math.sqrt(max(var, 0.0) / n), mean_d.error or 0.0)
+    se_var = math.hypot(float(np.std((values - got_mean) ** 2, ddof=1)) / math.sqrt(n),
+                        var_d.error or 0.0)
+    gaps = (abs(got_mean - mean), abs(got_var - var))
+    ok = gaps[0] <= 4 * se_mean + 1e-12 * max(1.0, abs(mean)) and \
+        gaps[1] <= 4 * se_var + 1e-12 * max(1.0, abs(var))
+    return Verification(passed=bool(ok), max_error=max(gaps),
+                        method="mean and variance within 4 standard errors of the exact ones",
+                        points=n, details=f"mean {got_mean:.6g} vs {mean:.6g}, variance "
+                                          f"{got_var:.6g} vs {var:.6g}")
 
 
 # --- small helpers ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from scipy import stats as sps
 from sympy import stats as ss
 
 import symml as sm
+from symml.cli import main
 from symml.errors import NotSupportedError
 
 x = sympy.Symbol("x", real=True)
@@ -61,3 +62,63 @@ def test_rejection_is_refused_where_no_envelope_exists():
 def test_a_density_that_does_not_integrate_to_one_is_refused(density, support, match):
     with pytest.raises(ValueError, match=match):
         sm.sampler(ss.ContinuousRV(x, density, sympy.Interval(*support)), timeout=3)
+
+
+# --- sample --steps / --verify; a repeated --dist name (D8, D9) -------------------------------
+
+
+def test_cli_sample_steps_and_verify(capsys):
+    assert main(["sample", "--dist", "X=Normal(0,1)", "-n", "5", "--steps", "--verify"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == r"law: X \sim \operatorname{Normal}\left(0, 1\right)"
+    assert out[1] == "method: numpy.random.Generator.normal"
+    assert out[2].startswith("verify: passed: Kolmogorov-Smirnov against the exact CDF")
+    assert "sample of X: 5 draws" in out
+    # several variables: moments against the exact E = 1/2 and Var = 1 + 1/4
+    args = ["sample", "X + Y", "--dist", "X=Normal(0,1)", "--dist", "Y=Exponential(2)",
+            "-n", "20000", "--seed", "4", "--verify"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "verify: passed: mean and variance" in out
+    draws = sm.sampler(ss.Normal("X", 0, 1) + ss.Exponential("Y", 2))(20000, rng=4)
+    assert abs(draws.mean() - 0.5) < 4 * np.sqrt(1.25 / 20000)
+
+
+def test_cli_sample_verify_fails_with_exit_1_for_wrong_draws(capsys, monkeypatch):
+    from symml import sampling
+
+    wrong = sampling.Family("normal", lambda mu, sigma: (mu, 2 * sigma))  # twice the spread
+    monkeypatch.setitem(sampling.FAMILIES, "NormalDistribution", wrong)
+    sampling._sampler_cached.cache_clear()
+    try:
+        code = main(["sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1",
+                     "--verify"])
+    finally:
+        sampling._sampler_cached.cache_clear()
+    out = capsys.readouterr().out
+    assert code == 1 and "verify: FAILED: Kolmogorov-Smirnov" in out
+    draws = np.random.default_rng(1).normal(0, 2, 2000)
+    assert sps.kstest(draws, sps.norm(0, 1).cdf).pvalue < KS_PVALUE
+
+
+def test_check_draws_of_a_discrete_variable_by_its_moments():
+    d = ss.Poisson("N", 3)
+    good = sm.sampler(d)(5000, rng=2)
+    check = sampling_check(d, good)
+    assert check.passed and check.method.startswith("mean and variance")
+    assert not sampling_check(d, good + 0.5).passed  # shifted by 0.5: 12σ off
+    assert abs(good.mean() - 3) < 4 * np.sqrt(3 / 5000)
+
+
+def sampling_check(expr, values):
+    from symml.sampling import check_draws
+
+    return check_draws(expr, values)
+
+
+@pytest.mark.parametrize("command", ["expect", "sample"])
+def test_cli_a_repeated_dist_name_exits_2(command, capsys):
+    args = ["X"] if command == "expect" else []
+    code = main([command, *args, "--dist", "X=Normal(0,1)", "--dist", "X=Normal(1,1)"])
+    err = capsys.readouterr().err
+    assert code == 2 and "X is given twice" in err and len(err.strip().splitlines()) == 1
