@@ -39,10 +39,10 @@ def assert_same(got, want):
 # on a domain made safe by construction), as scalar, vector and matrix results ---
 
 def _shaped(trees_: list) -> object:
-    """One tree as a scalar; several as a vector, or (an even number) as a 2-row matrix."""
+    """One tree as a scalar; 2, 3 or 5 as a vector; 4 or 6 as a 2-row matrix."""
     if len(trees_) == 1:
         return trees_[0]
-    if len(trees_) % 2 == 0 and len(trees_) % 4 == 0:
+    if len(trees_) in (4, 6):
         return sympy.Matrix(2, len(trees_) // 2, trees_)
     return sympy.Matrix(trees_)
 

@@ -171,21 +171,6 @@ def test_singular_and_heavy_tailed_densities_are_accepted() -> None:
         sm.expectation(Y, timeout=2)
 
 
-def test_numeric_cross_checks_of_symbolic_moments() -> None:
-    """moment(X, 4) = 3σ⁴ and the custom-density E[X²] = 3/5, each against quadrature and
-    Monte Carlo."""
-    sigma = sympy.Symbol("sigma", positive=True)
-    m4 = sm.moment(sm.Normal("X", 0, sigma), 4).result
-    for s in (0.5, 1.3):
-        want = quad(lambda t, s=s: t**4 * ss.norm(0, s).pdf(t), -np.inf, np.inf)[0]
-        assert float(m4.subs(sigma, s)) == pytest.approx(want, rel=1e-10)
-        assert monte_carlo(sm.Normal("X", 0, s) ** 4, 400_000, rng=1).agrees_with(want)
-    X = sm.ContinuousRV(x, 3 * x**2 / 2, sympy.Interval(-1, 1))
-    e2 = sm.expectation(X**2).result
-    assert float(e2) == pytest.approx(quad(lambda t: 1.5 * t**4, -1, 1)[0], rel=1e-12)
-    assert monte_carlo(X**2, 400_000, rng=2).agrees_with(float(e2))
-
-
 # --- D5: one time budget per call ----------------------------------------------------------------
 
 
