@@ -459,8 +459,8 @@ def _quad(integrand: sympy.Expr, x: sympy.Symbol, a: Any, b: Any, *, zero_nan: b
     """∫_a^b integrand dx by checked adaptive quadrature, split at 0 and at ``cuts`` (points
     near the mass, so that quadrature does not miss a narrow peak far from 0).
 
-    The integral is trusted only when it exists: each end of each piece (an infinite tail,
-    a finite end, the split at 0) is probed for divergence first (:func:`_end_divergence`),
+    The integral is trusted only when it exists: each end of the support (an infinite tail
+    or a finite end) and 0 are probed for divergence first (:func:`_end_divergence`),
     and where the integrand changes sign ∫|integrand| is checked to be finite before the
     signed integral is computed, both with :func:`symml._quad.checked_quad`.
 
@@ -493,9 +493,16 @@ def _quad(integrand: sympy.Expr, x: sympy.Symbol, a: Any, b: Any, *, zero_nan: b
     edges = [lo, *sorted({c for c in (0.0, *cuts) if lo < c < hi}), hi]
     pieces = list(zip(edges[:-1], edges[1:], strict=True))
     diverging: list[tuple[int, str]] = []
+    # probed: the ends of the support and 0 (not the cuts near the mass, where a probe's
+    # first points could lie in an empty tail and its last on the peak)
+    probed = {lo, hi, 0.0}
+
+    def diverges_at(end: float, inward: float) -> int | None:
+        return _end_divergence(hv, end, inward) if end in probed else None
+
     for left, right in pieces:
         for end, inward in ((left, 1.0), (right, -1.0)):
-            sign = _end_divergence(hv, end, inward)
+            sign = diverges_at(end, inward)
             if sign is not None:
                 diverging.append((sign, _where(end, inward)))
     if diverging:
@@ -503,8 +510,7 @@ def _quad(integrand: sympy.Expr, x: sympy.Symbol, a: Any, b: Any, *, zero_nan: b
         where = ", ".join(dict.fromkeys(w for _, w in diverging))
         if signs in ({1}, {-1}):
             for left, right in pieces:  # the rest must converge for the total to be ±∞
-                if not any(_end_divergence(hv, e, d) is not None
-                           for e, d in ((left, 1.0), (right, -1.0))):
+                if not any(diverges_at(e, d) is not None for e, d in ((left, 1.0), (right, -1.0))):
                     _piece(h_abs, left, right, f"{what} (away from where it diverges)")
             return math.inf * signs.pop(), 0.0
         raise _NoExpectation(
