@@ -1004,11 +1004,11 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
         >>> quadrature(sympy.tan(x), [(x, 0, sympy.pi)])
         Traceback (most recent call last):
         ...
-        symml.errors.NoConvergenceError: the integral of tan(x) over x in [0, pi] does not converge numerically: ...
+        symml.errors.NoConvergenceError: the absolute value in the integral of tan(x) over x in [0, pi] does not converge numerically: ...
     """
     import numpy as np
 
-    from symml._quad import checked_nquad, checked_quad
+    from symml._quad import checked_integral, checked_nquad
     from symml.compile import to_numpy
 
     variables = [s[0] for s in specs]
@@ -1023,8 +1023,16 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
     ranges = [_numeric_range(a, b, variables[i + 1:]) for i, (_, a, b) in enumerate(specs)]
     what = f"the integral of {expr} over " + ", ".join(f"{x} in [{a}, {b}]" for x, a, b in specs)
     if len(specs) == 1:
+        def hv(t: Any) -> Any:
+            with np.errstate(all="ignore"):
+                return np.real(np.asarray(fn(np.asarray(t, dtype=float)))) * np.ones(np.shape(t))
+
         def run() -> tuple[float, float]:
-            return checked_quad(integrand, *ranges[0], what=what, limit=200)
+            value, error = checked_integral(hv, *ranges[0], what=what)
+            if np.isinf(value):
+                raise NoConvergenceError(f"{what} diverges to {'+' if value > 0 else '-'}oo "
+                                         f"(a probe of the integrand's growth at an end)")
+            return value, error
     else:
         def run() -> tuple[float, float]:
             return checked_nquad(integrand, ranges, what=what, opts={"limit": 100})

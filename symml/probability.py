@@ -35,6 +35,7 @@ from sympy.stats.rv import RandomSymbol
 from sympy.stats.rv import random_symbols as _random_symbols
 
 from symml._limits import Deadline, resolve_timeout, run_limited
+from symml._quad import IntegralDoesNotExist, checked_integral, end_divergence
 from symml.calculus import SIMPLIFY_SECONDS, simplify_limited
 from symml.derivation import (
     Derivation,
@@ -450,30 +451,21 @@ def _compile(expr: sympy.Expr, wrt: tuple[sympy.Symbol, ...]) -> Any:
     return to_numpy(expr, wrt)
 
 
-class _NoExpectation(NoConvergenceError):
-    """The integral (series) was shown not to exist: ∫|h| = ∞ with both signs of h."""
-
-
 def _quad(integrand: sympy.Expr, x: sympy.Symbol, a: Any, b: Any, *, zero_nan: bool = False,
           what: str = "the integral", cuts: tuple[float, ...] = ()) -> tuple[float, float]:
-    """∫_a^b integrand dx by checked adaptive quadrature, split at 0 and at ``cuts`` (points
-    near the mass, so that quadrature does not miss a narrow peak far from 0).
+    """∫_a^b integrand dx by :func:`symml._quad.checked_integral` (divergence probed at the
+    ends and at 0, ∫|integrand| checked where it changes sign, split at ``cuts``).
 
-    The integral is trusted only when it exists: each end of the support (an infinite tail
-    or a finite end) and 0 are probed for divergence first (:func:`_end_divergence`),
-    and where the integrand changes sign ∫|integrand| is checked to be finite before the
-    signed integral is computed, both with :func:`symml._quad.checked_quad`.
+    ``zero_nan`` counts NaN values (``inf·0`` of a growing g times a vanishing density) as 0.
 
     Returns:
-        ``(value, error)``; ``(±inf, 0.0)`` when the integral diverges to ±∞ (the integrand
-        has one sign wherever it diverges).
+        ``(value, error)``; ``(±inf, 0.0)`` when the integral diverges to ±∞.
 
     Raises:
-        NoConvergenceError: When the integral does not exist (∫|integrand| = ∞ with both
-            signs, or an oscillating divergence), or quadrature cannot be trusted.
+        NoConvergenceError: When the integral does not exist
+            (:class:`~symml._quad.IntegralDoesNotExist`) or quadrature cannot be trusted.
     """
     import numpy as np
-
 
     # exp(a)·exp(b) as exp(a + b): the product does not overflow to inf·0 in the tails
     f = _compile(sympy.powsimp(integrand, combine="exp"), (x,))
@@ -483,161 +475,7 @@ def _quad(integrand: sympy.Expr, x: sympy.Symbol, a: Any, b: Any, *, zero_nan: b
             v = np.real(np.asarray(f(np.asarray(t, dtype=float)))) * np.ones(np.shape(t))
         return np.where(np.isnan(v), 0.0, v) if zero_nan else v
 
-    def h(t: float) -> float:
-        return float(hv(np.float64(t)))
-
-    def h_abs(t: float) -> float:
-        return abs(h(t))
-
-    lo, hi = float(a), float(b)
-    edges = [lo, *sorted({c for c in (0.0, *cuts) if lo < c < hi}), hi]
-    pieces = list(zip(edges[:-1], edges[1:], strict=True))
-    diverging: list[tuple[int, str]] = []
-    # probed: the ends of the support and 0 (not the cuts near the mass, where a probe's
-    # first points could lie in an empty tail and its last on the peak)
-    probed = {lo, hi, 0.0}
-
-    def diverges_at(end: float, inward: float) -> int | None:
-        return _end_divergence(hv, end, inward) if end in probed else None
-
-    for left, right in pieces:
-        for end, inward in ((left, 1.0), (right, -1.0)):
-            sign = diverges_at(end, inward)
-            if sign is not None:
-                diverging.append((sign, _where(end, inward)))
-    if diverging:
-        signs = {s for s, _ in diverging}
-        where = ", ".join(dict.fromkeys(w for _, w in diverging))
-        if signs in ({1}, {-1}):
-            for left, right in pieces:  # the rest must converge for the total to be ±∞
-                if not any(diverges_at(e, d) is not None for e, d in ((left, 1.0), (right, -1.0))):
-                    _piece(h_abs, left, right, f"{what} (away from where it diverges)")
-            return math.inf * signs.pop(), 0.0
-        raise _NoExpectation(
-            f"{what} does not exist: the integral of the absolute value diverges ({where}) "
-            f"with {'both signs' if signs == {-1, 1} else 'an oscillating sign'}, so the "
-            f"positive and negative parts are both infinite")
-    total, err = 0.0, 0.0
-    for left, right in pieces:
-        if _changes_sign(hv, left, right):
-            _piece(h_abs, left, right, f"the absolute value in {what}")
-        v, e = _piece(h, left, right, what)
-        total, err = total + v, err + e
-    return total, err
-
-
-def _piece(h: Callable[[float], float], left: float, right: float, what: str
-           ) -> tuple[float, float]:
-    """``checked_quad`` of h on one piece; a tail beyond a cut ``c ≠ 0`` is integrated in
-    ``u = log(x / c)`` (``x = c·e^u``), where a power-law tail is a decaying exponential
-    that quadrature's own map of [c, ∞) would squeeze near ``t = 0`` and miss. Far out
-    (``|x| > 1e15``, past where the tail probe found the integrand falling) a NaN is the
-    ``inf·0`` of a growing g times a vanishing density and counts as 0."""
-    from symml._quad import checked_quad
-
-    c = left if math.isinf(right) else right if math.isinf(left) else 0.0
-    if c == 0.0 or (c < 0) != math.isinf(left):
-        return checked_quad(h, left, right, what=what, **_QUAD_OPTIONS)
-    scale = abs(c)
-
-    def in_log(u: float) -> float:
-        if u > 700.0:
-            return 0.0
-        grow = math.exp(u)
-        value = h(c * grow) * scale * grow
-        return 0.0 if math.isnan(value) and scale * grow > 1e15 else value
-
-    return checked_quad(in_log, 0.0, math.inf, what=what, **_QUAD_OPTIONS)
-
-
-#: Options of every quadrature of an expectation or a normalisation.
-_QUAD_OPTIONS: dict[str, Any] = {"epsabs": 1e-12, "epsrel": 1e-11, "limit": 500}
-#: Decades of x (away from a finite end: of 1/(distance)) over which x·|h(x)| must keep
-#: falling for ∫ h to converge there; probed at the first, middle and last of them.
-_PROBE_DECADES = {"infinite": (20.0, 30.0), "zero": (20.0, 30.0), "finite": (6.0, 12.0)}
-#: The smallest decay of x·|h(x)| (decades per decade) that counts as converging: a tail
-#: like 1/x (or slower) diverges, one like x^(-1.001) is left to quadrature.
-_MIN_DECAY = 1e-3
-
-
-def _probe(end: float, inward: float) -> tuple[Any, Any]:
-    """Points approaching ``end`` from inside (``inward`` = +1: from above): three clusters of
-    31 spread over a factor 2, and their distances from ``end`` (from 0 for an infinite end)."""
-    import numpy as np
-
-    kind = "infinite" if math.isinf(end) else "zero" if end == 0 else "finite"
-    first, last = _PROBE_DECADES[kind]
-    decades = np.array([first, (first + last) / 2, last])
-    spread = 1.0 + np.arange(31) / 31.0
-    if kind == "infinite":
-        distance = 10.0 ** decades[:, None] * spread
-        return -inward * distance, distance  # end = -inward·∞
-    scale = 1.0 if kind == "zero" else abs(end)
-    distance = scale * 10.0 ** -decades[:, None] * spread
-    return end + inward * distance, distance
-
-
-def _end_divergence(hv: Callable[[Any], Any], end: float, inward: float) -> int | None:
-    """Whether ∫ h diverges at ``end`` (approached from inside): ``None`` when x·|h| falls
-    there (it converges, or cannot be told: then quadrature decides), else the sign of h
-    there (+1, −1) or 0 when h changes sign near the end.
-
-    ``k = d·|h|`` at distance ``d`` from a finite end (``|x|·|h|`` at a tail) tends to 0
-    where the integral converges (``h ~ d^-p`` with ``p < 1``, or a faster decay); where
-    it stays level or grows, ∫ h diverges like ``log d`` or a power.
-
-    Examples:
-        >>> import numpy as np
-        >>> _end_divergence(lambda t: 1 / (1 + t * t), math.inf, -1.0) is None
-        True
-        >>> _end_divergence(lambda t: t * t / (1 + t * t), math.inf, -1.0)
-        1
-        >>> _end_divergence(lambda t: -1 / t, 0.0, 1.0), _end_divergence(np.sqrt, 0.0, 1.0)
-        (-1, None)
-    """
-    import numpy as np
-
-    points, distance = _probe(end, inward)
-    values = np.asarray(hv(points), dtype=float) * np.ones_like(points)
-    with np.errstate(all="ignore"):
-        k = np.abs(values) * distance
-    if np.isnan(k).any():
-        return None
-    envelope = k.max(axis=1)
-    signs = set(np.sign(values[values != 0]).astype(int).tolist())
-    first, last = _PROBE_DECADES["infinite" if math.isinf(end) else
-                                  "zero" if end == 0 else "finite"]
-    # one sign: x·|h| must not fall at all; an oscillation's envelope (the largest of 31
-    # pseudo-random phases) may wobble, so it must merely not halve
-    allowed = 10.0 ** (-_MIN_DECAY * (last - first) / 2) if len(signs) == 1 else 0.5
-    if not (envelope[0] > 0 and envelope[1] >= envelope[0] * allowed
-            and envelope[2] >= envelope[1] * allowed):
-        return None
-    return signs.pop() if len(signs) == 1 else 0
-
-
-def _where(end: float, inward: float) -> str:
-    if math.isinf(end):
-        return "as x → ∞" if end > 0 else "as x → −∞"
-    return f"as x → {end:g}{'+' if inward > 0 else '−'}"
-
-
-def _changes_sign(hv: Callable[[Any], Any], left: float, right: float) -> bool:
-    """Whether h takes both signs on a probe grid of [left, right] (then ∫|h| is checked)."""
-    import numpy as np
-
-    u = np.linspace(0.0, 1.0, 2001)[1:-1]
-    if math.isinf(left) and math.isinf(right):
-        t = np.tan(np.pi * (u - 0.5)) ** 3
-    elif math.isinf(right):
-        t = left + (u / (1 - u)) ** 3
-    elif math.isinf(left):
-        t = right - ((1 - u) / u) ** 3
-    else:
-        t = left + (right - left) * u
-    values = np.asarray(hv(t), dtype=float) * np.ones_like(t)
-    values = values[np.isfinite(values)]
-    return bool(values.size and values.min() < 0 < values.max())
+    return checked_integral(hv, float(a), float(b), what=what, cuts=cuts)
 
 
 def _log_pmf(pmf: sympy.Expr, *, force: bool = True) -> sympy.Expr:
@@ -657,7 +495,7 @@ def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero
             max_terms: int = 10_000_000, what: str = "the series") -> tuple[float, float]:
     """Σ_{k ≥ start} g(k) pmf(k), summed in chunks until the remaining mass is negligible.
 
-    The tail is probed first as for an integral (:func:`_end_divergence`): a series whose
+    The tail is probed first as for an integral (:func:`end_divergence`): a series whose
     terms do not fall faster than 1/k is ``±inf`` (one sign) or does not exist.
     """
     import numpy as np
@@ -673,11 +511,11 @@ def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero
             terms = np.where(p > 0, np.nan_to_num(terms, nan=0.0), 0.0)
         return p, terms
 
-    sign = _end_divergence(lambda ks: terms_at(ks)[1], math.inf, -1.0)
+    sign = end_divergence(lambda ks: terms_at(ks)[1], math.inf, -1.0)
     if sign in (1, -1):
         return math.inf * sign, 0.0
     if sign == 0:
-        raise _NoExpectation(f"{what} does not exist: the series of absolute values "
+        raise IntegralDoesNotExist(f"{what} does not exist: the series of absolute values "
                                  f"diverges with an oscillating sign")
     total, mass, lo, chunk = 0.0, 0.0, int(start), 4096
     while lo - int(start) < max_terms:
@@ -967,7 +805,7 @@ def _cross_check(e: sympy.Expr, X: RandomSymbol, result: Any, lhs: str, steps: l
     try:
         value, err = _one_variable(e, X, what=f"E[{e}]")
         claimed = complex(sympy.N(result, 20))
-    except _NoExpectation as exc:  # SymPy's value is an improper (conditional) integral
+    except IntegralDoesNotExist as exc:  # SymPy's value is an improper (conditional) integral
         raise NoConvergenceError(f"{exc} (SymPy's {result} is only a conditionally "
                                  f"convergent improper integral)") from exc
     except (TypeError, ValueError, ArithmeticError, NotSupportedError, NoConvergenceError):

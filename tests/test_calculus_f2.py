@@ -125,9 +125,11 @@ def test_sympy_accumbounds_is_no_convergence(f: str, bounds: tuple, match: str) 
     ("1/x", ("x", 0, 1), "numeric"),
     ("sin(x)/x", ("x", 0, "oo"), "numeric"),
     ("sin(x)", ("x", 0, "oo"), "numeric"),
+    # SciPy alone: -0.818 with error 1e-12 and no warning; the tail probe sees it diverge
+    ("x**2/(1 + x**2)", ("x", 0, "oo"), "numeric"),
 ])
 def test_untrustworthy_quadrature_is_refused(f: str, bounds: tuple, method: str) -> None:
-    with pytest.raises(NoConvergenceError, match="does not converge"):
+    with pytest.raises(NoConvergenceError, match="does not converge|diverges to|does not exist"):
         sm.integral(f, bounds, method=method)
 
 
