@@ -249,7 +249,8 @@ def _write(notes: Notes, out: Path, report: DemoReport, pdf: bool) -> None:
     documents = [out / f"{STEM}.tex", out / f"{STEM}.md"] + ([out / f"{STEM}.pdf"] if pdf else [])
     for n, path in enumerate(documents):
         notes.write(path, figures=n == 0)  # one set of PNG files serves every format
-    report.files += documents + [out / name for name in notes.figure_files(STEM)]
+    log = [out / f"{STEM}.log"] if pdf else []  # pdflatex's log, kept beside the PDF
+    report.files += documents + log + [out / name for name in notes.figure_files(STEM)]
     report.lines.append(f"notes: {', '.join(p.name for p in documents)} "
                         f"({len(report.checks)} results with their steps and numeric checks, "
                         f"{len(notes.figures())} figures)")

@@ -721,7 +721,8 @@ class Notes:
     def _carried_forward(self, lines: tuple[_Line, ...]) -> tuple[_Line, ...]:
         """Leading lines (two or more) whose formulas an earlier derivation of the document
         already showed, such as the gradient's steps a Hessian carries forward, as one line
-        "(steps of the gradient above)": each formula appears once."""
+        "∇f = as derived above" noted "steps of the gradient above": each formula appears
+        once."""
         for earlier in reversed(self.items):
             if earlier.kind != "derivation":
                 continue
@@ -731,7 +732,9 @@ class Notes:
                 k += 1
             if k >= 2:
                 what = _md_text_escape((earlier.title or "derivation").lower())
-                return (_Line("", rf"\text{{(steps of the {what} above)}}"), *lines[k:])
+                # the last shown line's left-hand side keeps the symbols that follow defined
+                return (_Line(lines[k - 1].lhs, r"\text{as derived above}",
+                              f"steps of the {what} above"), *lines[k:])
         return lines
 
     def section(self, title: str) -> None:

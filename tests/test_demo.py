@@ -33,8 +33,9 @@ def test_demo_writes_every_file_it_promises(demo: tuple[int, str, Path]) -> None
     code, printed, out = demo
     assert code == 0
     listed = re.findall(r"^  (\S+)$", printed, re.M)
-    promised = PROMISED + (["notes.pdf"] if PDFLATEX else [])
+    promised = PROMISED + (["notes.pdf", "notes.log"] if PDFLATEX else [])
     assert sorted(listed) == sorted(promised)
+    assert sorted(p.name for p in out.iterdir()) == sorted(listed)  # nothing it does not list
     for name in listed:
         assert (out / name).stat().st_size > 500, name
     assert f"wrote {len(listed)} files into {out}" in printed
