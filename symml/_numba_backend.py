@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from symml.compile import _arg_names, _components, _Printer
+from symml.compile import _arg_names, _components, _Printer, common_subexpressions
 
 __all__ = ["BlockFunction", "build", "cache_dir", "module_source", "unsupported"]
 
@@ -123,11 +123,7 @@ def _loop_body(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool) -> tuple[lis
     internal = [sympy.Symbol(f"_x{i}") for i in range(len(wrt))]
     components = [sympy.sympify(c).xreplace(dict(zip(wrt, internal, strict=True)))
                   for c in components]
-    if cse:
-        replacements, reduced = sympy.cse(components, symbols=sympy.numbered_symbols("_t"),
-                                          optimizations="basic")
-    else:
-        replacements, reduced = [], components
+    replacements, reduced = common_subexpressions(components) if cse else ([], components)
     printer = _NumbaPrinter({"fully_qualified_modules": True, "inline": True,
                              "allow_unknown_functions": False})
     temps = [f"{sym} = {printer.doprint(sub)}" for sym, sub in replacements]

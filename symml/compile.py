@@ -14,7 +14,7 @@ import builtins
 import keyword
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -117,16 +117,59 @@ def _wants_cse(components: list[Any], cse: Any) -> bool:
 LARGE_TREE = 2_000
 
 
+def common_subexpressions(components: Sequence[Any], prefix: str = "_t"
+                          ) -> tuple[list[tuple[sympy.Symbol, Any]], list[Any]]:
+    """``sympy.cse`` of the components, then once more over its own output.
+
+    The first pass uses SymPy's ``"basic"`` pre-optimisations (which share ``x - y`` with
+    ``y - x``), but they leave unevaluated products such as ``(-1)*(7/10)*t`` in their
+    output, and two subtrees that differ only that way are not matched: in a softplus
+    network's gradient ``exp(S)/(exp(S) + 1)`` kept two ``exp(S)``. A second, plain pass
+    over the replaced statements finds them; each new temporary is defined just before the
+    first statement that uses it.
+
+    Returns:
+        ``(replacements, reduced)`` as :func:`sympy.cse` gives them: ``(symbol, value)``
+        pairs in the order they must be computed, and the components in those symbols.
+
+    Examples:
+        >>> a, b = sympy.symbols("a b")
+        >>> common_subexpressions([sympy.exp(a + b) / (sympy.exp(a + b) + 1)])
+        ([(_t0, exp(a + b))], [_t0/(_t0 + 1)])
+    """
+    temps = sympy.numbered_symbols(prefix)
+    first, reduced = sympy.cse(list(components), symbols=temps, optimizations="basic")
+    statements = [rhs for _, rhs in first] + list(reduced)
+    # no pre-optimisation this time: "basic" rewrites a - b as a + (-1)*b, unevaluated, and
+    # that is what hid the equal subtrees from the first pass
+    second, statements = sympy.cse(statements, symbols=temps)
+    if not second:
+        return first, list(reduced)
+    pending = dict(second)
+    out: list[tuple[sympy.Symbol, Any]] = []
+
+    def define_needed(expr: Any) -> None:
+        for sym in sorted(expr.free_symbols & pending.keys(), key=str):
+            if sym in pending:  # not defined meanwhile by a dependency of another
+                value = pending.pop(sym)
+                define_needed(value)
+                out.append((sym, value))
+
+    for (sym, _), value in zip(first, statements, strict=False):
+        define_needed(value)
+        out.append((sym, value))
+    rest = statements[len(first):]
+    for value in rest:
+        define_needed(value)
+    return out, rest
+
+
 def _print_cse(components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool
                ) -> tuple[list[str], list[str]]:
     """Statements and value expressions of small components, through ``sympy.cse``."""
     internal = [sympy.Symbol(f"_x{i}") for i in range(len(wrt))]
     components = [c.xreplace(dict(zip(wrt, internal, strict=True))) for c in components]
-    if cse:
-        temps = sympy.numbered_symbols("_t")
-        replacements, reduced = sympy.cse(components, symbols=temps, optimizations="basic")
-    else:
-        replacements, reduced = [], components
+    replacements, reduced = common_subexpressions(components) if cse else ([], components)
     printer = _printer()
     body = [f"{sym} = {printer.doprint(sub)}" for sym, sub in replacements]
     return body, [printer.doprint(c) for c in reduced]

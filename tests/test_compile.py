@@ -256,3 +256,17 @@ def test_numeric_function_renders_its_formula() -> None:
     f = sm.to_numpy(sm.gradient("x**2*y", "x, y"))
     assert f.latex() == r"f(x, y) = \left[\begin{matrix}2 x y\\x^{2}\end{matrix}\right]"
     assert f._repr_latex_() == f"$\\displaystyle {f.latex()}$"
+
+
+def test_cse_shares_subtrees_that_become_equal_after_substitution() -> None:
+    """SymPy's "basic" cse left exp(S)/(exp(S) + 1) with two exp(S) in a softplus network's
+    gradient; the second pass shares it, and the numbers stay those of backpropagation."""
+    from tests.benchmarks.bench_foundation import network_expr, network_grad_numpy
+
+    expr, xs = network_expr()
+    f = sm.to_numpy(sm.gradient(expr, xs, simplify=False))
+    body = f.source.split("def f_packed")[0]
+    assert body.count("numpy.exp(") == 1
+    assert body.count("numpy.tanh(") == 4
+    pts = [np.random.default_rng(1).standard_normal(50) for _ in range(3)]
+    np.testing.assert_allclose(f(*pts), network_grad_numpy(*pts), rtol=1e-12, atol=1e-14)

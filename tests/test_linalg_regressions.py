@@ -1,4 +1,4 @@
-"""Linear algebra regressions from the audit (issue 4): wrong closed forms at degenerate
+"""Linear algebra regressions: wrong closed forms at degenerate
 points, time limits, the 2-norm, complex and Hermitian input, rank-deficient QR, and what
 ``verify`` checks."""
 
@@ -51,7 +51,7 @@ def numeric(M: sympy.MatrixBase) -> np.ndarray:
     return la._complex_fn(tuple(M), ())().reshape(M.shape)
 
 
-# --- D1: closed forms are checked per point ---------------------------------------------------
+# --- closed forms are checked per point ---------------------------------------------------
 
 QUARTIC = "[[a,1,0,0],[0,0,1,0],[0,0,0,1],[1,0,0,b]]"
 SYMMETRIC_3X3 = "[[a,b,c],[b,d,f],[c,f,g]]"
@@ -148,7 +148,7 @@ def test_symmetric_3x3_eigenvectors_from_the_adjugate():
     assert e.verify(rng=5, points=8)
 
 
-# --- D2: spectral and svd keep to the time limit -----------------------------------------------
+# --- spectral and svd keep to the time limit -----------------------------------------------
 
 HARD_4X4 = sympy.Matrix([[1, 2, 3, -2], [4, -4, -4, 4], [4, -2, -3, -2], [-4, 4, 1, 1]])
 
@@ -191,7 +191,7 @@ def test_huge_matrices_are_summarized_in_steps():
     assert la._matrix_step("m", "M", sympy.eye(2)).latex == f"M = {tex(sympy.eye(2))}"
 
 
-# --- D3: the 2-norm of a matrix ----------------------------------------------------------------
+# --- the 2-norm of a matrix ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("A", [
@@ -228,7 +228,7 @@ def test_norm_rejects_numpy_bool():
         sm.norm([3, 4], np.bool_(True))
 
 
-# --- D4: complex and Hermitian input -----------------------------------------------------------
+# --- complex and Hermitian input -----------------------------------------------------------
 
 
 @pytest.mark.parametrize("A", [[[1, IM], [0, 1]], [[2, 1 + IM], [0, 1], [IM, 3]], [[IM, 0], [0, 2]]])
@@ -284,7 +284,7 @@ def test_spectral_float_fallback_step_is_valid_latex():
     assert all("\t" not in st.latex for st in s.steps)
 
 
-# --- D5: constant complex matrices get exact eigenvectors quickly ------------------------------
+# --- constant complex matrices get exact eigenvectors quickly ------------------------------
 
 
 @pytest.mark.parametrize("A", [
@@ -324,7 +324,7 @@ def test_constant_matrix_gets_numeric_eigenvectors_when_null_spaces_time_out(mon
     assert e.verify()
 
 
-# --- D7: numeric eigenspaces, vector order, the CLI's single vector ----------------------------
+# --- numeric eigenspaces, vector order, the CLI's single vector ----------------------------
 
 
 def test_float_jordan_block_lists_one_vector():
@@ -377,7 +377,7 @@ def test_cli_gram_schmidt_of_one_flat_vector(capsys):
     assert float(sympy.sqrt(5) / 5) == pytest.approx(1 / np.linalg.norm([1, 2]))
 
 
-# --- D8: QR of any matrix ----------------------------------------------------------------------
+# --- QR of any matrix ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("A", [
@@ -419,7 +419,7 @@ def test_cli_qr_of_a_wide_matrix(capsys):
     assert "verify: passed" in out
 
 
-# --- D6: no swallowed backslashes in linalg's LaTeX --------------------------------------------
+# --- no swallowed backslashes in linalg's LaTeX --------------------------------------------
 
 
 def test_linalg_strings_have_no_control_characters():

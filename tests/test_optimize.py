@@ -348,7 +348,7 @@ def test_cli_minimize_bad_input(argv: list[str], match: str, capsys) -> None:
     assert match in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-# --- audit fixes: arithmetic trouble, Newton's modified step, callbacks, records, shapes --
+# --- edge cases: arithmetic trouble, Newton's modified step, callbacks, records, shapes --
 
 
 def _exp_sq(p: np.ndarray) -> float:

@@ -260,7 +260,7 @@ def test_parse_returns_fresh_matrices() -> None:
     assert sm.parse("[[1, 2], [3, 4]]")[0, 0] == 1
 
 
-# --- flat chains, number sizes, messages (D1, D5, D11) --------------------------------------
+# --- flat chains, number sizes, messages --------------------------------------
 
 
 def test_flat_sum_over_a_hundred_terms_parses() -> None:

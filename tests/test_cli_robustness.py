@@ -1,4 +1,4 @@
-"""The CLI core: expressions starting with "-" (D13), no traceback ever (D3)."""
+"""The CLI core: expressions starting with "-", no traceback ever."""
 
 from __future__ import annotations
 

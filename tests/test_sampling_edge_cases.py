@@ -1,5 +1,5 @@
 """Sampling densities with integrable singularities at the ends of their support, and the
-``sample`` command's ``--steps``/``--verify`` and repeated ``--dist`` (audit fixes, F4)."""
+``sample`` command's ``--steps``/``--verify`` and repeated ``--dist``."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_a_density_unbounded_at_an_end_is_sampled(density, support, cdf, mean, m
     assert est.agrees_with(mean)
 
 
-def test_the_audited_density_uses_its_closed_form():
+def test_an_integrable_singularity_uses_its_closed_form_inverse():
     s = sm.sampler(ss.ContinuousRV(x, 1 / (2 * sympy.sqrt(x)), sympy.Interval(0, 1)), timeout=5)
     assert s.method == "inverse CDF (closed form)"
     u = np.random.default_rng(0).random(5)
@@ -64,7 +64,7 @@ def test_a_density_that_does_not_integrate_to_one_is_refused(density, support, m
         sm.sampler(ss.ContinuousRV(x, density, sympy.Interval(*support)), timeout=3)
 
 
-# --- sample --steps / --verify; a repeated --dist name (D8, D9) -------------------------------
+# --- sample --steps / --verify; a repeated --dist name -------------------------------
 
 
 def test_cli_sample_steps_and_verify(capsys):

@@ -1,4 +1,4 @@
-"""Calculus II regressions (audit of issue 3): critical points SymPy's ``solve`` misses or
+"""Calculus II edge cases: critical points SymPy's ``solve`` misses or
 truncates, divergent and oscillating integrals, SymPy failures inside the worker, the time
 bound of a whole integral, Taylor polynomials of non-smooth functions, bad bounds, one-sided
 limits outside the real domain, and the check of a divergent value."""
@@ -40,7 +40,7 @@ def _with_points(pts: sm.CriticalPoints, keep: list) -> sm.Derivation:
                          source={**d.source, "points": tuple(keep)})
 
 
-# --- D1: critical points written with CRootOf ---------------------------------------------
+# --- critical points written with CRootOf ---------------------------------------------
 
 
 def test_quintic_gradient_gives_all_three_real_critical_points() -> None:
@@ -86,7 +86,7 @@ def test_verify_of_a_true_empty_list_and_of_a_line_still_passes() -> None:
     assert sm.critical_points("(x - y)^2 + z^2").verify(rng=0)
 
 
-# --- D5: infinite sets of critical points -------------------------------------------------
+# --- infinite sets of critical points -------------------------------------------------
 
 
 @pytest.mark.parametrize(("f", "match"), [
@@ -106,7 +106,7 @@ def test_the_reported_family_really_is_critical() -> None:
     assert np.max(np.abs(d(2 * n * np.pi + np.pi / 2))) < 1e-12  # one point per n
 
 
-# --- D2: divergent and oscillating integrals ----------------------------------------------
+# --- divergent and oscillating integrals ----------------------------------------------
 
 
 @pytest.mark.parametrize(("f", "bounds", "match"), [
@@ -159,7 +159,7 @@ def test_cli_integrate_oscillating_exits_3_without_a_number(capsys: pytest.Captu
     assert "NoConvergenceError" in err and len(err.strip().splitlines()) == 1
 
 
-# --- D9: a divergent value is verified as divergent ---------------------------------------
+# --- a divergent value is verified as divergent ---------------------------------------
 
 
 def test_divergent_value_verifies_as_divergent() -> None:
@@ -188,7 +188,7 @@ def test_numeric_fallback_whose_mpmath_check_fails_is_still_checked() -> None:
     assert d.verify()
 
 
-# --- D3: SymPy exceptions that cannot be pickled ------------------------------------------
+# --- SymPy exceptions that cannot be pickled ------------------------------------------
 
 
 def test_unpicklable_sympy_error_falls_back_to_quadrature() -> None:
@@ -239,7 +239,7 @@ def test_an_exception_that_cannot_be_rebuilt_becomes_not_supported() -> None:
         run_limited(_raise_unbuildable, timeout=10, what="the sleepy call")
 
 
-# --- D4: the time limit bounds the whole call ---------------------------------------------
+# --- the time limit bounds the whole call ---------------------------------------------
 
 HANGING_2D = "log(1-x)*log((1+x)**2)/x*floor(20*y*x)"
 
@@ -260,7 +260,7 @@ def test_symbolic_bounds_without_a_closed_form_are_a_derivation_limit() -> None:
         sm.integral("sin(sin(x))", ("x", 0, "c"), method="numeric")
 
 
-# --- D6: Taylor polynomials where f is not differentiable ---------------------------------
+# --- Taylor polynomials where f is not differentiable ---------------------------------
 
 
 @pytest.mark.parametrize(("f", "at", "order", "error", "match"), [
@@ -300,7 +300,7 @@ def test_cli_taylor_abs_is_bad_input(capsys: pytest.CaptureFixture) -> None:
     assert out == "" and "not differentiable at x = 0" in err and "DiracDelta" not in err
 
 
-# --- D7: bounds that are not real numbers -------------------------------------------------
+# --- bounds that are not real numbers -------------------------------------------------
 
 
 @pytest.mark.parametrize(("bounds", "match"), [
@@ -320,7 +320,7 @@ def test_limit_point_must_be_real() -> None:
         sm.limit("x", "x", "1/0")
 
 
-# --- D8: one-sided limits outside the real domain ----------------------------------------
+# --- one-sided limits outside the real domain ----------------------------------------
 
 
 @pytest.mark.parametrize(("f", "to", "direction", "match"), [

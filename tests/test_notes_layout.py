@@ -1,5 +1,5 @@
 """Notes: wide matrices, failed checks, recipe errors, carried-forward steps, long products,
-awkward file names (D4, D6, D7, D10, D12)."""
+awkward file names."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _log_problems(pdf: Path) -> list[str]:
     return latex_problems(pdf.with_suffix(".log").read_text(encoding="latin-1"))
 
 
-# --- D4: more than 10 matrix columns -------------------------------------------------------
+# --- more than 10 matrix columns -------------------------------------------------------
 
 
 @needs_pdflatex
@@ -57,7 +57,7 @@ def test_ten_columns_keep_the_default_preamble() -> None:
     assert "MaxMatrixCols" not in notes.latex()
 
 
-# --- D6, D12: failed checks, recipe errors --------------------------------------------------
+# --- failed checks, recipe errors --------------------------------------------------
 
 
 @pytest.mark.parametrize("error", [float("inf"), float("nan"), 0.0, 3.2e-5])
@@ -128,7 +128,7 @@ def test_recipe_export_falls_back_to_f_as_the_cli_does(tmp_path: Path, monkeypat
         assert np.allclose(module.f(3.0, 2.0), [12.0, 9.0])  # grad x^2 y = (2xy, x^2)
 
 
-# --- D7: each formula once; long products broken -------------------------------------------
+# --- each formula once; long products broken -------------------------------------------
 
 ROSENBROCK = "(1 - x)**2 + 100*(y - x**2)**2"
 
@@ -194,7 +194,7 @@ def test_long_product_pdf_has_no_overfull_boxes(tmp_path: Path) -> None:
     assert float(sm.to_numpy(LONG_PRODUCT)(*x)) == pytest.approx(np.sin(1.2) ** 39)
 
 
-# --- D10: file names with TeX-special characters --------------------------------------------
+# --- file names with TeX-special characters --------------------------------------------
 
 
 @needs_pdflatex

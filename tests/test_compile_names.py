@@ -1,5 +1,5 @@
 """Saved modules with any function name, docstrings in one naming, functions with no numeric
-form (D3, D8, D9)."""
+form."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Probability: expectations that are infinite or do not exist, densities whose integral
-diverges, shared time budgets, MLE and KL of tabled families (audit fixes, fixer F4)."""
+diverges, shared time budgets, MLE and KL of tabled families."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ R = sympy.Rational
 x = sympy.Symbol("x", real=True)
 
 
-# --- D1: expectations that are infinite, or do not exist ---------------------------------------
+# --- expectations that are infinite, or do not exist ---------------------------------------
 
 
 def _partial(f: object, a: float, b: float) -> float:
@@ -149,7 +149,7 @@ def test_verify_of_an_infinite_expectation() -> None:
     assert check.passed and "diverges" in check.details
 
 
-# --- D2: densities whose integral diverges -----------------------------------------------------
+# --- densities whose integral diverges -----------------------------------------------------
 
 
 @pytest.mark.parametrize(("density", "support", "grow"), [
@@ -177,7 +177,7 @@ def test_singular_and_heavy_tailed_densities_are_accepted() -> None:
         sm.expectation(Y, timeout=2)
 
 
-# --- D5: one time budget per call ----------------------------------------------------------------
+# --- one time budget per call ----------------------------------------------------------------
 
 
 def test_covariance_shares_one_deadline_between_its_parts() -> None:
@@ -216,7 +216,7 @@ def test_simplification_is_charged_to_the_callers_timeout(monkeypatch: pytest.Mo
     assert float(slow.subs(a, 0.3)) == pytest.approx(1.0)  # the stand-in really simplifies
 
 
-# --- D7: KL between a finite and an infinite discrete law ---------------------------------------
+# --- KL between a finite and an infinite discrete law ---------------------------------------
 
 
 def test_kl_between_finite_and_infinite_discrete_distributions() -> None:

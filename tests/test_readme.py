@@ -1,5 +1,5 @@
 """The README's tour runs as written: its ``>>>`` session as a doctest, its shell lines as
-commands (D14)."""
+commands."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Numeric checks of derivatives: domains (log), n×1 shapes, points near poles (D2)."""
+"""Numeric checks of derivatives: domains (log), n×1 shapes, points near poles."""
 
 from __future__ import annotations
 
