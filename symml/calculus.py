@@ -763,8 +763,8 @@ def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A00
     if used != direction:
         inside, outside = SIDE_NAMES[used], SIDE_NAMES["+" if used == "-" else "-"]
         steps.append(Step("real domain",
-                          rf"f 	ext{{ is not real for }} {tex(x)} {outside[1]} {tex(a)}"
-                          rf"	ext{{ near }} {tex(a)}	ext{{: the limit is taken {inside[0]}}}"))
+                          rf"f \text{{ is not real for }} {tex(x)} {outside[1]} {tex(a)}"
+                          rf"\text{{ near }} {tex(a)}\text{{: the limit is taken {inside[0]}}}"))
     steps += _limit_steps(expr, x, a, sides, result)
     steps.append(Step("limit", f"{lhs} = {tex(result)}"))
     return Derivation(result, args, tuple(steps), lhs, operation="limit",
