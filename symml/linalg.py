@@ -15,6 +15,7 @@ back to ``numpy.linalg`` of the compiled matrix, saying so in ``method``.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,7 +99,28 @@ def _matrix(A: Any, fn: str, what: str = "A") -> sympy.ImmutableMatrix:
         A = A.result
     if isinstance(A, sympy.Basic) and not isinstance(A, sympy.MatrixBase):
         raise ValueError(f"{fn}: {what} must be a matrix, got the scalar {A}")
-    return as_matrix(A, what=f"{fn}: {what}")
+    return _finite_matrix(A, f"{fn}: {what}")
+
+
+#: Entries no matrix may hold: with them no factorization, norm or eigenvalue means anything.
+_INFINITIES = (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan)
+
+
+def _finite_matrix(A: Any, what: str) -> sympy.ImmutableMatrix:
+    """:func:`~symml.derivation.as_matrix`, refusing (``ValueError`` naming ``what``, the
+    entry and where it is) an infinite or ``nan`` entry, or a float beyond double precision
+    (``1e309``: every numeric route would see ``inf``)."""
+    M = as_matrix(A, what=what)
+
+    def bad(e: sympy.Basic) -> bool:
+        return e.has(*_INFINITIES) or any(abs(x) > sys.float_info.max
+                                          for x in e.atoms(sympy.Float))
+
+    if bad(M):
+        i, j = next((i, j) for i in range(M.rows) for j in range(M.cols) if bad(M[i, j]))
+        raise ValueError(f"{what} has a non-finite entry {M[i, j]} at row {i + 1}, column "
+                         f"{j + 1}")
+    return M
 
 
 def _square(A: Any, fn: str) -> sympy.ImmutableMatrix:
@@ -1120,7 +1142,7 @@ def _vectors(vectors: Any, fn: str) -> list[sympy.ImmutableMatrix]:
 def _column(v: Any, what: str) -> sympy.ImmutableMatrix:
     if isinstance(v, sympy.Basic) and not isinstance(v, sympy.MatrixBase):
         raise ValueError(f"{what} must be a vector, got the scalar {v}")
-    M = as_matrix(v, what=what)
+    M = _finite_matrix(v, what)
     if M.cols != 1:
         if M.rows != 1:
             raise ValueError(f"{what} must be a vector, got a {M.rows}x{M.cols} matrix")

@@ -545,3 +545,47 @@ def test_numeric_only_verify_checks_against_the_matrix(monkeypatch):
 
         monkeypatch.setattr(cls, "to_numpy", skewed)
         assert not obj.verify(rng=0), cls.__name__
+
+
+# --- non-finite entries are bad input -------------------------------------------------------
+
+NON_FINITE = [
+    [[sympy.oo, 1], [0, 1]],
+    [[1, -sympy.oo], [0, 1]],
+    [[sympy.zoo, 1], [0, 1]],
+    [[sympy.nan, 1], [0, 1]],
+    [[float("inf"), 1.0], [0.0, 1.0]],
+    [[1.0, float("nan")], [0.0, 1.0]],
+    "[[1/0, 1], [0, 1]]",            # zoo
+    "[[1e308*10, 1], [0, 1]]",       # a Float beyond double precision
+    "[[log(0), a], [a, 1]]",
+]
+
+
+@pytest.mark.parametrize("fn", ["eig", "spectral", "svd", "qr", "lu", "det", "inverse",
+                                "charpoly", "norm"])
+@pytest.mark.parametrize("A", NON_FINITE)
+def test_non_finite_entries_are_refused(fn, A):
+    """Before: eig raised SymPy's TypeError (oo), returned [1, nan] (nan) or numpy's
+    LinAlgError; svd([[oo]]) returned U = [[0]]. Now a ValueError naming the entry."""
+    what = "v" if fn == "norm" else "A"
+    with pytest.raises(ValueError, match=rf"{fn}: {what} has a non-finite entry .* at row 1"):
+        getattr(sm, fn)(A)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: sm.gram_schmidt([[1, 2], [float("nan"), 1]]),
+    lambda: sm.projection([1, 2], [sympy.oo, 1]),
+    lambda: sm.norm([float("nan"), 1.0]),
+])
+def test_non_finite_vectors_are_refused(call):
+    with pytest.raises(ValueError, match="non-finite entry"):
+        call()
+
+
+@pytest.mark.parametrize("argv", [["eig", "[[inf, 1], [0, 1]]"], ["eig", "[[1/0, 1], [0, 1]]"],
+                                  ["linalg", "svd", "[[oo]]"]])
+def test_cli_non_finite_matrix_is_bad_input(argv, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "non-finite entry" in err
