@@ -166,8 +166,33 @@ def _scalar(f: Any) -> sympy.Expr:
     return expr
 
 
+def _real_valued(expr: sympy.Expr) -> sympy.Expr:
+    """An objective written with ``I`` as a real expression of its (real) variables: as it
+    stands when SymPy knows it is real (``Abs(x + I)``), else its real part when the
+    imaginary part expands to 0 (``(x + I)(x - I) -> x**2 + 1``); otherwise a ``ValueError``
+    naming the imaginary part (complex values are not ordered: nothing to minimize).
+
+    Examples:
+        >>> x = sympy.Symbol("x", real=True)
+        >>> _real_valued((x + sympy.I) * (x - sympy.I))
+        x**2 + 1
+    """
+    if not expr.has(sympy.I):
+        return expr
+    real = {s: sympy.Dummy(s.name, real=True) for s in expr.free_symbols if not s.is_real}
+    expr_r = expr.xreplace(real)
+    if expr_r.is_real:  # Abs(x + I): real as it stands
+        return expr
+    re, im = (sympy.expand(t) for t in expr_r.as_real_imag())
+    back = {d: s for s, d in real.items()}
+    if im != 0:
+        raise ValueError(f"the objective f = {expr} is not real-valued: its imaginary part is "
+                         f"{im.xreplace(back)}; minimize a real function (e.g. Abs(f)**2)")
+    return re.xreplace(back)
+
+
 def _variables(f: Any, wrt: Any) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
-    expr = _scalar(f)
+    expr = _real_valued(_scalar(f))
     if wrt is None and isinstance(f, Derivation):
         wrt = f.wrt
     variables = as_wrt(wrt, expr, strict=True)

@@ -546,3 +546,33 @@ def test_one_variable_callables_may_return_plain_numbers() -> None:
     r = newton(lambda p: float(np.cosh(p[0] - 1)), [0.5], grad=lambda p: math.sinh(p[0] - 1),
                hess=lambda p: math.cosh(p[0] - 1))
     assert r.converged and r.x[0] == pytest.approx(1.0, abs=1e-10)
+
+
+# --- complex objectives --------------------------------------------------------------------
+
+X = sympy.Symbol("x", real=True)  # as parsed: symml variables are real
+
+
+@pytest.mark.parametrize("f, imag", [
+    (X**2 + sympy.I * X, "x"),                       # before: "converged", f = 0.25 (Re only)
+    (X**2 + sympy.exp(sympy.I * X), r"sin\(x\)"),    # before: math domain error
+    (sympy.log(-1) * X**2, r"pi\*x\*\*2"),           # i pi x^2: before, math domain error
+])
+@pytest.mark.parametrize("run", [gradient_descent, newton])
+def test_complex_valued_objective_is_refused(run, f, imag: str) -> None:
+    with pytest.raises(ValueError, match=rf"f = .* is not real-valued: its imaginary part is "
+                                         rf"{imag}"):
+        run(f, 1.0)
+
+
+@pytest.mark.parametrize("f, minimum, value", [
+    ((X + sympy.I) * (X - sympy.I), 0.0, 1.0),               # x^2 + 1: before, ComplexWarnings
+    (sympy.Abs(X - 2 + sympy.I) ** 2, 2.0, 1.0),              # before: NotSupportedError
+    (sympy.Abs(X - 2 + sympy.I), 2.0, 1.0),                   # sqrt((x - 2)^2 + 1)
+])
+def test_real_valued_objective_written_with_i(f, minimum: float, value: float) -> None:
+    r = newton(f, 0.5)
+    assert r.converged and r.x[0] == pytest.approx(minimum, abs=1e-8)
+    assert r.fun == pytest.approx(value, abs=1e-12)
+    exact = complex(f.subs(X, r.x[0]))  # the objective as given, evaluated by SymPy
+    assert exact.imag == 0 and r.fun == pytest.approx(exact.real, abs=1e-12)
