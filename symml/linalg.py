@@ -236,6 +236,30 @@ def _numeric_matrix(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...]) -> Ca
     return call
 
 
+def _where_finite(solve: Callable[[np.ndarray], Any], A: np.ndarray) -> Any:
+    """``solve(A)`` (a ``numpy.linalg`` routine on a stack of matrices ``(..., m, n)``,
+    returning an array or a tuple of arrays), with ``nan`` outputs for each matrix that has
+    a non-finite entry (a ``nan`` parameter, or one outside an entry's real domain): LAPACK
+    would raise for the whole stack, or (``eigvalsh`` reads one triangle) return numbers.
+
+    Examples:
+        >>> _where_finite(np.linalg.eigvalsh, np.array([[[2.0, 0], [0, 1]], [[np.nan, 1], [1, 0]]]))
+        array([[ 1.,  2.],
+               [nan, nan]])
+    """
+    bad = ~np.all(np.isfinite(A), axis=(-2, -1))
+    if not bad.any():
+        return solve(A)
+    out = solve(np.where(bad[..., None, None], 0, A))
+
+    def blank(x: np.ndarray) -> np.ndarray:
+        x = np.array(x, dtype=np.result_type(x, np.float64))
+        x[bad] = np.nan
+        return x
+
+    return tuple(blank(x) for x in out) if isinstance(out, tuple) else blank(out)
+
+
 def _evalf_roots(e: Any) -> Any:
     """``e`` with every ``CRootOf`` replaced by its 30-digit value."""
     e = sympy.sympify(e)
@@ -265,9 +289,9 @@ def _all_real(w: np.ndarray) -> bool:
     """Whether every imaginary part is negligible (relative to each point's largest value)."""
     if w.size == 0:
         return True
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"):  # nan values (an undefined point) count as real
         scale = np.maximum(1.0, np.abs(w).max(axis=-1, keepdims=True))
-        return bool(np.all(np.abs(w.imag) <= 1e-10 * scale))
+        return not np.any(np.abs(w.imag) > 1e-10 * scale)
 
 
 def _order_index(w: np.ndarray) -> np.ndarray:
@@ -485,10 +509,11 @@ class Eigen:
 
 
 def _eigvals_of(A: np.ndarray, symmetric: bool) -> np.ndarray:
-    """Eigenvalues of the matrices ``A`` (..., n, n), sorted as :func:`_order` does."""
+    """Eigenvalues of the matrices ``A`` (..., n, n), sorted as :func:`_order` does (``nan``
+    for a matrix with a non-finite entry)."""
     if symmetric and not np.iscomplexobj(A):
-        return np.linalg.eigvalsh(A)[..., ::-1]
-    return _order(np.linalg.eigvals(A))
+        return _where_finite(lambda B: np.linalg.eigvalsh(B)[..., ::-1], A)
+    return _where_finite(lambda B: _order(np.linalg.eigvals(B)), A)
 
 
 def _numeric_eigvals(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
@@ -530,14 +555,13 @@ def _numeric_eig_vectors(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], 
                          ) -> Callable[..., Any]:
     mat = _numeric_matrix(M, params)
 
-    def call(*args: Any) -> tuple[np.ndarray, np.ndarray]:
-        A = mat(*args)
+    def solve(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if symmetric and not np.iscomplexobj(A):
             w, V = np.linalg.eigh(A)
             return w[..., ::-1], V[..., ::-1]
         return _order_pairs(*np.linalg.eig(A))
 
-    return call
+    return lambda *args: _where_finite(solve, mat(*args))
 
 
 def _charpoly_expr(A: sympy.MatrixBase, lam: sympy.Symbol) -> Any:
@@ -1546,8 +1570,8 @@ class SVD:
         ``numpy.linalg.svd`` of the compiled matrix."""
         params = _params(self.matrix)
         mat = _numeric_matrix(self.matrix, params)
-        return SpectrumFunction(params, "numpy.linalg.svd",
-                                lambda *a: np.linalg.svd(mat(*a), compute_uv=False))
+        return SpectrumFunction(params, "numpy.linalg.svd", lambda *a: _where_finite(
+            lambda A: np.linalg.svd(A, compute_uv=False), mat(*a)))
 
     def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
         """Check ``U S Vᵀ = A``, ``UᵀU = VᵀV = I`` and the singular values against numpy."""

@@ -589,3 +589,50 @@ def test_cli_non_finite_matrix_is_bad_input(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "non-finite entry" in err
+
+
+# --- to_numpy at a parameter value where the matrix is not finite --------------------------
+
+COMPANION_5 = "[[0,0,0,0,a],[1,0,0,0,1],[0,1,0,0,0],[0,0,1,0,0],[0,0,0,1,0]]"
+
+
+@pytest.mark.parametrize("kind, text", [
+    ("eig", "[[a, 1], [1, a]]"),              # closed form checked against eigvalsh
+    ("eig", "[[a, 2], [3, -a]]"),             # closed form checked against eigvals
+    ("eig", COMPANION_5),                     # no closed form: eigvals
+    ("vectors", "[[a, 1], [1, a]]"),
+    ("vectors", "[[a, 2], [3, -a]]"),
+    ("spectral", "[[a, 1], [1, 2]]"),
+    ("svd", "[[a, 1], [0, 2], [1, 1]]"),
+    ("eig", "[[sqrt(a), 1], [1, 0]]"),        # a < 0: outside the real domain of sqrt
+])
+def test_to_numpy_is_nan_where_the_matrix_is_not_finite(kind, text):
+    """Before: eig("[[a, 1], [1, a]]").to_numpy()(nan) gave [1.414, -1.414] (eigvalsh reads one
+    triangle); the non-symmetric ones raised LinAlgError for the whole array."""
+    make = {"eig": lambda t: sm.eig(t).to_numpy(),
+            "vectors": lambda t: sm.eig(t).to_numpy(vectors=True),
+            "spectral": lambda t: sm.spectral(t).to_numpy(), "svd": lambda t: sm.svd(t).to_numpy()}
+    f = make[kind](text)
+    a = np.array([1.5, np.nan, -1.0, 2.0])
+    out = f(a)
+    values = out[0] if kind == "vectors" else out
+    M = sm.parse(text)
+    (param,) = M.free_symbols
+    for x, got in zip(a, values, strict=True):
+        A = np.array(M.subs(param, x).evalf(), dtype=complex)
+        if not np.all(np.isfinite(A)) or np.any(A.imag):
+            assert np.all(np.isnan(got)), (x, got)
+            continue
+        # a defined point: the values there, by traces of powers (no eigen-solver)
+        got = np.asarray(got, dtype=complex)
+        if kind == "svd":
+            A = A.conj().T @ A
+            got = np.concatenate([got**2, np.zeros(len(A) - got.size)])
+        for k in range(1, len(A) + 1):
+            np.testing.assert_allclose(np.sum(got**k), np.trace(np.linalg.matrix_power(A, k)),
+                                       atol=1e-8 * 10**k)
+    if kind == "vectors":
+        assert np.all(np.isnan(out[1][np.isnan(a)]))
+        assert np.all(np.isfinite(out[1][[0, 3]]))
+    at_nan = f(np.nan)
+    assert np.all(np.isnan(at_nan[0] if kind == "vectors" else at_nan))
