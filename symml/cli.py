@@ -124,7 +124,8 @@ def _run_integrate(a: argparse.Namespace) -> Any:
                         f"variables ({', '.join(map(str, variables)) or 'none'}); give --wrt")
     if not variables:
         raise _BadInput(f"integrate: {a.expression!r} has no variable; give --wrt")
-    items = [(v, parse(lo), parse(hi)) for v, lo, hi in zip(variables, lower, upper, strict=True)] \
+    # the bounds go in as the user's text, so that an error names it ("1/0", not zoo)
+    items = [(v, lo, hi) for v, lo, hi in zip(variables, lower, upper, strict=True)] \
         if lower else list(variables)
     return integral(expr, *items, timeout=a.timeout, method="numeric" if a.numeric else "auto")
 

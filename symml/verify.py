@@ -19,7 +19,8 @@ from symml.compile import to_numpy
 from symml.derivation import Derivation, Verification, as_rng
 from symml.errors import NotSupportedError
 
-__all__ = ["CHECKS", "central_difference", "random_points", "relative_error", "verify_derivation"]
+__all__ = ["CHECKS", "central_difference", "difference_error", "random_points", "relative_error",
+           "verify_derivation"]
 
 Check = Callable[[Derivation, int, np.random.Generator, float], Verification]
 
@@ -112,18 +113,51 @@ def _richardson(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h:
     return (4 * d2 - d1) / 3
 
 
+#: Rounding noise of a difference quotient, in units of eps·|f(x)| / h^order: each value of
+#: f carries a rounding error of a few eps·|f| (more for a long formula), the quotient
+#: divides their difference by h^order, and Richardson's combination amplifies it 3-20x.
+NOISE_FACTOR = 100.0
+
+
+def difference_error(exact: Any, numeric: Any, noise: Any, rtol: float) -> float:
+    """Largest ``|exact - numeric| / scale`` over all entries (``inf`` for non-finite).
+
+    The scale is the larger of the two values themselves, so a function of size 1e-8 is
+    checked as strictly as one of size 1 (a scale of at least 1, as :func:`relative_error`
+    uses, would let a factor 2 through), and at least ``noise / rtol``: a discrepancy
+    within the rounding ``noise`` of the finite difference is no evidence of an error.
+
+    Examples:
+        >>> difference_error(3e-8, 6e-8, 0.0, 1e-6)  # a factor 2 at size 1e-8
+        0.5
+        >>> difference_error(0.0, 1e-13, 1e-11, 1e-6) < 1e-6  # within the noise: passes
+        True
+    """
+    a, b = np.asarray(exact, dtype=complex), np.asarray(numeric, dtype=complex)
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        return float("inf")
+    if not a.size:
+        return 0.0
+    gap = np.abs(a - b)
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), np.asarray(noise) / rtol)
+    return float(np.max(np.where(gap > 0, gap / np.where(scale > 0, scale, 1.0), 0.0)))
+
+
 def _settled_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h: float,
-                        order: int, rtol: float) -> np.ndarray | None:
+                        order: int, rtol: float) -> tuple[np.ndarray, np.ndarray] | None:
     """A Richardson difference that agrees with the one at a quarter of the step (within
-    ``rtol / 4``), trying steps ``h, h/4, h/16``; ``None`` when no finite, settled value is
-    found (next to a pole such as ``log(x - 1)`` at 1.01, the step is too coarse)."""
+    ``rtol / 4``, by :func:`difference_error`), trying steps ``h, h/4, h/16``, and the
+    rounding noise of that value; ``None`` when no finite, settled value is found (next to
+    a pole such as ``log(x - 1)`` at 1.01, the step is too coarse)."""
+    size = NOISE_FACTOR * np.finfo(float).eps * np.abs(np.asarray(f(x)))
     coarse = _richardson(f, x, v, h, order)
     for _ in range(3):
         fine = _richardson(f, x, v, h / 4, order)
         if not (np.all(np.isfinite(coarse)) and np.all(np.isfinite(fine))):
             return None
-        if relative_error(coarse, fine) <= rtol / 4:
-            return fine
+        noise = size / (h / 4) ** order
+        if difference_error(coarse, fine, noise, rtol) <= rtol / 4:
+            return fine, noise
         coarse, h = fine, h / 4
     return None
 
@@ -155,11 +189,12 @@ def _check_directional(d: Derivation, points: int, rng: np.random.Generator, rto
             if v is None:
                 v = rng.standard_normal(len(wrt))
                 v /= np.linalg.norm(v)
-            numeric = _settled_difference(lambda p: base(*p), x, v, h, order, rtol)
-            if numeric is None:
+            settled = _settled_difference(lambda p: base(*p), x, v, h, order, rtol)
+            if settled is None:
                 continue  # the stencil left the domain, or sits on a pole: no evidence here
+            numeric, noise = settled
             exact = contract(np.asarray(symbolic(*x)).reshape(shape), v)
-            worst = max(worst, relative_error(exact, numeric))
+            worst = max(worst, difference_error(exact, numeric, noise, rtol))
             used += 1
             if used == points:
                 break
@@ -452,23 +487,63 @@ def _approach(a: sympy.Expr, side: str, subs: dict[Any, Any]) -> list[sympy.Floa
     if a.is_infinite:
         sign = 1 if a.is_extended_positive else -1
         return [sympy.Float(sign * 10.0**k, _DIGITS) for k in range(4, 21, 2)]
-    centre = sympy.Float(_hp(a, subs).real, _DIGITS)
+    centre = sympy.re(sympy.N(a.subs(subs), _DIGITS))  # a SymPy Float: 10^400 does not overflow
     sign = 1 if side == "+" else -1
     return [centre + sign * sympy.Float(10.0**-k, _DIGITS) for k in range(4, 21, 2)]
 
 
-def _tends_to_infinity(values: list[complex], sign: int) -> bool:
+def _number(expr: Any, subs: dict[Any, Any]) -> sympy.Expr | None:
+    """``expr`` at ``subs`` to ``_DIGITS`` digits, kept a SymPy number (``exp(x)`` at
+    ``x = 10^20`` is e^(10^20), far beyond a float); ``None`` where it is undefined."""
+    try:
+        value = sympy.sympify(expr).evalf(_DIGITS, subs=subs)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return None
+    return value if value.is_number and value.is_finite else None
+
+
+#: Past this size a value on a sequence tending to ±oo is far beyond any rounding: the
+#: sequence stops there (``exp(exp(x))`` at x = 10^8 would need 10^7-digit arithmetic).
+FAR = sympy.Float(10) ** 100
+
+
+def _approach_values(g: Any, x: sympy.Symbol, points: list[sympy.Float], deadline: Any,
+                     sign: int | None) -> tuple[list[sympy.Expr | None], bool]:
+    """``g`` at each point in turn, each evaluation bounded by the ``deadline`` (a quarter
+    of ``config.timeout`` at most). With ``sign`` (the claimed limit is ``sign * oo``) the
+    sequence stops once three values grow past :data:`FAR`. Returns the values and whether
+    an evaluation ran out of time (then the values are a prefix)."""
+    from symml.config import config
+    from symml.errors import DerivationTimeout
+
+    values: list[sympy.Expr | None] = []
+    for p in points:
+        try:
+            values.append(deadline.run(_number, g, {x: p}, what=f"{g} at {x} = {p:.3g}",
+                                       cap=config.timeout / 4))
+        except DerivationTimeout:
+            return values, True
+        if sign is not None and len(values) >= 3 and _tends_to_infinity(values[-3:], sign) \
+                and all(sign * sympy.re(v) > FAR for v in values[-3:]):
+            break
+    return values, False
+
+
+def _tends_to_infinity(values: list[sympy.Expr | None], sign: int) -> bool:
     """Whether real values on a sequence tending to the point grow towards ``sign * oo``:
-    monotonically, and either past 10^6 or with steps that do not shrink (``log`` at 0
-    grows by the same amount per decade; a convergent sequence's steps shrink fast)."""
-    if not all(np.isfinite(values)) or any(abs(v.imag) > 1e-12 * max(1.0, abs(v))
-                                          for v in values):
+    at least two, monotonically, and either past 10^6 or with steps that do not shrink
+    (``log`` at 0 grows by the same amount per decade; a convergent sequence's steps
+    shrink fast)."""
+    if len(values) < 2 or any(v is None for v in values):
         return False
-    signed = [sign * v.real for v in values]
-    steps = np.diff(signed)
-    if not np.all(steps > 0):
+    parts = [v.as_real_imag() for v in values]
+    if any(abs(im) > 1e-12 * max(1, abs(re)) for re, im in parts):
         return False
-    return signed[-1] > 1e6 or (signed[-1] > 0 and steps[-1] >= 0.2 * steps[0])
+    signed = [sign * re for re, _ in parts]
+    steps = [b - a for a, b in zip(signed, signed[1:], strict=False)]
+    if not all(step > 0 for step in steps):
+        return False
+    return bool(signed[-1] > 1e6 or (signed[-1] > 0 and steps[-1] >= 0.2 * steps[0]))
 
 
 def _check_limit(d: Derivation, points: int, rng: np.random.Generator, rtol: float
@@ -476,24 +551,40 @@ def _check_limit(d: Derivation, points: int, rng: np.random.Generator, rtol: flo
     """Evaluate f (60 digits) on a sequence approaching the point; a finite limit must be
     approached monotonically in the tail and reached within ``rtol`` at 10^-20 (10^20 for
     ±oo); an infinite one must grow monotonically with the right sign, past 10^6 or at a
-    rate that does not slow down (see :func:`_tends_to_infinity`)."""
+    rate that does not slow down (see :func:`_tends_to_infinity`).
+
+    Each value is computed under a time limit (``config.timeout`` for the whole check):
+    where one runs out, the values before it decide when they suffice (an infinite limit
+    already past 10^6; a finite one already within ``rtol``), else
+    :class:`~symml.errors.DerivationTimeout` says the check could not be done."""
+    from symml._limits import Deadline
+    from symml.config import config
+    from symml.errors import DerivationTimeout
+
     f, x, a, direction = d.source["f"], d.source["x"], d.source["to"], d.source["dir"]
     sides = ("+", "-") if direction == "+-" and not a.is_infinite else (direction,)
+    deadline = Deadline(config.timeout)
     worst, passed, count = 0.0, True, 0
     for _ in range(min(points, 3)):
         subs = _parameters([f, a, d.result], {x}, rng)
         g = f.subs(subs)
         target = sympy.sympify(d.result).subs(subs)
         for side in sides:
-            values = [_hp(g, {x: p}) for p in _approach(a, side, subs)]
-            if target.is_infinite:
-                ok = _tends_to_infinity(values, 1 if target.is_extended_positive else -1)
+            sign = (1 if target.is_extended_positive else -1) if target.is_infinite else None
+            values, late = _approach_values(g, x, _approach(a, side, subs), deadline, sign)
+            if sign is not None:
+                ok = _tends_to_infinity(values, sign)
                 error = 0.0 if ok else float("inf")
             else:
-                L = _hp(target, {})
-                errs = [abs(v - L) / max(1.0, abs(L)) for v in values]
-                error = errs[-1] if all(np.isfinite(errs)) else float("inf")
+                L = _number(target, {})
+                errs = [float(abs(v - L) / max(1, abs(L))) if v is not None and L is not None
+                        else float("inf") for v in values]
+                error = errs[-1] if errs else float("inf")
                 ok = error <= rtol and errs[-1] <= errs[0] + rtol
+            if late and not ok:
+                raise DerivationTimeout(f"the numeric check of the limit of {f} as {x} -> {a}: "
+                                        f"evaluating f on the way there did not finish within "
+                                        f"{config.timeout:g} s")
             worst = max(worst, error)
             passed = passed and ok
             count += 1

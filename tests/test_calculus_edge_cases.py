@@ -306,8 +306,9 @@ def test_cli_taylor_abs_is_bad_input(capsys: pytest.CaptureFixture) -> None:
 @pytest.mark.parametrize(("bounds", "match"), [
     (("x", 0, "nan"), "upper bound of x must be a number"),
     (("x", 0, float("nan")), "upper bound of x must be a number"),
-    (("x", 0, "1/0"), "upper bound of x must be a real number, oo or -oo, got zoo"),
-    (("x", "1/0", 1), "lower bound of x must be a real number"),
+    (("x", 0, sympy.zoo), "upper bound of x must be a real number, oo or -oo, got zoo"),
+    (("x", sympy.zoo, 1), "lower bound of x must be a real number"),
+    (("x", 0, "1/0"), "1/0"),  # refused by the parser or as a bound: either names it
     (("x", 0, sympy.I), "upper bound of x must be a real number"),
 ])
 def test_bad_bounds_name_the_bound(bounds: tuple, match: str) -> None:
@@ -317,6 +318,8 @@ def test_bad_bounds_name_the_bound(bounds: tuple, match: str) -> None:
 
 def test_limit_point_must_be_real() -> None:
     with pytest.raises(ValueError, match="to must be a real number"):
+        sm.limit("x", "x", sympy.zoo)
+    with pytest.raises(ValueError, match="1/0"):
         sm.limit("x", "x", "1/0")
 
 
@@ -357,3 +360,45 @@ def test_infinite_limits_growing_slowly_verify() -> None:
     fake = sm.Derivation(-sympy.oo, d.wrt, d.steps, d.lhs, operation="limit",
                          source={**d.source, "f": 1 / sympy.log(x)})  # tends to 0
     assert not fake.verify()
+
+
+# --- the numeric check of a limit: no float overflow, no endless evaluation -----------
+
+
+@pytest.mark.parametrize(("f", "to", "direction"), [
+    ("exp(x)", "oo", "+-"),
+    ("x**x", "oo", "+-"),
+    ("exp(x)/x**100", "oo", "+-"),
+    ("exp(-x)", "-oo", "+-"),
+    ("exp(1/x)", 0, "+"),
+    ("1/x**400", 0, "+"),
+])
+def test_fast_growing_infinite_limits_verify(f: str, to: object, direction: str) -> None:
+    d = sm.limit(f, "x", to, direction)
+    assert d.result == sympy.oo
+    # the values really are beyond any float on the way (what made the check fail)
+    g = sm.to_numpy(sm.parse(f), [x])
+    with np.errstate(all="ignore"):
+        far = g(1e20 if to == "oo" else (-1e3 if to == "-oo" else 1e-3))
+    assert not np.isfinite(far) or far > 1e300
+    assert d.verify(rng=0)
+    fake = sm.Derivation(-sympy.oo, d.wrt, d.steps, d.lhs, operation="limit", source=d.source)
+    assert not fake.verify(rng=0)
+
+
+def test_limit_check_that_cannot_be_evaluated_is_bounded_not_endless() -> None:
+    d = sm.limit("exp(exp(x))", "x", "oo")
+    assert d.result == sympy.oo
+    start = time.monotonic()
+    with pytest.raises(sm.DerivationTimeout, match="numeric check of the limit"):
+        d.verify(rng=0)
+    assert time.monotonic() - start < sm.config.timeout + 2.0
+
+
+def test_limit_at_a_point_beyond_floats_verifies() -> None:
+    d = sm.limit("x**2 + 1", "x", "10**400")
+    assert d.result == sympy.Integer(10) ** 800 + 1
+    assert d.verify(rng=0)
+    wrong = sm.Derivation(d.result * 2, d.wrt, d.steps, d.lhs, operation="limit",
+                          source=d.source)
+    assert not wrong.verify(rng=0)

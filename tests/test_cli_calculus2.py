@@ -68,8 +68,7 @@ def test_integrate_hanging_falls_back(capsys: pytest.CaptureFixture[str]) -> Non
     (["critical", "x^2", "--export", "f.py"], 2, "critical has no compiled function"),
     (["critical", "sin(x)"], 3, "NotSupportedError: the critical points of sin(x) form an "
                                 "infinite set"),
-    (["integrate", "x", "--wrt", "x", "--from", "0", "--to", "1/0"], 2,
-     "upper bound of x must be a real number"),
+    (["integrate", "x", "--wrt", "x", "--from", "0", "--to", "1/0"], 2, "'1/0'"),
     (["limit", "log(x)", "--to", "0", "--dir", "-"], 2, "outside the real domain"),
 ])
 def test_errors_exit_codes(args: list[str], code: int, message: str,
