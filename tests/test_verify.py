@@ -85,3 +85,39 @@ def test_cli_verify_passes(argv: list[str], capsys: pytest.CaptureFixture[str]) 
     assert main(argv) == 0
     out = capsys.readouterr().out
     assert "verify: passed" in out
+
+
+# A wrong derivative of a function of small size must fail: the check measures the error on
+# the values' own scale, not against 1 (which let a factor 2 through for x**3/1e8).
+SMALL_CASES = [
+    ("derivative", lambda: sm.derivative("x**3/10**8", "x"), 1e-8 * 3),
+    ("gaussian", lambda: sm.derivative("exp(-100*x**2)", "x"), None),
+    ("gradient", lambda: sm.gradient("1e-7*x*y", "x, y"), None),
+    ("jacobian", lambda: sm.jacobian(["1e-9*x**2", "1e-8*y"], "x, y"), None),
+    ("hessian", lambda: sm.hessian("1e-9*x**3*y", "x, y"), None),
+    ("second", lambda: sm.derivative("1e-9*sin(x)", "x", 2), None),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "at_one"), SMALL_CASES, ids=[c[0] for c in SMALL_CASES])
+def test_small_functions_are_checked_on_their_own_scale(name: str, make: object,
+                                                        at_one: float | None) -> None:
+    d = make()  # type: ignore[operator]
+    assert d.verify(rng=0).passed, d.verify(rng=0)
+    for factor in (2, 1.001):
+        wrong = dataclasses.replace(d, result=d.result * factor)
+        check = wrong.verify(rng=0)
+        assert not check.passed, (factor, check)
+        assert check.max_error > 5e-4  # the relative error of the factor, not ~1e-7
+    if at_one is not None:  # numeric cross-check of the symbolic value itself
+        assert float(d.to_numpy()(1.0)) == pytest.approx(at_one, rel=1e-12)
+
+
+def test_noise_of_a_large_function_is_not_taken_for_an_error() -> None:
+    # f is about 1e6 while f' is about 1: the differences carry rounding noise of
+    # ~1e-10 relative to f, which must not fail the (correct) derivative...
+    d = sm.derivative("1000000 + x**2", "x")
+    assert d.verify(rng=0).passed
+    # ...but a wrong one is still caught
+    assert not dataclasses.replace(d, result=2.5 * x).verify(rng=0).passed
+    assert float(d.to_numpy()(1.5)) == pytest.approx(3.0)
