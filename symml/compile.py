@@ -72,6 +72,45 @@ class _Printer(SciPyPrinter):
     def _print_ImaginaryUnit(self, expr: Any) -> str:
         return "1j"
 
+    def _print_ComplexInfinity(self, expr: Any) -> str:
+        return "numpy.nan"  # zoo (x/0, a pole) has no float value: NaN, as sympy.nan
+
+    def _print_Sum(self, expr: sympy.Sum) -> str:
+        return self._print(sympy.Add(*_unrolled(expr)))
+
+    def _print_Product(self, expr: sympy.Product) -> str:
+        return self._print(sympy.Mul(*_unrolled(expr)))
+
+
+#: Most terms a Sum or Product over integer bounds is written out into.
+MAX_UNROLLED_TERMS = 1_000
+
+#: Functions of the printed code that return complex values for real arguments
+#: (``lambertw`` below -1/e): a real-valued function gives NaN where they are not real.
+_COMPLEX_VALUED = ("scipy.special.lambertw(",)
+
+
+def _unrolled(expr: Any) -> list[Any]:
+    """The terms of a Sum/Product over integer bounds (an inner bound may depend on an
+    outer index); symbolic bounds, or more than :data:`MAX_UNROLLED_TERMS` terms, cannot be
+    compiled (``PrintMethodNotImplementedError``, reported as NotSupportedError)."""
+    def expand(f: Any, limits: list[tuple[Any, Any, Any]]) -> list[Any]:
+        if not limits:
+            return [f]
+        *inner, (index, lo, hi) = limits  # the outermost index is the last limit
+        if not (lo.is_Integer and hi.is_Integer) or hi < lo - 1:  # (Karr's reversed sums too)
+            raise PrintMethodNotImplementedError(f"{expr} has bounds other than integers")
+        terms: list[Any] = []
+        for k in range(int(lo), int(hi) + 1):
+            at = {index: sympy.Integer(k)}
+            terms += expand(f.xreplace(at), [(i, a.xreplace(at), b.xreplace(at)) for i, a, b in inner])
+            if len(terms) > MAX_UNROLLED_TERMS:
+                raise PrintMethodNotImplementedError(f"{expr} has more than "
+                                                     f"{MAX_UNROLLED_TERMS} terms")
+        return terms
+
+    return expand(expr.function, list(expr.limits))
+
 
 def _printer() -> _Printer:
     return _Printer({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": False})
@@ -256,6 +295,11 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         body, values = _print_cse(components, wrt, cse)
     is_complex = dag_has(components, sympy.I)
     dtype = "numpy.complex128" if is_complex else "numpy.float64"
+    taken = {name, f"{name}_packed"}  # the module's own names must not be the user's name
+    real_ = _fresh("_real", taken)
+    to_real = not is_complex and any(fn in line for line in body + values for fn in _COMPLEX_VALUED)
+    if to_real:
+        values = [f"{real_}({v})" for v in values]
     shape_expr = (f"numpy.broadcast_shapes({', '.join(f'numpy.shape(_x{i})' for i in range(len(wrt)))})"
                   if wrt else "()")
     if not shape:
@@ -280,8 +324,6 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         shown = expr.xreplace(as_args) if as_args else expr
         formula = sympy.sstr(shown.tolist() if isinstance(shown, sympy.MatrixBase) else shown)
         doc = f"{name}({', '.join(args)}) = {formula}{where}"
-    # the module's own globals and the packed parameter must not be the user's name
-    taken = {name, f"{name}_packed"}
     numpy_, float_, X = (_fresh(n, taken) for n in ("numpy", "_float", "X"))
     special = _fresh("scipy", taken)
     uses_scipy = any("scipy." in line for line in body + values)
@@ -306,6 +348,10 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         f'    return a if a.dtype.kind in "fc" else a.astype({numpy_}.float64)',
         "",
         "",
+        *([f"def {real_}(a):",  # a complex value of a real function: NaN where not real
+           f"    a = {numpy_}.asarray(a)",
+           f'    return {numpy_}.where(a.imag == 0, a.real, {numpy_}.nan) if a.dtype.kind == "c" else a',
+           "", ""] if to_real else []),
         f"def {name}({', '.join(args)}):",
         f"    {doc!r}",
         *(f"    _x{i} = {float_}({a})" for i, a in enumerate(args)),
@@ -552,7 +598,10 @@ def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "
     Raises:
         ValueError: For an unknown backend, or free symbols missing from ``wrt``.
         NotSupportedError: For a result with no numeric form (``DiracDelta``, an
-            unevaluated ``Derivative``), naming it.
+            unevaluated ``Derivative``, a ``Sum`` with symbolic bounds), naming it. A
+            ``Sum``/``Product`` over integer bounds is written out term by term; ``zoo``
+            evaluates to NaN, and so does a complex value (``LambertW(-1)``) of a result
+            that is otherwise real.
 
     Examples:
         >>> import symml as sm, numpy as np

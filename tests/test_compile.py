@@ -270,3 +270,60 @@ def test_cse_shares_subtrees_that_become_equal_after_substitution() -> None:
     assert body.count("numpy.tanh(") == 4
     pts = [np.random.default_rng(1).standard_normal(50) for _ in range(3)]
     np.testing.assert_allclose(f(*pts), network_grad_numpy(*pts), rtol=1e-12, atol=1e-14)
+
+
+# --- values NumPy has no float for; sums and products ------------------------------------
+
+
+def test_complex_infinity_compiles_to_nan() -> None:
+    """zoo (from x/0 or a pole) used to crash the printer with KeyError 'ComplexInfinity',
+    an internal error at the CLI; it has no float value, so it is NaN, as sympy.nan is."""
+    f = sm.to_numpy(sympy.zoo * x + y, "x, y")
+    assert np.isnan(f(1.0, 2.0))
+    assert np.all(np.isnan(f(np.ones(3), 0.0)))
+    assert np.isnan(f.packed(np.array([1.0, 2.0])))
+
+
+def test_cli_division_by_zero_has_no_internal_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from symml.cli import main
+
+    code = main(["diff", "x/0", "--wrt", "x", "--verify"])
+    err = capsys.readouterr().err
+    assert code == 3 and "internal error" not in err and err.count("\n") == 1
+    assert "finite" in err  # nowhere finite: nothing to check it at
+
+
+@pytest.mark.parametrize("kind", [sympy.Sum, sympy.Product])
+def test_finite_sums_and_products_compile(kind: type) -> None:
+    """Sum used to print as builtins.sum(...) in a module without builtins (NameError at
+    the first call); a sum or product over integer bounds is written out term by term."""
+    k = sympy.Symbol("k", integer=True)
+    expr = kind(x**k / (k + 1), (k, 0, 4))
+    f = sm.to_numpy(expr, "x")
+    want = [expr.doit().subs(x, t) for t in (0.5, 2.0)]
+    np.testing.assert_allclose(f(np.array([0.5, 2.0])), np.array(want, dtype=float), rtol=1e-13)
+    expected = (sum if kind is sympy.Sum else np.prod)([1.5**i / (i + 1) for i in range(5)])
+    assert float(f(1.5)) == pytest.approx(expected, rel=1e-13)
+
+
+def test_sum_with_a_symbolic_bound_is_not_supported() -> None:
+    k, n = sympy.Symbol("k", integer=True), sympy.Symbol("n", integer=True)
+    with pytest.raises(sm.NotSupportedError, match=r"Sum\(x\*\*k, \(k, 0, n\)\)"):
+        sm.to_numpy(sympy.Sum(x**k, (k, 0, n)), "x, n")
+
+
+def test_lambert_w_is_nan_where_it_is_not_real() -> None:
+    """scipy's lambertw is complex-valued; writing it into a real result dropped the
+    imaginary part (W(-1) came out as -0.318, a silently wrong real number)."""
+    import warnings
+
+    f = sm.to_numpy(sympy.LambertW(x), "x")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning either
+        values = f(np.array([-1.0, -0.2, 1.0]))
+    assert np.isnan(values[0])
+    np.testing.assert_allclose(values[1:], [float(sympy.LambertW(-0.2)), float(sympy.LambertW(1))],
+                               rtol=1e-14)
+    assert values[2] * np.exp(values[2]) == pytest.approx(1.0)  # W e^W = x
+    g = sm.to_numpy(sympy.I * sympy.LambertW(x), "x")  # complex context: the value as it is
+    assert complex(g(-1.0)) == pytest.approx(1j * complex(sympy.LambertW(-1).evalf()))
