@@ -149,6 +149,9 @@ _NODE_WORDS: dict[type, str] = {
 }
 
 _NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+#: Operators that need an operand on both sides (``*`` and ``/`` cannot follow one of them,
+#: unlike a sign: ``x**-2``).
+_BINARY_ONLY = frozenset({"*", "/", "**", "//", "%", "@"})
 
 
 class _Source:
@@ -172,6 +175,10 @@ class _Source:
     def user_column(self, col0: int) -> int:
         """1-based column in the user's text of 0-based column ``col0`` of the parsed text."""
         return col0 - sum(1 for s in self.shift if s < col0) + 1
+
+    def user_token(self, tok: tokenize.TokenInfo) -> str:
+        """The user's text of a token of the parsed text (``^`` where ``**`` was read)."""
+        return self.text[self.user_column(tok.start[1]) - 1:self.user_column(tok.end[1]) - 1]
 
     def segment(self, node: ast.AST) -> str:
         """The user's text of ``node`` (``^`` as the user wrote it, not ``**``)."""
@@ -231,10 +238,19 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
             starts_operand = _is_operand(tok) or tok.string == "("
             is_call = prev.type == tokenize.NAME and tok.string == "("
             if ends_operand and starts_operand and not is_call:
+                # "sin x" means sin(x): a function's name is not a factor
+                meant = f"{prev.string}({tok.string})" if prev.string in FUNCTIONS \
+                    else f"{prev.string}*{tok.string}"
                 raise ParseError(
                     f"cannot parse {src.text[:80]!r}: implicit multiplication is not supported; "
-                    f"write {prev.string}*{tok.string}",
+                    f"write {meant}",
                     text=src.text, position=col, token=tok.string)
+            if prev.string in _BINARY_ONLY and tok.string in _BINARY_ONLY:
+                first, second = src.user_token(prev), src.user_token(tok)
+                raise ParseError(
+                    f"cannot parse {src.text[:80]!r}: two operators in a row ({first!r} then "
+                    f"{second!r}); write one, e.g. x{first}2",
+                    text=src.text, position=col, token=second)
         prev = tok
 
 
@@ -280,8 +296,19 @@ def _parse_span(src: _Source, start: int, end: int) -> ast.expr:
     except SyntaxError as exc:
         col = src.user_column(max(0, min((exc.offset or 1) - 1, len(src.parsed))))
         token = src.text[col - 1:col + 9] if 0 < col <= len(src.text) else ""
-        raise ParseError(f"cannot parse {src.text[:80]!r}: {exc.msg}", text=src.text,
+        hint = _keyword_hint(src.parsed[start:end]) if exc.msg == "invalid syntax" else ""
+        raise ParseError(f"cannot parse {src.text[:80]!r}: {exc.msg}{hint}", text=src.text,
                          position=col, token=token) from None
+
+
+def _keyword_hint(code: str) -> str:
+    """A Python keyword used as a name (``lambda``, ``in``...) is a syntax error: say so."""
+    words = [w for w in re.findall(r"[A-Za-z_]\w*", code) if keyword.iskeyword(w)
+             and w not in ("None", "True", "False")]
+    if not words:
+        return ""
+    name = "lam" if words[0] == "lambda" else f"{words[0]}_"
+    return f" ('{words[0]}' is a Python keyword, not a name: write {name})"
 
 
 def _binop(left: ast.expr, op: ast.operator, right: ast.expr, start: int, end: int) -> ast.BinOp:

@@ -359,3 +359,20 @@ def test_error_token_shows_caret_as_typed() -> None:
     with pytest.raises(sm.ParseError) as info:
         sm.parse("x^2 + [1, 2]")
     assert info.value.token == "x^2 + [1, 2]"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("sin x", "write sin(x)"),
+        ("2*sqrt x", "write sqrt(x)"),
+        ("x*lambda", "'lambda' is a Python keyword"),
+        ("lambda + 1", "'lambda' is a Python keyword"),
+        ("x^^2", "two operators"),
+        ("x**/2", "two operators"),
+    ],
+)
+def test_messages_suggest_what_was_meant(text: str, words: str) -> None:
+    with pytest.raises(sm.ParseError) as info:
+        sm.parse(text)
+    assert words in str(info.value)
