@@ -268,12 +268,24 @@ def _evalf_roots(e: Any) -> Any:
 
 
 @lru_cache(maxsize=128)
+def _complex_args(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` with its arguments cast to complex first."""
+    return lambda *a: fn(*(np.asarray(x, dtype=complex) for x in a))
+
+
+#: The NumPy functions of closed forms, taking complex arguments even where an argument is a
+#: constant (``sqrt(-4 c³ + d²)`` of the cubic formula is ``nan`` in real arithmetic).
+_COMPLEX_NUMPY = {name: _complex_args(getattr(np, name)) for name in (
+    "sqrt", "exp", "log", "cos", "sin", "tan", "arccos", "arcsin", "arctan", "cosh", "sinh",
+    "tanh", "arccosh", "arcsinh", "arctanh")}
+
+
 def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
     """``params -> (..., len(exprs))`` complex array: closed forms in complex arithmetic (so a
-    square root of a negative number is imaginary rather than ``nan``). Root objects
-    (``CRootOf``, which NumPy cannot evaluate) enter as 30-digit numbers."""
+    square root of a negative number, a constant one too, is imaginary rather than ``nan``).
+    Root objects (``CRootOf``, which NumPy cannot evaluate) enter as 30-digit numbers."""
     exprs = tuple(_evalf_roots(e) for e in exprs)
-    f = sympy.lambdify(params, list(exprs), modules="numpy", cse=True)
+    f = sympy.lambdify(params, list(exprs), modules=[_COMPLEX_NUMPY, "numpy"], cse=True)
 
     def call(*args: Any) -> np.ndarray:
         cargs = [np.asarray(a, dtype=complex) for a in args]

@@ -636,3 +636,26 @@ def test_to_numpy_is_nan_where_the_matrix_is_not_finite(kind, text):
         assert np.all(np.isfinite(out[1][[0, 3]]))
     at_nan = f(np.nan)
     assert np.all(np.isnan(at_nan[0] if kind == "vectors" else at_nan))
+
+
+# --- closed forms in complex arithmetic, constants too --------------------------------------
+
+
+@pytest.mark.parametrize("A", [
+    [[sympy.sqrt(2), 1, 0], [1, sympy.sqrt(3), 1], [0, 1, sympy.sqrt(5)]],
+    "[[sqrt(2), 1, 0, 0], [1, sqrt(3), 1, 0], [0, 1, sqrt(5), 0], [0, 0, 0, a]]",
+])
+def test_closed_form_constants_are_complex(A):
+    """Casus irreducibilis: the cubic formula takes the square root of a negative constant.
+    Before, NumPy took it in real arithmetic (nan), so verify() failed a correct result and
+    to_numpy() silently fell back to numpy everywhere."""
+    e = sm.eig(A)
+    assert e.closed_form and e.method == "symbolic"
+    assert e.verify(rng=1)
+    closed = la._complex_fn(tuple(e.values), e.params)
+    point = {p: sympy.Rational(1, 4) for p in e.params}  # a = 1/4 where there is a parameter
+    got = closed(*(float(v) for v in point.values()))
+    M = sympy.Matrix(sm.parse(A) if isinstance(A, str) else A).subs(point)
+    exact = np.array([complex(sympy.N(v.subs(point), 30)) for v in e.values])
+    np.testing.assert_allclose(got, exact, atol=1e-12)
+    assert_spectrum(_order(got), M)
