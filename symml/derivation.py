@@ -93,7 +93,7 @@ class Verification:
 
     def latex(self) -> str:
         mark = r"\checkmark" if self.passed else r"\times"
-        return (rf"\text{{{_tex_text(self.method)}: {_count(self.points)}, max error "
+        return (rf"\text{{{_tex_text(self.method)}: {points_text(self.points)}, max error "
                 rf"{self.max_error:.2e}}}\ {mark}")
 
     def _repr_latex_(self) -> str:
@@ -101,11 +101,16 @@ class Verification:
 
     def __str__(self) -> str:
         status = "passed" if self.passed else "FAILED"
-        return f"{status}: {self.method}, {_count(self.points)}, max error {self.max_error:.3g}"
+        return f"{status}: {self.method}, {points_text(self.points)}, max error {self.max_error:.3g}"
 
 
-def _count(points: int) -> str:
-    """``"1 point"``, ``"5 points"``."""
+def points_text(points: int) -> str:
+    """How many points a check used, in words.
+
+    Examples:
+        >>> points_text(1), points_text(5)
+        ('1 point', '5 points')
+    """
     return f"{points} point{'' if points == 1 else 's'}"
 
 

@@ -48,6 +48,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -59,7 +60,7 @@ from typing import Any
 
 import sympy
 
-from symml.derivation import as_rng, tex
+from symml.derivation import as_rng, points_text, tex
 from symml.errors import NotSupportedError, SymmlError
 
 __all__ = [
@@ -518,10 +519,27 @@ def _kind(obj: Any) -> str:
 _MATH_OR_CODE = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$|`([^`]+)`", re.S)
 
 
-def _check_text(text: str) -> None:
-    if len(re.findall(r"(?<!\\)\$", text)) % 2:
-        raise ValueError(f"paragraph {text[:60]!r} has an unmatched $ (write \\$ for a "
+def _check_text(text: str, what: str = "paragraph") -> None:
+    """Refuse, naming the text, what would break the LaTeX only when it is compiled: an
+    unmatched ``$`` (one inside ```code``` is a dollar sign) or unbalanced braces in
+    ``$...$``."""
+    for m in _MATH_OR_CODE.finditer(text):
+        if m.group(1) is not None and not _balanced(m.group(1)):
+            raise ValueError(f"{what} {text[:60]!r}: the braces of ${m.group(1)[:40]}$ do "
+                             "not match")
+    if re.search(r"(?<!\\)\$", _MATH_OR_CODE.sub("", text)):
+        raise ValueError(f"{what} {text[:60]!r} has an unmatched $ (write \\$ for a "
                          "dollar sign)")
+
+
+def _balanced(latex: str) -> bool:
+    r"""Whether the braces of ``latex`` match (``\{`` and ``\}`` are characters)."""
+    depth = 0
+    for brace in re.findall(r"(?<!\\)[{}]", latex):
+        depth += 1 if brace == "{" else -1
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _escape_plain(text: str) -> str:
@@ -622,7 +640,7 @@ def _check_sentence(v: Any) -> tuple[str, str]:
     status = "passed" if v.passed else "FAILED"
     error = float(v.max_error)
     details = f" Compared: {v.details}." if getattr(v, "details", "") else ""
-    count = f"{v.points} point{'' if v.points == 1 else 's'}"
+    count = points_text(v.points)
     tex_s = (rf"\textit{{Numeric check}} ({_escape_plain(v.method)}, {count}): "
              rf"largest error {_error_tex(error)} --- \textbf{{{status}}}.{_escape_plain(details)}")
     md_s = (f"*Numeric check* ({v.method}, {count}): largest error "
@@ -658,7 +676,7 @@ class Notes:
     def __post_init__(self) -> None:
         if not isinstance(self.title, str) or not self.title.strip():
             raise ValueError(f"Notes title must be a non-empty str, got {self.title!r}")
-        _check_text(self.title)
+        _check_text(self.title, "title")
         self.rng = as_rng(self.rng)
 
     # --- building ---
@@ -680,7 +698,8 @@ class Notes:
 
         Raises:
             TypeError: For an item of no supported kind.
-            ValueError: For a paragraph with an unmatched ``$``.
+            ValueError: For a paragraph, title or caption with an unmatched ``$`` or
+                unbalanced braces in its ``$...$``, or an ``lhs`` with unbalanced braces.
         """
         if isinstance(item, (list, tuple)) and not _is_result(item):
             for i, element in enumerate(item):
@@ -693,7 +712,11 @@ class Notes:
         if kind == "text":
             _check_text(item)
         if caption:
-            _check_text(caption)
+            _check_text(caption, "caption")
+        if title:
+            _check_text(title, "title")
+        if lhs is not None and not _balanced(lhs):
+            raise ValueError(f"Notes.add(): the braces of lhs {lhs!r} do not match")
         if name and (kind != "figure" or not re.fullmatch(r"[A-Za-z0-9_-]+", name)
                      or name in {it.name for it in self.items}):
             raise ValueError(f"Notes.add(): name {name!r} must be a new figure name made of "
@@ -739,7 +762,7 @@ class Notes:
 
     def section(self, title: str) -> None:
         """Start a numbered section; item headings below it become subsections."""
-        _check_text(title)
+        _check_text(title, "section title")
         self.items.append(_Item("section", None, title))
 
     def newpage(self) -> None:
@@ -925,6 +948,8 @@ def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
     """Compile a ``.tex`` file with ``pdflatex`` into a ``.pdf`` beside it.
 
     Auxiliary files go to a temporary folder; only the PDF (and the ``.log``) are kept.
+    TeX runs paranoid (``openin_any=p``, no shell escape): it reads files below the
+    source's folder (figures) and TeX's own, never an absolute path or a parent folder.
 
     Returns:
         The PDF's path.
@@ -943,11 +968,14 @@ def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
         # with a plain name; it runs in the source's folder, so figures are found there
         job = Path(tmp, "document.tex")
         shutil.copy(source, job)
-        cmd = [exe, "-halt-on-error", "-interaction=nonstopmode", f"-output-directory={tmp}",
-               str(job)]
+        cmd = [exe, "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape",
+               f"-output-directory={tmp}", str(job)]
+        # inline math reaches TeX as it is: a paranoid TeX reads and writes only below the
+        # folder (and the temporary one), never /etc/passwd or ../secret, and runs no command
+        env = {**os.environ, "openin_any": "p", "openout_any": "p", "TEXMFOUTPUT": tmp}
         try:
             proc = subprocess.run(cmd, cwd=source.parent, capture_output=True, timeout=timeout,
-                                  check=False)
+                                  check=False, env=env)
         except subprocess.TimeoutExpired as exc:
             raise SymmlError(f"pdflatex ran past {timeout:g} s on {source}") from exc
         log = Path(tmp, job.stem + ".log")

@@ -391,3 +391,74 @@ def test_notes_cli_missing_recipe_exits_2(tmp_path: Path, capsys: pytest.Capture
                                           ) -> None:
     assert main(["notes", str(tmp_path / "none.txt"), "-o", str(tmp_path / "n.md")]) == 2
     assert "cannot read recipe" in capsys.readouterr().err
+
+
+# --- what a document may read -----------------------------------------------------------
+
+
+@needs_pdflatex
+@pytest.mark.parametrize("where", ["absolute", "parent"])
+def test_inline_math_cannot_read_files_outside_the_folder(tmp_path: Path, where: str) -> None:
+    """Inline math is passed to pdflatex as it is, so $\\input{/etc/passwd}$ used to put
+    the file into the PDF; pdflatex now runs paranoid (openin_any=p): no absolute paths,
+    no parent folders, no shell escape."""
+    secret = tmp_path / "secret.tex"
+    secret.write_text("SECRETWORD", encoding="utf-8")
+    out = tmp_path / "doc"
+    out.mkdir()
+    target = str(secret.with_suffix("")) if where == "absolute" else "../secret"
+    notes = Notes("Reads")
+    notes.add(f"$\\input{{{target}}}$")
+    with pytest.raises(sm.SymmlError, match="secret"):
+        notes.write(out / "reads.pdf")
+    assert not (out / "reads.pdf").exists()
+
+
+@needs_pdflatex
+def test_figures_beside_the_document_are_still_read(tmp_path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    notes = Notes("Figure")
+    notes.add(fig)
+    pdf = notes.write(tmp_path / "fig.pdf")
+    plt.close(fig)
+    assert latex_problems(pdf.with_suffix(".log").read_text(encoding="latin-1")) == []
+    assert "fig-fig1.png" in pdf.with_suffix(".log").read_text(encoding="latin-1")
+
+
+# --- text that would break the LaTeX is refused when added, naming it ----------------------
+
+
+@pytest.mark.parametrize(("add", "words"), [
+    (lambda n: n.add(r"see $\frac{1}{$ here"), r"braces of $\frac{1}{$"),
+    (lambda n: n.add(r"close $x}$ early"), "braces of $x}$"),
+    (lambda n: n.add(x**2, lhs=r"\frac{"), r"lhs '\\frac{'"),
+    (lambda n: n.add(x**2, title="cost $c"), "unmatched $"),
+    (lambda n: n.section(r"a ${b$"), "braces"),
+])
+def test_broken_latex_is_refused_when_added(add: object, words: str) -> None:
+    notes = Notes("Broken")
+    with pytest.raises(ValueError, match=re.escape(words)):
+        add(notes)  # type: ignore[operator]
+    assert len(notes) == 0  # nothing half-added
+
+
+def test_a_dollar_inside_code_is_a_dollar() -> None:
+    notes = Notes("Code")
+    notes.add("run `echo $HOME` and see $x^2$, braces \\{ too: $\\{a\\}$")
+    tex_text = notes.latex()
+    assert r"\texttt{echo \$HOME}" in tex_text and "$x^2$" in tex_text
+    assert "`echo $HOME`" in notes.markdown()
+
+
+@needs_pdflatex
+def test_a_dollar_inside_code_compiles(tmp_path: Path) -> None:
+    notes = Notes("Code")
+    notes.add("run `echo $HOME` then $\\frac{1}{2}$")
+    pdf = notes.write(tmp_path / "code.pdf")
+    assert latex_problems(pdf.with_suffix(".log").read_text(encoding="latin-1")) == []
