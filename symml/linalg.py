@@ -823,10 +823,14 @@ def _null_vectors(A: np.ndarray, value: complex, most: int) -> np.ndarray:
     """An orthonormal basis (rows) of the numeric null space of ``A − value·I``: the right
     singular vectors whose singular values are below :data:`RANK_RTOL` times the norm of
     ``A`` (at least one, at most ``most``)."""
-    scale = max(1.0, float(np.linalg.norm(A)))
     _, s, vh = np.linalg.svd(A - value * np.eye(len(A)))
-    nullity = int(np.sum(s <= RANK_RTOL * scale))
-    return vh[len(A) - min(max(nullity, 1), most):].conj()
+    return vh[len(A) - min(max(_zero_count(s, A), 1), most):].conj()
+
+
+def _zero_count(s: np.ndarray, A: np.ndarray) -> int:
+    """How many singular values ``s`` (of ``A`` shifted) are below :data:`RANK_RTOL` times
+    the norm of ``A``: the numeric nullity."""
+    return int(np.sum(s <= RANK_RTOL * max(1.0, float(np.linalg.norm(A)))))
 
 
 def _numeric_spaces(M: sympy.ImmutableMatrix, roots: dict[Any, int], values: list[Any]
@@ -881,9 +885,7 @@ def _spectrum_error(A: np.ndarray, lams: Any) -> float:
 
 def _nullity(A: np.ndarray, lam: complex) -> int:
     """The numeric dimension of the null space of ``A − λI``."""
-    scale = max(1.0, float(np.linalg.norm(A)))
-    s = np.linalg.svd(A - lam * np.eye(len(A)), compute_uv=False)
-    return int(np.sum(s <= RANK_RTOL * scale))
+    return _zero_count(np.linalg.svd(A - lam * np.eye(len(A)), compute_uv=False), A)
 
 
 def _eigen_structure(e: Eigen) -> list[str]:
@@ -963,9 +965,10 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
                                                           / (scale * sizes))))
                     geo = e.multiplicities[v][1]
                     rank = np.linalg.matrix_rank(B / sizes, tol=RANK_RTOL * n)
-                    if _nullity(A, lam) != geo or rank != geo:
+                    nullity = _nullity(A, lam)
+                    if nullity != geo or rank != geo:
                         wrong.append(f"geometric multiplicity of {v}: {geo} claimed, null "
-                                        f"space {_nullity(A, lam)}, basis rank {rank} at {x}")
+                                     f"space {nullity}, basis rank {rank} at {x}")
                 checks["A v = λ v"] = residual
             if e.P is not None:
                 P = _complex_fn(tuple(e.P), params)(*x).reshape(n, n)
@@ -1186,7 +1189,7 @@ def _column(v: Any, what: str) -> sympy.ImmutableMatrix:
     return sympy.ImmutableMatrix(M)
 
 
-def _is_negligible(u: Any, v: Any) -> bool:
+def _is_zero_count(u: Any, v: Any) -> bool:
     """Whether ``u`` (what is left of ``v`` after projections) is zero."""
     if _is_float(u) or _is_float(v):
         nu = float(sympy.sqrt(abs(_dot(u, u))).evalf()) if not u.free_symbols else None
@@ -1216,7 +1219,7 @@ def _gram_schmidt(vectors: list[sympy.ImmutableMatrix], normalize: bool, fn: str
             terms.append(rf" - \frac{{\langle v_{{{k}}}, u_{{{j}}}\rangle}}{{\langle u_{{{j}}}, "
                          rf"u_{{{j}}}\rangle}} u_{{{j}}}")
         u = _tidy_matrix(u)
-        if _is_negligible(u, v):
+        if _is_zero_count(u, v):
             if kept is None:
                 raise ValueError(f"{fn}: {label} {k} {_short(v)} is linearly dependent on the "
                                  f"previous ones")
@@ -1667,7 +1670,7 @@ def _complete_basis(cols: list[sympy.ImmutableMatrix], m: int) -> list[sympy.Imm
             break
         e = sympy.ImmutableMatrix([1 if i == j else 0 for i in range(m)])
         u = _tidy_matrix(e - sum((_dot(q, e) * q for q in out), sympy.zeros(m, 1)))
-        if not _is_negligible(u, e):
+        if not _is_zero_count(u, e):
             out.append(_tidy_matrix(u / sympy.sqrt(_tidy(_dot(u, u)))))
     return out
 
@@ -1848,13 +1851,15 @@ def _matrix_norm(M: sympy.ImmutableMatrix, p: Any) -> Any:
 
 def _largest_real_root(G: sympy.ImmutableMatrix) -> Any:
     """The largest eigenvalue of the constant Hermitian positive semi-definite ``G``: its
-    characteristic polynomial's largest real root (a radical or a ``CRootOf``, never a
-    real number written with ``I``). Roots are compared numerically, not by ``Max``."""
+    characteristic polynomial's largest real root, a radical or a ``CRootOf`` from
+    ``real_roots`` (for algebraic coefficients, which it cannot take, the root of ``roots``
+    with the largest real part: possibly written with ``I``). Roots are compared
+    numerically, not by ``Max``."""
     poly = G.charpoly()
     try:
         candidates = poly.real_roots()
     except (NotImplementedError, sympy.PolynomialError, sympy.polys.polyerrors.DomainError):
-        candidates = [r for r in sympy.roots(poly, multiple=True)]  # algebraic coefficients
+        candidates = sympy.roots(poly, multiple=True)  # algebraic coefficients
     if not candidates:
         raise NotImplementedError("no exact roots")
     return max(candidates, key=lambda r: complex(sympy.N(r, 30)).real)
