@@ -257,7 +257,8 @@ _TROUBLE: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 #: What a Python objective's callables must return, for the error that names them.
-_RETURNS = {"f": "a number", "grad": "an array of shape (n,)", "hess": "an array of shape (n, n)"}
+_RETURNS = {"f": "a real number", "grad": "a real array of shape (n,)",
+            "hess": "a real array of shape (n, n)"}
 
 
 def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarray:
@@ -269,7 +270,7 @@ def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarr
     except ValueError:  # a ragged sequence
         a = np.empty(0, dtype=object)
     if a.dtype.kind not in "biuf":
-        raise TypeError(f"{what} must return {_RETURNS[what]} of real numbers, got "
+        raise TypeError(f"{what} must return {_RETURNS[what]}, got "
                         f"{type(value).__name__} {str(value)[:60]}")
     a = a.astype(np.float64, copy=False)
     if a.shape != shape and not (shape and n == 1 and a.size == 1):
@@ -609,14 +610,14 @@ NEWTON_FLOOR = 1e-8
 
 
 def _newton_direction(H: np.ndarray, g: np.ndarray, radius: float
-                      ) -> tuple[np.ndarray, bool]:
+                      ) -> tuple[np.ndarray, bool, bool]:
     """Solve ``H p = -g``. When ``H`` is not positive definite, use the modified Hessian
     ``Q |Lambda| Q^T`` instead (each eigenvalue replaced by its absolute value, at least
     ``NEWTON_FLOOR`` times the largest), which is positive definite, so ``p`` descends; then
-    cap ``|p|`` at ``radius``. Returns ``(p, modified)``."""
+    cap ``|p|`` at ``radius``. Returns ``(p, modified, capped)``."""
     try:
         L = np.linalg.cholesky(H)
-        return -np.linalg.solve(L.T, np.linalg.solve(L, g)), False
+        return -np.linalg.solve(L.T, np.linalg.solve(L, g)), False, False
     except np.linalg.LinAlgError:
         pass
     lam, Q = np.linalg.eigh(H)
@@ -625,7 +626,7 @@ def _newton_direction(H: np.ndarray, g: np.ndarray, radius: float
     length = float(np.linalg.norm(p))
     if length > radius:
         p *= radius / length
-    return p, True
+    return p, True, length > radius
 
 
 def _hessian(hess: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
@@ -654,17 +655,16 @@ def _newton_loop(run: _Run, obj: _Objective, x: np.ndarray, steps: int, tol: flo
                 run.k, run.last = k - 1, out
                 run.message = f"diverged at step {k}: the Hessian is not finite"
                 return
-            p, modified = _newton_direction(H, g, radius)
+            p, modified, capped = _newton_direction(H, g, radius)
             found = _armijo(obj.evaluate, x, fx, g, p, 1.0)
             if found is None:
                 _no_decrease(run, k, out)
                 return
-            x_new, out, t = found
-            if modified:
-                length = float(np.linalg.norm(p))
-                radius = 2 * radius if t == 1.0 and length >= radius * (1 - 1e-12) else (
-                    radius if t == 1.0 else t * length)
-            x = x_new
+            x, out, t = found
+            if modified and t < 1.0:  # the line search shortened it: trust that length
+                radius = t * float(np.linalg.norm(p))
+            elif capped:  # taken in full at the cap: allow a longer one next
+                radius *= 2
             if _after_step(run, k, x, out, callback):
                 return
     except _Trouble as exc:  # only the objective raises it; the callback's errors propagate

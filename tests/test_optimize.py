@@ -521,7 +521,7 @@ def test_fixed_rate_path_past_the_first_record_is_exact() -> None:
      r"f returned an array of shape \(2,\); expected a number"),
     (lambda: gradient_descent(lambda p: p * p, [1.0]), ValueError,
      r"f returned an array of shape \(1,\)"),
-    (lambda: gradient_descent(lambda p: None, [1.0]), TypeError, "f must return a number"),
+    (lambda: gradient_descent(lambda p: None, [1.0]), TypeError, "f must return a real number, got NoneType"),
     (lambda: gradient_descent(lambda p: p @ p, [1.0, 2.0], grad=lambda p: np.ones(3)),
      ValueError, r"grad returned an array of shape \(3,\); expected shape \(2,\)"),
     (lambda: gradient_descent(lambda p: p @ p, [1.0, 2.0], grad=lambda p: np.ones((2, 1))),
