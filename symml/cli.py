@@ -526,6 +526,14 @@ def _recipe_line(notes: Any, op: str, body: str, parser: argparse.ArgumentParser
     if op not in RECIPE_OPS or op not in COMMANDS:
         known = ", ".join(o for o in RECIPE_OPS if o in COMMANDS)
         raise ValueError(f"unknown operation {op!r} (use one of: {known}, text, section, title)")
+    if "|" not in body:  # "op: x^3 --export f.py": the options would be read as maths
+        options = _value_options(parser, [op], flags=True)
+        words = body.split()
+        at = next((i for i, w in enumerate(words)
+                   if w.startswith("--") and w.partition("=")[0] in options), None)
+        if at is not None:
+            raise ValueError(f"options go after '|': write '{op}: {' '.join(words[:at])} | "
+                             f"{' '.join(words[at:])}'")
     ns = parser.parse_args(_prepare_argv(parser, _recipe_argv(op, body)))
     result = COMMANDS[op].run(ns)
     if isinstance(result, str):
@@ -751,16 +759,12 @@ def _plain(result: Any) -> str:
 def _export(result: Any, export: str) -> str:
     """``--export PATH.py`` (the CLI's and a recipe line's): the function is named after the
     file when that is a usable name (``grad_f.py``: ``grad_f``), else ``f`` (``my-grad.py``)."""
-    import builtins
-    import keyword
+    from symml.compile import function_name_problem
 
     path = Path(export)
     if path.suffix != ".py":
         raise _BadInput(f"--export: {export!r} must be a .py file")
-    stem = path.stem
-    usable = stem.isidentifier() and stem.isascii() and not keyword.iskeyword(stem) \
-        and stem not in dir(builtins)
-    name = stem if usable else "f"
+    name = "f" if function_name_problem(path.stem) else path.stem
     compiled = result.to_numpy()
     try:
         compiled.save(path, name=name)

@@ -496,11 +496,9 @@ class NumericFunction:
             >>> float(module.numpy(1.0, 3.0)), float(module.numpy_packed([1.0, 3.0]))
             (11.0, 11.0)
         """
-        if not isinstance(name, str) or not name.isidentifier() or not name.isascii() \
-                or keyword.iskeyword(name):
-            raise ValueError(f"name {name!r} is not a usable Python function name")
-        if name in dir(builtins):  # it would shadow the builtin for whoever imports it
-            raise ValueError(f"name {name!r} is a Python builtin; choose another function name")
+        problem = function_name_problem(name)
+        if problem:
+            raise ValueError(problem)
         if self.backend == "numba":
             if not _IDENT.match(name) or name in _RESERVED:
                 raise ValueError(f"name {name!r} is not a usable function name for the numba "
@@ -539,6 +537,23 @@ class NumericFunction:
     def __repr__(self) -> str:
         args = ", ".join(s.name for s in self.wrt)
         return f"NumericFunction(({args}) -> {sympy.sstr(self.expr)[:80]}, shape={self.result_shape})"
+
+
+def function_name_problem(name: Any) -> str:
+    """Why ``name`` cannot name a saved module's function (``""`` when it can): it must be
+    an ASCII identifier, not a keyword, not a builtin (it would shadow the builtin for
+    whoever imports it). Any other name works: the module's own names step aside.
+
+    Examples:
+        >>> function_name_problem("grad_f"), function_name_problem("my-grad")
+        ('', "name 'my-grad' is not a usable Python function name")
+    """
+    if not isinstance(name, str) or not name.isidentifier() or not name.isascii() \
+            or keyword.iskeyword(name):
+        return f"name {name!r} is not a usable Python function name"
+    if name in dir(builtins):
+        return f"name {name!r} is a Python builtin; choose another function name"
+    return ""
 
 
 def _version() -> str:

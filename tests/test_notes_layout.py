@@ -106,11 +106,24 @@ def test_recipe_verify_of_log_passes(tmp_path: Path, capsys: pytest.CaptureFixtu
     ("grad: x**2 | x\ntitle: $x\n", "line 2:"),
     ("grad: x**2 | x --export /nonexistent/dir/a.py\n", "line 1: --export: cannot write"),
     ("grad: x**2 | x --export a.txt\n", "line 1: --export"),
+    # options without the '|' used to be parsed as part of the expression ("write export*neg")
+    ("hessian: -x^3 --export neg.py\n", "line 1: options go after '|': write "
+                                        "'hessian: -x^3 | --export neg.py'"),
+    ("diff: sin(x) --verify\n", "line 1: options go after '|'"),
 ])
 def test_recipe_errors_name_their_line(recipe: str, words: str, tmp_path: Path,
                                        capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = _notes(tmp_path, recipe, "a.tex", capsys)
     assert code == 2 and words in err and err.count("\n") == 1
+
+
+def test_recipe_expression_may_subtract_a_negative(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # "x --y" is x - (-y), not an option: only the subcommand's own options are options
+    code, _, err = _notes(tmp_path, "diff: x --y | x --verify\n", "a.md", capsys)
+    assert (code, err) == (0, "")
+    assert "**passed**" in (tmp_path / "a.md").read_text()
+    assert sm.derivative("x --y", "x").result == 1
 
 
 def test_recipe_export_falls_back_to_f_as_the_cli_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
