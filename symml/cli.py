@@ -442,12 +442,18 @@ def _minimize_options(a: argparse.Namespace) -> dict[str, Any]:
     return options
 
 
+#: The plot window around a path is at least this wide relative to its distance from 0 (a
+#: window of width 1 at 1e17 has no width in double precision).
+PLOT_RELATIVE_WIDTH = 1e-3
+
+
 def _plot_window(points: Any) -> list[tuple[float, float]]:
     import numpy as np
 
     finite = points[np.all(np.isfinite(points), axis=1)]
     lo, hi = finite.min(axis=0), finite.max(axis=0)
-    pad = 0.25 * np.maximum(hi - lo, 1.0)
+    width = np.maximum(1.0, PLOT_RELATIVE_WIDTH * np.maximum(np.abs(lo), np.abs(hi)))
+    pad = 0.25 * np.maximum(hi - lo, width)
     return [(float(a), float(b)) for a, b in zip(lo - pad, hi + pad, strict=True)]
 
 
@@ -462,14 +468,17 @@ def _save_minimize_plot(result: Any, path: str) -> str:
     fig = Figure(figsize=(7.5, 6), layout="constrained")
     ax = fig.add_subplot()
     n = result.path.shape[1]
-    if n == 2:
-        xlim, ylim = _plot_window(result.path)
-        plot_contour(result.objective, xlim, ylim, wrt=result.wrt, path=result, ax=ax)
-    elif n == 1:
-        (xlim,) = _plot_window(result.path)
-        plot_function(result.objective, result.wrt, xlim, ax=ax, path=result)
-    else:
-        plot_convergence(result, ax=ax)
+    try:
+        if n == 2:
+            xlim, ylim = _plot_window(result.path)
+            plot_contour(result.objective, xlim, ylim, wrt=result.wrt, path=result, ax=ax)
+        elif n == 1:
+            (xlim,) = _plot_window(result.path)
+            plot_function(result.objective, result.wrt, xlim, ax=ax, path=result)
+        else:
+            plot_convergence(result, ax=ax)
+    except ValueError as exc:  # e.g. f is inf on the whole window of a diverged run
+        raise _BadInput(f"--plot: cannot draw the run ({result.message}): {exc}") from exc
     fig.savefig(out, dpi=120)
     return f"wrote {out}"
 

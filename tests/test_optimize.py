@@ -576,3 +576,25 @@ def test_real_valued_objective_written_with_i(f, minimum: float, value: float) -
     assert r.fun == pytest.approx(value, abs=1e-12)
     exact = complex(f.subs(X, r.x[0]))  # the objective as given, evaluated by SymPy
     assert exact.imag == 0 and r.fun == pytest.approx(exact.real, abs=1e-12)
+
+
+# --- minimize --plot far from the origin ---------------------------------------------------
+
+
+def test_cli_minimize_plot_far_from_the_origin(tmp_path, capsys) -> None:
+    """A path at 1e17 has no width at double precision: the window used to be 1e17 ± 0.25,
+    i.e. low == high, and the run failed with 'xlim must be finite with low < high'."""
+    png = tmp_path / "far.png"
+    assert main(["minimize", "(x - 1e17)**2/1e30 + (y - 1e17)**2/1e30", "--x0", "1e17,1e17",
+                 "--plot", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "converged  yes" in capsys.readouterr().out
+
+
+def test_cli_minimize_plot_that_cannot_be_drawn_says_plot(tmp_path, capsys) -> None:
+    """x0 = 1e200: f = inf on the whole window. One line naming --plot, exit 2."""
+    assert main(["minimize", "x**2 + y**2", "--x0", "1e200,1", "--plot",
+                 str(tmp_path / "inf.png")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("symml: error: --plot: ")
+    assert "not finite" in err and not (tmp_path / "inf.png").exists()
