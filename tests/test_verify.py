@@ -121,3 +121,17 @@ def test_noise_of_a_large_function_is_not_taken_for_an_error() -> None:
     # ...but a wrong one is still caught
     assert not dataclasses.replace(d, result=2.5 * x).verify(rng=0).passed
     assert float(d.to_numpy()(1.5)) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(("n", "details"), [
+    (1, "df/dx against central differences of f"),
+    (2, "d^2f/dx^2 against second central differences of f"),
+    (4, "d^4f/dx^4 against second central differences of d^2f/dx^2"),
+])
+def test_derivative_check_says_what_it_compared(n: int, details: str) -> None:
+    d = sm.derivative("exp(x)*sin(x)", "x", n)
+    check = d.verify(rng=0)
+    assert check.passed and check.details == details
+    # d^4/dx^4 (e^x sin x) = -4 e^x sin x
+    if n == 4:
+        assert float(d.to_numpy()(0.7)) == pytest.approx(-4 * np.exp(0.7) * np.sin(0.7))
