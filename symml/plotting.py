@@ -146,7 +146,8 @@ def _paths(path: Any) -> list[tuple[np.ndarray, str]]:
     for i, p in enumerate(items):
         name = getattr(p, "method", None) or (f"path {i + 1}" if several else "path")
         steps = getattr(p, "n_iter", None)
-        label_ = f"{name} ({steps} steps)" if steps is not None else name
+        label_ = (f"{name} ({steps} step{'s' if steps != 1 else ''})" if steps is not None
+                  else name)
         arr = np.asarray(getattr(p, "path", p), dtype=np.float64)
         out.append((arr, label_))
     return out
@@ -465,15 +466,17 @@ def _draw_finite(ax: Any, X: Any, z: sympy.Symbol, table: dict, data: Any, bins:
 
 def plot_eigen(A: Any, ax: Any = None) -> Any:
     r"""What a 2×2 matrix does: the unit circle, its image under ``A`` (an ellipse), and
-    the real eigenvectors ``v`` (unit length) with ``A v = λ v``.
+    the real eigenvectors ``v`` (unit length) with ``A v = λ v``: a basis of each real
+    eigenspace, as :func:`symml.linalg.eig` finds it (one line for a Jordan block, two for
+    ``2 I``).
 
     Args:
         A: A numeric 2×2 matrix (nested list, ``str``, SymPy Matrix or NumPy array).
         ax: The Axes to draw into (default: a new figure's).
 
     Returns:
-        The Axes: two curves (circle, image), and for each real eigenvalue a dashed line
-        along its eigenvector with an arrow to ``λ v``.
+        The Axes: two curves (circle, image), and for each real eigenvector a dashed line
+        along it with an arrow to ``λ v``.
 
     Examples:
         >>> ax = plot_eigen([[2, 1], [1, 2]])
@@ -496,14 +499,19 @@ def plot_eigen(A: Any, ax: Any = None) -> Any:
     image = An @ circle
     ax.plot(circle[0], circle[1], color="0.5", lw=1, label="unit circle")
     ax.plot(image[0], image[1], lw=2, label=r"$A x,\ \|x\| = 1$")
-    values, vectors = np.linalg.eig(An)
+    from symml.linalg import eig
+
+    e = eig(M)  # one vector per dimension of each eigenspace (numpy's eig repeats them)
+    values = np.array([complex(v) for v in e.eigenspaces], dtype=complex)
     reach = max(1.0, float(np.max(np.abs(image)))) * 1.15
     real = np.abs(values.imag) <= 1e-12 * max(1.0, float(np.max(np.abs(values))))
-    for i in np.flatnonzero(real):
-        lam = float(values[i].real)
-        v = vectors[:, i].real / np.linalg.norm(vectors[:, i].real)
+    pairs = [(float(lam.real), np.array([complex(c) for c in b]).real)
+             for lam, ok, basis in zip(values, real, e.eigenspaces.values(), strict=True)
+             if ok for b in basis]
+    for i, (lam, v) in enumerate(pairs, start=1):
+        v = v / np.linalg.norm(v)
         (line,) = ax.plot([-reach * v[0], reach * v[0]], [-reach * v[1], reach * v[1]], "--",
-                          lw=1, label=rf"$\lambda_{{{i + 1}}} = {lam:.4g}$, "
+                          lw=1, label=rf"$\lambda_{{{i}}} = {lam:.4g}$, "
                                       rf"$v = ({v[0]:.3g}, {v[1]:.3g})$")
         for end, width in ((v, 1.0), (lam * v, 2.0)):
             ax.annotate("", xy=(end[0], end[1]), xytext=(0, 0),

@@ -270,3 +270,32 @@ def test_function_and_convergence_plots_label_the_y_axis() -> None:
     r = sm.gradient_descent("x**2 + 1", 3.0, steps=50)
     assert sm.plot_convergence(r).get_ylabel() == "objective and gradient norm"
     assert sm.plot_density(st.Normal("X", 0, 1)).get_ylabel() == "density"
+
+
+@pytest.mark.parametrize("A, expected", [
+    ([[1, 1], [0, 1]], 1),          # a Jordan block: one eigenvector (numpy returns two parallel)
+    ([[1.0, 1.0], [0.0, 1.0]], 1),
+    ([[2, 0], [0, 2]], 2),          # 2 I: the whole plane, two independent directions
+    ([[1, 2], [2, 4]], 2),
+])
+def test_plot_eigen_draws_one_line_per_independent_eigenvector(A, expected) -> None:
+    ax = sm.plot_eigen(A)
+    lines = labelled_lines(ax)[2:]
+    assert len(lines) == expected and len(ax.texts) == 2 * expected
+    An = np.array(A, dtype=float)
+    directions = []
+    for ln in lines:
+        xs, ys = ln.get_data()
+        v = np.array([xs[1], ys[1]]) / np.hypot(xs[1], ys[1])
+        lam = float(ln.get_label().split("= ")[1].split("$")[0])
+        np.testing.assert_allclose(An @ v, lam * v, atol=1e-12)
+        directions.append(v)
+    if expected == 2:  # independent: not parallel
+        assert abs(np.linalg.det(np.column_stack(directions))) > 0.5
+
+
+def test_path_label_says_1_step() -> None:
+    r = sm.gradient_descent("x**2 + y**2", [1.0, 1.0], lr=0.5)
+    assert r.n_iter == 1
+    ax = sm.plot_contour("x**2 + y**2", (-1, 1), (-1, 1), path=r)
+    assert ax.get_legend().get_texts()[0].get_text() == "gradient descent (1 step)"
