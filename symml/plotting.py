@@ -197,6 +197,10 @@ def plot_function(f: Any, wrt: Any = None, xlim: Any = (-5, 5), *, derivatives: 
     Returns:
         The Axes; one line per curve, labelled with its LaTeX.
 
+    Raises:
+        ValueError: For bad limits or orders, or an ``f`` that is nowhere real and finite
+            on ``xlim`` (nothing to draw).
+
     Examples:
         >>> ax = plot_function("sin(x)", derivatives=1)
         >>> [line.get_label() for line in ax.get_lines()][:2]
@@ -205,8 +209,11 @@ def plot_function(f: Any, wrt: Any = None, xlim: Any = (-5, 5), *, derivatives: 
     expr, (x,) = _function(f, wrt, 1)
     lo, hi = _limits(xlim, "xlim")
     orders = _orders(derivatives)
-    ax = _axes(ax)
     xs = np.linspace(lo, hi, CURVE_POINTS)
+    if not np.any(np.isfinite(_eval_plot(expr, (x,), xs))):  # as plot_contour refuses
+        raise ValueError(f"f({x}) = {expr} is not real and finite anywhere on xlim = "
+                         f"{(lo, hi)}")
+    ax = _axes(ax)
     name = tex(x)
     for k in orders:
         dk = expr if k == 0 else derivative(expr, x, k).result

@@ -299,3 +299,20 @@ def test_path_label_says_1_step() -> None:
     assert r.n_iter == 1
     ax = sm.plot_contour("x**2 + y**2", (-1, 1), (-1, 1), path=r)
     assert ax.get_legend().get_texts()[0].get_text() == "gradient descent (1 step)"
+
+
+@pytest.mark.parametrize("f, derivatives, match", [
+    ("log(x)", 0, r"f\(x\) = log\(x\) is not real and finite anywhere on xlim = \(-3.0, -1.0\)"),
+    ("sqrt(x)", [1], r"f\(x\) = sqrt\(x\) is not real and finite anywhere"),
+])
+def test_plot_function_with_nothing_to_draw_says_so(f, derivatives, match) -> None:
+    """Before: an empty plot, silently (plot_contour already refused such a surface)."""
+    with pytest.raises(ValueError, match=match):
+        sm.plot_function(f, xlim=(-3, -1), derivatives=derivatives)
+    # where the curve is defined on part of the interval it is drawn, gaps as nan
+    ax = sm.plot_function(f, xlim=(-1, 3))
+    xs, ys = labelled_lines(ax)[0].get_data()
+    defined = xs > 0
+    np.testing.assert_allclose(ys[defined], np.log(xs[defined]) if f == "log(x)"
+                               else np.sqrt(xs[defined]))
+    assert np.all(np.isnan(ys[xs < 0]))
