@@ -280,11 +280,28 @@ _COMPLEX_NUMPY = {name: _complex_args(getattr(np, name)) for name in (
     "tanh", "arccosh", "arcsinh", "arctanh")}
 
 
+#: Digits for evaluating constant closed forms (mpmath): enough that cancellation in them
+#: (σ₂ of [[1e10, 3], [1, 2]] is a difference of numbers near 1e20) leaves 15 good ones.
+CONSTANT_DIGITS = 40
+
+
 def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
     """``params -> (..., len(exprs))`` complex array: closed forms in complex arithmetic (so a
     square root of a negative number, a constant one too, is imaginary rather than ``nan``).
-    Root objects (``CRootOf``, which NumPy cannot evaluate) enter as 30-digit numbers."""
+    Root objects (``CRootOf``, which NumPy cannot evaluate) enter as 30-digit numbers.
+    Without parameters the values are computed by mpmath at :data:`CONSTANT_DIGITS` digits
+    and rounded once, so cancellation in a closed form does not cost its digits."""
     exprs = tuple(_evalf_roots(e) for e in exprs)
+    if not params:
+        import mpmath
+
+        g = sympy.lambdify((), list(exprs), modules="mpmath", cse=True)
+
+        def constant() -> np.ndarray:
+            with mpmath.workdps(CONSTANT_DIGITS):
+                return np.array([complex(v) for v in g()], dtype=complex)
+
+        return constant
     f = sympy.lambdify(params, list(exprs), modules=[_COMPLEX_NUMPY, "numpy"], cse=True)
 
     def call(*args: Any) -> np.ndarray:
@@ -362,6 +379,22 @@ def _rel(a: Any, b: Any) -> float:
     from symml.verify import relative_error
 
     return relative_error(a, b)
+
+
+def _backward(X: Any, A: Any) -> float:
+    """``‖X − A‖ / max(1, ‖A‖)`` (Frobenius; ``inf`` if anything is not finite): how far a
+    computed matrix or spectrum ``X`` is from ``A`` relative to the size of ``A``. This is
+    what floating point can promise; entry by entry (:func:`_rel`), an entry 1 beside 1e12
+    carries an absolute error of about 1e-4 and a correct factorization would fail.
+
+    Examples:
+        >>> _backward([[1e12, 1.0001], [1, 1e12]], [[1e12, 1], [1, 1e12]]) < 1e-15
+        True
+    """
+    X, A = np.asarray(X, dtype=complex), np.asarray(A, dtype=complex)
+    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(A))):
+        return float("inf")
+    return float(np.linalg.norm(X - A)) / max(1.0, float(np.linalg.norm(A)))
 
 
 # --- eigen-decomposition ---------------------------------------------------------------------
@@ -919,6 +952,55 @@ def _eigen_structure(e: Eigen) -> list[str]:
     return bad
 
 
+def _eigenpair_residual(A: np.ndarray, lams: np.ndarray, bases: list[np.ndarray]) -> float:
+    """The largest ``‖A v − λ v‖ / (max(1, ‖A‖) ‖v‖)`` over the basis vectors (columns of
+    ``bases[i]``) of each eigenvalue ``lams[i]``; ``inf`` for a zero or non-finite vector."""
+    scale = max(1.0, float(np.linalg.norm(A)))
+    worst = 0.0
+    for lam, B in zip(lams, bases, strict=True):
+        sizes = np.linalg.norm(B, axis=0)
+        if not np.all(np.isfinite(B)) or np.any(sizes == 0):
+            return float("inf")
+        worst = max(worst, float(np.max(np.linalg.norm(A @ B - lam * B, axis=0)
+                                        / (scale * sizes))))
+    return worst
+
+
+def _geometric_errors(A: np.ndarray, lams: np.ndarray, bases: list[np.ndarray], e: Eigen
+                      ) -> list[str]:
+    """Each claimed geometric multiplicity against the basis rank and the numeric nullity
+    of ``A − λI``. Eigenvalues closer than the nullity's tolerance (1e12 ± 1) share their
+    small singular values, so the nullity is compared with the sum of the claims of all
+    eigenvalues that close, not with one claim."""
+    scale = max(1.0, float(np.linalg.norm(A)))
+    claims = [e.multiplicities[v][1] for v in e.eigenspaces]
+    out = []
+    for v, lam, B, geo in zip(e.eigenspaces, lams, bases, claims, strict=True):
+        sizes = np.linalg.norm(B, axis=0)
+        rank = np.linalg.matrix_rank(B / np.where(sizes > 0, sizes, 1.0), tol=RANK_RTOL * len(A))
+        close = sum(g for other, g in zip(lams, claims, strict=True)
+                    if abs(other - lam) <= RANK_RTOL * scale)
+        nullity = _nullity(A, lam)
+        if rank != geo or nullity != close:
+            out.append(f"geometric multiplicity of {v}: {geo} claimed (eigenvalues within "
+                       f"the tolerance: {close}), null space {nullity}, basis rank {rank}")
+    return out
+
+
+def _diagonalization_error(A: np.ndarray, P: np.ndarray, D: np.ndarray) -> float:
+    """``A = P D P⁻¹`` checked without inverting ``P`` (whose condition number would
+    multiply the float error): ``‖A P − P D‖ / (max(1, ‖A‖) ‖P‖)`` with the columns of ``P``
+    normalized, and ``inf`` if they are numerically dependent (``P`` singular)."""
+    sizes = np.linalg.norm(P, axis=0)
+    if not (np.all(np.isfinite(P)) and np.all(np.isfinite(D))) or np.any(sizes == 0):
+        return float("inf")
+    P = P / sizes
+    if np.linalg.matrix_rank(P) < len(A):
+        return float("inf")
+    scale = max(1.0, float(np.linalg.norm(A)))
+    return float(np.linalg.norm(A @ P - P * D)) / (scale * float(np.linalg.norm(P)))
+
+
 def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -> Verification:
     """Everything an :class:`Eigen` claims, at random parameter values, against the matrix
     itself (no eigen-solver): the eigenvalues (exact ones and :meth:`Eigen.to_numpy`'s) by
@@ -953,30 +1035,16 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
             if space_fn is not None:
                 flat = space_fn(*x)
                 lams, rest = flat[:len(spaces)], flat[len(spaces):]
-                residual = 0.0
-                for lam, (v, basis) in zip(lams, spaces, strict=True):
-                    B = rest[:n * len(basis)].reshape(len(basis), n).T
+                bases = []
+                for _, basis in spaces:
+                    bases.append(rest[:n * len(basis)].reshape(len(basis), n).T)
                     rest = rest[n * len(basis):]
-                    sizes = np.linalg.norm(B, axis=0)
-                    if not np.all(np.isfinite(B)) or np.any(sizes == 0):
-                        residual = float("inf")
-                        continue
-                    residual = max(residual, float(np.max(np.linalg.norm(A @ B - lam * B, axis=0)
-                                                          / (scale * sizes))))
-                    geo = e.multiplicities[v][1]
-                    rank = np.linalg.matrix_rank(B / sizes, tol=RANK_RTOL * n)
-                    nullity = _nullity(A, lam)
-                    if nullity != geo or rank != geo:
-                        wrong.append(f"geometric multiplicity of {v}: {geo} claimed, null "
-                                     f"space {nullity}, basis rank {rank} at {x}")
-                checks["A v = λ v"] = residual
+                checks["A v = λ v"] = _eigenpair_residual(A, lams, bases)
+                wrong += [f"{msg} at {x}" for msg in _geometric_errors(A, lams, bases, e)]
             if e.P is not None:
                 P = _complex_fn(tuple(e.P), params)(*x).reshape(n, n)
-                D = np.diag(_complex_fn(tuple(e.D.diagonal()), params)(*x))
-                try:
-                    checks["P D P⁻¹ = A"] = _rel(P @ D @ np.linalg.inv(P), A)
-                except np.linalg.LinAlgError:
-                    checks["P D P⁻¹ = A"] = float("inf")  # P is singular
+                D = _complex_fn(tuple(e.D.diagonal()), params)(*x)
+                checks["P D P⁻¹ = A"] = _diagonalization_error(A, P, D)
             for name, err in checks.items():
                 if not err <= rtol:
                     failures.append(f"{name}: error {err:.2e} at {x}")
@@ -2048,19 +2116,19 @@ def _orthonormal_error(Q: np.ndarray) -> float:
 def _lu_error(f: LU, A: np.ndarray, params: tuple, x: Any) -> float:
     P, L, U = (_eval(M, params, x) for M in (f.P, f.L, f.U))
     shape = max(_rel(np.tril(L), L), _rel(np.triu(U), U), _rel(np.diag(L), 1.0))
-    return max(_rel(P @ L @ U, A), shape)
+    return max(_backward(P @ L @ U, A), shape)
 
 
 def _qr_error(f: QR, A: np.ndarray, params: tuple, x: Any) -> float:
     """``Q R = A``, ``Qᴴ Q = I``, ``R`` upper, as many columns of ``Q`` as the numeric rank of
     ``A`` and, for full column rank, ``|diag R|`` equal to ``numpy.linalg.qr``'s."""
     Q, R = _eval(f.Q, params, x), _eval(f.R, params, x)
-    rank = np.linalg.matrix_rank(A, tol=RANK_RTOL * max(1.0, float(np.linalg.norm(A))))
-    worst = max(_rel(Q @ R, A), _orthonormal_error(Q), _rel(np.triu(R), R),
+    rank = np.linalg.matrix_rank(A)  # numpy's tolerance: σ_max · max(m, n) · eps
+    worst = max(_backward(Q @ R, A), _orthonormal_error(Q), _rel(np.triu(R), R),
                 0.0 if Q.shape[1] == rank else float("inf"))
     if Q.shape[1] == A.shape[1]:
         _, Rn = np.linalg.qr(A)
-        worst = max(worst, _rel(np.abs(np.diag(R)), np.abs(np.diag(Rn))))
+        worst = max(worst, _backward(np.abs(np.diag(R)), np.abs(np.diag(Rn))))
     return worst
 
 
@@ -2075,8 +2143,8 @@ def _svd_error(f: SVD, A: np.ndarray, params: tuple, x: Any) -> float:
         ordered = 0.0 if np.all(np.diff(sigma) <= 0) and np.all(sigma >= 0) else float("inf")
         return max(ordered, _spectrum_error(A.conj().T @ A, squares))
     U, S, V = (_eval(M, params, x) for M in (f.U, f.S, f.V))
-    return max(_rel(U @ S @ V.conj().T, A), _orthonormal_error(U), _orthonormal_error(V),
-               _rel(np.sort(np.abs(np.diag(S)))[::-1], numeric))
+    return max(_backward(U @ S @ V.conj().T, A), _orthonormal_error(U), _orthonormal_error(V),
+               _backward(np.sort(np.abs(np.diag(S)))[::-1], numeric))
 
 
 def _spectral_error(f: Spectral, A: np.ndarray, params: tuple, x: Any) -> float:
@@ -2086,8 +2154,8 @@ def _spectral_error(f: Spectral, A: np.ndarray, params: tuple, x: Any) -> float:
         return _spectrum_error(A, f.to_numpy()(*x))
     numeric = np.linalg.eigvalsh(A)[::-1]
     Q, Lam = _eval(f.Q, params, x), _eval(f.Lambda, params, x)
-    return max(_rel(Q @ Lam @ Q.conj().T, A), _orthonormal_error(Q),
-               _rel(np.sort(np.diag(Lam).real)[::-1], np.sort(numeric.real)[::-1]))
+    return max(_backward(Q @ Lam @ Q.conj().T, A), _orthonormal_error(Q),
+               _backward(np.sort(np.diag(Lam).real)[::-1], np.sort(numeric.real)[::-1]))
 
 
 _FACTOR_CHECKS: dict[type, Callable[..., float]] = {

@@ -659,3 +659,62 @@ def test_closed_form_constants_are_complex(A):
     exact = np.array([complex(sympy.N(v.subs(point), 30)) for v in e.values])
     np.testing.assert_allclose(got, exact, atol=1e-12)
     assert_spectrum(_order(got), M)
+
+
+# --- verify on badly scaled or nearly degenerate exact matrices ------------------------------
+
+SCALED = [
+    [[10**12, 1], [1, 10**12]],                                   # eigenvalues 1e12 ± 1
+    [[10**30, 1], [1, 10**30]],                                   # 1e30 ± 1: a gap below eps
+    [[1, sympy.Rational(1, 10**12)], [sympy.Rational(1, 10**12), 1]],   # 1 ± 1e-12
+    [[10**10, 3], [1, 2]],                                        # cond ~ 5e9, full rank
+    [[10**9, 1, 0], [0, 2, 1], [1, 0, 3]],
+]
+
+
+@pytest.mark.parametrize("fn", ["eig", "spectral", "svd", "qr", "lu"])
+@pytest.mark.parametrize("A", SCALED)
+def test_verify_passes_correct_factors_of_badly_scaled_matrices(fn, A):
+    """Before: eig/spectral/svd/qr verify() failed these exact, correct results: matrix
+    identities were compared entry by entry against a floor of 1 (an entry 1 next to 1e12
+    carries an absolute float error ~1e-4), QR's numeric rank used 1e-8 ‖A‖ (rank 1 for
+    [[1e10, 3], [1, 2]]), and eigenvalues 1e12 ± 1 were each found to have a 2-dimensional
+    numeric null space."""
+    M = sympy.Matrix(A)
+    if fn == "spectral" and not M.is_symmetric():
+        pytest.skip("spectral needs a symmetric matrix")
+    result = getattr(sm, fn)(A)
+    check = result.verify()
+    assert check, check.details
+    # an independent exact check of the same result: the factors multiply back exactly
+    if fn == "eig":
+        for v, basis in result.eigenspaces.items():
+            for b in basis:
+                assert sympy.simplify(M * b - v * b) == sympy.zeros(M.rows, 1)
+    elif fn == "qr":
+        assert sympy.simplify(result.Q * result.R - M) == sympy.zeros(*M.shape)
+    elif fn == "lu":
+        assert result.P * result.L * result.U == M
+
+
+@pytest.mark.parametrize("A", SCALED[:1] + SCALED[3:4])
+def test_verify_still_fails_wrong_factors_of_scaled_matrices(A):
+    """The scale-aware checks still catch a factor that is wrong by 1e-4 of the matrix norm,
+    and (eigenvalues well apart) an eigenvector tilted by 1e-4. (For 1e12 ± 1 every vector
+    of the plane is an eigenvector of a matrix within 1e-12 ‖A‖ of A: no backward check at
+    rtol = 1e-6 can tell, so that case is not asked.)"""
+    M = sympy.Matrix(A)
+    f = sm.qr(A)
+    bump = sympy.ImmutableMatrix(f.R.rows, f.R.cols,
+                                 lambda i, j: sympy.Rational(1, 10**4) * M.norm() if (i, j) == (0, 1)
+                                 else 0)
+    assert not dataclasses.replace(f, R=f.R + bump).verify()
+    e = sm.eig(A)
+    values = sorted(complex(v).real for v in e.eigenspaces)
+    if values[1] - values[0] < 1e-6 * float(M.norm()):
+        return
+    v = max(e.eigenspaces, key=lambda k: abs(complex(k)))  # its vector is well conditioned
+    skewed = {k: tuple(b + sympy.ImmutableMatrix([0] * (M.rows - 1) + [b.norm() / 10**4])
+                       for b in basis) if k == v else basis for k, basis in e.eigenspaces.items()}
+    check = dataclasses.replace(e, eigenspaces=skewed).verify()
+    assert not check and "A v = λ v" in check.details
