@@ -113,9 +113,10 @@ def _richardson(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h:
     return (4 * d2 - d1) / 3
 
 
-#: Rounding noise of a difference quotient, in units of eps·|f(x)| / h^order: each value of
-#: f carries a rounding error of a few eps·|f| (more for a long formula), the quotient
-#: divides their difference by h^order, and Richardson's combination amplifies it 3-20x.
+#: Rounding noise of a difference quotient, in units of (rounding of f(x)) / h^order: each
+#: value of f carries a rounding error of a few eps·|f| (more for a long formula; at least
+#: the spacing of subnormal numbers, for |f| < 1e-308), the quotient divides their
+#: difference by h^order, and Richardson's combination amplifies it 3-20x.
 NOISE_FACTOR = 100.0
 
 
@@ -149,7 +150,8 @@ def _settled_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.nda
     ``rtol / 4``, by :func:`difference_error`), trying steps ``h, h/4, h/16``, and the
     rounding noise of that value; ``None`` when no finite, settled value is found (next to
     a pole such as ``log(x - 1)`` at 1.01, the step is too coarse)."""
-    size = NOISE_FACTOR * np.finfo(float).eps * np.abs(np.asarray(f(x)))
+    floats = np.finfo(float)
+    size = NOISE_FACTOR * np.maximum(floats.eps * np.abs(np.asarray(f(x))), floats.smallest_subnormal)
     coarse = _richardson(f, x, v, h, order)
     for _ in range(3):
         fine = _richardson(f, x, v, h / 4, order)
