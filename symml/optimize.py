@@ -16,7 +16,8 @@ The optimizers are pure functions: ``callback(step, x, value)`` is the only hook
 a read-only view), and a true return value stops the run; an exception in the callback
 propagates. A run that diverges (a non-finite value, ``|f| > 1e12 (1 + |f(x0)|)``, or
 arithmetic trouble in a Python objective's ``f``/``grad``/``hess``: an ``OverflowError``,
-``ZeroDivisionError``, or past ``x0`` a ``math`` function's domain ``ValueError``) stops with
+``ZeroDivisionError``, or past ``x0`` any ``ValueError``, taken for a ``math`` function
+outside its domain, ``math.sqrt(-1)``) stops with
 ``converged=False`` and a message saying "diverged", at which step and why; it never
 raises for that. A line search instead rejects a trial point where that happens, as it
 rejects one with a non-finite value, and backtracks. ``converged`` means exactly
@@ -239,8 +240,9 @@ def _central_hess(grad: Callable[[np.ndarray], Any]) -> Callable[[np.ndarray], n
 
 class _Trouble(Exception):
     """Arithmetic trouble inside a Python objective's ``f``, ``grad`` or ``hess`` at a point:
-    an ``OverflowError``, ``ZeroDivisionError`` or other ``ArithmeticError``, or the
-    ``ValueError`` of a ``math`` function outside its domain (``math.sqrt(-1)``). Never
+    an ``OverflowError``, ``ZeroDivisionError`` or other ``ArithmeticError``, or (past
+    ``x0``) any ``ValueError``, taken for a ``math`` function outside its domain
+    (``math.sqrt(-1)``; Python gives it no class of its own). Never
     raised to the caller: a trial point of a line search that meets it is rejected (like a
     non-finite value), and anywhere else the run stops there as diverged."""
 
