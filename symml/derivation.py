@@ -46,7 +46,18 @@ def tex(obj: Any) -> str:
         return obj
     if isinstance(obj, (tuple, list)):
         return r",\ ".join(tex(o) for o in obj)
-    return sympy.latex(obj, **LATEX_SETTINGS)
+    # a symbol named "a%b" (made with sympy.Symbol; the parser allows no such name) would
+    # comment out the rest of the line: its special characters are escaped
+    names = {s: sympy.latex(sympy.Symbol(_TEX_SPECIAL.sub(lambda m: _TEX_ESCAPES[m.group()], s.name)))
+             for s in getattr(obj, "free_symbols", ())
+             if isinstance(s, sympy.Symbol) and _TEX_SPECIAL.search(s.name)}
+    return sympy.latex(obj, **LATEX_SETTINGS, **({"symbol_names": names} if names else {}))
+
+
+#: Characters of a symbol's name that mean something to LaTeX, and how they are written.
+_TEX_ESCAPES: Mapping[str, str] = {"%": r"\%", "#": r"\#", "&": r"\&", "$": r"\$", "{": r"\{",
+                                   "}": r"\}", "~": r"\sim ", "\\": r"\backslash "}
+_TEX_SPECIAL = re.compile("|".join(map(re.escape, _TEX_ESCAPES)))
 
 
 @dataclass(frozen=True)

@@ -215,3 +215,34 @@ def test_as_expr_rejects_unknown_types() -> None:
 def test_jacobian_of_a_ragged_vector_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="ragged"):
         sm.jacobian([[x, y], [x]], "x, y")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("a%b", r"a\%b"),
+    ("c#d_1", r"c\#d_{1}"),
+    ("p&q", r"p\&q"),
+    ("m$n", r"m\$n"),
+    ("u{v}", r"u\{v\}"),
+    ("w\\z", r"w\backslash z"),
+])
+def test_symbol_names_with_latex_specials_are_escaped(name: str, expected: str) -> None:
+    # a % in a symbol's name used to comment out the rest of the line in the .tex
+    s = sympy.Symbol(name, real=True)
+    assert sm.to_latex(s) == expected
+    d = sm.gradient(s**2 * x, [s, x])
+    assert f"f({expected}, x)" in d.latex()
+    assert float(d.to_numpy()(2.0, 3.0)[0]) == pytest.approx(12.0)  # d/ds s^2 x = 2 s x
+
+
+def test_symbols_with_specials_compile_in_notes(tmp_path: object) -> None:
+    import shutil
+
+    from symml.notes import latex_problems
+
+    if shutil.which("pdflatex") is None:
+        pytest.skip("pdflatex is not on the PATH")
+    notes = sm.Notes("Specials")
+    a = sympy.Symbol("a%b", real=True)
+    notes.add(sm.gradient(a * x**2, [a, x]))
+    pdf = notes.write(tmp_path / "s.pdf")  # type: ignore[operator]
+    assert latex_problems(pdf.with_suffix(".log").read_text(encoding="latin-1")) == []
