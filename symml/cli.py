@@ -612,6 +612,35 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="symml-demo", help="output folder (default ./symml-demo)")
     p.add_argument("--seed", type=int, default=0, help="seed of the numeric checks")
     p.add_argument("--no-pdf", action="store_true", help="do not run pdflatex")
+    p.set_defaults(verify=True)  # the demo always reports its checks; exit 1 if one failed
+
+
+@dataclass(frozen=True)
+class _DemoChecks:
+    """The verdict on the demo's numeric checks (true when every one passed)."""
+
+    checks: dict[str, Any]
+
+    def __bool__(self) -> bool:
+        return all(c.passed for c in self.checks.values())
+
+    def __str__(self) -> str:
+        failed = [name for name, c in self.checks.items() if not c.passed]
+        if not failed:
+            return f"passed: all {len(self.checks)} numeric checks"
+        return f"FAILED: {', '.join(failed)} ({len(failed)} of {len(self.checks)} numeric checks)"
+
+
+@dataclass(frozen=True)
+class _DemoSummary:
+    text: str
+    checks: dict[str, Any]
+
+    def plain(self) -> str:
+        return self.text
+
+    def verify(self) -> _DemoChecks:
+        return _DemoChecks(self.checks)
 
 
 def _run_demo(a: argparse.Namespace) -> Any:
@@ -621,7 +650,7 @@ def _run_demo(a: argparse.Namespace) -> Any:
     lines = [*report.lines, *(f"skipped {s}" for s in report.skipped)]
     lines += [f"wrote {len(report.files)} files into {report.out}:"]
     lines += [f"  {f.name}" for f in report.files]
-    return "\n".join(lines)
+    return _DemoSummary("\n".join(lines), report.checks)
 
 
 #: The subcommands, in the order ``symml --help`` lists them.

@@ -85,3 +85,29 @@ def test_demo_pdf_compiled_cleanly(demo: tuple[int, str, Path]) -> None:
     _, _, out = demo
     assert (out / "notes.pdf").read_bytes()[:5] == b"%PDF-"
     assert latex_problems((out / "notes.log").read_text(encoding="latin-1")) == []
+
+
+def test_a_failed_check_makes_the_demo_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                             ) -> None:
+    """The summary line said [FAILED ...] but the demo exited 0, like a success."""
+    import dataclasses
+
+    import symml.demo as demo_module
+    from symml.calculus import gradient
+
+    def wrong_gradient(c: object) -> None:
+        g = gradient("x**2*y", "x, y")
+        c.derived("gradient", dataclasses.replace(g, result=2 * g.result), "wrong on purpose")
+
+    def right_gradient(c: object) -> None:
+        g = gradient("x**2*y", "x, y")
+        assert np.allclose(np.asarray(g.to_numpy()(3.0, 2.0)), [12.0, 9.0])
+        c.derived("gradient", g, "right")
+
+    for part, code, verdict in ((wrong_gradient, 1, "verify: FAILED: gradient (1 of 1"),
+                                (right_gradient, 0, "verify: passed: all 1 numeric checks")):
+        monkeypatch.setattr(demo_module, "PARTS", (("gradient", part),))
+        stdout = io.StringIO()
+        with contextlib.redirect_stdout(stdout):
+            assert main(["demo", "--out", str(tmp_path / part.__name__), "--no-pdf"]) == code
+        assert verdict in stdout.getvalue()
