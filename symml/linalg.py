@@ -157,6 +157,8 @@ def _tidy(e: Any) -> Any:
         return e
     if e.free_symbols:
         return sympy.cancel(e) if not e.has(sympy.Pow) else sympy.radsimp(sympy.cancel(e))
+    if e.has(sympy.I):  # 1 - I*(1/2 - I/2) -> 1/2 - I/2
+        e = sympy.expand(e)
     return sympy.radsimp(e) if e.has(sympy.Pow) else e
 
 

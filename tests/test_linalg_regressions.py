@@ -718,3 +718,15 @@ def test_verify_still_fails_wrong_factors_of_scaled_matrices(A):
                        for b in basis) if k == v else basis for k, basis in e.eigenspaces.items()}
     check = dataclasses.replace(e, eigenspaces=skewed).verify()
     assert not check and "A v = λ v" in check.details
+
+
+def test_complex_gram_schmidt_entries_are_tidy():
+    """Before: the second vector had the entry 1 - I*(1/2 - I/2)."""
+    q1, q2 = sm.gram_schmidt([[1, IM], [1, 1]])
+    assert q2 == sympy.Matrix([sympy.Rational(1, 2) + IM / 2, sympy.Rational(1, 2) - IM / 2])
+    Q = numeric(sympy.Matrix.hstack(q1, q2))
+    np.testing.assert_allclose(Q.conj().T @ Q, np.eye(2), atol=1e-15)
+    # Gram–Schmidt order: q1 is v1 normalized, q2 the normalized part of v2 orthogonal to it
+    np.testing.assert_allclose(Q[:, 0], np.array([1, 1j]) / np.sqrt(2), atol=1e-15)
+    r = np.array([1, 1]) - (Q[:, 0].conj() @ np.array([1, 1])) * Q[:, 0]
+    np.testing.assert_allclose(Q[:, 1], r / np.linalg.norm(r), atol=1e-15)
