@@ -1809,10 +1809,14 @@ def det(A: Any, *, steps: bool = False) -> Any:
     return _derivation(value, _params(M), lines, r"\det A", "det", {"A": M})
 
 
+def _float_rank(M: sympy.ImmutableMatrix) -> int:
+    """The numeric rank of a constant matrix (numpy's tolerance)."""
+    return int(np.linalg.matrix_rank(np.array(M.evalf(), dtype=complex)))
+
+
 def _singular(M: sympy.ImmutableMatrix, d: Any) -> bool:
     if _is_float(M) and not M.free_symbols:
-        A = np.array(M.evalf(), dtype=complex)
-        return bool(np.linalg.matrix_rank(A) < M.rows)
+        return _float_rank(M) < M.rows
     return _is_zero(d)
 
 
@@ -1831,8 +1835,10 @@ def inverse(A: Any, *, steps: bool = False) -> Any:
     M = _square(A, "inverse")
     d = _tidy(M.det(method="berkowitz"))
     if _singular(M, d):
-        raise ValueError(f"inverse: A = {_short(M)} is singular (det A = {d}), so it has no "
-                         f"inverse")
+        why = (f"is singular (det A = {d})" if _is_zero(d) else
+               f"is numerically singular (rank {_float_rank(M)} < {M.rows} in floating point; "
+               f"det A = {d})")
+        raise ValueError(f"inverse: A = {_short(M)} {why}, so it has no inverse")
     inv = _tidy_matrix(M.inv(method="LU") if _is_float(M) else M.adjugate() / d)
     if not steps:
         return inv

@@ -730,3 +730,14 @@ def test_complex_gram_schmidt_entries_are_tidy():
     np.testing.assert_allclose(Q[:, 0], np.array([1, 1j]) / np.sqrt(2), atol=1e-15)
     r = np.array([1, 1]) - (Q[:, 0].conj() @ np.array([1, 1])) * Q[:, 0]
     np.testing.assert_allclose(Q[:, 1], r / np.linalg.norm(r), atol=1e-15)
+
+
+def test_inverse_of_a_numerically_singular_float_matrix_says_so():
+    """Before: 'is singular (det A = 1.11e-15)', a contradiction on its face."""
+    A = [[1.0, 1.0], [1.0, 1.0 + 1e-15]]
+    assert np.linalg.cond(np.array(A)) > 1e15  # numerically singular indeed
+    with pytest.raises(ValueError, match=r"numerically singular \(rank 1 < 2 in floating "
+                                         r"point; det A = 1\.1\d*E-15\)"):
+        sm.inverse(A)
+    with pytest.raises(ValueError, match=r"is singular \(det A = 0\)"):
+        sm.inverse([[1, 2], [2, 4]])
