@@ -7,6 +7,7 @@ unordered pair, then mirrored).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -904,11 +905,11 @@ def _agree(u: sympy.Expr, v: sympy.Expr) -> bool:
     symbols = sorted(free_symbols([u, v]), key=lambda s: s.name)
     for trial in (0.73, 1.37):
         subs = {s: sympy.Float(trial + 0.11 * i) for i, s in enumerate(symbols)}
-        try:
-            p, q = complex(u.evalf(20, subs=subs)), complex(v.evalf(20, subs=subs))
-        except (TypeError, ValueError):
+        # SymPy numbers, not floats: a bound of 10^400 gives values no float can hold
+        p, q = u.evalf(20, subs=subs), v.evalf(20, subs=subs)
+        if not (p.is_number and q.is_number and p.is_finite and q.is_finite):
             return False
-        if not abs(p - q) <= 1e-9 * max(1.0, abs(p), abs(q)):
+        if not bool(abs(p - q) <= 1e-9 * sympy.Max(1, abs(p), abs(q))):
             return False
     return True
 
@@ -975,14 +976,16 @@ def _symbolic_integral(expr: sympy.Expr, specs: list[Spec], deadline: Deadline,
 
 
 def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
-               timeout: float | None = None) -> tuple[float, float]:
+               timeout: float | None = None) -> tuple[float | complex, float]:
     """Numeric value and absolute error estimate of a definite (iterated) integral.
 
     ``specs`` lists ``(x, a, b)`` innermost first; a bound may depend on the variables of
-    the outer integrals. One variable: ``scipy.integrate.quad``; several: ``nquad``; both
-    through :func:`symml._quad.checked_quad` / ``checked_nquad``, which refuse a value whose
-    error estimate is too large for it (a divergent or oscillating integral, a pole inside
-    the interval).
+    the outer integrals. One variable: :func:`symml._quad.checked_integral` (divergence
+    probes at the ends, then ``scipy.integrate.quad``); several: ``nquad`` through
+    :func:`symml._quad.checked_nquad`. Both refuse a value whose error estimate is too
+    large for it (a divergent or oscillating integral, a pole inside the interval). A
+    complex-valued integrand (one written with ``I``) is integrated as its real and its
+    imaginary part, each checked: the value is then complex.
 
     Args:
         expr: The integrand.
@@ -992,7 +995,8 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
 
     Raises:
         ValueError: When the integrand or a bound has free symbols other than the
-            integration variables (a number is needed), naming them.
+            integration variables (a number is needed), naming them, or a finite bound
+            is beyond the floating-point range.
         NoConvergenceError: When quadrature gives no trustworthy finite value.
         DerivationTimeout: When quadrature runs past ``timeout``.
 
@@ -1000,6 +1004,9 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
         >>> x = sympy.Symbol("x", real=True)
         >>> value, err = quadrature(sympy.exp(-x**2), [(x, -sympy.oo, sympy.oo)])
         >>> abs(value - 1.7724538509055159) < 1e-10
+        True
+        >>> value, err = quadrature(sympy.exp(sympy.I * x), [(x, 0, sympy.pi)])
+        >>> abs(value - 2j) < 1e-12
         True
         >>> quadrature(sympy.tan(x), [(x, 0, sympy.pi)])
         Traceback (most recent call last):
@@ -1016,28 +1023,38 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
         raise ValueError("numeric quadrature needs bounds for every variable")
     _require_numbers(expr, specs)
     fn = to_numpy(expr, variables)
-
-    def integrand(*xs: float) -> float:
-        return float(np.real(fn(*xs)))
-
     ranges = [_numeric_range(a, b, variables[i + 1:]) for i, (_, a, b) in enumerate(specs)]
     what = f"the integral of {expr} over " + ", ".join(f"{x} in [{a}, {b}]" for x, a, b in specs)
-    if len(specs) == 1:
+    try:
+        with np.errstate(all="ignore"):  # the compiled dtype says whether I occurs
+            complex_valued = np.iscomplexobj(fn(*np.full(len(variables), 0.5)))
+    except Exception:  # noqa: BLE001 - a probe only: quadrature reports real failures
+        complex_valued = False
+    parts = {"": np.real, "the imaginary part of ": np.imag} if complex_valued else {"": np.real}
+
+    def integrate(part: Callable[[Any], Any], named: str) -> tuple[float, float]:
+        if len(specs) > 1:
+            return checked_nquad(lambda *xs: float(part(fn(*xs))), ranges, what=named,
+                                 opts={"limit": 100})
+
         def hv(t: Any) -> Any:
             with np.errstate(all="ignore"):
-                return np.real(np.asarray(fn(np.asarray(t, dtype=float)))) * np.ones(np.shape(t))
+                return part(np.asarray(fn(np.asarray(t, dtype=float)))) * np.ones(np.shape(t))
 
-        def run() -> tuple[float, float]:
-            value, error = checked_integral(hv, *ranges[0], what=what)
-            if np.isinf(value):
-                raise NoConvergenceError(f"{what} diverges to {'+' if value > 0 else '-'}oo "
-                                         f"(a probe of the integrand's growth at an end)")
-            return value, error
-    else:
-        def run() -> tuple[float, float]:
-            return checked_nquad(integrand, ranges, what=what, opts={"limit": 100})
-    value, error = run_limited(run, timeout=timeout, what=f"numeric quadrature of {what}")
-    return float(value), float(error)
+        value, error = checked_integral(hv, *ranges[0], what=named)
+        if np.isinf(value):
+            raise NoConvergenceError(f"{named} diverges to {'+' if value > 0 else '-'}oo "
+                                     f"(a probe of the integrand's growth at an end)")
+        return value, error
+
+    def run() -> list[tuple[float, float]]:
+        return [integrate(part, prefix + what) for prefix, part in parts.items()]
+
+    results = run_limited(run, timeout=timeout, what=f"numeric quadrature of {what}")
+    error = float(np.hypot(*(e for _, e in results))) if complex_valued else float(results[0][1])
+    if complex_valued:
+        return complex(results[0][0], results[1][0]), error
+    return float(results[0][0]), error
 
 
 def _require_numbers(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...]) -> None:
@@ -1054,6 +1071,11 @@ def _require_numbers(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...]) -> 
                 raise ValueError(f"the bound {bound} of {x} has free symbols "
                                  f"{', '.join(sorted(s.name for s in extra))}; numeric "
                                  f"quadrature needs numbers there")
+            bound = sympy.sympify(bound)  # quadrature() may be given plain numbers
+            if bound.is_number and bound.is_finite and not math.isfinite(float(bound)):
+                raise ValueError(f"the bound {sympy.N(bound, 6)} of {x} is beyond the "
+                                 f"floating-point range (about ±1.8e308): numeric "
+                                 f"quadrature cannot use it")
 
 
 def _numeric_range(a: sympy.Expr, b: sympy.Expr, outer: list[sympy.Symbol]) -> Any:
@@ -1185,9 +1207,11 @@ def _numeric_integral(expr: sympy.Expr, specs: list[Spec], steps: list[Step], lh
     value, error = quadrature(expr, specs, timeout=timeout)
     method = "scipy.integrate.quad" if len(specs) == 1 else "scipy.integrate.nquad"
     why = _tex_escape(reason[:120])
+    result = sympy.Float(value.real) + sympy.I * sympy.Float(value.imag) \
+        if isinstance(value, complex) else sympy.Float(value)
     steps = [*steps, Step("no closed form: numeric quadrature",
-                          rf"I \approx {value!r} \quad (\text{{{method}; {why}}})")]
-    return Derivation(sympy.Float(value), (), tuple(steps), lhs, method="numeric",
+                          rf"I \approx {tex(result)} \quad (\text{{{method}; {why}}})")]
+    return Derivation(result, (), tuple(steps), lhs, method="numeric",
                       error=error, operation="integral", source=source)
 
 

@@ -402,3 +402,50 @@ def test_limit_at_a_point_beyond_floats_verifies() -> None:
     wrong = sm.Derivation(d.result * 2, d.wrt, d.steps, d.lhs, operation="limit",
                           source=d.source)
     assert not wrong.verify(rng=0)
+
+
+# --- quadrature: complex integrands, bounds in decreasing order, bounds beyond floats --
+
+
+def test_complex_integrand_keeps_its_imaginary_part() -> None:
+    t = sympy.Symbol("x", real=True)
+    f = sympy.exp(sympy.I * t) * sympy.floor(t)  # SymPy gives up: the quadrature fallback
+    d = sm.integral(f, (t, 0, 3))
+    assert d.method == "numeric"
+    e = np.exp(1j * np.arange(4))
+    exact = -1j * (e[2] - e[1]) - 2j * (e[3] - e[2])  # ∫₁² e^{ix} + 2∫₂³ e^{ix}
+    assert abs(complex(d.result) - exact) < 1e-9 and abs(exact.imag) > 1
+    assert d.verify()
+    n = sm.integral(sympy.exp(sympy.I * t), (t, 0, 3), method="numeric")
+    assert abs(complex(n.result) - (np.sin(3) + 1j * (1 - np.cos(3)))) < 1e-10
+
+
+@pytest.mark.parametrize(("f", "bounds", "exact"), [
+    ("exp(-x)", ("x", "oo", 0), -1.0),
+    ("exp(x)", ("x", 0, "-oo"), -1.0),
+    ("exp(-x)*floor(x)", ("x", "oo", 0), -1 / (np.e - 1)),  # -Σ_k k (e^-k - e^-(k+1))
+    ("1/x", ("x", 1, 1), 0.0),
+])
+def test_numeric_integral_with_bounds_in_decreasing_order(f: str, bounds: tuple,
+                                                          exact: float) -> None:
+    d = sm.integral(f, bounds, method="numeric")
+    assert abs(float(d.result) - exact) < 1e-9
+    lo, hi = (float(sympy.sympify(b)) for b in bounds[1:])
+    g = sm.to_numpy(sm.parse(f), [x])
+    if lo != hi:  # SciPy itself, from the lower end up, negated
+        ref, _ = scipy_integrate.quad(g, min(lo, hi), max(lo, hi), limit=200)
+        assert abs(float(d.result) + ref) < 1e-6
+
+
+def test_a_reversed_divergent_integral_keeps_its_sign() -> None:
+    with pytest.raises(NoConvergenceError, match="diverges to -oo"):
+        sm.integral("exp(-x)", ("x", 0, "-oo"), method="numeric")
+
+
+def test_a_bound_beyond_floats_is_refused_for_quadrature_not_called_divergent() -> None:
+    with pytest.raises(ValueError, match="beyond the floating-point range"):
+        sm.integral("x", ("x", 0, "10**400"), method="numeric")
+    d = sm.integral("x", ("x", 0, "10**400"))  # exact: no float anywhere
+    assert d.result == sympy.Integer(10) ** 800 / 2
+    with pytest.raises(NotSupportedError, match="beyond the floating-point range"):
+        d.verify()
