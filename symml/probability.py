@@ -138,9 +138,26 @@ def _violated(test: Callable[[Any], Any], value: Any) -> bool:
         return False
 
 
+def _not_finite_real(value: Any) -> bool:
+    """Whether ``value`` is a number that is not a finite real one (nan, ±oo, 1 + I);
+    symbols are not judged."""
+    try:
+        v = sympy.sympify(value)
+    except (TypeError, ValueError, sympy.SympifyError):
+        return False
+    return bool(v.is_number and (v.has(sympy.nan) or v.is_extended_real is False
+                                 or v.is_finite is False))
+
+
 def _check_parameters(family: str, name: Any, args: tuple, kwargs: dict) -> None:
     names, rules = PARAMETER_RULES[family]
     given = dict(zip(names, args, strict=False)) | {k: v for k, v in kwargs.items() if k in names}
+    for param, value in given.items():
+        values = value if param == "items" else (value,)
+        bad = next((v for v in values if _not_finite_real(v)), None)
+        if bad is not None:
+            raise ValueError(f"{family}({name!s}): parameter {param} must be a finite real "
+                             f"number{'s' if param == 'items' else ''}, got {bad!r}")
     if family == "Uniform" and {"left", "right"} <= set(given) and _violated(
             lambda r: r > 0, sympy.sympify(given["right"]) - sympy.sympify(given["left"])):
         raise ValueError(f"Uniform({name!s}): left must be below right, got "
@@ -161,8 +178,8 @@ def _family(family: str) -> Callable[..., RandomSymbol]:
         _check_parameters(family, name, args, kwargs)
         try:
             return original(name, *args, **kwargs)
-        except ValueError as exc:
-            raise ValueError(f"{family}({name!s}, {', '.join(map(str, args))}): {exc}") from exc
+        except (TypeError, ValueError) as exc:  # a wrong number of parameters is a TypeError
+            raise type(exc)(f"{family}({', '.join(map(str, (name, *args)))}): {exc}") from exc
 
     params = ", ".join(PARAMETER_RULES[family][0])
     constructor.__doc__ = (f"``sympy.stats.{family}(name, {params})`` with its parameters "
@@ -360,10 +377,36 @@ def _kind(X: RandomSymbol) -> str:
                             f"are supported")
 
 
+#: The most values a finite table may have: SymPy lists every one (as a dict and a set),
+#: so ``Die("D", 10**9)`` would take hours and tens of GB before any time limit applies.
+MAX_TABLE_VALUES = 10**5
+#: Per finite family: its number of values, from its parameters (without listing them).
+_TABLE_SIZES: dict[str, Callable[[Any], Any]] = {
+    "DieDistribution": lambda d: d.sides,
+    "BinomialDistribution": lambda d: d.n + 1,
+    "BetaBinomialDistribution": lambda d: d.n + 1,
+    "HypergeometricDistribution": lambda d: sympy.Min(d.n, d.m) + 1,
+    "IdealSolitonDistribution": lambda d: d.k,
+    "RobustSolitonDistribution": lambda d: d.k,
+}
+
+
+def _check_table_size(X: RandomSymbol) -> None:
+    """Refuse a finite variable whose table of values is too large to list."""
+    dist = X.pspace.distribution
+    size = _TABLE_SIZES.get(type(dist).__name__, lambda d: None)(dist)
+    if size is not None and sympy.sympify(size).is_number and size > MAX_TABLE_VALUES:
+        raise NotSupportedError(
+            f"{X} ({type(dist).__name__.removesuffix('Distribution')}) has {size} values; "
+            f"finite tables of more than {MAX_TABLE_VALUES} values are not supported (SymPy "
+            f"lists every value): approximate it, e.g. by a Normal or Poisson law")
+
+
 def _rvs(expr: Any) -> tuple[RandomSymbol, ...]:
     found = _random_symbols(expr)
     for X in found:
-        _kind(X)
+        if _kind(X) == "finite":
+            _check_table_size(X)
     return tuple(sorted(found, key=lambda s: s.name))
 
 
@@ -495,34 +538,49 @@ def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero
             max_terms: int = 10_000_000, what: str = "the series") -> tuple[float, float]:
     """Σ_{k ≥ start} g(k) pmf(k), summed in chunks until the remaining mass is negligible.
 
+    Each term is computed as one expression, g(k)·exp(log pmf(k)) with exponentials and
+    factorials merged (``exp(k²)·3^k/k!`` as ``exp(k² + k log 3 − log Γ(k + 1))``), so
+    that a term does not become ``inf·0 = nan`` where g overflows and the pmf underflows.
     The tail is probed first as for an integral (:func:`end_divergence`): a series whose
-    terms do not fall faster than 1/k is ``±inf`` (one sign) or does not exist.
+    terms do not fall faster than 1/k is ``±inf`` (one sign) or does not exist. The probe
+    looks at ``t = k²``, where ``t·|a(√t) dk/dt| = k·|a(k)|/2`` is the same test, so that
+    k stays below 2⁵³ (1e10 … 1.4e15), where float64 still holds integers of both parities
+    (at k ~ 1e20 every float is even, and ``(−1)^k`` would be +1).
     """
     import numpy as np
 
-    g_f = _compile(_stable_logs(g), (k,))
-    logp_f = _compile(_log_pmf(pmf), (k,))
+    logp = _log_pmf(pmf)
+    merged = _stable_logs(g).replace(lambda e: isinstance(e, sympy.factorial),
+                                     lambda e: sympy.exp(sympy.loggamma(e.args[0] + 1)))
+    term_f = _compile(sympy.powsimp(merged * sympy.exp(logp), combine="exp"), (k,))
+    logp_f = _compile(logp, (k,))
 
     def terms_at(ks: Any) -> tuple[Any, Any]:
         with np.errstate(all="ignore"):
             p = np.exp(np.asarray(logp_f(ks), dtype=float) * np.ones_like(ks))
-            terms = np.asarray(g_f(ks), dtype=float) * np.ones_like(ks) * p
+            terms = np.asarray(term_f(ks), dtype=float) * np.ones_like(ks)
         if zero_nan:
             terms = np.where(p > 0, np.nan_to_num(terms, nan=0.0), 0.0)
         return p, terms
 
-    sign = end_divergence(lambda ks: terms_at(ks)[1], math.inf, -1.0)
+    def in_squares(t: Any) -> Any:  # a(k) dk/dt at k = ⌊√t⌋
+        root = np.sqrt(t)
+        return terms_at(np.floor(root))[1] / (2 * root)
+
+    sign = end_divergence(in_squares, math.inf, -1.0)
     if sign in (1, -1):
         return math.inf * sign, 0.0
     if sign == 0:
         raise IntegralDoesNotExist(f"{what} does not exist: the series of absolute values "
-                                 f"diverges with an oscillating sign")
+                                   f"diverges with an oscillating sign")
     total, mass, lo, chunk = 0.0, 0.0, int(start), 4096
     while lo - int(start) < max_terms:
         p, terms = terms_at(np.arange(lo, lo + chunk, dtype=float))
         total += float(np.sum(terms))
         mass += float(np.sum(p))
         lo += chunk
+        if not math.isfinite(total):
+            raise NoConvergenceError(f"{what}: the series' terms are not finite near k = {lo}")
         if mass > 0.5 and float(np.sum(p)) < 1e-17:
             return total, abs(float(np.sum(terms))) + 1e-15 * max(1.0, abs(total))
         chunk = min(chunk * 2, 1 << 20)
@@ -542,8 +600,17 @@ def _one_variable(g: sympy.Expr, X: RandomSymbol, *, zero_nan: bool = False,
     x = sympy.Symbol("x_", real=True)
     gx = g.xreplace({X: x})
     if kind == "finite":
-        value = sum(float(gx.subs(x, v)) * float(p) for v, p in _finite_table(X).items()
-                    if not (zero_nan and p == 0))
+        import numpy as np
+
+        table = [(v, p) for v, p in _finite_table(X).items() if not (zero_nan and p == 0)]
+        values = np.array([float(v) for v, _ in table])
+        with np.errstate(all="ignore"):
+            gs = np.asarray(_compile(gx, (x,))(values), dtype=float) * np.ones_like(values)
+        if not np.isfinite(gs).all():
+            at = table[int(np.argmin(np.isfinite(gs)))]
+            raise NoConvergenceError(f"{what} does not exist: {g} is not finite at {X} = "
+                                     f"{at[0]} (probability {at[1]})")
+        value = float(np.dot(gs, [float(p) for _, p in table]))
         return value, 1e-15 * max(1.0, abs(value))
     a, b = _support(X)
     pdf = _density(X, x)
@@ -586,30 +653,49 @@ def _mass_points(X: RandomSymbol) -> tuple[float, ...]:
 
 
 def numeric_expectation(expr: Any, *, rng: Any = None, samples: int = MC_SAMPLES
-                        ) -> tuple[float, float, str]:
+                        ) -> tuple[float | complex, float, str]:
     """E[expr] computed numerically: ``(value, error, method)``.
 
     One random variable: quadrature of g(x) f(x) (continuous, error ~1e-8 or better), a summed
     series (discrete) or the exact finite sum; several: Monte Carlo with ``samples`` draws
     (error = one standard error). For one variable the integral (series) is first checked
-    to exist: an infinite expectation comes back as ``±inf`` (error 0).
+    to exist: an infinite expectation comes back as ``±inf`` (error 0). A complex-valued
+    expression (``exp(I*X)``, ``sqrt(X)`` of a variable that can be negative) is averaged
+    as its real and imaginary parts; its value is a ``complex``.
 
     Raises:
         ValueError: When the expression or a distribution has symbolic parameters.
         NoConvergenceError: When the expectation does not exist (E|expr| = ∞ with both
-            signs, as for the mean of a Cauchy variable) or quadrature cannot be trusted.
+            signs, as for the mean of a Cauchy variable; a complex expression whose real or
+            imaginary part has an infinite mean) or quadrature cannot be trusted.
 
     Examples:
         >>> X = Normal("X", 0, 1)
         >>> value, error, method = numeric_expectation(sympy.sin(X) ** 2)
         >>> round(value, 10), method
         (0.4323323584, 'numeric')
+        >>> value, error, method = numeric_expectation(sympy.exp(sympy.I * Normal("Y", 1, 1)))
+        >>> round(value.real, 10), round(value.imag, 10)  # e^(i − 1/2)
+        (0.327709914, 0.5103779515)
     """
     e, _ = as_expr(expr)
     params = _parameters(e)
     if params:
         raise ValueError(f"{e} has symbolic parameters ({', '.join(sorted(map(str, params)))}); "
                          f"give them values for a numeric expectation")
+    re, im = _real_imag(e)
+    if im == 0:
+        return _numeric_real(e, rng, samples)
+    (vr, er, method), (vi, ei, _) = (_numeric_real(part, rng, samples) for part in (re, im))
+    if math.isinf(vr) or math.isinf(vi):
+        part, value = ("real", vr) if math.isinf(vr) else ("imaginary", vi)
+        raise IntegralDoesNotExist(f"E[{e}] does not exist: the mean of its {part} part is "
+                                   f"{value}")
+    return complex(vr, vi), math.hypot(er, ei), method
+
+
+def _numeric_real(e: sympy.Expr, rng: Any, samples: int) -> tuple[float, float, str]:
+    """:func:`numeric_expectation` of a real-valued expression."""
     rvs = _rvs(e)
     if not rvs:
         return float(e), 0.0, "numeric"
@@ -620,6 +706,35 @@ def numeric_expectation(expr: Any, *, rng: Any = None, samples: int = MC_SAMPLES
 
     est = monte_carlo(e, samples, rng=as_rng(rng))
     return float(est.mean), float(est.stderr), "monte-carlo"
+
+
+@functools.lru_cache(maxsize=256)
+def _real_imag(e: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """(Re e, Im e) for an expression of real random variables, each standing for a value of
+    its support (so √X of a positive X is real); Im is 0 when e is seen to be real.
+
+    Examples:
+        >>> X = Normal("X", 0, 1)
+        >>> _real_imag(sympy.exp(sympy.I * X))
+        (cos(X), sin(X))
+        >>> _real_imag(sympy.sqrt(Exponential("T", 1)))
+        (sqrt(T), 0)
+    """
+    on = {X: sympy.Dummy("x", real=True) if _kind(X) == "finite" else _variable_on(X)
+          for X in _random_symbols(e)}
+    local = e.xreplace(on)
+    if local.is_extended_real:
+        return e, sympy.S.Zero
+    back = {v: k for k, v in on.items()}
+    re, im = local.as_real_imag()
+    return re.xreplace(back), im.xreplace(back)
+
+
+def _number(value: float | complex) -> sympy.Expr:
+    """A numeric result as a SymPy number (15 digits): a Float, or Float + I·Float."""
+    if isinstance(value, complex):
+        return sympy.Float(value.real, 15) + sympy.I * sympy.Float(value.imag, 15)
+    return sympy.Float(value, 15)
 
 
 def _monte_carlo_caveat(expr: Any, target: float) -> str | None:
@@ -640,6 +755,9 @@ def _monte_carlo_caveat(expr: Any, target: float) -> str | None:
         'Var[T**2] is infinite (E[T**4] ='
     """
     e, _ = as_expr(expr)
+    if _random_symbols(e) and _real_imag(e)[1] != 0:
+        return (f"{e} is complex-valued: Monte Carlo checks real draws (its real and "
+                f"imaginary parts would each need a check)")
     if (e.is_nonnegative and target < 0) or (e.is_nonpositive and target > 0):
         sign = "non-negative" if e.is_nonnegative else "non-positive"
         return f"the mean of the {sign} {e} cannot be {target:.6g}"
@@ -688,7 +806,9 @@ def _unevaluated(value: Any) -> bool:
     return isinstance(value, sympy.Basic) and value.has(*_UNEVALUATED, Expectation, Probability)
 
 
-def _usable(value: Any, numeric: bool) -> bool:
+def _usable(value: Any, numeric: bool, real: bool = True) -> bool:
+    """Whether SymPy's ``value`` can be returned: evaluated, and (with numeric parameters)
+    a number, real unless the quantity may be complex (``real=False``)."""
     if not isinstance(value, sympy.Expr) or value.has(sympy.zoo, sympy.nan):
         return False
     if _unevaluated(value) or _random_symbols(value):
@@ -698,7 +818,7 @@ def _usable(value: Any, numeric: bool) -> bool:
             c = complex(value.evalf(30))
         except (TypeError, ValueError):
             return False
-        return abs(c.imag) <= 1e-12 * max(1.0, abs(c.real)) and c.real == c.real
+        return c == c and (not real or abs(c.imag) <= 1e-12 * max(1.0, abs(c.real)))
     return True
 
 
@@ -712,6 +832,7 @@ class _Plan:
     numeric_ok: bool                            # parameters are all numeric
     numeric_title: str = "numeric evaluation"
     try_symbolic: bool = True                   # False: SymPy already failed on a part
+    real: bool = True                           # False: the quantity may be complex
 
 
 def _evaluate(plan: _Plan, lhs: str, deadline: Deadline) -> tuple[Any, str, float | None,
@@ -731,7 +852,7 @@ def _evaluate(plan: _Plan, lhs: str, deadline: Deadline) -> tuple[Any, str, floa
         raise
     except Exception as exc:  # noqa: BLE001 - SymPy's stats raise many kinds of errors
         failure = exc
-    if failure is None and _usable(raw, plan.numeric_ok):
+    if failure is None and _usable(raw, plan.numeric_ok, plan.real):
         steps = [Step("evaluate", f"{lhs} = {tex(raw)}")]
         short = isinstance(raw, sympy.Expr) and sympy.count_ops(raw) <= SHORT_OPS
         result = simplify_limited([raw], timeout=deadline.left(SIMPLIFY_SECONDS))[0] \
@@ -746,11 +867,11 @@ def _evaluate(plan: _Plan, lhs: str, deadline: Deadline) -> tuple[Any, str, floa
     if plan.numeric_ok:
         value, err, method = plan.numeric()
         how = "Monte Carlo" if method == "monte-carlo" else plan.numeric_title
-        if math.isinf(value):  # the integral (series) was shown to diverge, with one sign
+        if isinstance(value, float) and math.isinf(value):  # shown to diverge, one sign
             result = sympy.oo if value > 0 else -sympy.oo
             return result, method, 0.0, [Step(f"{how}: the integral diverges ({reason})",
                                               f"{lhs} = {tex(result)}")]
-        result = sympy.Float(value, 15)
+        result = _number(value)
         steps = [Step(f"{how} ({reason})", rf"{lhs} \approx {tex(result)} \pm {err:.1e}")]
         return result, method, float(err), steps
     if isinstance(failure, DerivationTimeout):
@@ -783,6 +904,16 @@ def _random_expr(expr: Any, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
     return e, prior
 
 
+def _real_valued(expr: Any, op: str) -> Any:
+    """``expr``, refused when it is complex-valued (Var and Cov are defined here for real
+    quantities; E[(Z − E Z)²] of a complex Z is not |Z − E Z|²)."""
+    e = as_expr(expr)[0]
+    if isinstance(e, sympy.Expr) and _random_symbols(e) and _real_imag(e)[1] != 0:
+        raise ValueError(f"{op}: {e} is complex-valued; give its real and imaginary parts "
+                         f"(sympy.re, sympy.im) separately")
+    return expr
+
+
 def _wrt(result: Any) -> tuple[sympy.Symbol, ...]:
     syms = {s for s in getattr(result, "free_symbols", set()) if isinstance(s, sympy.Symbol)}
     return sorted_symbols(syms)
@@ -796,21 +927,21 @@ def _numeric_for(e: sympy.Expr, rng: Any, samples: int) -> Callable[[], tuple[fl
     return lambda: numeric_expectation(e, rng=rng, samples=samples)
 
 
-def _cross_check(e: sympy.Expr, X: RandomSymbol, result: Any, lhs: str, steps: list[Step]
+def _cross_check(e: sympy.Expr, result: Any, lhs: str, steps: list[Step]
                  ) -> tuple[Any, str, float | None, list[Step]]:
     """Compare SymPy's value with quadrature (cheap for one variable); a clear disagreement
     means SymPy answered wrongly, and the numeric value is returned instead. An expectation
     the quadrature's probes show not to exist (E|g(X)| = ∞, both signs) raises, even when
     SymPy found a conditionally convergent improper integral."""
     try:
-        value, err = _one_variable(e, X, what=f"E[{e}]")
+        value, err, _ = numeric_expectation(e)
         claimed = complex(sympy.N(result, 20))
     except IntegralDoesNotExist as exc:  # SymPy's value is an improper (conditional) integral
         raise NoConvergenceError(f"{exc} (SymPy's {result} is only a conditionally "
                                  f"convergent improper integral)") from exc
     except (TypeError, ValueError, ArithmeticError, NotSupportedError, NoConvergenceError):
         return result, "symbolic", None, steps
-    if math.isinf(value):  # quadrature found the integral divergent
+    if isinstance(value, float) and math.isinf(value):  # quadrature found it divergent
         if claimed == complex(value):
             return result, "symbolic", None, steps
         number = sympy.oo if value > 0 else -sympy.oo
@@ -818,7 +949,7 @@ def _cross_check(e: sympy.Expr, X: RandomSymbol, result: Any, lhs: str, steps: l
             "the integral diverges (SymPy's finite value disagreed)", f"{lhs} = {tex(number)}")]
     scale = max(1.0, abs(value))
     if err < 1e-9 * scale and abs(claimed - value) > 1e-6 * scale:
-        number = sympy.Float(value, 15)
+        number = _number(value)
         return number, "numeric", float(err), [*steps, Step(
             "quadrature (SymPy's value disagreed with it)", rf"{lhs} \approx {tex(number)}")]
     return result, "symbolic", None, steps
@@ -862,10 +993,11 @@ def _expectation(e: sympy.Expr, prior: tuple[Step, ...], deadline: Deadline, rng
     lhs = rf"\mathbb{{E}}\left[{tex(e)}\right]"
     setup, title = _setup_latex(e, rvs)
     plan = _Plan(f"E[{e}]", functools.partial(_E, e), _numeric_for(e, rng, samples),
-                 not _parameters(e), "quadrature" if len(rvs) == 1 else "numeric evaluation")
+                 not _parameters(e), "quadrature" if len(rvs) == 1 else "numeric evaluation",
+                 real=_real_imag(e)[1] == 0)
     result, method, error, steps = _evaluate(plan, lhs, deadline)
     if method == "symbolic" and plan.numeric_ok and len(rvs) == 1 and _kind(rvs[0]) != "finite":
-        result, method, error, steps = _cross_check(e, rvs[0], result, lhs, steps)
+        result, method, error, steps = _cross_check(e, result, lhs, steps)
     return Derivation(result, _wrt(result), (*prior, Step(title, f"{lhs} = {setup}"), *steps), lhs,
                       method=method, error=error, operation="expectation",
                       source={"expr": e, "mean_of": e})
@@ -881,8 +1013,13 @@ def moment(X: Any, k: int, timeout: float | None = None, *, rng: Any = None) -> 
     e, prior = _random_expr(X, "X")
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise ValueError(f"moment: k must be a non-negative integer, got {k!r}")
-    d = expectation(e**k, timeout, rng=rng)
     lhs = rf"\mathbb{{E}}\left[{tex(e)}^{{{k}}}\right]"
+    if k == 0:  # X⁰ = 1 is no random expression: the total probability (kept as X⁰, so
+        # that a Monte Carlo check still draws X)
+        power = sympy.Pow(e, 0, evaluate=False)
+        return Derivation(sympy.S.One, (), (*prior, Step("the total probability", f"{lhs} = 1")),
+                          lhs, operation="moment", source={"expr": power, "mean_of": power})
+    d = expectation(e**k, timeout, rng=rng)
     return Derivation(d.result, d.wrt, (*prior, *d.steps), lhs, method=d.method, error=d.error,
                       operation="moment", source={"expr": e**k, "mean_of": e**k})
 
@@ -898,7 +1035,7 @@ def variance(expr: Any, timeout: float | None = None, *, rng: Any = None,
         >>> variance(Bernoulli("B", p)).result
         p*(1 - p)
     """
-    e, prior = _random_expr(expr, "expr")
+    e, prior = _random_expr(_real_valued(expr, "variance"), "expr")
     deadline = _budget(timeout)
     mean = _expectation(e, (), deadline, rng, samples)
     centered = (e - mean.result) ** 2
@@ -928,8 +1065,8 @@ def covariance(a: Any, b: Any, timeout: float | None = None, *, rng: Any = None,
         >>> covariance(X + Y, X - Y).result
         -3
     """
-    ea, prior_a = _random_expr(a, "a")
-    eb, prior_b = _random_expr(b, "b")
+    ea, prior_a = _random_expr(_real_valued(a, "covariance"), "a")
+    eb, prior_b = _random_expr(_real_valued(b, "covariance"), "b")
     deadline = _budget(timeout)  # E[a], E[b] and Cov share it: the call ends within timeout
     da = _expectation(ea, (), deadline, rng, samples)
     db = _expectation(eb, (), deadline, rng, samples)
@@ -972,7 +1109,7 @@ def mgf(X: Any, t: Any = None, timeout: float | None = None, *, rng: Any = None)
     lhs = rf"M_{{{tex(e)}}}({tex(t)})"
     setup, title = _setup_latex(g, _rvs(e))
     plan = _Plan(f"E[{g}]", functools.partial(_mgf_symbolic, e, t), _numeric_for(g, rng, MC_SAMPLES),
-                 not _parameters(g))
+                 not _parameters(g), real=_real_imag(g)[1] == 0)
     result, method, error, steps = _evaluate(plan, lhs, _budget(timeout))
     head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[{tex(g)}\right]"),
             Step(title, f"{lhs} = {setup}")]
@@ -986,7 +1123,7 @@ def mgf(X: Any, t: Any = None, timeout: float | None = None, *, rng: Any = None)
 def _single(X: Any, what: str) -> RandomSymbol:
     if not isinstance(X, RandomSymbol):
         raise ValueError(f"{what} must be a single random variable, got {X!r}")
-    _kind(X)
+    _rvs(X)
     return X
 
 

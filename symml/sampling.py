@@ -756,7 +756,14 @@ def monte_carlo(expr: Any, n: int, rng: Any = None, *, chunks: int | None = None
     generator = as_rng(rng)
 
     def draw(size: int, rng: np.random.Generator) -> np.ndarray:
-        return np.asarray(sample(size, rng), dtype=float)
+        values = np.asarray(sample(size, rng))
+        if np.iscomplexobj(values):
+            if np.any(values.imag != 0):
+                raise ValueError(f"{sample.expr} is complex-valued; Monte Carlo averages real "
+                                 f"draws: estimate its real and imaginary parts (sympy.re, "
+                                 f"sympy.im) separately")
+            values = values.real
+        return values.astype(float, copy=False)
 
     if chunks is not None:
         if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks < 1:

@@ -16,7 +16,7 @@ from sympy import stats as sstats
 
 import symml as sm
 from symml._quad import end_divergence
-from symml.probability import numeric_expectation
+from symml.probability import numeric_expectation, parse_distribution
 from symml.sampling import monte_carlo
 
 R = sympy.Rational
@@ -232,3 +232,118 @@ def test_kl_between_finite_and_infinite_discrete_distributions() -> None:
     ks = np.arange(1, 7)
     want = float(np.sum(np.log((1 / 6) / ss.geom(1 / 3).pmf(ks))) / 6)
     assert float(g.result) == pytest.approx(want, rel=1e-12)
+
+
+# --- second review: complex values, series, parameters, large tables ---------------------------
+
+
+def test_a_complex_valued_expectation_keeps_its_imaginary_part() -> None:
+    """E[e^{iX}] for X ~ N(1, 1) is the characteristic function e^{i − 1/2}; the numeric
+    fallback used to return only its real part."""
+    X = sm.Normal("X", 1, 1)
+    want = complex(np.exp(1j - 0.5))
+    # numeric cross-check of the closed form: quadrature of cos and sin against the density
+    parts = [quad(lambda t, f=f: f(t) * ss.norm(1, 1).pdf(t), -np.inf, np.inf)[0]
+             for f in (np.cos, np.sin)]
+    assert complex(*parts) == pytest.approx(want, rel=1e-10)
+    for timeout in (None, 0.001):  # SymPy's answer, then the forced numeric fallback
+        d = sm.expectation(sympy.exp(sympy.I * X), timeout=timeout)
+        assert complex(d.result) == pytest.approx(want, rel=1e-9), (timeout, d.result)
+    value, err, method = numeric_expectation(sympy.exp(sympy.I * X))
+    assert value == pytest.approx(want, rel=1e-9) and err < 1e-9 and method == "numeric"
+    # E[√(X − 3)]: the principal root is imaginary where X < 3
+    t = sympy.Symbol("t", real=True)
+    root = sympy.lambdify(t, sympy.sqrt(t - 3) * sstats.density(X)(t), "mpmath")
+    import mpmath
+
+    ref = complex(mpmath.quad(root, [-mpmath.inf, 3, mpmath.inf]))
+    d = sm.expectation(sympy.sqrt(X - 3), timeout=0.001)
+    assert complex(d.result) == pytest.approx(ref, rel=1e-8) and d.method == "numeric"
+
+
+def test_a_complex_valued_monte_carlo_keeps_its_imaginary_part() -> None:
+    X, Y = sm.Normal("X", 1, 1), sm.Normal("Y", 0, 1)
+    want = complex(np.exp(1j - 0.5))  # E[e^{iX} Y²] = E[e^{iX}]·E[Y²]
+    value, err, method = numeric_expectation(sympy.exp(sympy.I * X) * Y**2, rng=0,
+                                             samples=200_000)
+    assert method == "monte-carlo" and abs(value - want) <= 4 * err and err < 1e-2
+    with pytest.raises(ValueError, match="complex"):
+        monte_carlo(sympy.exp(sympy.I * X), 1000, rng=0)
+
+
+def test_variance_of_a_complex_valued_expression_is_refused() -> None:
+    X = sm.Normal("X", 0, 1)
+    with pytest.raises(ValueError, match="complex-valued"):
+        sm.variance(sympy.exp(sympy.I * X))
+    with pytest.raises(ValueError, match="complex-valued"):
+        sm.covariance(sympy.exp(sympy.I * X), X)
+
+
+def test_a_series_whose_terms_overflow_is_infinite_not_nan() -> None:
+    """E[e^{N²}] and E[N!] for N ~ Poisson(3) diverge (terms 3^k e^{k²}/k! grow); the sum
+    used to come back as NaN. E[e^N] = e^{3(e − 1)} (terms that overflow apart, not
+    together) stays finite."""
+    N = sm.Poisson("N", 3)
+    for g in (sympy.exp(N**2), sympy.factorial(N)):
+        assert numeric_expectation(g)[0] == math.inf
+        assert sm.expectation(g, timeout=0.001).result == sympy.oo
+    # cross-check: the partial sums grow without bound
+    terms = [math.exp(k * k - 3) * 3**k / math.factorial(k) for k in range(25)]
+    assert terms[-1] > terms[-2] > 1e100
+    value, err, _ = numeric_expectation(sympy.exp(N))
+    assert value == pytest.approx(math.exp(3 * (math.e - 1)), rel=1e-12)
+    assert value == pytest.approx(sum(math.exp(k - 3 + k * math.log(3) - math.lgamma(k + 1))
+                                      for k in range(200)), rel=1e-12)
+
+
+def test_an_alternating_heavy_series_does_not_exist() -> None:
+    """Σ (−1)^k k P(Z = k) for Z ~ Zeta(2) is 6/π² Σ (−1)^k / k: conditionally convergent,
+    so E[(−1)^Z Z] does not exist (E|g| = E[Z] = ∞). Probed at k ~ 1e20, where every float
+    is an even integer, it used to come back as +∞."""
+    Z = sstats.Zeta("Z", 2)
+    with pytest.raises(sm.NoConvergenceError, match="does not exist"):
+        numeric_expectation((-1) ** Z * Z)
+    assert numeric_expectation(Z)[0] == math.inf  # E|g| = E[Z] = Σ 6/(π² k) = ∞
+    # a convergent alternating one keeps its value: E[(−1)^G] = −(1/3) Σ (−2/3)^(k−1) = −1/5
+    value, err, _ = numeric_expectation((-1) ** sm.Geometric("G", R(1, 3)))
+    assert value == pytest.approx(-0.2, rel=1e-12)
+    assert sum((-1) ** k * (2 / 3) ** (k - 1) / 3 for k in range(1, 200)) == \
+        pytest.approx(-0.2, rel=1e-12)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: parse_distribution("X=Normal(0, oo)"), lambda: parse_distribution("X=Uniform(0, oo)"),
+    lambda: parse_distribution("X=Poisson(oo)"),
+    lambda: parse_distribution("X=DiscreteUniform([1, oo])"),
+    lambda: sm.Normal("X", sympy.nan, 1), lambda: sm.Normal("X", 0, sympy.I),
+    lambda: sm.Exponential("X", 1 + sympy.I), lambda: sm.Binomial("X", 4, sympy.zoo),
+])
+def test_a_non_finite_or_complex_parameter_is_refused(make: object) -> None:
+    """Such parameters made E[Normal(0, oo)] = 0, E[Uniform(0, oo)] = 0 and a KeyError
+    for Poisson(oo)."""
+    with pytest.raises(ValueError, match="finite real number"):
+        make()
+
+
+def test_a_wrong_number_of_parameters_names_the_distribution() -> None:
+    with pytest.raises(TypeError, match=r"Normal\(X, 0\)"):
+        parse_distribution("X=Normal(0)")
+
+
+@pytest.mark.parametrize("make", [lambda: sm.Die("D", 10**9),
+                                  lambda: sm.Binomial("B", 10**8, R(1, 2))])
+def test_a_huge_finite_table_is_refused_not_enumerated(make: object) -> None:
+    X = make()
+    start = time.monotonic()
+    with pytest.raises(sm.NotSupportedError, match="values"):
+        sm.expectation(X, timeout=1)
+    with pytest.raises(sm.NotSupportedError, match="values"):
+        sm.entropy(X, timeout=1)
+    assert time.monotonic() - start < 2
+
+
+def test_the_zeroth_moment_is_one() -> None:
+    X = sm.Normal("X", 0, 1)
+    d = sm.moment(X, 0)
+    assert d.result == 1 and d.verify(rng=0).passed
+    assert quad(ss.norm.pdf, -np.inf, np.inf)[0] == pytest.approx(1.0)
