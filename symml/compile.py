@@ -194,7 +194,7 @@ def common_subexpressions(components: Sequence[Any], prefix: str = "_t"
                 define_needed(value)
                 out.append((sym, value))
 
-    for (sym, _), value in zip(first, statements, strict=False):
+    for (sym, _), value in zip(first, statements[:len(first)], strict=True):
         define_needed(value)
         out.append((sym, value))
     rest = statements[len(first):]
