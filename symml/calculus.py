@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import permutations
 from typing import Any
 
 import sympy
@@ -1395,6 +1396,71 @@ def _shape_solutions(eqs: list[sympy.Expr], vs: list[sympy.Symbol]
             for r in roots]
 
 
+def _rational_polynomials(eqs: list[sympy.Expr], vs: list[sympy.Symbol]) -> bool:
+    """Whether every equation is a polynomial in ``vs`` with rational coefficients (where a
+    Groebner basis is exact)."""
+    try:
+        return all(c.is_Rational for e in eqs for c in sympy.Poly(e, *vs).coeffs())
+    except sympy.PolynomialError:
+        return False
+
+
+def _zero_dim_solutions(G: list[sympy.Expr], vs: list[sympy.Symbol]
+                        ) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
+    """Every real solution of a polynomial system with finitely many complex ones, given
+    its lex Groebner basis ``G``: the basis holds a polynomial q in the last variable
+    alone; each irreducible factor of q gives some of its values. A rational value is
+    substituted and the other variables solved the same way; irrational ones need the
+    system with that factor to be in shape position (:func:`_shape_solutions`). ``None``
+    when that fails."""
+    last, rest = vs[-1], vs[:-1]
+    q = next(g for g in G if g.free_symbols <= {last})
+    out: list[dict[sympy.Symbol, sympy.Expr]] = []
+    for factor, _ in sympy.factor_list(q, last)[1]:
+        if sympy.degree(factor, last) == 1:
+            r = sympy.solve(factor, last)[0]
+            fibre = [e for e in (sympy.expand(g.subs(last, r)) for g in G) if e != 0]
+            if not rest:
+                out.append({last: r})
+                continue
+            inner = sympy.groebner(fibre, *rest, order="lex").exprs if fibre else []
+            below = [] if list(inner) == [1] else \
+                (_zero_dim_solutions(list(inner), rest) if inner else None)
+            if below is None:
+                return None
+            out += [{**s, last: r} for s in below]
+            continue
+        roots = sympy.Poly(factor, last).real_roots()
+        if not roots:
+            continue
+        found = [{last: r} for r in dict.fromkeys(roots)] if not rest else \
+            _shape_solutions([*G, factor], vs)
+        if found is None:
+            return None
+        out += found
+    return out
+
+
+def _polynomial_solutions(eqs: list[sympy.Expr], vs: list[sympy.Symbol]
+                          ) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
+    """Every real solution of a polynomial system with rational coefficients and finitely
+    many complex solutions, exactly (``CRootOf`` where no radicals exist): through the lex
+    Groebner basis (:func:`_zero_dim_solutions`), for each order of up to three variables
+    until one works. ``None`` for infinitely many solutions (a curve of critical points)
+    or when no order works."""
+    orders = [vs] + ([list(o) for o in permutations(vs) if list(o) != vs] if len(vs) <= 3 else [])
+    for i, order in enumerate(orders):
+        G = sympy.groebner(eqs, *order, order="lex")
+        if list(G.exprs) == [1]:
+            return []
+        if i == 0 and not G.is_zero_dimensional:
+            return None
+        found = _zero_dim_solutions(list(G.exprs), order)
+        if found is not None:
+            return found
+    return None
+
+
 def _vanishes(e: sympy.Expr) -> bool:
     """Whether ``e`` is zero: exactly, or (no parameters) to 25 digits."""
     if e == 0 or sympy.simplify(e) == 0:
@@ -1431,14 +1497,20 @@ def _solve_block(eqs: list[sympy.Expr], vs: list[sympy.Symbol], expr: sympy.Expr
         sols = [s for s in sols if all(_vanishes(e.subs(s)) for e in others)]
     else:
         sols = sympy.solve(eqs, vs, dict=True)
-        polynomial = all(not e.free_symbols - set(vs) and e.is_polynomial(*vs) for e in eqs)
-        if not sols and polynomial:
-            shaped = _shape_solutions(eqs, vs)
-            if shaped is None:
-                raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: it "
-                                        "finds no solution of a polynomial system that "
-                                        "has some")
-            sols = shaped
+        # SymPy's solve drops solutions it would write with CRootOf (a quintic factor), so
+        # a polynomial system's list is checked against the complete one from a Groebner
+        # basis; solve's is kept only when it has as many real points (its radicals read
+        # better than CRootOf)
+        exact = _polynomial_solutions(eqs, vs) if _rational_polynomials(eqs, vs) else None
+        if exact is not None:
+            real = [s for s in sols if all(_is_real(v) for v in s.values())]
+            if len(real) != len(exact) or any(len(s) != len(vs) for s in real):
+                sols = exact
+        elif not sols and all(e.is_polynomial(*vs) and not e.free_symbols - set(vs)
+                              for e in eqs):
+            raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: it finds "
+                                    "no solution of a polynomial system whose Groebner "
+                                    "basis says it has some (complex or real)")
     if any(all(_is_real(v) for v in s.values()) for s in sols):
         for v in vs:
             period = _period(eqs, v)
@@ -1594,7 +1666,8 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
         ValueError: For a non-scalar ``f`` or an unknown variable.
         NoClosedFormError: When SymPy cannot solve the system.
         NotSupportedError: When the critical points form an infinite set (the message
-            gives the family), or ``f`` is not twice differentiable at one of them.
+            gives the family), SymPy leaves a derivative of ``f`` unevaluated
+            (``floor(x)``), or ``f`` is not twice differentiable at one of them.
         DerivationTimeout: When solving runs past ``timeout``.
 
     Examples:
@@ -1618,6 +1691,10 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
         raise ValueError(f"critical_points(): {expr} has no variables; give wrt")
     deadline = Deadline(default_timeout(timeout))
     grad = [sympy.diff(expr, v) for v in variables]
+    stuck = next((g for g in grad if g.has(sympy.Derivative, sympy.Subs)), None)
+    if stuck is not None:  # floor(x): SymPy has no derivative to set to zero
+        raise NotSupportedError(f"SymPy cannot differentiate {expr} (it leaves {stuck} "
+                                "unevaluated), so grad f = 0 cannot be solved")
     solutions = deadline.run(_solve_gradient, grad, variables, expr,
                              what=f"solving grad f = 0 for {expr}")
     solutions = [s for s in solutions if all(_is_real(v) for v in s.values())]

@@ -449,3 +449,39 @@ def test_a_bound_beyond_floats_is_refused_for_quadrature_not_called_divergent() 
     assert d.result == sympy.Integer(10) ** 800 / 2
     with pytest.raises(NotSupportedError, match="beyond the floating-point range"):
         d.verify()
+
+
+# --- polynomial systems where SymPy's solve drops the CRootOf solutions ---------------
+
+
+@pytest.mark.parametrize(("f", "kinds", "eliminant"), [
+    # grad: y = x and x(6x^5 - 12x^3 + 1) = 0; solve keeps only (0, 0)
+    ("6*x**7/7 - 12*x**5/5 + x**2/2 + (y - x)**2/2",
+     ["saddle", "minimum", "saddle", "minimum"], [6, 0, -12, 0, 0, 1, 0]),
+    # grad: y = 0 and the same factors; solve keeps only (0, 0)
+    ("6*x**7/7 - 12*x**5/5 + x**2/2 + x*y**2", ["maximum", "degenerate", "saddle", "minimum"],
+     [6, 0, -12, 0, 0, 1, 0]),
+    # y = 0 and 8x^7 - 21x^6 + 1 = 0: lex in (x, y) is not in shape position, in (y, x) it
+    # is; solve finds nothing
+    ("x**8 - 3*x**7 + x + x**2*y**2 + y**2", ["minimum", "saddle", "minimum"],
+     [8, -21, 0, 0, 0, 0, 0, 1]),
+])
+def test_polynomial_systems_give_every_real_critical_point(f: str, kinds: list[str],
+                                                           eliminant: list[int]) -> None:
+    pts = sm.critical_points(f)
+    assert [p.kind for p in pts] == kinds
+    grad = sm.to_numpy(sm.gradient(f, "x, y"))
+    xs = [_coordinate(p, x) for p in pts]
+    for p, at in zip(pts, xs, strict=True):
+        assert np.max(np.abs(grad(at, _coordinate(p, y)))) < 1e-9
+    # every real root of the eliminant in x is there (numpy's roots, independently)
+    np.testing.assert_allclose(sorted(xs), _real_roots(eliminant), atol=1e-12)
+    assert pts.verify(rng=0)
+
+
+def test_critical_points_where_sympy_cannot_differentiate_are_refused() -> None:
+    with pytest.raises(NotSupportedError, match=r"leaves Derivative\(floor\(x\), x\) unevaluated"):
+        sm.critical_points("floor(x) + y^2")
+    g = sm.to_numpy(sm.parse("floor(x) + y^2"), [x, y])
+    h = 1e-6  # (1/2, 0) is critical (floor is flat there): "no critical points" was wrong
+    assert g(0.5 + h, 0.0) - g(0.5 - h, 0.0) == 0 and g(0.0, h) - g(0.0, -h) == 0
