@@ -1616,6 +1616,9 @@ def _analyse(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], H: sympy.Imm
     out = []
     for sol in solutions:
         point = {v: sol.get(v, v) for v in variables}
+        value = sympy.simplify(expr.subs(point))
+        if not _is_real(value):
+            continue  # outside f's real domain (sqrt(x) at x < 0): not a critical point of f
         Hp = sympy.ImmutableMatrix(H.subs(point))
         if any(_is_bad(h) or h.has(sympy.oo, -sympy.oo) for h in Hp):
             where = ", ".join(f"{v} = {c}" for v, c in point.items())
@@ -1623,7 +1626,6 @@ def _analyse(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], H: sympy.Imm
                                     f"{where} (the Hessian there is {Hp.tolist()}), so the "
                                     "second derivative test does not apply")
         eig = _eigenvalues(Hp)
-        value = sympy.simplify(expr.subs(point))
         out.append(CriticalPoint(point, value, classify(eig), Hp, eig))
     return out
 
@@ -1650,8 +1652,9 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
     radicals exist; printed as 12-digit approximations), anything else by ``solveset``
     over the reals. A polynomial system SymPy's ``solve`` gives up on is solved through
     its lex Groebner basis. An infinite set of critical points (``sin(x)``, a gradient
-    periodic in a variable) is refused, never truncated. ``.verify()`` also runs a Newton
-    search for critical points the list lacks.
+    periodic in a variable) is refused, never truncated. Symbols are real: a solution
+    where ``f`` is not real (``sqrt(x)*(x - 1)**2`` at ``x < 0``) is outside its domain and
+    left out. ``.verify()`` also runs a Newton search for critical points the list lacks.
 
     Args:
         f: The scalar expression.

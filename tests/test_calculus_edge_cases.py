@@ -485,3 +485,13 @@ def test_critical_points_where_sympy_cannot_differentiate_are_refused() -> None:
     g = sm.to_numpy(sm.parse("floor(x) + y^2"), [x, y])
     h = 1e-6  # (1/2, 0) is critical (floor is flat there): "no critical points" was wrong
     assert g(0.5 + h, 0.0) - g(0.5 - h, 0.0) == 0 and g(0.0, h) - g(0.0, -h) == 0
+
+
+def test_critical_points_outside_the_real_domain_are_left_out() -> None:
+    pts = sm.critical_points("sqrt(x)*(x**6 - 3*x**4 + x)")
+    xs = [_coordinate(p, x) for p in pts]
+    assert all(v > 0 for v in xs) and len(xs) == 2  # was also x ≈ -1.466 with f ≈ -6.53i
+    f = sm.to_numpy(sm.parse("sqrt(x)*(x**6 - 3*x**4 + x)"), [x])
+    for p, at in zip(pts, xs, strict=True):
+        assert abs(complex(sympy.N(p.value)) - f(at)) < 1e-9  # real values, f's own
+    assert pts.verify(rng=0)
