@@ -435,7 +435,7 @@ def _continuous_plan(rv: Any, dist: Any, method: str, timeout: float | None) -> 
     x = sympy.Symbol("x", real=True)
     density = _on_support(dist.pdf(x))
     lo, hi = support.inf, support.sup
-    table = _Table.build(rv, to_numpy(density, [x]), float(lo), float(hi))
+    table = _mass_table(rv, density, x, float(lo), float(hi))  # refuses negative values
     _check_total(rv, _density_total(rv, density, x, lo, hi))
     if method in ("auto", "closed-form"):
         found = _closed_form_inverse(density, x, lo, hi, table, timeout)
@@ -515,8 +515,10 @@ class _Table:
         self.h = 1.0 / GRID_CELLS
 
     @classmethod
-    def build(cls, rv: Any, f: Callable, lo: float, hi: float) -> _Table:
-        to_x = _MAPS[(math.isfinite(lo), math.isfinite(hi))](lo, hi)
+    def build(cls, rv: Any, f: Callable, lo: float, hi: float,
+              mass: tuple[float, float] = (0.0, 1.0)) -> _Table:
+        """The table on the map of [lo, hi] centred at ``mass`` = (centre, scale)."""
+        to_x = _MAPS[(math.isfinite(lo), math.isfinite(hi))](lo, hi, *mass)
         h = 1.0 / GRID_CELLS
         nodes = np.arange(GRID_CELLS)[:, None] * h + h * _GL_NODES[None, :]
         with np.errstate(all="ignore"):
@@ -536,8 +538,8 @@ class _Table:
         mass[near] = near_mass
         cdf = np.concatenate([[0.0], np.cumsum(mass)])
         total = float(cdf[-1])
-        if not total > 0:
-            raise ValueError(f"cannot sample {rv}: its density integrates to {total:.6g}, not 1")
+        if not total > 0:  # the grid saw no mass: a table that says so (raw_total 0)
+            return cls(f, to_x, 0.0, cdf, g.max(axis=1))
         table = cls(f, to_x, total, cdf / total, g.max(axis=1) / total)
         table.singular = singular
         return table
@@ -659,12 +661,33 @@ def _toward_end(cell: np.ndarray, span: np.ndarray, h: float) -> np.ndarray:
     return np.where(top, right - span * _END_NODES, left + span * _END_NODES)
 
 
+def _mass_table(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: float, hi: float) -> _Table:
+    """The table on the standard map of the support (mass near 0 at unit scale), or, when
+    that grid misses the mass (a peak at 1000, or 1e-6 wide), on the map centred at the
+    density's mode and scaled by its width (:func:`symml.probability._density_mode`)."""
+    from symml.probability import _density_mode
+
+    f = to_numpy(density, [x])
+    table = _Table.build(rv, f, lo, hi)
+    found = None if abs(table.raw_total - 1.0) <= NORMALISATION_TOL else \
+        _density_mode(density, x, lo, hi)
+    if found is None or not found[1] > 0:
+        return table
+    mode, width = found
+    # on a half-line, t = 1/2 falls at the end ± scale: the mode (or the width beyond it)
+    scale = width if math.isinf(lo) and math.isinf(hi) else \
+        max(width, mode - lo if math.isfinite(lo) else hi - mode)
+    centred = _Table.build(rv, f, lo, hi, (mode, scale))
+    return centred if abs(centred.raw_total - 1.0) < abs(table.raw_total - 1.0) else table
+
+
 def _density_total(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any) -> float:
     """The density's integral over its support by the probability module's checked
     quadrature (divergence probes at the ends; ``inf`` when it diverges)."""
-    from symml.probability import _quad
+    from symml.probability import _mass_points, _quad
 
-    return _quad(density, x, lo, hi, what=f"the integral of the density of {rv}")[0]
+    return _quad(density, x, lo, hi, what=f"the integral of the density of {rv}",
+                 cuts=_mass_points(rv))[0]
 
 
 def _g(f: Callable, to_x: Any, t: np.ndarray) -> np.ndarray:
@@ -687,18 +710,24 @@ class _Map:
             return np.clip(self.backward(x), 0.0, 1.0)
 
 
-def _finite_map(lo: float, hi: float) -> _Map:
+# Each map takes the support [lo, hi] and a centre c and scale s of the mass (0 and 1 by
+# default): an infinite range is mapped so that t = 1/2 falls at c (at lo + s, hi − s on a
+# half-line) with a unit of t about s wide there.
+
+
+def _finite_map(lo: float, hi: float, c: float = 0.0, s: float = 1.0) -> _Map:
     return _Map(lambda t: lo + (hi - lo) * t, lambda t: hi - lo,
                 lambda x: (x - lo) / (hi - lo))
 
 
-def _upper_map(lo: float, hi: float) -> _Map:
-    return _Map(lambda t: lo + t / (1 - t), lambda t: 1 / (1 - t) ** 2,
-                lambda x: (x - lo) / (1 + (x - lo)))
+def _upper_map(lo: float, hi: float, c: float = 0.0, s: float = 1.0) -> _Map:
+    return _Map(lambda t: lo + s * t / (1 - t), lambda t: s / (1 - t) ** 2,
+                lambda x: (x - lo) / (s + (x - lo)))
 
 
-def _lower_map(lo: float, hi: float) -> _Map:
-    return _Map(lambda t: hi + (t - 1) / t, lambda t: 1 / t**2, lambda x: 1 / (1 + (hi - x)))
+def _lower_map(lo: float, hi: float, c: float = 0.0, s: float = 1.0) -> _Map:
+    return _Map(lambda t: hi + s * (t - 1) / t, lambda t: s / t**2,
+                lambda x: 1 / (1 + (hi - x) / s))
 
 
 def _real_s(x: np.ndarray) -> np.ndarray:
@@ -706,14 +735,14 @@ def _real_s(x: np.ndarray) -> np.ndarray:
     return np.where(x == 0, 0.0, 2 * x / (1 + np.sqrt(1 + 4 * x * x)))
 
 
-def _real_map(lo: float, hi: float) -> _Map:
-    return _Map(lambda t: (2 * t - 1) / (1 - (2 * t - 1) ** 2),
-                lambda t: 2 * (1 + (2 * t - 1) ** 2) / (1 - (2 * t - 1) ** 2) ** 2,
-                lambda x: (_real_s(x) + 1) / 2)
+def _real_map(lo: float, hi: float, c: float = 0.0, s: float = 1.0) -> _Map:
+    return _Map(lambda t: c + s * (2 * t - 1) / (1 - (2 * t - 1) ** 2),
+                lambda t: s * 2 * (1 + (2 * t - 1) ** 2) / (1 - (2 * t - 1) ** 2) ** 2,
+                lambda x: (_real_s((x - c) / s) + 1) / 2)
 
 
 #: (lower bound finite, upper bound finite) -> the map of [0, 1] onto the support.
-_MAPS: Mapping[tuple[bool, bool], Callable[[float, float], _Map]] = {
+_MAPS: Mapping[tuple[bool, bool], Callable[..., _Map]] = {
     (True, True): _finite_map,
     (True, False): _upper_map,
     (False, True): _lower_map,

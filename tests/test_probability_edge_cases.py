@@ -347,3 +347,33 @@ def test_the_zeroth_moment_is_one() -> None:
     d = sm.moment(X, 0)
     assert d.result == 1 and d.verify(rng=0).passed
     assert quad(ss.norm.pdf, -np.inf, np.inf)[0] == pytest.approx(1.0)
+
+
+#: Custom densities whose mass lies far from 0 or in a narrow peak: (density, support, mean,
+#: scipy.stats law). Their quadrature from 0 used to find nothing: ContinuousRV said
+#: "integrates to 0", and E[X] of sympy.stats.ContinuousRV came back as 0.0 ± 0.0.
+FAR_OR_NARROW = [
+    (sympy.exp(-(x - 1000) ** 2 / 2) / sympy.sqrt(2 * sympy.pi), sympy.Interval(-sympy.oo, sympy.oo),
+     1000.0, ss.norm(1000, 1)),
+    (sympy.exp(-(x - 3) ** 2 / (2 * R(1, 10**6) ** 2)) / (sympy.sqrt(2 * sympy.pi) * R(1, 10**6)),
+     sympy.Interval(-sympy.oo, sympy.oo), 3.0, ss.norm(3, 1e-6)),
+    (10**8 * sympy.exp(-(10**8) * x), sympy.Interval(0, sympy.oo), 1e-8, ss.expon(scale=1e-8)),
+    (sympy.exp(-(x + 500) ** 2 / 8) / sympy.sqrt(8 * sympy.pi), sympy.Interval(-sympy.oo, 0),
+     -500.0, ss.norm(-500, 2)),
+]
+
+
+@pytest.mark.parametrize(("density", "support", "mean", "law"), FAR_OR_NARROW)
+def test_a_custom_density_far_from_zero_or_narrow_is_found(density: sympy.Expr,
+                                                           support: sympy.Interval,
+                                                           mean: float, law: object) -> None:
+    X = sm.ContinuousRV(x, density, support)  # accepted: it integrates to 1
+    for rv in (X, sstats.ContinuousRV(x, density, support)):
+        value, err, method = numeric_expectation(rv)
+        assert value == pytest.approx(mean, rel=1e-9) and err < 1e-8 * abs(mean)
+    # the reference: scipy's mean, and a quadrature of x f(x) over mean ± 40 sd
+    assert law.mean() == pytest.approx(mean, rel=1e-12)
+    sd = law.std()
+    lo, hi = max(mean - 40 * sd, float(support.inf)), min(mean + 40 * sd, float(support.sup))
+    assert quad(lambda t: t * law.pdf(t), lo, hi, points=[mean], limit=200)[0] == \
+        pytest.approx(mean, rel=1e-9)

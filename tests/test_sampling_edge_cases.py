@@ -122,3 +122,15 @@ def test_cli_a_repeated_dist_name_exits_2(command, capsys):
     code = main([command, *args, "--dist", "X=Normal(0,1)", "--dist", "X=Normal(1,1)"])
     err = capsys.readouterr().err
     assert code == 2 and "X is given twice" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_density_far_from_zero_or_narrow_is_sampled():
+    """The standard map of the support puts the grid's cells near 0 at unit scale: a peak
+    at 1000, or 1e-6 wide, fell between them ("integrates to 0"); the table is now centred
+    at the density's mode and scaled by its width when the standard one misses the mass."""
+    from tests.test_probability_edge_cases import FAR_OR_NARROW
+
+    for density, support, mean, law in FAR_OR_NARROW:
+        draws = sm.sampler(ss.ContinuousRV(x, density, support))(20_000, rng=1)
+        assert sps.kstest(draws, law.cdf).pvalue > KS_PVALUE, density
+        assert abs(draws.mean() - mean) <= 4 * law.std() / np.sqrt(draws.size)
