@@ -134,7 +134,20 @@ def checked_nquad(func: Callable[..., float], ranges: Sequence[Any], *, what: st
 
 
 class IntegralDoesNotExist(NoConvergenceError):
-    """The integral (or series) was shown not to exist: ∫|h| = ∞ with both signs of h."""
+    """The integral (or series) was shown not to exist: ∫|h| = ∞ with both signs of h.
+
+    ``oscillating`` is true when the only divergence is an oscillating sign at an end
+    (sin(x)/x as x → ∞): no Lebesgue integral (no expectation) exists, but an improper
+    Riemann integral may still converge conditionally there, which quadrature cannot
+    compute.
+    """
+
+    def __init__(self, message: str, oscillating: bool = False) -> None:
+        super().__init__(message)
+        self.oscillating = oscillating
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep ``oscillating`` across processes
+        return type(self), (str(self), self.oscillating)
 
 
 def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str = "the integral",
@@ -219,7 +232,7 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
         raise IntegralDoesNotExist(
             f"{what} does not exist: the integral of the absolute value diverges ({where}) "
             f"with {'both signs' if signs == {-1, 1} else 'an oscillating sign'}, so the "
-            f"positive and negative parts are both infinite")
+            f"positive and negative parts are both infinite", oscillating=signs == {0})
     total, err = 0.0, 0.0
     for left, right in pieces:
         if changes_sign(hv, left, right):

@@ -1016,7 +1016,7 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
     """
     import numpy as np
 
-    from symml._quad import checked_integral, checked_nquad
+    from symml._quad import IntegralDoesNotExist, checked_integral, checked_nquad
     from symml.compile import to_numpy
 
     variables = [s[0] for s in specs]
@@ -1042,7 +1042,16 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
             with np.errstate(all="ignore"):
                 return part(np.asarray(fn(np.asarray(t, dtype=float)))) * np.ones(np.shape(t))
 
-        value, error = checked_integral(hv, *ranges[0], what=named)
+        try:
+            value, error = checked_integral(hv, *ranges[0], what=named)
+        except IntegralDoesNotExist as exc:
+            if not exc.oscillating:
+                raise
+            raise NoConvergenceError(  # sin(x)/x on [0, oo): no Lebesgue integral, but ...
+                f"{named} is not absolutely convergent (the integral of |f| diverges, with "
+                f"an oscillating sign): quadrature cannot compute it, and whether it "
+                f"converges conditionally as an improper integral (as sin(x)/x does on "
+                f"[0, oo), sin(x) does not) is not decided numerically") from None
         if np.isinf(value):
             raise NoConvergenceError(f"{named} diverges to {'+' if value > 0 else '-'}oo "
                                      f"(a probe of the integrand's growth at an end)")

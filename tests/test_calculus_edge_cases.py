@@ -129,7 +129,8 @@ def test_sympy_accumbounds_is_no_convergence(f: str, bounds: tuple, match: str) 
     ("x**2/(1 + x**2)", ("x", 0, "oo"), "numeric"),
 ])
 def test_untrustworthy_quadrature_is_refused(f: str, bounds: tuple, method: str) -> None:
-    with pytest.raises(NoConvergenceError, match="does not converge|diverges to|does not exist"):
+    with pytest.raises(NoConvergenceError, match="does not converge|diverges to|does not exist"
+                                                 "|not absolutely convergent"):
         sm.integral(f, bounds, method=method)
 
 
@@ -495,3 +496,25 @@ def test_critical_points_outside_the_real_domain_are_left_out() -> None:
     for p, at in zip(pts, xs, strict=True):
         assert abs(complex(sympy.N(p.value)) - f(at)) < 1e-9  # real values, f's own
     assert pts.verify(rng=0)
+
+
+@pytest.mark.parametrize(("f", "bounds"), [
+    ("sin(x)/x", ("x", 0, "oo")),  # = pi/2 as an improper integral
+    ("sin(x**2)", ("x", 0, "oo")),  # Fresnel: sqrt(pi/8)
+    ("sin(1/x)/x", ("x", 0, 1)),  # u = 1/x: the integral of sin(u)/u over [1, oo)
+])
+def test_conditionally_convergent_numeric_integral_is_not_called_nonexistent(
+        f: str, bounds: tuple) -> None:
+    with pytest.raises(NoConvergenceError, match="not absolutely convergent.*conditionally") \
+            as caught:
+        sm.integral(f, bounds, method="numeric")
+    assert "does not exist" not in str(caught.value)
+    # it does exist: mpmath's oscillatory quadrature of sin(x)/x gives pi/2
+    import mpmath
+    assert abs(mpmath.quadosc(lambda t: mpmath.sin(t) / t, [0, mpmath.inf], omega=1)
+               - mpmath.pi / 2) < 1e-10
+
+
+def test_an_integral_diverging_with_both_signs_still_does_not_exist() -> None:
+    with pytest.raises(NoConvergenceError, match="does not exist"):
+        sm.integral("x/(1 + x**2)", ("x", "-oo", "oo"), method="numeric")
