@@ -361,6 +361,11 @@ class _SampleReport:
         return check_draws(self.expr, self.values)
 
 
+#: The most draws ``sample -n`` holds in memory (8 bytes each, and a sorted copy for the
+#: quantiles): beyond it the command would die of a MemoryError.
+SAMPLE_MAX_DRAWS = 10**8
+
+
 def _run_sample(a: argparse.Namespace) -> Any:
     import numpy as np
 
@@ -372,6 +377,12 @@ def _run_sample(a: argparse.Namespace) -> Any:
         raise _BadInput(f"--out: {a.out!r} must end in {' or '.join(_SAMPLE_WRITERS)}")
     if a.size < 1:
         raise _BadInput(f"-n must be a positive number of draws, got {a.size}")
+    if a.size > SAMPLE_MAX_DRAWS:
+        raise _BadInput(f"-n {a.size}: at most {SAMPLE_MAX_DRAWS} draws are held in memory "
+                        f"({SAMPLE_MAX_DRAWS * 8 // 10**6} MB); for more, average them in "
+                        f"chunks with symml.monte_carlo(expr, n, chunks=...)")
+    if a.seed is not None and a.seed < 0:
+        raise _BadInput(f"--seed must be a non-negative integer, got {a.seed}")
     draw = sampler(_sample_expression(a), method=a.method)
     values = np.asarray(draw(a.size, rng=a.seed))
     seed = "" if a.seed is None else f", seed {a.seed}"

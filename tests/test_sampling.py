@@ -366,6 +366,9 @@ def test_cli_sample_latex(capsys):
     ["--dist", "X=Normal(0,1)", "--dist", "Y=Normal(0,1)"],
     [],
     ["--dist", "X=Normal(0,1)", "-n", "0"],
+    ["--dist", "X=Normal(0,1)", "-n", "100000000000"],  # 745 GB: was a MemoryError (exit 1)
+    ["--dist", "X=Normal(0,1)", "--seed", "-1"],  # was "expected non-negative integer"
+    ["--dist", "X=Normal(0,oo)"],
 ])
 def test_cli_sample_bad_input_exits_2(args, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -134,3 +134,24 @@ def test_a_density_far_from_zero_or_narrow_is_sampled():
         draws = sm.sampler(ss.ContinuousRV(x, density, support))(20_000, rng=1)
         assert sps.kstest(draws, law.cdf).pvalue > KS_PVALUE, density
         assert abs(draws.mean() - mean) <= 4 * law.std() / np.sqrt(draws.size)
+
+
+@pytest.mark.parametrize(("args", "named"), [
+    (["-n", "100000000000"], "-n 100000000000"), (["--seed", "-1"], "--seed")])
+def test_cli_sample_limits_name_the_option(args, named, capsys):
+    assert main(["sample", "--dist", "X=Normal(0,1)", *args]) == 2
+    err = capsys.readouterr().err
+    assert named in err and len(err.strip().splitlines()) == 1
+
+
+def test_check_draws_where_sympys_cdf_needs_complex_arithmetic():
+    """SymPy's CDF of Beta(1/2, 1/2) has acosh of numbers below 1 (complex parts that
+    cancel): evaluated on real floats it was NaN, and KS reported p = nan, FAILED."""
+    B = ss.Beta("B", sympy.Rational(1, 2), sympy.Rational(1, 2))
+    draws = sm.sampler(B)(4000, rng=3)
+    check = sm.sampling.check_draws(B, draws)
+    assert check.passed and "Kolmogorov-Smirnov" in check.method
+    # the arcsine law's CDF, 2/π asin(√x), as the reference
+    assert sps.kstest(draws, lambda t: 2 / np.pi * np.arcsin(np.sqrt(np.clip(t, 0, 1)))
+                      ).pvalue > KS_PVALUE
+    assert not sm.sampling.check_draws(B, np.full(4000, 0.5)).passed
