@@ -14,6 +14,7 @@ in place: the outer limit already bounds it.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import pickle
@@ -45,11 +46,18 @@ def resolve_timeout(timeout: float | None = _UNSET) -> float | None:
         2.5
         >>> resolve_timeout() == config.timeout
         True
+        >>> resolve_timeout(float("nan"))
+        Traceback (most recent call last):
+        ...
+        ValueError: timeout must be a positive, finite number of seconds or None, got nan
     """
     if timeout is _UNSET:
         return config.timeout
-    if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    # not (timeout > 0) also refuses nan; an infinite limit is no limit: write None
+    if timeout is not None and (not isinstance(timeout, (int, float)) or not timeout > 0
+                                or not math.isfinite(timeout)):
+        raise ValueError(f"timeout must be a positive, finite number of seconds or None, "
+                         f"got {timeout!r}")
     return timeout
 
 

@@ -518,3 +518,15 @@ def test_conditionally_convergent_numeric_integral_is_not_called_nonexistent(
 def test_an_integral_diverging_with_both_signs_still_does_not_exist() -> None:
     with pytest.raises(NoConvergenceError, match="does not exist"):
         sm.integral("x/(1 + x**2)", ("x", "-oo", "oo"), method="numeric")
+
+
+@pytest.mark.parametrize("timeout", [float("nan"), float("inf")])
+def test_a_timeout_that_is_not_a_finite_number_is_bad_input(timeout: float,
+                                                            capsys: pytest.CaptureFixture
+                                                            ) -> None:
+    with pytest.raises(ValueError, match=f"timeout must be a positive, finite number.*{timeout}"):
+        sm.critical_points("x^2", timeout=timeout)
+    # at the CLI: exit 2 on one line (inf was an internal error, nan a DerivationTimeout)
+    assert main(["critical", "x^2", "--timeout", str(timeout)]) == 2
+    err = capsys.readouterr().err
+    assert "timeout must be a positive, finite number" in err and len(err.splitlines()) == 1
