@@ -224,9 +224,9 @@ def chunked_monte_carlo(draw: Callable[[int, np.random.Generator], Any], n: int,
         True
     """
     n, chunk_size = _check_sizes(n, chunk_size)
-    count = -(-n // chunk_size)
+    chunks = -(-n // chunk_size)
     total: Stats = (0, 0.0, 0.0)
-    for stats in _summaries(draw, _sizes(n, chunk_size), _seeds(_root(rng), count), client):
+    for stats in _summaries(draw, _sizes(n, chunk_size), _seeds(_root(rng), chunks), client):
         total = combine(total, stats)
     count, s, m2 = total
     variance = m2 / (count - 1) if count > 1 else math.nan

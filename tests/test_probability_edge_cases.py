@@ -377,3 +377,35 @@ def test_a_custom_density_far_from_zero_or_narrow_is_found(density: sympy.Expr,
     lo, hi = max(mean - 40 * sd, float(support.inf)), min(mean + 40 * sd, float(support.sup))
     assert quad(lambda t: t * law.pdf(t), lo, hi, points=[mean], limit=200)[0] == \
         pytest.approx(mean, rel=1e-9)
+
+
+def test_numeric_values_far_from_zero_keep_their_digits_and_honest_errors() -> None:
+    """Quadrature of x f(x) at x ~ 1e8 (a float's step 1.5e-8) lost digits: E[Y] for
+    Y ~ N(1e8, 1) came back 1e8 + 0.109 ± 5e-4, so Var[Y] = 1.0118 ± 6e-12; a Poisson(1e6)
+    sum E[N] = 1e6 + 1e-3 ± 1e-9. The integral is now taken in u = x − c, c a round number
+    at the mass, and the series divided by its summed mass."""
+    Y = sm.Normal("Y", 10**8, 1)
+    value, err, _ = numeric_expectation(Y)
+    assert abs(value - 1e8) <= max(err, 1e-7 * 1e8 * 1e-9) and err < 1e-3
+    var = sm.variance(Y, timeout=0.001)
+    assert var.method == "numeric" and float(var.result) == pytest.approx(1.0, abs=1e-6)
+    assert abs(float(var.result) - 1.0) <= max(var.error, 1e-9)
+    for U, want in ((sm.Uniform("U", 10**8, 10**8 + 1), 1 / 12),  # a support far from 0
+                    (sm.Uniform("U", -(10**8) - 2, -(10**8)), 1 / 3)):
+        d = sm.variance(U, timeout=0.001)
+        assert float(d.result) == pytest.approx(want, rel=1e-12)
+        assert quad(lambda t: (t - 0.5) ** 2, 0, 1)[0] == pytest.approx(1 / 12)
+    narrow = sm.Normal("Z", 0.5, 1e-10)  # E[Z²] = 0.25 + 1e-20
+    value, err, _ = numeric_expectation(narrow**2)
+    assert value == pytest.approx(0.25, rel=1e-12) and abs(value - 0.25) <= max(err, 1e-15)
+    N = sm.Poisson("N", 10**6)
+    value, err, _ = numeric_expectation(N)
+    # the error counts the whole normalisation (a relative 1e-9): conservative, not small
+    assert abs(value - 1e6) <= 1e-5 and abs(value - 1e6) <= err < 1e-2
+    # H(N) against the asymptotic series ½ log(2πeλ) − 1/(12λ) − 1/(24λ²) (next term 1e-19)
+    lam = 1e6
+    want = 0.5 * math.log(2 * math.pi * math.e * lam) - 1 / (12 * lam) - 1 / (24 * lam**2)
+    h = sm.entropy(N, timeout=0.001)
+    assert abs(float(h.result) - want) <= max(h.error, 1e-12) and h.error < 1e-6
+    # the references: scipy's moments of the same laws
+    assert ss.norm(1e8, 1).var() == 1.0 and ss.poisson(1e6).mean() == 1e6
