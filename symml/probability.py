@@ -1065,7 +1065,13 @@ def _cross_check(e: sympy.Expr, result: Any, lhs: str, steps: list[Step]
     except IntegralDoesNotExist as exc:  # SymPy's value is an improper (conditional) integral
         raise NoConvergenceError(f"{exc} (SymPy's {result} is only a conditionally "
                                  f"convergent improper integral)") from exc
-    except (TypeError, ValueError, ArithmeticError, NotSupportedError, NoConvergenceError):
+    except NoConvergenceError as exc:  # no check: but a sign SymPy's value cannot have
+        impossible = _impossible_mean(e, result)
+        if impossible:
+            raise NoConvergenceError(f"E[{e}]: {impossible}, and quadrature could not check "
+                                     f"it: {exc}") from exc
+        return result, "symbolic", None, steps
+    except (TypeError, ValueError, ArithmeticError, NotSupportedError):
         return result, "symbolic", None, steps
     if isinstance(value, float) and math.isinf(value):  # quadrature found it divergent
         if claimed == complex(value):
@@ -1079,6 +1085,40 @@ def _cross_check(e: sympy.Expr, result: Any, lhs: str, steps: list[Step]
         return number, "numeric", float(err), [*steps, Step(
             "quadrature (SymPy's value disagreed with it)", rf"{lhs} \approx {tex(number)}")]
     return result, "symbolic", None, steps
+
+
+def _impossible_mean(g: sympy.Expr, value: Any) -> str | None:
+    """Why ``value`` cannot be E[g] for the sign g has (``None`` when it can): SymPy's mgf
+    formula 2/(2 − t) of an Exponential(2) gives −2 at t = 3, where E[e^{3X}] = ∞.
+
+    Examples:
+        >>> _impossible_mean(sympy.exp(3 * Exponential("T", 2)), sympy.Integer(-2))
+        "SymPy's -2 cannot be the mean of the positive exp(3*T)"
+        >>> _impossible_mean(Normal("X", 0, 1), sympy.Integer(-2)) is None
+        True
+    """
+    try:
+        v = complex(sympy.N(value, 20))
+    except (TypeError, ValueError):
+        return None
+    for sign, bad in (("positive", g.is_positive and not v.real > 0),
+                      ("non-negative", g.is_nonnegative and not v.real >= 0),
+                      ("negative", g.is_negative and not v.real < 0),
+                      ("non-positive", g.is_nonpositive and not v.real <= 0)):
+        if bad:
+            return f"SymPy's {value} cannot be the mean of the {sign} {g}"
+    return None
+
+
+def _check_symbolic(e: sympy.Expr, plan: _Plan, outcome: tuple[Any, str, float | None, list[Step]],
+                    lhs: str) -> tuple[Any, str, float | None, list[Step]]:
+    """``outcome`` of :func:`_evaluate`, with a symbolic value of one (non-finite) variable
+    and numeric parameters cross-checked by quadrature (:func:`_cross_check`)."""
+    result, method, _, steps = outcome
+    rvs = _rvs(e)
+    if method == "symbolic" and plan.numeric_ok and len(rvs) == 1 and _kind(rvs[0]) != "finite":
+        return _cross_check(e, result, lhs, steps)
+    return outcome
 
 
 def expectation(expr: Any, timeout: float | None = None, *, rng: Any = None,
@@ -1121,9 +1161,7 @@ def _expectation(e: sympy.Expr, prior: tuple[Step, ...], deadline: Deadline, rng
     plan = _Plan(f"E[{e}]", functools.partial(_E, e), _numeric_for(e, rng, samples),
                  not _parameters(e), "quadrature" if len(rvs) == 1 else "numeric evaluation",
                  real=_real_imag(e)[1] == 0)
-    result, method, error, steps = _evaluate(plan, lhs, deadline)
-    if method == "symbolic" and plan.numeric_ok and len(rvs) == 1 and _kind(rvs[0]) != "finite":
-        result, method, error, steps = _cross_check(e, result, lhs, steps)
+    result, method, error, steps = _check_symbolic(e, plan, _evaluate(plan, lhs, deadline), lhs)
     return Derivation(result, _wrt(result), (*prior, Step(title, f"{lhs} = {setup}"), *steps), lhs,
                       method=method, error=error, operation="expectation",
                       source={"expr": e, "mean_of": e})
@@ -1236,7 +1274,8 @@ def mgf(X: Any, t: Any = None, timeout: float | None = None, *, rng: Any = None)
     setup, title = _setup_latex(g, _rvs(e))
     plan = _Plan(f"E[{g}]", functools.partial(_mgf_symbolic, e, t), _numeric_for(g, rng, MC_SAMPLES),
                  not _parameters(g), real=_real_imag(g)[1] == 0)
-    result, method, error, steps = _evaluate(plan, lhs, _budget(timeout))
+    result, method, error, steps = _check_symbolic(g, plan, _evaluate(plan, lhs, _budget(timeout)),
+                                                   lhs)
     head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[{tex(g)}\right]"),
             Step(title, f"{lhs} = {setup}")]
     return Derivation(result, _wrt(result), (*prior, *head, *steps), lhs, method=method,

@@ -409,3 +409,19 @@ def test_numeric_values_far_from_zero_keep_their_digits_and_honest_errors() -> N
     assert abs(float(h.result) - want) <= max(h.error, 1e-12) and h.error < 1e-6
     # the references: scipy's moments of the same laws
     assert ss.norm(1e8, 1).var() == 1.0 and ss.poisson(1e6).mean() == 1e6
+
+
+def test_an_mgf_beyond_its_domain_is_never_sympys_formula() -> None:
+    """SymPy's mgf of Exponential(2) is 2/(2 − t) for every t; at t = 3 that is −2, but
+    E[e^{3X}] = ∫ 2 e^{x} dx = ∞. A negative mean of a positive quantity is refused (or,
+    once quadrature also confirms the divergence, it is ∞): never a finite number."""
+    T = sm.Exponential("T", 2)
+    try:
+        d = sm.mgf(T, 3)
+    except sm.NoConvergenceError as exc:
+        assert "cannot be the mean of the positive" in str(exc)
+    else:
+        assert d.result == sympy.oo
+    assert _partial(lambda t: 2 * math.exp(t), 1.0, 700.0) > 1e300  # the integral grows
+    d = sm.mgf(T, 1)  # inside the domain: 2/(2 − 1) = 2
+    assert d.result == 2 and quad(lambda t: 2 * math.exp(-t), 0, np.inf)[0] == pytest.approx(2)
