@@ -3,6 +3,7 @@ diverges, shared time budgets, MLE and KL of tabled families."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 import warnings
@@ -425,3 +426,15 @@ def test_an_mgf_beyond_its_domain_is_never_sympys_formula() -> None:
     assert _partial(lambda t: 2 * math.exp(t), 1.0, 700.0) > 1e300  # the integral grows
     d = sm.mgf(T, 1)  # inside the domain: 2/(2 − 1) = 2
     assert d.result == 2 and quad(lambda t: 2 * math.exp(-t), 0, np.inf)[0] == pytest.approx(2)
+
+
+def test_a_complex_expectation_is_verified_part_by_part() -> None:
+    """E[exp(iX)] for a standard normal X is the characteristic function at 1, exp(-1/2):
+    its check compares Re and Im with Monte Carlo, and a wrong imaginary part fails."""
+    X = sm.Normal("X", 0, 1)
+    d = sm.expectation(sympy.exp(sympy.I * X) + X**2)
+    assert sympy.simplify(d.result - (sympy.exp(-sympy.Rational(1, 2)) + 1)) == 0
+    assert d.verify(rng=0)
+    wrong = dataclasses.replace(d, result=d.result + sympy.I / 3)
+    check = wrong.verify(rng=0)
+    assert not check and "imaginary part" in check.details
