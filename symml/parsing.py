@@ -32,7 +32,7 @@ import sympy
 from symml.config import config
 from symml.errors import ParseError
 
-__all__ = ["FUNCTIONS", "CONSTANTS", "MAX_NUMBER_DIGITS", "parse", "symbols"]
+__all__ = ["CONSTANTS", "FUNCTIONS", "MAX_NUMBER_DIGITS", "NOT_NUMBERS", "parse", "symbols"]
 
 #: Largest number of decimal digits of an exact number (integer or fraction) the parser
 #: lets SymPy build; larger powers, products and ``gamma`` values are a ParseError.
@@ -113,6 +113,12 @@ CONSTANTS: dict[str, sympy.Expr] = {
     "E": sympy.E,
     "oo": sympy.oo,
     "inf": sympy.oo,
+}
+
+#: Names a reader takes for a value that is not a number: refused rather than made symbols
+#: (a symbol called ``nan`` would print as ``nan`` and look like a numeric failure).
+NOT_NUMBERS: dict[str, str] = {
+    "nan": "not a number", "NaN": "not a number", "zoo": "complex infinity",
 }
 
 #: Left-associative operators of the same precedence form one flat chain (one nesting level).
@@ -552,6 +558,10 @@ class _Builder:
             return self.known[name]
         if name in CONSTANTS:
             return CONSTANTS[name]
+        if name in NOT_NUMBERS:
+            raise self.src.error(f"{name} ({NOT_NUMBERS[name]}) is not a value symml takes; "
+                                 f"write a number, oo or -oo (or pick another name for a "
+                                 f"variable)", node, name)
         if name in FUNCTIONS:
             raise self.src.error(f"the function {name} must be called, as {name}(x)", node, name)
         if not name.isascii():

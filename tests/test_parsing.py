@@ -376,3 +376,12 @@ def test_messages_suggest_what_was_meant(text: str, words: str) -> None:
     with pytest.raises(sm.ParseError) as info:
         sm.parse(text)
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize("text", ["nan", "x + NaN", "zoo*x", "[[1, nan], [0, 1]]"])
+def test_names_of_non_numbers_are_refused(text: str) -> None:
+    """A symbol called nan would print as 'nan' and pass for a numeric failure."""
+    with pytest.raises(sm.ParseError, match="is not a value symml takes") as info:
+        sm.parse(text)
+    assert info.value.token in ("nan", "NaN", "zoo")
+    assert sm.parse("nanx") == sympy.Symbol("nanx", real=True)  # a longer name is a name
