@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from symml.compile import _arg_names, _components, _Printer, common_subexpressions
+from symml.compile import _arg_names, _components, _Printer, common_subexpressions, float_literal
 
 __all__ = ["BlockFunction", "build", "cache_dir", "module_source", "unsupported"]
 
@@ -72,18 +72,18 @@ class _NumbaPrinter(_Printer):
     """The NumPy printer, with the functions numba has only in ``math`` spelled so, and
     integers (and rationals' parts) beyond int64 as float64 literals: the loop computes in
     float64, numba refuses an int literal past int64, and the literal is exact wherever
-    float64 can hold the number. (One beyond float64's range raises ``OverflowError``,
-    and :func:`build` falls back to the NumPy backend.)"""
+    float64 can hold the number (beyond float64's range: ``±inf``, as float arithmetic
+    gives)."""
 
     def _print_Integer(self, expr: Any, **kwargs: Any) -> str:
         if abs(int(expr)) <= _INT64:
             return super()._print_Integer(expr, **kwargs)
-        return repr(float(int(expr)))
+        return float_literal(expr)
 
     def _print_Rational(self, expr: Any, **kwargs: Any) -> str:
         if max(abs(int(expr.p)), abs(int(expr.q))) <= _INT64:
             return super()._print_Rational(expr, **kwargs)
-        return repr(float(expr))
+        return float_literal(expr)
 
     def _print(self, expr: Any, **kwargs: Any) -> str:
         name = _SCALAR_FUNCS.get(type(expr))

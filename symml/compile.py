@@ -37,8 +37,35 @@ _RESERVED = {"numpy", "scipy", "np", "math"} | set(dir(builtins))
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 
+def float_literal(number: Any) -> str:
+    """A SymPy number as a float64 literal; beyond float64's range, ``±numpy.inf`` (what
+    float arithmetic makes of it: ``10**400*x`` is ``inf*x``, not an ``OverflowError``).
+
+    Examples:
+        >>> float_literal(sympy.Integer(2)**70), float_literal(-sympy.Integer(10)**400)
+        ('1.1805916207174113e+21', '(-numpy.inf)')
+    """
+    try:
+        value = float(number)  # SymPy's numbers give ±inf here; Python's int raises
+    except OverflowError:
+        value = float("inf") if number > 0 else float("-inf")
+    if value == float("inf"):
+        return "numpy.inf"
+    return "(-numpy.inf)" if value == float("-inf") else repr(value)
+
+
 class _Printer(SciPyPrinter):
     """SciPy's printer with the few rules symml needs to broadcast and stay standalone."""
+
+    def _print_Integer(self, expr: Any, **kwargs: Any) -> str:
+        if abs(int(expr)) > sys.float_info.max:  # a Python int that large cannot meet a float
+            return float_literal(expr)
+        return super()._print_Integer(expr, **kwargs)
+
+    def _print_Rational(self, expr: Any, **kwargs: Any) -> str:
+        if max(abs(int(expr.p)), abs(int(expr.q))) > sys.float_info.max:
+            return float_literal(expr)
+        return super()._print_Rational(expr, **kwargs)
 
     def _nested(self, fn: str, args: tuple) -> str:
         printed = [self._print(a) for a in args]

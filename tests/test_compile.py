@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -327,3 +328,19 @@ def test_lambert_w_is_nan_where_it_is_not_real() -> None:
     assert values[2] * np.exp(values[2]) == pytest.approx(1.0)  # W e^W = x
     g = sm.to_numpy(sympy.I * sympy.LambertW(x), "x")  # complex context: the value as it is
     assert complex(g(-1.0)) == pytest.approx(1j * complex(sympy.LambertW(-1).evalf()))
+
+
+@pytest.mark.parametrize("backend", ["numpy", "numba"])
+def test_numbers_beyond_float_range_are_what_float_arithmetic_gives(backend: str) -> None:
+    """10**400*x was an OverflowError at call time (Python's int cannot meet a float); it is
+    inf*x, as float64 arithmetic has it, in both backends, and 2**70 stays exact."""
+    x = sympy.Symbol("x", real=True)
+    pts = np.array([-2.0, 0.5, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no fallback from numba either
+        big = sm.to_numpy(10**400 * x + 1, [x], backend=backend)(pts)
+        power = sm.to_numpy(x**(10**400), [x], backend=backend)(np.abs(pts))
+        exact = sm.to_numpy(2**70 * x, [x], backend=backend)(pts)
+    np.testing.assert_array_equal(big, [-np.inf, np.inf, np.inf])
+    np.testing.assert_array_equal(power, [np.inf, 0.0, np.inf])
+    np.testing.assert_array_equal(exact, float(2**70) * pts)
