@@ -26,7 +26,7 @@ import numpy as np
 from symml.errors import NoConvergenceError
 
 __all__ = ["TRUSTED_RELATIVE_ERROR", "IntegralDoesNotExist", "changes_sign", "checked_integral",
-           "checked_nquad", "checked_quad", "end_divergence", "trusted"]
+           "checked_nquad", "checked_quad", "end_divergence", "trusted", "unresolved_mass"]
 
 #: The largest error estimate, relative to ``max(1, |value|)``, that quadrature may report
 #: after a warning (roundoff, subdivision limit, probable divergence) and still be trusted.
@@ -151,12 +151,16 @@ class IntegralDoesNotExist(NoConvergenceError):
 
 
 def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str = "the integral",
-                     cuts: Sequence[float] = ()) -> tuple[float, float]:
-    """∫_a^b h by checked adaptive quadrature, split at 0 and at ``cuts`` (points near the
-    mass, so that quadrature does not miss a narrow peak far from 0).
+                     cuts: Sequence[float] = (), singular: Sequence[float] = ()
+                     ) -> tuple[float, float]:
+    """∫_a^b h by checked adaptive quadrature, split at 0, at ``cuts`` (points near the
+    mass, so that quadrature does not miss a narrow peak far from 0) and at ``singular``
+    (points inside where h may blow up: ∫₀¹ dx/(x − 1/3)², which SciPy alone sums to a
+    confident −4.5).
 
     The integral is trusted only when it exists: each end (an infinite tail or a finite
-    end) and 0 are probed for divergence first (:func:`end_divergence`), and where h
+    end), 0 and the ``singular`` points are probed for divergence first
+    (:func:`end_divergence`), and where h
     changes sign ∫|h| is checked to be finite before the signed integral is computed,
     both with :func:`checked_quad`. SciPy's own map of an infinite range can return a
     confident finite value for a divergent tail (∫₀^∞ t²/(1 + t²) dt), which is why the
@@ -168,6 +172,7 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
         b: Upper bound (may be ``inf``).
         what: How to name the integral in an error.
         cuts: Extra points to split the range at.
+        singular: Points to split the range at and probe from both sides, like an end.
 
     Returns:
         ``(value, error)``; ``(±inf, 0.0)`` when the integral diverges to ±∞ (h has one
@@ -196,7 +201,7 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
     if a == b:
         return 0.0, 0.0
     if a > b:  # the probes and pieces below run upwards from the lower end
-        value, error = checked_integral(hv, b, a, what=what, cuts=cuts)
+        value, error = checked_integral(hv, b, a, what=what, cuts=cuts, singular=singular)
         return -value, error
 
     def h(t: float) -> float:
@@ -206,12 +211,12 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
         return abs(h(t))
 
     lo, hi = float(a), float(b)
-    edges = [lo, *sorted({c for c in (0.0, *cuts) if lo < c < hi}), hi]
+    edges = [lo, *sorted({c for c in (0.0, *cuts, *singular) if lo < c < hi}), hi]
     pieces = list(zip(edges[:-1], edges[1:], strict=True))
     diverging: list[tuple[int, str]] = []
-    # probed: the ends of the support and 0 (not the cuts near the mass, where a probe's
-    # first points could lie in an empty tail and its last on the peak)
-    probed = {lo, hi, 0.0}
+    # probed: the ends of the support, 0 and the singular points (not the cuts near the
+    # mass, where a probe's first points could lie in an empty tail and its last on the peak)
+    probed = {lo, hi, 0.0, *singular}
 
     def diverges_at(end: float, inward: float) -> int | None:
         return end_divergence(hv, end, inward) if end in probed else None
@@ -239,7 +244,22 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
             _piece(h_abs, left, right, f"the absolute value in {what}")
         v, e = _piece(h, left, right, what)
         total, err = total + v, err + e
-    return total, err
+    # what quadrature cannot reach (a tail beyond 1e300, or 1e30 through SciPy's own map
+    # of [0, ∞); within 1e-300 of 0): negligible for any tail like x^-1.01 or faster, not
+    # for ∫ dx/(x log²x); it widens the error estimate
+    unresolved = {(end, inward): unresolved_mass(hv, end, inward,
+                                                 mapped=math.isinf(end) and other == 0)
+                  for left, right in pieces
+                  for end, inward, other in ((left, 1.0, right), (right, -1.0, left))
+                  if end in probed}
+    missing = sum(unresolved.values())
+    if missing > TRUSTED_RELATIVE_ERROR * max(1.0, abs(total)):
+        where = ", ".join(_where(*end) for end, m in unresolved.items() if m > missing / 10)
+        raise NoConvergenceError(
+            f"{what} converges too slowly ({where}) for floating-point quadrature: about "
+            f"{missing:.2g} of it lies where quadrature cannot resolve it (too far out in a "
+            f"tail, or too close to an end); quadrature gave {total:.6g}")
+    return total, err + missing
 
 
 def _piece(h: Callable[[float], float], left: float, right: float, what: str
@@ -341,6 +361,62 @@ def _probe_values(hv: Callable[[Any], Any], end: float, inward: float, first: fl
     values = np.asarray(hv(points), dtype=float) * np.ones_like(points)
     with np.errstate(all="ignore"):
         return values, np.abs(values) * distance
+
+
+#: Where floats stop resolving an end: distances from it (ten decades before the edge,
+#: to measure how fast ``k = distance·|h|`` falls there, and the edge), then nearer ones
+#: for an integrand that overflows there (1/(x log³x) at 1e300: x log³x is inf).
+_UNRESOLVED = {"infinite": [(10.0 ** (e - 10), 10.0 ** e) for e in range(300, 99, -50)],
+               "zero": [(10.0 ** -(e - 10), 10.0 ** -e) for e in range(300, 99, -50)],
+               "finite": [(1e-12, 1e-14)], "mapped": [(1e20, 1e30)]}
+
+
+def unresolved_mass(hv: Callable[[Any], Any], end: float, inward: float, *,
+                    mapped: bool = False) -> float:
+    """About how much of ∫|h| lies next to ``end`` where floats cannot resolve it: beyond
+    1e300 (an infinite end), within 1e-300 of 0, or within 1e-14·|end| of another end.
+    From the envelope of ``k = distance·|h|`` at the edge of that part and its decay rate
+    ``s`` there (per unit of log distance), the mass is about ``k / s`` (exact for a power
+    law, half the true 1/log(1e300) ≈ 1.4e-3 for ∫ dx/(x log²x), 1 for the divergent
+    ∫ dx/(x log x), whose probe at 10^20..10^30 cannot tell it from a convergent tail),
+    times :data:`_UNRESOLVED_MARGIN`. Where h overflows at the edge, a nearer one (down to
+    1e100) is used. ``mapped``: the tail is integrated through SciPy's own map of [0, ∞),
+    which resolves it only to about 1e30 (for 1/((2 + x) log⁵(2 + x)) it stops near 1e48;
+    the log-x map of a tail beyond a cut reaches 1e304); the edge is then 1e30. 0 where k is 0, or not finite, or does not fall there (then the
+    divergence probe and quadrature decide, as before).
+
+    Examples:
+        >>> unresolved_mass(lambda t: t**-2.0, math.inf, -1.0) < 1e-140
+        True
+        >>> m = unresolved_mass(lambda t: 1 / (t * np.log(t) ** 2), math.inf, -1.0)
+        >>> 1.4e-3 < m < 4.5e-3  # ∫ beyond 1e300 is 1/log(1e300) = 1.45e-3
+        True
+    """
+    kind = _kind(end)
+    scale = abs(end) if kind == "finite" else 1.0
+    spread = 1.0 + np.arange(31) / 31.0
+
+    def envelope(d: float) -> float:
+        distance = scale * d * spread
+        points = -inward * distance if kind == "infinite" else end + inward * distance
+        with np.errstate(all="ignore"):
+            k = np.abs(np.asarray(hv(points), dtype=float) * np.ones_like(points)) * distance
+        return float(np.max(k)) if np.all(np.isfinite(k)) else math.nan
+
+    # the first edge where h neither overflows nor is 0 (which may be an overflow too:
+    # 1/((2 + x) log⁴(2 + x)) at 1e300); a genuinely vanishing h gives a negligible mass
+    # at a nearer edge (3e-150 for t^-2) or 0
+    for far, edge in _UNRESOLVED["mapped" if mapped else kind]:
+        k_far, k_edge = envelope(far), envelope(edge)
+        if math.isfinite(k_far) and math.isfinite(k_edge) and k_edge > 0 and k_far > 0:
+            rate = math.log(k_far / k_edge) / abs(math.log(edge / far))
+            return _UNRESOLVED_MARGIN * k_edge / rate if rate > 0 else 0.0
+    return 0.0
+
+
+#: k / s underestimates a log-type tail ((n - 1)/n of ∫ dx/(x logⁿx)), and SciPy's map of
+#: [0, ∞) may stop short of 1e300 (for 1/((2 + x) log⁴(2 + x)) it misses 2.7 k / s).
+_UNRESOLVED_MARGIN = 3.0
 
 
 def _where(end: float, inward: float) -> str:
