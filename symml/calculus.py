@@ -1016,7 +1016,7 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
     """
     import numpy as np
 
-    from symml._quad import IntegralDoesNotExist, checked_integral, checked_nquad
+    from symml._quad import checked_nquad
     from symml.compile import to_numpy
 
     variables = [s[0] for s in specs]
@@ -1034,29 +1034,27 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
     parts = {"": np.real, "the imaginary part of ": np.imag} if complex_valued else {"": np.real}
 
     def integrate(part: Callable[[Any], Any], named: str) -> tuple[float, float]:
-        if len(specs) > 1:
-            return checked_nquad(lambda *xs: float(part(fn(*xs))), ranges, what=named,
-                                 opts={"limit": 100})
+        def along(k: int, point: list[float]) -> Callable[[Any], Any]:  # f in x_k alone
+            def hv(t: Any) -> Any:
+                args = [np.asarray(t, dtype=float) if j == k else c for j, c in enumerate(point)]
+                with np.errstate(all="ignore"):
+                    return part(np.asarray(fn(*args))) * np.ones(np.shape(t))
+            return hv
 
-        def hv(t: Any) -> Any:
-            with np.errstate(all="ignore"):
-                return part(np.asarray(fn(np.asarray(t, dtype=float)))) * np.ones(np.shape(t))
-
-        try:
-            value, error = checked_integral(hv, *ranges[0], what=named,
-                                            singular=_inner_singularities(expr, *specs[0]))
-        except IntegralDoesNotExist as exc:
-            if not exc.oscillating:
-                raise
-            raise NoConvergenceError(  # sin(x)/x on [0, oo): no Lebesgue integral, but ...
-                f"{named} is not absolutely convergent (the integral of |f| diverges, with "
-                f"an oscillating sign): quadrature cannot compute it, and whether it "
-                f"converges conditionally as an improper integral (as sin(x)/x does on "
-                f"[0, oo), sin(x) does not) is not decided numerically") from None
-        if np.isinf(value):
-            raise NoConvergenceError(f"{named} diverges to {'+' if value > 0 else '-'}oo "
-                                     f"(probes of the integrand's growth at the ends and singular points)")
-        return value, error
+        if len(specs) == 1:
+            return _checked_1d(along(0, [0.0]), *ranges[0], expr, variables[0], named)
+        for k, point in _slices(ranges, len(specs)):
+            x = variables[k]
+            at = ", ".join(f"{v} = {c:.4g}" for j, (v, c) in enumerate(zip(variables, point,
+                                                                             strict=True))
+                           if j != k)
+            a, b = ranges[k] if isinstance(ranges[k], tuple) else ranges[k](*point[k + 1:])
+            others = {v: sympy.Float(c) for j, (v, c) in enumerate(zip(variables, point,
+                                                                     strict=True)) if j != k}
+            _checked_1d(along(k, point), a, b, expr.subs(others), x,
+                        f"the integral along {x} at {at}, inside {named},")
+        return checked_nquad(lambda *xs: float(part(fn(*xs))), ranges, what=named,
+                             opts={"limit": 100})
 
     def run() -> list[tuple[float, float]]:
         return [integrate(part, prefix + what) for prefix, part in parts.items()]
@@ -1068,13 +1066,69 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
     return float(results[0][0]), error
 
 
-def _inner_singularities(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr
-                         ) -> list[float]:
+def _checked_1d(hv: Callable[[Any], Any], a: float, b: float, g: sympy.Expr, x: sympy.Symbol,
+                named: str) -> tuple[float, float]:
+    """``checked_integral`` of ``hv`` (``g`` compiled) over ``[a, b]``, split at ``g``'s
+    singular points inside; a divergence is a :class:`NoConvergenceError` saying so."""
+    from symml._quad import IntegralDoesNotExist, checked_integral
+
+    try:
+        value, error = checked_integral(hv, a, b, what=named,
+                                        singular=_inner_singularities(g, x, a, b))
+    except IntegralDoesNotExist as exc:
+        if not exc.oscillating:
+            raise
+        raise NoConvergenceError(  # sin(x)/x on [0, oo): no Lebesgue integral, but ...
+            f"{named} is not absolutely convergent (the integral of |f| diverges, with "
+            f"an oscillating sign): quadrature cannot compute it, and whether it "
+            f"converges conditionally as an improper integral (as sin(x)/x does on "
+            f"[0, oo), sin(x) does not) is not decided numerically") from None
+    if math.isinf(value):
+        raise NoConvergenceError(f"{named} diverges to {'+' if value > 0 else '-'}oo (probes "
+                                 f"of the integrand's growth at the ends and singular points)")
+    return value, error
+
+
+#: Sample points at which an iterated integral's integrand is checked along each axis.
+SLICE_SAMPLES = 2
+
+
+def _slices(ranges: list[Any], n: int) -> list[tuple[int, list[float]]]:
+    """``(k, point)`` pairs: the 1-D slices (along variable k through a sample point of the
+    region) on which an iterated integral's integrand must have a trustworthy integral
+    before ``nquad`` runs (its inner ``quad`` has no divergence probes: ∫∫ dx dy/(x − 1/3)²
+    gave −4.5). Every axis for a box, the innermost only when bounds depend on outer
+    variables (a slice along an outer one would leave the region)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    box = all(isinstance(r, tuple) for r in ranges)
+    out = []
+    for _ in range(SLICE_SAMPLES):
+        point = [0.0] * n
+        for i in reversed(range(n)):
+            a, b = ranges[i] if isinstance(ranges[i], tuple) else ranges[i](*point[i + 1:])
+            lo, hi = min(a, b), max(a, b)
+            u = rng.uniform(0.2, 0.8)
+            if math.isinf(lo) and math.isinf(hi):
+                point[i] = math.tan(math.pi * (u - 0.5))
+            elif math.isinf(hi):
+                point[i] = lo + u / (1 - u)
+            elif math.isinf(lo):
+                point[i] = hi - u / (1 - u)
+            else:
+                point[i] = lo + (hi - lo) * u
+        out += [(k, point) for k in (range(n) if box else (0,))]
+    return out
+
+
+def _inner_singularities(expr: sympy.Expr, x: sympy.Symbol, a: Any, b: Any) -> list[float]:
     """The points strictly between ``a`` and ``b`` where ``expr`` may blow up (SymPy's
     ``singularities``: poles of rational and trigonometric parts, zeros of a log's
     argument...), for quadrature to split and probe there; ``[]`` when SymPy cannot say."""
     from sympy.calculus.util import singularities
 
+    a, b = sympy.sympify(a), sympy.sympify(b)  # floats too (inf is oo)
     lo, hi = (a, b) if bool(a <= b) else (b, a)
     try:
         found = singularities(expr, x, sympy.Interval.open(lo, hi))

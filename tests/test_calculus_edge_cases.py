@@ -591,3 +591,30 @@ def test_slow_but_resolvable_tails_still_integrate() -> None:
     # where SciPy's own estimate was 4e-11)
     assert abs(float(d.result) - exact) <= d.error < 1e-6
     assert abs(float(sm.integral("x**-1.5", ("x", 1, "oo"), method="numeric").result) - 2) < 1e-9
+
+
+@pytest.mark.parametrize(("f", "along"), [
+    ("1/(x - 1/3)**2", "x"),  # nquad alone: -4.5 with error 3e-11
+    ("y/(x - 1/3)**2", "x"),
+    ("1/(y - 1/3)**2", "y"),  # the outer variable: its slice is checked too
+    ("1/(x*y)", "x"),  # nquad alone ran into the time limit
+])
+def test_iterated_integral_with_a_divergent_slice_is_refused(f: str, along: str) -> None:
+    with pytest.raises(NoConvergenceError, match=f"the integral along {along} at .* diverges"):
+        sm.integral(f, ("x", 0, 1), ("y", 0, 1), method="numeric")
+    with warnings.catch_warnings():  # what nquad alone says for the first one
+        warnings.simplefilter("ignore")
+        value, error = scipy_integrate.nquad(lambda u, v: (u - 1 / 3) ** -2, [(0, 1), (0, 1)])
+    assert value < 0 and error < 1e-6
+
+
+@pytest.mark.parametrize(("f", "bounds", "exact"), [
+    ("1/sqrt(x + y)", [("x", 0, 1), ("y", 0, 1)], 4 / 3 * (2 ** 1.5 - 2)),
+    ("x*y", [("x", 0, "y"), ("y", 0, 1)], 1 / 8),  # bounds that depend on y
+    ("floor(x)*y", [("x", 0, 3), ("y", 0, 1)], 1.5),
+    ("exp(-x - y)", [("x", 0, "oo"), ("y", 0, "oo")], 1.0),
+])
+def test_iterated_integrals_with_sound_slices_still_integrate(f: str, bounds: list,
+                                                              exact: float) -> None:
+    d = sm.integral(f, *bounds, method="numeric")
+    assert abs(float(d.result) - exact) < 1e-7
