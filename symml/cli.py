@@ -56,12 +56,13 @@ def _diff_args(p: argparse.ArgumentParser) -> None:
     _expr_arg(p)
     _wrt_arg(p)
     p.add_argument("-n", "--order", type=int, default=1, help="order of the derivative")
+    _timeout_arg(p)
 
 
 def _run_diff(a: argparse.Namespace) -> Any:
     from symml.calculus import derivative
 
-    return derivative(a.expression, a.wrt, a.order)
+    return derivative(a.expression, a.wrt, a.order, timeout=a.timeout)
 
 
 def _expr_wrt_args(p: argparse.ArgumentParser) -> None:
