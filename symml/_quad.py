@@ -230,10 +230,15 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
         signs = {s for s, _ in diverging}
         where = ", ".join(dict.fromkeys(w for _, w in diverging))
         if signs in ({1}, {-1}):
-            for left, right in pieces:  # the rest must converge for the total to be ±∞
-                if not any(diverges_at(e, d) is not None for e, d in ((left, 1.0), (right, -1.0))):
+            sign = signs.pop()
+            for left, right in pieces:
+                if any(diverges_at(e, d) is not None for e, d in ((left, 1.0), (right, -1.0))):
+                    continue
+                # a piece of the same sign adds to ±∞ whatever its size (even if it overflows
+                # too: e^{3x}·2e^{-2x}); one that changes sign must be absolutely integrable
+                if changes_sign(hv, left, right) or not _has_sign(hv, left, right, sign):
                     _piece(h_abs, left, right, f"{what} (away from where it diverges)")
-            return math.inf * signs.pop(), 0.0
+            return math.inf * sign, 0.0
         raise IntegralDoesNotExist(
             f"{what} does not exist: the integral of the absolute value diverges ({where}) "
             f"with {'both signs' if signs == {-1, 1} else 'an oscillating sign'}, so the "
@@ -260,6 +265,12 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
             f"{missing:.2g} of it lies where quadrature cannot resolve it (too far out in a "
             f"tail, or too close to an end); quadrature gave {total:.6g}")
     return total, err + missing
+
+
+def _has_sign(hv: Callable[[Any], Any], left: float, right: float, sign: int) -> bool:
+    """Whether h, on the probe grid of :func:`changes_sign`, has the sign ``sign`` (or 0)."""
+    values = _grid_values(hv, left, right)
+    return bool(values.size) and bool(np.all(np.sign(values) * sign >= 0))
 
 
 def _piece(h: Callable[[float], float], left: float, right: float, what: str
@@ -425,8 +436,9 @@ def _where(end: float, inward: float) -> str:
     return f"as x → {end:g}{'+' if inward > 0 else '−'}"
 
 
-def changes_sign(hv: Callable[[Any], Any], left: float, right: float) -> bool:
-    """Whether h takes both signs on a probe grid of [left, right] (then ∫|h| is checked)."""
+def _grid_values(hv: Callable[[Any], Any], left: float, right: float) -> Any:
+    """h on a probe grid of 1999 points of [left, right] (dense near the ends of an
+    infinite range), NaN values dropped."""
     u = np.linspace(0.0, 1.0, 2001)[1:-1]
     if math.isinf(left) and math.isinf(right):
         t = np.tan(np.pi * (u - 0.5)) ** 3
@@ -436,6 +448,13 @@ def changes_sign(hv: Callable[[Any], Any], left: float, right: float) -> bool:
         t = right - ((1 - u) / u) ** 3
     else:
         t = left + (right - left) * u
-    values = np.asarray(hv(t), dtype=float) * np.ones_like(t)
+    with np.errstate(all="ignore"):
+        values = np.asarray(hv(t), dtype=float) * np.ones_like(t)
+    return values[~np.isnan(values)]
+
+
+def changes_sign(hv: Callable[[Any], Any], left: float, right: float) -> bool:
+    """Whether h takes both signs on a probe grid of [left, right] (then ∫|h| is checked)."""
+    values = _grid_values(hv, left, right)
     values = values[np.isfinite(values)]
     return bool(values.size and values.min() < 0 < values.max())
