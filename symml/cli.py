@@ -395,7 +395,7 @@ def _run_sample(a: argparse.Namespace) -> Any:
         lines.append(f"wrote {a.size} draws to {out}")
     if not (a.steps or a.verify):
         return "\n".join(lines)
-    steps = (Step("law", draw.latex()), Step("method", draw.method))
+    steps = (Step("law", draw.latex()),)  # the method is in the summary below
     return _SampleReport("\n".join(lines), steps if a.steps else (), draw.expr, values)
 
 
