@@ -261,6 +261,10 @@ def check_logistic_regression(v: dict[str, str]) -> None:
     for name in ("w1", "w2", "b"):
         assert v[f"gradient_{name}_identity"] == "0"
     assert num(v["matrix_form_vs_symbolic"]) < 1e-12
+    # matrix calculus gives Zᵀ(σ(Zw) − y) (σ printed as a Lambda), checked against NumPy here
+    assert v["matrix_derivative"].startswith("Z.T*(") and "exp(-_u)" in v["matrix_derivative"]
+    assert v["matrix_derivative_check"].startswith("passed")
+    assert num(v["matrix_derivative_vs_numpy"]) < 1e-12
     assert num(v["hessian_matrix_form_vs_symbolic"]) < 1e-12
     assert num(v["hessian_min_eigenvalue"]) > 0
     close(v["loss_initial"], math.log(2), 1e-12)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import sympy
 from _common import save, show
 
 import symml as sm
@@ -26,6 +27,16 @@ show("gradient_w1", g.result[0])
 for comp, factor, name in zip(g.result, (x1, x2, 1), ("w1", "w2", "b"), strict=True):
     # (p - y) x_j, exactly:
     show(f"gradient_{name}_identity", (comp - (p - y) * factor).simplify())
+
+# --- the matrix form derived by matrix calculus ---------------------------------------------------
+# The summed loss of m examples, the rows of Z, in matrix notation: 1ᵀ log(1 + exp(Zw)) − yᵀZw.
+mm, kk = sympy.symbols("m k", integer=True, positive=True)
+Zs, ws, ys = sm.MatrixSymbol("Z", mm, kk), sm.MatrixSymbol("w", kk, 1), sm.MatrixSymbol("y", mm, 1)
+summed = (sympy.OneMatrix(1, mm) * (sympy.OneMatrix(mm, 1) + (Zs * ws).applyfunc(sympy.exp))
+          .applyfunc(sympy.log) - ys.T * Zs * ws)
+md = sm.matrix_derivative(summed, ws)                    # Zᵀ(σ(Zw) − y), checked by itself
+show("matrix_derivative", md.result)
+show("matrix_derivative_check", md.verify())
 
 # --- matrix form, checked against the compiled symbolic gradient -------------------------------
 rng = np.random.default_rng(0)
@@ -43,8 +54,13 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-z))
 
 
+def matrix_gradient_of(Xs: np.ndarray, ys_: np.ndarray, theta: np.ndarray) -> np.ndarray:
+    """∇ of the mean loss over the rows of Xs: Xsᵀ(σ(Xs θ) − y)/m, in NumPy."""
+    return Xs.T @ (sigmoid(Xs @ theta) - ys_) / len(ys_)
+
+
 def matrix_gradient(theta: np.ndarray) -> np.ndarray:
-    return X.T @ (sigmoid(X @ theta) - labels) / m
+    return matrix_gradient_of(X, labels, theta)
 
 
 def matrix_hessian(theta: np.ndarray) -> np.ndarray:
@@ -57,6 +73,12 @@ def mean_loss(theta: np.ndarray) -> float:
 
 
 theta_test = np.array([0.3, -0.7, 0.2])
+# the derived matrix form at the data: its entries, evaluated by SymPy on the first 12 examples
+at = {Zs: sympy.ImmutableMatrix(X[:12]), ws: sympy.ImmutableMatrix(theta_test),
+      ys: sympy.ImmutableMatrix(labels[:12]), mm: 12, kk: 3}
+derived = np.array(md.result.subs(at).doit(), dtype=float).ravel()
+show("matrix_derivative_vs_numpy", float(np.abs(derived - 12 * matrix_gradient_of(X[:12], labels[:12],
+                                                                             theta_test)).max()))
 per_example = grad_fn(*theta_test, feats[:, 0], feats[:, 1], labels)     # (m, 3)
 show("matrix_form_vs_symbolic", float(np.abs(per_example.mean(0)
                                              - matrix_gradient(theta_test)).max()))
