@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 import sympy
 from scipy import integrate as scipy_integrate
+from scipy import special as scipy_special
 
 import symml as sm
 from symml._limits import portable_exception, run_limited
@@ -83,8 +84,19 @@ def test_verify_finds_a_critical_point_missing_from_the_list() -> None:
 
 
 def test_verify_of_a_true_empty_list_and_of_a_line_still_passes() -> None:
-    assert sm.critical_points("exp(x) + y^2 + 1", "x, y").verify(rng=0)
-    assert sm.critical_points("(x - y)^2 + z^2").verify(rng=0)
+    none = sm.critical_points("exp(x) + y^2 + 1", "x, y")
+    assert len(none) == 0  # d/dx = e^x > 0 everywhere: truly no critical point
+    assert none.verify(rng=0)
+    line = sm.critical_points("(x - y)^2 + z^2")
+    assert line.verify(rng=0)
+    (p,) = line  # the line x = y, z = 0 as one parametrised point
+    z = sympy.Symbol("z", real=True)
+    assert p.kind == "degenerate" and p.value == 0 and p.point[z] == 0
+    assert sympy.simplify(p.point[x] - p.point[y]) == 0
+    grad = sm.to_numpy(sm.gradient("(x - y)^2 + z^2", "x, y, z"))
+    for t in (-1.3, 0.0, 2.7):  # numerically critical all along the line
+        assert np.max(np.abs(grad(t, t, 0.0))) == 0
+        assert np.max(np.abs(grad(t + 0.1, t, 0.0))) > 0.1  # and not off it
 
 
 # --- infinite sets of critical points -------------------------------------------------
@@ -201,11 +213,16 @@ def test_numeric_fallback_whose_mpmath_check_fails_is_still_checked() -> None:
 # --- SymPy exceptions that cannot be pickled ------------------------------------------
 
 
+#: ∫₀¹∫₀¹ |sin(xy)| dx dy = ∫₀¹ (1 − cos y)/y dy = Cin(1) = γ − Ci(1) (xy ∈ [0, 1]: sin ≥ 0).
+CIN_1 = float(np.euler_gamma - scipy_special.sici(1.0)[1])
+
+
 def test_unpicklable_sympy_error_falls_back_to_quadrature() -> None:
     d = sm.integral("abs(sin(x*y))", ("x", 0, 1), ("y", 0, 1))
     assert d.method == "numeric"
     reference, _ = scipy_integrate.dblquad(lambda u, v: abs(np.sin(u * v)), 0, 1, 0, 1)
     assert abs(float(d.result) - reference) < 1e-8
+    assert abs(float(d.result) - CIN_1) < 1e-8  # and the closed form, with no quadrature
 
 
 def test_cli_integrate_unpicklable_error_prints_the_number(capsys: pytest.CaptureFixture
@@ -214,7 +231,8 @@ def test_cli_integrate_unpicklable_error_prints_the_number(capsys: pytest.Captur
                  "--from", "0", "--to", "1"])
     out, err = capsys.readouterr()
     assert code == 0 and err == ""
-    assert abs(float(out.strip()) - 0.2398117420005647) < 1e-8
+    assert abs(float(out.strip()) - CIN_1) < 1e-8
+    assert abs(CIN_1 - 0.2398117420005647) < 1e-15  # the value this test used to hard-code
 
 
 def _sympy_type_error() -> None:
@@ -507,13 +525,27 @@ def test_critical_points_outside_the_real_domain_are_left_out() -> None:
     assert pts.verify(rng=0)
 
 
-@pytest.mark.parametrize(("f", "bounds"), [
-    ("sin(x)/x", ("x", 0, "oo")),  # = pi/2 as an improper integral
-    ("sin(x**2)", ("x", 0, "oo")),  # Fresnel: sqrt(pi/8)
-    ("sin(1/x)/x", ("x", 0, 1)),  # u = 1/x: the integral of sin(u)/u over [1, oo)
+def _sin_u_over_u_from(a: float) -> float:
+    """∫_a^∞ sin(u)/u du by mpmath's oscillatory quadrature (independent of SymPy)."""
+    import mpmath
+    return float(mpmath.quadosc(lambda t: mpmath.sin(t) / t, [a, mpmath.inf], omega=1))
+
+
+def _fresnel_sin_from_0() -> float:
+    """∫_0^∞ sin(x²) dx by mpmath's oscillatory quadrature (zeros at sqrt(pi n))."""
+    import mpmath
+    return float(mpmath.quadosc(lambda t: mpmath.sin(t**2), [0, mpmath.inf],
+                                zeros=lambda n: mpmath.sqrt(mpmath.pi * n)))
+
+
+@pytest.mark.parametrize(("f", "bounds", "value"), [
+    ("sin(x)/x", ("x", 0, "oo"), lambda: _sin_u_over_u_from(0)),  # = pi/2 (improper)
+    ("sin(x**2)", ("x", 0, "oo"), _fresnel_sin_from_0),  # Fresnel: sqrt(pi/8)
+    # u = 1/x: the integral of sin(u)/u over [1, oo)
+    ("sin(1/x)/x", ("x", 0, 1), lambda: _sin_u_over_u_from(1)),
 ])
 def test_conditionally_convergent_numeric_integral_is_not_called_nonexistent(
-        f: str, bounds: tuple) -> None:
+        f: str, bounds: tuple, value: object) -> None:
     with pytest.raises(NoConvergenceError, match="not absolutely convergent.*conditionally") \
             as caught:
         sm.integral(f, bounds, method="numeric")
@@ -522,6 +554,9 @@ def test_conditionally_convergent_numeric_integral_is_not_called_nonexistent(
     import mpmath
     assert abs(mpmath.quadosc(lambda t: mpmath.sin(t) / t, [0, mpmath.inf], omega=1)
                - mpmath.pi / 2) < 1e-10
+    # each one exists, and the exact value symml derives is mpmath's (numeric cross-check)
+    exact = value()  # type: ignore[operator]
+    assert abs(float(sm.integral(f, bounds).result) - exact) < 1e-10
 
 
 def test_an_integral_diverging_with_both_signs_still_does_not_exist() -> None:
