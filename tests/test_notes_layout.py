@@ -60,13 +60,19 @@ def test_ten_columns_keep_the_default_preamble() -> None:
 # --- failed checks, recipe errors --------------------------------------------------
 
 
-@pytest.mark.parametrize("error", [float("inf"), float("nan"), 0.0, 3.2e-5])
-def test_any_check_error_renders_and_failure_says_failed(error: float) -> None:
+@pytest.mark.parametrize(("error", "md_error", "tex_error"), [
+    (float("inf"), "inf", r"$\infty$"), (float("nan"), "nan", "NaN"), (0.0, "0.0e+00", "$0$"),
+    (3.2e-5, "3.2e-05", r"$3.2 \times 10^{-5}$")])
+def test_any_check_error_renders_and_failure_says_failed(error: float, md_error: str,
+                                                         tex_error: str) -> None:
     notes = sm.Notes("t")
     notes.add(sm.derivative("x**2", "x"), check=Verification(False, error, "central differences", 1))
     md, tex = notes.markdown(), notes.latex()
     assert "**FAILED**" in md and r"\textbf{FAILED}" in tex
     assert "(central differences, 1 point)" in md and "1 points" not in md + tex
+    # the error itself is in the sentence, in each format's own notation
+    assert f"largest error {md_error} — **FAILED**" in md
+    assert f"largest error {tex_error} --- \\textbf{{FAILED}}" in tex
 
 
 def test_check_true_with_a_failing_result_is_shown_failed() -> None:
