@@ -455,15 +455,10 @@ def _unicode_name_message(name: str) -> str:
 _GREEK_SPELLING: dict[str, str] = {"lamda": "lam"}
 
 
-def _log10_abs(value: Any) -> float:
-    """log10 |value| of a SymPy number (huge ones too), ``-inf`` for zero."""
-    if value.is_Rational:
-        p, q = abs(int(value.p)), int(value.q)
-        return (math.log10(p) if p else -math.inf) - math.log10(q)
-    magnitude = sympy.Abs(value).evalf(5)
-    if not magnitude.is_Float or not magnitude > 0:
-        return 0.0
-    return float(sympy.log(magnitude, 10).evalf(5))
+def _log10_abs(value: sympy.Rational) -> float:
+    """log10 |value| of an exact rational (huge ones too), ``-inf`` for zero."""
+    p, q = abs(int(value.p)), int(value.q)
+    return (math.log10(p) if p else -math.inf) - math.log10(q)
 
 
 def _rational_digits(value: Any) -> float:
@@ -485,8 +480,10 @@ def _sum_digits(terms: list[Any]) -> float:
 
 def _power_digits(base: Any, exponent: Any) -> float:
     """Digits of the exact numbers SymPy computes for ``base**exponent``: a rational
-    exponent is applied to every exact number factor of the base (``(2*x)**n`` is
-    ``2**n * x**n``); ``E**a`` is ``exp(a)``."""
+    exponent is applied to every rational factor of the base and to every rational power
+    of a rational (``(2*x)**n`` is ``2**n * x**n``, ``sqrt(2)**n`` is ``2**(n/2)``); other
+    numbers stay unevaluated powers (``pi**3000``, ``(1 + sqrt(2))**3000``); ``E**a`` is
+    ``exp(a)``."""
     if base is sympy.E:
         return _exp_digits(exponent)
     if not isinstance(exponent, sympy.Rational) or exponent == 0:
@@ -495,8 +492,8 @@ def _power_digits(base: Any, exponent: Any) -> float:
     for factor in sympy.Mul.make_args(base):
         if isinstance(factor, sympy.Rational):
             per_unit += _rational_digits(factor)
-        elif factor.is_number and not factor.has(sympy.Float):
-            per_unit += abs(_log10_abs(factor))
+        elif factor.is_Pow and factor.base.is_Rational and factor.exp.is_Rational:
+            per_unit += abs(float(factor.exp)) * _rational_digits(factor.base)
     if per_unit == 0:
         return 0.0
     return 10 ** min(300.0, _log10_abs(exponent) + math.log10(per_unit))

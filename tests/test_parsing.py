@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import math
 import os
 
 import numpy as np
@@ -322,6 +323,19 @@ def test_moderate_numbers_still_evaluate() -> None:
     assert sm.parse("exp(3*log(2))") == 8
     assert sm.parse("x**(10**8)") == x**100000000  # symbolic: no big number is built
     assert float(sm.parse("gamma(1000.5)")) == pytest.approx(float(sympy.gamma(sympy.Float(1000.5))))
+
+
+@pytest.mark.parametrize(("text", "log10_value"), [
+    ("pi**3000", 3000 * math.log10(math.pi)),
+    ("(1 + sqrt(2))**3000", 3000 * math.log10(1 + math.sqrt(2))),
+    ("log(2)**-10000", -10000 * math.log10(math.log(2))),
+])
+def test_powers_sympy_leaves_unevaluated_are_not_refused(text: str, log10_value: float) -> None:
+    # no exact number is built for these (they stay powers): only rational factors and
+    # rational powers of rationals (sqrt(2)**n is 2**(n/2)) count towards the digit limit
+    value = sm.parse(text)
+    assert value.is_Pow and value.free_symbols == set()
+    assert float(sympy.log(value, 10).evalf(30)) == pytest.approx(log10_value, rel=1e-12)
 
 
 def test_cli_exit_2_for_a_huge_power(capsys: pytest.CaptureFixture[str]) -> None:
