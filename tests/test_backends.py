@@ -251,4 +251,8 @@ def test_the_fallback_warns_at_every_request():
         assert fast.backend == "numpy" and fast.fallback == "numba cannot evaluate besselj"
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the NumPy backend itself never warns about numba
-        sm.to_numpy(expr, (X, Y))
+        ref = sm.to_numpy(expr, (X, Y))
+    # the fallback's numbers: J₁(x)·y by SymPy's own evaluation (mpmath), point by point
+    want = [float(expr.subs({X: a, Y: b}).evalf(30)) for a, b in zip(*POINTS, strict=True)]
+    np.testing.assert_allclose(fast(POINTS[0], POINTS[1]), want, rtol=1e-12, atol=1e-15)
+    assert_same(fast(POINTS[0], POINTS[1]), ref(POINTS[0], POINTS[1]))
