@@ -80,6 +80,9 @@ def test_cli_sample_steps_and_verify(capsys):
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "verify: passed: mean and variance" in out
+    # the printed summary itself: its mean within 4 standard errors of E[X + Y] = 1/2
+    printed = float(next(ln for ln in out.splitlines() if ln.strip().startswith("mean")).split()[1])
+    assert abs(printed - 0.5) < 4 * np.sqrt(1.25 / 20000)
     draws = sm.sampler(ss.Normal("X", 0, 1) + ss.Exponential("Y", 2))(20000, rng=4)
     assert abs(draws.mean() - 0.5) < 4 * np.sqrt(1.25 / 20000)
 
