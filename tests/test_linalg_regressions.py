@@ -417,6 +417,12 @@ def test_cli_qr_of_a_wide_matrix(capsys):
     assert main(["linalg", "qr", "[[3,0,1],[4,5,2]]", "--verify"]) == 0
     out = capsys.readouterr().out
     assert "verify: passed" in out
+    # the printed factors themselves (test code may parse): Q R = A, QᵀQ = I, R upper
+    q_text, r_text = out.strip().splitlines()[-1].removeprefix("Q = ").split("; R = ")
+    Q, R = (np.array(sympy.Matrix(sympy.sympify(t)), dtype=float) for t in (q_text, r_text))
+    np.testing.assert_allclose(Q @ R, [[3, 0, 1], [4, 5, 2]], atol=1e-14)
+    np.testing.assert_allclose(Q.T @ Q, np.eye(2), atol=1e-14)
+    assert Q.shape == (2, 2) and R.shape == (2, 3) and R[1, 0] == 0
 
 
 # --- no swallowed backslashes in linalg's LaTeX --------------------------------------------
