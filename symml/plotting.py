@@ -210,7 +210,8 @@ def plot_function(f: Any, wrt: Any = None, xlim: Any = (-5, 5), *, derivatives: 
     lo, hi = _limits(xlim, "xlim")
     orders = _orders(derivatives)
     xs = np.linspace(lo, hi, CURVE_POINTS)
-    if not np.any(np.isfinite(_eval_plot(expr, (x,), xs))):  # as plot_contour refuses
+    fx = _eval_plot(expr, (x,), xs)
+    if not np.any(np.isfinite(fx)):  # as plot_contour refuses
         raise ValueError(f"f({x}) = {expr} is not real and finite anywhere on xlim = "
                          f"{(lo, hi)}")
     ax = _axes(ax)
@@ -218,7 +219,7 @@ def plot_function(f: Any, wrt: Any = None, xlim: Any = (-5, 5), *, derivatives: 
     for k in orders:
         dk = expr if k == 0 else derivative(expr, x, k).result
         lhs = f"f{_prime(k)}({name})"
-        ax.plot(xs, _eval_plot(dk, (x,), xs),
+        ax.plot(xs, fx if k == 0 else _eval_plot(dk, (x,), xs),
                 label=label(f"{lhs} = {tex(dk)}", f"f{_prime(k)}({x}) = {dk}"))
     for arr, text in _paths(path):
         px = arr.reshape(len(arr), -1)[:, 0]

@@ -57,6 +57,9 @@ def test_plot_function_with_derivatives(tmp_path) -> None:
         "$f(x) = x^{3} - 3 x$", "$f'(x) = 3 x^{2} - 3$", "$f''(x) = 6 x$"]
     xs, ys = lines[1].get_data()
     np.testing.assert_allclose(ys, 3 * xs**2 - 3, rtol=1e-12, atol=1e-12)  # f' numerically
+    x0, y0 = lines[0].get_data()  # f itself: the values that also decided it can be drawn
+    np.testing.assert_allclose(x0, xs)
+    np.testing.assert_allclose(y0, x0**3 - 3 * x0, rtol=1e-12, atol=1e-12)
     assert xs[0] == -2 and xs[-1] == 2
     save_png(ax, tmp_path, "function")
 
