@@ -280,11 +280,9 @@ def _split(toks: list[tokenize.TokenInfo], ops: dict[str, type]
     depth = 0
     prev = None
     for i, tok in enumerate(toks):
-        if tok.string in ("(", "[", "{"):
-            depth += 1
-        elif tok.string in (")", "]", "}"):
-            depth -= 1
-        elif depth == 0 and tok.string in ops and prev is not None and i + 1 < len(toks) \
+        step = _bracket(tok)
+        depth += step
+        if not step and depth == 0 and tok.string in ops and prev is not None and i + 1 < len(toks) \
                 and (_is_operand(prev) or prev.string in (")", "]")):
             pieces.append((ops[tok.string], []))
             prev = tok
@@ -322,11 +320,16 @@ def _binop(left: ast.expr, op: ast.operator, right: ast.expr, start: int, end: i
                      end_col_offset=end)
 
 
+def _bracket(tok: tokenize.TokenInfo) -> int:
+    """+1 for an opening bracket, -1 for a closing one, 0 for any other token."""
+    return (tok.string in ("(", "[", "{")) - (tok.string in (")", "]", "}"))
+
+
 def _closing(toks: list[tokenize.TokenInfo], i: int) -> int:
     """Index of the bracket that closes the one at ``toks[i]`` (-1 if none)."""
     depth = 0
     for j in range(i, len(toks)):
-        depth += (toks[j].string in ("(", "[", "{")) - (toks[j].string in (")", "]", "}"))
+        depth += _bracket(toks[j])
         if depth == 0:
             return j
     return -1
@@ -336,7 +339,7 @@ def _top_level(toks: list[tokenize.TokenInfo], string: str) -> list[int]:
     """Indices of the tokens ``string`` outside brackets."""
     found, depth = [], 0
     for i, tok in enumerate(toks):
-        depth += (tok.string in ("(", "[", "{")) - (tok.string in (")", "]", "}"))
+        depth += _bracket(tok)
         if depth == 0 and tok.string == string and tok.type == tokenize.OP:
             found.append(i)
     return found
@@ -420,7 +423,7 @@ def _syntax_tree(src: _Source, toks: list[tokenize.TokenInfo] | None) -> ast.exp
         return _parse_span(src, 0, len(src.parsed))
     depth = 0
     for t in toks:
-        depth += (t.string in ("(", "[", "{")) - (t.string in (")", "]", "}"))
+        depth += _bracket(t)
         if depth < 0:
             break
     if depth != 0:
