@@ -269,7 +269,6 @@ def _evalf_roots(e: Any) -> Any:
     return e.xreplace({r: r.evalf(30) for r in roots}) if roots else e
 
 
-@lru_cache(maxsize=128)
 def _complex_args(fn: Callable[..., Any]) -> Callable[..., Any]:
     """``fn`` with its arguments cast to complex first."""
     return lambda *a: fn(*(np.asarray(x, dtype=complex) for x in a))
@@ -287,12 +286,15 @@ _COMPLEX_NUMPY = {name: _complex_args(getattr(np, name)) for name in (
 CONSTANT_DIGITS = 40
 
 
+@lru_cache(maxsize=128)
 def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
     """``params -> (..., len(exprs))`` complex array: closed forms in complex arithmetic (so a
     square root of a negative number, a constant one too, is imaginary rather than ``nan``).
     Root objects (``CRootOf``, which NumPy cannot evaluate) enter as 30-digit numbers.
     Without parameters the values are computed by mpmath at :data:`CONSTANT_DIGITS` digits
-    and rounded once, so cancellation in a closed form does not cost its digits."""
+    and rounded once, so cancellation in a closed form does not cost its digits.
+
+    Cached: the checks evaluate the same factors at every random point (:func:`_eval`)."""
     exprs = tuple(_evalf_roots(e) for e in exprs)
     if not params:
         import mpmath
@@ -1022,6 +1024,8 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
                            params) if spaces else None
     coeffs = sympy.Poly(e.charpoly, e.lam).all_coeffs() if e.charpoly is not None else None
     poly_fn = _complex_fn(tuple(coeffs), params) if coeffs is not None else None
+    pd_fns = None if e.P is None else (_complex_fn(tuple(e.P), params),
+                                      _complex_fn(tuple(e.D.diagonal()), params))
     worst = 0.0
     with np.errstate(all="ignore"):
         for x in X:
@@ -1043,9 +1047,8 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
                     rest = rest[n * len(basis):]
                 checks["A v = λ v"] = _eigenpair_residual(A, lams, bases)
                 wrong += [f"{msg} at {x}" for msg in _geometric_errors(A, lams, bases, e)]
-            if e.P is not None:
-                P = _complex_fn(tuple(e.P), params)(*x).reshape(n, n)
-                D = _complex_fn(tuple(e.D.diagonal()), params)(*x)
+            if pd_fns is not None:
+                P, D = pd_fns[0](*x).reshape(n, n), pd_fns[1](*x)
                 checks["P D P⁻¹ = A"] = _diagonalization_error(A, P, D)
             for name, err in checks.items():
                 if not err <= rtol:

@@ -750,3 +750,38 @@ def test_inverse_of_a_numerically_singular_float_matrix_says_so():
         sm.inverse(A)
     with pytest.raises(ValueError, match=r"is singular \(det A = 0\)"):
         sm.inverse([[1, 2], [2, 4]])
+
+
+# --- verify compiles each closed form once ---------------------------------------------------
+
+
+@pytest.mark.parametrize("make", [lambda: sm.lu("[[a, 1], [2, a + 3]]"),
+                                  lambda: sm.qr("[[a, 1], [2, a + 3]]"),
+                                  lambda: sm.eig("[[a, 1], [2, a + 3]]")],
+                         ids=["lu", "qr", "eig"])
+def test_verify_lambdifies_each_factor_once_not_at_every_point(make, monkeypatch):
+    """Before: the cache meant for _complex_fn sat on a helper, so verify() re-lambdified
+    every factor (P, L, U; Q, R; P, D) at each of its random points."""
+    result = make()
+    real, calls = sympy.lambdify, []
+
+    def counting(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sympy, "lambdify", counting)
+    la._complex_fn.cache_clear()
+    points = 8
+    assert result.verify(points=points, rng=0)
+    assert 0 < len(calls) < points, len(calls)  # a handful of closed forms, not one per point
+    # the cached functions still give the right numbers: A = a·I + [[0, 1], [2, 3]] at a = 0.5
+    A = np.array([[0.5, 1.0], [2.0, 3.5]])
+    params = la._params(result.matrix)
+    if isinstance(result, sm.Eigen):
+        got = la._complex_fn(tuple(result.values), params)(0.5)
+        np.testing.assert_allclose(np.sort(got.real), np.sort(np.linalg.eigvals(A).real),
+                                   atol=1e-12)
+        return
+    factors = (result.P, result.L, result.U) if isinstance(result, sm.LU) else (result.Q, result.R)
+    product = np.linalg.multi_dot([la._eval(M, params, (0.5,)) for M in factors])
+    np.testing.assert_allclose(product, A, atol=1e-12)
