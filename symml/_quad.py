@@ -213,30 +213,28 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
     lo, hi = float(a), float(b)
     edges = [lo, *sorted({c for c in (0.0, *cuts, *singular) if lo < c < hi}), hi]
     pieces = list(zip(edges[:-1], edges[1:], strict=True))
-    diverging: list[tuple[int, str]] = []
     # probed: the ends of the support, 0 and the singular points (not the cuts near the
     # mass, where a probe's first points could lie in an empty tail and its last on the peak)
     probed = {lo, hi, 0.0, *singular}
-
-    def diverges_at(end: float, inward: float) -> int | None:
-        return end_divergence(hv, end, inward) if end in probed else None
-
-    for left, right in pieces:
-        for end, inward in ((left, 1.0), (right, -1.0)):
-            sign = diverges_at(end, inward)
-            if sign is not None:
-                diverging.append((sign, _where(end, inward)))
+    # each probed end of a piece, approached from inside it: the sign of a divergence
+    # there, or None (probed once: the ±∞ case below asks again)
+    divergence = {(end, inward): end_divergence(hv, end, inward)
+                  for left, right in pieces for end, inward in ((left, 1.0), (right, -1.0))
+                  if end in probed}
+    diverging = [(sign, _where(*end)) for end, sign in divergence.items() if sign is not None]
     if diverging:
         signs = {s for s, _ in diverging}
         where = ", ".join(dict.fromkeys(w for _, w in diverging))
         if signs in ({1}, {-1}):
             sign = signs.pop()
             for left, right in pieces:
-                if any(diverges_at(e, d) is not None for e, d in ((left, 1.0), (right, -1.0))):
+                if any(divergence.get(end) is not None
+                       for end in ((left, 1.0), (right, -1.0))):
                     continue
                 # a piece of the same sign adds to ±∞ whatever its size (even if it overflows
-                # too: e^{3x}·2e^{-2x}); one that changes sign must be absolutely integrable
-                if changes_sign(hv, left, right) or not _has_sign(hv, left, right, sign):
+                # too: e^{3x}·2e^{-2x}); any other (one that changes sign, too) must be
+                # absolutely integrable
+                if not _has_sign(hv, left, right, sign):
                     _piece(h_abs, left, right, f"{what} (away from where it diverges)")
             return math.inf * sign, 0.0
         raise IntegralDoesNotExist(
