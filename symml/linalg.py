@@ -1262,7 +1262,7 @@ def _column(v: Any, what: str) -> sympy.ImmutableMatrix:
     return sympy.ImmutableMatrix(M)
 
 
-def _is_zero_count(u: Any, v: Any) -> bool:
+def _is_negligible(u: Any, v: Any) -> bool:
     """Whether ``u`` (what is left of ``v`` after projections) is zero."""
     if _is_float(u) or _is_float(v):
         nu = float(sympy.sqrt(abs(_dot(u, u))).evalf()) if not u.free_symbols else None
@@ -1292,7 +1292,7 @@ def _gram_schmidt(vectors: list[sympy.ImmutableMatrix], normalize: bool, fn: str
             terms.append(rf" - \frac{{\langle v_{{{k}}}, u_{{{j}}}\rangle}}{{\langle u_{{{j}}}, "
                          rf"u_{{{j}}}\rangle}} u_{{{j}}}")
         u = _tidy_matrix(u)
-        if _is_zero_count(u, v):
+        if _is_negligible(u, v):
             if kept is None:
                 raise ValueError(f"{fn}: {label} {k} {_short(v)} is linearly dependent on the "
                                  f"previous ones")
@@ -1743,7 +1743,7 @@ def _complete_basis(cols: list[sympy.ImmutableMatrix], m: int) -> list[sympy.Imm
             break
         e = sympy.ImmutableMatrix([1 if i == j else 0 for i in range(m)])
         u = _tidy_matrix(e - sum((_dot(q, e) * q for q in out), sympy.zeros(m, 1)))
-        if not _is_zero_count(u, e):
+        if not _is_negligible(u, e):
             out.append(_tidy_matrix(u / sympy.sqrt(_tidy(_dot(u, u)))))
     return out
 
