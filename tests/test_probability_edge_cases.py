@@ -396,6 +396,10 @@ def test_numeric_values_far_from_zero_keep_their_digits_and_honest_errors() -> N
         d = sm.variance(U, timeout=0.001)
         assert float(d.result) == pytest.approx(want, rel=1e-12)
         assert quad(lambda t: (t - 0.5) ** 2, 0, 1)[0] == pytest.approx(1 / 12)
+        # this law's own reference: Var = ∫ (t − mid)² dt / width over its (shifted) support
+        lo, hi = (float(v) for v in U.pspace.distribution.args)
+        w = hi - lo
+        assert quad(lambda t, w=w: t * t / w, -w / 2, w / 2)[0] == pytest.approx(want, rel=1e-12)
     narrow = sm.Normal("Z", 0.5, 1e-10)  # E[Z²] = 0.25 + 1e-20
     value, err, _ = numeric_expectation(narrow**2)
     assert value == pytest.approx(0.25, rel=1e-12) and abs(value - 0.25) <= max(err, 1e-15)
