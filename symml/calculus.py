@@ -422,6 +422,16 @@ def _point(value: Any, expr: Any, x: sympy.Symbol | None, what: str) -> sympy.Ex
     return point
 
 
+def _real_point(value: Any, expr: sympy.Expr, x: sympy.Symbol, what: str) -> sympy.Expr:
+    """A limit point or integration bound: a real number, ``oo``/``-oo`` or a real
+    expression (:func:`_point` has refused ``nan``)."""
+    point = _point(value, expr, x, what)
+    if point.has(sympy.zoo) or point.is_extended_real is False:
+        raise ValueError(f"{what} must be a real number, oo or -oo, got {point} "
+                         f"(from {value!r})")
+    return point
+
+
 def _args_of(*exprs: Any, first: sympy.Symbol | None = None) -> tuple[sympy.Symbol, ...]:
     symbols: set[sympy.Symbol] = set()
     for e in exprs:
@@ -759,11 +769,9 @@ def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A00
     """
     expr, prior = _scalar(f, "f")
     x = _one_variable(wrt, expr, "limit")
-    a = _point(to, expr, x, "to")
+    a = _real_point(to, expr, x, "to")
     if dir not in DIRECTIONS:
         raise ValueError(f"dir must be one of {', '.join(map(repr, DIRECTIONS))}, got {dir!r}")
-    if a.has(sympy.zoo) or a.is_extended_real is False:
-        raise ValueError(f"to must be a real number, oo or -oo, got {a} (from {to!r})")
     direction = "+-" if a.is_infinite else dir
     sides = run_limited(_limits, expr, x, a, direction, timeout=default_timeout(timeout),
                         what=f"the limit of {expr} as {x} -> {a}")
@@ -828,19 +836,10 @@ def _spec(item: Any, expr: sympy.Expr) -> Spec:
         if len(item) != 3:
             raise ValueError(f"integration bounds must be (variable, lower, upper), got {item!r}")
         (x,) = _spec_variable(item[0], expr)
-        return x, _bound(item[1], expr, x, f"the lower bound of {x}"), \
-            _bound(item[2], expr, x, f"the upper bound of {x}")
+        return x, _real_point(item[1], expr, x, f"the lower bound of {x}"), \
+            _real_point(item[2], expr, x, f"the upper bound of {x}")
     (x,) = _spec_variable(item, expr)
     return x, None, None
-
-
-def _bound(value: Any, expr: sympy.Expr, x: sympy.Symbol, what: str) -> sympy.Expr:
-    """An integration bound: a real number, ``oo``/``-oo`` or a real expression."""
-    bound = _point(value, expr, x, what)
-    if bound.has(sympy.nan, sympy.zoo) or bound.is_extended_real is False:
-        raise ValueError(f"{what} must be a real number, oo or -oo, got {bound} "
-                         f"(from {value!r})")
-    return bound
 
 
 def _spec_variable(item: Any, expr: sympy.Expr) -> tuple[sympy.Symbol]:
