@@ -463,13 +463,6 @@ def _value_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str = "+
 # --- taylor ---------------------------------------------------------------------------------
 
 
-#: Functions whose derivatives may jump at a point (``abs``, ``sign``, ``floor``...): where
-#: one occurs, a Taylor coefficient is taken from the one-sided limits, which must agree.
-NONSMOOTH: tuple[type, ...] = (sympy.Abs, sympy.sign, sympy.Heaviside, sympy.floor,
-                               sympy.ceiling, sympy.frac, sympy.Piecewise, sympy.Max,
-                               sympy.Min, sympy.DiracDelta)
-
-
 def _times(k: int) -> str:
     return {1: "once", 2: "twice"}.get(k, f"{k} times")
 
@@ -478,12 +471,12 @@ def _same(u: sympy.Expr, v: sympy.Expr) -> bool:
     return u == v or sympy.simplify(u - v) == 0
 
 
-def _zero_at(u: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
-    return u.subs(x, a).is_zero
+def _zero_at(atom: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
+    return atom.args[0].subs(x, a).is_zero
 
 
-def _integer_at(u: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
-    return u.subs(x, a).is_integer
+def _integer_at(atom: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
+    return atom.args[0].subs(x, a).is_integer
 
 
 def _tie_at(atom: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
@@ -495,16 +488,21 @@ def _tie_at(atom: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
 #: Where each non-smooth function may jump or kink: ``True`` (there), ``False`` (not
 #: there: plain substitution is right) or ``None`` (cannot tell, e.g. at a symbolic point).
 SINGULAR_AT: dict[type, Callable[[sympy.Expr, sympy.Symbol, sympy.Expr], bool | None]] = {
-    sympy.Abs: lambda f, x, a: _zero_at(f.args[0], x, a),
-    sympy.sign: lambda f, x, a: _zero_at(f.args[0], x, a),
-    sympy.Heaviside: lambda f, x, a: _zero_at(f.args[0], x, a),
-    sympy.DiracDelta: lambda f, x, a: _zero_at(f.args[0], x, a),
-    sympy.floor: lambda f, x, a: _integer_at(f.args[0], x, a),
-    sympy.ceiling: lambda f, x, a: _integer_at(f.args[0], x, a),
-    sympy.frac: lambda f, x, a: _integer_at(f.args[0], x, a),
+    sympy.Abs: _zero_at,
+    sympy.sign: _zero_at,
+    sympy.Heaviside: _zero_at,
+    sympy.DiracDelta: _zero_at,
+    sympy.floor: _integer_at,
+    sympy.ceiling: _integer_at,
+    sympy.frac: _integer_at,
     sympy.Max: _tie_at,
     sympy.Min: _tie_at,
 }
+
+#: Functions whose derivatives may jump at a point (``abs``, ``sign``, ``floor``...): where
+#: one occurs, a Taylor coefficient is taken from the one-sided limits, which must agree.
+#: Those of :data:`SINGULAR_AT`, and ``Piecewise``, which cannot tell where it jumps.
+NONSMOOTH: tuple[type, ...] = (*SINGULAR_AT, sympy.Piecewise)
 
 
 def _singular_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
