@@ -9,6 +9,7 @@ sequence of these wherever variables are expected (:func:`as_wrt`).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +27,9 @@ __all__ = [
     "as_matrix",
     "as_rng",
     "as_wrt",
+    "counted",
     "function_lhs",
+    "latex_number",
     "tex",
 ]
 
@@ -58,6 +61,22 @@ def tex(obj: Any) -> str:
 _TEX_ESCAPES: Mapping[str, str] = {"%": r"\%", "#": r"\#", "&": r"\&", "$": r"\$", "{": r"\{",
                                    "}": r"\}", "~": r"\sim ", "\\": r"\backslash "}
 _TEX_SPECIAL = re.compile("|".join(map(re.escape, _TEX_ESCAPES)))
+
+
+def latex_number(value: float, spec: str = ".3g") -> str:
+    r"""A float as LaTeX math (no ``$``), formatted by ``spec``: ``1.23 \times 10^{-7}``,
+    ``\infty``, ``\mathrm{nan}``.
+
+    Examples:
+        >>> latex_number(1.234e-7), latex_number(0.5), latex_number(1.234e-7, ".1e")
+        ('1.23 \\times 10^{-7}', '0.5', '1.2 \\times 10^{-7}')
+        >>> latex_number(float("-inf")), latex_number(float("nan"))
+        ('-\\infty', '\\mathrm{nan}')
+    """
+    if not math.isfinite(value):
+        return r"\infty" if value > 0 else (r"-\infty" if value < 0 else r"\mathrm{nan}")
+    mantissa, _, exponent = f"{value:{spec}}".partition("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}" if exponent else mantissa
 
 
 @dataclass(frozen=True)
@@ -104,7 +123,7 @@ class Verification:
 
     def latex(self) -> str:
         mark = r"\checkmark" if self.passed else r"\times"
-        return (rf"\text{{{_tex_text(self.method)}: {points_text(self.points)}, max error "
+        return (rf"\text{{{_tex_text(self.method)}: {counted(self.points, 'point')}, max error "
                 rf"{self.max_error:.2e}}}\ {mark}")
 
     def _repr_latex_(self) -> str:
@@ -112,17 +131,17 @@ class Verification:
 
     def __str__(self) -> str:
         status = "passed" if self.passed else "FAILED"
-        return f"{status}: {self.method}, {points_text(self.points)}, max error {self.max_error:.3g}"
+        return f"{status}: {self.method}, {counted(self.points, 'point')}, max error {self.max_error:.3g}"
 
 
-def points_text(points: int) -> str:
-    """How many points a check used, in words.
+def counted(n: int, noun: str) -> str:
+    """``n`` and ``noun``, plural unless ``n`` is 1 (how many points, steps, ...).
 
     Examples:
-        >>> points_text(1), points_text(5)
+        >>> counted(1, "point"), counted(5, "point")
         ('1 point', '5 points')
     """
-    return f"{points} point{'' if points == 1 else 's'}"
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _tex_text(s: str) -> str:

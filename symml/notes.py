@@ -60,7 +60,7 @@ from typing import Any
 
 import sympy
 
-from symml.derivation import as_rng, points_text, tex
+from symml.derivation import as_rng, counted, latex_number, tex
 from symml.errors import NotSupportedError, SymmlError
 
 __all__ = [
@@ -627,12 +627,7 @@ def _error_tex(error: float) -> str:
     """
     if math.isnan(error):
         return "NaN"
-    if math.isinf(error):
-        return r"$\infty$" if error > 0 else r"$-\infty$"
-    if error == 0:
-        return "$0$"
-    mantissa, exponent = f"{error:.1e}".split("e")
-    return rf"${mantissa} \times 10^{{{int(exponent)}}}$"
+    return f"${latex_number(error, '.1e')}$" if error != 0 else "$0$"
 
 
 def _check_sentence(v: Any) -> tuple[str, str]:
@@ -640,7 +635,7 @@ def _check_sentence(v: Any) -> tuple[str, str]:
     status = "passed" if v.passed else "FAILED"
     error = float(v.max_error)
     details = f" Compared: {v.details}." if getattr(v, "details", "") else ""
-    count = points_text(v.points)
+    count = counted(v.points, "point")
     tex_s = (rf"\textit{{Numeric check}} ({_escape_plain(v.method)}, {count}): "
              rf"largest error {_error_tex(error)} --- \textbf{{{status}}}.{_escape_plain(details)}")
     md_s = (f"*Numeric check* ({v.method}, {count}): largest error "
@@ -777,7 +772,7 @@ class Notes:
         for it in self.items:
             name = {"text": "paragraph", "math": "formula"}.get(it.kind, it.kind)
             counts[name] = counts.get(name, 0) + 1
-        parts = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
+        parts = ", ".join(counted(n, k) for k, n in counts.items())
         return f"Notes({self.title!r}: {parts or 'empty'})"
 
     # --- LaTeX ---

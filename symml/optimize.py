@@ -37,7 +37,7 @@ import sympy
 
 from symml.calculus import gradient, hessian
 from symml.compile import to_numpy
-from symml.derivation import Derivation, as_expr, as_wrt, tex
+from symml.derivation import Derivation, as_expr, as_wrt, counted, latex_number, tex
 
 __all__ = ["OptimizeResult", "gradient_descent", "newton"]
 
@@ -99,9 +99,9 @@ class OptimizeResult:
         point = ", ".join(f"{v:.6g}" for v in self.x)
         lhs = names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
         status = "converged" if self.converged else "not converged"
-        steps = f"{self.n_iter} step{'s' if self.n_iter != 1 else ''}"
-        return (rf"{lhs}^{{*}} = \left({point}\right),\ f({lhs}^{{*}}) = {_num(self.fun)},\ "
-                rf"\|\nabla f\| = {_num(self.grad_norm)} \quad (\text{{{self.method}, {steps}, "
+        steps = counted(self.n_iter, "step")
+        return (rf"{lhs}^{{*}} = \left({point}\right),\ f({lhs}^{{*}}) = {latex_number(self.fun)},\ "
+                rf"\|\nabla f\| = {latex_number(self.grad_norm)} \quad (\text{{{self.method}, {steps}, "
                 rf"{status}}})")
 
     def _repr_latex_(self) -> str:
@@ -119,13 +119,6 @@ class OptimizeResult:
 
     def __str__(self) -> str:
         return self.plain()
-
-
-def _num(v: float) -> str:
-    if not math.isfinite(v):
-        return r"\infty" if v > 0 else (r"-\infty" if v < 0 else r"\mathrm{nan}")
-    mantissa, _, exponent = f"{v:.3g}".partition("e")
-    return rf"{mantissa} \times 10^{{{int(exponent)}}}" if exponent else mantissa
 
 
 # --- objectives --------------------------------------------------------------------------
@@ -278,7 +271,7 @@ def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarr
     if a.shape != shape and not (shape and n == 1 and a.size == 1):
         expected = "a number (shape ())" if not shape else f"shape {shape}"
         raise ValueError(f"{what} returned an array of shape {a.shape}; expected {expected} "
-                         f"(x has {n} variable{'s' if n != 1 else ''})")
+                         f"(x has {counted(n, 'variable')})")
     return a.reshape(shape)
 
 

@@ -21,7 +21,7 @@ import sympy
 
 from symml.calculus import derivative
 from symml.compile import to_numpy
-from symml.derivation import as_expr, as_matrix, as_wrt, free_symbols, tex
+from symml.derivation import as_expr, as_matrix, as_wrt, counted, free_symbols, tex
 
 __all__ = ["plot_contour", "plot_convergence", "plot_density", "plot_eigen", "plot_function"]
 
@@ -146,8 +146,7 @@ def _paths(path: Any) -> list[tuple[np.ndarray, str]]:
     for i, p in enumerate(items):
         name = getattr(p, "method", None) or (f"path {i + 1}" if several else "path")
         steps = getattr(p, "n_iter", None)
-        label_ = (f"{name} ({steps} step{'s' if steps != 1 else ''})" if steps is not None
-                  else name)
+        label_ = f"{name} ({counted(steps, 'step')})" if steps is not None else name
         arr = np.asarray(getattr(p, "path", p), dtype=np.float64)
         out.append((arr, label_))
     return out
