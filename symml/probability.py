@@ -34,7 +34,7 @@ from sympy.stats.frv import SingleFinitePSpace
 from sympy.stats.rv import RandomSymbol
 from sympy.stats.rv import random_symbols as _random_symbols
 
-from symml._limits import Deadline, resolve_timeout, run_limited
+from symml._limits import Deadline, default_timeout, run_limited
 from symml._quad import IntegralDoesNotExist, checked_integral, end_divergence
 from symml.calculus import SIMPLIFY_SECONDS, simplify_limited
 from symml.derivation import (
@@ -1010,14 +1010,9 @@ def _evaluate(plan: _Plan, lhs: str, deadline: Deadline) -> tuple[Any, str, floa
     raise NoClosedFormError(f"{plan.what}: SymPy found no closed form")
 
 
-def _limit(timeout: float | None) -> float:
-    """``timeout``, or ``config.timeout`` when it is ``None``."""
-    return resolve_timeout() if timeout is None else resolve_timeout(timeout)
-
-
 def _budget(timeout: float | None) -> Deadline:
     """One time budget for every SymPy call (and simplification) of an operation."""
-    return Deadline(_limit(timeout))
+    return Deadline(default_timeout(timeout))
 
 
 def _random_expr(expr: Any, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
@@ -1268,14 +1263,13 @@ def mgf(X: Any, t: Any = None, timeout: float | None = None, *, rng: Any = None)
     """
     e, prior = _random_expr(X, "X")
     t = sympy.Symbol("t", real=True) if t is None else as_expr(t, what="t")[0]
-    timeout = _limit(timeout)
+    deadline = _budget(timeout)
     g = sympy.exp(t * e)
     lhs = rf"M_{{{tex(e)}}}({tex(t)})"
     setup, title = _setup_latex(g, _rvs(e))
     plan = _Plan(f"E[{g}]", functools.partial(_mgf_symbolic, e, t), _numeric_for(g, rng, MC_SAMPLES),
                  not _parameters(g), real=_real_imag(g)[1] == 0)
-    result, method, error, steps = _check_symbolic(g, plan, _evaluate(plan, lhs, _budget(timeout)),
-                                                   lhs)
+    result, method, error, steps = _check_symbolic(g, plan, _evaluate(plan, lhs, deadline), lhs)
     head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[{tex(g)}\right]"),
             Step(title, f"{lhs} = {setup}")]
     return Derivation(result, _wrt(result), (*prior, *head, *steps), lhs, method=method,
@@ -1363,7 +1357,7 @@ def entropy(X: Any, timeout: float | None = None) -> Derivation:
         1
     """
     X = _single(X, "X")
-    timeout = _limit(timeout)
+    deadline = _budget(timeout)
     kind = _kind(X)
     x = _dummy(X, X.pspace.distribution.free_symbols)
     lhs = rf"H({tex(X)})"
@@ -1386,7 +1380,7 @@ def entropy(X: Any, timeout: float | None = None) -> Derivation:
     plan = _Plan(f"H({X})", functools.partial(_entropy_symbolic, X),
                  functools.partial(_numeric_information, X, None), not _parameters(X),
                  "quadrature" if kind == "continuous" else "numeric sum")
-    result, method, error, steps = _evaluate(plan, lhs, _budget(timeout))
+    result, method, error, steps = _evaluate(plan, lhs, deadline)
     return Derivation(result, _wrt(result), (*head, *steps), lhs, method=method, error=error,
                       operation="entropy", source={"P": X, "Q": None})
 
@@ -1425,7 +1419,7 @@ def kl_divergence(P: Any, Q: Any, timeout: float | None = None) -> Derivation:
     if (_kind(P) == "continuous") != (_kind(Q) == "continuous"):
         raise ValueError(f"kl_divergence: P ({P}) and Q ({Q}) must both be continuous or both "
                          f"discrete")
-    timeout = _limit(timeout)
+    deadline = _budget(timeout)
     lhs = rf"D_{{\mathrm{{KL}}}}\left({tex(P)} \,\|\, {tex(Q)}\right)"
     x = _dummy(P, P.pspace.distribution.free_symbols | Q.pspace.distribution.free_symbols)
     head = [Step("definition", rf"{lhs} = \mathbb{{E}}_{{{tex(P)}}}\left[\log p({tex(P)}) - "
@@ -1448,7 +1442,7 @@ def kl_divergence(P: Any, Q: Any, timeout: float | None = None) -> Derivation:
     plan = _Plan(f"KL({P} || {Q})", functools.partial(_kl_symbolic, P, Q),
                  functools.partial(_numeric_information, P, Q),
                  not (_parameters(P) | _parameters(Q)), "quadrature")
-    result, method, error, steps = _evaluate(plan, lhs, _budget(timeout))
+    result, method, error, steps = _evaluate(plan, lhs, deadline)
     return Derivation(result, _wrt(result), (*head, *steps), lhs, method=method, error=error,
                       operation="kl_divergence", source={"P": P, "Q": Q})
 
@@ -1683,7 +1677,7 @@ def mle(density: Any, x: Any = None, params: Any = None, timeout: float | None =
         chosen = as_wrt(params, f, strict=True)
     if not chosen:
         raise ValueError(f"mle: the density {f} has no parameter to estimate")
-    timeout = _limit(timeout)
+    timeout = default_timeout(timeout)
     sample = sympy.IndexedBase(var.name)
     i = sympy.Symbol("i", integer=True, positive=True)
     n = sympy.Symbol("n", integer=True, positive=True)
