@@ -386,15 +386,16 @@ def break_formula(latex: str, width: float, *, first_width: float | None = None)
         >>> break_formula(r"x \sin{\left(x \right)} \sin{\left(y \right)} + 1", 12)
         ['x \\sin{\\left(x \\right)}', '\\cdot \\sin{\\left(y \\right)} + 1']
     """
-    units: list[tuple[str, bool]] = []  # (text, continues a product)
+    units: list[tuple[str, bool, float]] = []  # (text, continues a product, its width)
     for term in split_terms(latex):
-        factors = split_factors(term) if estimate_width(term) > width else [term]
-        units += [(f, i > 0) for i, f in enumerate(factors)] if len(factors) > 1 else [(term, False)]
+        w = estimate_width(term)
+        factors = split_factors(term) if w > width else [term]
+        units += ([(f, i > 0, estimate_width(f)) for i, f in enumerate(factors)]
+                  if len(factors) > 1 else [(term, False, w)])
     lines: list[str] = []
     current, used = "", 0.0
     limit = width if first_width is None else first_width
-    for text, continues in units:
-        w = estimate_width(text)
+    for text, continues, w in units:
         if current and used + w > limit:
             lines.append(current)
             current, used, limit = "", 0.0, width
