@@ -1605,9 +1605,14 @@ def _solve_block(eqs: list[sympy.Expr], vs: list[sympy.Symbol], expr: sympy.Expr
                 sols = exact
         elif not sols and all(e.is_polynomial(*vs) and not e.free_symbols - set(vs)
                               for e in eqs):
-            raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: it finds "
-                                    "no solution of a polynomial system whose Groebner "
-                                    "basis says it has some (complex or real)")
+            # none at all when the basis is [1] (over the coefficients' own field: a float
+            # is the exact binary rational it stands for); else solve missed them
+            written = [e.xreplace({c: sympy.Rational(c) for c in e.atoms(sympy.Float)})
+                       for e in eqs]
+            if list(sympy.groebner(written, *vs, extension=True).exprs) != [1]:
+                raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: it "
+                                        "finds no solution of a polynomial system whose "
+                                        "Groebner basis says it has some (complex or real)")
     if any(all(_is_real(v) for v in s.values()) for s in sols):
         for v in vs:
             period = _period(eqs, v)

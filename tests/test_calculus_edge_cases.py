@@ -507,6 +507,24 @@ def test_polynomial_systems_give_every_real_critical_point(f: str, kinds: list[s
     assert pts.verify(rng=0)
 
 
+@pytest.mark.parametrize("c", ["1", "sqrt(2)", "0.5", "pi"])
+def test_an_inconsistent_polynomial_gradient_has_no_critical_points(c: str) -> None:
+    """grad (c x + x^2 y) = (c + 2xy, x^2): x = 0 forces c = 0, so there is none. With an
+    irrational or float c SymPy's solve also says [], which was refused as if the system
+    had solutions it could not find."""
+    f = f"{c}*x + x**2*y"
+    pts = sm.critical_points(f)
+    assert len(pts) == 0
+    assert pts.verify(rng=0)  # the Newton search finds no critical point either
+    grad = sm.to_numpy(sm.gradient(f, "x, y"))
+    value = float(sympy.N(sm.parse(c)))
+    for u, v in [(0.0, 0.0), (1e-3, 1.0), (-0.7, 2.0)]:  # |∂f/∂x| = |c| wherever ∂f/∂y = 0
+        gx, gy = grad(u, v)
+        assert gy == u * u and (u != 0 or gx == value)
+    with pytest.raises(NoClosedFormError, match="Groebner basis says it has some"):
+        sm.critical_points("x^6 - 3*x^4 + sqrt(2)*x + x*y + y^2")  # solutions exist
+
+
 def test_critical_points_where_sympy_cannot_differentiate_are_refused() -> None:
     with pytest.raises(NotSupportedError, match=r"leaves Derivative\(floor\(x\), x\) unevaluated"):
         sm.critical_points("floor(x) + y^2")
