@@ -128,7 +128,7 @@ class OptimizeResult:
 class _Objective:
     """What the loops need: ``evaluate(x) -> [f, ∇f]`` and, for Newton, ``hess(x)``;
     ``start`` is ``evaluate`` at x0 with the checks of what a Python objective returns
-    (default: ``evaluate`` itself)."""
+    (``None``: ``evaluate`` itself)."""
 
     evaluate: Evaluate
     hess: Callable[[np.ndarray], np.ndarray] | None
@@ -136,10 +136,6 @@ class _Objective:
     wrt: tuple[sympy.Symbol, ...] = ()
     expr: Any = None
     start: Evaluate | None = None
-
-    def __post_init__(self) -> None:
-        if self.start is None:
-            object.__setattr__(self, "start", self.evaluate)
 
 
 def _fast(nf: Any) -> Callable[[np.ndarray], np.ndarray]:
@@ -434,7 +430,7 @@ def _record(steps: int, n: int) -> _Run:
 def _begin(run: _Run, obj: _Objective, x: np.ndarray) -> np.ndarray | None:
     run.path[0] = x
     try:
-        out = obj.start(x)
+        out = (obj.start or obj.evaluate)(x)
     except _Trouble as exc:
         run.values[0] = math.nan
         run.last = np.full(len(x) + 1, np.nan)
