@@ -625,8 +625,8 @@ class _Builder:
 
     def _check_size(self, node: ast.AST, digits: float, what: str) -> None:
         if digits > MAX_NUMBER_DIGITS:
-            shown = f"{digits:.3g}" if digits < 1e300 else "astronomically many"
-            raise self.src.error(f"{what} would be an exact number of about {shown} digits "
+            shown = f"about {digits:.3g}" if digits < 1e300 else "astronomically many"
+            raise self.src.error(f"{what} would be an exact number of {shown} digits "
                                  f"(at most {MAX_NUMBER_DIGITS} allowed)", node)
 
     def _Call(self, node: ast.Call, depth: int) -> Any:

@@ -6,6 +6,7 @@ import ast
 import builtins
 import math
 import os
+import re
 
 import numpy as np
 import pytest
@@ -340,6 +341,17 @@ def test_powers_sympy_leaves_unevaluated_are_not_refused(text: str, log10_value:
     value = sm.parse(text)
     assert value.is_Pow and value.free_symbols == set()
     assert float(sympy.log(value, 10).evalf(30)) == pytest.approx(log10_value, rel=1e-12)
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("gamma(10**20)", "gamma() would be an exact number of astronomically many digits"),
+    ("2**10**8", "the power would be an exact number of about 3.01e+07 digits"),
+])
+def test_huge_number_message_reads(text: str, words: str) -> None:
+    # 2**(10**8) has floor(10**8 log10 2) + 1 = 30102999 + 1 digits
+    assert math.floor(10**8 * math.log10(2)) + 1 == 30_103_000
+    with pytest.raises(sm.ParseError, match=re.escape(words)):
+        sm.parse(text)
 
 
 def test_cli_exit_2_for_a_huge_power(capsys: pytest.CaptureFixture[str]) -> None:
