@@ -684,11 +684,6 @@ def _mass(X: RandomSymbol) -> tuple[float, float, tuple[float, ...]]:
     return median, high - low, _cuts_around(median, high - low, (low, high))
 
 
-def _mass_points(X: RandomSymbol) -> tuple[float, ...]:
-    """The cut points of :func:`_mass`."""
-    return _mass(X)[2]
-
-
 def _cuts_around(centre: float, width: float, extra: tuple[float, ...] = ()) -> tuple[float, ...]:
     """``centre`` and ``centre ± width·4^j`` out to 4⁹ times the scale (far enough that a
     light tail has ended): each piece of the quadrature about as wide as its distance from
@@ -701,7 +696,7 @@ def _cuts_around(centre: float, width: float, extra: tuple[float, ...] = ()) -> 
                          *(centre - s for s in steps)}))
 
 
-#: Where :func:`_density_cuts` looks for the mode: 0 and ±10^k for k in [-12, 15], 20 a decade.
+#: Where :func:`_density_mode` looks for the mode: 0 and ±10^k for k in [-12, 15], 20 a decade.
 _MODE_GRID_DECADES = (-12.0, 15.0, 541)
 
 
@@ -1194,6 +1189,12 @@ def variance(expr: Any, timeout: float | None = None, *, rng: Any = None,
         >>> variance(Bernoulli("B", p)).result
         p*(1 - p)
     """
+    return _mean_and_variance(expr, timeout, rng, samples)[1]
+
+
+def _mean_and_variance(expr: Any, timeout: float | None, rng: Any, samples: int
+                       ) -> tuple[Derivation, Derivation]:
+    """(E[expr], Var[expr]) within one time budget, the mean computed once for both."""
     e, prior = _random_expr(_real_valued(expr, "variance"), "expr")
     deadline = _budget(timeout)
     mean = _expectation(e, (), deadline, rng, samples)
@@ -1210,9 +1211,9 @@ def variance(expr: Any, timeout: float | None = None, *, rng: Any = None,
                  rf"\mathbb{{E}}[{tex(e)}]\right)^{{2}}\right]"),
             Step("mean", rf"\mathbb{{E}}\left[{tex(e)}\right] = {tex(mean.result)}"),
             Step(title, f"{lhs} = {setup}")]
-    return Derivation(result, _wrt(result), (*prior, *head, *steps), lhs, method=method,
-                      error=error, operation="variance",
-                      source={"expr": centered, "mean_of": centered})
+    return mean, Derivation(result, _wrt(result), (*prior, *head, *steps), lhs, method=method,
+                            error=error, operation="variance",
+                            source={"expr": centered, "mean_of": centered})
 
 
 def covariance(a: Any, b: Any, timeout: float | None = None, *, rng: Any = None,

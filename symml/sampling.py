@@ -685,10 +685,10 @@ def _mass_table(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: float, hi: fl
 def _density_total(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any) -> float:
     """The density's integral over its support by the probability module's checked
     quadrature (divergence probes at the ends; ``inf`` when it diverges)."""
-    from symml.probability import _mass_points, _quad
+    from symml.probability import _mass, _quad
 
     return _quad(density, x, lo, hi, what=f"the integral of the density of {rv}",
-                 cuts=_mass_points(rv))[0]
+                 cuts=_mass(rv)[2])[0]
 
 
 def _g(f: Callable, to_x: Any, t: np.ndarray) -> np.ndarray:
@@ -900,14 +900,13 @@ def _exact_cdf(rv: Any, timeout: float | None) -> Callable[[np.ndarray], np.ndar
 def _check_moments(expr: Any, values: np.ndarray, timeout: float | None) -> Any:
     from symml.derivation import Verification
     from symml.errors import SymmlError
-    from symml.probability import expectation, variance
+    from symml.probability import MC_SAMPLES, _mean_and_variance
 
     n = int(values.size)
     if n < 2:
         raise ValueError("checking draws needs at least 2 of them")
     try:
-        mean_d = expectation(expr, timeout)
-        var_d = variance(expr, timeout)
+        mean_d, var_d = _mean_and_variance(expr, timeout, None, MC_SAMPLES)
         mean, var = float(mean_d.result), float(var_d.result)
     except (SymmlError, TypeError, ValueError) as exc:
         return Verification(passed=False, max_error=float("inf"), method="moments", points=n,

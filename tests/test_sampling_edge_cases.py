@@ -12,6 +12,7 @@ from sympy import stats as ss
 import symml as sm
 from symml.cli import main
 from symml.errors import NotSupportedError
+from symml.sampling import check_draws
 
 x = sympy.Symbol("x", real=True)
 KS_PVALUE = 1e-3
@@ -107,16 +108,32 @@ def test_cli_sample_verify_fails_with_exit_1_for_wrong_draws(capsys, monkeypatch
 def test_check_draws_of_a_discrete_variable_by_its_moments():
     d = ss.Poisson("N", 3)
     good = sm.sampler(d)(5000, rng=2)
-    check = sampling_check(d, good)
+    check = check_draws(d, good)
     assert check.passed and check.method.startswith("mean and variance")
-    assert not sampling_check(d, good + 0.5).passed  # shifted by 0.5: 12σ off
+    assert not check_draws(d, good + 0.5).passed  # shifted by 0.5: 12σ off
     assert abs(good.mean() - 3) < 4 * np.sqrt(3 / 5000)
 
 
-def sampling_check(expr, values):
-    from symml.sampling import check_draws
+def test_check_draws_computes_the_mean_once(monkeypatch):
+    """Before: E[expr] by expectation(), then again inside variance(), each with its own
+    time budget. Now one mean serves both, within one budget."""
+    from symml import probability
 
-    return check_draws(expr, values)
+    real, means = probability._expectation, []
+
+    def counting(e, *args, **kwargs):
+        means.append(e)
+        return real(e, *args, **kwargs)
+
+    monkeypatch.setattr(probability, "_expectation", counting)
+    X, Y = ss.Normal("X", 1, 1), ss.Exponential("Y", 2)
+    draws = sm.sampler(X + 2 * Y)(20_000, rng=5)
+    check = check_draws(X + 2 * Y, draws)
+    assert check.passed and check.method.startswith("mean and variance"), check.details
+    assert means == [X + 2 * Y]
+    # E = 1 + 2/2 = 2, Var = 1 + 4/4 = 2: the details name the exact values, and the draws agree
+    assert "vs 2, variance" in check.details and check.details.endswith("vs 2")
+    assert abs(draws.mean() - 2) < 4 * np.sqrt(2 / draws.size)
 
 
 @pytest.mark.parametrize("command", ["expect", "sample"])
