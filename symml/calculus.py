@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import permutations
 from typing import Any
 
@@ -1138,10 +1139,13 @@ def _slices(ranges: list[Any], n: int) -> list[tuple[int, list[float]]]:
     return out
 
 
-def _inner_singularities(expr: sympy.Expr, x: sympy.Symbol, a: Any, b: Any) -> list[float]:
+@lru_cache(maxsize=64)
+def _inner_singularities(expr: sympy.Expr, x: sympy.Symbol, a: Any, b: Any
+                         ) -> tuple[float, ...]:
     """The points strictly between ``a`` and ``b`` where ``expr`` may blow up (SymPy's
     ``singularities``: poles of rational and trigonometric parts, zeros of a log's
-    argument...), for quadrature to split and probe there; ``[]`` when SymPy cannot say."""
+    argument...), for quadrature to split and probe there; ``()`` when SymPy cannot say.
+    Cached: a complex integrand's real and imaginary parts ask for the same slices."""
     from sympy.calculus.util import singularities
 
     a, b = sympy.sympify(a), sympy.sympify(b)  # floats too (inf is oo)
@@ -1149,10 +1153,10 @@ def _inner_singularities(expr: sympy.Expr, x: sympy.Symbol, a: Any, b: Any) -> l
     try:
         found = singularities(expr, x, sympy.Interval.open(lo, hi))
     except Exception:  # noqa: BLE001 - a hint for quadrature: no hint is the old behaviour
-        return []
+        return ()
     if not isinstance(found, sympy.FiniteSet):
-        return []
-    return sorted(float(p) for p in found if p.is_real and p.is_finite)
+        return ()
+    return tuple(sorted(float(p) for p in found if p.is_real and p.is_finite))
 
 
 def _require_numbers(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...]) -> None:
