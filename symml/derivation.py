@@ -52,8 +52,7 @@ def tex(obj: Any) -> str:
     # a symbol named "a%b" (made with sympy.Symbol; the parser allows no such name) would
     # comment out the rest of the line: its special characters are escaped
     names = {s: sympy.latex(sympy.Symbol(_TEX_SPECIAL.sub(lambda m: _TEX_ESCAPES[m.group()], s.name)))
-             for s in getattr(obj, "free_symbols", ())
-             if isinstance(s, sympy.Symbol) and _TEX_SPECIAL.search(s.name)}
+             for s in free_symbols(obj) if _TEX_SPECIAL.search(s.name)}
     return sympy.latex(obj, **LATEX_SETTINGS, **({"symbol_names": names} if names else {}))
 
 
