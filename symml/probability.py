@@ -573,7 +573,7 @@ def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero
         return math.inf * sign, 0.0
     if sign == 0:
         raise IntegralDoesNotExist(f"{what} does not exist: the series of absolute values "
-                                   f"diverges with an oscillating sign")
+                                   f"diverges with an oscillating sign", oscillating=True)
     total, mass, lo, chunk = 0.0, 0.0, int(start), 4096
     while lo - int(start) < max_terms:
         p, terms = terms_at(np.arange(lo, lo + chunk, dtype=float))
