@@ -67,6 +67,9 @@ KERNEL_LOCK = threading.Lock()
 #: The integers numba types as int64; others are printed as float64 literals.
 _INT64 = 2**63 - 1
 
+#: Terminal colour codes in numba's error messages (stripped from a fallback's reason).
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
 
 class _NumbaPrinter(_Printer):
     """The NumPy printer, with the functions numba has only in ``math`` spelled so, and
@@ -331,9 +334,6 @@ def build(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool
         return (f"numba could not compile it ({type(exc).__name__}: "
                 f"{_ANSI.sub('', text).strip()[:160]})")
     return source, module.f, module.f_packed
-
-
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def save_source(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str,
