@@ -449,8 +449,9 @@ def _taylor_errors(g: Any, T: Any, x: sympy.Symbol, a: sympy.Float, side: int
     out = []
     for k in range(4, 9):
         at = {x: a + side * sympy.Float(2.0**-k, _DIGITS)}
-        fv, tv = _hp(g, at), _hp(T, at)
-        out.append(abs(fv - tv) / max(1.0, abs(fv)))
+        fv, tv = _number(g, at), _number(T, at)  # SymPy numbers: e^(10^20) is no float
+        out.append(float("inf") if fv is None or tv is None
+                   else float(abs(fv - tv) / max(1, abs(fv))))
     return out
 
 
@@ -464,7 +465,7 @@ def _check_taylor(d: Derivation, points: int, rng: np.random.Generator, rtol: fl
     for _ in range(min(points, 3)):
         subs = _parameters([f, a], {x}, rng)
         g, T = f.subs(subs), d.result.subs(subs)
-        a0 = sympy.Float(_hp(a, subs).real, _DIGITS)
+        a0 = _centre(a, subs)
         for side in (1, -1):
             errs = _taylor_errors(g, T, x, a0, side)
             if not all(np.isfinite(errs)):
@@ -494,16 +495,33 @@ def _approach(a: sympy.Expr, side: str, subs: dict[Any, Any]) -> list[sympy.Floa
     if a.is_infinite:
         sign = 1 if a.is_extended_positive else -1
         return [sympy.Float(sign * 10.0**k, _DIGITS) for k in range(4, 21, 2)]
-    centre = sympy.re(sympy.N(a.subs(subs), _DIGITS))  # a SymPy Float: 10^400 does not overflow
+    centre = _centre(a, subs)
     sign = 1 if side == "+" else -1
     return [centre + sign * sympy.Float(10.0**-k, _DIGITS) for k in range(4, 21, 2)]
 
 
+def _integer_digits(value: sympy.Expr) -> int:
+    """Decimal digits of the integer part of a real number (0 below 1)."""
+    whole = int(abs(value))
+    return len(str(whole)) if whole else 0
+
+
+def _centre(a: sympy.Expr, subs: dict[Any, Any]) -> sympy.Float:
+    """The finite point ``a`` at ``subs``, a SymPy Float with ``_DIGITS`` digits after its
+    integer part, so that a step from it survives (10^400 + 10^-20 needs 460 digits; a float
+    would overflow, 60 digits would lose the step)."""
+    point = a.subs(subs)
+    return sympy.re(sympy.N(point, _DIGITS + _integer_digits(sympy.re(sympy.N(point, 15)))))
+
+
 def _number(expr: Any, subs: dict[Any, Any]) -> sympy.Expr | None:
     """``expr`` at ``subs`` to ``_DIGITS`` digits, kept a SymPy number (``exp(x)`` at
-    ``x = 10^20`` is e^(10^20), far beyond a float); ``None`` where it is undefined."""
+    ``x = 10^20`` is e^(10^20), far beyond a float); ``None`` where it is undefined. SymPy
+    may work with as many more digits as the point has before its decimal point (beyond its
+    default of 100, ``x - 10^400`` at ``x = 10^400 + 10^-4`` cancels to nothing)."""
+    extra = max((_integer_digits(v) for v in subs.values() if v.is_real), default=0)
     try:
-        value = sympy.sympify(expr).evalf(_DIGITS, subs=subs)
+        value = sympy.sympify(expr).evalf(_DIGITS, subs=subs, maxn=100 + extra)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         return None
     return value if value.is_number and value.is_finite else None

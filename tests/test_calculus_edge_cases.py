@@ -9,7 +9,10 @@ import pickle
 import re
 import time
 import warnings
+from collections.abc import Callable
+from typing import Any
 
+import mpmath
 import numpy as np
 import pytest
 import sympy
@@ -430,6 +433,49 @@ def test_limit_at_a_point_beyond_floats_verifies() -> None:
     wrong = sm.Derivation(d.result * 2, d.wrt, d.steps, d.lhs, operation="limit",
                           source=d.source)
     assert not wrong.verify(rng=0)
+
+
+@pytest.mark.parametrize(("f", "to", "direction", "near"), [
+    # f a step u = 1e-30 above the point, by mpmath in 500 digits (u survives there)
+    ("1/(x - 10**400)", 400, "+", lambda c, u: 1 / ((c + u) - c)),  # oo
+    ("sin(x - 10**400)/(x - 10**400)", 400, "+-",
+     lambda c, u: mpmath.sin((c + u) - c) / ((c + u) - c)),  # 1
+    ("(x - 10**70)*log(x - 10**70)", 70, "+",
+     lambda c, u: ((c + u) - c) * mpmath.log((c + u) - c)),  # 0
+])
+def test_limit_near_a_point_beyond_double_digits_is_approached(
+        f: str, to: int, direction: str, near: Callable[[Any, Any], Any]) -> None:
+    d = sm.limit(f, "x", f"10**{to}", direction)
+    assert d.verify(rng=0)
+    wrong = sm.Derivation(d.result + 1 if d.result.is_finite else -d.result, d.wrt, d.steps,
+                          d.lhs, operation="limit", source=d.source)
+    assert not wrong.verify(rng=0)
+    with mpmath.workdps(500):
+        value = near(mpmath.mpf(10) ** to, mpmath.mpf(10) ** -30)
+        assert value > 1e29 if d.result == sympy.oo else abs(value - float(d.result)) < 1e-27
+
+
+@pytest.mark.parametrize(("f", "at", "g"), [
+    ("exp(x)", 20, lambda v, a: mpmath.exp(v)),  # e^(10^20): no float holds it
+    ("sin(x)", 70, lambda v, a: mpmath.sin(v)),  # a step of 2^-8 from 10^70 needs 80 digits
+    ("exp(x/10**400)", 400, lambda v, a: mpmath.exp(v / a)),
+])
+def test_taylor_at_a_point_beyond_floats_verifies(f: str, at: int,
+                                                  g: Callable[[Any, Any], Any]) -> None:
+    t = sm.taylor(f, "x", f"10**{at}", 2)
+    assert t.verify(rng=0)
+    point = sympy.Integer(10) ** at
+    wrong = sm.Derivation(t.result * (1 + (x - point) ** 2 / 100), t.wrt, t.steps, t.lhs,
+                          operation="taylor", source=t.source)
+    assert not wrong.verify(rng=0)
+    with mpmath.workdps(500):  # mpmath's own Taylor coefficients, at a + 1/16
+        a, h = mpmath.mpf(10) ** at, mpmath.mpf(1) / 16
+        coefficients = mpmath.taylor(lambda v: g(v, a), a, 2)
+        reference = sum(c * h ** k for k, c in enumerate(coefficients))
+        ours = t.result.evalf(50, subs={x: sympy.Float(point, 500) + sympy.Rational(1, 16)},
+                              maxn=600)
+        assert abs(mpmath.mpf(str(ours)) / reference - 1) < 1e-30
+        assert abs(g(a + h, a) - reference) < 2 * h ** 3 * abs(reference)  # T is close to f
 
 
 # --- quadrature: complex integrands, bounds in decreasing order, bounds beyond floats --
