@@ -327,12 +327,14 @@ def _all_real(w: np.ndarray) -> bool:
         return not np.any(np.abs(w.imag) > 1e-10 * scale)
 
 
-def _order_index(w: np.ndarray) -> np.ndarray:
-    """The permutation along the last axis that :func:`_order` applies."""
+def _sorted(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the values :func:`_order` returns, the permutation along the last axis it applied)."""
     w = np.asarray(w, dtype=complex)
     if _all_real(w):
-        return np.argsort(-w.real, axis=-1, kind="stable")
-    return np.lexsort((-np.round(w.imag, 9), -np.round(w.real, 9)), axis=-1)
+        idx = np.argsort(-w.real, axis=-1, kind="stable")
+        return np.take_along_axis(w.real, idx, axis=-1), idx
+    idx = np.lexsort((-np.round(w.imag, 9), -np.round(w.real, 9)), axis=-1)
+    return np.take_along_axis(w, idx, axis=-1), idx
 
 
 def _order(w: np.ndarray) -> np.ndarray:
@@ -345,16 +347,14 @@ def _order(w: np.ndarray) -> np.ndarray:
         >>> _order(np.array([1j, 2.0, 1 - 1j]))
         array([2.+0.j, 1.-1.j, 0.+1.j])
     """
-    w = np.asarray(w, dtype=complex)
-    out = np.take_along_axis(w, _order_index(w), axis=-1)
-    return out.real if _all_real(w) else out
+    return _sorted(w)[0]
 
 
 def _order_pairs(w: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Eigenvalues ``(..., n)`` as :func:`_order` sorts them, with the columns of the
-    eigenvector matrices ``V`` ``(..., n, n)`` permuted alike."""
-    idx = _order_index(w)
-    return _order(w), np.take_along_axis(np.asarray(V), idx[..., None, :], axis=-1)
+    eigenvector matrices ``V`` ``(..., n, n)`` permuted alike (one sort for both)."""
+    values, idx = _sorted(w)
+    return values, np.take_along_axis(np.asarray(V), idx[..., None, :], axis=-1)
 
 
 def _is_symmetric(M: sympy.MatrixBase) -> bool:
