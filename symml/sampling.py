@@ -444,9 +444,9 @@ def _continuous_plan(rv: Any, dist: Any, method: str, timeout: float | None) -> 
             return "inverse CDF (closed form)", found
         if method == "closed-form":
             raise NotSupportedError(f"SymPy found no closed-form inverse CDF of {rv} in time")
-    if not abs(table.raw_total - 1.0) <= NORMALISATION_TOL:
+    if not abs(table.total - 1.0) <= NORMALISATION_TOL:
         raise NotSupportedError(f"cannot sample {rv}: its tabulated CDF holds "
-                                f"{table.raw_total:.6g} of the mass, not 1 (a narrow peak or an "
+                                f"{table.total:.6g} of the mass, not 1 (a narrow peak or an "
                                 f"interior singularity the grid misses), and SymPy found no "
                                 f"closed-form inverse CDF")
     if method in ("auto", "tabulated") and (table.accurate() or method == "tabulated"):
@@ -508,10 +508,10 @@ class _Table:
     """
 
     def __init__(self, f: Callable, to_x: _Map, total: float, cdf: np.ndarray,
-                 peaks: np.ndarray) -> None:
-        self.f, self.to_x, self.total, self.cdf, self.peaks = f, to_x, total, cdf, peaks
-        self.raw_total = total  # the density's integral as tabulated (1 when all is well)
-        self.singular = False  # unbounded at an end: no envelope for rejection sampling
+                 peaks: np.ndarray, singular: bool = False) -> None:
+        self.f, self.to_x, self.cdf, self.peaks = f, to_x, cdf, peaks
+        self.total = total  # the density's integral as tabulated (1 when all is well)
+        self.singular = singular  # unbounded at an end: no envelope for rejection sampling
         self.edges = np.linspace(0.0, 1.0, GRID_CELLS + 1)
         self.h = 1.0 / GRID_CELLS
 
@@ -539,11 +539,9 @@ class _Table:
         mass[near] = near_mass
         cdf = np.concatenate([[0.0], np.cumsum(mass)])
         total = float(cdf[-1])
-        if not total > 0:  # the grid saw no mass: a table that says so (raw_total 0)
+        if not total > 0:  # the grid saw no mass: a table that says so (total 0)
             return cls(f, to_x, 0.0, cdf, g.max(axis=1))
-        table = cls(f, to_x, total, cdf / total, g.max(axis=1) / total)
-        table.singular = singular
-        return table
+        return cls(f, to_x, total, cdf / total, g.max(axis=1) / total, singular)
 
     def g(self, t: np.ndarray) -> np.ndarray:
         """The normalised density of ``t`` (0 where it is not finite)."""
@@ -670,7 +668,7 @@ def _mass_table(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: float, hi: fl
 
     f = to_numpy(density, [x])
     table = _Table.build(rv, f, lo, hi)
-    found = None if abs(table.raw_total - 1.0) <= NORMALISATION_TOL else \
+    found = None if abs(table.total - 1.0) <= NORMALISATION_TOL else \
         _density_mode(density, x, lo, hi)
     if found is None or not found[1] > 0:
         return table
@@ -679,7 +677,7 @@ def _mass_table(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: float, hi: fl
     scale = width if math.isinf(lo) and math.isinf(hi) else \
         max(width, mode - lo if math.isfinite(lo) else hi - mode)
     centred = _Table.build(rv, f, lo, hi, (mode, scale))
-    return centred if abs(centred.raw_total - 1.0) < abs(table.raw_total - 1.0) else table
+    return centred if abs(centred.total - 1.0) < abs(table.total - 1.0) else table
 
 
 def _density_total(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any) -> float:
