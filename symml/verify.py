@@ -384,7 +384,7 @@ def _oscillatory_reference(g: Any, specs: list[tuple[Any, Any, Any]]) -> complex
     for trig in g.atoms(sympy.sin, sympy.cos):
         arg = sympy.expand(trig.args[0])
         w = arg.coeff(x)
-        if not (arg - w * x).is_number or not w.is_number or w == 0 or arg.has(x ** 2):
+        if not (arg - w * x).is_number or not w.is_number or w == 0:  # w x + c only
             return None
         omegas.add(abs(float(w)))
     if len(omegas) != 1:
@@ -728,8 +728,7 @@ def _unlisted_critical_point(g: Any, wrt: tuple[sympy.Symbol, ...], found: Any,
                  & (np.max(np.abs(gv), axis=1) <= 1e-7 * size)
                  & (np.max(np.abs(Z), axis=1) <= 10 * radius))
     for z, scale in zip(Z[converged], size[converged], strict=True):
-        near = [c for c in fixed] + [np.asarray(fam(*z), dtype=float).reshape(n)
-                                     for fam in families]
+        near = [*fixed, *(np.asarray(fam(*z), dtype=float).reshape(n) for fam in families)]
         if not any(np.max(np.abs(z - c)) <= 1e-5 * scale for c in near):
             return z
     return None
