@@ -618,8 +618,8 @@ def taylor(f: Any, wrt: Any = None, at: Any = 0, order: int = 3, *,
     expr, prior = _scalar(f, "f")
     x = _one_variable(wrt, expr, "taylor")
     a = _point(at, expr, x, "at")
-    if a.has(sympy.oo, -sympy.oo, sympy.zoo, sympy.nan):
-        raise ValueError(f"at must be a finite point, got {a}")
+    if a.has(sympy.oo, -sympy.oo, sympy.zoo):  # nan: _point refused it
+        raise ValueError(f"at must be a finite point, got {a} (from {at!r})")
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise ValueError(f"order must be a non-negative integer, got {order!r}")
     seconds = default_timeout(timeout)

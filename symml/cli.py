@@ -142,9 +142,9 @@ def _limit_args(p: argparse.ArgumentParser) -> None:
 
 def _run_limit(a: argparse.Namespace) -> Any:
     from symml.calculus import limit
-    from symml.parsing import parse
 
-    return limit(a.expression, a.wrt, parse(a.to), a.dir, timeout=a.timeout)
+    # the point goes in as the user's text (as integrate's bounds): an error names it
+    return limit(a.expression, a.wrt, a.to, a.dir, timeout=a.timeout)
 
 
 def _taylor_args(p: argparse.ArgumentParser) -> None:
@@ -157,9 +157,8 @@ def _taylor_args(p: argparse.ArgumentParser) -> None:
 
 def _run_taylor(a: argparse.Namespace) -> Any:
     from symml.calculus import taylor
-    from symml.parsing import parse
 
-    return taylor(a.expression, a.wrt, parse(a.at), a.order, timeout=a.timeout)
+    return taylor(a.expression, a.wrt, a.at, a.order, timeout=a.timeout)
 
 
 def _critical_args(p: argparse.ArgumentParser) -> None:

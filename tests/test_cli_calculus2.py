@@ -69,6 +69,9 @@ def test_integrate_hanging_falls_back(capsys: pytest.CaptureFixture[str]) -> Non
     (["critical", "sin(x)"], 3, "NotSupportedError: the critical points of sin(x) form an "
                                 "infinite set"),
     (["integrate", "x", "--wrt", "x", "--from", "0", "--to", "1/0"], 2, "'1/0'"),
+    # the point goes in as the user's text too, so that the error names it, not zoo
+    (["limit", "x", "--to", "1/0"], 2, "to must be a real number, oo or -oo, got zoo (from '1/0')"),
+    (["taylor", "x", "--at", "1/0"], 2, "at must be a finite point, got zoo (from '1/0')"),
     (["limit", "log(x)", "--to", "0", "--dir", "-"], 2, "outside the real domain"),
 ])
 def test_errors_exit_codes(args: list[str], code: int, message: str,
