@@ -456,9 +456,9 @@ def _value_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str = "+
         if not _is_bad(value) and not value.has(sympy.oo, -sympy.oo):
             return value
     if direction == "+-" and not a.is_infinite:
-        right, left = sympy.limit(d, x, a, "+"), sympy.limit(d, x, a, "-")
+        right, left = _sympy_limit(d, x, a, "+"), _sympy_limit(d, x, a, "-")
         return right if right == left else sympy.nan
-    return sympy.limit(d, x, a, direction if not a.is_infinite else "+-")
+    return _sympy_limit(d, x, a, direction if not a.is_infinite else "+-")
 
 
 # --- taylor ---------------------------------------------------------------------------------
@@ -534,11 +534,10 @@ def _one_sided_value(expr: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.
         NotSupportedError: When SymPy cannot find the one-sided limits.
     """
     try:
-        left, right = sympy.limit(d, x, a, "-"), sympy.limit(d, x, a, "+")
-    except (TypeError, ValueError, NotImplementedError, AttributeError) as exc:
+        left, right = _sympy_limit(d, x, a, "-"), _sympy_limit(d, x, a, "+")
+    except NoClosedFormError as exc:
         raise NotSupportedError(f"SymPy cannot tell whether {expr} is differentiable "
-                                f"{_times(k)} at {x} = {a}: {type(exc).__name__}: {exc}"
-                                ) from None
+                                f"{_times(k)} at {x} = {a}: {exc}") from None
     if _is_bad(left) or _is_bad(right):
         raise NotSupportedError(f"SymPy cannot tell whether {expr} is differentiable "
                                 f"{_times(k)} at {x} = {a} (the one-sided limits of {d} there "
@@ -605,6 +604,8 @@ def taylor(f: Any, wrt: Any = None, at: Any = 0, order: int = 3, *,
             one-sided limits wherever one of them may jump).
         NotSupportedError: Where SymPy leaves a derivative unevaluated (``floor(x)``), or
             cannot find the one-sided limits that decide differentiability.
+        NoClosedFormError: Where a derivative's value at the point needs a limit SymPy
+            fails on.
 
     Examples:
         >>> t = taylor("exp(x)", "x", 0, 3)
@@ -681,8 +682,9 @@ def _real_near(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, side: str) -> b
 
 def _sympy_limit(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, side: str
                  ) -> sympy.Expr:
+    """``sympy.limit`` from ``side``; whatever SymPy raises is :class:`NoClosedFormError`."""
     try:
-        return sympy.limit(expr, x, a, side) if side != "+-" else sympy.limit(expr, x, a)
+        return sympy.limit(expr, x, a, side)
     except SymmlError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
@@ -946,13 +948,13 @@ def _level_steps(g: sympy.Expr, spec: Spec, value: sympy.Expr, deadline: Deadlin
     if F is None:
         try:
             F = deadline.run(_antiderivative, g, x, what="the antiderivative", cap=STEPS_SECONDS)
-        except (SymmlError, NotImplementedError):  # the steps then show the value only
+        except SymmlError:  # the steps then show the value only
             F = None
     at = None
     if F is not None and _closed(F) and not isinstance(F, sympy.Piecewise):
         try:
             at = deadline.run(_bounds_steps, F, x, a, b, what="the bounds", cap=STEPS_SECONDS)
-        except (DerivationTimeout, NotImplementedError, ValueError):
+        except SymmlError:  # SymPy's limit failed or ran out of time: the value only
             at = None
     if at is None or any(_is_bad(v) for v in at) or not _agree(at[0] - at[1], value):
         return [Step(f"definite integral in {x}", f"{integral_tex} = {tex(value)}")]

@@ -325,6 +325,16 @@ def test_taylor_of_non_smooth_functions_away_from_the_kink(f: str, at: float, or
     assert t.verify(rng=0)
 
 
+def test_a_sympy_failure_in_a_taylor_coefficient_is_a_derivation_limit() -> None:
+    """SymPy's limit raises NotImplementedError for besselj(1/x, x) at 0 (where the value
+    needs a limit): that is a library limit (NoClosedFormError, CLI exit 3), not a raw
+    NotImplementedError."""
+    t = sympy.Symbol("x", real=True)
+    with pytest.raises(NoClosedFormError, match="SymPy failed on the limit of besselj"):
+        sm.taylor(sympy.besselj(1 / t, t), t, 0, 2)
+    assert sympy.besselj(1 / t, t).subs(t, 0).has(sympy.zoo)  # why a limit is needed
+
+
 def test_cli_taylor_abs_is_bad_input(capsys: pytest.CaptureFixture) -> None:
     assert main(["taylor", "abs(x)", "--at", "0"]) == 2
     out, err = capsys.readouterr()
