@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from symml.compile import _arg_names, _components, _Printer, common_subexpressions, float_literal
+from symml.compile import _arg_names, _components, _print_cse, _Printer, float_literal
 
 __all__ = ["BlockFunction", "build", "cache_dir", "module_source", "unsupported"]
 
@@ -122,15 +122,9 @@ def unsupported(expr: Any) -> set[str]:
 
 def _loop_body(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool) -> tuple[list[str], list[str]]:
     """(temporaries, component values) as scalar code in ``_x0, _x1, ...``."""
-    components, _ = _components(expr)
-    internal = [sympy.Symbol(f"_x{i}") for i in range(len(wrt))]
-    components = [sympy.sympify(c).xreplace(dict(zip(wrt, internal, strict=True)))
-                  for c in components]
-    replacements, reduced = common_subexpressions(components) if cse else ([], components)
     printer = _NumbaPrinter({"fully_qualified_modules": True, "inline": True,
                              "allow_unknown_functions": False})
-    temps = [f"{sym} = {printer.doprint(sub)}" for sym, sub in replacements]
-    return temps, [printer.doprint(c) for c in reduced]
+    return _print_cse(_components(expr)[0], wrt, cse, printer)
 
 
 _HELPERS = '''

@@ -230,13 +230,16 @@ def common_subexpressions(components: Sequence[Any], prefix: str = "_t"
     return out, rest
 
 
-def _print_cse(components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool
-               ) -> tuple[list[str], list[str]]:
-    """Statements and value expressions of small components, through ``sympy.cse``."""
+def _print_cse(components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool,
+               printer: _Printer | None = None) -> tuple[list[str], list[str]]:
+    """Statements and value expressions of small components in ``_x0, _x1, ...``, through
+    :func:`common_subexpressions`, printed by ``printer`` (default: the NumPy printer; the
+    numba backend passes its scalar one)."""
     internal = [sympy.Symbol(f"_x{i}") for i in range(len(wrt))]
-    components = [c.xreplace(dict(zip(wrt, internal, strict=True))) for c in components]
+    components = [sympy.sympify(c).xreplace(dict(zip(wrt, internal, strict=True)))
+                  for c in components]
     replacements, reduced = common_subexpressions(components) if cse else ([], components)
-    printer = _printer()
+    printer = printer or _printer()
     body = [f"{sym} = {printer.doprint(sub)}" for sym, sub in replacements]
     return body, [printer.doprint(c) for c in reduced]
 
