@@ -147,7 +147,8 @@ def difference_error(exact: Any, numeric: Any, noise: Any, rtol: float) -> float
 def _settled_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h: float,
                         order: int, rtol: float) -> tuple[np.ndarray, np.ndarray] | None:
     """A Richardson difference that agrees with the one at a quarter of the step (within
-    ``rtol / 4``, by :func:`difference_error`), trying steps ``h, h/4, h/16``, and the
+    ``rtol / 4``, by :func:`difference_error`), comparing ``h`` with ``h/4``, then ``h/4``
+    with ``h/16``, then ``h/16`` with ``h/64``; it returns the finer value and the
     rounding noise of that value; ``None`` when no finite, settled value is found (next to
     a pole such as ``log(x - 1)`` at 1.01, the step is too coarse)."""
     floats = np.finfo(float)
