@@ -40,9 +40,11 @@ from symml.calculus import (
     limit,
     taylor,
 )
+
 # imports: matrix calculus (issue 3)
 from sympy import Interval, MatrixSymbol  # re-exported: matrix variables, supports of densities
 from symml.matrixcalc import matrix_derivative
+
 # imports: linear algebra (issue 4)
 from symml.linalg import (
     LU,
@@ -64,6 +66,7 @@ from symml.linalg import (
     spectral,
     svd,
 )
+
 # imports: probability (issue 5)
 from symml.probability import (
     MLE,
@@ -89,10 +92,13 @@ from symml.probability import (
     moment,
     variance,
 )
+
 # imports: sampling (issue 5)
 from symml.sampling import Estimate, Sampler, monte_carlo, sampler
+
 # imports: optimization (issue 6)
 from symml.optimize import OptimizeResult, gradient_descent, newton
+
 # imports: plotting (issue 6)
 from symml.plotting import (
     plot_contour,
@@ -101,6 +107,7 @@ from symml.plotting import (
     plot_eigen,
     plot_function,
 )
+
 # imports: notes (issue 7)
 from symml.notes import Notes
 

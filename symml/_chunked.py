@@ -71,7 +71,8 @@ def call_dask(fn: Any, args: Sequence[Any]) -> Any:
         evaluate = BlockFunction(fn.source)
     empty = evaluate(*(np.empty((0,) * ndim) for _ in arrays))
     return da.map_blocks(
-        evaluate, *arrays,
+        evaluate,
+        *arrays,
         chunks=arrays[0].chunks + tuple((d,) for d in result),
         new_axis=list(range(ndim, ndim + len(result))) or None,
         dtype=empty.dtype,
@@ -120,14 +121,16 @@ def _check_sizes(n: Any, chunk_size: Any) -> tuple[int, int]:
 def _values(draw: Callable[..., Any], size: int, seed: np.random.SeedSequence) -> np.ndarray:
     values = np.asarray(draw(size, np.random.default_rng(seed)))
     if values.shape != (size,):
-        raise ValueError(f"draw(size, rng) must return an array of shape ({size},), "
-                         f"got shape {values.shape}")
+        raise ValueError(
+            f"draw(size, rng) must return an array of shape ({size},), got shape {values.shape}"
+        )
     if values.dtype.kind not in "biuf":
         raise TypeError(f"draw(size, rng) must return real numbers, got dtype {values.dtype}")
     values = values.astype(np.float64, copy=False)
     if not np.isfinite(values).all():
-        raise ValueError("draw(size, rng) gave non-finite values: the mean is not estimable "
-                         "by Monte Carlo")
+        raise ValueError(
+            "draw(size, rng) gave non-finite values: the mean is not estimable by Monte Carlo"
+        )
     return values
 
 
@@ -160,8 +163,11 @@ def combine(a: Stats, b: Stats) -> Stats:
 
 def _child(root: np.random.SeedSequence, k: int) -> np.random.SeedSequence:
     """The ``k``-th child ``root.spawn`` would give next, made without spawning the others."""
-    return np.random.SeedSequence(root.entropy, pool_size=root.pool_size,
-                                  spawn_key=(*root.spawn_key, root.n_children_spawned + k))
+    return np.random.SeedSequence(
+        root.entropy,
+        pool_size=root.pool_size,
+        spawn_key=(*root.spawn_key, root.n_children_spawned + k),
+    )
 
 
 def _seeds(root: np.random.SeedSequence, count: int) -> Iterator[np.random.SeedSequence]:
@@ -170,8 +176,9 @@ def _seeds(root: np.random.SeedSequence, count: int) -> Iterator[np.random.SeedS
         yield _child(root, k)
 
 
-def _summaries(draw: Callable[..., Any], sizes: Iterable[int], seeds: Iterator[Any],
-               client: Any) -> Iterator[Stats]:
+def _summaries(
+    draw: Callable[..., Any], sizes: Iterable[int], seeds: Iterator[Any], client: Any
+) -> Iterator[Stats]:
     """Each chunk's statistics, in chunk order (the order fixes the rounding).
 
     Nothing is listed up front: on a client, at most :data:`_BATCH` chunks are in flight,
@@ -191,8 +198,14 @@ def _summaries(draw: Callable[..., Any], sizes: Iterable[int], seeds: Iterator[A
         yield in_flight.popleft().result()
 
 
-def chunked_monte_carlo(draw: Callable[[int, np.random.Generator], Any], n: int, *, rng: Any,
-                        chunk_size: int, client: Any = None) -> tuple[float, float, int]:
+def chunked_monte_carlo(
+    draw: Callable[[int, np.random.Generator], Any],
+    n: int,
+    *,
+    rng: Any,
+    chunk_size: int,
+    client: Any = None,
+) -> tuple[float, float, int]:
     """Monte Carlo mean of ``n`` draws in chunks: bounded memory, reproducible, distributable.
 
     Args:
@@ -233,14 +246,19 @@ def chunked_monte_carlo(draw: Callable[[int, np.random.Generator], Any], n: int,
     return s / count, math.sqrt(variance / count), count
 
 
-def _draw_block(draw: Callable[..., Any], root: np.random.SeedSequence, sizes: tuple[int, ...],
-                block_id: tuple[int, ...] | None = None) -> np.ndarray:
+def _draw_block(
+    draw: Callable[..., Any],
+    root: np.random.SeedSequence,
+    sizes: tuple[int, ...],
+    block_id: tuple[int, ...] | None = None,
+) -> np.ndarray:
     (k,) = block_id if block_id is not None else (0,)
     return _values(draw, sizes[k], _child(root, k))
 
 
-def chunked_sample(draw: Callable[[int, np.random.Generator], Any], size: int, *, rng: Any,
-                   chunk_size: int) -> Any:
+def chunked_sample(
+    draw: Callable[[int, np.random.Generator], Any], size: int, *, rng: Any, chunk_size: int
+) -> Any:
     """``size`` draws as a lazy Dask array, chunk ``k`` drawn from the seed's ``k``-th child.
 
     The chunks are the very draws :func:`chunked_monte_carlo` averages for the same seed
@@ -259,5 +277,6 @@ def chunked_sample(draw: Callable[[int, np.random.Generator], Any], size: int, *
 
     size, chunk_size = _check_sizes(size, chunk_size)
     sizes = tuple(_sizes(size, chunk_size))  # a dask array lists its chunks
-    return da.map_blocks(_draw_block, draw, _root(rng), sizes, chunks=(sizes,),
-                         dtype=np.float64, meta=np.empty(0))
+    return da.map_blocks(
+        _draw_block, draw, _root(rng), sizes, chunks=(sizes,), dtype=np.float64, meta=np.empty(0)
+    )

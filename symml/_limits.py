@@ -54,10 +54,12 @@ def resolve_timeout(timeout: float | None = _UNSET) -> float | None:
     if timeout is _UNSET:
         return config.timeout
     # not (timeout > 0) also refuses nan; an infinite limit is no limit: write None
-    if timeout is not None and (not isinstance(timeout, (int, float)) or not timeout > 0
-                                or not math.isfinite(timeout)):
-        raise ValueError(f"timeout must be a positive, finite number of seconds or None, "
-                         f"got {timeout!r}")
+    if timeout is not None and (
+        not isinstance(timeout, (int, float)) or not timeout > 0 or not math.isfinite(timeout)
+    ):
+        raise ValueError(
+            f"timeout must be a positive, finite number of seconds or None, got {timeout!r}"
+        )
     return timeout
 
 
@@ -112,9 +114,15 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, what: s
     try:
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # noqa: BLE001 - a result that cannot travel back
-        payload = pickle.dumps(("error", NotSupportedError(
-            f"the result of {what} cannot be passed back from the worker process "
-            f"({type(exc).__name__}: {exc})")))
+        payload = pickle.dumps(
+            (
+                "error",
+                NotSupportedError(
+                    f"the result of {what} cannot be passed back from the worker process "
+                    f"({type(exc).__name__}: {exc})"
+                ),
+            )
+        )
     conn.send_bytes(payload)
     conn.close()
 
@@ -123,7 +131,9 @@ class _Alarm(Exception):
     pass
 
 
-def _run_with_alarm(fn: Callable[..., T], timeout: float, what: str, args: tuple, kwargs: dict) -> T:
+def _run_with_alarm(
+    fn: Callable[..., T], timeout: float, what: str, args: tuple, kwargs: dict
+) -> T:
     def handler(signum: int, frame: Any) -> None:
         raise _Alarm
 
@@ -139,7 +149,11 @@ def _run_with_alarm(fn: Callable[..., T], timeout: float, what: str, args: tuple
 
 
 def run_limited(
-    fn: Callable[..., T], *args: Any, timeout: float | None, what: str = "the SymPy call", **kwargs: Any
+    fn: Callable[..., T],
+    *args: Any,
+    timeout: float | None,
+    what: str = "the SymPy call",
+    **kwargs: Any,
 ) -> T:
     """Call ``fn(*args, **kwargs)`` and give up after ``timeout`` seconds.
 
@@ -246,8 +260,9 @@ class Deadline:
         left = max(0.0, self.end - time.monotonic())
         return left if cap is None else min(left, cap)
 
-    def run(self, fn: Callable[..., T], *args: Any, what: str, cap: float | None = None,
-            **kwargs: Any) -> T:
+    def run(
+        self, fn: Callable[..., T], *args: Any, what: str, cap: float | None = None, **kwargs: Any
+    ) -> T:
         """:func:`run_limited` with the time left (at most ``cap``); the timeout message
         names the whole budget."""
         left = self.left(cap)
@@ -255,5 +270,6 @@ class Deadline:
             return run_limited(fn, *args, timeout=left, what=what, **kwargs)
         except DerivationTimeout:
             budget = self.timeout if cap is None or (left or 0) < cap else cap
-            raise DerivationTimeout(f"{what} did not finish within the time limit "
-                                    f"({budget:g} s)") from None
+            raise DerivationTimeout(
+                f"{what} did not finish within the time limit ({budget:g} s)"
+            ) from None

@@ -38,23 +38,42 @@ __all__ = ["BlockFunction", "build", "cache_dir", "module_source", "unsupported"
 
 #: SymPy functions that numba evaluates in scalar code, and how they are spelled.
 _SCALAR_FUNCS: dict[type, str] = {
-    sympy.sin: "numpy.sin", sympy.cos: "numpy.cos", sympy.tan: "numpy.tan",
-    sympy.asin: "numpy.arcsin", sympy.acos: "numpy.arccos", sympy.atan: "numpy.arctan",
+    sympy.sin: "numpy.sin",
+    sympy.cos: "numpy.cos",
+    sympy.tan: "numpy.tan",
+    sympy.asin: "numpy.arcsin",
+    sympy.acos: "numpy.arccos",
+    sympy.atan: "numpy.arctan",
     sympy.atan2: "numpy.arctan2",
-    sympy.sinh: "numpy.sinh", sympy.cosh: "numpy.cosh", sympy.tanh: "numpy.tanh",
-    sympy.asinh: "numpy.arcsinh", sympy.acosh: "numpy.arccosh", sympy.atanh: "numpy.arctanh",
-    sympy.exp: "numpy.exp", sympy.log: "numpy.log",
-    sympy.Abs: "numpy.abs", sympy.sign: "numpy.sign",
-    sympy.floor: "numpy.floor", sympy.ceiling: "numpy.ceil",
-    sympy.Max: "numpy.maximum", sympy.Min: "numpy.minimum",
-    sympy.erf: "math.erf", sympy.erfc: "math.erfc",
-    sympy.gamma: "math.gamma", sympy.loggamma: "math.lgamma",
+    sympy.sinh: "numpy.sinh",
+    sympy.cosh: "numpy.cosh",
+    sympy.tanh: "numpy.tanh",
+    sympy.asinh: "numpy.arcsinh",
+    sympy.acosh: "numpy.arccosh",
+    sympy.atanh: "numpy.arctanh",
+    sympy.exp: "numpy.exp",
+    sympy.log: "numpy.log",
+    sympy.Abs: "numpy.abs",
+    sympy.sign: "numpy.sign",
+    sympy.floor: "numpy.floor",
+    sympy.ceiling: "numpy.ceil",
+    sympy.Max: "numpy.maximum",
+    sympy.Min: "numpy.minimum",
+    sympy.erf: "math.erf",
+    sympy.erfc: "math.erfc",
+    sympy.gamma: "math.gamma",
+    sympy.loggamma: "math.lgamma",
 }
 
 #: Tree nodes the loop evaluates besides those functions.
 _NODES: tuple[type, ...] = (
-    sympy.Symbol, sympy.Number, sympy.core.numbers.Pi, sympy.core.numbers.Exp1,
-    sympy.Add, sympy.Mul, sympy.Pow,
+    sympy.Symbol,
+    sympy.Number,
+    sympy.core.numbers.Pi,
+    sympy.core.numbers.Exp1,
+    sympy.Add,
+    sympy.Mul,
+    sympy.Pow,
 )
 
 _JIT = '@numba.njit(parallel=True, cache=True, error_model="numpy", nogil=True)'
@@ -122,8 +141,9 @@ def unsupported(expr: Any) -> set[str]:
 
 def _loop_body(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool) -> tuple[list[str], list[str]]:
     """(temporaries, component values) as scalar code in ``_x0, _x1, ...``."""
-    printer = _NumbaPrinter({"fully_qualified_modules": True, "inline": True,
-                             "allow_unknown_functions": False})
+    printer = _NumbaPrinter(
+        {"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": False}
+    )
     return _print_cse(_components(expr)[0], wrt, cse, printer)
 
 
@@ -162,8 +182,10 @@ def module_source(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str
     width = len(components)
     kernel, packed_kernel = f"_{name}_kernel", f"_{name}_kernel_packed"
     flat = [f"_a{i}, _s{i}" for i in range(len(args))]
-    loop = [*(f"        {t}" for t in temps),
-            *(f"        _out[_i, {k}] = {v}" for k, v in enumerate(values))]
+    loop = [
+        *(f"        {t}" for t in temps),
+        *(f"        _out[_i, {k}] = {v}" for k, v in enumerate(values)),
+    ]
     formula = sympy.sstr(expr.tolist() if isinstance(expr, sympy.MatrixBase) else expr)
     doc = f"{name}({', '.join(args)}) = {formula}"
     call = ", ".join([*(f"*_flat({a}, _shape)" for a in args), "_out"])
@@ -290,8 +312,9 @@ def _fallback_reason(expr: Any) -> str | None:
     return None
 
 
-def build(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool
-          ) -> tuple[str, Callable[..., np.ndarray], Callable[[Any], np.ndarray]] | str:
+def build(
+    expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool
+) -> tuple[str, Callable[..., np.ndarray], Callable[[Any], np.ndarray]] | str:
     """(source, function, packed function) of the numba backend, or why to fall back.
 
     The main kernel is compiled here, on empty inputs (the only signature it is called
@@ -323,19 +346,26 @@ def build(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool
             module.f(*(np.empty(0) for _ in wrt))
     except Exception as exc:  # noqa: BLE001 - numba's errors have many classes
         first = str(exc).strip().splitlines()
-        text = next((line for line in first if "Error" in line or "error" in line),
-                    first[0] if first else "")
-        return (f"numba could not compile it ({type(exc).__name__}: "
-                f"{_ANSI.sub('', text).strip()[:160]})")
+        text = next(
+            (line for line in first if "Error" in line or "error" in line),
+            first[0] if first else "",
+        )
+        return (
+            f"numba could not compile it ({type(exc).__name__}: "
+            f"{_ANSI.sub('', text).strip()[:160]})"
+        )
     return source, module.f, module.f_packed
 
 
-def save_source(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str,
-                version: str) -> str:
+def save_source(
+    expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str, version: str
+) -> str:
     """The text :meth:`NumericFunction.save` writes for this backend (header + module)."""
     if name in ("numba", "numpy", "math"):
         raise ValueError(f"name {name!r} would shadow a module the saved code imports")
-    header = (f'"""Generated by symml {version}: {name}({", ".join(_arg_names(wrt))}).\n\n'
-              "Needs NumPy and numba only. One fused loop over the points, parallel over cores.\n"
-              '"""\n\n')
+    header = (
+        f'"""Generated by symml {version}: {name}({", ".join(_arg_names(wrt))}).\n\n'
+        "Needs NumPy and numba only. One fused loop over the points, parallel over cores.\n"
+        '"""\n\n'
+    )
     return header + module_source(expr, wrt, cse, name)

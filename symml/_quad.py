@@ -25,8 +25,17 @@ import numpy as np
 
 from symml.errors import NoConvergenceError
 
-__all__ = ["TRUSTED_RELATIVE_ERROR", "IntegralDoesNotExist", "changes_sign", "checked_integral",
-           "checked_nquad", "checked_quad", "end_divergence", "trusted", "unresolved_mass"]
+__all__ = [
+    "TRUSTED_RELATIVE_ERROR",
+    "IntegralDoesNotExist",
+    "changes_sign",
+    "checked_integral",
+    "checked_nquad",
+    "checked_quad",
+    "end_divergence",
+    "trusted",
+    "unresolved_mass",
+]
 
 #: The largest error estimate, relative to ``max(1, |value|)``, that quadrature may report
 #: after a warning (roundoff, subdivision limit, probable divergence) and still be trusted.
@@ -60,7 +69,8 @@ def _refuse(what: str, value: float, error: float, messages: Sequence[str]) -> N
     return NoConvergenceError(
         f"{what} does not converge numerically: quadrature gave {value:.6g} with error "
         f"estimate {error:.3g} (the integral may diverge or oscillate without decaying)"
-        f"{said}")
+        f"{said}"
+    )
 
 
 def _run(call: Callable[[], tuple[float, float]]) -> tuple[float, float, list[str]]:
@@ -73,8 +83,9 @@ def _run(call: Callable[[], tuple[float, float]]) -> tuple[float, float, list[st
     return float(value), float(error), messages
 
 
-def checked_quad(func: Callable[[float], float], a: float, b: float, *, what: str,
-                 **options: Any) -> tuple[float, float]:
+def checked_quad(
+    func: Callable[[float], float], a: float, b: float, *, what: str, **options: Any
+) -> tuple[float, float]:
     """``scipy.integrate.quad(func, a, b, **options)``, refusing results it cannot trust.
 
     Args:
@@ -111,8 +122,9 @@ def checked_quad(func: Callable[[float], float], a: float, b: float, *, what: st
     return value, error
 
 
-def checked_nquad(func: Callable[..., float], ranges: Sequence[Any], *, what: str,
-                  **options: Any) -> tuple[float, float]:
+def checked_nquad(
+    func: Callable[..., float], ranges: Sequence[Any], *, what: str, **options: Any
+) -> tuple[float, float]:
     """``scipy.integrate.nquad(func, ranges, **options)``, refusing untrustworthy results.
 
     The same rules as :func:`checked_quad`, for iterated integrals.
@@ -150,9 +162,15 @@ class IntegralDoesNotExist(NoConvergenceError):
         return type(self), (str(self), self.oscillating)
 
 
-def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str = "the integral",
-                     cuts: Sequence[float] = (), singular: Sequence[float] = ()
-                     ) -> tuple[float, float]:
+def checked_integral(
+    hv: Callable[[Any], Any],
+    a: float,
+    b: float,
+    *,
+    what: str = "the integral",
+    cuts: Sequence[float] = (),
+    singular: Sequence[float] = (),
+) -> tuple[float, float]:
     """∫_a^b h by checked adaptive quadrature, split at 0, at ``cuts`` (points near the
     mass, so that quadrature does not miss a narrow peak far from 0) and at ``singular``
     (points inside where h may blow up: ∫₀¹ dx/(x − 1/3)², which SciPy alone sums to a
@@ -218,9 +236,12 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
     probed = {lo, hi, 0.0, *singular}
     # each probed end of a piece, approached from inside it: the sign of a divergence
     # there, or None (probed once: the ±∞ case below asks again)
-    divergence = {(end, inward): end_divergence(hv, end, inward)
-                  for left, right in pieces for end, inward in ((left, 1.0), (right, -1.0))
-                  if end in probed}
+    divergence = {
+        (end, inward): end_divergence(hv, end, inward)
+        for left, right in pieces
+        for end, inward in ((left, 1.0), (right, -1.0))
+        if end in probed
+    }
     diverging = [(sign, _where(*end)) for end, sign in divergence.items() if sign is not None]
     if diverging:
         signs = {s for s, _ in diverging}
@@ -228,8 +249,7 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
         if signs in ({1}, {-1}):
             sign = signs.pop()
             for left, right in pieces:
-                if any(divergence.get(end) is not None
-                       for end in ((left, 1.0), (right, -1.0))):
+                if any(divergence.get(end) is not None for end in ((left, 1.0), (right, -1.0))):
                     continue
                 # a piece of the same sign adds to ±∞ whatever its size (even if it overflows
                 # too: e^{3x}·2e^{-2x}); any other (one that changes sign, too) must be
@@ -240,7 +260,9 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
         raise IntegralDoesNotExist(
             f"{what} does not exist: the integral of the absolute value diverges ({where}) "
             f"with {'both signs' if signs == {-1, 1} else 'an oscillating sign'}, so the "
-            f"positive and negative parts are both infinite", oscillating=signs == {0})
+            f"positive and negative parts are both infinite",
+            oscillating=signs == {0},
+        )
     total, err = 0.0, 0.0
     for left, right in pieces:
         if changes_sign(hv, left, right):
@@ -250,18 +272,20 @@ def checked_integral(hv: Callable[[Any], Any], a: float, b: float, *, what: str 
     # what quadrature cannot reach (a tail beyond 1e300, or 1e30 through SciPy's own map
     # of [0, ∞); within 1e-300 of 0): negligible for any tail like x^-1.01 or faster, not
     # for ∫ dx/(x log²x); it widens the error estimate
-    unresolved = {(end, inward): unresolved_mass(hv, end, inward,
-                                                 mapped=math.isinf(end) and other == 0)
-                  for left, right in pieces
-                  for end, inward, other in ((left, 1.0, right), (right, -1.0, left))
-                  if end in probed}
+    unresolved = {
+        (end, inward): unresolved_mass(hv, end, inward, mapped=math.isinf(end) and other == 0)
+        for left, right in pieces
+        for end, inward, other in ((left, 1.0, right), (right, -1.0, left))
+        if end in probed
+    }
     missing = sum(unresolved.values())
     if missing > TRUSTED_RELATIVE_ERROR * max(1.0, abs(total)):
         where = ", ".join(_where(*end) for end, m in unresolved.items() if m > missing / 10)
         raise NoConvergenceError(
             f"{what} converges too slowly ({where}) for floating-point quadrature: about "
             f"{missing:.2g} of it lies where quadrature cannot resolve it (too far out in a "
-            f"tail, or too close to an end); quadrature gave {total:.6g}")
+            f"tail, or too close to an end); quadrature gave {total:.6g}"
+        )
     return total, err + missing
 
 
@@ -271,8 +295,9 @@ def _has_sign(hv: Callable[[Any], Any], left: float, right: float, sign: int) ->
     return bool(values.size) and bool(np.all(np.sign(values) * sign >= 0))
 
 
-def _piece(h: Callable[[float], float], left: float, right: float, what: str
-           ) -> tuple[float, float]:
+def _piece(
+    h: Callable[[float], float], left: float, right: float, what: str
+) -> tuple[float, float]:
     """``checked_quad`` of h on one piece; a tail beyond a cut ``c ≠ 0`` is integrated in
     ``u = log(x / c)`` (``x = c·e^u``), where a power-law tail is a decaying exponential
     that quadrature's own map of [c, ∞) would squeeze near ``t = 0`` and miss. Far out
@@ -357,14 +382,18 @@ def end_divergence(hv: Callable[[Any], Any], end: float, inward: float) -> int |
     # one sign: x·|h| must not fall at all; an oscillation's envelope (the largest of 31
     # pseudo-random phases) may wobble, so it must merely not halve
     allowed = 10.0 ** (-_MIN_DECAY * (last - first) / 2) if len(signs) == 1 else 0.5
-    if not (envelope[0] > 0 and envelope[1] >= envelope[0] * allowed
-            and envelope[2] >= envelope[1] * allowed):
+    if not (
+        envelope[0] > 0
+        and envelope[1] >= envelope[0] * allowed
+        and envelope[2] >= envelope[1] * allowed
+    ):
         return None
     return signs.pop() if len(signs) == 1 else 0
 
 
-def _probe_values(hv: Callable[[Any], Any], end: float, inward: float, first: float,
-                  last: float) -> tuple[Any, Any]:
+def _probe_values(
+    hv: Callable[[Any], Any], end: float, inward: float, first: float, last: float
+) -> tuple[Any, Any]:
     """h at the probe points and ``k = distance·|h|`` there."""
     points, distance = _probe(end, inward, first, last)
     values = np.asarray(hv(points), dtype=float) * np.ones_like(points)
@@ -375,13 +404,17 @@ def _probe_values(hv: Callable[[Any], Any], end: float, inward: float, first: fl
 #: Where floats stop resolving an end: distances from it (ten decades before the edge,
 #: to measure how fast ``k = distance·|h|`` falls there, and the edge), then nearer ones
 #: for an integrand that overflows there (1/(x log³x) at 1e300: x log³x is inf).
-_UNRESOLVED = {"infinite": [(10.0 ** (e - 10), 10.0 ** e) for e in range(300, 99, -50)],
-               "zero": [(10.0 ** -(e - 10), 10.0 ** -e) for e in range(300, 99, -50)],
-               "finite": [(1e-12, 1e-14)], "mapped": [(1e20, 1e30)]}
+_UNRESOLVED = {
+    "infinite": [(10.0 ** (e - 10), 10.0**e) for e in range(300, 99, -50)],
+    "zero": [(10.0 ** -(e - 10), 10.0**-e) for e in range(300, 99, -50)],
+    "finite": [(1e-12, 1e-14)],
+    "mapped": [(1e20, 1e30)],
+}
 
 
-def unresolved_mass(hv: Callable[[Any], Any], end: float, inward: float, *,
-                    mapped: bool = False) -> float:
+def unresolved_mass(
+    hv: Callable[[Any], Any], end: float, inward: float, *, mapped: bool = False
+) -> float:
     """About how much of ∫|h| lies next to ``end`` where floats cannot resolve it: beyond
     1e300 (an infinite end), within 1e-300 of 0, or within 1e-14·|end| of another end.
     From the envelope of ``k = distance·|h|`` at the edge of that part and its decay rate

@@ -24,18 +24,39 @@ from typing import Any
 
 import sympy
 
-__all__ = ["CHAIN_RULE", "Differentiator", "dag_free_symbols", "dag_has", "dag_size",
-           "shared_nodes"]
+__all__ = [
+    "CHAIN_RULE",
+    "Differentiator",
+    "dag_free_symbols",
+    "dag_has",
+    "dag_size",
+    "shared_nodes",
+]
 
 #: One-argument functions differentiated by the chain rule f'(u) · du (``fdiff`` gives f').
-CHAIN_RULE: tuple[type, ...] = (sympy.exp, sympy.log, sympy.sin, sympy.cos, sympy.tan,
-                                sympy.sinh, sympy.cosh, sympy.tanh, sympy.asin, sympy.acos,
-                                sympy.atan, sympy.erf)
+CHAIN_RULE: tuple[type, ...] = (
+    sympy.exp,
+    sympy.log,
+    sympy.sin,
+    sympy.cos,
+    sympy.tan,
+    sympy.sinh,
+    sympy.cosh,
+    sympy.tanh,
+    sympy.asin,
+    sympy.acos,
+    sympy.atan,
+    sympy.erf,
+)
 
 
 #: Nodes that bind variables of their own: walked as a whole, never into.
-_BINDING: tuple[type, ...] = (sympy.Derivative, sympy.Subs, sympy.Lambda,
-                              sympy.concrete.expr_with_limits.ExprWithLimits)
+_BINDING: tuple[type, ...] = (
+    sympy.Derivative,
+    sympy.Subs,
+    sympy.Lambda,
+    sympy.concrete.expr_with_limits.ExprWithLimits,
+)
 
 
 def _walk(exprs: Iterable[Any], visit: Callable[[Any], None]) -> None:
@@ -96,8 +117,11 @@ def dag_has(exprs: Iterable[Any], atom: Any) -> bool:
     def visit(node: Any) -> None:
         if found:
             return
-        if node.has(atom) if isinstance(node, _BINDING) else any(
-                a == atom for a in node.args if a.is_Atom):
+        if (
+            node.has(atom)
+            if isinstance(node, _BINDING)
+            else any(a == atom for a in node.args if a.is_Atom)
+        ):
             found.append(True)
 
     _walk(exprs, visit)
@@ -211,7 +235,7 @@ class Differentiator:
             for k, a in enumerate(args):
                 da = self.d(a, x)
                 if da:
-                    terms.append(reduce(operator.mul, [*args[:k], da, *args[k + 1:]], sympy.S.One))
+                    terms.append(reduce(operator.mul, [*args[:k], da, *args[k + 1 :]], sympy.S.One))
             return sympy.Add(*terms)
         if e.is_Pow:
             base, p = e.args

@@ -36,9 +36,20 @@ from symml.errors import (
     SymmlError,
 )
 
-__all__ = ["derivative", "gradient", "hessian", "jacobian", "simplify_limited",
-           "CriticalPoint", "CriticalPoints", "critical_points", "integral", "limit",
-           "quadrature", "taylor"]
+__all__ = [
+    "derivative",
+    "gradient",
+    "hessian",
+    "jacobian",
+    "simplify_limited",
+    "CriticalPoint",
+    "CriticalPoints",
+    "critical_points",
+    "integral",
+    "limit",
+    "quadrature",
+    "taylor",
+]
 
 #: Largest number of operations for which results are simplified automatically.
 SIMPLIFY_MAX_OPS = 150
@@ -51,8 +62,9 @@ def _scalar(f: Any, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
     if isinstance(expr, sympy.MatrixBase):
         if expr.shape == (1, 1):
             return expr[0, 0], prior
-        raise ValueError(f"{what} must be a scalar expression, got a {expr.shape[0]}x"
-                         f"{expr.shape[1]} matrix")
+        raise ValueError(
+            f"{what} must be a scalar expression, got a {expr.shape[0]}x{expr.shape[1]} matrix"
+        )
     if isinstance(expr, dict) or not isinstance(expr, sympy.Expr):
         raise ValueError(f"{what} must be a scalar expression, got {expr!r}")
     return expr, prior
@@ -88,8 +100,9 @@ def simplify_limited(items: list[Any], timeout: float | None = SIMPLIFY_SECONDS)
         >>> simplify_limited([sympy.sin(x)**2 + sympy.cos(x)**2])
         [1]
     """
-    if sum(sympy.count_ops(e) for e in items) > SIMPLIFY_MAX_OPS * max(1, len(items)) \
-            or all(e.is_Atom for e in items):
+    if sum(sympy.count_ops(e) for e in items) > SIMPLIFY_MAX_OPS * max(1, len(items)) or all(
+        e.is_Atom for e in items
+    ):
         return list(items)
     try:
         return run_limited(_simplest, list(items), timeout=timeout, what="simplify")
@@ -131,7 +144,7 @@ def _product_rule(f: sympy.Expr, x: sympy.Symbol) -> tuple[str, Any] | None:
         return "quotient rule", expr
     terms = []
     for i, fi in enumerate(factors):
-        others = factors[:i] + factors[i + 1:]
+        others = factors[:i] + factors[i + 1 :]
         terms.append(sympy.Mul(*const, *others, sympy.Derivative(fi, x), evaluate=False))
     return "product rule", sympy.Add(*terms, evaluate=False)
 
@@ -184,8 +197,9 @@ def _nth_derivative(f: sympy.Expr, x: sympy.Symbol, n: int, lhs: str) -> tuple[s
     return raw, f"{lhs} = {tex(raw)}"
 
 
-def _differentiate(f: sympy.Expr, x: sympy.Symbol, n: int, lhs: str, simplify: bool,
-                   timeout: float | None = None) -> tuple[sympy.Expr, list[Step]]:
+def _differentiate(
+    f: sympy.Expr, x: sympy.Symbol, n: int, lhs: str, simplify: bool, timeout: float | None = None
+) -> tuple[sympy.Expr, list[Step]]:
     steps: list[Step] = []
     if n == 1:
         rule = _rule_step(f, x, lhs)
@@ -194,8 +208,15 @@ def _differentiate(f: sympy.Expr, x: sympy.Symbol, n: int, lhs: str, simplify: b
     if n <= IN_PLACE_MAX_ORDER:
         raw, line = _nth_derivative(f, x, n, lhs)
     else:
-        raw, line = run_limited(_nth_derivative, f, x, n, lhs, timeout=default_timeout(timeout),
-                                what=f"the derivative of order {n} of {f} in {x}")
+        raw, line = run_limited(
+            _nth_derivative,
+            f,
+            x,
+            n,
+            lhs,
+            timeout=default_timeout(timeout),
+            what=f"the derivative of order {n} of {f} in {x}",
+        )
     steps.append(Step("differentiate", line))
     result = simplify_limited([raw])[0] if simplify else raw
     if result != raw:
@@ -207,8 +228,9 @@ def _definition(f: sympy.Expr, wrt: tuple[sympy.Symbol, ...], name: str = "f") -
     return Step("definition", f"{function_lhs(wrt, name)} = {tex(f)}")
 
 
-def derivative(f: Any, wrt: Any = None, n: int = 1, *, simplify: bool = True,
-               timeout: float | None = None) -> Derivation:
+def derivative(
+    f: Any, wrt: Any = None, n: int = 1, *, simplify: bool = True, timeout: float | None = None
+) -> Derivation:
     r"""The n-th derivative of a scalar expression with respect to one variable.
 
     Args:
@@ -241,15 +263,23 @@ def derivative(f: Any, wrt: Any = None, n: int = 1, *, simplify: bool = True,
         raise ValueError(f"n must be a positive integer, got {n!r}")
     variables = as_wrt(wrt, expr, strict=True)
     if len(variables) != 1:
-        raise ValueError(f"derivative() takes one variable, got {len(variables)} "
-                         f"({', '.join(map(str, variables)) or 'none'}); use gradient()")
+        raise ValueError(
+            f"derivative() takes one variable, got {len(variables)} "
+            f"({', '.join(map(str, variables)) or 'none'}); use gradient()"
+        )
     x = variables[0]
     args = tuple(sorted(expr.free_symbols | {x}, key=lambda s: s.name))
     partial = len(args) > 1
     lhs = f"{_d(x, n, partial)} {function_lhs(args)}"
     result, steps = _differentiate(expr, x, n, lhs, simplify, timeout)
-    return Derivation(result, args, (*prior, _definition(expr, args), *steps), lhs,
-                      operation="derivative", source={"f": expr, "x": x, "n": n})
+    return Derivation(
+        result,
+        args,
+        (*prior, _definition(expr, args), *steps),
+        lhs,
+        operation="derivative",
+        source={"f": expr, "x": x, "n": n},
+    )
 
 
 def gradient(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
@@ -287,8 +317,14 @@ def gradient(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
             partials = simple
             steps.append(Step("simplify", rf"\nabla f = {tex(sympy.ImmutableMatrix(partials))}"))
     result = sympy.ImmutableMatrix(partials)
-    return Derivation(result, variables, tuple(steps), rf"\nabla {function_lhs(variables)}",
-                      operation="gradient", source={"f": expr})
+    return Derivation(
+        result,
+        variables,
+        tuple(steps),
+        rf"\nabla {function_lhs(variables)}",
+        operation="gradient",
+        source={"f": expr},
+    )
 
 
 def jacobian(F: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
@@ -314,7 +350,9 @@ def jacobian(F: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
         if M.shape[0] == 1:
             M = M.T
         else:
-            raise ValueError(f"F must be a vector (a sequence or an m×1 matrix), got shape {M.shape}")
+            raise ValueError(
+                f"F must be a vector (a sequence or an m×1 matrix), got shape {M.shape}"
+            )
     variables = as_wrt(wrt, M, strict=True)
     big = len(M) * len(variables) > 144
     if big:  # differentiate on the expression DAG: each shared subexpression once
@@ -324,19 +362,32 @@ def jacobian(F: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
     else:
         diff = sympy.diff
     rows = [[diff(Fi, x) for x in variables] for Fi in M]
-    steps: list[Step] = [*prior, Step("definition", f"F({', '.join(tex(v) for v in variables)}) = {tex(M)}")]
+    steps: list[Step] = [
+        *prior,
+        Step("definition", f"F({', '.join(tex(v) for v in variables)}) = {tex(M)}"),
+    ]
     if not big:
         for i, row in enumerate(rows):
-            steps.append(Step(f"gradient of F_{i + 1}",
-                              rf"\nabla F_{{{i + 1}}}^T = {tex(sympy.ImmutableMatrix([row]))}"))
+            steps.append(
+                Step(
+                    f"gradient of F_{i + 1}",
+                    rf"\nabla F_{{{i + 1}}}^T = {tex(sympy.ImmutableMatrix([row]))}",
+                )
+            )
     J = sympy.ImmutableMatrix(rows)
     if simplify and not big:
         flat = simplify_limited(list(J))
         if flat != list(J):
             J = sympy.ImmutableMatrix(J.shape[0], J.shape[1], flat)
             steps.append(Step("simplify", f"J_F = {tex(J)}"))
-    return Derivation(J, variables, tuple(steps), rf"J_F({', '.join(tex(v) for v in variables)})",
-                      operation="jacobian", source={"F": M})
+    return Derivation(
+        J,
+        variables,
+        tuple(steps),
+        rf"J_F({', '.join(tex(v) for v in variables)})",
+        operation="jacobian",
+        source={"F": M},
+    )
 
 
 def hessian(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
@@ -374,16 +425,28 @@ def hessian(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
     H = sympy.ImmutableMatrix(n, n, lambda i, j: entries[min(i, j), max(i, j)])
     lhs = rf"\nabla^2 {function_lhs(variables)}"
     if large:  # a whole matrix of large entries is no readable step
-        shown = (rf"\nabla f = \left[\frac{{\partial f}}{{\partial {tex(variables[0])}}},"
-                 rf" \dots, \frac{{\partial f}}{{\partial {tex(variables[-1])}}}\right]^T",
-                 rf"{lhs} = J_{{\nabla f}} \in \mathbb{{R}}^{{{n} \times {n}}},\ "
-                 rf"\text{{{n * (n + 1) // 2} distinct entries}}")
+        shown = (
+            rf"\nabla f = \left[\frac{{\partial f}}{{\partial {tex(variables[0])}}},"
+            rf" \dots, \frac{{\partial f}}{{\partial {tex(variables[-1])}}}\right]^T",
+            rf"{lhs} = J_{{\nabla f}} \in \mathbb{{R}}^{{{n} \times {n}}},\ "
+            rf"\text{{{n * (n + 1) // 2} distinct entries}}",
+        )
     else:
         shown = (rf"\nabla f = {tex(grad.result)}", rf"{lhs} = J_{{\nabla f}} = {tex(H)}")
-    steps = [*prior, *grad.steps, Step("gradient", shown[0]),
-             Step("Jacobian of the gradient (symmetric)", shown[1])]
-    return Derivation(H, variables, tuple(steps), lhs, operation="hessian",
-                      source={"f": expr, "gradient": grad.result})
+    steps = [
+        *prior,
+        *grad.steps,
+        Step("gradient", shown[0]),
+        Step("Jacobian of the gradient (symmetric)", shown[1]),
+    ]
+    return Derivation(
+        H,
+        variables,
+        tuple(steps),
+        lhs,
+        operation="hessian",
+        source={"f": expr, "gradient": grad.result},
+    )
 
 
 # --- calculus II (issue 3): taylor, limit, integral, critical points -----------------------
@@ -393,8 +456,10 @@ def _one_variable(wrt: Any, expr: sympy.Expr, op: str) -> sympy.Symbol:
     """The single variable of ``op``: given, or the only free symbol of ``expr``."""
     variables = as_wrt(wrt, expr, strict=True)
     if len(variables) != 1:
-        raise ValueError(f"{op}() takes one variable, got {len(variables)} "
-                         f"({', '.join(map(str, variables)) or 'none'}); give wrt")
+        raise ValueError(
+            f"{op}() takes one variable, got {len(variables)} "
+            f"({', '.join(map(str, variables)) or 'none'}); give wrt"
+        )
     return variables[0]
 
 
@@ -418,8 +483,9 @@ def _point(value: Any, expr: Any, x: sympy.Symbol | None, what: str) -> sympy.Ex
         raise ValueError(f"{what} = {point} must not contain the variable {x}")
     undefined = sorted(s.name for s in point.free_symbols if s.name.lower() in UNDEFINED_NAMES)
     if point.has(sympy.nan) or undefined:
-        raise ValueError(f"{what} must be a number, got {value!r} (undefined: "
-                         f"{', '.join(undefined) or 'nan'})")
+        raise ValueError(
+            f"{what} must be a number, got {value!r} (undefined: {', '.join(undefined) or 'nan'})"
+        )
     return point
 
 
@@ -428,8 +494,7 @@ def _real_point(value: Any, expr: sympy.Expr, x: sympy.Symbol, what: str) -> sym
     expression (:func:`_point` has refused ``nan``)."""
     point = _point(value, expr, x, what)
     if point.has(sympy.zoo) or point.is_extended_real is False:
-        raise ValueError(f"{what} must be a real number, oo or -oo, got {point} "
-                         f"(from {value!r})")
+        raise ValueError(f"{what} must be a real number, oo or -oo, got {point} (from {value!r})")
     return point
 
 
@@ -445,8 +510,18 @@ def _args_of(*exprs: Any, first: sympy.Symbol | None = None) -> tuple[sympy.Symb
 def _is_bad(value: Any) -> bool:
     """Whether a SymPy value is undefined or unevaluated (nan, zoo, Limit, Integral, a
     Derivative or Subs SymPy could not do, DiracDelta at its singular point...)."""
-    return bool(value.has(sympy.nan, sympy.zoo, sympy.Limit, sympy.Integral,
-                          sympy.AccumBounds, sympy.DiracDelta, sympy.Derivative, sympy.Subs))
+    return bool(
+        value.has(
+            sympy.nan,
+            sympy.zoo,
+            sympy.Limit,
+            sympy.Integral,
+            sympy.AccumBounds,
+            sympy.DiracDelta,
+            sympy.Derivative,
+            sympy.Subs,
+        )
+    )
 
 
 def _value_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str = "+-") -> sympy.Expr:
@@ -482,7 +557,7 @@ def _integer_at(atom: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None
 
 def _tie_at(atom: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
     args = [u.subs(x, a) for u in atom.args]
-    ties = [(u - v).is_zero for i, u in enumerate(args) for v in args[i + 1:]]
+    ties = [(u - v).is_zero for i, u in enumerate(args) for v in args[i + 1 :]]
     return True if any(t is True for t in ties) else (None if None in ties else False)
 
 
@@ -522,8 +597,9 @@ def _singular_at(d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> bool | None:
     return verdict
 
 
-def _one_sided_value(expr: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr,
-                     k: int, order: int) -> sympy.Expr:
+def _one_sided_value(
+    expr: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, k: int, order: int
+) -> sympy.Expr:
     """``f^(k)(a)`` for a derivative ``d`` whose non-smooth parts may jump at ``a``: the
     common one-sided limit (``f^(k-1)`` is continuous at ``a``, so that is the derivative,
     by the mean value theorem); ``f`` itself must equal it there.
@@ -536,29 +612,43 @@ def _one_sided_value(expr: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.
     try:
         left, right = _sympy_limit(d, x, a, "-"), _sympy_limit(d, x, a, "+")
     except NoClosedFormError as exc:
-        raise NotSupportedError(f"SymPy cannot tell whether {expr} is differentiable "
-                                f"{_times(k)} at {x} = {a}: {exc}") from None
+        raise NotSupportedError(
+            f"SymPy cannot tell whether {expr} is differentiable {_times(k)} at {x} = {a}: {exc}"
+        ) from None
     if _is_bad(left) or _is_bad(right):
-        raise NotSupportedError(f"SymPy cannot tell whether {expr} is differentiable "
-                                f"{_times(k)} at {x} = {a} (the one-sided limits of {d} there "
-                                f"are {left} and {right})")
+        raise NotSupportedError(
+            f"SymPy cannot tell whether {expr} is differentiable "
+            f"{_times(k)} at {x} = {a} (the one-sided limits of {d} there "
+            f"are {left} and {right})"
+        )
     at = d.subs(x, a)
     if not _same(left, right):
-        what = f"{expr}" if k == 0 else \
-            (f"its derivative {d}" if k == 1 else f"its derivative of order {k}, {d},")
-        times = "continuous" if k == 0 else \
-            ("differentiable" if k == 1 else f"differentiable {_times(k)}")
-        raise ValueError(f"{expr} is not {times} at {x} = {a}, so it has no Taylor expansion "
-                         f"of order {order} there: {what} tends to {left} from the left and "
-                         f"{right} from the right")
+        what = (
+            f"{expr}"
+            if k == 0
+            else (f"its derivative {d}" if k == 1 else f"its derivative of order {k}, {d},")
+        )
+        times = (
+            "continuous"
+            if k == 0
+            else ("differentiable" if k == 1 else f"differentiable {_times(k)}")
+        )
+        raise ValueError(
+            f"{expr} is not {times} at {x} = {a}, so it has no Taylor expansion "
+            f"of order {order} there: {what} tends to {left} from the left and "
+            f"{right} from the right"
+        )
     if k == 0 and not _is_bad(at) and not _same(at, left):
-        raise ValueError(f"{expr} is not continuous at {x} = {a} (it is {at} there but tends "
-                         f"to {left}), so it has no Taylor expansion there")
+        raise ValueError(
+            f"{expr} is not continuous at {x} = {a} (it is {at} there but tends "
+            f"to {left}), so it has no Taylor expansion there"
+        )
     return left
 
 
-def _taylor_terms(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int
-                  ) -> list[tuple[sympy.Expr, sympy.Expr]]:
+def _taylor_terms(
+    expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int
+) -> list[tuple[sympy.Expr, sympy.Expr]]:
     """``[(f^(k)(x), f^(k)(a)) for k = 0..order]``.
 
     Raises:
@@ -571,17 +661,20 @@ def _taylor_terms(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, order: int
         if k:
             d = sympy.diff(d, x)
         if d.has(sympy.Derivative, sympy.Subs):
-            raise NotSupportedError(f"SymPy cannot differentiate {expr} {_times(k)} in {x} (it "
-                                    f"leaves {d} unevaluated), so its Taylor polynomial at "
-                                    f"{x} = {a} is unknown")
+            raise NotSupportedError(
+                f"SymPy cannot differentiate {expr} {_times(k)} in {x} (it "
+                f"leaves {d} unevaluated), so its Taylor polynomial at "
+                f"{x} = {a} is unknown"
+            )
         smooth = not d.has(*NONSMOOTH) or _singular_at(d, x, a) is False
         value = _value_at(d, x, a) if smooth else _one_sided_value(expr, d, x, a, k, order)
         out.append((d, value))
     return out
 
 
-def taylor(f: Any, wrt: Any = None, at: Any = 0, order: int = 3, *,
-           timeout: float | None = None) -> Derivation:
+def taylor(
+    f: Any, wrt: Any = None, at: Any = 0, order: int = 3, *, timeout: float | None = None
+) -> Derivation:
     r"""The Taylor polynomial of ``f`` about ``x = at`` whose highest power is ``order``.
 
     The steps show each derivative, its value at the point, and the assembled polynomial
@@ -624,28 +717,52 @@ def taylor(f: Any, wrt: Any = None, at: Any = 0, order: int = 3, *,
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise ValueError(f"order must be a non-negative integer, got {order!r}")
     seconds = default_timeout(timeout)
-    terms = run_limited(_taylor_terms, expr, x, a, order, timeout=seconds,
-                        what=f"the derivatives of {expr} at {x} = {a}")
+    terms = run_limited(
+        _taylor_terms,
+        expr,
+        x,
+        a,
+        order,
+        timeout=seconds,
+        what=f"the derivatives of {expr} at {x} = {a}",
+    )
     for k, (_, value) in enumerate(terms):
         if _is_bad(value) or value.has(sympy.oo, -sympy.oo):
-            raise ValueError(f"{expr} has no Taylor expansion of order {order} at {x} = {a}: "
-                             f"its derivative of order {k} is {value} there")
-    result = sympy.Add(*[value / sympy.factorial(k) * (x - a) ** k
-                         for k, (_, value) in enumerate(terms)])
+            raise ValueError(
+                f"{expr} has no Taylor expansion of order {order} at {x} = {a}: "
+                f"its derivative of order {k} is {value} there"
+            )
+    result = sympy.Add(
+        *[value / sympy.factorial(k) * (x - a) ** k for k, (_, value) in enumerate(terms)]
+    )
     args = _args_of(expr, a, first=x)
     pt = tex(a)
     steps = [*prior, _definition(expr, args)]
     for k, (dk, value) in enumerate(terms):
         name = "f" if k == 0 else rf"f^{{({k})}}"
-        steps.append(Step(f"derivative {k} at the point" if k else "value at the point",
-                          rf"{name}({tex(x)}) = {tex(dk)}, \quad {name}({pt}) = {tex(value)}"))
+        steps.append(
+            Step(
+                f"derivative {k} at the point" if k else "value at the point",
+                rf"{name}({tex(x)}) = {tex(dk)}, \quad {name}({pt}) = {tex(value)}",
+            )
+        )
     lhs = rf"T_{{{order}}}({tex(x)})"
     xa = tex(x - a)
-    steps.append(Step("assemble the polynomial",
-                      rf"{lhs} = \sum_{{k=0}}^{{{order}}} \frac{{f^{{(k)}}({pt})}}{{k!}}"
-                      rf" \left({xa}\right)^{{k}} = {tex(result)}"))
-    return Derivation(result, args, tuple(steps), lhs, operation="taylor",
-                      source={"f": expr, "x": x, "at": a, "order": order})
+    steps.append(
+        Step(
+            "assemble the polynomial",
+            rf"{lhs} = \sum_{{k=0}}^{{{order}}} \frac{{f^{{(k)}}({pt})}}{{k!}}"
+            rf" \left({xa}\right)^{{k}} = {tex(result)}",
+        )
+    )
+    return Derivation(
+        result,
+        args,
+        tuple(steps),
+        lhs,
+        operation="taylor",
+        source={"f": expr, "x": x, "at": a, "order": order},
+    )
 
 
 # --- limit ----------------------------------------------------------------------------------
@@ -680,35 +797,40 @@ def _real_near(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, side: str) -> b
     return False
 
 
-def _sympy_limit(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, side: str
-                 ) -> sympy.Expr:
+def _sympy_limit(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, side: str) -> sympy.Expr:
     """``sympy.limit`` from ``side``; whatever SymPy raises is :class:`NoClosedFormError`."""
     try:
         return sympy.limit(expr, x, a, side)
     except SymmlError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
-        raise NoClosedFormError(f"SymPy failed on the limit of {expr} as {x} -> {a}: "
-                                f"{type(exc).__name__}: {exc}") from None
+        raise NoClosedFormError(
+            f"SymPy failed on the limit of {expr} as {x} -> {a}: {type(exc).__name__}: {exc}"
+        ) from None
 
 
-def _limits(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str
-            ) -> dict[str, sympy.Expr]:
+def _limits(
+    expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, direction: str
+) -> dict[str, sympy.Expr]:
     """The one-sided limits needed for ``direction`` (both for a two-sided finite limit),
     on the sides where ``f`` is real: a two-sided limit at a boundary of ``f``'s real domain
     (``sqrt(x)`` at 0) is the limit from inside it; a side outside it is an error."""
     if a.is_infinite:
         if _real_near(expr, x, a, "+-") is False:
-            raise ValueError(f"the limit of {expr} as {x} -> {a} is outside the real domain "
-                             f"of {expr}: it is not real as {x} -> {a}")
+            raise ValueError(
+                f"the limit of {expr} as {x} -> {a} is outside the real domain "
+                f"of {expr}: it is not real as {x} -> {a}"
+            )
         return {"+-": _sympy_limit(expr, x, a, "+-")}
     sides = ("-", "+") if direction == "+-" else (direction,)
     real = [s for s in sides if _real_near(expr, x, a, s) is not False]
     if not real:
         which = " or ".join(f"{x} {SIDE_NAMES[s][1]} {a}" for s in sides)
         how = "" if direction == "+-" else f" {SIDE_NAMES[direction][0]}"
-        raise ValueError(f"the limit of {expr} as {x} -> {a}{how} is outside the real domain "
-                         f"of {expr}: it is not real for {which} near {a}")
+        raise ValueError(
+            f"the limit of {expr} as {x} -> {a}{how} is outside the real domain "
+            f"of {expr}: it is not real for {which} near {a}"
+        )
     return {s: _sympy_limit(expr, x, a, s) for s in real}
 
 
@@ -719,15 +841,24 @@ def _lhopital(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr) -> Step | None:
         return None
     if num.subs(x, a) != 0 or den.subs(x, a) != 0:
         return None
-    ratio = sympy.Mul(sympy.diff(num, x), sympy.Pow(sympy.diff(den, x), -1, evaluate=False),
-                      evaluate=False)
-    return Step("L'Hôpital's rule (0/0)",
-                rf"\lim_{{{tex(x)} \to {tex(a)}}} {tex(expr)} = "
-                rf"\lim_{{{tex(x)} \to {tex(a)}}} {tex(ratio)}")
+    ratio = sympy.Mul(
+        sympy.diff(num, x), sympy.Pow(sympy.diff(den, x), -1, evaluate=False), evaluate=False
+    )
+    return Step(
+        "L'Hôpital's rule (0/0)",
+        rf"\lim_{{{tex(x)} \to {tex(a)}}} {tex(expr)} = "
+        rf"\lim_{{{tex(x)} \to {tex(a)}}} {tex(ratio)}",
+    )
 
 
-def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A002 - API name
-          timeout: float | None = None) -> Derivation:
+def limit(
+    f: Any,
+    wrt: Any = None,
+    to: Any = 0,
+    dir: str = "+-",
+    *,  # noqa: A002 - API name
+    timeout: float | None = None,
+) -> Derivation:
     r"""The limit of ``f`` as the variable tends to ``to``.
 
     Args:
@@ -774,14 +905,23 @@ def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A00
     if dir not in DIRECTIONS:
         raise ValueError(f"dir must be one of {', '.join(map(repr, DIRECTIONS))}, got {dir!r}")
     direction = "+-" if a.is_infinite else dir
-    sides = run_limited(_limits, expr, x, a, direction, timeout=default_timeout(timeout),
-                        what=f"the limit of {expr} as {x} -> {a}")
+    sides = run_limited(
+        _limits,
+        expr,
+        x,
+        a,
+        direction,
+        timeout=default_timeout(timeout),
+        what=f"the limit of {expr} as {x} -> {a}",
+    )
     # the sides actually used: one, when f is real on one side of the point only
     used = direction if len(sides) == 2 or a.is_infinite else next(iter(sides))
     values = set(sides.values())
     if len(values) > 1:
-        raise ValueError(f"the limit of {expr} as {x} -> {a} does not exist: from the left "
-                         f"{sides['-']}, from the right {sides['+']}")
+        raise ValueError(
+            f"the limit of {expr} as {x} -> {a} does not exist: from the left "
+            f"{sides['-']}, from the right {sides['+']}"
+        )
     result = values.pop()
     if result.has(sympy.AccumBounds) or result in (sympy.nan, sympy.zoo):
         raise ValueError(f"the limit of {expr} as {x} -> {a} does not exist ({result})")
@@ -792,31 +932,47 @@ def limit(f: Any, wrt: Any = None, to: Any = 0, dir: str = "+-", *,  # noqa: A00
     steps = [*prior, _definition(expr, args)]
     if used != direction:
         inside, outside = SIDE_NAMES[used], SIDE_NAMES["+" if used == "-" else "-"]
-        steps.append(Step("real domain",
-                          rf"f \text{{ is not real for }} {tex(x)} {outside[1]} {tex(a)}"
-                          rf"\text{{ near }} {tex(a)}\text{{: the limit is taken {inside[0]}}}"))
+        steps.append(
+            Step(
+                "real domain",
+                rf"f \text{{ is not real for }} {tex(x)} {outside[1]} {tex(a)}"
+                rf"\text{{ near }} {tex(a)}\text{{: the limit is taken {inside[0]}}}",
+            )
+        )
     steps += _limit_steps(expr, x, a, sides, result)
     steps.append(Step("limit", f"{lhs} = {tex(result)}"))
-    return Derivation(result, args, tuple(steps), lhs, operation="limit",
-                      source={"f": expr, "x": x, "to": a, "dir": used})
+    return Derivation(
+        result,
+        args,
+        tuple(steps),
+        lhs,
+        operation="limit",
+        source={"f": expr, "x": x, "to": a, "dir": used},
+    )
 
 
-def _limit_steps(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, sides: dict[str, Any],
-                 result: sympy.Expr) -> list[Step]:
+def _limit_steps(
+    expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, sides: dict[str, Any], result: sympy.Expr
+) -> list[Step]:
     steps: list[Step] = []
     if not a.is_infinite:
         direct = expr.subs(x, a)
         if not _is_bad(direct) and not direct.has(sympy.oo, -sympy.oo) and direct == result:
-            return [Step("direct substitution (f is continuous there)",
-                         rf"f({tex(a)}) = {tex(direct)}")]
+            return [
+                Step("direct substitution (f is continuous there)", rf"f({tex(a)}) = {tex(direct)}")
+            ]
         rule = _lhopital(expr, x, a)
         if rule is not None:
             steps.append(rule)
     if len(sides) == 2:
         v = tex(x)
-        steps.append(Step("one-sided limits agree",
-                          rf"\lim_{{{v} \to {tex(a)}^{{-}}}} f = {tex(sides['-'])}, \quad "
-                          rf"\lim_{{{v} \to {tex(a)}^{{+}}}} f = {tex(sides['+'])}"))
+        steps.append(
+            Step(
+                "one-sided limits agree",
+                rf"\lim_{{{v} \to {tex(a)}^{{-}}}} f = {tex(sides['-'])}, \quad "
+                rf"\lim_{{{v} \to {tex(a)}^{{+}}}} f = {tex(sides['+'])}",
+            )
+        )
     return steps
 
 
@@ -837,8 +993,11 @@ def _spec(item: Any, expr: sympy.Expr) -> Spec:
         if len(item) != 3:
             raise ValueError(f"integration bounds must be (variable, lower, upper), got {item!r}")
         (x,) = _spec_variable(item[0], expr)
-        return x, _real_point(item[1], expr, x, f"the lower bound of {x}"), \
-            _real_point(item[2], expr, x, f"the upper bound of {x}")
+        return (
+            x,
+            _real_point(item[1], expr, x, f"the lower bound of {x}"),
+            _real_point(item[2], expr, x, f"the upper bound of {x}"),
+        )
     (x,) = _spec_variable(item, expr)
     return x, None, None
 
@@ -846,8 +1005,9 @@ def _spec(item: Any, expr: sympy.Expr) -> Spec:
 def _spec_variable(item: Any, expr: sympy.Expr) -> tuple[sympy.Symbol]:
     variables = as_wrt(item, expr)
     if len(variables) != 1:
-        raise ValueError(f"each integration variable is given on its own (or as (x, a, b)); "
-                         f"got {item!r}")
+        raise ValueError(
+            f"each integration variable is given on its own (or as (x, a, b)); got {item!r}"
+        )
     return (variables[0],)
 
 
@@ -861,8 +1021,9 @@ def _integration_specs(expr: sympy.Expr, items: tuple[Any, ...]) -> list[Spec]:
     if not expr.free_symbols:
         return specs
     for i, (x, a, _) in enumerate(specs):
-        elsewhere = free_symbols([b for j, s in enumerate(specs) if j != i for b in s[1:]
-                                  if b is not None])
+        elsewhere = free_symbols(
+            [b for j, s in enumerate(specs) if j != i for b in s[1:] if b is not None]
+        )
         if x in expr.free_symbols or x in elsewhere:
             continue
         if a is None or len(specs) == 1:
@@ -900,8 +1061,9 @@ def _definite(g: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr) -> s
     return _sympy_integrate(g, (x, a, b), f"the integral of {g} in {x} from {a} to {b}")
 
 
-def _oscillation(value: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, a: sympy.Expr,
-                 b: sympy.Expr) -> NoConvergenceError:
+def _oscillation(
+    value: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr
+) -> NoConvergenceError:
     """The error for a definite integral SymPy evaluates to an ``AccumBounds``: the limit of
     the antiderivative at a bound does not exist (it oscillates)."""
     if isinstance(value, sympy.AccumBounds):
@@ -910,12 +1072,14 @@ def _oscillation(value: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, a: sympy.Exp
         how = f"it oscillates without bound (SymPy: {value})"
     else:
         how = f"it oscillates (SymPy: {value})"
-    return NoConvergenceError(f"the integral of {g} in {x} from {a} to {b} does not "
-                              f"converge: {how}")
+    return NoConvergenceError(
+        f"the integral of {g} in {x} from {a} to {b} does not converge: {how}"
+    )
 
 
-def _bounds_steps(F: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr
-                  ) -> tuple[sympy.Expr, sympy.Expr]:
+def _bounds_steps(
+    F: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, b: sympy.Expr
+) -> tuple[sympy.Expr, sympy.Expr]:
     """``F`` at the upper and lower bounds (limits where a bound is infinite)."""
     return _value_at(F, x, b, "-"), _value_at(F, x, a, "+")
 
@@ -939,8 +1103,13 @@ def _int_tex(g: sympy.Expr, x: sympy.Symbol, a: Any = None, b: Any = None) -> st
     return tex(sympy.Integral(g, limits))
 
 
-def _level_steps(g: sympy.Expr, spec: Spec, value: sympy.Expr, deadline: Deadline,
-                 antiderivative: sympy.Expr | None) -> list[Step]:
+def _level_steps(
+    g: sympy.Expr,
+    spec: Spec,
+    value: sympy.Expr,
+    deadline: Deadline,
+    antiderivative: sympy.Expr | None,
+) -> list[Step]:
     """The steps of one level of a definite integral: antiderivative, then F(b) − F(a)."""
     x, a, b = spec
     integral_tex = _int_tex(g, x, a, b)
@@ -962,14 +1131,19 @@ def _level_steps(g: sympy.Expr, spec: Spec, value: sympy.Expr, deadline: Deadlin
     infinite = a.is_infinite or b.is_infinite
     upper = rf"\lim_{{{tex(x)} \to {tex(b)}}} F" if b.is_infinite else f"F({tex(b)})"
     lower = rf"\lim_{{{tex(x)} \to {tex(a)}}} F" if a.is_infinite else f"F({tex(a)})"
-    return [Step(f"antiderivative in {x}", rf"F({tex(x)}) = \int {tex(g)}\, d{tex(x)} = {tex(F)}"),
-            Step("limits at the bounds" if infinite else "evaluate at the bounds",
-                 rf"{integral_tex} = {upper} - {lower} = {tex(Fb)} - \left({tex(Fa)}\right)"
-                 rf" = {tex(value)}")]
+    return [
+        Step(f"antiderivative in {x}", rf"F({tex(x)}) = \int {tex(g)}\, d{tex(x)} = {tex(F)}"),
+        Step(
+            "limits at the bounds" if infinite else "evaluate at the bounds",
+            rf"{integral_tex} = {upper} - {lower} = {tex(Fb)} - \left({tex(Fa)}\right)"
+            rf" = {tex(value)}",
+        ),
+    ]
 
 
-def _symbolic_integral(expr: sympy.Expr, specs: list[Spec], deadline: Deadline,
-                       show: bool = True) -> tuple[sympy.Expr, list[Step]]:
+def _symbolic_integral(
+    expr: sympy.Expr, specs: list[Spec], deadline: Deadline, show: bool = True
+) -> tuple[sympy.Expr, list[Step]]:
     """Integrate level by level (innermost first); raises NoClosedFormError/DerivationTimeout."""
     g = expr
     steps: list[Step] = []
@@ -979,24 +1153,29 @@ def _symbolic_integral(expr: sympy.Expr, specs: list[Spec], deadline: Deadline,
             value = deadline.run(_antiderivative, g, x, what=f"the integral of {g} in {x}")
             if not _closed(value):
                 raise NoClosedFormError(f"SymPy finds no antiderivative of {g} in {x}")
-            steps.append(Step(f"antiderivative in {x}",
-                              f"{_int_tex(g, x)} = {tex(value)} + C"))
+            steps.append(Step(f"antiderivative in {x}", f"{_int_tex(g, x)} = {tex(value)} + C"))
         else:
-            value = deadline.run(_definite, g, x, a, b,
-                                 what=f"the integral of {g} in {x} from {a} to {b}")
+            value = deadline.run(
+                _definite, g, x, a, b, what=f"the integral of {g} in {x} from {a} to {b}"
+            )
             if value.has(sympy.AccumBounds):
                 raise _oscillation(value, g, x, a, b)
             if not _closed(value):
-                raise NoClosedFormError(f"SymPy finds no closed form for the integral of {g} "
-                                        f"in {x} from {a} to {b}")
-            steps += _level_steps(g, spec, value, deadline, None) if show else \
-                [Step(f"definite integral in {x}", f"{_int_tex(g, x, a, b)} = {tex(value)}")]
+                raise NoClosedFormError(
+                    f"SymPy finds no closed form for the integral of {g} in {x} from {a} to {b}"
+                )
+            steps += (
+                _level_steps(g, spec, value, deadline, None)
+                if show
+                else [Step(f"definite integral in {x}", f"{_int_tex(g, x, a, b)} = {tex(value)}")]
+            )
         g = value
     return g, steps
 
 
-def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
-               timeout: float | None = None) -> tuple[float | complex, float]:
+def quadrature(
+    expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *, timeout: float | None = None
+) -> tuple[float | complex, float]:
     """Numeric value and absolute error estimate of a definite (iterated) integral.
 
     ``specs`` lists ``(x, a, b)`` innermost first; a bound may depend on the variables of
@@ -1043,7 +1222,7 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
         raise ValueError("numeric quadrature needs bounds for every variable")
     _require_numbers(expr, specs)
     fn = to_numpy(expr, variables)
-    ranges = [_numeric_range(a, b, variables[i + 1:]) for i, (_, a, b) in enumerate(specs)]
+    ranges = [_numeric_range(a, b, variables[i + 1 :]) for i, (_, a, b) in enumerate(specs)]
     what = f"the integral of {expr} over " + ", ".join(f"{x} in [{a}, {b}]" for x, a, b in specs)
     try:
         with np.errstate(all="ignore"):  # the compiled dtype says whether I occurs
@@ -1058,22 +1237,35 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
                 args = [np.asarray(t, dtype=float) if j == k else c for j, c in enumerate(point)]
                 with np.errstate(all="ignore"):
                     return part(np.asarray(fn(*args))) * np.ones(np.shape(t))
+
             return hv
 
         if len(specs) == 1:
             return _checked_1d(along(0, [0.0]), *ranges[0], expr, variables[0], named)
         for k, point in _slices(ranges, len(specs)):
             x = variables[k]
-            at = ", ".join(f"{v} = {c:.4g}" for j, (v, c) in enumerate(zip(variables, point,
-                                                                             strict=True))
-                           if j != k)
-            a, b = ranges[k] if isinstance(ranges[k], tuple) else ranges[k](*point[k + 1:])
-            others = {v: sympy.Float(c) for j, (v, c) in enumerate(zip(variables, point,
-                                                                     strict=True)) if j != k}
-            _checked_1d(along(k, point), a, b, expr.subs(others), x,
-                        f"the integral along {x} at {at}, inside {named},")
-        return checked_nquad(lambda *xs: float(part(fn(*xs))), ranges, what=named,
-                             opts={"limit": 100})
+            at = ", ".join(
+                f"{v} = {c:.4g}"
+                for j, (v, c) in enumerate(zip(variables, point, strict=True))
+                if j != k
+            )
+            a, b = ranges[k] if isinstance(ranges[k], tuple) else ranges[k](*point[k + 1 :])
+            others = {
+                v: sympy.Float(c)
+                for j, (v, c) in enumerate(zip(variables, point, strict=True))
+                if j != k
+            }
+            _checked_1d(
+                along(k, point),
+                a,
+                b,
+                expr.subs(others),
+                x,
+                f"the integral along {x} at {at}, inside {named},",
+            )
+        return checked_nquad(
+            lambda *xs: float(part(fn(*xs))), ranges, what=named, opts={"limit": 100}
+        )
 
     def run() -> list[tuple[float, float]]:
         return [integrate(part, prefix + what) for prefix, part in parts.items()]
@@ -1085,15 +1277,17 @@ def quadrature(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...], *,
     return float(results[0][0]), error
 
 
-def _checked_1d(hv: Callable[[Any], Any], a: float, b: float, g: sympy.Expr, x: sympy.Symbol,
-                named: str) -> tuple[float, float]:
+def _checked_1d(
+    hv: Callable[[Any], Any], a: float, b: float, g: sympy.Expr, x: sympy.Symbol, named: str
+) -> tuple[float, float]:
     """``checked_integral`` of ``hv`` (``g`` compiled) over ``[a, b]``, split at ``g``'s
     singular points inside; a divergence is a :class:`NoConvergenceError` saying so."""
     from symml._quad import IntegralDoesNotExist, checked_integral
 
     try:
-        value, error = checked_integral(hv, a, b, what=named,
-                                        singular=_inner_singularities(g, x, a, b))
+        value, error = checked_integral(
+            hv, a, b, what=named, singular=_inner_singularities(g, x, a, b)
+        )
     except IntegralDoesNotExist as exc:
         if not exc.oscillating:
             raise
@@ -1101,10 +1295,13 @@ def _checked_1d(hv: Callable[[Any], Any], a: float, b: float, g: sympy.Expr, x: 
             f"{named} is not absolutely convergent (the integral of |f| diverges, with "
             f"an oscillating sign): quadrature cannot compute it, and whether it "
             f"converges conditionally as an improper integral (as sin(x)/x does on "
-            f"[0, oo), sin(x) does not) is not decided numerically") from None
+            f"[0, oo), sin(x) does not) is not decided numerically"
+        ) from None
     if math.isinf(value):
-        raise NoConvergenceError(f"{named} diverges to {'+' if value > 0 else '-'}oo (probes "
-                                 f"of the integrand's growth at the ends and singular points)")
+        raise NoConvergenceError(
+            f"{named} diverges to {'+' if value > 0 else '-'}oo (probes "
+            f"of the integrand's growth at the ends and singular points)"
+        )
     return value, error
 
 
@@ -1126,7 +1323,7 @@ def _slices(ranges: list[Any], n: int) -> list[tuple[int, list[float]]]:
     for _ in range(SLICE_SAMPLES):
         point = [0.0] * n
         for i in reversed(range(n)):
-            a, b = ranges[i] if isinstance(ranges[i], tuple) else ranges[i](*point[i + 1:])
+            a, b = ranges[i] if isinstance(ranges[i], tuple) else ranges[i](*point[i + 1 :])
             lo, hi = min(a, b), max(a, b)
             u = rng.uniform(0.2, 0.8)
             if math.isinf(lo) and math.isinf(hi):
@@ -1142,8 +1339,7 @@ def _slices(ranges: list[Any], n: int) -> list[tuple[int, list[float]]]:
 
 
 @lru_cache(maxsize=64)
-def _inner_singularities(expr: sympy.Expr, x: sympy.Symbol, a: Any, b: Any
-                         ) -> tuple[float, ...]:
+def _inner_singularities(expr: sympy.Expr, x: sympy.Symbol, a: Any, b: Any) -> tuple[float, ...]:
     """The points strictly between ``a`` and ``b`` where ``expr`` may blow up (SymPy's
     ``singularities``: poles of rational and trigonometric parts, zeros of a log's
     argument...), for quadrature to split and probe there; ``()`` when SymPy cannot say.
@@ -1166,20 +1362,26 @@ def _require_numbers(expr: sympy.Expr, specs: list[Spec] | tuple[Spec, ...]) -> 
     extra = free_symbols(expr) - set(variables)
     if extra:
         names = ", ".join(sorted(s.name for s in extra))
-        raise ValueError(f"a numeric value of the integral of {expr} needs numbers for "
-                         f"{names}: it has free symbols {names}")
+        raise ValueError(
+            f"a numeric value of the integral of {expr} needs numbers for "
+            f"{names}: it has free symbols {names}"
+        )
     for i, (x, a, b) in enumerate(specs):
         for bound in (a, b):
-            extra = free_symbols(bound) - set(variables[i + 1:])
+            extra = free_symbols(bound) - set(variables[i + 1 :])
             if extra:
-                raise ValueError(f"the bound {bound} of {x} has free symbols "
-                                 f"{', '.join(sorted(s.name for s in extra))}; numeric "
-                                 f"quadrature needs numbers there")
+                raise ValueError(
+                    f"the bound {bound} of {x} has free symbols "
+                    f"{', '.join(sorted(s.name for s in extra))}; numeric "
+                    f"quadrature needs numbers there"
+                )
             bound = sympy.sympify(bound)  # quadrature() may be given plain numbers
             if bound.is_number and bound.is_finite and not math.isfinite(float(bound)):
-                raise ValueError(f"the bound {sympy.N(bound, 6)} of {x} is beyond the "
-                                 f"floating-point range (about ±1.8e308): numeric "
-                                 f"quadrature cannot use it")
+                raise ValueError(
+                    f"the bound {sympy.N(bound, 6)} of {x} is beyond the "
+                    f"floating-point range (about ±1.8e308): numeric "
+                    f"quadrature cannot use it"
+                )
 
 
 def _numeric_range(a: sympy.Expr, b: sympy.Expr, outer: list[sympy.Symbol]) -> Any:
@@ -1189,7 +1391,7 @@ def _numeric_range(a: sympy.Expr, b: sympy.Expr, outer: list[sympy.Symbol]) -> A
     from symml.compile import to_numpy
 
     lo, hi = to_numpy(a, outer), to_numpy(b, outer)
-    return lambda *xs: (float(lo(*xs[:len(outer)])), float(hi(*xs[:len(outer)])))
+    return lambda *xs: (float(lo(*xs[: len(outer)])), float(hi(*xs[: len(outer)])))
 
 
 #: What ``integral(..., method=...)`` may be.
@@ -1200,8 +1402,14 @@ INTEGRAL_METHODS = ("auto", "symbolic", "numeric")
 NUMERIC_FALLBACK_SECONDS = 2.0
 
 
-def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | None = None,
-             method: str = "auto", steps: bool = True) -> Derivation:
+def integral(
+    f: Any,
+    wrt_or_bounds: Any,
+    *more_bounds: Any,
+    timeout: float | None = None,
+    method: str = "auto",
+    steps: bool = True,
+) -> Derivation:
     r"""The indefinite, definite or iterated integral of ``f``.
 
     ``integral(f, x)`` is an antiderivative (no constant); ``integral(f, (x, a, b))`` is
@@ -1271,52 +1479,94 @@ def integral(f: Any, wrt_or_bounds: Any, *more_bounds: Any, timeout: float | Non
     if method == "numeric":
         if not definite:
             raise ValueError(f"method='numeric' needs bounds for every variable of {lhs}")
-        return _numeric_integral(expr, specs, head, lhs, source, reason="numeric quadrature",
-                                 timeout=default_timeout(timeout))
+        return _numeric_integral(
+            expr,
+            specs,
+            head,
+            lhs,
+            source,
+            reason="numeric quadrature",
+            timeout=default_timeout(timeout),
+        )
     deadline = Deadline(default_timeout(timeout))
     try:
         value, level_steps = _symbolic_integral(expr, specs, deadline, steps)
     except NoConvergenceError:
         raise  # SymPy showed that it oscillates: quadrature could only return noise
     except (NoClosedFormError, DerivationTimeout, NotImplementedError) as exc:
-        failure = exc if isinstance(exc, SymmlError) else \
-            NoClosedFormError(f"SymPy cannot integrate {expr}: {exc}")
+        failure = (
+            exc
+            if isinstance(exc, SymmlError)
+            else NoClosedFormError(f"SymPy cannot integrate {expr}: {exc}")
+        )
         if isinstance(failure, DerivationTimeout) and method == "symbolic":
             raise
         if not definite or method == "symbolic":
-            raise NoClosedFormError(f"no closed form found for the integral of {expr} "
-                                    f"({failure})") from exc
+            raise NoClosedFormError(
+                f"no closed form found for the integral of {expr} ({failure})"
+            ) from exc
         try:
             _require_numbers(expr, specs)
         except ValueError as bad:
             raise type(failure)(f"{failure}; and no numeric fallback: {bad}") from exc
         try:
-            return _numeric_integral(expr, specs, head, lhs, source, reason=str(failure),
-                                     timeout=max(deadline.left() or 0.0,
-                                                 NUMERIC_FALLBACK_SECONDS))
+            return _numeric_integral(
+                expr,
+                specs,
+                head,
+                lhs,
+                source,
+                reason=str(failure),
+                timeout=max(deadline.left() or 0.0, NUMERIC_FALLBACK_SECONDS),
+            )
         except DerivationTimeout as late:
             raise DerivationTimeout(f"{failure}; then {late}") from None
-    simple = value if isinstance(value, sympy.Piecewise) else \
-        simplify_limited([value], timeout=deadline.left(SIMPLIFY_SECONDS))[0]
+    simple = (
+        value
+        if isinstance(value, sympy.Piecewise)
+        else simplify_limited([value], timeout=deadline.left(SIMPLIFY_SECONDS))[0]
+    )
     if simple != value:
         value = simple
         level_steps.append(Step("simplify", f"I = {tex(value)}"))
     args = _args_of(value)
-    return Derivation(value, args, (*head, *level_steps), lhs, operation="integral",
-                      source=source)
+    return Derivation(value, args, (*head, *level_steps), lhs, operation="integral", source=source)
 
 
-def _numeric_integral(expr: sympy.Expr, specs: list[Spec], steps: list[Step], lhs: str,
-                      source: dict[str, Any], reason: str, timeout: float) -> Derivation:
+def _numeric_integral(
+    expr: sympy.Expr,
+    specs: list[Spec],
+    steps: list[Step],
+    lhs: str,
+    source: dict[str, Any],
+    reason: str,
+    timeout: float,
+) -> Derivation:
     value, error = quadrature(expr, specs, timeout=timeout)
     method = "scipy.integrate.quad" if len(specs) == 1 else "scipy.integrate.nquad"
     why = _tex_escape(reason[:120])
-    result = sympy.Float(value.real) + sympy.I * sympy.Float(value.imag) \
-        if isinstance(value, complex) else sympy.Float(value)
-    steps = [*steps, Step("no closed form: numeric quadrature",
-                          rf"I \approx {tex(result)} \quad (\text{{{method}; {why}}})")]
-    return Derivation(result, (), tuple(steps), lhs, method="numeric",
-                      error=error, operation="integral", source=source)
+    result = (
+        sympy.Float(value.real) + sympy.I * sympy.Float(value.imag)
+        if isinstance(value, complex)
+        else sympy.Float(value)
+    )
+    steps = [
+        *steps,
+        Step(
+            "no closed form: numeric quadrature",
+            rf"I \approx {tex(result)} \quad (\text{{{method}; {why}}})",
+        ),
+    ]
+    return Derivation(
+        result,
+        (),
+        tuple(steps),
+        lhs,
+        method="numeric",
+        error=error,
+        operation="integral",
+        source=source,
+    )
 
 
 def _tex_escape(text: str) -> str:
@@ -1355,8 +1605,10 @@ class CriticalPoint:
 
     def latex(self) -> str:
         eig = ", ".join(tex(e) for e in self.eigenvalues)
-        return (rf"{self.coordinates()}:\ \text{{{self.kind}}},\quad f = {tex(self.value)},"
-                rf"\quad \lambda(\nabla^2 f) = ({eig})")
+        return (
+            rf"{self.coordinates()}:\ \text{{{self.kind}}},\quad f = {tex(self.value)},"
+            rf"\quad \lambda(\nabla^2 f) = ({eig})"
+        )
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
@@ -1396,8 +1648,9 @@ class CriticalPoints(list):
     def latex(self, *, steps: bool = True) -> str:
         """LaTeX of the classification (after the steps when ``steps``)."""
         lines = [p.latex() for p in self] or [r"\text{no real critical points}"]
-        table = "\\begin{aligned}\n" + " \\\\\n".join("& " + ln for ln in lines) + \
-            "\n\\end{aligned}"
+        table = (
+            "\\begin{aligned}\n" + " \\\\\n".join("& " + ln for ln in lines) + "\n\\end{aligned}"
+        )
         return self.derivation.latex(steps=True) + "\n" + table if steps else table
 
     def _repr_latex_(self) -> str:
@@ -1412,12 +1665,15 @@ class CriticalPoints(list):
         return self.derivation.verify(points=points, rng=rng, rtol=rtol)
 
     def to_numpy(self, **options: Any) -> Any:
-        raise NotSupportedError("critical points are a list of points, not a function to "
-                                "compile; compile f or its gradient instead")
+        raise NotSupportedError(
+            "critical points are a list of points, not a function to "
+            "compile; compile f or its gradient instead"
+        )
 
 
-def _blocks(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]
-            ) -> list[tuple[list[sympy.Expr], list[sympy.Symbol]]]:
+def _blocks(
+    grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...]
+) -> list[tuple[list[sympy.Expr], list[sympy.Symbol]]]:
     """The gradient system split into independent blocks: equations that share no variable
     (``f(x) + g(y)``) are solved separately. Zero equations are dropped."""
     eqs = [g for g in grad if g != 0]
@@ -1448,8 +1704,7 @@ def _family(s: Any) -> str:
     return str(s).replace("_n", "n")
 
 
-def _solve_univariate(g: sympy.Expr, x: sympy.Symbol, expr: sympy.Expr
-                      ) -> list[sympy.Expr]:
+def _solve_univariate(g: sympy.Expr, x: sympy.Symbol, expr: sympy.Expr) -> list[sympy.Expr]:
     """The real solutions of ``g = 0``: a polynomial's real roots (exact, ``CRootOf`` when
     no radicals exist), else ``solveset`` over the reals, else ``solve``.
 
@@ -1464,16 +1719,20 @@ def _solve_univariate(g: sympy.Expr, x: sympy.Symbol, expr: sympy.Expr
         return list(found)
     if found is sympy.S.EmptySet:
         return []
-    if not isinstance(found, sympy.ConditionSet) and (found.is_finite_set is False
-                                                      or found.has(sympy.ImageSet)):
-        raise NotSupportedError(f"the critical points of {expr} form an infinite set: "
-                                f"{x} in {_family(found)} (n an integer); symml lists "
-                                f"finitely many points only")
+    if not isinstance(found, sympy.ConditionSet) and (
+        found.is_finite_set is False or found.has(sympy.ImageSet)
+    ):
+        raise NotSupportedError(
+            f"the critical points of {expr} form an infinite set: "
+            f"{x} in {_family(found)} (n an integer); symml lists "
+            f"finitely many points only"
+        )
     return sympy.solve(g, x)
 
 
-def _shape_solutions(eqs: list[sympy.Expr], vs: list[sympy.Symbol]
-                     ) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
+def _shape_solutions(
+    eqs: list[sympy.Expr], vs: list[sympy.Symbol]
+) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
     """The solutions of a polynomial system through its lex Groebner basis, when that is
     in shape position ``[x1 - p1(xn), ..., q(xn)]``: xn runs over the real roots of q (so
     every real solution is found). ``None`` when the basis has another shape."""
@@ -1495,8 +1754,7 @@ def _shape_solutions(eqs: list[sympy.Expr], vs: list[sympy.Symbol]
             return None
         rest[v] = sympy.solve(gi, v)[0]
     roots = dict.fromkeys(sympy.Poly(G[-1], last).real_roots())
-    return [{**{v: sympy.expand(p.subs(last, r)) for v, p in rest.items()}, last: r}
-            for r in roots]
+    return [{**{v: sympy.expand(p.subs(last, r)) for v, p in rest.items()}, last: r} for r in roots]
 
 
 def _rational_polynomials(eqs: list[sympy.Expr], vs: list[sympy.Symbol]) -> bool:
@@ -1508,8 +1766,9 @@ def _rational_polynomials(eqs: list[sympy.Expr], vs: list[sympy.Symbol]) -> bool
         return False
 
 
-def _zero_dim_solutions(G: list[sympy.Expr], vs: list[sympy.Symbol]
-                        ) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
+def _zero_dim_solutions(
+    G: list[sympy.Expr], vs: list[sympy.Symbol]
+) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
     """Every real solution of a polynomial system with finitely many complex ones, given
     its lex Groebner basis ``G``: the basis holds a polynomial q in the last variable
     alone; each irreducible factor of q gives some of its values. A rational value is
@@ -1527,8 +1786,11 @@ def _zero_dim_solutions(G: list[sympy.Expr], vs: list[sympy.Symbol]
                 out.append({last: r})
                 continue
             inner = sympy.groebner(fibre, *rest, order="lex").exprs if fibre else []
-            below = [] if list(inner) == [1] else \
-                (_zero_dim_solutions(list(inner), rest) if inner else None)
+            below = (
+                []
+                if list(inner) == [1]
+                else (_zero_dim_solutions(list(inner), rest) if inner else None)
+            )
             if below is None:
                 return None
             out += [{**s, last: r} for s in below]
@@ -1536,16 +1798,20 @@ def _zero_dim_solutions(G: list[sympy.Expr], vs: list[sympy.Symbol]
         roots = sympy.Poly(factor, last).real_roots()
         if not roots:
             continue
-        found = [{last: r} for r in dict.fromkeys(roots)] if not rest else \
-            _shape_solutions([*G, factor], vs)
+        found = (
+            [{last: r} for r in dict.fromkeys(roots)]
+            if not rest
+            else _shape_solutions([*G, factor], vs)
+        )
         if found is None:
             return None
         out += found
     return out
 
 
-def _polynomial_solutions(eqs: list[sympy.Expr], vs: list[sympy.Symbol]
-                          ) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
+def _polynomial_solutions(
+    eqs: list[sympy.Expr], vs: list[sympy.Symbol]
+) -> list[dict[sympy.Symbol, sympy.Expr]] | None:
     """Every real solution of a polynomial system with rational coefficients and finitely
     many complex solutions, exactly (``CRootOf`` where no radicals exist): through the lex
     Groebner basis (:func:`_zero_dim_solutions`), for each order of up to three variables
@@ -1590,8 +1856,9 @@ def _period(eqs: list[sympy.Expr], v: sympy.Symbol) -> sympy.Expr | None:
     return common if common is not None and common != 0 else None
 
 
-def _solve_block(eqs: list[sympy.Expr], vs: list[sympy.Symbol], expr: sympy.Expr
-                 ) -> list[dict[sympy.Symbol, sympy.Expr]]:
+def _solve_block(
+    eqs: list[sympy.Expr], vs: list[sympy.Symbol], expr: sympy.Expr
+) -> list[dict[sympy.Symbol, sympy.Expr]]:
     if len(vs) == 1:
         x = vs[0]
         first = next(e for e in eqs if e.has(x))
@@ -1609,16 +1876,18 @@ def _solve_block(eqs: list[sympy.Expr], vs: list[sympy.Symbol], expr: sympy.Expr
             real = [s for s in sols if all(_is_real(v) for v in s.values())]
             if len(real) != len(exact) or any(len(s) != len(vs) for s in real):
                 sols = exact
-        elif not sols and all(e.is_polynomial(*vs) and not e.free_symbols - set(vs)
-                              for e in eqs):
+        elif not sols and all(e.is_polynomial(*vs) and not e.free_symbols - set(vs) for e in eqs):
             # none at all when the basis is [1] (over the coefficients' own field: a float
             # is the exact binary rational it stands for); else solve missed them
-            written = [e.xreplace({c: sympy.Rational(c) for c in e.atoms(sympy.Float)})
-                       for e in eqs]
+            written = [
+                e.xreplace({c: sympy.Rational(c) for c in e.atoms(sympy.Float)}) for e in eqs
+            ]
             if list(sympy.groebner(written, *vs, extension=True).exprs) != [1]:
-                raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: it "
-                                        "finds no solution of a polynomial system whose "
-                                        "Groebner basis says it has some (complex or real)")
+                raise NoClosedFormError(
+                    f"SymPy cannot solve grad f = 0 for {expr}: it "
+                    "finds no solution of a polynomial system whose "
+                    "Groebner basis says it has some (complex or real)"
+                )
     if any(all(_is_real(v) for v in s.values()) for s in sols):
         for v in vs:
             period = _period(eqs, v)
@@ -1628,12 +1897,14 @@ def _solve_block(eqs: list[sympy.Expr], vs: list[sympy.Symbol], expr: sympy.Expr
                     f"the critical points of {expr} form an infinite set: grad f is "
                     f"periodic in {v} with period {period}, so each critical point repeats "
                     f"({point}, with {v} + n*{period} for any integer n); symml lists "
-                    f"finitely many points only")
+                    f"finitely many points only"
+                )
     return sols
 
 
-def _solve_gradient(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...],
-                    expr: sympy.Expr | None = None) -> list[dict[sympy.Symbol, sympy.Expr]]:
+def _solve_gradient(
+    grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...], expr: sympy.Expr | None = None
+) -> list[dict[sympy.Symbol, sympy.Expr]]:
     """Every solution of grad f = 0, block by block (see :func:`_blocks`), as dicts; a
     variable no equation involves is left free (absent from the dicts).
 
@@ -1654,8 +1925,9 @@ def _solve_gradient(grad: list[sympy.Expr], variables: tuple[sympy.Symbol, ...],
     except SymmlError:
         raise
     except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
-        raise NoClosedFormError(f"SymPy cannot solve grad f = 0 for {expr}: "
-                                f"{type(exc).__name__}: {exc}") from None
+        raise NoClosedFormError(
+            f"SymPy cannot solve grad f = 0 for {expr}: {type(exc).__name__}: {exc}"
+        ) from None
     return out
 
 
@@ -1709,8 +1981,9 @@ def _eigenvalues(H: sympy.ImmutableMatrix) -> tuple[sympy.Expr, ...]:
     import numpy as np
 
     if H.free_symbols:
-        raise NotSupportedError(f"eigenvalues of the {H.shape[0]}x{H.shape[0]} symbolic "
-                                "Hessian at a critical point")
+        raise NotSupportedError(
+            f"eigenvalues of the {H.shape[0]}x{H.shape[0]} symbolic Hessian at a critical point"
+        )
     # exact entries may hold roots written with I that cancel (casus irreducibilis of a cubic)
     values = np.array(H.evalf(30).tolist(), dtype=complex)
     if np.max(np.abs(values.imag), initial=0.0) > 1e-12 * max(1.0, float(np.max(np.abs(values)))):
@@ -1719,8 +1992,12 @@ def _eigenvalues(H: sympy.ImmutableMatrix) -> tuple[sympy.Expr, ...]:
     return tuple(sympy.Float(v) for v in num)
 
 
-def _analyse(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], H: sympy.ImmutableMatrix,
-             solutions: list[dict[sympy.Symbol, sympy.Expr]]) -> list[CriticalPoint]:
+def _analyse(
+    expr: sympy.Expr,
+    variables: tuple[sympy.Symbol, ...],
+    H: sympy.ImmutableMatrix,
+    solutions: list[dict[sympy.Symbol, sympy.Expr]],
+) -> list[CriticalPoint]:
     out = []
     for sol in solutions:
         point = {v: sol.get(v, v) for v in variables}
@@ -1730,9 +2007,11 @@ def _analyse(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], H: sympy.Imm
         Hp = sympy.ImmutableMatrix(H.subs(point))
         if any(_is_bad(h) or h.has(sympy.oo, -sympy.oo) for h in Hp):
             where = ", ".join(f"{v} = {c}" for v, c in point.items())
-            raise NotSupportedError(f"{expr} is not twice differentiable at its critical point "
-                                    f"{where} (the Hessian there is {Hp.tolist()}), so the "
-                                    "second derivative test does not apply")
+            raise NotSupportedError(
+                f"{expr} is not twice differentiable at its critical point "
+                f"{where} (the Hessian there is {Hp.tolist()}), so the "
+                "second derivative test does not apply"
+            )
         eig = _eigenvalues(Hp)
         out.append(CriticalPoint(point, value, classify(eig), Hp, eig))
     return out
@@ -1804,39 +2083,67 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
     grad = [sympy.diff(expr, v) for v in variables]
     stuck = next((g for g in grad if g.has(sympy.Derivative, sympy.Subs)), None)
     if stuck is not None:  # floor(x): SymPy has no derivative to set to zero
-        raise NotSupportedError(f"SymPy cannot differentiate {expr} (it leaves {stuck} "
-                                "unevaluated), so grad f = 0 cannot be solved")
-    solutions = deadline.run(_solve_gradient, grad, variables, expr,
-                             what=f"solving grad f = 0 for {expr}")
+        raise NotSupportedError(
+            f"SymPy cannot differentiate {expr} (it leaves {stuck} "
+            "unevaluated), so grad f = 0 cannot be solved"
+        )
+    solutions = deadline.run(
+        _solve_gradient, grad, variables, expr, what=f"solving grad f = 0 for {expr}"
+    )
     solutions = [s for s in solutions if all(_is_real(v) for v in s.values())]
-    H = sympy.ImmutableMatrix(len(variables), len(variables),
-                              lambda i, j: sympy.diff(grad[i], variables[j]))
-    points = deadline.run(_analyse, expr, variables, H, solutions,
-                          what=f"the Hessian eigenvalues at the critical points of {expr}")
+    H = sympy.ImmutableMatrix(
+        len(variables), len(variables), lambda i, j: sympy.diff(grad[i], variables[j])
+    )
+    points = deadline.run(
+        _analyse,
+        expr,
+        variables,
+        H,
+        solutions,
+        what=f"the Hessian eigenvalues at the critical points of {expr}",
+    )
     points = sorted(points, key=_point_key)
     derivation = Derivation(
-        tuple(sympy.ImmutableMatrix(list(p.point.values())) for p in points), variables,
+        tuple(sympy.ImmutableMatrix(list(p.point.values())) for p in points),
+        variables,
         tuple(_critical_steps(expr, variables, grad, H, points, prior)),
-        r"\{\,\nabla f = 0\,\}", operation="critical_points",
-        source={"f": expr, "points": tuple(points)})
+        r"\{\,\nabla f = 0\,\}",
+        operation="critical_points",
+        source={"f": expr, "points": tuple(points)},
+    )
     return CriticalPoints(points, derivation)
 
 
-def _critical_steps(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], grad: list[Any],
-                    H: sympy.ImmutableMatrix, points: list[CriticalPoint],
-                    prior: tuple[Step, ...]) -> list[Step]:
+def _critical_steps(
+    expr: sympy.Expr,
+    variables: tuple[sympy.Symbol, ...],
+    grad: list[Any],
+    H: sympy.ImmutableMatrix,
+    points: list[CriticalPoint],
+    prior: tuple[Step, ...],
+) -> list[Step]:
     eqs = r",\ ".join(f"{tex(g)} = 0" for g in grad)
     found = r",\ ".join(p.coordinates() for p in points) or r"\text{no real solutions}"
-    steps = [*prior, _definition(expr, variables),
-             Step("gradient", rf"\nabla f = {tex(sympy.ImmutableMatrix(grad))}"),
-             Step("solve the gradient system", rf"\nabla f = 0 \iff {eqs}"),
-             Step("solutions", rf"{found}"),
-             Step("Hessian", rf"\nabla^2 f = {tex(H)}")]
+    steps = [
+        *prior,
+        _definition(expr, variables),
+        Step("gradient", rf"\nabla f = {tex(sympy.ImmutableMatrix(grad))}"),
+        Step("solve the gradient system", rf"\nabla f = 0 \iff {eqs}"),
+        Step("solutions", rf"{found}"),
+        Step("Hessian", rf"\nabla^2 f = {tex(H)}"),
+    ]
     for p in points:
         eig = ", ".join(tex(e) for e in p.eigenvalues)
-        steps.append(Step("Hessian and eigenvalues at the point",
-                          rf"\nabla^2 f\big|_{{{p.coordinates()}}} = {tex(p.hessian)},"
-                          rf"\quad \lambda = ({eig})"))
-        steps.append(Step(f"classify: {p.kind}",
-                          rf"{p.coordinates()}: \text{{{p.kind}}},\ f = {tex(p.value)}"))
+        steps.append(
+            Step(
+                "Hessian and eigenvalues at the point",
+                rf"\nabla^2 f\big|_{{{p.coordinates()}}} = {tex(p.hessian)},"
+                rf"\quad \lambda = ({eig})",
+            )
+        )
+        steps.append(
+            Step(
+                f"classify: {p.kind}", rf"{p.coordinates()}: \text{{{p.kind}}},\ f = {tex(p.value)}"
+            )
+        )
     return steps

@@ -93,18 +93,35 @@ def _run_jacobian(a: argparse.Namespace) -> Any:
 
 
 def _timeout_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--timeout", type=float, default=None,
-                   help="seconds SymPy may take (default: config.timeout)")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds SymPy may take (default: config.timeout)",
+    )
 
 
 def _integrate_args(p: argparse.ArgumentParser) -> None:
     _expr_arg(p)
-    p.add_argument("--wrt", default=None,
-                   help="integration variables, innermost first, comma separated")
-    p.add_argument("--from", dest="lower", action="append", default=None, metavar="A",
-                   help="lower bound (repeat for each variable of an iterated integral)")
-    p.add_argument("--to", dest="upper", action="append", default=None, metavar="B",
-                   help="upper bound (repeat for each variable of an iterated integral)")
+    p.add_argument(
+        "--wrt", default=None, help="integration variables, innermost first, comma separated"
+    )
+    p.add_argument(
+        "--from",
+        dest="lower",
+        action="append",
+        default=None,
+        metavar="A",
+        help="lower bound (repeat for each variable of an iterated integral)",
+    )
+    p.add_argument(
+        "--to",
+        dest="upper",
+        action="append",
+        default=None,
+        metavar="B",
+        help="upper bound (repeat for each variable of an iterated integral)",
+    )
     p.add_argument("--numeric", action="store_true", help="numeric quadrature only")
     _timeout_arg(p)
 
@@ -118,16 +135,23 @@ def _run_integrate(a: argparse.Namespace) -> Any:
     variables = as_wrt(a.wrt, expr)
     lower, upper = a.lower or [], a.upper or []
     if len(lower) != len(upper):
-        raise _BadInput(f"integrate: {len(lower)} --from but {len(upper)} --to; give both "
-                        "bounds of every variable")
+        raise _BadInput(
+            f"integrate: {len(lower)} --from but {len(upper)} --to; give both "
+            "bounds of every variable"
+        )
     if lower and len(lower) != len(variables):
-        raise _BadInput(f"integrate: {len(lower)} pairs of bounds for {len(variables)} "
-                        f"variables ({', '.join(map(str, variables)) or 'none'}); give --wrt")
+        raise _BadInput(
+            f"integrate: {len(lower)} pairs of bounds for {len(variables)} "
+            f"variables ({', '.join(map(str, variables)) or 'none'}); give --wrt"
+        )
     if not variables:
         raise _BadInput(f"integrate: {a.expression!r} has no variable; give --wrt")
     # the bounds go in as the user's text, so that an error names it ("1/0", not zoo)
-    items = [(v, lo, hi) for v, lo, hi in zip(variables, lower, upper, strict=True)] \
-        if lower else list(variables)
+    items = (
+        [(v, lo, hi) for v, lo, hi in zip(variables, lower, upper, strict=True)]
+        if lower
+        else list(variables)
+    )
     return integral(expr, *items, timeout=a.timeout, method="numeric" if a.numeric else "auto")
 
 
@@ -135,8 +159,12 @@ def _limit_args(p: argparse.ArgumentParser) -> None:
     _expr_arg(p)
     _wrt_arg(p)
     p.add_argument("--to", required=True, help="the point, e.g. 0, oo, -oo, pi/2")
-    p.add_argument("--dir", default="+-", choices=["+", "-", "+-"],
-                   help="from the right (+), the left (-) or both (+-, default)")
+    p.add_argument(
+        "--dir",
+        default="+-",
+        choices=["+", "-", "+-"],
+        help="from the right (+), the left (-) or both (+-, default)",
+    )
     _timeout_arg(p)
 
 
@@ -184,8 +212,12 @@ def _matrix_arg(p: argparse.ArgumentParser) -> None:
 
 def _eig_args(p: argparse.ArgumentParser) -> None:
     _matrix_arg(p)
-    p.add_argument("--timeout", type=float, default=None,
-                   help="seconds for the symbolic work before the numeric fallback")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds for the symbolic work before the numeric fallback",
+    )
 
 
 def _no_export(a: argparse.Namespace, what: str) -> None:
@@ -215,8 +247,11 @@ LINALG_OPERATIONS: dict[str, tuple[str, dict[str, Any], bool, bool]] = {
 
 
 def _linalg_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("operation", choices=list(LINALG_OPERATIONS),
-                   help="what to compute (gram-schmidt takes the vectors as the rows)")
+    p.add_argument(
+        "operation",
+        choices=list(LINALG_OPERATIONS),
+        help="what to compute (gram-schmidt takes the vectors as the rows)",
+    )
     _matrix_arg(p)
 
 
@@ -239,10 +274,19 @@ def _run_linalg(a: argparse.Namespace) -> Any:
 
 def _expect_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("expression", help='an expression of the random variables, e.g. "X**2"')
-    p.add_argument("--dist", action="append", required=True, metavar="NAME=Family(args)",
-                   help='a random variable, e.g. "X=Normal(0,1)" (repeatable)')
-    p.add_argument("--timeout", type=float, default=None,
-                   help="seconds SymPy may take before the numeric fallback")
+    p.add_argument(
+        "--dist",
+        action="append",
+        required=True,
+        metavar="NAME=Family(args)",
+        help='a random variable, e.g. "X=Normal(0,1)" (repeatable)',
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds SymPy may take before the numeric fallback",
+    )
 
 
 def _distributions(texts: Sequence[str]) -> dict[str, Any]:
@@ -255,8 +299,9 @@ def _distributions(texts: Sequence[str]) -> dict[str, Any]:
     for text in texts:
         name, rv = parse_distribution(text)
         if name in variables:
-            raise _BadInput(f"--dist: the variable {name} is given twice ({given[name]!r} and "
-                            f"{text!r})")
+            raise _BadInput(
+                f"--dist: the variable {name} is given twice ({given[name]!r} and {text!r})"
+            )
         variables[name], given[name] = rv, text
     return variables
 
@@ -268,6 +313,7 @@ def _run_expect(a: argparse.Namespace) -> Any:
 
 
 # --- sampling: sample (issue 5) ------------------------------------------------------------
+
 
 def _save_npy(path: Path, values: Any, name: str) -> None:
     import numpy as np
@@ -291,8 +337,10 @@ def _quantile(q: float) -> Callable[[Any], float]:
 
 
 #: Suffixes ``sample --out`` writes, and how.
-_SAMPLE_WRITERS: dict[str, Callable[[Path, Any, str], None]] = {".npy": _save_npy,
-                                                                 ".csv": _save_csv}
+_SAMPLE_WRITERS: dict[str, Callable[[Path, Any, str], None]] = {
+    ".npy": _save_npy,
+    ".csv": _save_csv,
+}
 #: The rows of the ``sample`` summary table: label and statistic of the draws.
 _SAMPLE_STATS: tuple[tuple[str, Callable[[Any], float]], ...] = (
     ("mean", lambda v: v.mean()),
@@ -304,22 +352,42 @@ _SAMPLE_STATS: tuple[tuple[str, Callable[[Any], float]], ...] = (
 
 
 def _sample_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("expression", nargs="?", default=None,
-                   help="an expression of the variables (default: the single --dist variable)")
-    p.add_argument("--dist", action="append", default=[], metavar="NAME=Family(args)",
-                   help='a random variable, e.g. "X=Normal(0,1)" (repeatable)')
+    p.add_argument(
+        "expression",
+        nargs="?",
+        default=None,
+        help="an expression of the variables (default: the single --dist variable)",
+    )
+    p.add_argument(
+        "--dist",
+        action="append",
+        default=[],
+        metavar="NAME=Family(args)",
+        help='a random variable, e.g. "X=Normal(0,1)" (repeatable)',
+    )
     p.add_argument("-n", "--size", type=int, default=10_000, help="number of draws")
     p.add_argument("--seed", type=int, default=None, help="seed of the random generator")
     p.add_argument("--out", default=None, metavar="FILE.npy|FILE.csv", help="save the draws")
-    p.add_argument("--method", default="auto",
-                   help="auto, numpy, closed-form, tabulated or rejection (custom densities)")
-    p.add_argument("--latex", action="store_true", dest="law_latex",
-                   help="print the sampled law as LaTeX first")
-    p.add_argument("--steps", action="store_true",
-                   help="print how it samples (the law and the method) first")
-    p.add_argument("--verify", action="store_true",
-                   help="check the draws: Kolmogorov-Smirnov against the exact CDF (one "
-                        "continuous variable), else mean and variance against the exact ones")
+    p.add_argument(
+        "--method",
+        default="auto",
+        help="auto, numpy, closed-form, tabulated or rejection (custom densities)",
+    )
+    p.add_argument(
+        "--latex",
+        action="store_true",
+        dest="law_latex",
+        help="print the sampled law as LaTeX first",
+    )
+    p.add_argument(
+        "--steps", action="store_true", help="print how it samples (the law and the method) first"
+    )
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="check the draws: Kolmogorov-Smirnov against the exact CDF (one "
+        "continuous variable), else mean and variance against the exact ones",
+    )
 
 
 def _sample_expression(a: argparse.Namespace) -> Any:
@@ -330,14 +398,17 @@ def _sample_expression(a: argparse.Namespace) -> Any:
     variables = _distributions(a.dist)
     if a.expression is None:
         if len(variables) != 1:
-            raise _BadInput(f"sample: {len(variables)} variables given "
-                            f"({', '.join(variables)}); say which expression to sample")
+            raise _BadInput(
+                f"sample: {len(variables)} variables given "
+                f"({', '.join(variables)}); say which expression to sample"
+            )
         return next(iter(variables.values()))
     expr = parse(a.expression)
     unknown = sorted(s.name for s in expr.free_symbols if s.name not in variables)
     if unknown:
-        raise _BadInput(f"sample: {a.expression!r} uses {', '.join(unknown)}, which no --dist "
-                        "defines")
+        raise _BadInput(
+            f"sample: {a.expression!r} uses {', '.join(unknown)}, which no --dist defines"
+        )
     return expr.xreplace({s: variables[s.name] for s in expr.free_symbols})
 
 
@@ -378,9 +449,11 @@ def _run_sample(a: argparse.Namespace) -> Any:
     if a.size < 1:
         raise _BadInput(f"-n must be a positive number of draws, got {a.size}")
     if a.size > SAMPLE_MAX_DRAWS:
-        raise _BadInput(f"-n {a.size}: at most {SAMPLE_MAX_DRAWS} draws are held in memory "
-                        f"({SAMPLE_MAX_DRAWS * 8 // 10**6} MB); for more, average them in "
-                        f"chunks with symml.monte_carlo(expr, n, chunks=...)")
+        raise _BadInput(
+            f"-n {a.size}: at most {SAMPLE_MAX_DRAWS} draws are held in memory "
+            f"({SAMPLE_MAX_DRAWS * 8 // 10**6} MB); for more, average them in "
+            f"chunks with symml.monte_carlo(expr, n, chunks=...)"
+        )
     if a.seed is not None and a.seed < 0:
         raise _BadInput(f"--seed must be a non-negative integer, got {a.seed}")
     draw = sampler(_sample_expression(a), method=a.method)
@@ -413,15 +486,28 @@ def _minimize_args(p: argparse.ArgumentParser) -> None:
     _expr_arg(p)
     _wrt_arg(p)
     p.add_argument("--x0", required=True, help="the start, comma separated, e.g. -1.2,1")
-    p.add_argument("--method", choices=tuple(MINIMIZE_METHODS), default="gd",
-                   help="gd (default), momentum (heavy ball), linesearch (Armijo), newton")
+    p.add_argument(
+        "--method",
+        choices=tuple(MINIMIZE_METHODS),
+        default="gd",
+        help="gd (default), momentum (heavy ball), linesearch (Armijo), newton",
+    )
     p.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
     p.add_argument("--momentum", type=float, default=None, help="momentum mu (default 0.9)")
-    p.add_argument("--steps", dest="n_steps", type=int, default=None,
-                   help="largest number of steps (default 1000; newton 100)")
+    p.add_argument(
+        "--steps",
+        dest="n_steps",
+        type=int,
+        default=None,
+        help="largest number of steps (default 1000; newton 100)",
+    )
     p.add_argument("--tol", type=float, default=None, help="gradient-norm tolerance")
-    p.add_argument("--plot", metavar="FILE.png", default=None,
-                   help="save the contour (2 variables) or function plot (1) with the path")
+    p.add_argument(
+        "--plot",
+        metavar="FILE.png",
+        default=None,
+        help="save the contour (2 variables) or function plot (1) with the path",
+    )
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of the table")
 
 
@@ -504,18 +590,40 @@ def _run_minimize(a: argparse.Namespace) -> Any:
         print(_save_minimize_plot(result, a.plot))
     return result
 
+
 # --- notes (issue 7) -----------------------------------------------------------------------
 
 #: Subcommands a recipe line may use (those that return a result object).
-RECIPE_OPS = ("diff", "grad", "jacobian", "hessian", "integrate", "limit", "taylor", "critical",
-              "eig", "linalg", "expect", "variance", "entropy", "minimize")
+RECIPE_OPS = (
+    "diff",
+    "grad",
+    "jacobian",
+    "hessian",
+    "integrate",
+    "limit",
+    "taylor",
+    "critical",
+    "eig",
+    "linalg",
+    "expect",
+    "variance",
+    "entropy",
+    "minimize",
+)
 
 
 def _notes_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("recipe", help="text file: one 'op: expression | variables [--options]' "
-                   "per line; 'text: ...', 'section: ...', 'title: ...'; # comments")
-    p.add_argument("-o", "--out", default=None, help="OUT.tex, OUT.md or OUT.pdf "
-                   "(default: the recipe's name with .tex)")
+    p.add_argument(
+        "recipe",
+        help="text file: one 'op: expression | variables [--options]' "
+        "per line; 'text: ...', 'section: ...', 'title: ...'; # comments",
+    )
+    p.add_argument(
+        "-o",
+        "--out",
+        default=None,
+        help="OUT.tex, OUT.md or OUT.pdf (default: the recipe's name with .tex)",
+    )
 
 
 def _recipe_argv(op: str, body: str) -> list[str]:
@@ -549,11 +657,19 @@ def _recipe_line(notes: Any, op: str, body: str, parser: argparse.ArgumentParser
     if "|" not in body:  # "op: x^3 --export f.py": the options would be read as maths
         options = _value_options(parser, [op], flags=True)
         words = body.split()
-        at = next((i for i, w in enumerate(words)
-                   if w.startswith("--") and w.partition("=")[0] in options), None)
+        at = next(
+            (
+                i
+                for i, w in enumerate(words)
+                if w.startswith("--") and w.partition("=")[0] in options
+            ),
+            None,
+        )
         if at is not None:
-            raise ValueError(f"options go after '|': write '{op}: {' '.join(words[:at])} | "
-                             f"{' '.join(words[at:])}'")
+            raise ValueError(
+                f"options go after '|': write '{op}: {' '.join(words[:at])} | "
+                f"{' '.join(words[at:])}'"
+            )
     ns = parser.parse_args(_prepare_argv(parser, _recipe_argv(op, body)))
     result = COMMANDS[op].run(ns)
     if isinstance(result, str):
@@ -671,31 +787,47 @@ COMMANDS: dict[str, Command] = {
     "jacobian": Command('Jacobian of a vector "[f1, f2]"', _expr_wrt_args, _run_jacobian),
     "hessian": Command("Hessian of a scalar expression", _expr_wrt_args, _run_hessian),
     # rows: calculus II (issue 3)
-    "integrate": Command("indefinite, definite (--from/--to) or iterated integral",
-                         _integrate_args, _run_integrate),
+    "integrate": Command(
+        "indefinite, definite (--from/--to) or iterated integral", _integrate_args, _run_integrate
+    ),
     "limit": Command("limit of an expression (--to, --dir)", _limit_args, _run_limit),
     "taylor": Command("Taylor polynomial (--at, --order)", _taylor_args, _run_taylor),
-    "critical": Command("critical points, classified by the Hessian", _critical_args,
-                        _run_critical),
+    "critical": Command(
+        "critical points, classified by the Hessian", _critical_args, _run_critical
+    ),
     # rows: linear algebra (issue 4)
-    "eig": Command('eigenvalues, eigenvectors and diagonalization of "[[2,1],[1,2]]"',
-                   _eig_args, _run_eig),
-    "linalg": Command("det, inverse, lu, qr, svd or gram-schmidt of a matrix", _linalg_args,
-                      _run_linalg),
+    "eig": Command(
+        'eigenvalues, eigenvectors and diagonalization of "[[2,1],[1,2]]"', _eig_args, _run_eig
+    ),
+    "linalg": Command(
+        "det, inverse, lu, qr, svd or gram-schmidt of a matrix", _linalg_args, _run_linalg
+    ),
     # rows: probability (issue 5)
-    "expect": Command('expectation, e.g. "X**2" --dist "X=Normal(0,1)"', _expect_args,
-                      _run_expect),
+    "expect": Command('expectation, e.g. "X**2" --dist "X=Normal(0,1)"', _expect_args, _run_expect),
     # rows: sampling (issue 5)
-    "sample": Command("draw samples of random variables and summarise them", _sample_args,
-                      _run_sample, shared=False),
+    "sample": Command(
+        "draw samples of random variables and summarise them",
+        _sample_args,
+        _run_sample,
+        shared=False,
+    ),
     # rows: optimization (issue 6)
-    "minimize": Command("gradient descent or Newton's method from --x0 (--plot FILE.png)",
-                        _minimize_args, _run_minimize, shared=False),
+    "minimize": Command(
+        "gradient descent or Newton's method from --x0 (--plot FILE.png)",
+        _minimize_args,
+        _run_minimize,
+        shared=False,
+    ),
     # rows: notes (issue 7)
-    "notes": Command("build a notes document (.tex/.md/.pdf) from a recipe file", _notes_args,
-                     _run_notes, shared=False),
-    "demo": Command("derive, check, plot and export into a folder", _demo_args, _run_demo,
-                    shared=False),
+    "notes": Command(
+        "build a notes document (.tex/.md/.pdf) from a recipe file",
+        _notes_args,
+        _run_notes,
+        shared=False,
+    ),
+    "demo": Command(
+        "derive, check, plot and export into a folder", _demo_args, _run_demo, shared=False
+    ),
 }
 
 
@@ -703,14 +835,21 @@ def _shared_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
     p.add_argument("--steps", action="store_true", help="print the derivation's steps first")
     p.add_argument("--verify", action="store_true", help="check the result numerically")
-    p.add_argument("--export", metavar="PATH.py", default=None,
-                   help="write the compiled NumPy function as a standalone module")
+    p.add_argument(
+        "--export",
+        metavar="PATH.py",
+        default=None,
+        help="write the compiled NumPy function as a standalone module",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``symml``."""
-    parser = _Parser(prog="symml", description="Symbolic maths for machine learning: derive, "
-                     "check numerically, compile to NumPy.")
+    parser = _Parser(
+        prog="symml",
+        description="Symbolic maths for machine learning: derive, "
+        "check numerically, compile to NumPy.",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, cmd in COMMANDS.items():
         p = sub.add_parser(name, help=cmd.help, description=cmd.help)
@@ -720,8 +859,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _value_options(parser: argparse.ArgumentParser, argv: Sequence[str] = (), *,
-                   flags: bool = False) -> set[str]:
+def _value_options(
+    parser: argparse.ArgumentParser, argv: Sequence[str] = (), *, flags: bool = False
+) -> set[str]:
     """The options that take a value (with ``flags``: every option), of the subcommand named
     in ``argv`` (and the top level)."""
     opts: set[str] = set()
@@ -753,7 +893,7 @@ def _dash_positionals_last(argv: list[str], options: set[str], values: set[str])
     at = next((i for i, a in enumerate(argv) if a in COMMANDS), None)
     if at is None:
         return argv
-    rest = argv[at + 1:]
+    rest = argv[at + 1 :]
     opts: list[str] = []
     positionals: list[str] = []
     moved = False
@@ -761,22 +901,25 @@ def _dash_positionals_last(argv: list[str], options: set[str], values: set[str])
     while i < len(rest):
         arg = rest[i]
         if arg == "--":
-            positionals += rest[i + 1:]
+            positionals += rest[i + 1 :]
             moved = True
             break
         short_with_value = arg[:2] in values and len(arg) > 2 and not arg.startswith("--")
         if arg.startswith("--") or arg in options or short_with_value:
             # argparse accepts a unique prefix of a long option: "--wr x" is "--wrt x"
-            long = [v for v in values if v.startswith(arg) and v.startswith("--")] \
-                if arg.startswith("--") and "=" not in arg else []
+            long = (
+                [v for v in values if v.startswith(arg) and v.startswith("--")]
+                if arg.startswith("--") and "=" not in arg
+                else []
+            )
             takes_value = (arg in values or len(long) == 1) and i + 1 < len(rest)
-            opts += rest[i:i + 2] if takes_value else [arg]
+            opts += rest[i : i + 2] if takes_value else [arg]
             i += 2 if takes_value else 1
             continue
         positionals.append(arg)
         moved = moved or arg.startswith("-")
         i += 1
-    return [*argv[:at + 1], *opts, "--", *positionals] if moved else argv
+    return [*argv[: at + 1], *opts, "--", *positionals] if moved else argv
 
 
 def _join_values(argv: list[str], options: set[str]) -> list[str]:
@@ -877,8 +1020,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("symml: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - a bug in symml or below it: still one line
-        print(f"symml: internal error: {type(exc).__name__}: {_one_line(exc)} (this is a bug; "
-              "please report it with the command line)", file=sys.stderr)
+        print(
+            f"symml: internal error: {type(exc).__name__}: {_one_line(exc)} (this is a bug; "
+            "please report it with the command line)",
+            file=sys.stderr,
+        )
         return 1
 
 

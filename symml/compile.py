@@ -86,7 +86,11 @@ class _Printer(SciPyPrinter):
     def _print_Pow(self, expr: sympy.Pow, rational: bool = False) -> str:
         base, exp = expr.args
         if exp.is_Integer and exp < 0:
-            inner = self._print(base) if exp == -1 else self._print(sympy.Pow(base, -exp, evaluate=False))
+            inner = (
+                self._print(base)
+                if exp == -1
+                else self._print(sympy.Pow(base, -exp, evaluate=False))
+            )
             return f"(1/{self.parenthesize(base, 1000) if exp == -1 else '(' + inner + ')'})"
         return super()._print_Pow(expr, rational=rational)
 
@@ -121,6 +125,7 @@ def _unrolled(expr: Any) -> list[Any]:
     """The terms of a Sum/Product over integer bounds (an inner bound may depend on an
     outer index); symbolic bounds, or more than :data:`MAX_UNROLLED_TERMS` terms, cannot be
     compiled (``PrintMethodNotImplementedError``, reported as NotSupportedError)."""
+
     def expand(f: Any, limits: list[tuple[Any, Any, Any]]) -> list[Any]:
         if not limits:
             return [f]
@@ -130,25 +135,34 @@ def _unrolled(expr: Any) -> list[Any]:
         terms: list[Any] = []
         for k in range(int(lo), int(hi) + 1):
             at = {index: sympy.Integer(k)}
-            terms += expand(f.xreplace(at), [(i, a.xreplace(at), b.xreplace(at)) for i, a, b in inner])
+            terms += expand(
+                f.xreplace(at), [(i, a.xreplace(at), b.xreplace(at)) for i, a, b in inner]
+            )
             if len(terms) > MAX_UNROLLED_TERMS:
-                raise PrintMethodNotImplementedError(f"{expr} has more than "
-                                                     f"{MAX_UNROLLED_TERMS} terms")
+                raise PrintMethodNotImplementedError(
+                    f"{expr} has more than {MAX_UNROLLED_TERMS} terms"
+                )
         return terms
 
     return expand(expr.function, list(expr.limits))
 
 
 def _printer() -> _Printer:
-    return _Printer({"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": False})
+    return _Printer(
+        {"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": False}
+    )
 
 
 def _arg_names(wrt: tuple[sympy.Symbol, ...]) -> list[str]:
     names: list[str] = []
     for i, s in enumerate(wrt):
         name = s.name
-        ok = (_IDENT.match(name) and not keyword.iskeyword(name) and name not in _RESERVED
-              and name not in names)
+        ok = (
+            _IDENT.match(name)
+            and not keyword.iskeyword(name)
+            and name not in _RESERVED
+            and name not in names
+        )
         names.append(name if ok else f"arg{i}")
     # a renamed argument must not collide with a symbol that kept its own name
     for i, n in enumerate(names):
@@ -183,8 +197,9 @@ def _wants_cse(components: list[Any], cse: Any) -> bool:
 LARGE_TREE = 2_000
 
 
-def common_subexpressions(components: Sequence[Any], prefix: str = "_t"
-                          ) -> tuple[list[tuple[sympy.Symbol, Any]], list[Any]]:
+def common_subexpressions(
+    components: Sequence[Any], prefix: str = "_t"
+) -> tuple[list[tuple[sympy.Symbol, Any]], list[Any]]:
     """``sympy.cse`` of the components, then once more over its own output.
 
     The first pass uses SymPy's ``"basic"`` pre-optimisations (which share ``x - y`` with
@@ -221,23 +236,25 @@ def common_subexpressions(components: Sequence[Any], prefix: str = "_t"
                 define_needed(value)
                 out.append((sym, value))
 
-    for (sym, _), value in zip(first, statements[:len(first)], strict=True):
+    for (sym, _), value in zip(first, statements[: len(first)], strict=True):
         define_needed(value)
         out.append((sym, value))
-    rest = statements[len(first):]
+    rest = statements[len(first) :]
     for value in rest:
         define_needed(value)
     return out, rest
 
 
-def _print_cse(components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool,
-               printer: _Printer | None = None) -> tuple[list[str], list[str]]:
+def _print_cse(
+    components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool, printer: _Printer | None = None
+) -> tuple[list[str], list[str]]:
     """Statements and value expressions of small components in ``_x0, _x1, ...``, through
     :func:`common_subexpressions`, printed by ``printer`` (default: the NumPy printer; the
     numba backend passes its scalar one)."""
     internal = [sympy.Symbol(f"_x{i}") for i in range(len(wrt))]
-    components = [sympy.sympify(c).xreplace(dict(zip(wrt, internal, strict=True)))
-                  for c in components]
+    components = [
+        sympy.sympify(c).xreplace(dict(zip(wrt, internal, strict=True))) for c in components
+    ]
     replacements, reduced = common_subexpressions(components) if cse else ([], components)
     printer = printer or _printer()
     body = [f"{sym} = {printer.doprint(sub)}" for sym, sub in replacements]
@@ -252,8 +269,14 @@ class _NamedPrinter(_Printer):
     """Prints the nodes in ``names`` (variables, shared subexpressions) by their names."""
 
     def __init__(self, names: dict[Any, str]) -> None:
-        super().__init__({"fully_qualified_modules": True, "inline": True,
-                          "allow_unknown_functions": False, "order": "none"})
+        super().__init__(
+            {
+                "fully_qualified_modules": True,
+                "inline": True,
+                "allow_unknown_functions": False,
+                "order": "none",
+            }
+        )
         self._names = names
         self._defining: Any = None
 
@@ -293,8 +316,9 @@ class _NamedPrinter(_Printer):
         return self.code(node)
 
 
-def _print_shared(components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool
-                  ) -> tuple[list[str], list[str]]:
+def _print_shared(
+    components: list[Any], wrt: tuple[sympy.Symbol, ...], cse: bool
+) -> tuple[list[str], list[str]]:
     """Statements and value expressions of large components, printed from the DAG: every
     node that occurs more than once is computed once, into ``_t0, _t1...`` (no SymPy tree
     is rebuilt, so this takes time linear in the number of distinct nodes)."""
@@ -330,8 +354,11 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
     to_real = not is_complex and any(fn in line for line in body + values for fn in _COMPLEX_VALUED)
     if to_real:
         values = [f"{real_}({v})" for v in values]
-    shape_expr = (f"numpy.broadcast_shapes({', '.join(f'numpy.shape(_x{i})' for i in range(len(wrt)))})"
-                  if wrt else "()")
+    shape_expr = (
+        f"numpy.broadcast_shapes({', '.join(f'numpy.shape(_x{i})' for i in range(len(wrt)))})"
+        if wrt
+        else "()"
+    )
     if not shape:
         assemble = [f"_out = numpy.empty({shape_expr}, dtype={dtype})", f"_out[...] = {values[0]}"]
     else:
@@ -343,12 +370,16 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         for ix, v in zip(idx, values, strict=True):
             assemble.append(f"_out[{', '.join(str(i) for i in ix)}] = {v}")
         lead = tuple(range(len(shape)))
-        assemble.append(f"_out = numpy.moveaxis(_out, {lead!r}, {tuple(i - len(shape) for i in lead)!r})")
+        assemble.append(
+            f"_out = numpy.moveaxis(_out, {lead!r}, {tuple(i - len(shape) for i in lead)!r})"
+        )
     renamed = [f"{a} is {s.name}" for a, s in zip(args, wrt, strict=True) if a != s.name]
     where = f" (where {', '.join(renamed)})" if renamed else ""
     if large:  # the body holds the formula, its shared parts computed once
-        doc = (f"{name}({', '.join(args)}): {'x'.join(map(str, shape)) or 'scalar'} result, "
-               f"shared subexpressions computed once{where}")
+        doc = (
+            f"{name}({', '.join(args)}): {'x'.join(map(str, shape)) or 'scalar'} result, "
+            f"shared subexpressions computed once{where}"
+        )
     else:  # the formula in the argument names, so that it reads as the signature does
         as_args = {s: sympy.Symbol(a) for s, a in zip(wrt, args, strict=True) if a != s.name}
         shown = expr.xreplace(as_args) if as_args else expr
@@ -369,8 +400,17 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
     point = _single_point(body, values, shape, len(args), dtype, X)
     lines = [
         "import numpy" if numpy_ == "numpy" else f"import numpy as {numpy_}",
-        *([("import scipy.special" if special == "scipy" else f"import scipy.special as {special}")]
-          if uses_scipy else []),
+        *(
+            [
+                (
+                    "import scipy.special"
+                    if special == "scipy"
+                    else f"import scipy.special as {special}"
+                )
+            ]
+            if uses_scipy
+            else []
+        ),
         "",
         "",
         f"def {float_}(a):",
@@ -378,10 +418,17 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         f'    return a if a.dtype.kind in "fc" else a.astype({numpy_}.float64)',
         "",
         "",
-        *([f"def {real_}(a):",  # a complex value of a real function: NaN where not real
-           f"    a = {numpy_}.asarray(a)",
-           f'    return {numpy_}.where(a.imag == 0, a.real, {numpy_}.nan) if a.dtype.kind == "c" else a',
-           "", ""] if to_real else []),
+        *(
+            [
+                f"def {real_}(a):",  # a complex value of a real function: NaN where not real
+                f"    a = {numpy_}.asarray(a)",
+                f'    return {numpy_}.where(a.imag == 0, a.real, {numpy_}.nan) if a.dtype.kind == "c" else a',
+                "",
+                "",
+            ]
+            if to_real
+            else []
+        ),
         f"def {name}({', '.join(args)}):",
         f"    {doc!r}",
         *(f"    _x{i} = {float_}({a})" for i, a in enumerate(args)),
@@ -392,11 +439,16 @@ def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) ->
         f"def {name}_packed({X}):",
         f"    {('packed form: ' + name + '(X[..., 0], X[..., 1], ...)')!r}",
         f"    {X} = {float_}({X})",
-        *([own(f"    return {name}(*numpy.moveaxis({X}, -1, 0))")] if large else [  # one copy of a large body
-            *map(own, point),
-            *(f"    _x{i} = {X}[..., {i}]" for i in range(len(args))),
-            *map(own, code),
-            "    return _out"]),
+        *(
+            [own(f"    return {name}(*numpy.moveaxis({X}, -1, 0))")]
+            if large
+            else [  # one copy of a large body
+                *map(own, point),
+                *(f"    _x{i} = {X}[..., {i}]" for i in range(len(args))),
+                *map(own, code),
+                "    return _out",
+            ]
+        ),
         "",
     ]
     return "\n".join(lines), f"{name}_packed"
@@ -409,8 +461,9 @@ def _fresh(base: str, taken: set[str]) -> str:
     return base
 
 
-def _single_point(body: list[str], values: list[str], shape: tuple[int, ...], n: int,
-                  dtype: str, X: str = "X") -> list[str]:
+def _single_point(
+    body: list[str], values: list[str], shape: tuple[int, ...], n: int, dtype: str, X: str = "X"
+) -> list[str]:
     """A fast path of the packed function for one point (``X.ndim == 1``), as optimizers call
     it: scalar arithmetic on unpacked entries, then one small array."""
     if n == 0:
@@ -421,10 +474,14 @@ def _single_point(body: list[str], values: list[str], shape: tuple[int, ...], n:
     elif len(shape) == 1:
         result = f"[{', '.join(values)}]"
     else:
-        rows = [values[r * shape[1]:(r + 1) * shape[1]] for r in range(shape[0])]
+        rows = [values[r * shape[1] : (r + 1) * shape[1]] for r in range(shape[0])]
         result = "[" + ", ".join(f"[{', '.join(r)}]" for r in rows) + "]"
-    return [f"    if {X}.ndim == 1:", f"        {unpack}", *(f"        {line}" for line in body),
-            f"        return numpy.array({result}, dtype={dtype})"]
+    return [
+        f"    if {X}.ndim == 1:",
+        f"        {unpack}",
+        *(f"        {line}" for line in body),
+        f"        return numpy.array({result}, dtype={dtype})",
+    ]
 
 
 class NumericFunction:
@@ -474,8 +531,9 @@ class NumericFunction:
     def __call__(self, *args: Any) -> np.ndarray:
         if len(args) != len(self.wrt):
             names = ", ".join(s.name for s in self.wrt) or "no arguments"
-            raise TypeError(f"this function takes {len(self.wrt)} argument(s) ({names}), "
-                            f"got {len(args)}")
+            raise TypeError(
+                f"this function takes {len(self.wrt)} argument(s) ({names}), got {len(args)}"
+            )
         if "dask.array" in sys.modules:  # dask arrays in → a lazy dask array out
             from symml._chunked import call_dask, is_dask
 
@@ -498,8 +556,10 @@ class NumericFunction:
                 return self(*(X[..., i] for i in range(len(self.wrt))))
         X = np.asarray(X)
         if X.ndim == 0 or X.shape[-1] != len(self.wrt):
-            raise ValueError(f"packed() needs X with last axis of length {len(self.wrt)} "
-                             f"(one per variable), got shape {X.shape}")
+            raise ValueError(
+                f"packed() needs X with last axis of length {len(self.wrt)} "
+                f"(one per variable), got shape {X.shape}"
+            )
         return self._packed(X)
 
     def save(self, path: str | Path, name: str = "f") -> Path:
@@ -531,22 +591,30 @@ class NumericFunction:
             raise ValueError(problem)
         if self.backend == "numba":
             if not _IDENT.match(name) or name in _RESERVED:
-                raise ValueError(f"name {name!r} is not a usable function name for the numba "
-                                 "backend (a letter first; not a builtin or module name)")
+                raise ValueError(
+                    f"name {name!r} is not a usable function name for the numba "
+                    "backend (a letter first; not a builtin or module name)"
+                )
             from symml._numba_backend import save_source
 
             path = Path(path)
-            path.write_text(save_source(self.expr, self.wrt, self.cse, name, _version()),
-                            encoding="utf-8")
+            path.write_text(
+                save_source(self.expr, self.wrt, self.cse, name, _version()), encoding="utf-8"
+            )
             return path
         try:
             source, _ = _generate(self.expr, self.wrt, self.cse, name)
         except PrintMethodNotImplementedError as exc:
             raise _not_compilable(self.expr) from exc
-        header = (f'"""Generated by symml {_version()}: {name}({", ".join(_arg_names(self.wrt))}).\n\n'
-                  + ("Needs NumPy and scipy.special.\n" if "import scipy" in source
-                     else "Needs NumPy only.\n") +
-                  '"""\n\n')
+        header = (
+            f'"""Generated by symml {_version()}: {name}({", ".join(_arg_names(self.wrt))}).\n\n'
+            + (
+                "Needs NumPy and scipy.special.\n"
+                if "import scipy" in source
+                else "Needs NumPy only.\n"
+            )
+            + '"""\n\n'
+        )
         path = Path(path)
         path.write_text(header + source, encoding="utf-8")
         return path
@@ -566,7 +634,9 @@ class NumericFunction:
 
     def __repr__(self) -> str:
         args = ", ".join(s.name for s in self.wrt)
-        return f"NumericFunction(({args}) -> {sympy.sstr(self.expr)[:80]}, shape={self.result_shape})"
+        return (
+            f"NumericFunction(({args}) -> {sympy.sstr(self.expr)[:80]}, shape={self.result_shape})"
+        )
 
 
 def function_name_problem(name: Any) -> str:
@@ -578,8 +648,12 @@ def function_name_problem(name: Any) -> str:
         >>> function_name_problem("grad_f"), function_name_problem("my-grad")
         ('', "name 'my-grad' is not a usable Python function name")
     """
-    if not isinstance(name, str) or not name.isidentifier() or not name.isascii() \
-            or keyword.iskeyword(name):
+    if (
+        not isinstance(name, str)
+        or not name.isidentifier()
+        or not name.isascii()
+        or keyword.iskeyword(name)
+    ):
         return f"name {name!r} is not a usable Python function name"
     if name in dir(builtins):
         return f"name {name!r} is a Python builtin; choose another function name"
@@ -596,7 +670,9 @@ def _version() -> str:
 
 
 @lru_cache(maxsize=256)
-def _compile_cached(expr: Any, wrt: tuple[sympy.Symbol, ...], backend: str, cse: bool) -> NumericFunction:
+def _compile_cached(
+    expr: Any, wrt: tuple[sympy.Symbol, ...], backend: str, cse: bool
+) -> NumericFunction:
     try:
         return NumericFunction(expr, wrt, backend, cse)
     except PrintMethodNotImplementedError as exc:
@@ -610,8 +686,11 @@ def _not_compilable(expr: Any) -> NotSupportedError:
     printer = _printer()
     failing: set[Any] = set()
     for node in sympy.postorder_traversal(sympy.Tuple(*_components(expr)[0])):
-        if node.is_Atom or isinstance(node, (sympy.Add, sympy.Mul, sympy.Pow, sympy.Tuple)) \
-                or node in failing:
+        if (
+            node.is_Atom
+            or isinstance(node, (sympy.Add, sympy.Mul, sympy.Pow, sympy.Tuple))
+            or node in failing
+        ):
             continue
         try:
             printer.doprint(node)
@@ -619,12 +698,16 @@ def _not_compilable(expr: Any) -> NotSupportedError:
             failing.add(node)
     inner = sorted({str(n) for n in failing if not any(a in failing for a in n.args)})
     names = ", ".join(inner[:3]) or sympy.sstr(expr)[:60]
-    return NotSupportedError(f"cannot compile {names} to NumPy: it has no numeric form "
-                             "(a derivative of sign/abs/floor at its jump, or an unevaluated "
-                             "function); simplify or rewrite the expression first")
+    return NotSupportedError(
+        f"cannot compile {names} to NumPy: it has no numeric form "
+        "(a derivative of sign/abs/floor at its jump, or an unevaluated "
+        "function); simplify or rewrite the expression first"
+    )
 
 
-def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "auto") -> NumericFunction:
+def to_numpy(
+    expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "auto"
+) -> NumericFunction:
     """Compile an expression, matrix or Derivation into a NumPy function.
 
     Args:
@@ -666,8 +749,10 @@ def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "
     if not isinstance(result, sympy.Basic):
         raise TypeError(f"cannot compile {type(result).__name__}")
     if getattr(result, "is_MatrixExpr", False) and not isinstance(result, sympy.MatrixBase):
-        raise TypeError(f"cannot compile the matrix expression {result} of symbolic matrices; "
-                        "substitute explicit matrices first (e.g. .as_explicit())")
+        raise TypeError(
+            f"cannot compile the matrix expression {result} of symbolic matrices; "
+            "substitute explicit matrices first (e.g. .as_explicit())"
+        )
     if isinstance(result, sympy.MatrixBase) and len(result) > 64:  # walk shared parts once
         from symml._scale import dag_free_symbols
 
@@ -678,15 +763,21 @@ def to_numpy(expr: Any, wrt: Any = None, *, backend: str = "numpy", cse: Any = "
         variables = as_wrt(wrt, result)
     missing = own - set(variables)
     if missing:
-        raise ValueError(f"{sympy.sstr(result)[:80]} has free symbols "
-                         f"{', '.join(sorted(s.name for s in missing))} not in wrt "
-                         f"({', '.join(s.name for s in variables) or 'none'})")
+        raise ValueError(
+            f"{sympy.sstr(result)[:80]} has free symbols "
+            f"{', '.join(sorted(s.name for s in missing))} not in wrt "
+            f"({', '.join(s.name for s in variables) or 'none'})"
+        )
     if isinstance(result, sympy.MatrixBase):
         result = sympy.ImmutableMatrix(result)
     fn = _compile_cached(result, variables, backend, _wants_cse(_components(result)[0], cse))
     if backend == "numba" and fn.fallback is not None:  # at every request, cached or not
         import warnings
 
-        warnings.warn(f"backend='numba': {fn.fallback}; using the NumPy backend for "
-                      f"{sympy.sstr(result)[:80]}", UserWarning, stacklevel=2)
+        warnings.warn(
+            f"backend='numba': {fn.fallback}; using the NumPy backend for "
+            f"{sympy.sstr(result)[:80]}",
+            UserWarning,
+            stacklevel=2,
+        )
     return fn

@@ -76,25 +76,31 @@ class _Context:
 
 def _gradient_hessian(c: _Context) -> None:
     c.notes.section("Gradient and Hessian")
-    c.notes.add("Rosenbrock's function $f(x, y) = (1 - x)^2 + 100\\,(y - x^2)^2$ is the "
-                "standard test of optimisers: a narrow curved valley with its minimum at "
-                "$(1, 1)$. Its gradient collects the partial derivatives; each line below "
-                "names the rule that produced it, and every result is checked against "
-                "finite differences at random points.")
+    c.notes.add(
+        "Rosenbrock's function $f(x, y) = (1 - x)^2 + 100\\,(y - x^2)^2$ is the "
+        "standard test of optimisers: a narrow curved valley with its minimum at "
+        "$(1, 1)$. Its gradient collects the partial derivatives; each line below "
+        "names the rule that produced it, and every result is checked against "
+        "finite differences at random points."
+    )
     grad = gradient(DEMO_FUNCTION, "x, y")
     c.derived("gradient", grad, f"grad f = {list(grad.result)}")
     hess = hessian(DEMO_FUNCTION, "x, y")
     at_min = np.asarray(hess.to_numpy()(1.0, 1.0))
-    c.notes.add("The Hessian is the Jacobian of the gradient. At the minimum $(1, 1)$ it is "
-                f"$\\begin{{bmatrix}}{at_min[0, 0]:g} & {at_min[0, 1]:g}\\\\ {at_min[1, 0]:g} & "
-                f"{at_min[1, 1]:g}\\end{{bmatrix}}$, with condition number "
-                f"{np.linalg.cond(at_min):.0f}: this is why plain gradient descent crawls "
-                "along the valley floor.")
+    c.notes.add(
+        "The Hessian is the Jacobian of the gradient. At the minimum $(1, 1)$ it is "
+        f"$\\begin{{bmatrix}}{at_min[0, 0]:g} & {at_min[0, 1]:g}\\\\ {at_min[1, 0]:g} & "
+        f"{at_min[1, 1]:g}\\end{{bmatrix}}$, with condition number "
+        f"{np.linalg.cond(at_min):.0f}: this is why plain gradient descent crawls "
+        "along the valley floor."
+    )
     c.derived("hessian", hess, f"Hessian = {hess.result.tolist()}")
     path = grad.to_numpy().save(c.report.out / "grad_f.py", name="grad_f")
     c.report.files.append(path)
-    c.notes.add("The gradient was compiled to NumPy and exported as the module "
-                "`grad_f.py`, which needs only NumPy: `grad_f(x, y)` broadcasts over arrays.")
+    c.notes.add(
+        "The gradient was compiled to NumPy and exported as the module "
+        "`grad_f.py`, which needs only NumPy: `grad_f(x, y)` broadcasts over arrays."
+    )
     c.report.lines.append(f"exported the gradient as grad_f(x, y) in {path.name}")
 
 
@@ -102,25 +108,28 @@ def _integral(c: _Context) -> None:
     from symml.calculus import integral
 
     c.notes.section("An integral")
-    c.notes.add("The second moment of the standard normal density, without its "
-                "normalising constant: the value $\\sqrt{2\\pi}$ is the reason the normal "
-                "density is divided by it. The check compares with numeric quadrature.")
+    c.notes.add(
+        "The second moment of the standard normal density, without its "
+        "normalising constant: the value $\\sqrt{2\\pi}$ is the reason the normal "
+        "density is divided by it. The check compares with numeric quadrature."
+    )
     import sympy
 
     x = sympy.Symbol("x", real=True)
     result = integral(INTEGRAND, (x, -sympy.oo, sympy.oo))
-    c.derived("integral", result, f"integral of {INTEGRAND} over R = {result.result}",
-              title="")
+    c.derived("integral", result, f"integral of {INTEGRAND} over R = {result.result}", title="")
 
 
 def _eigen(c: _Context) -> None:
     from symml.linalg import eig
 
     c.notes.section("An eigen-decomposition")
-    c.notes.add("A symmetric tridiagonal matrix, the kind a second-difference operator "
-                "or a covariance of neighbouring features produces. Its eigenvalues are "
-                "the roots of the characteristic polynomial; the check verifies "
-                "$A v = \\lambda v$ for every pair and compares with NumPy.")
+    c.notes.add(
+        "A symmetric tridiagonal matrix, the kind a second-difference operator "
+        "or a covariance of neighbouring features produces. Its eigenvalues are "
+        "the roots of the characteristic polynomial; the check verifies "
+        "$A v = \\lambda v$ for every pair and compares with NumPy."
+    )
     result = eig(MATRIX)
     c.derived("eigen", result, f"eigenvalues {list(result.values)}", title="")
 
@@ -129,13 +138,14 @@ def _expectation(c: _Context) -> None:
     from symml.probability import Normal, expectation
 
     c.notes.section("An expectation")
-    c.notes.add("For $X \\sim \\mathcal{N}(1, 2^2)$ the expectation of $X^2$ is set up as "
-                "an integral against the normal density; the answer $\\mu^2 + \\sigma^2 = 5$ "
-                "is checked by Monte Carlo within four standard errors.")
+    c.notes.add(
+        "For $X \\sim \\mathcal{N}(1, 2^2)$ the expectation of $X^2$ is set up as "
+        "an integral against the normal density; the answer $\\mu^2 + \\sigma^2 = 5$ "
+        "is checked by Monte Carlo within four standard errors."
+    )
     X = Normal("X", 1, 2)
     result = expectation(X**2)
-    c.derived("expectation", result, f"E[X**2] = {result.result} for X ~ Normal(1, 2)",
-              title="")
+    c.derived("expectation", result, f"E[X**2] = {result.result} for X ~ Normal(1, 2)", title="")
 
 
 def _optimisation(c: _Context) -> None:
@@ -143,26 +153,37 @@ def _optimisation(c: _Context) -> None:
     from symml.plotting import plot_contour, plot_convergence
 
     c.notes.section("Optimisation")
-    gd = gradient_descent(DEMO_FUNCTION, START, wrt="x, y", lr=1e-3, momentum=0.9,
-                          steps=20000, tol=1e-6)
+    gd = gradient_descent(
+        DEMO_FUNCTION, START, wrt="x, y", lr=1e-3, momentum=0.9, steps=20000, tol=1e-6
+    )
     nt = newton(DEMO_FUNCTION, START, wrt="x, y", steps=100)
-    c.notes.add(f"Both methods start at $({START[0]:g}, {START[1]:g})$ and use the compiled "
-                "gradient (and Hessian) derived above. Gradient descent with momentum "
-                f"($\\eta = 10^{{-3}}$, $\\mu = 0.9$) takes {gd.n_iter} small steps "
-                "along the valley floor; Newton's method, which rescales each step by the "
-                f"inverse Hessian, takes {nt.n_iter}.")
+    c.notes.add(
+        f"Both methods start at $({START[0]:g}, {START[1]:g})$ and use the compiled "
+        "gradient (and Hessian) derived above. Gradient descent with momentum "
+        f"($\\eta = 10^{{-3}}$, $\\mu = 0.9$) takes {gd.n_iter} small steps "
+        "along the valley floor; Newton's method, which rescales each step by the "
+        f"inverse Hessian, takes {nt.n_iter}."
+    )
     for name, run in (("gradient descent", gd), ("newton", nt)):
         c.notes.add(run, title=f"{name.capitalize()}" if name != "newton" else "Newton's method")
         c.report.derivations[name] = run
-        c.report.lines.append(f"{name}: {run.n_iter} steps to ({run.x[0]:.6f}, {run.x[1]:.6f}),"
-                              f" f = {run.fun:.2e}, converged: {run.converged}")
-    c.notes.add(_paths_figure(plot_contour, gd, nt), name="paths",
-                caption="Level sets of Rosenbrock's function (logarithmic spacing) with the "
-                "iterates of gradient descent with momentum and of Newton's method.")
-    c.notes.add(_convergence_figure(plot_convergence, gd, nt), name="convergence",
-                caption="The objective and the gradient norm against the step number, on a "
-                "logarithmic scale: linear convergence for gradient descent, quadratic "
-                "at the end for Newton's method.")
+        c.report.lines.append(
+            f"{name}: {run.n_iter} steps to ({run.x[0]:.6f}, {run.x[1]:.6f}),"
+            f" f = {run.fun:.2e}, converged: {run.converged}"
+        )
+    c.notes.add(
+        _paths_figure(plot_contour, gd, nt),
+        name="paths",
+        caption="Level sets of Rosenbrock's function (logarithmic spacing) with the "
+        "iterates of gradient descent with momentum and of Newton's method.",
+    )
+    c.notes.add(
+        _convergence_figure(plot_convergence, gd, nt),
+        name="convergence",
+        caption="The objective and the gradient norm against the step number, on a "
+        "logarithmic scale: linear convergence for gradient descent, quadratic "
+        "at the end for Newton's method.",
+    )
 
 
 def _paths_figure(plot_contour: Callable[..., Any], gd: Any, nt: Any) -> Any:
@@ -179,8 +200,9 @@ def _convergence_figure(plot_convergence: Callable[..., Any], gd: Any, nt: Any) 
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.2))
-    for ax, run, name in zip(axes, (gd, nt), ("Gradient descent + momentum", "Newton"),
-                             strict=True):
+    for ax, run, name in zip(
+        axes, (gd, nt), ("Gradient descent + momentum", "Newton"), strict=True
+    ):
         plot_convergence(run, ax=ax)
         ax.set_title(f"{name}: {run.n_iter} steps", fontsize=10)
         ax.legend(fontsize=8)
@@ -205,8 +227,9 @@ INTRODUCTION = (
 )
 
 
-def run_demo(out: str | Path = "symml-demo", *, seed: int = 0, pdf: bool | None = None
-             ) -> DemoReport:
+def run_demo(
+    out: str | Path = "symml-demo", *, seed: int = 0, pdf: bool | None = None
+) -> DemoReport:
     """Write the demo's notes (``.tex``, ``.md``, ``.pdf``), plots and module into ``out``.
 
     Args:
@@ -251,6 +274,8 @@ def _write(notes: Notes, out: Path, report: DemoReport, pdf: bool) -> None:
         notes.write(path, figures=n == 0)  # one set of PNG files serves every format
     log = [out / f"{STEM}.log"] if pdf else []  # pdflatex's log, kept beside the PDF
     report.files += documents + log + [out / name for name in notes.figure_files(STEM)]
-    report.lines.append(f"notes: {', '.join(p.name for p in documents)} "
-                        f"({len(report.checks)} results with their steps and numeric checks, "
-                        f"{len(notes.figures())} figures)")
+    report.lines.append(
+        f"notes: {', '.join(p.name for p in documents)} "
+        f"({len(report.checks)} results with their steps and numeric checks, "
+        f"{len(notes.figures())} figures)"
+    )

@@ -51,14 +51,25 @@ def tex(obj: Any) -> str:
         return r",\ ".join(tex(o) for o in obj)
     # a symbol named "a%b" (made with sympy.Symbol; the parser allows no such name) would
     # comment out the rest of the line: its special characters are escaped
-    names = {s: sympy.latex(sympy.Symbol(_TEX_SPECIAL.sub(lambda m: _TEX_ESCAPES[m.group()], s.name)))
-             for s in free_symbols(obj) if _TEX_SPECIAL.search(s.name)}
+    names = {
+        s: sympy.latex(sympy.Symbol(_TEX_SPECIAL.sub(lambda m: _TEX_ESCAPES[m.group()], s.name)))
+        for s in free_symbols(obj)
+        if _TEX_SPECIAL.search(s.name)
+    }
     return sympy.latex(obj, **LATEX_SETTINGS, **({"symbol_names": names} if names else {}))
 
 
 #: Characters of a symbol's name that mean something to LaTeX, and how they are written.
-_TEX_ESCAPES: Mapping[str, str] = {"%": r"\%", "#": r"\#", "&": r"\&", "$": r"\$", "{": r"\{",
-                                   "}": r"\}", "~": r"\sim ", "\\": r"\backslash "}
+_TEX_ESCAPES: Mapping[str, str] = {
+    "%": r"\%",
+    "#": r"\#",
+    "&": r"\&",
+    "$": r"\$",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\sim ",
+    "\\": r"\backslash ",
+}
 _TEX_SPECIAL = re.compile("|".join(map(re.escape, _TEX_ESCAPES)))
 
 
@@ -122,8 +133,10 @@ class Verification:
 
     def latex(self) -> str:
         mark = r"\checkmark" if self.passed else r"\times"
-        return (rf"\text{{{_tex_text(self.method)}: {counted(self.points, 'point')}, max error "
-                rf"{self.max_error:.2e}}}\ {mark}")
+        return (
+            rf"\text{{{_tex_text(self.method)}: {counted(self.points, 'point')}, max error "
+            rf"{self.max_error:.2e}}}\ {mark}"
+        )
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
@@ -205,8 +218,10 @@ class Derivation:
 
     def __repr__(self) -> str:
         extra = f", error={self.error:.2g}" if self.error is not None else ""
-        return (f"Derivation({self.operation or 'result'}: {self.result!s}, "
-                f"wrt={self.wrt}, method={self.method!r}{extra}, {len(self.steps)} steps)")
+        return (
+            f"Derivation({self.operation or 'result'}: {self.result!s}, "
+            f"wrt={self.wrt}, method={self.method!r}{extra}, {len(self.steps)} steps)"
+        )
 
     def to_numpy(self, **options: Any) -> Any:
         """Compile the result into a :class:`~symml.compile.NumericFunction` of ``wrt``."""
@@ -273,8 +288,9 @@ def as_expr(obj: Any, *, what: str = "expression") -> tuple[Any, tuple[Step, ...
             return sympy.sympify(obj.item()), ()
     except ImportError:  # pragma: no cover
         pass
-    raise TypeError(f"{what} must be an expression, a str or a Derivation, "
-                    f"got {type(obj).__name__}")
+    raise TypeError(
+        f"{what} must be an expression, a str or a Derivation, got {type(obj).__name__}"
+    )
 
 
 def as_matrix(obj: Any, *, what: str = "matrix") -> sympy.ImmutableMatrix:
@@ -403,8 +419,11 @@ def as_rng(rng: Any = None) -> Any:
 
     if isinstance(rng, np.random.Generator):
         return rng
-    if rng is None or isinstance(rng, (int, np.integer, np.random.SeedSequence)) \
-            and not isinstance(rng, bool):
+    if (
+        rng is None
+        or isinstance(rng, (int, np.integer, np.random.SeedSequence))
+        and not isinstance(rng, bool)
+    ):
         return np.random.default_rng(rng)
     raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got {rng!r}")
 

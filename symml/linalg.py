@@ -113,13 +113,11 @@ def _finite_matrix(A: Any, what: str) -> sympy.ImmutableMatrix:
     M = as_matrix(A, what=what)
 
     def bad(e: sympy.Basic) -> bool:
-        return e.has(*_INFINITIES) or any(abs(x) > sys.float_info.max
-                                          for x in e.atoms(sympy.Float))
+        return e.has(*_INFINITIES) or any(abs(x) > sys.float_info.max for x in e.atoms(sympy.Float))
 
     if bad(M):
         i, j = next((i, j) for i in range(M.rows) for j in range(M.cols) if bad(M[i, j]))
-        raise ValueError(f"{what} has a non-finite entry {M[i, j]} at row {i + 1}, column "
-                         f"{j + 1}")
+        raise ValueError(f"{what} has a non-finite entry {M[i, j]} at row {i + 1}, column {j + 1}")
     return M
 
 
@@ -206,8 +204,14 @@ def _params(*items: Any) -> tuple[sympy.Symbol, ...]:
     return sorted_symbols(free_symbols(list(items)))
 
 
-def _derivation(result: Any, wrt: tuple[sympy.Symbol, ...], steps: list[Step], lhs: str,
-                operation: str, source: dict[str, Any]) -> Derivation:
+def _derivation(
+    result: Any,
+    wrt: tuple[sympy.Symbol, ...],
+    steps: list[Step],
+    lhs: str,
+    operation: str,
+    source: dict[str, Any],
+) -> Derivation:
     return Derivation(result, wrt, tuple(steps), lhs, operation=operation, source=source)
 
 
@@ -276,9 +280,26 @@ def _complex_args(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 #: The NumPy functions of closed forms, taking complex arguments even where an argument is a
 #: constant (``sqrt(-4 c³ + d²)`` of the cubic formula is ``nan`` in real arithmetic).
-_COMPLEX_NUMPY = {name: _complex_args(getattr(np, name)) for name in (
-    "sqrt", "exp", "log", "cos", "sin", "tan", "arccos", "arcsin", "arctan", "cosh", "sinh",
-    "tanh", "arccosh", "arcsinh", "arctanh")}
+_COMPLEX_NUMPY = {
+    name: _complex_args(getattr(np, name))
+    for name in (
+        "sqrt",
+        "exp",
+        "log",
+        "cos",
+        "sin",
+        "tan",
+        "arccos",
+        "arcsin",
+        "arctan",
+        "cosh",
+        "sinh",
+        "tanh",
+        "arccosh",
+        "arcsinh",
+        "arctanh",
+    )
+}
 
 
 #: Digits for evaluating constant closed forms (mpmath): enough that cancellation in them
@@ -313,7 +334,7 @@ def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Cal
         with np.errstate(all="ignore"):
             outs = [np.asarray(o, dtype=complex) for o in f(*cargs)]
         outs = np.broadcast_arrays(*outs, *cargs) if cargs else outs
-        return np.stack(outs[:len(exprs)], axis=-1)
+        return np.stack(outs[: len(exprs)], axis=-1)
 
     return call
 
@@ -358,12 +379,14 @@ def _order_pairs(w: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _is_symmetric(M: sympy.MatrixBase) -> bool:
-    return M.rows == M.cols and all(_is_zero(M[i, j] - M[j, i])
-                                    for i in range(M.rows) for j in range(i + 1, M.cols))
+    return M.rows == M.cols and all(
+        _is_zero(M[i, j] - M[j, i]) for i in range(M.rows) for j in range(i + 1, M.cols)
+    )
 
 
-def _points(params: tuple[sympy.Symbol, ...], fn: Callable[..., Any], points: int,
-            rng: np.random.Generator) -> np.ndarray:
+def _points(
+    params: tuple[sympy.Symbol, ...], fn: Callable[..., Any], points: int, rng: np.random.Generator
+) -> np.ndarray:
     """Random parameter points where ``fn`` is finite (complex values are fine here:
     eigenvalues and factors of real matrices may be complex)."""
     from symml.verify import random_points
@@ -373,10 +396,16 @@ def _points(params: tuple[sympy.Symbol, ...], fn: Callable[..., Any], points: in
     return random_points(lambda *a: np.abs(fn(*a)), len(params), points, rng)
 
 
-def _verification(worst: float, rtol: float, method: str, points: int, details: str
-                  ) -> Verification:
-    return Verification(passed=bool(worst <= rtol), max_error=float(worst), method=method,
-                        points=points, details=details)
+def _verification(
+    worst: float, rtol: float, method: str, points: int, details: str
+) -> Verification:
+    return Verification(
+        passed=bool(worst <= rtol),
+        max_error=float(worst),
+        method=method,
+        points=points,
+        details=details,
+    )
 
 
 def _rel(a: Any, b: Any) -> float:
@@ -420,8 +449,9 @@ class SpectrumFunction:
     def __call__(self, *args: Any) -> np.ndarray:
         if len(args) != len(self.wrt):
             names = ", ".join(s.name for s in self.wrt) or "no arguments"
-            raise TypeError(f"this function takes {len(self.wrt)} argument(s) ({names}), "
-                            f"got {len(args)}")
+            raise TypeError(
+                f"this function takes {len(self.wrt)} argument(s) ({names}), got {len(args)}"
+            )
         return self.fn(*args)
 
 
@@ -486,7 +516,8 @@ class Eigen:
     def closed_form(self) -> bool:
         """Whether exact eigenvalues were found (then :meth:`to_numpy` evaluates them)."""
         return len(self.values) == self.matrix.rows and not any(
-            v.has(sympy.Float) for v in self.values)
+            v.has(sympy.Float) for v in self.values
+        )
 
     def latex(self, *, steps: bool = True) -> str:
         if self.values:
@@ -533,14 +564,22 @@ class Eigen:
         params = self.params
         symmetric = _is_symmetric(self.matrix)
         if vectors:
-            return SpectrumFunction(params, "numpy.linalg.eigh" if symmetric else "numpy.linalg.eig",
-                                    _numeric_eig_vectors(self.matrix, params, symmetric))
+            return SpectrumFunction(
+                params,
+                "numpy.linalg.eigh" if symmetric else "numpy.linalg.eig",
+                _numeric_eig_vectors(self.matrix, params, symmetric),
+            )
         if self.closed_form:
-            return SpectrumFunction(params, "closed form",
-                                    _checked_closed_form(self.values, self.matrix, params,
-                                                         symmetric))
-        return SpectrumFunction(params, "numpy.linalg.eigvalsh" if symmetric else "numpy.linalg.eigvals",
-                                _numeric_eigvals(self.matrix, params, symmetric))
+            return SpectrumFunction(
+                params,
+                "closed form",
+                _checked_closed_form(self.values, self.matrix, params, symmetric),
+            )
+        return SpectrumFunction(
+            params,
+            "numpy.linalg.eigvalsh" if symmetric else "numpy.linalg.eigvals",
+            _numeric_eigvals(self.matrix, params, symmetric),
+        )
 
     def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
         """Check every claim at random parameter values against the matrix itself: the
@@ -565,15 +604,16 @@ def _eigvals_of(A: np.ndarray, symmetric: bool) -> np.ndarray:
     return _where_finite(lambda B: _order(np.linalg.eigvals(B)), A)
 
 
-def _numeric_eigvals(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
-                     ) -> Callable[..., Any]:
+def _numeric_eigvals(
+    M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
+) -> Callable[..., Any]:
     mat = _numeric_matrix(M, params)
     return lambda *args: _eigvals_of(mat(*args), symmetric)
 
 
-def _checked_closed_form(values: tuple[Any, ...], M: sympy.MatrixBase,
-                         params: tuple[sympy.Symbol, ...], symmetric: bool
-                         ) -> Callable[..., Any]:
+def _checked_closed_form(
+    values: tuple[Any, ...], M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
+) -> Callable[..., Any]:
     """``params -> eigenvalues``: the closed forms where they agree with ``numpy.linalg`` of
     the compiled matrix (within :data:`CLOSED_FORM_RTOL` of its norm), numpy's elsewhere.
 
@@ -600,8 +640,9 @@ def _checked_closed_form(values: tuple[Any, ...], M: sympy.MatrixBase,
     return call
 
 
-def _numeric_eig_vectors(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
-                         ) -> Callable[..., Any]:
+def _numeric_eig_vectors(
+    M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
+) -> Callable[..., Any]:
     mat = _numeric_matrix(M, params)
 
     def solve(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -621,8 +662,9 @@ def _roots(p: Any, lam: sympy.Symbol) -> dict[Any, int]:
     return sympy.roots(sympy.Poly(p, lam), multiple=False)
 
 
-def _null_spaces(A: sympy.MatrixBase, roots: dict[Any, int], values: list[Any], p: Any,
-                 lam: sympy.Symbol) -> list[list[sympy.ImmutableMatrix]]:
+def _null_spaces(
+    A: sympy.MatrixBase, roots: dict[Any, int], values: list[Any], p: Any, lam: sympy.Symbol
+) -> list[list[sympy.ImmutableMatrix]]:
     """A basis of each eigenspace: for a simple irrational eigenvalue a column of the
     adjugate (exact polynomial arithmetic for a rational matrix, a numeric non-zero test
     otherwise), else the null space of ``A − λI``.
@@ -648,8 +690,9 @@ def _null_spaces(A: sympy.MatrixBase, roots: dict[Any, int], values: list[Any], 
     return out
 
 
-def _generic_adjugate_vector(adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
-                             ) -> sympy.ImmutableMatrix | None:
+def _generic_adjugate_vector(
+    adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
+) -> sympy.ImmutableMatrix | None:
     """As :func:`_adjugate_vector` for a matrix with parameters (or irrational constant
     entries): the first column that is non-zero at a generic (fixed, irrational-free)
     parameter point, so the vector is valid for all parameters except a measure-zero set
@@ -665,8 +708,9 @@ def _generic_adjugate_vector(adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v
     return None
 
 
-def _adjugate_vector(adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
-                     ) -> sympy.ImmutableMatrix | None:
+def _adjugate_vector(
+    adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
+) -> sympy.ImmutableMatrix | None:
     """An eigenvector for the simple eigenvalue ``v``: a column of adj(A − λI) at λ = v.
 
     (A − vI) adj(A − vI) = det(A − vI) I = 0, and adj has rank one at a simple eigenvalue.
@@ -742,14 +786,19 @@ def _eig(M: sympy.ImmutableMatrix, limit: Deadline, lam: sympy.Symbol) -> Eigen:
     if _is_float(M) and not M.free_symbols:
         return _numeric_eigen(M, lam, steps, None, "numeric (float input)")
     try:
-        p = run_limited(_charpoly_expr, M, lam, timeout=limit.left(),
-                        what="the characteristic polynomial")
+        p = run_limited(
+            _charpoly_expr, M, lam, timeout=limit.left(), what="the characteristic polynomial"
+        )
     except DerivationTimeout:
         return _numeric_eigen(M, lam, steps, None, "numeric (timeout)", limit.timeout)
     n = M.rows
     det_form = sympy.expand((-1) ** n * p)
-    steps.append(Step("characteristic polynomial",
-                      rf"\det(A - {tex(lam)} I) = {_tex_big(det_form, BIG_MATRIX_OPS)}"))
+    steps.append(
+        Step(
+            "characteristic polynomial",
+            rf"\det(A - {tex(lam)} I) = {_tex_big(det_form, BIG_MATRIX_OPS)}",
+        )
+    )
     try:
         roots = run_limited(_roots, p, lam, timeout=limit.left(), what="the eigenvalues")
     except DerivationTimeout:
@@ -760,43 +809,87 @@ def _eig(M: sympy.ImmutableMatrix, limit: Deadline, lam: sympy.Symbol) -> Eigen:
     if factored != det_form:
         steps.append(Step("factor", rf"\det(A - {tex(lam)} I) = {tex(factored)}"))
     distinct = _sort_exact(roots)
-    steps.append(Step("eigenvalues", ",\\ ".join(
-        rf"{tex(lam)}_{{{i + 1}}} = {_tex_big(v)}" + (rf"\ (\times {roots[v]})" if roots[v] > 1 else "")
-        for i, v in enumerate(distinct))))
+    steps.append(
+        Step(
+            "eigenvalues",
+            ",\\ ".join(
+                rf"{tex(lam)}_{{{i + 1}}} = {_tex_big(v)}"
+                + (rf"\ (\times {roots[v]})" if roots[v] > 1 else "")
+                for i, v in enumerate(distinct)
+            ),
+        )
+    )
     values = tuple(v for v in distinct for _ in range(roots[v]))
     try:
-        spaces = run_limited(_null_spaces, M, roots, distinct, p, lam, timeout=limit.left(),
-                             what="the eigenvectors")
+        spaces = run_limited(
+            _null_spaces, M, roots, distinct, p, lam, timeout=limit.left(), what="the eigenvectors"
+        )
     except DerivationTimeout:
         spaces = None
     if spaces is None or any(not s for s in spaces):
         why = "timeout" if spaces is None else "null space not found"
         if not M.free_symbols:
-            steps.append(Step("eigenvectors", rf"\text{{exact null spaces not found ({why}): "
-                              rf"numeric null spaces of }} A - {tex(lam)} I \text{{ at the exact "
-                              rf"eigenvalues}}"))
-            return _finish_eigen(M, lam, p, roots, distinct, _numeric_spaces(M, roots, distinct),
-                                 steps, f"symbolic eigenvalues, numeric eigenvectors ({why})")
+            steps.append(
+                Step(
+                    "eigenvectors",
+                    rf"\text{{exact null spaces not found ({why}): "
+                    rf"numeric null spaces of }} A - {tex(lam)} I \text{{ at the exact "
+                    rf"eigenvalues}}",
+                )
+            )
+            return _finish_eigen(
+                M,
+                lam,
+                p,
+                roots,
+                distinct,
+                _numeric_spaces(M, roots, distinct),
+                steps,
+                f"symbolic eigenvalues, numeric eigenvectors ({why})",
+            )
         method = f"symbolic eigenvalues, no eigenvectors ({why})"
         steps.append(Step("eigenvectors", rf"\text{{not found: {why}}}"))
         simple = all(roots[v] == 1 for v in distinct)  # n distinct eigenvalues: diagonalizable
         mult = {v: (roots[v], 1 if simple else 0) for v in distinct}
-        return Eigen(values, (), mult, True if simple else None, None, None, p, M, {}, lam,
-                     tuple(steps), method)
+        return Eigen(
+            values,
+            (),
+            mult,
+            True if simple else None,
+            None,
+            None,
+            p,
+            M,
+            {},
+            lam,
+            tuple(steps),
+            method,
+        )
     return _finish_eigen(M, lam, p, roots, distinct, spaces, steps)
 
 
-def _finish_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, p: Any, roots: dict[Any, int],
-                  distinct: list[Any], spaces: list[list[sympy.ImmutableMatrix]],
-                  steps: list[Step], method: str = "symbolic") -> Eigen:
+def _finish_eigen(
+    M: sympy.ImmutableMatrix,
+    lam: sympy.Symbol,
+    p: Any,
+    roots: dict[Any, int],
+    distinct: list[Any],
+    spaces: list[list[sympy.ImmutableMatrix]],
+    steps: list[Step],
+    method: str = "symbolic",
+) -> Eigen:
     mult = {v: (roots[v], len(s)) for v, s in zip(distinct, spaces, strict=True)}
     eigenspaces = {v: tuple(s) for v, s in zip(distinct, spaces, strict=True)}
     for i, (v, basis) in enumerate(eigenspaces.items(), start=1):
         alg, geo = mult[v]
         shown = rf"{tex(lam)}_{{{i}}}" if _is_big(v) else _paren(v)
-        steps.append(Step(f"eigenspace (algebraic {alg}, geometric {geo})",
-                          rf"\operatorname{{null}}(A - {shown} I) = \operatorname{{span}}"
-                          rf"\left\{{{_COMMA.join(_tex_big(b) for b in basis)}\right\}}"))
+        steps.append(
+            Step(
+                f"eigenspace (algebraic {alg}, geometric {geo})",
+                rf"\operatorname{{null}}(A - {shown} I) = \operatorname{{span}}"
+                rf"\left\{{{_COMMA.join(_tex_big(b) for b in basis)}\right\}}",
+            )
+        )
     diagonalizable = all(a == g for a, g in mult.values())
     values = tuple(v for v in distinct for _ in range(roots[v]))
     vectors = tuple(b for v in distinct for b in eigenspaces[v])
@@ -804,24 +897,44 @@ def _finish_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, p: Any, roots: di
     if diagonalizable:
         P = sympy.ImmutableMatrix.hstack(*vectors)
         D = sympy.ImmutableMatrix(sympy.diag(*values))
-        steps.append(Step("diagonalize", rf"A = P D P^{{-1}},\ P = {_tex_big(P)},\ D = {_tex_big(D)}"))
+        steps.append(
+            Step("diagonalize", rf"A = P D P^{{-1}},\ P = {_tex_big(P)},\ D = {_tex_big(D)}")
+        )
     else:
         short = [v for v in distinct if mult[v][1] < mult[v][0]]
-        steps.append(Step("defective", ",\\ ".join(
-            rf"{tex(lam)} = {_tex_big(v)}:\ \text{{geometric {mult[v][1]} < algebraic {mult[v][0]}}}"
-            for v in short) + r"\ \Rightarrow\ \text{A is not diagonalizable}"))
-    return Eigen(values, vectors, mult, diagonalizable, P, D, p, M, eigenspaces, lam,
-                 tuple(steps), method)
+        steps.append(
+            Step(
+                "defective",
+                ",\\ ".join(
+                    rf"{tex(lam)} = {_tex_big(v)}:\ \text{{geometric {mult[v][1]} < algebraic {mult[v][0]}}}"
+                    for v in short
+                )
+                + r"\ \Rightarrow\ \text{A is not diagonalizable}",
+            )
+        )
+    return Eigen(
+        values, vectors, mult, diagonalizable, P, D, p, M, eigenspaces, lam, tuple(steps), method
+    )
 
 
-def _numeric_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, steps: list[Step], p: Any,
-                   method: str, timeout: float | None = None) -> Eigen:
+def _numeric_eigen(
+    M: sympy.ImmutableMatrix,
+    lam: sympy.Symbol,
+    steps: list[Step],
+    p: Any,
+    method: str,
+    timeout: float | None = None,
+) -> Eigen:
     """The numeric fallback: ``numpy.linalg`` now for a constant matrix, else at call time."""
     why = f"after {timeout:g} s" if timeout is not None and "timeout" in method else ""
     if M.free_symbols:
-        steps.append(Step(f"fallback: {method}",
-                          rf"\text{{no closed form {why}; eigenvalues from numpy.linalg of the "
-                          rf"compiled matrix}}"))
+        steps.append(
+            Step(
+                f"fallback: {method}",
+                rf"\text{{no closed form {why}; eigenvalues from numpy.linalg of the "
+                rf"compiled matrix}}",
+            )
+        )
         return Eigen((), (), {}, None, None, None, p, M, {}, lam, tuple(steps), method)
     A = _constant_array(M)
     hermitian = not np.iscomplexobj(A) and _is_symmetric(M)
@@ -844,10 +957,27 @@ def _numeric_eigen(M: sympy.ImmutableMatrix, lam: sympy.Symbol, steps: list[Step
     diagonalizable = all(a == g for a, g in mult.values())
     P = sympy.ImmutableMatrix.hstack(*vectors) if diagonalizable else None
     D = sympy.ImmutableMatrix(sympy.diag(*values)) if diagonalizable else None
-    steps.append(Step(f"fallback: {method}", rf"{tex(lam)} = {tex(values)}\quad "
-                      rf"\text{{(numpy.linalg{', ' + why if why else ''})}}"))
-    return Eigen(tuple(values), tuple(vectors), mult, diagonalizable, P, D, p, M, spaces, lam,
-                 tuple(steps), method)
+    steps.append(
+        Step(
+            f"fallback: {method}",
+            rf"{tex(lam)} = {tex(values)}\quad "
+            rf"\text{{(numpy.linalg{', ' + why if why else ''})}}",
+        )
+    )
+    return Eigen(
+        tuple(values),
+        tuple(vectors),
+        mult,
+        diagonalizable,
+        P,
+        D,
+        p,
+        M,
+        spaces,
+        lam,
+        tuple(steps),
+        method,
+    )
 
 
 def _constant_array(M: sympy.MatrixBase) -> np.ndarray:
@@ -861,7 +991,7 @@ def _null_vectors(A: np.ndarray, value: complex, most: int) -> np.ndarray:
     singular vectors whose singular values are below :data:`RANK_RTOL` times the norm of
     ``A`` (at least one, at most ``most``)."""
     _, s, vh = np.linalg.svd(A - value * np.eye(len(A)))
-    return vh[len(A) - min(max(_zero_count(s, A), 1), most):].conj()
+    return vh[len(A) - min(max(_zero_count(s, A), 1), most) :].conj()
 
 
 def _zero_count(s: np.ndarray, A: np.ndarray) -> int:
@@ -870,12 +1000,15 @@ def _zero_count(s: np.ndarray, A: np.ndarray) -> int:
     return int(np.sum(s <= RANK_RTOL * max(1.0, float(np.linalg.norm(A)))))
 
 
-def _numeric_spaces(M: sympy.ImmutableMatrix, roots: dict[Any, int], values: list[Any]
-                    ) -> list[list[sympy.ImmutableMatrix]]:
+def _numeric_spaces(
+    M: sympy.ImmutableMatrix, roots: dict[Any, int], values: list[Any]
+) -> list[list[sympy.ImmutableMatrix]]:
     """Numeric eigenspace bases of a constant matrix at its exact (distinct) eigenvalues."""
     A = _constant_array(M)
-    return [[_sym_vector(b) for b in _null_vectors(A, complex(sympy.N(v, 30)), roots[v])]
-            for v in values]
+    return [
+        [_sym_vector(b) for b in _null_vectors(A, complex(sympy.N(v, 30)), roots[v])]
+        for v in values
+    ]
 
 
 def _group(w: np.ndarray, tol: float = 1e-6) -> list[list[int]]:
@@ -942,13 +1075,14 @@ def _eigen_structure(e: Eigen) -> list[str]:
             bad.append("a geometric multiplicity exceeds the algebraic one")
     for v, basis in e.eigenspaces.items():
         if len(basis) != mult.get(v, (0, -1))[1]:
-            bad.append(f"the eigenspace of {v} has {len(basis)} vectors, geometric "
-                       f"multiplicity {mult.get(v)}")
+            bad.append(
+                f"the eigenspace of {v} has {len(basis)} vectors, geometric "
+                f"multiplicity {mult.get(v)}"
+            )
     if e.eigenspaces and e.is_diagonalizable is not None:
         full = all(a == g for a, g in mult.values())
         if e.is_diagonalizable != full:
-            bad.append(f"is_diagonalizable={e.is_diagonalizable} but the multiplicities say "
-                       f"{full}")
+            bad.append(f"is_diagonalizable={e.is_diagonalizable} but the multiplicities say {full}")
         if e.is_diagonalizable and (e.P is None or e.D is None):
             bad.append("diagonalizable without P, D")
         if not e.is_diagonalizable and e.P is not None:
@@ -965,13 +1099,13 @@ def _eigenpair_residual(A: np.ndarray, lams: np.ndarray, bases: list[np.ndarray]
         sizes = np.linalg.norm(B, axis=0)
         if not np.all(np.isfinite(B)) or np.any(sizes == 0):
             return float("inf")
-        worst = max(worst, float(np.max(np.linalg.norm(A @ B - lam * B, axis=0)
-                                        / (scale * sizes))))
+        worst = max(worst, float(np.max(np.linalg.norm(A @ B - lam * B, axis=0) / (scale * sizes))))
     return worst
 
 
-def _geometric_errors(A: np.ndarray, lams: np.ndarray, bases: list[np.ndarray], e: Eigen
-                      ) -> list[str]:
+def _geometric_errors(
+    A: np.ndarray, lams: np.ndarray, bases: list[np.ndarray], e: Eigen
+) -> list[str]:
     """Each claimed geometric multiplicity against the basis rank and the numeric nullity
     of ``A − λI``. Eigenvalues closer than the nullity's tolerance (1e12 ± 1) share their
     small singular values, so the nullity is compared with the sum of the claims of all
@@ -982,12 +1116,17 @@ def _geometric_errors(A: np.ndarray, lams: np.ndarray, bases: list[np.ndarray], 
     for v, lam, B, geo in zip(e.eigenspaces, lams, bases, claims, strict=True):
         sizes = np.linalg.norm(B, axis=0)
         rank = np.linalg.matrix_rank(B / np.where(sizes > 0, sizes, 1.0), tol=RANK_RTOL * len(A))
-        close = sum(g for other, g in zip(lams, claims, strict=True)
-                    if abs(other - lam) <= RANK_RTOL * scale)
+        close = sum(
+            g
+            for other, g in zip(lams, claims, strict=True)
+            if abs(other - lam) <= RANK_RTOL * scale
+        )
         nullity = _nullity(A, lam)
         if rank != geo or nullity != close:
-            out.append(f"geometric multiplicity of {v}: {geo} claimed (eigenvalues within "
-                       f"the tolerance: {close}), null space {nullity}, basis rank {rank}")
+            out.append(
+                f"geometric multiplicity of {v}: {geo} claimed (eigenvalues within "
+                f"the tolerance: {close}), null space {nullity}, basis rank {rank}"
+            )
     return out
 
 
@@ -1019,13 +1158,21 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
     failures: list[str] = []
     exact = _complex_fn(tuple(e.values), params) if e.values else None
     spaces = list(e.eigenspaces.items())
-    space_fn = _complex_fn(tuple(v for v, _ in spaces)
-                           + tuple(x for _, basis in spaces for b in basis for x in b),
-                           params) if spaces else None
+    space_fn = (
+        _complex_fn(
+            tuple(v for v, _ in spaces) + tuple(x for _, basis in spaces for b in basis for x in b),
+            params,
+        )
+        if spaces
+        else None
+    )
     coeffs = sympy.Poly(e.charpoly, e.lam).all_coeffs() if e.charpoly is not None else None
     poly_fn = _complex_fn(tuple(coeffs), params) if coeffs is not None else None
-    pd_fns = None if e.P is None else (_complex_fn(tuple(e.P), params),
-                                      _complex_fn(tuple(e.D.diagonal()), params))
+    pd_fns = (
+        None
+        if e.P is None
+        else (_complex_fn(tuple(e.P), params), _complex_fn(tuple(e.D.diagonal()), params))
+    )
     worst = 0.0
     with np.errstate(all="ignore"):
         for x in X:
@@ -1036,15 +1183,17 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
                 checks["exact eigenvalues"] = _spectrum_error(A, exact(*x))
             if poly_fn is not None:
                 c = poly_fn(*x)
-                checks["charpoly"] = max(_rel(np.polyval(c, z), np.linalg.det(z * np.eye(n) - A))
-                                         for z in (scale * (0.6 + 0.7j), scale * (-1.1 + 0.2j)))
+                checks["charpoly"] = max(
+                    _rel(np.polyval(c, z), np.linalg.det(z * np.eye(n) - A))
+                    for z in (scale * (0.6 + 0.7j), scale * (-1.1 + 0.2j))
+                )
             if space_fn is not None:
                 flat = space_fn(*x)
-                lams, rest = flat[:len(spaces)], flat[len(spaces):]
+                lams, rest = flat[: len(spaces)], flat[len(spaces) :]
                 bases = []
                 for _, basis in spaces:
-                    bases.append(rest[:n * len(basis)].reshape(len(basis), n).T)
-                    rest = rest[n * len(basis):]
+                    bases.append(rest[: n * len(basis)].reshape(len(basis), n).T)
+                    rest = rest[n * len(basis) :]
                 checks["A v = λ v"] = _eigenpair_residual(A, lams, bases)
                 wrong += [f"{msg} at {x}" for msg in _geometric_errors(A, lams, bases, e)]
             if pd_fns is not None:
@@ -1057,9 +1206,11 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
     if wrong:
         worst = float("inf")
     failures = wrong + failures
-    details = ("eigenvalues (σ_min(A − λI) and Σλᵏ = tr Aᵏ), A v = λ v, geometric "
-               "multiplicities, P D P⁻¹ = A and the characteristic polynomial at random "
-               "parameters")
+    details = (
+        "eigenvalues (σ_min(A − λI) and Σλᵏ = tr Aᵏ), A v = λ v, geometric "
+        "multiplicities, P D P⁻¹ = A and the characteristic polynomial at random "
+        "parameters"
+    )
     if failures:
         details += "; failed: " + "; ".join(dict.fromkeys(failures))
     return _verification(worst, rtol, "A v = λ v, σ_min(A − λI), tr Aᵏ", len(X), details)
@@ -1105,11 +1256,15 @@ class Spectral:
     def latex(self, *, steps: bool = True) -> str:
         adj = _adjoint_name(self.matrix)
         if self.Q is None:
-            final = (rf"A = Q \Lambda Q^{{{adj}}}\ (\text{{numeric only: "
-                     rf"{_tex_text(self.method)}}})")
+            final = (
+                rf"A = Q \Lambda Q^{{{adj}}}\ (\text{{numeric only: "
+                rf"{_tex_text(self.method)}}})"
+            )
         else:
-            final = (rf"A = Q \Lambda Q^{{{adj}}},\ Q = {tex(self.Q)},\ "
-                     rf"\Lambda = {tex(self.Lambda)}")
+            final = (
+                rf"A = Q \Lambda Q^{{{adj}}},\ Q = {tex(self.Q)},\ "
+                rf"\Lambda = {tex(self.Lambda)}"
+            )
         return _render(self.steps, final, steps)
 
     def _repr_latex_(self) -> str:
@@ -1174,16 +1329,18 @@ def _check_hermitian(M: sympy.ImmutableMatrix, fn: str) -> None:
     """Raise ``ValueError`` unless ``M`` is real symmetric or Hermitian."""
     if not M.has(sympy.I):
         if not _is_symmetric(M):
-            raise ValueError(f"{fn}: A must be symmetric (or Hermitian), got {_short(M)}; "
-                             f"use eig()")
+            raise ValueError(
+                f"{fn}: A must be symmetric (or Hermitian), got {_short(M)}; use eig()"
+            )
         return
     R = _real_params(M)
     n = R.rows
-    if not all(_is_zero(R[i, j] - sympy.conjugate(R[j, i])) for i in range(n)
-               for j in range(i, n)):
+    if not all(_is_zero(R[i, j] - sympy.conjugate(R[j, i])) for i in range(n) for j in range(i, n)):
         kind = "complex symmetric, not Hermitian" if _is_symmetric(M) else "not Hermitian"
-        raise ValueError(f"{fn}: A must be real symmetric or Hermitian, got {_short(M)} "
-                         f"({kind}: its eigenvectors need not be orthogonal); use eig()")
+        raise ValueError(
+            f"{fn}: A must be real symmetric or Hermitian, got {_short(M)} "
+            f"({kind}: its eigenvectors need not be orthogonal); use eig()"
+        )
 
 
 def _spectral(M: sympy.ImmutableMatrix, limit: Deadline) -> Spectral:
@@ -1198,8 +1355,11 @@ def _spectral(M: sympy.ImmutableMatrix, limit: Deadline) -> Spectral:
             method = "numeric (exact eigenvectors incomplete)"
         else:
             try:
-                Q = limit.run(_orthonormal_columns, list(e.eigenspaces.values()),
-                              what="orthonormalizing the eigenvectors")
+                Q = limit.run(
+                    _orthonormal_columns,
+                    list(e.eigenspaces.values()),
+                    what="orthonormalizing the eigenvectors",
+                )
                 steps.append(_matrix_step("orthonormalize each eigenspace", "Q", Q))
                 Lam = e.D
             except DerivationTimeout:
@@ -1208,11 +1368,17 @@ def _spectral(M: sympy.ImmutableMatrix, limit: Deadline) -> Spectral:
         w, V = np.linalg.eigh(_constant_array(M))
         Q = sympy.ImmutableMatrix(V[:, ::-1].tolist()).applyfunc(_sym_number)
         Lam = sympy.ImmutableMatrix(sympy.diag(*[_sym_number(x) for x in w[::-1]]))
-        steps.append(Step(f"fallback: {method}",
-                          rf"Q = {_tex_matrix(Q)}\quad \text{{(numpy.linalg.eigh)}}"))
+        steps.append(
+            Step(f"fallback: {method}", rf"Q = {_tex_matrix(Q)}\quad \text{{(numpy.linalg.eigh)}}")
+        )
     elif Q is None:
-        steps.append(Step(f"fallback: {method}", r"\text{no exact Q; eigenvalues from "
-                          r"numpy.linalg of the compiled matrix}"))
+        steps.append(
+            Step(
+                f"fallback: {method}",
+                r"\text{no exact Q; eigenvalues from "
+                r"numpy.linalg of the compiled matrix}",
+            )
+        )
     if Q is not None:
         QH = Q.H if adj == "H" else Q.T
         shown = (_tex_or(Q, "Q"), _tex_or(Lam, r"\Lambda"), _tex_or(QH, f"Q^{{{adj}}}"))
@@ -1272,10 +1438,15 @@ def _is_negligible(u: Any, v: Any) -> bool:
     return all(_is_zero(x) for x in u)
 
 
-def _gram_schmidt(vectors: list[sympy.ImmutableMatrix], normalize: bool, fn: str,
-                  label: str = "vector", *, record: bool = True,
-                  kept: list[int] | None = None
-                  ) -> tuple[list[sympy.ImmutableMatrix], list[Step]]:
+def _gram_schmidt(
+    vectors: list[sympy.ImmutableMatrix],
+    normalize: bool,
+    fn: str,
+    label: str = "vector",
+    *,
+    record: bool = True,
+    kept: list[int] | None = None,
+) -> tuple[list[sympy.ImmutableMatrix], list[Step]]:
     """Orthogonalize ``vectors`` in order. A vector dependent on the previous ones raises
     ``ValueError``, unless ``kept`` is a list: then it is skipped (with a step) and ``kept``
     receives the (0-based) indices of the vectors that gave a new direction."""
@@ -1289,31 +1460,47 @@ def _gram_schmidt(vectors: list[sympy.ImmutableMatrix], normalize: bool, fn: str
         for j, w in zip(labels, ortho, strict=True):
             coef = _tidy(_dot(w, v) / _dot(w, w))
             u = u - coef * w
-            terms.append(rf" - \frac{{\langle v_{{{k}}}, u_{{{j}}}\rangle}}{{\langle u_{{{j}}}, "
-                         rf"u_{{{j}}}\rangle}} u_{{{j}}}")
+            terms.append(
+                rf" - \frac{{\langle v_{{{k}}}, u_{{{j}}}\rangle}}{{\langle u_{{{j}}}, "
+                rf"u_{{{j}}}\rangle}} u_{{{j}}}"
+            )
         u = _tidy_matrix(u)
         if _is_negligible(u, v):
             if kept is None:
-                raise ValueError(f"{fn}: {label} {k} {_short(v)} is linearly dependent on the "
-                                 f"previous ones")
+                raise ValueError(
+                    f"{fn}: {label} {k} {_short(v)} is linearly dependent on the previous ones"
+                )
             if record:
                 zero = r"\approx 0" if _is_float(u) else "= 0"
-                steps.append(Step(f"{label} {k} is dependent",
-                                  f"v_{{{k}}}{''.join(terms)} {zero}" + r"\ \Rightarrow\ "
-                                  r"\text{no new direction}"))
+                steps.append(
+                    Step(
+                        f"{label} {k} is dependent",
+                        f"v_{{{k}}}{''.join(terms)} {zero}" + r"\ \Rightarrow\ "
+                        r"\text{no new direction}",
+                    )
+                )
             continue
         if kept is not None:
             kept.append(k - 1)
         ortho.append(u)
         labels.append(k)
         if record:
-            steps.append(Step(f"orthogonalize {label} {k}",
-                              f"u_{{{k}}} = v_{{{k}}}{''.join(terms)} = {tex(u)}"))
+            steps.append(
+                Step(
+                    f"orthogonalize {label} {k}",
+                    f"u_{{{k}}} = v_{{{k}}}{''.join(terms)} = {tex(u)}",
+                )
+            )
         if normalize:
             e = _tidy_matrix(u / sympy.sqrt(_tidy(_dot(u, u))))
             if record:
-                steps.append(Step(f"normalize {label} {k}", rf"e_{{{k}}} = \frac{{u_{{{k}}}}}"
-                                  rf"{{\lVert u_{{{k}}} \rVert}} = {tex(e)}"))
+                steps.append(
+                    Step(
+                        f"normalize {label} {k}",
+                        rf"e_{{{k}}} = \frac{{u_{{{k}}}}}"
+                        rf"{{\lVert u_{{{k}}} \rVert}} = {tex(e)}",
+                    )
+                )
             out.append(e)
         else:
             out.append(u)
@@ -1353,8 +1540,9 @@ def gram_schmidt(vectors: Any, normalize: bool = True, *, steps: bool = False) -
     lines.insert(0, _matrix_step("vectors (as columns)", "V", V))
     name = "E" if normalize else "U"
     lines.append(_matrix_step("result", name, result))
-    return _derivation(result, _params(V), lines, name, "gram_schmidt",
-                       {"V": V, "normalize": normalize})
+    return _derivation(
+        result, _params(V), lines, name, "gram_schmidt", {"V": V, "normalize": normalize}
+    )
 
 
 def projection(v: Any, onto: Any, *, steps: bool = False) -> Any:
@@ -1372,8 +1560,11 @@ def projection(v: Any, onto: Any, *, steps: bool = False) -> Any:
     if isinstance(onto, sympy.MatrixBase) and onto.cols > 1 and onto.rows > 1:
         A = sympy.ImmutableMatrix(onto)
     else:
-        A = sympy.ImmutableMatrix.hstack(*_vectors([onto], "projection: onto")) \
-            if not _looks_like_matrix(onto) else _matrix(onto, "projection", "onto")
+        A = (
+            sympy.ImmutableMatrix.hstack(*_vectors([onto], "projection: onto"))
+            if not _looks_like_matrix(onto)
+            else _matrix(onto, "projection", "onto")
+        )
     if A.rows != x.rows:
         raise ValueError(f"projection: v has length {x.rows} but onto has {A.rows} rows")
     lines = [Step("vectors", rf"v = {tex(x)},\ A = {tex(A)}")]
@@ -1383,19 +1574,30 @@ def projection(v: Any, onto: Any, *, steps: bool = False) -> Any:
             raise ValueError(f"projection: cannot project onto the zero vector {_short(A)}")
         coef = _tidy(_dot(A, x) / uu)
         result = _tidy_matrix(coef * A)
-        lines.append(Step("projection onto a vector", rf"\operatorname{{proj}}_u v = "
-                          rf"\frac{{u \cdot v}}{{u \cdot u}} u = {tex(coef)} {tex(A)} = {tex(result)}"))
+        lines.append(
+            Step(
+                "projection onto a vector",
+                rf"\operatorname{{proj}}_u v = "
+                rf"\frac{{u \cdot v}}{{u \cdot u}} u = {tex(coef)} {tex(A)} = {tex(result)}",
+            )
+        )
     else:
         G = A.H * A
         if _is_zero(G.det()):
             raise ValueError(f"projection: the columns of onto {_short(A)} are linearly dependent")
         result = _tidy_matrix(A * G.inv() * A.H * x)
-        lines.append(Step("projection onto a column space", rf"\operatorname{{proj}}_A v = "
-                          rf"A (A^{{T}} A)^{{-1}} A^{{T}} v = {tex(result)}"))
+        lines.append(
+            Step(
+                "projection onto a column space",
+                rf"\operatorname{{proj}}_A v = "
+                rf"A (A^{{T}} A)^{{-1}} A^{{T}} v = {tex(result)}",
+            )
+        )
     if not steps:
         return result
-    return _derivation(result, _params(x, A), lines, r"\operatorname{proj} v", "projection",
-                       {"v": x, "A": A})
+    return _derivation(
+        result, _params(x, A), lines, r"\operatorname{proj} v", "projection", {"v": x, "A": A}
+    )
 
 
 def _looks_like_matrix(obj: Any) -> bool:
@@ -1404,8 +1606,12 @@ def _looks_like_matrix(obj: Any) -> bool:
     if isinstance(obj, str):
         parsed = as_expr(obj)[0]
         return isinstance(parsed, sympy.MatrixBase) and parsed.cols > 1 and parsed.rows > 1
-    return (isinstance(obj, (list, tuple)) and bool(obj)
-            and all(isinstance(r, (list, tuple)) and len(r) > 1 for r in obj) and len(obj) > 1)
+    return (
+        isinstance(obj, (list, tuple))
+        and bool(obj)
+        and all(isinstance(r, (list, tuple)) and len(r) > 1 for r in obj)
+        and len(obj) > 1
+    )
 
 
 @dataclass(frozen=True)
@@ -1473,18 +1679,29 @@ def qr(A: Any) -> QR:
     kept: list[int] = []
     Qcols, lines = _gram_schmidt(columns, True, "qr", "column", kept=kept)
     if not Qcols:
-        raise ValueError(f"qr: A = {_short(M)} is the zero matrix, so its column space has no "
-                         f"orthonormal basis")
+        raise ValueError(
+            f"qr: A = {_short(M)} is the zero matrix, so its column space has no orthonormal basis"
+        )
     Q = sympy.ImmutableMatrix.hstack(*Qcols)
-    R = sympy.ImmutableMatrix(len(Qcols), M.cols,
-                              lambda i, j: _tidy(_dot(Qcols[i], columns[j])) if j >= kept[i] else 0)
+    R = sympy.ImmutableMatrix(
+        len(Qcols), M.cols, lambda i, j: _tidy(_dot(Qcols[i], columns[j])) if j >= kept[i] else 0
+    )
     adj = _adjoint_name(M)
-    steps = [_matrix_step("matrix", "A", M), *lines, _matrix_step("orthonormal columns", "Q", Q),
-             Step(f"R = Q^{adj} A", rf"R = Q^{{{adj}}} A = {_tex_matrix(R)}")]
+    steps = [
+        _matrix_step("matrix", "A", M),
+        *lines,
+        _matrix_step("orthonormal columns", "Q", Q),
+        Step(f"R = Q^{adj} A", rf"R = Q^{{{adj}}} A = {_tex_matrix(R)}"),
+    ]
     if len(Qcols) < M.cols:
-        steps.append(Step("rank", rf"\operatorname{{rank}} A = {len(Qcols)}:\ "
-                          rf"\text{{Q is {M.rows}x{len(Qcols)}, R is {len(Qcols)}x{M.cols} "
-                          rf"(row echelon)}}"))
+        steps.append(
+            Step(
+                "rank",
+                rf"\operatorname{{rank}} A = {len(Qcols)}:\ "
+                rf"\text{{Q is {M.rows}x{len(Qcols)}, R is {len(Qcols)}x{M.cols} "
+                rf"(row echelon)}}",
+            )
+        )
     return QR(Q, R, M, tuple(steps))
 
 
@@ -1521,8 +1738,10 @@ class LU:
         return f"$$ {self.latex()} $$"
 
     def plain(self) -> str:
-        return (f"P = {sympy.sstr(self.P.tolist())}; L = {sympy.sstr(self.L.tolist())}; "
-                f"U = {sympy.sstr(self.U.tolist())}")
+        return (
+            f"P = {sympy.sstr(self.P.tolist())}; L = {sympy.sstr(self.L.tolist())}; "
+            f"U = {sympy.sstr(self.U.tolist())}"
+        )
 
     def to_numpy(self) -> Callable[..., tuple[np.ndarray, ...]]:
         """A callable ``params -> (P, L, U)`` of the exact factors."""
@@ -1569,16 +1788,26 @@ def lu(A: Any) -> LU:
     for k in range(min(m, n)):
         p = _pivot([U[i, k] for i in range(k, m)], floats)
         if p is None:
-            steps.append(Step(f"column {k + 1}", rf"\text{{no non-zero pivot in column {k + 1}: "
-                              rf"nothing to eliminate}}"))
+            steps.append(
+                Step(
+                    f"column {k + 1}",
+                    rf"\text{{no non-zero pivot in column {k + 1}: "
+                    rf"nothing to eliminate}}",
+                )
+            )
             continue
         p += k
         if p != k:
             U.row_swap(k, p)
             L.row_swap(k, p)
             perm[k], perm[p] = perm[p], perm[k]
-            steps.append(Step("pivot", rf"R_{{{k + 1}}} \leftrightarrow R_{{{p + 1}}}:\ "
-                              rf"U = {tex(U)}"))
+            steps.append(
+                Step(
+                    "pivot",
+                    rf"R_{{{k + 1}}} \leftrightarrow R_{{{p + 1}}}:\ "
+                    rf"U = {tex(U)}",
+                )
+            )
         ops = []
         for i in range(k + 1, m):
             f = _tidy(U[i, k] / U[k, k])
@@ -1599,8 +1828,9 @@ def lu(A: Any) -> LU:
     return LU(P, L, U, M, tuple(steps))
 
 
-def _factor_fn(mats: tuple[sympy.MatrixBase, ...], params: tuple[sympy.Symbol, ...]
-               ) -> Callable[..., Any]:
+def _factor_fn(
+    mats: tuple[sympy.MatrixBase, ...], params: tuple[sympy.Symbol, ...]
+) -> Callable[..., Any]:
     fns = [_numeric_matrix(m, params) for m in mats]
     return lambda *args: tuple(f(*args) for f in fns)
 
@@ -1637,11 +1867,15 @@ class SVD:
     def latex(self, *, steps: bool = True) -> str:
         adj = _adjoint_name(self.matrix)
         if self.U is None:
-            final = (rf"A = U S V^{{{adj}}}\ (\text{{numeric only: "
-                     rf"{_tex_text(self.method)}}})")
+            final = (
+                rf"A = U S V^{{{adj}}}\ (\text{{numeric only: "
+                rf"{_tex_text(self.method)}}})"
+            )
         else:
-            final = (rf"A = U S V^{{{adj}}},\ U = {tex(self.U)},\ S = {tex(self.S)},\ "
-                     rf"V = {tex(self.V)}")
+            final = (
+                rf"A = U S V^{{{adj}}},\ U = {tex(self.U)},\ S = {tex(self.S)},\ "
+                rf"V = {tex(self.V)}"
+            )
         return _render(self.steps, final, steps)
 
     def _repr_latex_(self) -> str:
@@ -1650,16 +1884,21 @@ class SVD:
     def plain(self) -> str:
         if self.U is None:
             return f"singular values: numeric only ({self.method}); use .to_numpy()"
-        return (f"U = {sympy.sstr(self.U.tolist())}; S = {sympy.sstr(self.S.tolist())}; "
-                f"V = {sympy.sstr(self.V.tolist())}")
+        return (
+            f"U = {sympy.sstr(self.U.tolist())}; S = {sympy.sstr(self.S.tolist())}; "
+            f"V = {sympy.sstr(self.V.tolist())}"
+        )
 
     def to_numpy(self) -> SpectrumFunction:
         """A callable ``params -> singular values (..., min(m, n))``, descending, from
         ``numpy.linalg.svd`` of the compiled matrix."""
         params = _params(self.matrix)
         mat = _numeric_matrix(self.matrix, params)
-        return SpectrumFunction(params, "numpy.linalg.svd", lambda *a: _where_finite(
-            lambda A: np.linalg.svd(A, compute_uv=False), mat(*a)))
+        return SpectrumFunction(
+            params,
+            "numpy.linalg.svd",
+            lambda *a: _where_finite(lambda A: np.linalg.svd(A, compute_uv=False), mat(*a)),
+        )
 
     def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
         """Check ``U S Vᵀ = A``, ``UᵀU = VᵀV = I`` and the singular values against numpy."""
@@ -1709,24 +1948,31 @@ def svd(A: Any, timeout: float | None = _UNSET) -> SVD:
     return SVD(U, S, s.Q, M, tuple(steps), "symbolic")
 
 
-def _svd_factors(M: sympy.ImmutableMatrix, s: Spectral
-                 ) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix, list[Step]]:
+def _svd_factors(
+    M: sympy.ImmutableMatrix, s: Spectral
+) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix, list[Step]]:
     m, n = M.shape
     steps: list[Step] = []
     sigma = [_tidy(sympy.sqrt(v)) for v in s.Lambda.diagonal()]
-    steps.append(Step("singular values",
-                      r"\sigma_i = \sqrt{\lambda_i}:\ " + _tex_big(sigma, BIG_MATRIX_OPS)))
+    steps.append(
+        Step("singular values", r"\sigma_i = \sqrt{\lambda_i}:\ " + _tex_big(sigma, BIG_MATRIX_OPS))
+    )
     V = s.Q
     ucols: list[sympy.ImmutableMatrix] = []
     for i, sg in enumerate(sigma):
         if not _is_zero(sg):
             ucols.append(_tidy_matrix(M * V[:, i] / sg))
-    steps.append(Step("left singular vectors",
-                      rf"u_i = \frac{{A v_i}}{{\sigma_i}}:\ {_tex_big(ucols, BIG_MATRIX_OPS)}"))
+    steps.append(
+        Step(
+            "left singular vectors",
+            rf"u_i = \frac{{A v_i}}{{\sigma_i}}:\ {_tex_big(ucols, BIG_MATRIX_OPS)}",
+        )
+    )
     U = _complete_basis(ucols, m)
     if len(U) > len(ucols):
-        steps.append(_matrix_step("complete to an orthonormal basis", "U",
-                                  sympy.ImmutableMatrix.hstack(*U)))
+        steps.append(
+            _matrix_step("complete to an orthonormal basis", "U", sympy.ImmutableMatrix.hstack(*U))
+        )
     U = sympy.ImmutableMatrix.hstack(*U)
     S = sympy.ImmutableMatrix(m, n, lambda i, j: sigma[i] if i == j else 0)
     adj = _adjoint_name(M)
@@ -1750,16 +1996,25 @@ def _complete_basis(cols: list[sympy.ImmutableMatrix], m: int) -> list[sympy.Imm
 
 def _numeric_svd(M: sympy.ImmutableMatrix, steps: list[Step], method: str) -> SVD:
     if M.free_symbols:
-        steps.append(Step(f"fallback: {method}", r"\text{singular values from numpy.linalg.svd "
-                          r"of the compiled matrix}"))
+        steps.append(
+            Step(
+                f"fallback: {method}",
+                r"\text{singular values from numpy.linalg.svd "
+                r"of the compiled matrix}",
+            )
+        )
         return SVD(None, None, None, M, tuple(steps), method)
     A = np.array(M.evalf(), dtype=complex)
     A = A.real if not np.any(A.imag) else A
     u, s, vt = np.linalg.svd(A)
     S = np.zeros(A.shape)
-    S[:len(s), :len(s)] = np.diag(s)
-    U, S_, V = (sympy.ImmutableMatrix(x.tolist()).applyfunc(_sym_number) for x in (u, S, vt.conj().T))
-    steps.append(Step(f"fallback: {method}", rf"\text{{numpy.linalg.svd: }}\sigma = {tex(list(s))}"))
+    S[: len(s), : len(s)] = np.diag(s)
+    U, S_, V = (
+        sympy.ImmutableMatrix(x.tolist()).applyfunc(_sym_number) for x in (u, S, vt.conj().T)
+    )
+    steps.append(
+        Step(f"fallback: {method}", rf"\text{{numpy.linalg.svd: }}\sigma = {tex(list(s))}")
+    )
     return SVD(U, S_, V, M, tuple(steps), method)
 
 
@@ -1838,9 +2093,12 @@ def inverse(A: Any, *, steps: bool = False) -> Any:
     M = _square(A, "inverse")
     d = _tidy(M.det(method="berkowitz"))
     if _singular(M, d):
-        why = (f"is singular (det A = {d})" if _is_zero(d) else
-               f"is numerically singular (rank {_float_rank(M)} < {M.rows} in floating point; "
-               f"det A = {d})")
+        why = (
+            f"is singular (det A = {d})"
+            if _is_zero(d)
+            else f"is numerically singular (rank {_float_rank(M)} < {M.rows} in floating point; "
+            f"det A = {d})"
+        )
         raise ValueError(f"inverse: A = {_short(M)} {why}, so it has no inverse")
     inv = _tidy_matrix(M.inv(method="LU") if _is_float(M) else M.adjugate() / d)
     if not steps:
@@ -1848,7 +2106,9 @@ def inverse(A: Any, *, steps: bool = False) -> Any:
     lines = [_matrix_step("matrix", "A", M), Step("determinant", rf"\det A = {tex(d)}")]
     if M.rows <= SHOW_COFACTORS_MAX and not _is_float(M):
         lines.append(Step("adjugate", rf"\operatorname{{adj}} A = {tex(M.adjugate())}"))
-    lines.append(Step("inverse", rf"A^{{-1}} = \frac{{\operatorname{{adj}} A}}{{\det A}} = {tex(inv)}"))
+    lines.append(
+        Step("inverse", rf"A^{{-1}} = \frac{{\operatorname{{adj}} A}}{{\det A}} = {tex(inv)}")
+    )
     return _derivation(inv, _params(M), lines, "A^{-1}", "inverse", {"A": M})
 
 
@@ -1869,11 +2129,22 @@ def charpoly(A: Any, lam: Any = None, *, steps: bool = False) -> Any:
     p = sympy.expand(M.charpoly(lam).as_expr())
     if not steps:
         return p
-    lines = [_matrix_step("matrix", "A", M),
-             Step("characteristic polynomial", rf"\det({tex(lam)} I - A) = "
-                  rf"\det {tex(lam * sympy.eye(M.rows) - M)} = {tex(p)}")]
-    return _derivation(p, sorted_symbols(free_symbols(M) | {lam}), lines,
-                       rf"p({tex(lam)})", "charpoly", {"A": M, "lam": lam})
+    lines = [
+        _matrix_step("matrix", "A", M),
+        Step(
+            "characteristic polynomial",
+            rf"\det({tex(lam)} I - A) = "
+            rf"\det {tex(lam * sympy.eye(M.rows) - M)} = {tex(p)}",
+        ),
+    ]
+    return _derivation(
+        p,
+        sorted_symbols(free_symbols(M) | {lam}),
+        lines,
+        rf"p({tex(lam)})",
+        "charpoly",
+        {"A": M, "lam": lam},
+    )
 
 
 _COMMA = r",\ "
@@ -1922,8 +2193,9 @@ def _matrix_norm(M: sympy.ImmutableMatrix, p: Any) -> Any:
         return sympy.Max(*[sum(sympy.Abs(x) for x in M[i, :]) for i in range(M.rows)])
     if p == 2:
         if M.free_symbols:
-            raise ValueError("norm: the 2-norm of a matrix with symbols is not supported; "
-                             "use p=1, inf or 'fro'")
+            raise ValueError(
+                "norm: the 2-norm of a matrix with symbols is not supported; use p=1, inf or 'fro'"
+            )
         return sympy.sqrt(_largest_gram_eigenvalue(M))
     raise ValueError(f"norm: matrix norms take p = 1, 2, inf or 'fro', got {p}")
 
@@ -1949,9 +2221,12 @@ def _largest_gram_eigenvalue(M: sympy.ImmutableMatrix) -> Any:
     float matrix, a time-out, no exact roots) the square of ``numpy.linalg.norm(A, 2)``."""
     if not _is_float(M):
         try:
-            return run_limited(_largest_real_root, _tidy_matrix(M.H * M),
-                               timeout=default_timeout(None),
-                               what="the largest eigenvalue of A^H A")
+            return run_limited(
+                _largest_real_root,
+                _tidy_matrix(M.H * M),
+                timeout=default_timeout(None),
+                what="the largest eigenvalue of A^H A",
+            )
         except (DerivationTimeout, NotImplementedError):
             pass
     return sympy.Float(float(np.linalg.norm(_constant_array(M), 2)) ** 2)
@@ -1979,11 +2254,14 @@ def norm(v: Any, p: Any = 2, *, steps: bool = False) -> Any:
     if not steps:
         return value
     ptex = r"\infty" if order is sympy.oo else tex(order)
-    lines = [_matrix_step("vector" if is_vector else "matrix", "v" if is_vector else "A", M),
-             Step(f"{p}-norm", rf"\lVert v \rVert_{{{ptex}}} = {tex(raw)}"),
-             Step("evaluate", rf"\lVert v \rVert_{{{ptex}}} = {tex(value)}")]
-    return _derivation(value, _params(M), lines, rf"\lVert v \rVert_{{{ptex}}}", "norm",
-                       {"v": M, "p": order})
+    lines = [
+        _matrix_step("vector" if is_vector else "matrix", "v" if is_vector else "A", M),
+        Step(f"{p}-norm", rf"\lVert v \rVert_{{{ptex}}} = {tex(raw)}"),
+        Step("evaluate", rf"\lVert v \rVert_{{{ptex}}} = {tex(value)}"),
+    ]
+    return _derivation(
+        value, _params(M), lines, rf"\lVert v \rVert_{{{ptex}}}", "norm", {"v": M, "p": order}
+    )
 
 
 # --- PCA -----------------------------------------------------------------------------------------
@@ -2014,8 +2292,9 @@ class PCA:
         """Project rows of ``X`` (…, n) onto the components: ``(X − mean) @ componentsᵀ``."""
         X = np.asarray(X, dtype=float)
         if X.shape[-1] != self.mean.shape[0]:
-            raise ValueError(f"transform: X must have {self.mean.shape[0]} columns, got shape "
-                             f"{X.shape}")
+            raise ValueError(
+                f"transform: X must have {self.mean.shape[0]} columns, got shape {X.shape}"
+            )
         return (X - self.mean) @ self.components.T
 
     def inverse_transform(self, Z: Any) -> np.ndarray:
@@ -2027,29 +2306,41 @@ class PCA:
         return self.transform
 
     def latex(self, *, steps: bool = True) -> str:
-        final = (rf"W = {tex(sympy.Matrix(np.round(self.components, 6).tolist()))},\ "
-                 rf"\sigma^2 = {tex([sympy.Float(x, 6) for x in self.explained_variance])}")
+        final = (
+            rf"W = {tex(sympy.Matrix(np.round(self.components, 6).tolist()))},\ "
+            rf"\sigma^2 = {tex([sympy.Float(x, 6) for x in self.explained_variance])}"
+        )
         return _render(self.steps, final, steps)
 
     def _repr_latex_(self) -> str:
         return f"$$ {self.latex()} $$"
 
     def plain(self) -> str:
-        return (f"components = {np.array2string(self.components, separator=', ')}; "
-                f"explained_variance = {np.array2string(self.explained_variance, separator=', ')}")
+        return (
+            f"components = {np.array2string(self.components, separator=', ')}; "
+            f"explained_variance = {np.array2string(self.explained_variance, separator=', ')}"
+        )
 
     def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
         """Check against ``numpy.linalg.eigh`` of the sample covariance: the variances, and
         each component as a unit eigenvector (``C w = σ² w``)."""
         C = np.cov(self.data, rowvar=False, ddof=1).reshape(self.mean.size, self.mean.size)
-        w = np.linalg.eigvalsh(C)[::-1][:len(self.explained_variance)]
+        w = np.linalg.eigvalsh(C)[::-1][: len(self.explained_variance)]
         scale = max(1.0, float(np.abs(C).max()))
         worst = _rel(w / scale, self.explained_variance / scale)
         for comp, var in zip(self.components, self.explained_variance, strict=True):
-            worst = max(worst, float(np.linalg.norm(C @ comp - var * comp)) / scale,
-                        abs(float(np.linalg.norm(comp)) - 1.0))
-        return _verification(worst, rtol, "numpy.linalg.eigh", len(self.components),
-                             "explained variances and C w = σ² w against the sample covariance")
+            worst = max(
+                worst,
+                float(np.linalg.norm(C @ comp - var * comp)) / scale,
+                abs(float(np.linalg.norm(comp)) - 1.0),
+            )
+        return _verification(
+            worst,
+            rtol,
+            "numpy.linalg.eigh",
+            len(self.components),
+            "explained variances and C w = σ² w against the sample covariance",
+        )
 
 
 def pca(X: Any, k: int | None = None) -> PCA:
@@ -2112,8 +2403,13 @@ def _check_factors(f: Any, points: int, rng: np.random.Generator, rtol: float) -
             A = mat(*x).astype(complex)
             worst = max(worst, _FACTOR_CHECKS[type(f)](f, A, params, x))
     name = type(f).__name__
-    return _verification(worst, rtol, _FACTOR_METHODS[name], len(X),
-                         f"{name} factors against A and numpy.linalg at random parameters")
+    return _verification(
+        worst,
+        rtol,
+        _FACTOR_METHODS[name],
+        len(X),
+        f"{name} factors against A and numpy.linalg at random parameters",
+    )
 
 
 def _eval(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], x: Any) -> np.ndarray:
@@ -2135,8 +2431,12 @@ def _qr_error(f: QR, A: np.ndarray, params: tuple, x: Any) -> float:
     ``A`` and, for full column rank, ``|diag R|`` equal to ``numpy.linalg.qr``'s."""
     Q, R = _eval(f.Q, params, x), _eval(f.R, params, x)
     rank = np.linalg.matrix_rank(A)  # numpy's tolerance: σ_max · max(m, n) · eps
-    worst = max(_backward(Q @ R, A), _orthonormal_error(Q), _rel(np.triu(R), R),
-                0.0 if Q.shape[1] == rank else float("inf"))
+    worst = max(
+        _backward(Q @ R, A),
+        _orthonormal_error(Q),
+        _rel(np.triu(R), R),
+        0.0 if Q.shape[1] == rank else float("inf"),
+    )
     if Q.shape[1] == A.shape[1]:
         _, Rn = np.linalg.qr(A)
         worst = max(worst, _backward(np.abs(np.diag(R)), np.abs(np.diag(Rn))))
@@ -2154,8 +2454,12 @@ def _svd_error(f: SVD, A: np.ndarray, params: tuple, x: Any) -> float:
         ordered = 0.0 if np.all(np.diff(sigma) <= 0) and np.all(sigma >= 0) else float("inf")
         return max(ordered, _spectrum_error(A.conj().T @ A, squares))
     U, S, V = (_eval(M, params, x) for M in (f.U, f.S, f.V))
-    return max(_backward(U @ S @ V.conj().T, A), _orthonormal_error(U), _orthonormal_error(V),
-               _backward(np.sort(np.abs(np.diag(S)))[::-1], numeric))
+    return max(
+        _backward(U @ S @ V.conj().T, A),
+        _orthonormal_error(U),
+        _orthonormal_error(V),
+        _backward(np.sort(np.abs(np.diag(S)))[::-1], numeric),
+    )
 
 
 def _spectral_error(f: Spectral, A: np.ndarray, params: tuple, x: Any) -> float:
@@ -2165,15 +2469,25 @@ def _spectral_error(f: Spectral, A: np.ndarray, params: tuple, x: Any) -> float:
         return _spectrum_error(A, f.to_numpy()(*x))
     numeric = np.linalg.eigvalsh(A)[::-1]
     Q, Lam = _eval(f.Q, params, x), _eval(f.Lambda, params, x)
-    return max(_backward(Q @ Lam @ Q.conj().T, A), _orthonormal_error(Q),
-               _backward(np.sort(np.diag(Lam).real)[::-1], np.sort(numeric.real)[::-1]))
+    return max(
+        _backward(Q @ Lam @ Q.conj().T, A),
+        _orthonormal_error(Q),
+        _backward(np.sort(np.diag(Lam).real)[::-1], np.sort(numeric.real)[::-1]),
+    )
 
 
 _FACTOR_CHECKS: dict[type, Callable[..., float]] = {
-    LU: _lu_error, QR: _qr_error, SVD: _svd_error, Spectral: _spectral_error,
+    LU: _lu_error,
+    QR: _qr_error,
+    SVD: _svd_error,
+    Spectral: _spectral_error,
 }
-_FACTOR_METHODS = {"LU": "P L U = A", "QR": "Q R = A, QᵀQ = I", "SVD": "U S Vᵀ = A, numpy.linalg.svd",
-                   "Spectral": "Q Λ Qᵀ = A, QᵀQ = I"}
+_FACTOR_METHODS = {
+    "LU": "P L U = A",
+    "QR": "Q R = A, QᵀQ = I",
+    "SVD": "U S Vᵀ = A, numpy.linalg.svd",
+    "Spectral": "Q Λ Qᵀ = A, QᵀQ = I",
+}
 
 
 def _derivation_points(d: Derivation, points: int, rng: np.random.Generator) -> np.ndarray:
@@ -2224,7 +2538,9 @@ def _err_gram_schmidt(d: Derivation, x: Any) -> float:
     G = E.conj().T @ E
     target = np.eye(E.shape[1]) if d.source["normalize"] else np.diag(np.diag(G))
     same_span = _rel(E @ np.linalg.lstsq(E, V, rcond=None)[0], V)
-    upper = _rel(np.linalg.lstsq(V, E, rcond=None)[0], np.triu(np.linalg.lstsq(V, E, rcond=None)[0]))
+    upper = _rel(
+        np.linalg.lstsq(V, E, rcond=None)[0], np.triu(np.linalg.lstsq(V, E, rcond=None)[0])
+    )
     return max(_rel(G, target), same_span, upper)
 
 
@@ -2239,8 +2555,9 @@ DERIVATION_ERRORS: dict[str, tuple[str, Callable[[Derivation, Any], float]]] = {
 }
 
 
-def check_derivation(d: Derivation, points: int, rng: np.random.Generator, rtol: float
-                     ) -> Verification:
+def check_derivation(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     """The numeric check of a linear-algebra Derivation (``det``, ``inverse``, ...).
 
     Examples:
@@ -2253,5 +2570,6 @@ def check_derivation(d: Derivation, points: int, rng: np.random.Generator, rtol:
     with np.errstate(all="ignore"):
         for x in X:
             worst = max(worst, error(d, x))
-    return _verification(worst, rtol, method, len(X),
-                         f"{d.operation} against {method} at random parameters")
+    return _verification(
+        worst, rtol, method, len(X), f"{d.operation} against {method} at random parameters"
+    )

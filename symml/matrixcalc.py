@@ -82,12 +82,12 @@ EXPLICIT: dict[type, Callable[[Any], Any]] = {
 class _Explicit:
     """A matrix problem at concrete sizes, with every matrix entry a real Symbol."""
 
-    dims: dict[Any, int]                   # symbolic dimension → size
+    dims: dict[Any, int]  # symbolic dimension → size
     entries: dict[Any, sympy.ImmutableMatrix]  # concrete MatrixSymbol → matrix of Symbols
-    scalars: tuple[sympy.Symbol, ...]      # free scalar symbols of f
-    X: Any                                 # the concrete MatrixSymbol differentiated by
-    f: sympy.Expr                          # the explicit scalar function
-    args: tuple[sympy.Symbol, ...]         # every entry symbol, then the scalars
+    scalars: tuple[sympy.Symbol, ...]  # free scalar symbols of f
+    X: Any  # the concrete MatrixSymbol differentiated by
+    f: sympy.Expr  # the explicit scalar function
+    args: tuple[sympy.Symbol, ...]  # every entry symbol, then the scalars
 
     def concrete(self, e: Any) -> Any:
         return e.subs(self.dims) if self.dims else e
@@ -99,8 +99,11 @@ class _Explicit:
         out = out.doit()
         if isinstance(out, MatrixExpr) and not isinstance(out, sympy.MatrixBase):
             out = out.as_explicit()
-        if isinstance(out, sympy.MatrixBase) and out.shape == (1, 1) and \
-                not (isinstance(e, MatrixExpr) and e.shape != (1, 1)):
+        if (
+            isinstance(out, sympy.MatrixBase)
+            and out.shape == (1, 1)
+            and not (isinstance(e, MatrixExpr) and e.shape != (1, 1))
+        ):
             return out[0, 0]
         return sympy.ImmutableMatrix(out) if isinstance(out, sympy.MatrixBase) else out
 
@@ -133,15 +136,19 @@ def _setup(expr: Any, X: Any) -> _Explicit:
         mc = m.subs(dims) if dims else m
         rows, cols = (int(s) for s in mc.shape)
         entries[mc] = sympy.ImmutableMatrix(
-            rows, cols, lambda i, j, name=m.name: sympy.Symbol(f"{name}[{i},{j}]", real=True))
-    scalars = tuple(sorted((s for s in expr.free_symbols if isinstance(s, sympy.Symbol)
-                            and s not in dim_symbols), key=lambda s: s.name))
+            rows, cols, lambda i, j, name=m.name: sympy.Symbol(f"{name}[{i},{j}]", real=True)
+        )
+    scalars = tuple(
+        sorted(
+            (s for s in expr.free_symbols if isinstance(s, sympy.Symbol) and s not in dim_symbols),
+            key=lambda s: s.name,
+        )
+    )
     args = tuple(s for m in entries.values() for s in m) + scalars
     partial = _Explicit(dims, entries, scalars, X.subs(dims) if dims else X, sympy.S.Zero, args)
     f = partial.explicit(expr)
     if isinstance(f, sympy.MatrixBase) or not isinstance(f, sympy.Expr):
-        raise ValueError(f"f must be scalar-valued, got {expr} of shape "
-                         f"{getattr(f, 'shape', '?')}")
+        raise ValueError(f"f must be scalar-valued, got {expr} of shape {getattr(f, 'shape', '?')}")
     return _Explicit(dims, entries, scalars, partial.X, f, args)
 
 
@@ -162,8 +169,9 @@ def _random_values(ex: _Explicit, rng: np.random.Generator) -> np.ndarray:
 # --- the element-wise numeric check -------------------------------------------------------
 
 
-def _finite_difference_gradient(f: Callable[..., Any], point: np.ndarray, index: list[int]
-                                ) -> np.ndarray:
+def _finite_difference_gradient(
+    f: Callable[..., Any], point: np.ndarray, index: list[int]
+) -> np.ndarray:
     """∂f/∂(point[k]) for k in ``index`` by central differences with one Richardson step."""
     m = len(index)
     steps = CHECK_STEP * np.maximum(1.0, np.abs(point[index]))
@@ -186,8 +194,9 @@ def _numeric(e: Any, ex: _Explicit, point: np.ndarray) -> np.ndarray:
     k = 0
     values: dict[Any, Any] = {}
     for mc, m in ex.entries.items():
-        values[mc] = sympy.ImmutableMatrix(m.shape[0], m.shape[1],
-                                           [sympy.Float(v) for v in point[k:k + len(m)]])
+        values[mc] = sympy.ImmutableMatrix(
+            m.shape[0], m.shape[1], [sympy.Float(v) for v in point[k : k + len(m)]]
+        )
         k += len(m)
     values.update({s: sympy.Float(v) for s, v in zip(ex.scalars, point[k:], strict=True)})
     out = ex.concrete(e).xreplace(values).doit()
@@ -205,16 +214,24 @@ class _Check:
     points: int
 
 
-def _check(candidate: Any, ex: _Explicit, rng: np.random.Generator, points: int,
-           rtol: float, *, explicit: bool = False) -> _Check:
+def _check(
+    candidate: Any,
+    ex: _Explicit,
+    rng: np.random.Generator,
+    points: int,
+    rtol: float,
+    *,
+    explicit: bool = False,
+) -> _Check:
     """Compare ``candidate`` (a matrix expression of the MatrixSymbols, or with
     ``explicit`` a Matrix in entry symbols) with central differences of f, entry by entry."""
     from symml.compile import to_numpy
     from symml.verify import relative_error
 
     shape = tuple(int(s) for s in ex.X.shape)
-    cand_shape = tuple(int(s) for s in ex.concrete(candidate).shape) \
-        if hasattr(candidate, "shape") else ()
+    cand_shape = (
+        tuple(int(s) for s in ex.concrete(candidate).shape) if hasattr(candidate, "shape") else ()
+    )
     if cand_shape != shape:
         return _Check(False, float("inf"), 0)
     f = to_numpy(ex.f, ex.args, cse=True)
@@ -229,8 +246,11 @@ def _check(candidate: Any, ex: _Explicit, rng: np.random.Generator, points: int,
                 continue
         numeric = _finite_difference_gradient(f, point, index).reshape(shape)
         try:
-            exact = np.asarray(exact_fn(*point)).reshape(shape) if exact_fn is not None \
+            exact = (
+                np.asarray(exact_fn(*point)).reshape(shape)
+                if exact_fn is not None
                 else _numeric(candidate, ex, point).reshape(shape)
+            )
         except Exception:  # noqa: BLE001 - a candidate SymPy cannot evaluate is no answer
             return _Check(False, float("inf"), checked)
         worst = max(worst, relative_error(exact, numeric))
@@ -274,7 +294,7 @@ def _rule_mul(e: Any, X: Any) -> Any:
     var = [a for a in e.args if a.has(X)]
     terms = []
     for k, a in enumerate(var):
-        others = sympy.Mul(*const, *var[:k], *var[k + 1:])
+        others = sympy.Mul(*const, *var[:k], *var[k + 1 :])
         terms.append(others * _by_rules(a, X))
     return sympy.MatAdd(*terms) if len(terms) > 1 else terms[0]
 
@@ -402,8 +422,11 @@ def _factor_out(e: Any) -> Any:
     terms = [_factors(t) for t in e.args]
     if all(len(t) > 1 for t in terms) and len({t[-1] for t in terms}) == 1:
         return sympy.MatMul(sympy.MatAdd(*[sympy.MatMul(*t[:-1]) for t in terms]), terms[0][-1])
-    if all(len(t) > 1 for t in terms) and len({t[0] for t in terms}) == 1 \
-            and _is_matrix(terms[0][0]):
+    if (
+        all(len(t) > 1 for t in terms)
+        and len({t[0] for t in terms}) == 1
+        and _is_matrix(terms[0][0])
+    ):
         return sympy.MatMul(terms[0][0], sympy.MatAdd(*[sympy.MatMul(*t[1:]) for t in terms]))
     return e
 
@@ -445,8 +468,10 @@ def _coerce(expr: Any, wrt: Any) -> tuple[Any, tuple[Step, ...], Any]:
 
 
 def _candidates(f: Any, X: Any) -> list[tuple[str, Callable[[], Any]]]:
-    return [("SymPy matrix derivative", lambda: _sympy_derivative(f, X)),
-            ("sum, product and chain rules", lambda: _by_rules(f, X))]
+    return [
+        ("SymPy matrix derivative", lambda: _sympy_derivative(f, X)),
+        ("sum, product and chain rules", lambda: _by_rules(f, X)),
+    ]
 
 
 def matrix_derivative(expr: Any, wrt: Any, *, rng: Any = None) -> Derivation:
@@ -492,52 +517,93 @@ def matrix_derivative(expr: Any, wrt: Any, *, rng: Any = None) -> Derivation:
         shown = _factor_out(raw)
         check = _check(shown, ex, generator, CHECK_POINTS, CHECK_RTOL)
         if check.passed:
-            return _result(f, X, shown, [*steps, Step(title, f"{lhs} = {_tex(shown)}")],
-                           lhs, check, ex)
+            return _result(
+                f, X, shown, [*steps, Step(title, f"{lhs} = {_tex(shown)}")], lhs, check, ex
+            )
         tried.append(f"{title} gave {raw}, which failed the check (error {check.max_error:.2g})")
     return _elementwise_result(f, X, ex, generator, steps, lhs, tried)
 
 
-def _elementwise_result(f: Any, X: Any, ex: _Explicit, rng: np.random.Generator,
-                        steps: list[Step], lhs: str, tried: list[str]) -> Derivation:
+def _elementwise_result(
+    f: Any,
+    X: Any,
+    ex: _Explicit,
+    rng: np.random.Generator,
+    steps: list[Step],
+    lhs: str,
+    tried: list[str],
+) -> Derivation:
     G = _elementwise(ex)
     check = _check(G, ex, rng, CHECK_POINTS, CHECK_RTOL, explicit=True)
     if not check.passed:
-        raise NotSupportedError(f"no derivative of {f} by {X} passed the numeric check "
-                                f"({'; '.join(tried)})")
-    steps = [*steps, Step("element-wise derivative",
-                          rf"{lhs}_{{ij}} = \frac{{\partial f}}{{\partial {tex(X)}_{{ij}}}}"
-                          rf"\ \text{{(each entry by ordinary calculus)}}")]
+        raise NotSupportedError(
+            f"no derivative of {f} by {X} passed the numeric check ({'; '.join(tried)})"
+        )
+    steps = [
+        *steps,
+        Step(
+            "element-wise derivative",
+            rf"{lhs}_{{ij}} = \frac{{\partial f}}{{\partial {tex(X)}_{{ij}}}}"
+            rf"\ \text{{(each entry by ordinary calculus)}}",
+        ),
+    ]
     others = [m for m in _matrix_symbols(f) if m != X]
     for name, forms in CLOSED_FORMS.items():
         for candidate in forms(X, others):
             c = _check(candidate, ex, rng, CHECK_POINTS, CHECK_RTOL)
             if c.passed:
-                return _result(f, X, candidate, [*steps, Step(
-                    f"recognised closed form ({name})", f"{lhs} = {_tex(candidate)}")], lhs, c, ex)
+                return _result(
+                    f,
+                    X,
+                    candidate,
+                    [
+                        *steps,
+                        Step(f"recognised closed form ({name})", f"{lhs} = {_tex(candidate)}"),
+                    ],
+                    lhs,
+                    c,
+                    ex,
+                )
     if ex.dims:
-        raise NotSupportedError(f"the derivative of {f} by {X} has no recognised closed form "
-                                "and its size is symbolic")
-    back = {s: X[i, j] for (i, j), s in np.ndenumerate(np.array(ex.entries[X].tolist(),
-                                                                 dtype=object))}
+        raise NotSupportedError(
+            f"the derivative of {f} by {X} has no recognised closed form and its size is symbolic"
+        )
+    back = {
+        s: X[i, j] for (i, j), s in np.ndenumerate(np.array(ex.entries[X].tolist(), dtype=object))
+    }
     result = G.xreplace(back)
-    return _result(f, X, result, [*steps, Step("explicit matrix", f"{lhs} = {tex(result)}")],
-                   lhs, check, ex)
+    return _result(
+        f, X, result, [*steps, Step("explicit matrix", f"{lhs} = {tex(result)}")], lhs, check, ex
+    )
 
 
-def _result(f: Any, X: Any, result: Any, steps: list[Step], lhs: str, check: _Check,
-            ex: _Explicit) -> Derivation:
+def _result(
+    f: Any, X: Any, result: Any, steps: list[Step], lhs: str, check: _Check, ex: _Explicit
+) -> Derivation:
     rows, cols = (int(s) for s in ex.X.shape)
-    steps.append(Step("checked", rf"\text{{element-wise against central differences at "
-                                 rf"{check.points} random points, }} {tex(X)} \in "
-                                 rf"\mathbb{{R}}^{{{rows} \times {cols}}}\text{{: max error "
-                                 rf"{check.max_error:.1e}}}"))
-    return Derivation(result, (X,), tuple(steps), lhs, operation="matrix_derivative",
-                      source={"f": f, "X": X})
+    steps.append(
+        Step(
+            "checked",
+            rf"\text{{element-wise against central differences at "
+            rf"{check.points} random points, }} {tex(X)} \in "
+            rf"\mathbb{{R}}^{{{rows} \times {cols}}}\text{{: max error "
+            rf"{check.max_error:.1e}}}",
+        )
+    )
+    return Derivation(
+        result, (X,), tuple(steps), lhs, operation="matrix_derivative", source={"f": f, "X": X}
+    )
 
 
-def check_matrix_derivative(f: Any, X: Any, result: Any, *, points: int = CHECK_POINTS,
-                            rng: Any = None, rtol: float = CHECK_RTOL) -> Verification:
+def check_matrix_derivative(
+    f: Any,
+    X: Any,
+    result: Any,
+    *,
+    points: int = CHECK_POINTS,
+    rng: Any = None,
+    rtol: float = CHECK_RTOL,
+) -> Verification:
     """Check a derivative of ``f`` by the MatrixSymbol ``X`` element-wise against central
     differences on random explicit matrices (what ``Derivation.verify()`` runs).
 
@@ -552,11 +618,18 @@ def check_matrix_derivative(f: Any, X: Any, result: Any, *, points: int = CHECK_
     explicit = isinstance(result, sympy.MatrixBase)
     candidate = result
     if explicit:  # entries in X[i, j]: rewrite in the entry symbols
-        elements = {m[i, j]: ex.entries[ex.concrete(m)][i, j]
-                    for m in _matrix_symbols(f) for i in range(int(ex.concrete(m).shape[0]))
-                    for j in range(int(ex.concrete(m).shape[1]))}
+        elements = {
+            m[i, j]: ex.entries[ex.concrete(m)][i, j]
+            for m in _matrix_symbols(f)
+            for i in range(int(ex.concrete(m).shape[0]))
+            for j in range(int(ex.concrete(m).shape[1]))
+        }
         candidate = sympy.ImmutableMatrix(result).xreplace(elements)
     c = _check(candidate, ex, as_rng(rng), points, rtol, explicit=explicit)
-    return Verification(passed=c.passed, max_error=c.max_error,
-                        method="element-wise central differences", points=c.points,
-                        details=f"∂f/∂{X} against central differences on random matrices")
+    return Verification(
+        passed=c.passed,
+        max_error=c.max_error,
+        method="element-wise central differences",
+        points=c.points,
+        details=f"∂f/∂{X} against central differences on random matrices",
+    )

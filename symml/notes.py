@@ -129,32 +129,148 @@ TEXT_ESCAPES: dict[str, str] = {
 
 #: Unicode characters of plain text that pdflatex cannot set directly.
 UNICODE_TEXT: dict[str, str] = {
-    **{ch: f"$\\{name}$" for ch, name in zip(
-        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
-        ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota",
-         "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "upsilon", "phi",
-         "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma",
-         "Phi", "Psi", "Omega"], strict=True)},
-    "∇": r"$\nabla$", "∂": r"$\partial$", "∑": r"$\sum$", "∏": r"$\prod$", "∫": r"$\int$",
-    "→": r"$\to$", "←": r"$\leftarrow$", "⇒": r"$\Rightarrow$", "↦": r"$\mapsto$",
-    "≤": r"$\le$", "≥": r"$\ge$", "≠": r"$\ne$", "≈": r"$\approx$", "±": r"$\pm$",
-    "×": r"$\times$", "·": r"$\cdot$", "∞": r"$\infty$", "∈": r"$\in$", "√": r"$\surd$",
-    "ᵀ": r"$^{\top}$", "²": r"$^{2}$", "³": r"$^{3}$", "⁻": r"$^{-}$", "¹": r"$^{1}$",
-    "‖": r"$\|$", "✓": r"$\checkmark$", "—": "---", "–": "--", "…": r"\dots{}",
-    "“": "``", "”": "''", "‘": "`", "’": "'", "\u00a0": "~",
+    **{
+        ch: f"$\\{name}$"
+        for ch, name in zip(
+            "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
+            [
+                "alpha",
+                "beta",
+                "gamma",
+                "delta",
+                "epsilon",
+                "zeta",
+                "eta",
+                "theta",
+                "iota",
+                "kappa",
+                "lambda",
+                "mu",
+                "nu",
+                "xi",
+                "pi",
+                "rho",
+                "sigma",
+                "tau",
+                "upsilon",
+                "phi",
+                "chi",
+                "psi",
+                "omega",
+                "Gamma",
+                "Delta",
+                "Theta",
+                "Lambda",
+                "Xi",
+                "Pi",
+                "Sigma",
+                "Phi",
+                "Psi",
+                "Omega",
+            ],
+            strict=True,
+        )
+    },
+    "∇": r"$\nabla$",
+    "∂": r"$\partial$",
+    "∑": r"$\sum$",
+    "∏": r"$\prod$",
+    "∫": r"$\int$",
+    "→": r"$\to$",
+    "←": r"$\leftarrow$",
+    "⇒": r"$\Rightarrow$",
+    "↦": r"$\mapsto$",
+    "≤": r"$\le$",
+    "≥": r"$\ge$",
+    "≠": r"$\ne$",
+    "≈": r"$\approx$",
+    "±": r"$\pm$",
+    "×": r"$\times$",
+    "·": r"$\cdot$",
+    "∞": r"$\infty$",
+    "∈": r"$\in$",
+    "√": r"$\surd$",
+    "ᵀ": r"$^{\top}$",
+    "²": r"$^{2}$",
+    "³": r"$^{3}$",
+    "⁻": r"$^{-}$",
+    "¹": r"$^{1}$",
+    "‖": r"$\|$",
+    "✓": r"$\checkmark$",
+    "—": "---",
+    "–": "--",
+    "…": r"\dots{}",
+    "“": "``",
+    "”": "''",
+    "‘": "`",
+    "’": "'",
+    "\u00a0": "~",
 }
 
 #: Operator names whose width is their length (``\sin`` prints as three letters).
-_WORDS = frozenset(["sin", "cos", "tan", "cot", "sec", "csc", "sinh", "cosh", "tanh", "asin",
-                    "acos", "atan", "arcsin", "arccos", "arctan", "exp", "log", "ln", "det",
-                    "tr", "max", "min", "sup", "inf", "lim", "operatorname", "sign", "erf"])
+_WORDS = frozenset(
+    [
+        "sin",
+        "cos",
+        "tan",
+        "cot",
+        "sec",
+        "csc",
+        "sinh",
+        "cosh",
+        "tanh",
+        "asin",
+        "acos",
+        "atan",
+        "arcsin",
+        "arccos",
+        "arctan",
+        "exp",
+        "log",
+        "ln",
+        "det",
+        "tr",
+        "max",
+        "min",
+        "sup",
+        "inf",
+        "lim",
+        "operatorname",
+        "sign",
+        "erf",
+    ]
+)
 #: Commands that print nothing or only a little space, with their width.
-_SPACES: dict[str, float] = {",": 0.3, ":": 0.4, ";": 0.5, "!": -0.2, " ": 0.5, "quad": 2.0,
-                             "qquad": 4.0, "displaystyle": 0.0, "textstyle": 0.0,
-                             "left": 0.0, "right": 0.0, "limits": 0.0, "nolimits": 0.0}
+_SPACES: dict[str, float] = {
+    ",": 0.3,
+    ":": 0.4,
+    ";": 0.5,
+    "!": -0.2,
+    " ": 0.5,
+    "quad": 2.0,
+    "qquad": 4.0,
+    "displaystyle": 0.0,
+    "textstyle": 0.0,
+    "left": 0.0,
+    "right": 0.0,
+    "limits": 0.0,
+    "nolimits": 0.0,
+}
 #: Commands whose argument is text (width = its length).
-_TEXT_COMMANDS = frozenset({"text", "textit", "textbf", "mathrm", "operatorname", "mathit",
-                            "mathbf", "mathsf", "mathtt", "texttt"})
+_TEXT_COMMANDS = frozenset(
+    {
+        "text",
+        "textit",
+        "textbf",
+        "mathrm",
+        "operatorname",
+        "mathit",
+        "mathbf",
+        "mathsf",
+        "mathtt",
+        "texttt",
+    }
+)
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[a4paper,margin=2.5cm]{geometry}
@@ -197,9 +313,9 @@ def _group(s: str, i: int) -> tuple[str, int]:
                 continue
             depth += {"{": 1, "}": -1}.get(s[j], 0)
             if depth == 0:
-                return s[i + 1:j], j + 1
+                return s[i + 1 : j], j + 1
             j += 1
-        return s[i + 1:], len(s)
+        return s[i + 1 :], len(s)
     m = re.match(r"\\(?:[A-Za-z]+|.)", s[i:])
     token = m.group(0) if m else s[i]
     return token, i + len(token)
@@ -212,7 +328,7 @@ def _environment(s: str, i: int, env: str) -> tuple[str, int]:
     for m in pattern.finditer(s, i):
         depth += 1 if m.group(1) == "begin" else -1
         if depth == 0:
-            return s[i:m.start()], m.end()
+            return s[i : m.start()], m.end()
         j = m.end()
     return s[i:], max(j, len(s))
 
@@ -220,8 +336,9 @@ def _environment(s: str, i: int, env: str) -> tuple[str, int]:
 def _table_width(body: str) -> float:
     rows = [split_top_level(r, "&") for r in split_top_level(body, r"\\")]
     columns = max((len(r) for r in rows), default=0)
-    widths = [max((estimate_width(r[c]) for r in rows if c < len(r)), default=0.0)
-              for c in range(columns)]
+    widths = [
+        max((estimate_width(r[c]) for r in rows if c < len(r)), default=0.0) for c in range(columns)
+    ]
     return sum(widths) + 2.0 * columns + 1.0
 
 
@@ -288,8 +405,16 @@ def estimate_width(latex: str) -> float:
             arg, i = _group(latex, i)
             total += estimate_width(arg)
         else:
-            total += {" ": 0.0, "}": 0.0, "+": 2.0, "-": 2.0, "=": 2.0, "<": 2.0,
-                      ">": 2.0, ",": 0.5}.get(c, 1.0)
+            total += {
+                " ": 0.0,
+                "}": 0.0,
+                "+": 2.0,
+                "-": 2.0,
+                "=": 2.0,
+                "<": 2.0,
+                ">": 2.0,
+                ",": 0.5,
+            }.get(c, 1.0)
             i += 1
     return total
 
@@ -390,8 +515,11 @@ def break_formula(latex: str, width: float, *, first_width: float | None = None)
     for term in split_terms(latex):
         w = estimate_width(term)
         factors = split_factors(term) if w > width else [term]
-        units += ([(f, i > 0, estimate_width(f)) for i, f in enumerate(factors)]
-                  if len(factors) > 1 else [(term, False, w)])
+        units += (
+            [(f, i > 0, estimate_width(f)) for i, f in enumerate(factors)]
+            if len(factors) > 1
+            else [(term, False, w)]
+        )
     lines: list[str] = []
     current, used = "", 0.0
     limit = width if first_width is None else first_width
@@ -471,16 +599,22 @@ def _is_check(obj: Any) -> bool:
 
 def _is_derivation(obj: Any) -> bool:
     steps = getattr(obj, "steps", None)
-    return (isinstance(steps, tuple) and all(hasattr(s, "latex") and hasattr(s, "title")
-                                             for s in steps)
-            and hasattr(obj, "lhs") and hasattr(obj, "result"))
+    return (
+        isinstance(steps, tuple)
+        and all(hasattr(s, "latex") and hasattr(s, "title") for s in steps)
+        and hasattr(obj, "lhs")
+        and hasattr(obj, "result")
+    )
 
 
 def _is_stepped(obj: Any) -> bool:
     steps = getattr(obj, "steps", None)
-    return (isinstance(steps, tuple) and len(steps) > 0
-            and all(hasattr(s, "latex") and hasattr(s, "title") for s in steps)
-            and callable(getattr(obj, "latex", None)))
+    return (
+        isinstance(steps, tuple)
+        and len(steps) > 0
+        and all(hasattr(s, "latex") and hasattr(s, "title") for s in steps)
+        and callable(getattr(obj, "latex", None))
+    )
 
 
 def _is_result(obj: Any) -> bool:
@@ -488,8 +622,9 @@ def _is_result(obj: Any) -> bool:
 
 
 def _is_math(obj: Any) -> bool:
-    return isinstance(obj, (sympy.Basic, sympy.MatrixBase, int, float)) \
-        and not isinstance(obj, bool)
+    return isinstance(obj, (sympy.Basic, sympy.MatrixBase, int, float)) and not isinstance(
+        obj, bool
+    )
 
 
 #: How :meth:`Notes.add` classifies an item: the first predicate that holds names its kind.
@@ -513,8 +648,10 @@ def _kind(obj: Any) -> str:
     for test, kind in KINDS:
         if test(obj):
             return kind
-    raise TypeError(f"Notes.add() cannot add {type(obj).__name__} {obj!r:.60}: give a result "
-                    "object, a SymPy expression, a str paragraph or a matplotlib Figure")
+    raise TypeError(
+        f"Notes.add() cannot add {type(obj).__name__} {obj!r:.60}: give a result "
+        "object, a SymPy expression, a str paragraph or a matplotlib Figure"
+    )
 
 
 _MATH_OR_CODE = re.compile(r"(?<!\\)\$(.+?)(?<!\\)\$|`([^`]+)`", re.S)
@@ -526,11 +663,11 @@ def _check_text(text: str, what: str = "paragraph") -> None:
     ``$...$``."""
     for m in _MATH_OR_CODE.finditer(text):
         if m.group(1) is not None and not _balanced(m.group(1)):
-            raise ValueError(f"{what} {text[:60]!r}: the braces of ${m.group(1)[:40]}$ do "
-                             "not match")
+            raise ValueError(
+                f"{what} {text[:60]!r}: the braces of ${m.group(1)[:40]}$ do not match"
+            )
     if re.search(r"(?<!\\)\$", _MATH_OR_CODE.sub("", text)):
-        raise ValueError(f"{what} {text[:60]!r} has an unmatched $ (write \\$ for a "
-                         "dollar sign)")
+        raise ValueError(f"{what} {text[:60]!r} has an unmatched $ (write \\$ for a dollar sign)")
 
 
 def _balanced(latex: str) -> bool:
@@ -564,9 +701,12 @@ def latex_text(text: str) -> str:
     _check_text(text)
     out, last = [], 0
     for m in _MATH_OR_CODE.finditer(text):
-        out.append(_escape_plain(text[last:m.start()]))
-        out.append(f"${m.group(1)}$" if m.group(1) is not None
-                   else rf"\texttt{{{_escape_plain(m.group(2))}}}")
+        out.append(_escape_plain(text[last : m.start()]))
+        out.append(
+            f"${m.group(1)}$"
+            if m.group(1) is not None
+            else rf"\texttt{{{_escape_plain(m.group(2))}}}"
+        )
         last = m.end()
     out.append(_escape_plain(text[last:]))
     return "".join(out)
@@ -637,10 +777,13 @@ def _check_sentence(v: Any) -> tuple[str, str]:
     error = float(v.max_error)
     details = f" Compared: {v.details}." if getattr(v, "details", "") else ""
     count = counted(v.points, "point")
-    tex_s = (rf"\textit{{Numeric check}} ({_escape_plain(v.method)}, {count}): "
-             rf"largest error {_error_tex(error)} --- \textbf{{{status}}}.{_escape_plain(details)}")
-    md_s = (f"*Numeric check* ({v.method}, {count}): largest error "
-            f"{error:.1e} — **{status}**.{details}")
+    tex_s = (
+        rf"\textit{{Numeric check}} ({_escape_plain(v.method)}, {count}): "
+        rf"largest error {_error_tex(error)} --- \textbf{{{status}}}.{_escape_plain(details)}"
+    )
+    md_s = (
+        f"*Numeric check* ({v.method}, {count}): largest error {error:.1e} — **{status}**.{details}"
+    )
     return tex_s, md_s
 
 
@@ -677,8 +820,16 @@ class Notes:
 
     # --- building ---
 
-    def add(self, item: Any, *, title: str | None = None, lhs: str | None = None,
-            caption: str = "", check: Any = False, name: str = "") -> None:
+    def add(
+        self,
+        item: Any,
+        *,
+        title: str | None = None,
+        lhs: str | None = None,
+        caption: str = "",
+        check: Any = False,
+        name: str = "",
+    ) -> None:
         """Add an item: a result object, an expression, a paragraph or a figure.
 
         Args:
@@ -699,8 +850,9 @@ class Notes:
         """
         if isinstance(item, (list, tuple)) and not _is_result(item):
             for i, element in enumerate(item):
-                self.add(element, title=title if i == 0 else "", lhs=lhs, caption=caption,
-                         check=check)
+                self.add(
+                    element, title=title if i == 0 else "", lhs=lhs, caption=caption, check=check
+                )
             return
         kind = _kind(item)
         if kind == "axes":
@@ -713,12 +865,20 @@ class Notes:
             _check_text(title, "title")
         if lhs is not None and not _balanced(lhs):
             raise ValueError(f"Notes.add(): the braces of lhs {lhs!r} do not match")
-        if name and (kind != "figure" or not re.fullmatch(r"[A-Za-z0-9_-]+", name)
-                     or name in {it.name for it in self.items}):
-            raise ValueError(f"Notes.add(): name {name!r} must be a new figure name made of "
-                             "letters, digits, '-' and '_' (and only figures take one)")
-        heading = title if title is not None else (
-            _title_of(item) if kind in ("derivation", "stepped", "result") else None)
+        if name and (
+            kind != "figure"
+            or not re.fullmatch(r"[A-Za-z0-9_-]+", name)
+            or name in {it.name for it in self.items}
+        ):
+            raise ValueError(
+                f"Notes.add(): name {name!r} must be a new figure name made of "
+                "letters, digits, '-' and '_' (and only figures take one)"
+            )
+        heading = (
+            title
+            if title is not None
+            else (_title_of(item) if kind in ("derivation", "stepped", "result") else None)
+        )
         lines: tuple[_Line, ...] = ()
         if kind == "derivation":
             lines = self._carried_forward(_derivation_lines(item))
@@ -752,8 +912,12 @@ class Notes:
             if k >= 2:
                 what = _md_text_escape((earlier.title or "derivation").lower())
                 # the last shown line's left-hand side keeps the symbols that follow defined
-                return (_Line(lines[k - 1].lhs, r"\text{as derived above}",
-                              f"steps of the {what} above"), *lines[k:])
+                return (
+                    _Line(
+                        lines[k - 1].lhs, r"\text{as derived above}", f"steps of the {what} above"
+                    ),
+                    *lines[k:],
+                )
         return lines
 
     def section(self, title: str) -> None:
@@ -799,8 +963,10 @@ class Notes:
         # amsmath sets at most MaxMatrixCols (10) columns: raise it to the widest matrix
         columns = max(10, matrix_columns(text))
         matrices = f"\\setcounter{{MaxMatrixCols}}{{{columns}}}\n" if columns > 10 else ""
-        return (PREAMBLE + matrices + f"\\title{{{title}}}\n\\author{{}}\n\\date{{}}\n"
-                "\\begin{document}\n\\maketitle" + text + "\n\n\\end{document}\n")
+        return (
+            PREAMBLE + matrices + f"\\title{{{title}}}\n\\author{{}}\n\\date{{}}\n"
+            "\\begin{document}\n\\maketitle" + text + "\n\n\\end{document}\n"
+        )
 
     def _tex_item(self, it: _Item, figure_name: str, number: int) -> str:
         if it.kind == "section":
@@ -818,10 +984,12 @@ class Notes:
         if it.kind == "result":
             return _tex_lines(it.lines) if it.lines else _tex_display(it.value.latex())
         caption = rf"\textit{{Figure {number}.}} {latex_text(it.caption)}"
-        return ("\\begin{center}\n\\begin{minipage}{\\linewidth}\\centering\n"
-                f"\\includegraphics[width=0.8\\linewidth,height=0.42\\textheight,"
-                f"keepaspectratio]{{{figure_name}}}\\par\\smallskip\n{{\\small {caption}}}\n"
-                "\\end{minipage}\n\\end{center}")
+        return (
+            "\\begin{center}\n\\begin{minipage}{\\linewidth}\\centering\n"
+            f"\\includegraphics[width=0.8\\linewidth,height=0.42\\textheight,"
+            f"keepaspectratio]{{{figure_name}}}\\par\\smallskip\n{{\\small {caption}}}\n"
+            "\\end{minipage}\n\\end{center}"
+        )
 
     # --- Markdown ---
 
@@ -935,8 +1103,9 @@ def _figure_file(stem: str, item: _Item, number: int) -> str:
     r"""``<stem>-figN.png``; in the stem, characters other than letters, digits, ``-`` and
     ``_`` (``%``, ``#``, spaces, dots: not safe in ``\includegraphics``) are written as
     ``_`` and their hex code (``a%b`` gives ``a_25b-fig1.png``)."""
-    safe = re.sub(r"[^A-Za-z0-9_-]", lambda m: "_" + "".join(f"{b:02x}" for b in m.group().encode()),
-                  stem)
+    safe = re.sub(
+        r"[^A-Za-z0-9_-]", lambda m: "_" + "".join(f"{b:02x}" for b in m.group().encode()), stem
+    )
     return f"{safe}-{item.name or f'fig{number}'}.png"
 
 
@@ -957,21 +1126,30 @@ def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
     source = Path(source).resolve()
     exe = shutil.which("pdflatex")
     if exe is None:
-        raise NotSupportedError("pdflatex is not on the PATH; install a TeX engine (Debian: "
-                                "texlive-latex-base texlive-latex-recommended) or write .tex")
+        raise NotSupportedError(
+            "pdflatex is not on the PATH; install a TeX engine (Debian: "
+            "texlive-latex-base texlive-latex-recommended) or write .tex"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         # TeX reads its file name as TeX text ("a%b.tex" would end at the %): compile a copy
         # with a plain name; it runs in the source's folder, so figures are found there
         job = Path(tmp, "document.tex")
         shutil.copy(source, job)
-        cmd = [exe, "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape",
-               f"-output-directory={tmp}", str(job)]
+        cmd = [
+            exe,
+            "-halt-on-error",
+            "-interaction=nonstopmode",
+            "-no-shell-escape",
+            f"-output-directory={tmp}",
+            str(job),
+        ]
         # inline math reaches TeX as it is: a paranoid TeX reads and writes only below the
         # folder (and the temporary one), never /etc/passwd or ../secret, and runs no command
         env = {**os.environ, "openin_any": "p", "openout_any": "p", "TEXMFOUTPUT": tmp}
         try:
-            proc = subprocess.run(cmd, cwd=source.parent, capture_output=True, timeout=timeout,
-                                  check=False, env=env)
+            proc = subprocess.run(
+                cmd, cwd=source.parent, capture_output=True, timeout=timeout, check=False, env=env
+            )
         except subprocess.TimeoutExpired as exc:
             raise SymmlError(f"pdflatex ran past {timeout:g} s on {source}") from exc
         log = Path(tmp, job.stem + ".log")
@@ -988,7 +1166,7 @@ def _first_error(log: str) -> str:
     lines = log.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("!"):
-            return " ".join(s.strip() for s in lines[i:i + 3])
+            return " ".join(s.strip() for s in lines[i : i + 3])
     return "no PDF was produced"
 
 

@@ -100,9 +100,11 @@ class OptimizeResult:
         lhs = names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
         status = "converged" if self.converged else "not converged"
         steps = counted(self.n_iter, "step")
-        return (rf"{lhs}^{{*}} = \left({point}\right),\ f({lhs}^{{*}}) = {latex_number(self.fun)},\ "
-                rf"\|\nabla f\| = {latex_number(self.grad_norm)} \quad (\text{{{self.method}, {steps}, "
-                rf"{status}}})")
+        return (
+            rf"{lhs}^{{*}} = \left({point}\right),\ f({lhs}^{{*}}) = {latex_number(self.fun)},\ "
+            rf"\|\nabla f\| = {latex_number(self.grad_norm)} \quad (\text{{{self.method}, {steps}, "
+            rf"{status}}})"
+        )
 
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex()}$"
@@ -111,10 +113,16 @@ class OptimizeResult:
         """A plain-text table of the result (what ``symml minimize`` prints)."""
         point = ", ".join(f"{n} = {v:.10g}" for n, v in zip(self._names(), self.x, strict=True))
         start = ", ".join(f"{v:.6g}" for v in self.path[0])
-        rows = [("method", self.method), ("x0", f"({start})"), ("steps", str(self.n_iter)),
-                ("f(x)", f"{self.fun:.10g}"), ("|grad f|", f"{self.grad_norm:.3g}"),
-                ("converged", "yes" if self.converged else "no"), ("message", self.message),
-                ("x", point)]
+        rows = [
+            ("method", self.method),
+            ("x0", f"({start})"),
+            ("steps", str(self.n_iter)),
+            ("f(x)", f"{self.fun:.10g}"),
+            ("|grad f|", f"{self.grad_norm:.3g}"),
+            ("converged", "yes" if self.converged else "no"),
+            ("message", self.message),
+            ("x", point),
+        ]
         return "\n".join(f"{k:<10} {v}" for k, v in rows)
 
     def __str__(self) -> str:
@@ -176,8 +184,10 @@ def _real_valued(expr: sympy.Expr) -> sympy.Expr:
     re, im = (sympy.expand(t) for t in expr_r.as_real_imag())
     back = {d: s for s, d in real.items()}
     if im != 0:
-        raise ValueError(f"the objective f = {expr} is not real-valued: its imaginary part is "
-                         f"{im.xreplace(back)}; minimize a real function (e.g. Abs(f)**2)")
+        raise ValueError(
+            f"the objective f = {expr} is not real-valued: its imaginary part is "
+            f"{im.xreplace(back)}; minimize a real function (e.g. Abs(f)**2)"
+        )
     return re.xreplace(back)
 
 
@@ -248,8 +258,11 @@ _TROUBLE: tuple[tuple[type[BaseException], str], ...] = (
 )
 
 #: What a Python objective's callables must return, for the error that names them.
-_RETURNS = {"f": "a real number", "grad": "a real array of shape (n,)",
-            "hess": "a real array of shape (n, n)"}
+_RETURNS = {
+    "f": "a real number",
+    "grad": "a real array of shape (n,)",
+    "hess": "a real array of shape (n, n)",
+}
 
 
 def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarray:
@@ -261,18 +274,22 @@ def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarr
     except ValueError:  # a ragged sequence
         a = np.empty(0, dtype=object)
     if a.dtype.kind not in "biuf":
-        raise TypeError(f"{what} must return {_RETURNS[what]}, got "
-                        f"{type(value).__name__} {str(value)[:60]}")
+        raise TypeError(
+            f"{what} must return {_RETURNS[what]}, got {type(value).__name__} {str(value)[:60]}"
+        )
     a = a.astype(np.float64, copy=False)
     if a.shape != shape and not (shape and n == 1 and a.size == 1):
         expected = "a number (shape ())" if not shape else f"shape {shape}"
-        raise ValueError(f"{what} returned an array of shape {a.shape}; expected {expected} "
-                         f"(x has {counted(n, 'variable')})")
+        raise ValueError(
+            f"{what} returned an array of shape {a.shape}; expected {expected} "
+            f"(x has {counted(n, 'variable')})"
+        )
     return a.reshape(shape)
 
 
-def _python(f: Callable[[np.ndarray], Any], n: int, grad: Any, hess: Any, *,
-            second: bool) -> _Objective:
+def _python(
+    f: Callable[[np.ndarray], Any], n: int, grad: Any, hess: Any, *, second: bool
+) -> _Objective:
     g = grad if grad is not None else _central_grad(f)
     if not callable(g):
         raise TypeError(f"grad must be a callable x -> gradient, got {grad!r}")
@@ -319,8 +336,11 @@ def _python(f: Callable[[np.ndarray], Any], n: int, grad: Any, hess: Any, *,
     h = None
     if second:
         raw = hess if hess is not None else _central_hess(g)
-        h_name = ("hess" if hess is not None else
-                  f"{'grad' if grad is not None else 'f'} (central differences for hess)")
+        h_name = (
+            "hess"
+            if hess is not None
+            else f"{'grad' if grad is not None else 'f'} (central differences for hess)"
+        )
 
         def h(x: np.ndarray) -> np.ndarray:
             try:
@@ -331,16 +351,19 @@ def _python(f: Callable[[np.ndarray], Any], n: int, grad: Any, hess: Any, *,
     return _Objective(evaluate, h, n, start=start)
 
 
-def _objective(f: Any, x0: Any, wrt: Any, grad: Any, hess: Any, *, second: bool
-               ) -> tuple[_Objective, np.ndarray]:
+def _objective(
+    f: Any, x0: Any, wrt: Any, grad: Any, hess: Any, *, second: bool
+) -> tuple[_Objective, np.ndarray]:
     if callable(f) and not isinstance(f, (sympy.Basic, Derivation)):
         if wrt is not None:
             raise ValueError("wrt is only for symbolic objectives; a callable takes x as an array")
         x = _start(x0, None)
         return _python(f, len(x), grad, hess, second=second), x
     if grad is not None or hess is not None:
-        raise ValueError("grad=/hess= are for callable objectives; a symbolic objective is "
-                         "differentiated for you")
+        raise ValueError(
+            "grad=/hess= are for callable objectives; a symbolic objective is "
+            "differentiated for you"
+        )
     expr, variables = _variables(f, wrt)
     x = _start(x0, variables)  # checked before the (slower) derivation
     return _derived(expr, variables, second), x
@@ -353,16 +376,18 @@ def _start(x0: Any, variables: tuple[sympy.Symbol, ...] | None) -> np.ndarray:
         by_name = {str(k): v for k, v in x0.items()}
         names = [s.name for s in variables]
         if set(by_name) != set(names):
-            raise ValueError(f"x0 names {sorted(by_name)} but the objective's variables are "
-                             f"{names}")
+            raise ValueError(
+                f"x0 names {sorted(by_name)} but the objective's variables are {names}"
+            )
         x0 = [by_name[n] for n in names]
     try:
         x = np.array(x0, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"x0 must be a number or a sequence of numbers, got {x0!r}") from exc
     if x.ndim > 1:
-        raise ValueError(f"x0 must be a number or a 1-D sequence of numbers, got an array of "
-                         f"shape {x.shape}")
+        raise ValueError(
+            f"x0 must be a number or a 1-D sequence of numbers, got an array of shape {x.shape}"
+        )
     x = x.reshape(-1)
     if x.size == 0:
         raise ValueError("x0 is empty")
@@ -370,8 +395,9 @@ def _start(x0: Any, variables: tuple[sympy.Symbol, ...] | None) -> np.ndarray:
         raise ValueError(f"x0 must be finite, got {x0!r}")
     if variables is not None and x.size != len(variables):
         names = ", ".join(s.name for s in variables)
-        raise ValueError(f"x0 has {x.size} value(s) but the objective has {len(variables)} "
-                         f"variable(s) ({names})")
+        raise ValueError(
+            f"x0 has {x.size} value(s) but the objective has {len(variables)} variable(s) ({names})"
+        )
     return x
 
 
@@ -380,8 +406,9 @@ def _positive(name: str, value: Any, *, zero: bool = False) -> float:
         raise ValueError(f"{name} must be a number, got {value!r}")
     v = float(value)
     if not math.isfinite(v) or v < 0 or (v == 0 and not zero):
-        raise ValueError(f"{name} must be {'non-negative' if zero else 'positive'} and finite, "
-                         f"got {value!r}")
+        raise ValueError(
+            f"{name} must be {'non-negative' if zero else 'positive'} and finite, got {value!r}"
+        )
     return v
 
 
@@ -476,8 +503,16 @@ def _readonly(x: np.ndarray) -> np.ndarray:
     return view
 
 
-def _fixed_loop(run: _Run, obj: _Objective, x: np.ndarray, lr: float, mu: float,
-                steps: int, tol2: float, callback: Callback | None) -> None:
+def _fixed_loop(
+    run: _Run,
+    obj: _Objective,
+    x: np.ndarray,
+    lr: float,
+    mu: float,
+    steps: int,
+    tol2: float,
+    callback: Callback | None,
+) -> None:
     """Fixed learning rate; heavy-ball momentum ``v <- mu v - lr g; x <- x + v`` if mu > 0."""
     out = _begin(run, obj, x)
     if out is None:
@@ -522,8 +557,9 @@ def _fixed_loop(run: _Run, obj: _Objective, x: np.ndarray, lr: float, mu: float,
     run.k, run.last = k, out
 
 
-def _armijo(evaluate: Evaluate, x: np.ndarray, fx: float, g: np.ndarray, d: np.ndarray,
-            t: float) -> tuple[np.ndarray, np.ndarray, float] | None:
+def _armijo(
+    evaluate: Evaluate, x: np.ndarray, fx: float, g: np.ndarray, d: np.ndarray, t: float
+) -> tuple[np.ndarray, np.ndarray, float] | None:
     """Backtrack ``t`` from its start until ``f(x + t d) <= f(x) + c t g·d``; ``None`` if
     ``d`` is not a descent direction or no step length is accepted. A trial point where a
     Python objective meets arithmetic trouble is rejected like a non-finite value.
@@ -545,12 +581,21 @@ def _armijo(evaluate: Evaluate, x: np.ndarray, fx: float, g: np.ndarray, d: np.n
 
 def _no_decrease(run: _Run, k: int, out: np.ndarray) -> None:
     run.k, run.last = k - 1, out
-    run.message = (f"line search found no decrease at step {k} (gradient norm "
-                   f"{math.sqrt(run.gg[k - 1]):.3g})")
+    run.message = (
+        f"line search found no decrease at step {k} (gradient norm {math.sqrt(run.gg[k - 1]):.3g})"
+    )
 
 
-def _line_search_loop(run: _Run, obj: _Objective, x: np.ndarray, lr: float, mu: float,
-                      steps: int, tol2: float, callback: Callback | None) -> None:
+def _line_search_loop(
+    run: _Run,
+    obj: _Objective,
+    x: np.ndarray,
+    lr: float,
+    mu: float,
+    steps: int,
+    tol2: float,
+    callback: Callback | None,
+) -> None:
     """Armijo backtracking from ``lr`` along ``-g`` (or the momentum step when it descends)."""
     out = _begin(run, obj, x)
     if out is None:
@@ -576,8 +621,9 @@ def _line_search_loop(run: _Run, obj: _Objective, x: np.ndarray, lr: float, mu: 
     run.k, run.last = steps, out
 
 
-def _after_step(run: _Run, k: int, x: np.ndarray, out: np.ndarray,
-                callback: Callback | None) -> bool:
+def _after_step(
+    run: _Run, k: int, x: np.ndarray, out: np.ndarray, callback: Callback | None
+) -> bool:
     """Record step ``k``; return True when the run must stop (diverged or callback)."""
     run.path[k] = x
     fx = out[0]
@@ -600,8 +646,7 @@ NEWTON_RADIUS = 1.0
 NEWTON_FLOOR = 1e-8
 
 
-def _newton_direction(H: np.ndarray, g: np.ndarray, radius: float
-                      ) -> tuple[np.ndarray, bool, bool]:
+def _newton_direction(H: np.ndarray, g: np.ndarray, radius: float) -> tuple[np.ndarray, bool, bool]:
     """Solve ``H p = -g``. When ``H`` is not positive definite, use the modified Hessian
     ``Q |Lambda| Q^T`` instead (each eigenvalue replaced by its absolute value, at least
     ``NEWTON_FLOOR`` times the largest), which is positive definite, so ``p`` descends; then
@@ -625,8 +670,9 @@ def _hessian(hess: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
     return _returned("hess", hess(x), (n, n), n)
 
 
-def _newton_loop(run: _Run, obj: _Objective, x: np.ndarray, steps: int, tol: float,
-                 callback: Callback | None) -> None:
+def _newton_loop(
+    run: _Run, obj: _Objective, x: np.ndarray, steps: int, tol: float, callback: Callback | None
+) -> None:
     out = _begin(run, obj, x)
     if out is None:
         return
@@ -682,16 +728,38 @@ def _finish(run: _Run, method: str, obj: _Objective, tol: float, steps: int) -> 
     norms = np.sqrt(run.gg[: k + 1])
     for a in (path, values, norms):
         a.setflags(write=False)
-    return OptimizeResult(path[-1].copy(), fun, math.sqrt(gg), k, bool(converged), message,
-                          path, values, norms, method, obj.wrt, obj.expr)
+    return OptimizeResult(
+        path[-1].copy(),
+        fun,
+        math.sqrt(gg),
+        k,
+        bool(converged),
+        message,
+        path,
+        values,
+        norms,
+        method,
+        obj.wrt,
+        obj.expr,
+    )
 
 
 # --- public functions --------------------------------------------------------------------
 
 
-def gradient_descent(f: Any, x0: Any, *, wrt: Any = None, lr: float = 0.1, steps: int = 1000,
-                     momentum: float = 0.0, line_search: bool = False, tol: float = 1e-8,
-                     callback: Callback | None = None, grad: Any = None) -> OptimizeResult:
+def gradient_descent(
+    f: Any,
+    x0: Any,
+    *,
+    wrt: Any = None,
+    lr: float = 0.1,
+    steps: int = 1000,
+    momentum: float = 0.0,
+    line_search: bool = False,
+    tol: float = 1e-8,
+    callback: Callback | None = None,
+    grad: Any = None,
+) -> OptimizeResult:
     r"""Minimise ``f`` by gradient descent from ``x0``.
 
     Args:
@@ -743,9 +811,17 @@ def gradient_descent(f: Any, x0: Any, *, wrt: Any = None, lr: float = 0.1, steps
         return _finish(run, method, obj, tol, steps)
 
 
-def newton(f: Any, x0: Any, *, wrt: Any = None, steps: int = 100, tol: float = 1e-10,
-           callback: Callback | None = None, grad: Any = None, hess: Any = None
-           ) -> OptimizeResult:
+def newton(
+    f: Any,
+    x0: Any,
+    *,
+    wrt: Any = None,
+    steps: int = 100,
+    tol: float = 1e-10,
+    callback: Callback | None = None,
+    grad: Any = None,
+    hess: Any = None,
+) -> OptimizeResult:
     r"""Minimise ``f`` by Newton's method, damped by an Armijo backtracking line search.
 
     Each step solves ``H p = -g``. When the Hessian is not positive definite it is replaced

@@ -118,17 +118,30 @@ CONSTANTS: dict[str, sympy.Expr] = {
 #: Names a reader takes for a value that is not a number: refused rather than made symbols
 #: (a symbol called ``nan`` would print as ``nan`` and look like a numeric failure).
 NOT_NUMBERS: dict[str, str] = {
-    "nan": "not a number", "NaN": "not a number", "zoo": "complex infinity",
+    "nan": "not a number",
+    "NaN": "not a number",
+    "zoo": "complex infinity",
 }
 
 #: Left-associative operators of the same precedence form one flat chain (one nesting level).
 _CHAINS: dict[type, str] = {ast.Add: "sum", ast.Sub: "sum", ast.Mult: "product", ast.Div: "product"}
 #: Operators split off at the top level of the text, so that ``ast`` never sees a long chain.
-_SPLIT_AT: tuple[dict[str, type], ...] = ({"+": ast.Add, "-": ast.Sub}, {"*": ast.Mult, "/": ast.Div})
+_SPLIT_AT: tuple[dict[str, type], ...] = (
+    {"+": ast.Add, "-": ast.Sub},
+    {"*": ast.Mult, "/": ast.Div},
+)
 #: How each operator node is written, for error messages that point at the operator.
 _OPERATOR_TEXT: dict[type, str] = {
-    ast.Mod: "%", ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
-    ast.BitOr: "|", ast.BitAnd: "&", ast.BitXor: "^", ast.Invert: "~", ast.Not: "not",
+    ast.Mod: "%",
+    ast.FloorDiv: "//",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitAnd: "&",
+    ast.BitXor: "^",
+    ast.Invert: "~",
+    ast.Not: "not",
 }
 
 _NODE_WORDS: dict[type, str] = {
@@ -184,7 +197,7 @@ class _Source:
 
     def user_token(self, tok: tokenize.TokenInfo) -> str:
         """The user's text of a token of the parsed text (``^`` where ``**`` was read)."""
-        return self.text[self.user_column(tok.start[1]) - 1:self.user_column(tok.end[1]) - 1]
+        return self.text[self.user_column(tok.start[1]) - 1 : self.user_column(tok.end[1]) - 1]
 
     def segment(self, node: ast.AST) -> str:
         """The user's text of ``node`` (``^`` as the user wrote it, not ``**``)."""
@@ -200,24 +213,43 @@ class _Source:
         token = _OPERATOR_TEXT.get(type(node.op)) or between.strip(" ()") or "?"
         return self.user_column(lo + skip), token
 
-    def error(self, message: str, node: ast.AST | None = None, token: str | None = None,
-              column: int | None = None) -> ParseError:
+    def error(
+        self,
+        message: str,
+        node: ast.AST | None = None,
+        token: str | None = None,
+        column: int | None = None,
+    ) -> ParseError:
         col = column or 0
         if node is not None and hasattr(node, "col_offset") and column is None:
             col = self.user_column(node.col_offset)  # type: ignore[attr-defined]
         if node is not None and hasattr(node, "col_offset") and token is None:
             token = self.segment(node)[:40]
-        return ParseError(f"cannot parse {self.text[:80]!r}: {message}", text=self.text,
-                          position=col, token=token or "")
+        return ParseError(
+            f"cannot parse {self.text[:80]!r}: {message}",
+            text=self.text,
+            position=col,
+            token=token or "",
+        )
 
 
 def _tokens(src: _Source) -> list[tokenize.TokenInfo] | None:
     """The significant tokens of the parsed text (``None`` when it does not tokenize:
     ``ast.parse`` then reports the problem with its position)."""
     try:
-        return [t for t in tokenize.generate_tokens(io.StringIO(src.parsed).readline)
-                if t.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.ENDMARKER,
-                                  tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT)]
+        return [
+            t
+            for t in tokenize.generate_tokens(io.StringIO(src.parsed).readline)
+            if t.type
+            not in (
+                tokenize.NL,
+                tokenize.NEWLINE,
+                tokenize.ENDMARKER,
+                tokenize.INDENT,
+                tokenize.DEDENT,
+                tokenize.COMMENT,
+            )
+        ]
     except (tokenize.TokenError, IndentationError, SyntaxError):
         return None
 
@@ -231,13 +263,22 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
     for tok in toks:
         col = src.user_column(tok.start[1])
         if tok.type == tokenize.STRING:
-            raise ParseError(f"cannot parse {src.text[:80]!r}: strings are not allowed",
-                             text=src.text, position=col, token=tok.string[:40])
+            raise ParseError(
+                f"cannot parse {src.text[:80]!r}: strings are not allowed",
+                text=src.text,
+                position=col,
+                token=tok.string[:40],
+            )
         if tok.type == tokenize.ERRORTOKEN and not tok.string.isspace():
-            raise ParseError(f"cannot parse {src.text[:80]!r}: unexpected character",
-                             text=src.text, position=col, token=tok.string)
-        if prev is not None and prev.type == tok.type == tokenize.NUMBER \
-                and prev.end == tok.start:  # "0777", "1..2": one number the tokenizer split
+            raise ParseError(
+                f"cannot parse {src.text[:80]!r}: unexpected character",
+                text=src.text,
+                position=col,
+                token=tok.string,
+            )
+        if (
+            prev is not None and prev.type == tok.type == tokenize.NUMBER and prev.end == tok.start
+        ):  # "0777", "1..2": one number the tokenizer split
             _malformed_number(src, prev, tok)
         if prev is not None:
             ends_operand = _is_operand(prev) or prev.string in (")", "]")
@@ -245,18 +286,27 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
             is_call = prev.type == tokenize.NAME and tok.string == "("
             if ends_operand and starts_operand and not is_call:
                 # "sin x" means sin(x): a function's name is not a factor
-                meant = f"{prev.string}({tok.string})" if prev.string in FUNCTIONS \
+                meant = (
+                    f"{prev.string}({tok.string})"
+                    if prev.string in FUNCTIONS
                     else f"{prev.string}*{tok.string}"
+                )
                 raise ParseError(
                     f"cannot parse {src.text[:80]!r}: implicit multiplication is not supported; "
                     f"write {meant}",
-                    text=src.text, position=col, token=tok.string)
+                    text=src.text,
+                    position=col,
+                    token=tok.string,
+                )
             if prev.string in _BINARY_ONLY and tok.string in _BINARY_ONLY:
                 first, second = src.user_token(prev), src.user_token(tok)
                 raise ParseError(
                     f"cannot parse {src.text[:80]!r}: two operators in a row ({first!r} then "
                     f"{second!r}); write one, e.g. x{first}2",
-                    text=src.text, position=col, token=second)
+                    text=src.text,
+                    position=col,
+                    token=second,
+                )
         prev = tok
 
 
@@ -268,12 +318,14 @@ def _malformed_number(src: _Source, first: tokenize.TokenInfo, second: tokenize.
         why = f"leading zeros are not allowed in a number: write {digits} (0o{digits} for octal)"
     else:
         why = f"{text!r} is not a number"
-    raise ParseError(f"cannot parse {src.text[:80]!r}: {why}", text=src.text, position=col,
-                     token=text)
+    raise ParseError(
+        f"cannot parse {src.text[:80]!r}: {why}", text=src.text, position=col, token=text
+    )
 
 
-def _split(toks: list[tokenize.TokenInfo], ops: dict[str, type]
-           ) -> list[tuple[type | None, list[tokenize.TokenInfo]]]:
+def _split(
+    toks: list[tokenize.TokenInfo], ops: dict[str, type]
+) -> list[tuple[type | None, list[tokenize.TokenInfo]]]:
     """Split a token run at its top-level binary operators in ``ops`` (not inside brackets,
     not a unary sign, not the last token): ``[(None, first), (op, next), ...]``."""
     pieces: list[tuple[type | None, list[tokenize.TokenInfo]]] = [(None, [])]
@@ -282,8 +334,14 @@ def _split(toks: list[tokenize.TokenInfo], ops: dict[str, type]
     for i, tok in enumerate(toks):
         step = _bracket(tok)
         depth += step
-        if not step and depth == 0 and tok.string in ops and prev is not None and i + 1 < len(toks) \
-                and (_is_operand(prev) or prev.string in (")", "]")):
+        if (
+            not step
+            and depth == 0
+            and tok.string in ops
+            and prev is not None
+            and i + 1 < len(toks)
+            and (_is_operand(prev) or prev.string in (")", "]"))
+        ):
             pieces.append((ops[tok.string], []))
             prev = tok
             continue
@@ -294,21 +352,32 @@ def _split(toks: list[tokenize.TokenInfo], ops: dict[str, type]
 
 def _parse_span(src: _Source, start: int, end: int) -> ast.expr:
     """``ast.parse`` of ``src.parsed[start:end]``, with the columns of the whole text."""
-    code = src.parsed[start:end] if start == 0 else "(" + " " * (start - 1) + src.parsed[start:end] + ")"
+    code = (
+        src.parsed[start:end]
+        if start == 0
+        else "(" + " " * (start - 1) + src.parsed[start:end] + ")"
+    )
     try:
         return ast.parse(code, mode="eval").body
     except SyntaxError as exc:
         col = src.user_column(max(0, min((exc.offset or 1) - 1, len(src.parsed))))
-        token = src.text[col - 1:col + 9] if 0 < col <= len(src.text) else ""
+        token = src.text[col - 1 : col + 9] if 0 < col <= len(src.text) else ""
         hint = _keyword_hint(src.parsed[start:end]) if exc.msg == "invalid syntax" else ""
-        raise ParseError(f"cannot parse {src.text[:80]!r}: {exc.msg}{hint}", text=src.text,
-                         position=col, token=token) from None
+        raise ParseError(
+            f"cannot parse {src.text[:80]!r}: {exc.msg}{hint}",
+            text=src.text,
+            position=col,
+            token=token,
+        ) from None
 
 
 def _keyword_hint(code: str) -> str:
     """A Python keyword used as a name (``lambda``, ``in``...) is a syntax error: say so."""
-    words = [w for w in re.findall(r"[A-Za-z_]\w*", code) if keyword.iskeyword(w)
-             and w not in ("None", "True", "False")]
+    words = [
+        w
+        for w in re.findall(r"[A-Za-z_]\w*", code)
+        if keyword.iskeyword(w) and w not in ("None", "True", "False")
+    ]
     if not words:
         return ""
     name = "lam" if words[0] == "lambda" else f"{words[0]}_"
@@ -316,8 +385,9 @@ def _keyword_hint(code: str) -> str:
 
 
 def _binop(left: ast.expr, op: ast.operator, right: ast.expr, start: int, end: int) -> ast.BinOp:
-    return ast.BinOp(left=left, op=op, right=right, lineno=1, end_lineno=1, col_offset=start,
-                     end_col_offset=end)
+    return ast.BinOp(
+        left=left, op=op, right=right, lineno=1, end_lineno=1, col_offset=start, end_col_offset=end
+    )
 
 
 def _bracket(tok: tokenize.TokenInfo) -> int:
@@ -355,10 +425,13 @@ class _TreeBuilder:
 
     def _nest(self, toks: list[tokenize.TokenInfo], nesting: int) -> int:
         if nesting > config.max_parse_depth:
-            raise ParseError(f"cannot parse {self.src.text[:80]!r}: nesting deeper than "
-                             f"{config.max_parse_depth} levels", text=self.src.text,
-                             position=self.src.user_column(toks[0].start[1]),
-                             token=toks[0].string)
+            raise ParseError(
+                f"cannot parse {self.src.text[:80]!r}: nesting deeper than "
+                f"{config.max_parse_depth} levels",
+                text=self.src.text,
+                position=self.src.user_column(toks[0].start[1]),
+                token=toks[0].string,
+            )
         return nesting + 1
 
     def expression(self, toks: list[tokenize.TokenInfo], nesting: int = 0) -> ast.expr:
@@ -378,36 +451,65 @@ class _TreeBuilder:
         first = toks[0]
         if first.string in ("+", "-") and len(toks) > 1:  # -x**2 is -(x**2)
             operand = self._factor(toks[1:], self._nest(toks, nesting))
-            return ast.UnaryOp(op=ast.UAdd() if first.string == "+" else ast.USub(),
-                               operand=operand, lineno=1, end_lineno=1,
-                               col_offset=first.start[1], end_col_offset=toks[-1].end[1])
+            return ast.UnaryOp(
+                op=ast.UAdd() if first.string == "+" else ast.USub(),
+                operand=operand,
+                lineno=1,
+                end_lineno=1,
+                col_offset=first.start[1],
+                end_col_offset=toks[-1].end[1],
+            )
         powers = _top_level(toks, "**")
         if powers and 0 < powers[0] < len(toks) - 1:  # a**b**c is a**(b**c)
             i = powers[0]
             base = self._atom(toks[:i], nesting)
-            exponent = self._factor(toks[i + 1:], self._nest(toks, nesting))
+            exponent = self._factor(toks[i + 1 :], self._nest(toks, nesting))
             return _binop(base, ast.Pow(), exponent, first.start[1], toks[-1].end[1])
         return self._atom(toks, nesting)
 
     def _atom(self, toks: list[tokenize.TokenInfo], nesting: int) -> ast.expr:
         first, last = toks[0], toks[-1]
-        if first.string == "(" and _closing(toks, 0) == len(toks) - 1 and len(toks) > 2 \
-                and not _top_level(toks[1:-1], ",") and not _has_keyword(toks):
+        if (
+            first.string == "("
+            and _closing(toks, 0) == len(toks) - 1
+            and len(toks) > 2
+            and not _top_level(toks[1:-1], ",")
+            and not _has_keyword(toks)
+        ):
             return self.expression(toks[1:-1], self._nest(toks, nesting))
-        if first.type == tokenize.NAME and not keyword.iskeyword(first.string) \
-                and len(toks) > 3 and toks[1].string == "(" and _closing(toks, 1) == len(toks) - 1 \
-                and not _has_keyword(toks):
+        if (
+            first.type == tokenize.NAME
+            and not keyword.iskeyword(first.string)
+            and len(toks) > 3
+            and toks[1].string == "("
+            and _closing(toks, 1) == len(toks) - 1
+            and not _has_keyword(toks)
+        ):
             inner = toks[2:-1]
             cuts = [-1, *_top_level(inner, ","), len(inner)]
-            parts = [inner[a + 1:b] for a, b in zip(cuts, cuts[1:], strict=False)]
-            if all(parts) and not any(_top_level(part, "=") or part[0].string in ("*", "**")
-                                      for part in parts):
+            parts = [inner[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
+            if all(parts) and not any(
+                _top_level(part, "=") or part[0].string in ("*", "**") for part in parts
+            ):
                 deeper = self._nest(toks, nesting)
                 args = [self.expression(part, deeper) for part in parts]
-                func = ast.Name(id=first.string, ctx=ast.Load(), lineno=1, end_lineno=1,
-                                col_offset=first.start[1], end_col_offset=first.end[1])
-                return ast.Call(func=func, args=args, keywords=[], lineno=1, end_lineno=1,
-                                col_offset=first.start[1], end_col_offset=last.end[1])
+                func = ast.Name(
+                    id=first.string,
+                    ctx=ast.Load(),
+                    lineno=1,
+                    end_lineno=1,
+                    col_offset=first.start[1],
+                    end_col_offset=first.end[1],
+                )
+                return ast.Call(
+                    func=func,
+                    args=args,
+                    keywords=[],
+                    lineno=1,
+                    end_lineno=1,
+                    col_offset=first.start[1],
+                    end_col_offset=last.end[1],
+                )
         return _parse_span(self.src, first.start[1], last.end[1])
 
 
@@ -448,10 +550,13 @@ def _unicode_name_message(name: str) -> str:
             letter = _GREEK_SPELLING.get(words[-1].lower(), words[-1].lower())
             spelled.append(letter.capitalize() if words[1] == "CAPITAL" else letter)
         else:
-            return (f"non-ASCII names such as {name!r} are not supported: use ASCII letters, "
-                    "digits and underscores")
-    return (f"Greek and other Unicode names are not supported: spell {name!r} as "
-            f"{''.join(spelled)!r}")
+            return (
+                f"non-ASCII names such as {name!r} are not supported: use ASCII letters, "
+                "digits and underscores"
+            )
+    return (
+        f"Greek and other Unicode names are not supported: spell {name!r} as {''.join(spelled)!r}"
+    )
 
 
 #: Spellings of Greek letters whose Unicode name is not a usable identifier.
@@ -559,22 +664,30 @@ class _Builder:
         if name in CONSTANTS:
             return CONSTANTS[name]
         if name in NOT_NUMBERS:
-            raise self.src.error(f"{name} ({NOT_NUMBERS[name]}) is not a value symml takes; "
-                                 f"write a number, oo or -oo (or pick another name for a "
-                                 f"variable)", node, name)
+            raise self.src.error(
+                f"{name} ({NOT_NUMBERS[name]}) is not a value symml takes; "
+                f"write a number, oo or -oo (or pick another name for a "
+                f"variable)",
+                node,
+                name,
+            )
         if name in FUNCTIONS:
             raise self.src.error(f"the function {name} must be called, as {name}(x)", node, name)
         if not name.isascii():
             raise self.src.error(_unicode_name_message(name), node, name)
         if not _NAME_RE.match(name):
-            raise self.src.error("names must start with a letter and use only letters, "
-                                 "digits and underscores", node, name)
+            raise self.src.error(
+                "names must start with a letter and use only letters, digits and underscores",
+                node,
+                name,
+            )
         return sympy.Symbol(name, real=True)
 
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Any:
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
-            raise self.src.error("only unary + and - are allowed", node,
-                                 _OPERATOR_TEXT.get(type(node.op)))
+            raise self.src.error(
+                "only unary + and - are allowed", node, _OPERATOR_TEXT.get(type(node.op))
+            )
         operand = self.build(node.operand, depth)
         return -operand if isinstance(node.op, ast.USub) else operand
 
@@ -604,20 +717,27 @@ class _Builder:
                 result = self._matrix_op(n, result, value)
             return result
         if chain == "sum":
-            terms = [values[0]] + [v if isinstance(n.op, ast.Add) else -v
-                                   for n, v in zip(spine, values[1:], strict=True)]
+            terms = [values[0]] + [
+                v if isinstance(n.op, ast.Add) else -v
+                for n, v in zip(spine, values[1:], strict=True)
+            ]
             self._check_size(node, _sum_digits(terms), "the sum")
             return sympy.Add(*terms)
-        factors = [values[0]] + [v if isinstance(n.op, ast.Mult) else sympy.Pow(v, -1)
-                                 for n, v in zip(spine, values[1:], strict=True)]
+        factors = [values[0]] + [
+            v if isinstance(n.op, ast.Mult) else sympy.Pow(v, -1)
+            for n, v in zip(spine, values[1:], strict=True)
+        ]
         self._check_size(node, sum(_rational_digits(f) for f in factors), "the product")
         return sympy.Mul(*factors)
 
     def _matrix_op(self, node: ast.BinOp, left: Any, right: Any) -> Any:
         if isinstance(node.op, ast.Mult):
             return left * right
-        if isinstance(node.op, (ast.Add, ast.Sub)) and isinstance(left, sympy.MatrixBase) \
-                and isinstance(right, sympy.MatrixBase):
+        if (
+            isinstance(node.op, (ast.Add, ast.Sub))
+            and isinstance(left, sympy.MatrixBase)
+            and isinstance(right, sympy.MatrixBase)
+        ):
             if left.shape != right.shape:
                 raise self.src.error(f"matrix shapes {left.shape} and {right.shape} differ", node)
             return left + right if isinstance(node.op, ast.Add) else left - right
@@ -626,20 +746,27 @@ class _Builder:
     def _check_size(self, node: ast.AST, digits: float, what: str) -> None:
         if digits > MAX_NUMBER_DIGITS:
             shown = f"about {digits:.3g}" if digits < 1e300 else "astronomically many"
-            raise self.src.error(f"{what} would be an exact number of {shown} digits "
-                                 f"(at most {MAX_NUMBER_DIGITS} allowed)", node)
+            raise self.src.error(
+                f"{what} would be an exact number of {shown} digits "
+                f"(at most {MAX_NUMBER_DIGITS} allowed)",
+                node,
+            )
 
     def _Call(self, node: ast.Call, depth: int) -> Any:
         if not isinstance(node.func, ast.Name):
             raise self.src.error("only calls of named functions are allowed", node.func)
         name = node.func.id
         if name not in FUNCTIONS:
-            raise self.src.error(f"unknown function {name!r} (allowed: "
-                                 f"{', '.join(sorted(set(FUNCTIONS)))})", node.func, name)
+            raise self.src.error(
+                f"unknown function {name!r} (allowed: {', '.join(sorted(set(FUNCTIONS)))})",
+                node.func,
+                name,
+            )
         if node.keywords:
             kw = node.keywords[0]
-            raise self.src.error(f"keyword arguments are not allowed in {name}()", kw.value,
-                                 kw.arg or "**")
+            raise self.src.error(
+                f"keyword arguments are not allowed in {name}()", kw.value, kw.arg or "**"
+            )
         fn, lo, hi = FUNCTIONS[name]
         n = len(node.args)
         if n < lo or (hi is not None and n > hi):
@@ -660,8 +787,9 @@ class _Builder:
             rows = [[self.build(x, depth) for x in row.elts] for row in node.elts]  # type: ignore[attr-defined]
             widths = {len(r) for r in rows}
             if len(widths) != 1 or 0 in widths:
-                raise self.src.error(f"ragged matrix: rows have lengths {[len(r) for r in rows]}",
-                                     node)
+                raise self.src.error(
+                    f"ragged matrix: rows have lengths {[len(r) for r in rows]}", node
+                )
         elif any(isinstance(e, ast.List) for e in node.elts):
             raise self.src.error("mixes rows and numbers: write [[...], [...]]", node)
         else:
@@ -688,12 +816,19 @@ def _parse_cached(text: str, known: tuple[sympy.Symbol, ...]) -> Any:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, got {type(text).__name__}")
     if len(text) > config.max_parse_length:
-        raise ParseError(f"input of {len(text)} characters is longer than the "
-                         f"{config.max_parse_length} allowed", text=text[:80], position=1,
-                         token=text[:20])
+        raise ParseError(
+            f"input of {len(text)} characters is longer than the {config.max_parse_length} allowed",
+            text=text[:80],
+            position=1,
+            token=text[:20],
+        )
     if "\x00" in text:
-        raise ParseError("NUL bytes are not allowed", text=text[:80],
-                         position=text.index("\x00") + 1, token="\\x00")
+        raise ParseError(
+            "NUL bytes are not allowed",
+            text=text[:80],
+            position=text.index("\x00") + 1,
+            token="\\x00",
+        )
     if not text.strip():
         raise ParseError("empty expression", text=text)
     if text != text.strip() and text.lstrip() != text:
@@ -701,8 +836,12 @@ def _parse_cached(text: str, known: tuple[sympy.Symbol, ...]) -> Any:
     src = _Source(text.strip())
     if "\n" in src.parsed or "\r" in src.parsed or ";" in src.parsed:
         bad = next(ch for ch in src.parsed if ch in "\n\r;")
-        raise ParseError(f"cannot parse {text[:80]!r}: one expression only",
-                         text=text, position=src.user_column(src.parsed.index(bad)), token=repr(bad))
+        raise ParseError(
+            f"cannot parse {text[:80]!r}: one expression only",
+            text=text,
+            position=src.user_column(src.parsed.index(bad)),
+            token=repr(bad),
+        )
     toks = _tokens(src)
     _check_tokens(src, toks)
     try:
@@ -710,19 +849,25 @@ def _parse_cached(text: str, known: tuple[sympy.Symbol, ...]) -> Any:
     except (RecursionError, MemoryError, ValueError) as exc:
         if isinstance(exc, ParseError):
             raise
-        raise ParseError(f"cannot parse {text[:80]!r}: {type(exc).__name__}: too complex",
-                         text=text, position=1, token=text[:20]) from None
+        raise ParseError(
+            f"cannot parse {text[:80]!r}: {type(exc).__name__}: too complex",
+            text=text,
+            position=1,
+            token=text[:20],
+        ) from None
     builder = _Builder(src, {s.name: s for s in known})
     try:
         return builder.build(tree)
     except RecursionError:
-        raise ParseError(f"cannot parse {text[:80]!r}: too deeply nested", text=text,
-                         position=1, token=text[:20]) from None
+        raise ParseError(
+            f"cannot parse {text[:80]!r}: too deeply nested", text=text, position=1, token=text[:20]
+        ) from None
     except ParseError:
         raise
     except (TypeError, ValueError, ZeroDivisionError, OverflowError) as exc:
-        raise ParseError(f"cannot parse {text[:80]!r}: {exc}", text=text, position=1,
-                         token=text[:20]) from None
+        raise ParseError(
+            f"cannot parse {text[:80]!r}: {exc}", text=text, position=1, token=text[:20]
+        ) from None
 
 
 def parse(text: str, wrt: Any = None) -> Any:

@@ -27,7 +27,7 @@ __all__ = ["plot_contour", "plot_convergence", "plot_density", "plot_eigen", "pl
 
 #: LaTeX that mathtext does not know, and what to write instead (regex, replacement).
 MATHTEXT_FIXES: tuple[tuple[str, str], ...] = (
-    (r"\\(?:left|right)\.", ""),                 # null delimiters \left. \right.
+    (r"\\(?:left|right)\.", ""),  # null delimiters \left. \right.
     (r"\\(?:left|right|big|Big|bigg|Bigg)(?![A-Za-z])", ""),
     (r"\\displaystyle(?![A-Za-z])", ""),
     (r"\\operatorname\{", r"\\mathrm{"),
@@ -107,12 +107,16 @@ def _function(f: Any, wrt: Any, count: int) -> tuple[sympy.Expr, tuple[sympy.Sym
     variables = as_wrt(wrt, expr, strict=True)
     if len(variables) != count:
         names = ", ".join(s.name for s in variables) or "none"
-        raise ValueError(f"f must be a function of {count} variable(s) here; it has "
-                         f"{len(variables)} ({names}){'' if wrt is not None else '; give wrt'}")
+        raise ValueError(
+            f"f must be a function of {count} variable(s) here; it has "
+            f"{len(variables)} ({names}){'' if wrt is not None else '; give wrt'}"
+        )
     extra = free_symbols(expr) - set(variables)
     if extra:
-        raise ValueError(f"f has free symbols {', '.join(sorted(s.name for s in extra))} "
-                         f"besides {', '.join(s.name for s in variables)}; substitute values first")
+        raise ValueError(
+            f"f has free symbols {', '.join(sorted(s.name for s in extra))} "
+            f"besides {', '.join(s.name for s in variables)}; substitute values first"
+        )
     return expr, variables
 
 
@@ -139,8 +143,11 @@ def _paths(path: Any) -> list[tuple[np.ndarray, str]]:
     """One or several optimization paths: an OptimizeResult, an array, or a list of them."""
     if path is None:
         return []
-    several = isinstance(path, (list, tuple)) and path and all(
-        hasattr(p, "path") or (isinstance(p, np.ndarray) and p.ndim == 2) for p in path)
+    several = (
+        isinstance(path, (list, tuple))
+        and path
+        and all(hasattr(p, "path") or (isinstance(p, np.ndarray) and p.ndim == 2) for p in path)
+    )
     items = list(path) if several else [path]
     out = []
     for i, p in enumerate(items):
@@ -152,10 +159,13 @@ def _paths(path: Any) -> list[tuple[np.ndarray, str]]:
     return out
 
 
-def _eval_plot(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], *grids: np.ndarray
-               ) -> np.ndarray:
+def _eval_plot(
+    expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], *grids: np.ndarray
+) -> np.ndarray:
     with np.errstate(all="ignore"):
-        return _real(to_numpy(expr, variables)(*grids), np.broadcast_shapes(*(g.shape for g in grids)))
+        return _real(
+            to_numpy(expr, variables)(*grids), np.broadcast_shapes(*(g.shape for g in grids))
+        )
 
 
 # --- plot_function -----------------------------------------------------------------------
@@ -169,19 +179,27 @@ def _orders(derivatives: Any) -> list[int]:
             raise ValueError(f"derivatives must be >= 0, got {derivatives!r}")
         return list(range(int(derivatives) + 1))
     if isinstance(derivatives, Sequence) and all(
-            isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 0
-            for k in derivatives):
+        isinstance(k, (int, np.integer)) and not isinstance(k, bool) and k >= 0 for k in derivatives
+    ):
         return [0] + sorted({int(k) for k in derivatives} - {0})
-    raise ValueError(f"derivatives must be an int or a sequence of non-negative ints, "
-                     f"got {derivatives!r}")
+    raise ValueError(
+        f"derivatives must be an int or a sequence of non-negative ints, got {derivatives!r}"
+    )
 
 
 def _prime(k: int) -> str:
     return "'" * k if k <= 3 else f"^{{({k})}}"
 
 
-def plot_function(f: Any, wrt: Any = None, xlim: Any = (-5, 5), *, derivatives: Any = 0,
-                  ax: Any = None, path: Any = None) -> Any:
+def plot_function(
+    f: Any,
+    wrt: Any = None,
+    xlim: Any = (-5, 5),
+    *,
+    derivatives: Any = 0,
+    ax: Any = None,
+    path: Any = None,
+) -> Any:
     r"""Plot a function of one variable, with chosen derivatives overlaid.
 
     Args:
@@ -211,23 +229,36 @@ def plot_function(f: Any, wrt: Any = None, xlim: Any = (-5, 5), *, derivatives: 
     xs = np.linspace(lo, hi, CURVE_POINTS)
     fx = _eval_plot(expr, (x,), xs)
     if not np.any(np.isfinite(fx)):  # as plot_contour refuses
-        raise ValueError(f"f({x}) = {expr} is not real and finite anywhere on xlim = "
-                         f"{(lo, hi)}")
+        raise ValueError(f"f({x}) = {expr} is not real and finite anywhere on xlim = {(lo, hi)}")
     ax = _axes(ax)
     name = tex(x)
     for k in orders:
         dk = expr if k == 0 else derivative(expr, x, k).result
         lhs = f"f{_prime(k)}({name})"
-        ax.plot(xs, fx if k == 0 else _eval_plot(dk, (x,), xs),
-                label=label(f"{lhs} = {tex(dk)}", f"f{_prime(k)}({x}) = {dk}"))
+        ax.plot(
+            xs,
+            fx if k == 0 else _eval_plot(dk, (x,), xs),
+            label=label(f"{lhs} = {tex(dk)}", f"f{_prime(k)}({x}) = {dk}"),
+        )
     for arr, text in _paths(path):
         px = arr.reshape(len(arr), -1)[:, 0]
-        ax.plot(px, _eval_plot(expr, (x,), px), "o-", ms=3, lw=1, label=text,
-                markevery=_markevery(len(px)))
+        ax.plot(
+            px,
+            _eval_plot(expr, (x,), px),
+            "o-",
+            ms=3,
+            lw=1,
+            label=text,
+            markevery=_markevery(len(px)),
+        )
     ax.axhline(0.0, color="0.8", lw=0.8, zorder=0)
     ax.set_xlabel(label(name, x.name))
-    ax.set_ylabel(label(", ".join(f"f{_prime(k)}({name})" for k in orders),
-                        ", ".join(f"f{_prime(k)}({x})" for k in orders)))
+    ax.set_ylabel(
+        label(
+            ", ".join(f"f{_prime(k)}({name})" for k in orders),
+            ", ".join(f"f{_prime(k)}({x})" for k in orders),
+        )
+    )
     ax.set_xlim(lo, hi)
     ax.legend(loc="best")
     return ax
@@ -256,8 +287,16 @@ def _levels(Z: np.ndarray, count: int) -> Any:
     return count
 
 
-def plot_contour(f: Any, xlim: Any, ylim: Any, *, wrt: Any = None, path: Any = None,
-                 ax: Any = None, levels: int = 30) -> Any:
+def plot_contour(
+    f: Any,
+    xlim: Any,
+    ylim: Any,
+    *,
+    wrt: Any = None,
+    path: Any = None,
+    ax: Any = None,
+    levels: int = 30,
+) -> Any:
     r"""Contour lines of a function of two variables, with optimization paths drawn on them.
 
     Args:
@@ -315,14 +354,24 @@ def _draw_paths(ax: Any, paths: list[tuple[np.ndarray, str]]) -> list[Any]:
         if arr.ndim != 2 or arr.shape[1] != 2:
             raise ValueError(f"path must hold points (x, y): shape (k, 2), got {arr.shape}")
         color = PATH_COLORS[i % len(PATH_COLORS)]
-        (line,) = ax.plot(arr[:, 0], arr[:, 1], "o-", ms=3, lw=1.3, color=color, label=text,
-                          markevery=_markevery(len(arr)), path_effects=halo, zorder=3)
-        ax.plot(arr[-1, 0], arr[-1, 1], "*", ms=15, color=color, mec="white", mew=1.2,
-                zorder=4)
+        (line,) = ax.plot(
+            arr[:, 0],
+            arr[:, 1],
+            "o-",
+            ms=3,
+            lw=1.3,
+            color=color,
+            label=text,
+            markevery=_markevery(len(arr)),
+            path_effects=halo,
+            zorder=3,
+        )
+        ax.plot(arr[-1, 0], arr[-1, 1], "*", ms=15, color=color, mec="white", mew=1.2, zorder=4)
         handles.append(line)
     if handles:
-        handles.append(Line2D([], [], ls="", marker="*", ms=12, color="0.3", mec="white",
-                              label="final point"))
+        handles.append(
+            Line2D([], [], ls="", marker="*", ms=12, color="0.3", mec="white", label="final point")
+        )
     return handles
 
 
@@ -376,8 +425,9 @@ def _window(X: Any, samples: np.ndarray | None, timeout: Any) -> tuple[float, fl
     return a, b
 
 
-def plot_density(X: Any, *, samples: Any = None, ax: Any = None, bins: Any = "auto",
-                 timeout: Any = None) -> Any:
+def plot_density(
+    X: Any, *, samples: Any = None, ax: Any = None, bins: Any = "auto", timeout: Any = None
+) -> Any:
     r"""The density (pdf) or mass function (pmf) of a random variable, over a histogram of
     samples.
 
@@ -426,14 +476,19 @@ def _is_random(X: Any) -> bool:
     return bool(is_random(X))
 
 
-def _draw_pdf(ax: Any, X: Any, z: sympy.Symbol, pdf: Any, data: Any, bins: Any,
-              timeout: Any) -> None:
+def _draw_pdf(
+    ax: Any, X: Any, z: sympy.Symbol, pdf: Any, data: Any, bins: Any, timeout: Any
+) -> None:
     lo, hi = _window(X, data, timeout)
     xs = np.linspace(lo, hi, CURVE_POINTS)
     if data is not None and data.size:
         ax.hist(data, bins=bins, density=True, alpha=0.35, label=f"{data.size} samples")
-    ax.plot(xs, _eval_plot(pdf, (z,), xs), lw=2,
-            label=label(f"p_{{{tex(X)}}}({tex(z)}) = {tex(pdf)}", f"p_{X}({z}) = {pdf}"))
+    ax.plot(
+        xs,
+        _eval_plot(pdf, (z,), xs),
+        lw=2,
+        label=label(f"p_{{{tex(X)}}}({tex(z)}) = {tex(pdf)}", f"p_{X}({z}) = {pdf}"),
+    )
     ax.set_ylabel("density")
 
 
@@ -450,17 +505,23 @@ def _integer_hist(ax: Any, data: Any) -> None:
     ax.hist(data, bins=edges, density=True, alpha=0.35, label=f"{data.size} samples")
 
 
-def _draw_pmf(ax: Any, X: Any, z: sympy.Symbol, pmf: Any, data: Any, bins: Any,
-              timeout: Any) -> None:
+def _draw_pmf(
+    ax: Any, X: Any, z: sympy.Symbol, pmf: Any, data: Any, bins: Any, timeout: Any
+) -> None:
     lo, hi = _window(X, data, timeout)
     ks = np.arange(math.ceil(lo), math.floor(hi) + 1, dtype=np.float64)
     _integer_hist(ax, data)
-    _stems(ax, ks, np.nan_to_num(_eval_plot(pmf, (z,), ks)),
-           label(f"P({tex(X)} = {tex(z)}) = {tex(pmf)}", f"P({X} = {z}) = {pmf}"))
+    _stems(
+        ax,
+        ks,
+        np.nan_to_num(_eval_plot(pmf, (z,), ks)),
+        label(f"P({tex(X)} = {tex(z)}) = {tex(pmf)}", f"P({X} = {z}) = {pmf}"),
+    )
 
 
-def _draw_finite(ax: Any, X: Any, z: sympy.Symbol, table: dict, data: Any, bins: Any,
-                 timeout: Any) -> None:
+def _draw_finite(
+    ax: Any, X: Any, z: sympy.Symbol, table: dict, data: Any, bins: Any, timeout: Any
+) -> None:
     items = sorted((float(k), float(v)) for k, v in table.items())
     ks = np.array([k for k, _ in items])
     ps = np.array([p for _, p in items])
@@ -494,8 +555,10 @@ def plot_eigen(A: Any, ax: Any = None) -> Any:
     if M.shape != (2, 2):
         raise ValueError(f"plot_eigen needs a 2x2 matrix A, got shape {M.shape}")
     if free_symbols(M):
-        raise ValueError(f"A must be numeric; it has symbols "
-                         f"{', '.join(sorted(s.name for s in free_symbols(M)))}")
+        raise ValueError(
+            f"A must be numeric; it has symbols "
+            f"{', '.join(sorted(s.name for s in free_symbols(M)))}"
+        )
     try:
         An = np.array(M.evalf().tolist(), dtype=np.float64)
     except TypeError as exc:
@@ -512,17 +575,29 @@ def plot_eigen(A: Any, ax: Any = None) -> Any:
     values = np.array([complex(v) for v in e.eigenspaces], dtype=complex)
     reach = max(1.0, float(np.max(np.abs(image)))) * 1.15
     real = np.abs(values.imag) <= 1e-12 * max(1.0, float(np.max(np.abs(values))))
-    pairs = [(float(lam.real), np.array([complex(c) for c in b]).real)
-             for lam, ok, basis in zip(values, real, e.eigenspaces.values(), strict=True)
-             if ok for b in basis]
+    pairs = [
+        (float(lam.real), np.array([complex(c) for c in b]).real)
+        for lam, ok, basis in zip(values, real, e.eigenspaces.values(), strict=True)
+        if ok
+        for b in basis
+    ]
     for i, (lam, v) in enumerate(pairs, start=1):
         v = v / np.linalg.norm(v)
-        (line,) = ax.plot([-reach * v[0], reach * v[0]], [-reach * v[1], reach * v[1]], "--",
-                          lw=1, label=rf"$\lambda_{{{i}}} = {lam:.4g}$, "
-                                      rf"$v = ({v[0]:.3g}, {v[1]:.3g})$")
+        (line,) = ax.plot(
+            [-reach * v[0], reach * v[0]],
+            [-reach * v[1], reach * v[1]],
+            "--",
+            lw=1,
+            label=rf"$\lambda_{{{i}}} = {lam:.4g}$, "
+            rf"$v = ({v[0]:.3g}, {v[1]:.3g})$",
+        )
         for end, width in ((v, 1.0), (lam * v, 2.0)):
-            ax.annotate("", xy=(end[0], end[1]), xytext=(0, 0),
-                        arrowprops={"arrowstyle": "->", "color": line.get_color(), "lw": width})
+            ax.annotate(
+                "",
+                xy=(end[0], end[1]),
+                xytext=(0, 0),
+                arrowprops={"arrowstyle": "->", "color": line.get_color(), "lw": width},
+            )
     if not real.all():
         a, b = values[0].real, abs(values[0].imag)
         ax.set_title(f"complex eigenvalues {a:.4g} ± {b:.4g}i: no real eigenvectors")

@@ -118,12 +118,16 @@ PARAMETER_RULES: dict[str, tuple[tuple[str, ...], tuple[Rule, ...]]] = {
     "Exponential": (("rate",), (("rate", _positive, "positive"),)),
     "Uniform": (("left", "right"), ()),
     "Gamma": (("k", "theta"), (("k", _positive, "positive"), ("theta", _positive, "positive"))),
-    "Beta": (("alpha", "beta"), (("alpha", _positive, "positive"),
-                                  ("beta", _positive, "positive"))),
+    "Beta": (
+        ("alpha", "beta"),
+        (("alpha", _positive, "positive"), ("beta", _positive, "positive")),
+    ),
     "Laplace": (("mu", "b"), (("b", _positive, "positive"),)),
     "Bernoulli": (("p", "succ", "fail"), (("p", _unit, "in [0, 1]"),)),
-    "Binomial": (("n", "p", "succ", "fail"), (("n", _natural, "a non-negative integer"),
-                                              ("p", _unit, "in [0, 1]"))),
+    "Binomial": (
+        ("n", "p", "succ", "fail"),
+        (("n", _natural, "a non-negative integer"), ("p", _unit, "in [0, 1]")),
+    ),
     "Poisson": (("lamda",), (("lamda", _positive, "positive"),)),
     "Geometric": (("p",), (("p", _open_unit, "in (0, 1]"),)),
     "Die": (("sides",), (("sides", _counting, "a positive integer"),)),
@@ -145,8 +149,9 @@ def _not_finite_real(value: Any) -> bool:
         v = sympy.sympify(value)
     except (TypeError, ValueError, sympy.SympifyError):
         return False
-    return bool(v.is_number and (v.has(sympy.nan) or v.is_extended_real is False
-                                 or v.is_finite is False))
+    return bool(
+        v.is_number and (v.has(sympy.nan) or v.is_extended_real is False or v.is_finite is False)
+    )
 
 
 def _check_parameters(family: str, name: Any, args: tuple, kwargs: dict) -> None:
@@ -156,18 +161,26 @@ def _check_parameters(family: str, name: Any, args: tuple, kwargs: dict) -> None
         values = value if param == "items" else (value,)
         bad = next((v for v in values if _not_finite_real(v)), None)
         if bad is not None:
-            raise ValueError(f"{family}({name!s}): parameter {param} must be a finite real "
-                             f"number{'s' if param == 'items' else ''}, got {bad!r}")
-    if family == "Uniform" and {"left", "right"} <= set(given) and _violated(
-            lambda r: r > 0, sympy.sympify(given["right"]) - sympy.sympify(given["left"])):
-        raise ValueError(f"Uniform({name!s}): left must be below right, got "
-                         f"left={given['left']}, right={given['right']}")
+            raise ValueError(
+                f"{family}({name!s}): parameter {param} must be a finite real "
+                f"number{'s' if param == 'items' else ''}, got {bad!r}"
+            )
+    if (
+        family == "Uniform"
+        and {"left", "right"} <= set(given)
+        and _violated(lambda r: r > 0, sympy.sympify(given["right"]) - sympy.sympify(given["left"]))
+    ):
+        raise ValueError(
+            f"Uniform({name!s}): left must be below right, got "
+            f"left={given['left']}, right={given['right']}"
+        )
     if family == "DiscreteUniform" and "items" in given and len(list(given["items"])) == 0:
         raise ValueError(f"DiscreteUniform({name!s}): items must not be empty")
     for param, test, wording in rules:
         if param in given and _violated(test, given[param]):
-            raise ValueError(f"{family}({name!s}): parameter {param} must be {wording}, "
-                             f"got {given[param]!r}")
+            raise ValueError(
+                f"{family}({name!s}): parameter {param} must be {wording}, got {given[param]!r}"
+            )
 
 
 def _family(family: str) -> Callable[..., RandomSymbol]:
@@ -182,8 +195,10 @@ def _family(family: str) -> Callable[..., RandomSymbol]:
             raise type(exc)(f"{family}({', '.join(map(str, (name, *args)))}): {exc}") from exc
 
     params = ", ".join(PARAMETER_RULES[family][0])
-    constructor.__doc__ = (f"``sympy.stats.{family}(name, {params})`` with its parameters "
-                           f"checked; a bad numeric parameter raises ``ValueError`` naming it.")
+    constructor.__doc__ = (
+        f"``sympy.stats.{family}(name, {params})`` with its parameters "
+        f"checked; a bad numeric parameter raises ``ValueError`` naming it."
+    )
     return constructor
 
 
@@ -202,17 +217,30 @@ DiscreteUniform = _family("DiscreteUniform")
 
 #: The families ``parse_distribution`` (and the CLI's ``--dist``) accept, by name.
 FAMILIES: dict[str, Callable[..., RandomSymbol]] = {
-    "Normal": Normal, "Exponential": Exponential, "Uniform": Uniform, "Gamma": Gamma,
-    "Beta": Beta, "Laplace": Laplace, "Bernoulli": Bernoulli, "Binomial": Binomial,
-    "Poisson": Poisson, "Geometric": Geometric, "Die": Die, "DiscreteUniform": DiscreteUniform,
+    "Normal": Normal,
+    "Exponential": Exponential,
+    "Uniform": Uniform,
+    "Gamma": Gamma,
+    "Beta": Beta,
+    "Laplace": Laplace,
+    "Bernoulli": Bernoulli,
+    "Binomial": Binomial,
+    "Poisson": Poisson,
+    "Geometric": Geometric,
+    "Die": Die,
+    "DiscreteUniform": DiscreteUniform,
 }
 
 
 _REALS = sympy.Interval(-sympy.oo, sympy.oo)
 
 
-def ContinuousRV(symbol: Any, density: Any, set: Any = _REALS,  # noqa: A002, N802
-                 **kwargs: Any) -> RandomSymbol:
+def ContinuousRV(
+    symbol: Any,
+    density: Any,
+    set: Any = _REALS,  # noqa: A002, N802
+    **kwargs: Any,
+) -> RandomSymbol:
     """``sympy.stats.ContinuousRV`` whose density is checked to integrate to 1.
 
     Args:
@@ -245,13 +273,19 @@ def ContinuousRV(symbol: Any, density: Any, set: Any = _REALS,  # noqa: A002, N8
 def _check_normalised(f: sympy.Expr, x: sympy.Symbol, support: sympy.Interval) -> None:
     if f.free_symbols - {x}:
         try:
-            total = run_limited(sympy.integrate, f, (x, support.inf, support.sup), timeout=5,
-                                what=f"the integral of the density {f}")
+            total = run_limited(
+                sympy.integrate,
+                f,
+                (x, support.inf, support.sup),
+                timeout=5,
+                what=f"the integral of the density {f}",
+            )
         except Exception:  # noqa: BLE001 - a timeout or SymPy failure: left unchecked
             return
         if total.is_infinite:
-            raise ValueError(f"the density {f} does not integrate to 1 over {support} (its "
-                             f"integral diverges)")
+            raise ValueError(
+                f"the density {f} does not integrate to 1 over {support} (its integral diverges)"
+            )
         if (total - 1).is_zero is False:  # proved different from 1 (no unbounded simplify)
             raise ValueError(f"density {f} integrates to {total} over {support}, not 1")
         return
@@ -264,11 +298,18 @@ def _check_normalised(f: sympy.Expr, x: sympy.Symbol, support: sympy.Interval) -
         bad = grid[np.argmin(np.where(np.isfinite(values), values, 0))]
         raise ValueError(f"density {f} is negative at {x} = {bad:.6g}")
     lo, hi = float(support.inf), float(support.sup)
-    value, err = _quad(f, x, lo, hi, what=f"the integral of the density {f} over {support}",
-                       cuts=_density_cuts(f, x, lo, hi))
+    value, err = _quad(
+        f,
+        x,
+        lo,
+        hi,
+        what=f"the integral of the density {f} over {support}",
+        cuts=_density_cuts(f, x, lo, hi),
+    )
     if math.isinf(value):
-        raise ValueError(f"the density {f} does not integrate to 1 over {support} (its "
-                         f"integral diverges)")
+        raise ValueError(
+            f"the density {f} does not integrate to 1 over {support} (its integral diverges)"
+        )
     if not abs(value - 1) <= 1e-6 + 10 * err:
         raise ValueError(f"density {f} integrates to {value:.12g} over {support}, not 1")
 
@@ -283,8 +324,9 @@ def _grid(support: sympy.Interval) -> Any:
 
 # --- parsing "X=Normal(0,1)" -----------------------------------------------------------------
 
-_DIST_RE = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*([A-Za-z][A-Za-z0-9_]*)\s*\((.*)\)\s*\Z",
-                      re.DOTALL)
+_DIST_RE = re.compile(
+    r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=\s*([A-Za-z][A-Za-z0-9_]*)\s*\((.*)\)\s*\Z", re.DOTALL
+)
 
 
 def _split_arguments(text: str) -> list[str]:
@@ -334,12 +376,14 @@ def parse_distribution(text: str) -> tuple[str, RandomSymbol]:
         raise TypeError(f"a distribution must be given as a str, got {type(text).__name__}")
     m = _DIST_RE.match(text)
     if m is None:
-        raise ValueError(f"cannot read the distribution {text!r}: write NAME=Family(args), "
-                         f"e.g. X=Normal(0,1)")
+        raise ValueError(
+            f"cannot read the distribution {text!r}: write NAME=Family(args), e.g. X=Normal(0,1)"
+        )
     name, family, inner = m.groups()
     if family not in FAMILIES:
-        raise ValueError(f"unknown distribution family {family!r} in {text!r}; known: "
-                         f"{', '.join(FAMILIES)}")
+        raise ValueError(
+            f"unknown distribution family {family!r} in {text!r}; known: {', '.join(FAMILIES)}"
+        )
     args = [_argument(a, f"{family} in {text!r}") for a in _split_arguments(inner)]
     return name, FAMILIES[family](name, *args)
 
@@ -353,29 +397,37 @@ def bind(expr: Any, variables: Mapping[str, RandomSymbol] | Any) -> Any:
         2
     """
     e, _ = as_expr(expr)
-    named = dict(variables) if isinstance(variables, Mapping) else \
-        {v.name: v for v in variables}
+    named = dict(variables) if isinstance(variables, Mapping) else {v.name: v for v in variables}
     unknown = [k for k, v in named.items() if not isinstance(v, RandomSymbol)]
     if unknown:
         raise TypeError(f"bind: {unknown[0]!r} is not a random variable")
-    return e.xreplace({s: named[s.name] for s in e.free_symbols
-                       if isinstance(s, sympy.Symbol) and s.name in named})
+    return e.xreplace(
+        {
+            s: named[s.name]
+            for s in e.free_symbols
+            if isinstance(s, sympy.Symbol) and s.name in named
+        }
+    )
 
 
 # --- random variables: kinds, densities, parameters -----------------------------------------
 
-_KINDS: dict[type, str] = {SingleContinuousPSpace: "continuous",
-                           SingleDiscretePSpace: "discrete",
-                           SingleFinitePSpace: "finite"}
+_KINDS: dict[type, str] = {
+    SingleContinuousPSpace: "continuous",
+    SingleDiscretePSpace: "discrete",
+    SingleFinitePSpace: "finite",
+}
 
 
 def _kind(X: RandomSymbol) -> str:
     for cls, kind in _KINDS.items():
         if isinstance(X.pspace, cls):
             return kind
-    raise NotSupportedError(f"random variable {X} has a joint or compound distribution "
-                            f"({type(X.pspace).__name__}); only independent single variables "
-                            f"are supported")
+    raise NotSupportedError(
+        f"random variable {X} has a joint or compound distribution "
+        f"({type(X.pspace).__name__}); only independent single variables "
+        f"are supported"
+    )
 
 
 #: The most values a finite table may have: SymPy lists every one (as a dict and a set),
@@ -400,7 +452,8 @@ def _check_table_size(X: RandomSymbol) -> None:
         raise NotSupportedError(
             f"{X} ({type(dist).__name__.removesuffix('Distribution')}) has {size} values; "
             f"finite tables of more than {MAX_TABLE_VALUES} values are not supported (SymPy "
-            f"lists every value): approximate it, e.g. by a Normal or Poisson law")
+            f"lists every value): approximate it, e.g. by a Normal or Poisson law"
+        )
 
 
 def _rvs(expr: Any) -> tuple[RandomSymbol, ...]:
@@ -458,8 +511,10 @@ def _setup_latex(g: sympy.Expr, rvs: tuple[RandomSymbol, ...]) -> tuple[str, str
     body = g.xreplace(dummies)
     if len(rvs) == 1 and _kind(rvs[0]) == "finite" and len(_finite_table(rvs[0])) <= 8:
         X = rvs[0]
-        terms = [sympy.Mul(body.xreplace({dummies[X]: v}), p, evaluate=False)
-                 for v, p in _finite_table(X).items()]
+        terms = [
+            sympy.Mul(body.xreplace({dummies[X]: v}), p, evaluate=False)
+            for v, p in _finite_table(X).items()
+        ]
         return tex(sympy.Add(*terms, evaluate=False)), "expectation as a sum over the values"
     prefix, suffix, factors = [], [], []
     kinds = set()
@@ -470,8 +525,11 @@ def _setup_latex(g: sympy.Expr, rvs: tuple[RandomSymbol, ...]) -> tuple[str, str
             a, b = _support(X)
             prefix.append(rf"\int_{{{tex(a)}}}^{{{tex(b)}}}")
             suffix.insert(0, rf"\, d{tex(x)}")
-            factors.append(tex(_density(X, x)) if sympy.count_ops(_density(X, x)) < 40
-                           else rf"f_{{{tex(X)}}}({tex(x)})")
+            factors.append(
+                tex(_density(X, x))
+                if sympy.count_ops(_density(X, x)) < 40
+                else rf"f_{{{tex(X)}}}({tex(x)})"
+            )
         elif kind == "discrete":
             a, b = _support(X)
             prefix.append(rf"\sum_{{{tex(x)}={tex(a)}}}^{{{tex(b)}}}")
@@ -481,8 +539,13 @@ def _setup_latex(g: sympy.Expr, rvs: tuple[RandomSymbol, ...]) -> tuple[str, str
             prefix.append(rf"\sum_{{{tex(x)} \in \{{{values}\}}}}")
             factors.append(rf"P({tex(X)} = {tex(x)})")
     inner = " ".join(rf"\left({f}\right)" for f in factors)
-    title = "expectation as an integral" if kinds == {"continuous"} else \
-        "expectation as a sum" if "continuous" not in kinds else "expectation as a sum/integral"
+    title = (
+        "expectation as an integral"
+        if kinds == {"continuous"}
+        else "expectation as a sum"
+        if "continuous" not in kinds
+        else "expectation as a sum/integral"
+    )
     return f"{' '.join(prefix)} \\left({tex(body)}\\right) {inner}{''.join(suffix)}", title
 
 
@@ -495,8 +558,16 @@ def _compile(expr: sympy.Expr, wrt: tuple[sympy.Symbol, ...]) -> Any:
     return to_numpy(expr, wrt)
 
 
-def _quad(integrand: sympy.Expr, x: sympy.Symbol, a: Any, b: Any, *, zero_nan: bool = False,
-          what: str = "the integral", cuts: tuple[float, ...] = ()) -> tuple[float, float]:
+def _quad(
+    integrand: sympy.Expr,
+    x: sympy.Symbol,
+    a: Any,
+    b: Any,
+    *,
+    zero_nan: bool = False,
+    what: str = "the integral",
+    cuts: tuple[float, ...] = (),
+) -> tuple[float, float]:
     """∫_a^b integrand dx by :func:`symml._quad.checked_integral` (divergence probed at the
     ends and at 0, ∫|integrand| checked where it changes sign, split at ``cuts``).
 
@@ -529,14 +600,26 @@ def _log_pmf(pmf: sympy.Expr, *, force: bool = True) -> sympy.Expr:
 
 def _stable_logs(logp: sympy.Expr) -> sympy.Expr:
     """log(Γ(z)) and log(z!) as log-gamma (which does not overflow when compiled)."""
-    logp = logp.replace(lambda e: isinstance(e, sympy.log) and isinstance(e.args[0], sympy.gamma),
-                        lambda e: sympy.loggamma(e.args[0].args[0]))
-    return logp.replace(lambda e: isinstance(e, sympy.log) and isinstance(e.args[0], sympy.factorial),
-                        lambda e: sympy.loggamma(e.args[0].args[0] + 1))
+    logp = logp.replace(
+        lambda e: isinstance(e, sympy.log) and isinstance(e.args[0], sympy.gamma),
+        lambda e: sympy.loggamma(e.args[0].args[0]),
+    )
+    return logp.replace(
+        lambda e: isinstance(e, sympy.log) and isinstance(e.args[0], sympy.factorial),
+        lambda e: sympy.loggamma(e.args[0].args[0] + 1),
+    )
 
 
-def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero_nan: bool = False,
-            max_terms: int = 10_000_000, what: str = "the series") -> tuple[float, float]:
+def _series(
+    g: sympy.Expr,
+    pmf: sympy.Expr,
+    k: sympy.Symbol,
+    start: Any,
+    *,
+    zero_nan: bool = False,
+    max_terms: int = 10_000_000,
+    what: str = "the series",
+) -> tuple[float, float]:
     """Σ_{k ≥ start} g(k) pmf(k), summed in chunks until the remaining mass is negligible.
 
     Each term is computed as one expression, g(k)·exp(log pmf(k)) with exponentials and
@@ -551,8 +634,9 @@ def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero
     import numpy as np
 
     logp = _log_pmf(pmf)
-    merged = _stable_logs(g).replace(lambda e: isinstance(e, sympy.factorial),
-                                     lambda e: sympy.exp(sympy.loggamma(e.args[0] + 1)))
+    merged = _stable_logs(g).replace(
+        lambda e: isinstance(e, sympy.factorial), lambda e: sympy.exp(sympy.loggamma(e.args[0] + 1))
+    )
     term_f = _compile(sympy.powsimp(merged * sympy.exp(logp), combine="exp"), (k,))
     logp_f = _compile(logp, (k,))
 
@@ -572,8 +656,11 @@ def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero
     if sign in (1, -1):
         return math.inf * sign, 0.0
     if sign == 0:
-        raise IntegralDoesNotExist(f"{what} does not exist: the series of absolute values "
-                                   f"diverges with an oscillating sign", oscillating=True)
+        raise IntegralDoesNotExist(
+            f"{what} does not exist: the series of absolute values "
+            f"diverges with an oscillating sign",
+            oscillating=True,
+        )
     total, mass, lo, chunk = 0.0, 0.0, int(start), 4096
     while lo - int(start) < max_terms:
         p, terms = terms_at(np.arange(lo, lo + chunk, dtype=float))
@@ -587,15 +674,20 @@ def _series(g: sympy.Expr, pmf: sympy.Expr, k: sympy.Symbol, start: Any, *, zero
             # k ~ 1e6 cancels 1e7-sized terms) is mostly a common factor; what it changed
             # counts in the error
             mean = total / mass
-            return mean, (abs(float(np.sum(terms))) + abs(mean) * abs(mass - 1.0)
-                          + 1e-15 * max(1.0, abs(mean)))
+            return mean, (
+                abs(float(np.sum(terms)))
+                + abs(mean) * abs(mass - 1.0)
+                + 1e-15 * max(1.0, abs(mean))
+            )
         chunk = min(chunk * 2, 1 << 20)
-    raise NoConvergenceError(f"{what}: the series did not converge numerically within "
-                             f"{max_terms} terms")
+    raise NoConvergenceError(
+        f"{what}: the series did not converge numerically within {max_terms} terms"
+    )
 
 
-def _one_variable(g: sympy.Expr, X: RandomSymbol, *, zero_nan: bool = False,
-                  what: str | None = None) -> tuple[float, float]:
+def _one_variable(
+    g: sympy.Expr, X: RandomSymbol, *, zero_nan: bool = False, what: str | None = None
+) -> tuple[float, float]:
     """E[g(X)] for one variable: the exact finite sum, a checked series or quadrature.
 
     Returns ``(±inf, 0.0)`` when the expectation is infinite; raises
@@ -614,8 +706,9 @@ def _one_variable(g: sympy.Expr, X: RandomSymbol, *, zero_nan: bool = False,
             gs = np.asarray(_compile(gx, (x,))(values), dtype=float) * np.ones_like(values)
         if not np.isfinite(gs).all():
             at = table[int(np.argmin(np.isfinite(gs)))]
-            raise NoConvergenceError(f"{what} does not exist: {g} is not finite at {X} = "
-                                     f"{at[0]} (probability {at[1]})")
+            raise NoConvergenceError(
+                f"{what} does not exist: {g} is not finite at {X} = {at[0]} (probability {at[1]})"
+            )
         value = float(np.dot(gs, [float(p) for _, p in table]))
         return value, 1e-15 * max(1.0, abs(value))
     a, b = _support(X)
@@ -634,12 +727,23 @@ def _one_variable(g: sympy.Expr, X: RandomSymbol, *, zero_nan: bool = False,
     shifted = (gx * pdf).xreplace({x: u + c})
     straddles = (a < 0) is sympy.true and (b > 0) is sympy.true
     sides = [(a, sympy.S.Zero), (sympy.S.Zero, b)] if straddles else [(a, b)]
-    parts = [_quad(shifted, u, lo - c, hi - c, zero_nan=zero_nan, what=what,
-                   cuts=tuple(float(t - c) for t in cuts)) for lo, hi in sides]
+    parts = [
+        _quad(
+            shifted,
+            u,
+            lo - c,
+            hi - c,
+            zero_nan=zero_nan,
+            what=what,
+            cuts=tuple(float(t - c) for t in cuts),
+        )
+        for lo, hi in sides
+    ]
     values = [v for v, _ in parts]
     if math.inf in values and -math.inf in values:
-        raise IntegralDoesNotExist(f"{what} does not exist: it diverges to +∞ on one side of "
-                                   f"0 and to −∞ on the other")
+        raise IntegralDoesNotExist(
+            f"{what} does not exist: it diverges to +∞ on one side of 0 and to −∞ on the other"
+        )
     return sum(values), sum(e for _, e in parts)
 
 
@@ -692,8 +796,9 @@ def _cuts_around(centre: float, width: float, extra: tuple[float, ...] = ()) -> 
         return (centre, *extra)
     reach = 4.0**9 * max(abs(centre), width)
     steps = [width * 4.0**j for j in range(64) if width * 4.0**j < reach]
-    return tuple(sorted({centre, *extra, *(centre + s for s in steps),
-                         *(centre - s for s in steps)}))
+    return tuple(
+        sorted({centre, *extra, *(centre + s for s in steps), *(centre - s for s in steps)})
+    )
 
 
 #: Where :func:`_density_mode` looks for the mode: 0 and ±10^k for k in [-12, 15], 20 a decade.
@@ -708,8 +813,9 @@ def _density_cuts(f: sympy.Expr, x: sympy.Symbol, lo: float, hi: float) -> tuple
 
 
 @functools.lru_cache(maxsize=256)
-def _density_mode(f: sympy.Expr, x: sympy.Symbol, lo: float, hi: float
-                 ) -> tuple[float, float] | None:
+def _density_mode(
+    f: sympy.Expr, x: sympy.Symbol, lo: float, hi: float
+) -> tuple[float, float] | None:
     """(mode, width) of a density f(x) on [lo, hi], or ``None`` when there is nothing to
     centre on (no finite maximum, f growing toward an infinite end, or unbounded at a
     finite one: the quadrature's own probes and end handling decide there).
@@ -743,8 +849,11 @@ def _density_mode(f: sympy.Expr, x: sympy.Symbol, lo: float, hi: float
     first, last, count = _MODE_GRID_DECADES
     side = np.logspace(first, last, count)
     grid = np.concatenate([-side[::-1], [0.0], side])
-    inside = [lo if math.isinf(lo) else np.nextafter(lo, hi), *grid[(grid > lo) & (grid < hi)],
-              hi if math.isinf(hi) else np.nextafter(hi, lo)]
+    inside = [
+        lo if math.isinf(lo) else np.nextafter(lo, hi),
+        *grid[(grid > lo) & (grid < hi)],
+        hi if math.isinf(hi) else np.nextafter(hi, lo),
+    ]
     grid = np.array([t for t in inside if math.isfinite(t)])
     values = at(grid)
     best = int(np.argmax(values))
@@ -760,21 +869,27 @@ def _density_mode(f: sympy.Expr, x: sympy.Symbol, lo: float, hi: float
             # quadrature's own treatment of an end singularity is better
             return None
     else:
-        found = minimize_scalar(lambda t: -float(at(t)), bounds=(grid[best - 1], grid[best + 1]),
-                                method="bounded",
-                                options={"xatol": 1e-13 * max(1.0, abs(grid[best]))})
+        found = minimize_scalar(
+            lambda t: -float(at(t)),
+            bounds=(grid[best - 1], grid[best + 1]),
+            method="bounded",
+            options={"xatol": 1e-13 * max(1.0, abs(grid[best]))},
+        )
         mode = float(found.x) if -found.fun >= values[best] else float(grid[best])
         peak = float(at(mode))
     widths = np.logspace(-15, 16, 125) * max(1.0, abs(mode))
     left, right = mode - widths, mode + widths  # a side beyond the support has fallen
-    fallen = peak - np.maximum(np.where(left >= lo, at(np.clip(left, lo, hi)), -np.inf),
-                               np.where(right <= hi, at(np.clip(right, lo, hi)), -np.inf))
+    fallen = peak - np.maximum(
+        np.where(left >= lo, at(np.clip(left, lo, hi)), -np.inf),
+        np.where(right <= hi, at(np.clip(right, lo, hi)), -np.inf),
+    )
     wide = widths[fallen >= 0.5]
     return mode, float(wide[0]) if wide.size else 0.0
 
 
-def numeric_expectation(expr: Any, *, rng: Any = None, samples: int = MC_SAMPLES
-                        ) -> tuple[float | complex, float, str]:
+def numeric_expectation(
+    expr: Any, *, rng: Any = None, samples: int = MC_SAMPLES
+) -> tuple[float | complex, float, str]:
     """E[expr] computed numerically: ``(value, error, method)``.
 
     One random variable: quadrature of g(x) f(x) (continuous, error ~1e-8 or better), a summed
@@ -802,16 +917,17 @@ def numeric_expectation(expr: Any, *, rng: Any = None, samples: int = MC_SAMPLES
     e, _ = as_expr(expr)
     params = _parameters(e)
     if params:
-        raise ValueError(f"{e} has symbolic parameters ({', '.join(sorted(map(str, params)))}); "
-                         f"give them values for a numeric expectation")
+        raise ValueError(
+            f"{e} has symbolic parameters ({', '.join(sorted(map(str, params)))}); "
+            f"give them values for a numeric expectation"
+        )
     re, im = _real_imag(e)
     if im == 0:
         return _numeric_real(e, rng, samples)
     (vr, er, method), (vi, ei, _) = (_numeric_real(part, rng, samples) for part in (re, im))
     if math.isinf(vr) or math.isinf(vi):
         part, value = ("real", vr) if math.isinf(vr) else ("imaginary", vi)
-        raise IntegralDoesNotExist(f"E[{e}] does not exist: the mean of its {part} part is "
-                                   f"{value}")
+        raise IntegralDoesNotExist(f"E[{e}] does not exist: the mean of its {part} part is {value}")
     return complex(vr, vi), math.hypot(er, ei), method
 
 
@@ -841,8 +957,10 @@ def _real_imag(e: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
         >>> _real_imag(sympy.sqrt(Exponential("T", 1)))
         (sqrt(T), 0)
     """
-    on = {X: sympy.Dummy("x", real=True) if _kind(X) == "finite" else _variable_on(X)
-          for X in _random_symbols(e)}
+    on = {
+        X: sympy.Dummy("x", real=True) if _kind(X) == "finite" else _variable_on(X)
+        for X in _random_symbols(e)
+    }
     local = e.xreplace(on)
     if local.is_extended_real:
         return e, sympy.S.Zero
@@ -877,8 +995,10 @@ def _monte_carlo_caveat(expr: Any, target: float) -> str | None:
     """
     e, _ = as_expr(expr)
     if _random_symbols(e) and _real_imag(e)[1] != 0:
-        return (f"{e} is complex-valued: Monte Carlo checks real draws (its real and "
-                f"imaginary parts would each need a check)")
+        return (
+            f"{e} is complex-valued: Monte Carlo checks real draws (its real and "
+            f"imaginary parts would each need a check)"
+        )
     if (e.is_nonnegative and target < 0) or (e.is_nonpositive and target > 0):
         sign = "non-negative" if e.is_nonnegative else "non-positive"
         return f"the mean of the {sign} {e} cannot be {target:.6g}"
@@ -891,8 +1011,10 @@ def _monte_carlo_caveat(expr: Any, target: float) -> str | None:
     except (NoConvergenceError, NotSupportedError, TypeError, ValueError, ArithmeticError) as exc:
         return f"Var[{e}] could not be shown finite ({exc}), so Monte Carlo is no evidence"
     if math.isinf(second):
-        return (f"Var[{e}] is infinite (E[{square}] = ∞, a heavy tail): a Monte Carlo "
-                f"standard error bounds nothing")
+        return (
+            f"Var[{e}] is infinite (E[{square}] = ∞, a heavy tail): a Monte Carlo "
+            f"standard error bounds nothing"
+        )
     return None
 
 
@@ -947,17 +1069,18 @@ def _usable(value: Any, numeric: bool, real: bool = True) -> bool:
 class _Plan:
     """How to compute one quantity: the SymPy call and the numeric stand-in."""
 
-    what: str                                   # "E[X**2]", named in messages
-    symbolic: Callable[[], Any]                 # run under run_limited
+    what: str  # "E[X**2]", named in messages
+    symbolic: Callable[[], Any]  # run under run_limited
     numeric: Callable[[], tuple[float, float, str]]
-    numeric_ok: bool                            # parameters are all numeric
+    numeric_ok: bool  # parameters are all numeric
     numeric_title: str = "numeric evaluation"
-    try_symbolic: bool = True                   # False: SymPy already failed on a part
-    real: bool = True                           # False: the quantity may be complex
+    try_symbolic: bool = True  # False: SymPy already failed on a part
+    real: bool = True  # False: the quantity may be complex
 
 
-def _evaluate(plan: _Plan, lhs: str, deadline: Deadline) -> tuple[Any, str, float | None,
-                                                                     list[Step]]:
+def _evaluate(
+    plan: _Plan, lhs: str, deadline: Deadline
+) -> tuple[Any, str, float | None, list[Step]]:
     """SymPy under what is left of ``deadline`` (simplification included), else the
     numeric stand-in: (result, method, error, steps)."""
     timeout = deadline.timeout
@@ -976,32 +1099,51 @@ def _evaluate(plan: _Plan, lhs: str, deadline: Deadline) -> tuple[Any, str, floa
     if failure is None and _usable(raw, plan.numeric_ok, plan.real):
         steps = [Step("evaluate", f"{lhs} = {tex(raw)}")]
         short = isinstance(raw, sympy.Expr) and sympy.count_ops(raw) <= SHORT_OPS
-        result = simplify_limited([raw], timeout=deadline.left(SIMPLIFY_SECONDS))[0] \
-            if isinstance(raw, sympy.Expr) and not short else raw
+        result = (
+            simplify_limited([raw], timeout=deadline.left(SIMPLIFY_SECONDS))[0]
+            if isinstance(raw, sympy.Expr) and not short
+            else raw
+        )
         if result != raw:
             steps.append(Step("simplify", f"{lhs} = {tex(result)}"))
         return result, "symbolic", None, steps
-    reason = ("the mean needed a numeric method" if not plan.try_symbolic
-              else f"SymPy timed out after {timeout:g} s" if isinstance(failure, DerivationTimeout)
-              else f"SymPy failed ({type(failure).__name__})" if failure is not None
-              else "SymPy found no closed form")
+    reason = (
+        "the mean needed a numeric method"
+        if not plan.try_symbolic
+        else f"SymPy timed out after {timeout:g} s"
+        if isinstance(failure, DerivationTimeout)
+        else f"SymPy failed ({type(failure).__name__})"
+        if failure is not None
+        else "SymPy found no closed form"
+    )
     if plan.numeric_ok:
         value, err, method = plan.numeric()
         how = "Monte Carlo" if method == "monte-carlo" else plan.numeric_title
         if isinstance(value, float) and math.isinf(value):  # shown to diverge, one sign
             result = sympy.oo if value > 0 else -sympy.oo
-            return result, method, 0.0, [Step(f"{how}: the integral diverges ({reason})",
-                                              f"{lhs} = {tex(result)}")]
+            return (
+                result,
+                method,
+                0.0,
+                [Step(f"{how}: the integral diverges ({reason})", f"{lhs} = {tex(result)}")],
+            )
         result = _number(value)
         steps = [Step(f"{how} ({reason})", rf"{lhs} \approx {tex(result)} \pm {err:.1e}")]
         return result, method, float(err), steps
     if isinstance(failure, DerivationTimeout):
-        raise DerivationTimeout(f"{plan.what} did not finish within {timeout:g} s and has "
-                                f"symbolic parameters, so there is no numeric fallback") from failure
+        raise DerivationTimeout(
+            f"{plan.what} did not finish within {timeout:g} s and has "
+            f"symbolic parameters, so there is no numeric fallback"
+        ) from failure
     if failure is not None:
         raise NoClosedFormError(f"{plan.what}: {reason}: {failure}") from failure
     if isinstance(raw, sympy.Expr) and not _random_symbols(raw):
-        return raw, "symbolic", None, [Step("no closed form (left unevaluated)", f"{lhs} = {tex(raw)}")]
+        return (
+            raw,
+            "symbolic",
+            None,
+            [Step("no closed form (left unevaluated)", f"{lhs} = {tex(raw)}")],
+        )
     raise NoClosedFormError(f"{plan.what}: SymPy found no closed form")
 
 
@@ -1015,8 +1157,10 @@ def _random_expr(expr: Any, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
     if not isinstance(e, sympy.Expr):
         raise ValueError(f"{what} must be a scalar expression of random variables, got {e!r}")
     if not _random_symbols(e):
-        raise ValueError(f"{what} {e} contains no random variable; build one with Normal(...), "
-                         f"Die(...) ... or bind() the names of a parsed expression")
+        raise ValueError(
+            f"{what} {e} contains no random variable; build one with Normal(...), "
+            f"Die(...) ... or bind() the names of a parsed expression"
+        )
     return e, prior
 
 
@@ -1025,8 +1169,10 @@ def _real_valued(expr: Any, op: str) -> Any:
     quantities; E[(Z − E Z)²] of a complex Z is not |Z − E Z|²)."""
     e = as_expr(expr)[0]
     if isinstance(e, sympy.Expr) and _random_symbols(e) and _real_imag(e)[1] != 0:
-        raise ValueError(f"{op}: {e} is complex-valued; give its real and imaginary parts "
-                         f"(sympy.re, sympy.im) separately")
+        raise ValueError(
+            f"{op}: {e} is complex-valued; give its real and imaginary parts "
+            f"(sympy.re, sympy.im) separately"
+        )
     return expr
 
 
@@ -1043,8 +1189,9 @@ def _numeric_for(e: sympy.Expr, rng: Any, samples: int) -> Callable[[], tuple[fl
     return lambda: numeric_expectation(e, rng=rng, samples=samples)
 
 
-def _cross_check(e: sympy.Expr, result: Any, lhs: str, steps: list[Step]
-                 ) -> tuple[Any, str, float | None, list[Step]]:
+def _cross_check(
+    e: sympy.Expr, result: Any, lhs: str, steps: list[Step]
+) -> tuple[Any, str, float | None, list[Step]]:
     """Compare SymPy's value with quadrature (cheap for one variable); a clear disagreement
     means SymPy answered wrongly, and the numeric value is returned instead. An expectation
     the quadrature's probes show not to exist (E|g(X)| = ∞, both signs) raises, even when
@@ -1053,13 +1200,15 @@ def _cross_check(e: sympy.Expr, result: Any, lhs: str, steps: list[Step]
         value, err, _ = numeric_expectation(e)
         claimed = complex(sympy.N(result, 20))
     except IntegralDoesNotExist as exc:  # SymPy's value is an improper (conditional) integral
-        raise NoConvergenceError(f"{exc} (SymPy's {result} is only a conditionally "
-                                 f"convergent improper integral)") from exc
+        raise NoConvergenceError(
+            f"{exc} (SymPy's {result} is only a conditionally convergent improper integral)"
+        ) from exc
     except NoConvergenceError as exc:  # no check: but a sign SymPy's value cannot have
         impossible = _impossible_mean(e, result)
         if impossible:
-            raise NoConvergenceError(f"E[{e}]: {impossible}, and quadrature could not check "
-                                     f"it: {exc}") from exc
+            raise NoConvergenceError(
+                f"E[{e}]: {impossible}, and quadrature could not check it: {exc}"
+            ) from exc
         return result, "symbolic", None, steps
     except (TypeError, ValueError, ArithmeticError, NotSupportedError):
         return result, "symbolic", None, steps
@@ -1067,13 +1216,32 @@ def _cross_check(e: sympy.Expr, result: Any, lhs: str, steps: list[Step]
         if claimed == complex(value):
             return result, "symbolic", None, steps
         number = sympy.oo if value > 0 else -sympy.oo
-        return number, "numeric", 0.0, [*steps, Step(
-            "the integral diverges (SymPy's finite value disagreed)", f"{lhs} = {tex(number)}")]
+        return (
+            number,
+            "numeric",
+            0.0,
+            [
+                *steps,
+                Step(
+                    "the integral diverges (SymPy's finite value disagreed)",
+                    f"{lhs} = {tex(number)}",
+                ),
+            ],
+        )
     scale = max(1.0, abs(value))
     if err < 1e-9 * scale and abs(claimed - value) > 1e-6 * scale:
         number = _number(value)
-        return number, "numeric", float(err), [*steps, Step(
-            "quadrature (SymPy's value disagreed with it)", rf"{lhs} \approx {tex(number)}")]
+        return (
+            number,
+            "numeric",
+            float(err),
+            [
+                *steps,
+                Step(
+                    "quadrature (SymPy's value disagreed with it)", rf"{lhs} \approx {tex(number)}"
+                ),
+            ],
+        )
     return result, "symbolic", None, steps
 
 
@@ -1091,17 +1259,20 @@ def _impossible_mean(g: sympy.Expr, value: Any) -> str | None:
         v = complex(sympy.N(value, 20))
     except (TypeError, ValueError):
         return None
-    for sign, bad in (("positive", g.is_positive and not v.real > 0),
-                      ("non-negative", g.is_nonnegative and not v.real >= 0),
-                      ("negative", g.is_negative and not v.real < 0),
-                      ("non-positive", g.is_nonpositive and not v.real <= 0)):
+    for sign, bad in (
+        ("positive", g.is_positive and not v.real > 0),
+        ("non-negative", g.is_nonnegative and not v.real >= 0),
+        ("negative", g.is_negative and not v.real < 0),
+        ("non-positive", g.is_nonpositive and not v.real <= 0),
+    ):
         if bad:
             return f"SymPy's {value} cannot be the mean of the {sign} {g}"
     return None
 
 
-def _check_symbolic(e: sympy.Expr, plan: _Plan, outcome: tuple[Any, str, float | None, list[Step]],
-                    lhs: str) -> tuple[Any, str, float | None, list[Step]]:
+def _check_symbolic(
+    e: sympy.Expr, plan: _Plan, outcome: tuple[Any, str, float | None, list[Step]], lhs: str
+) -> tuple[Any, str, float | None, list[Step]]:
     """``outcome`` of :func:`_evaluate`, with a symbolic value of one (non-finite) variable
     and numeric parameters cross-checked by quadrature (:func:`_cross_check`)."""
     result, method, _, steps = outcome
@@ -1111,8 +1282,9 @@ def _check_symbolic(e: sympy.Expr, plan: _Plan, outcome: tuple[Any, str, float |
     return outcome
 
 
-def expectation(expr: Any, timeout: float | None = None, *, rng: Any = None,
-                samples: int = MC_SAMPLES) -> Derivation:
+def expectation(
+    expr: Any, timeout: float | None = None, *, rng: Any = None, samples: int = MC_SAMPLES
+) -> Derivation:
     r"""E[expr] for an expression of independent random variables.
 
     Args:
@@ -1142,19 +1314,32 @@ def expectation(expr: Any, timeout: float | None = None, *, rng: Any = None,
     return _expectation(e, prior, _budget(timeout), rng, samples)
 
 
-def _expectation(e: sympy.Expr, prior: tuple[Step, ...], deadline: Deadline, rng: Any,
-                 samples: int) -> Derivation:
+def _expectation(
+    e: sympy.Expr, prior: tuple[Step, ...], deadline: Deadline, rng: Any, samples: int
+) -> Derivation:
     """:func:`expectation` within ``deadline`` (shared with the other parts of a call)."""
     rvs = _rvs(e)
     lhs = rf"\mathbb{{E}}\left[{tex(e)}\right]"
     setup, title = _setup_latex(e, rvs)
-    plan = _Plan(f"E[{e}]", functools.partial(_E, e), _numeric_for(e, rng, samples),
-                 not _parameters(e), "quadrature" if len(rvs) == 1 else "numeric evaluation",
-                 real=_real_imag(e)[1] == 0)
+    plan = _Plan(
+        f"E[{e}]",
+        functools.partial(_E, e),
+        _numeric_for(e, rng, samples),
+        not _parameters(e),
+        "quadrature" if len(rvs) == 1 else "numeric evaluation",
+        real=_real_imag(e)[1] == 0,
+    )
     result, method, error, steps = _check_symbolic(e, plan, _evaluate(plan, lhs, deadline), lhs)
-    return Derivation(result, _wrt(result), (*prior, Step(title, f"{lhs} = {setup}"), *steps), lhs,
-                      method=method, error=error, operation="expectation",
-                      source={"expr": e, "mean_of": e})
+    return Derivation(
+        result,
+        _wrt(result),
+        (*prior, Step(title, f"{lhs} = {setup}"), *steps),
+        lhs,
+        method=method,
+        error=error,
+        operation="expectation",
+        source={"expr": e, "mean_of": e},
+    )
 
 
 def moment(X: Any, k: int, timeout: float | None = None, *, rng: Any = None) -> Derivation:
@@ -1171,15 +1356,30 @@ def moment(X: Any, k: int, timeout: float | None = None, *, rng: Any = None) -> 
     if k == 0:  # X⁰ = 1 is no random expression: the total probability (kept as X⁰, so
         # that a Monte Carlo check still draws X)
         power = sympy.Pow(e, 0, evaluate=False)
-        return Derivation(sympy.S.One, (), (*prior, Step("the total probability", f"{lhs} = 1")),
-                          lhs, operation="moment", source={"expr": power, "mean_of": power})
+        return Derivation(
+            sympy.S.One,
+            (),
+            (*prior, Step("the total probability", f"{lhs} = 1")),
+            lhs,
+            operation="moment",
+            source={"expr": power, "mean_of": power},
+        )
     d = expectation(e**k, timeout, rng=rng)
-    return Derivation(d.result, d.wrt, (*prior, *d.steps), lhs, method=d.method, error=d.error,
-                      operation="moment", source={"expr": e**k, "mean_of": e**k})
+    return Derivation(
+        d.result,
+        d.wrt,
+        (*prior, *d.steps),
+        lhs,
+        method=d.method,
+        error=d.error,
+        operation="moment",
+        source={"expr": e**k, "mean_of": e**k},
+    )
 
 
-def variance(expr: Any, timeout: float | None = None, *, rng: Any = None,
-             samples: int = MC_SAMPLES) -> Derivation:
+def variance(
+    expr: Any, timeout: float | None = None, *, rng: Any = None, samples: int = MC_SAMPLES
+) -> Derivation:
     r"""Var[expr] = E[(expr − E[expr])²].
 
     Examples:
@@ -1192,8 +1392,9 @@ def variance(expr: Any, timeout: float | None = None, *, rng: Any = None,
     return _mean_and_variance(expr, timeout, rng, samples)[1]
 
 
-def _mean_and_variance(expr: Any, timeout: float | None, rng: Any, samples: int
-                       ) -> tuple[Derivation, Derivation]:
+def _mean_and_variance(
+    expr: Any, timeout: float | None, rng: Any, samples: int
+) -> tuple[Derivation, Derivation]:
     """(E[expr], Var[expr]) within one time budget, the mean computed once for both."""
     e, prior = _random_expr(_real_valued(expr, "variance"), "expr")
     deadline = _budget(timeout)
@@ -1201,23 +1402,40 @@ def _mean_and_variance(expr: Any, timeout: float | None, rng: Any, samples: int
     centered = (e - mean.result) ** 2
     lhs = rf"\operatorname{{Var}}\left[{tex(e)}\right]"
     setup, title = _setup_latex(centered, _rvs(e))
-    plan = _Plan(f"Var[{e}]", functools.partial(_stats.variance, e),
-                 _numeric_for(centered, rng, samples), not _parameters(e),
-                 try_symbolic=mean.method == "symbolic")
+    plan = _Plan(
+        f"Var[{e}]",
+        functools.partial(_stats.variance, e),
+        _numeric_for(centered, rng, samples),
+        not _parameters(e),
+        try_symbolic=mean.method == "symbolic",
+    )
     result, method, error, steps = _evaluate(plan, lhs, deadline)
     if mean.method != "symbolic" and method == "symbolic":
         method = mean.method
-    head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[\left({tex(e)} - "
-                 rf"\mathbb{{E}}[{tex(e)}]\right)^{{2}}\right]"),
-            Step("mean", rf"\mathbb{{E}}\left[{tex(e)}\right] = {tex(mean.result)}"),
-            Step(title, f"{lhs} = {setup}")]
-    return mean, Derivation(result, _wrt(result), (*prior, *head, *steps), lhs, method=method,
-                            error=error, operation="variance",
-                            source={"expr": centered, "mean_of": centered})
+    head = [
+        Step(
+            "definition",
+            rf"{lhs} = \mathbb{{E}}\left[\left({tex(e)} - "
+            rf"\mathbb{{E}}[{tex(e)}]\right)^{{2}}\right]",
+        ),
+        Step("mean", rf"\mathbb{{E}}\left[{tex(e)}\right] = {tex(mean.result)}"),
+        Step(title, f"{lhs} = {setup}"),
+    ]
+    return mean, Derivation(
+        result,
+        _wrt(result),
+        (*prior, *head, *steps),
+        lhs,
+        method=method,
+        error=error,
+        operation="variance",
+        source={"expr": centered, "mean_of": centered},
+    )
 
 
-def covariance(a: Any, b: Any, timeout: float | None = None, *, rng: Any = None,
-               samples: int = MC_SAMPLES) -> Derivation:
+def covariance(
+    a: Any, b: Any, timeout: float | None = None, *, rng: Any = None, samples: int = MC_SAMPLES
+) -> Derivation:
     r"""Cov[a, b] = E[(a − E[a])(b − E[b])].
 
     Examples:
@@ -1234,17 +1452,32 @@ def covariance(a: Any, b: Any, timeout: float | None = None, *, rng: Any = None,
     product = (ea - ma) * (eb - mb)
     lhs = rf"\operatorname{{Cov}}\left[{tex(ea)}, {tex(eb)}\right]"
     setup, title = _setup_latex(product, _rvs(product))
-    plan = _Plan(f"Cov[{ea}, {eb}]", functools.partial(_stats.covariance, ea, eb),
-                 _numeric_for(sympy.expand(product), rng, samples),
-                 not (_parameters(ea) | _parameters(eb)),
-                 try_symbolic=da.method == db.method == "symbolic")
+    plan = _Plan(
+        f"Cov[{ea}, {eb}]",
+        functools.partial(_stats.covariance, ea, eb),
+        _numeric_for(sympy.expand(product), rng, samples),
+        not (_parameters(ea) | _parameters(eb)),
+        try_symbolic=da.method == db.method == "symbolic",
+    )
     result, method, error, steps = _evaluate(plan, lhs, deadline)
-    head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[\left({tex(ea)} - {tex(ma)}\right)"
-                 rf"\left({tex(eb)} - {tex(mb)}\right)\right]"),
-            Step(title, f"{lhs} = {setup}")]
-    return Derivation(result, _wrt(result), (*prior_a, *prior_b, *head, *steps), lhs,
-                      method=method, error=error, operation="covariance",
-                      source={"expr": product, "mean_of": product})
+    head = [
+        Step(
+            "definition",
+            rf"{lhs} = \mathbb{{E}}\left[\left({tex(ea)} - {tex(ma)}\right)"
+            rf"\left({tex(eb)} - {tex(mb)}\right)\right]",
+        ),
+        Step(title, f"{lhs} = {setup}"),
+    ]
+    return Derivation(
+        result,
+        _wrt(result),
+        (*prior_a, *prior_b, *head, *steps),
+        lhs,
+        method=method,
+        error=error,
+        operation="covariance",
+        source={"expr": product, "mean_of": product},
+    )
 
 
 def _mgf_symbolic(e: sympy.Expr, t: sympy.Expr) -> sympy.Expr:
@@ -1268,13 +1501,28 @@ def mgf(X: Any, t: Any = None, timeout: float | None = None, *, rng: Any = None)
     g = sympy.exp(t * e)
     lhs = rf"M_{{{tex(e)}}}({tex(t)})"
     setup, title = _setup_latex(g, _rvs(e))
-    plan = _Plan(f"E[{g}]", functools.partial(_mgf_symbolic, e, t), _numeric_for(g, rng, MC_SAMPLES),
-                 not _parameters(g), real=_real_imag(g)[1] == 0)
+    plan = _Plan(
+        f"E[{g}]",
+        functools.partial(_mgf_symbolic, e, t),
+        _numeric_for(g, rng, MC_SAMPLES),
+        not _parameters(g),
+        real=_real_imag(g)[1] == 0,
+    )
     result, method, error, steps = _check_symbolic(g, plan, _evaluate(plan, lhs, deadline), lhs)
-    head = [Step("definition", rf"{lhs} = \mathbb{{E}}\left[{tex(g)}\right]"),
-            Step(title, f"{lhs} = {setup}")]
-    return Derivation(result, _wrt(result), (*prior, *head, *steps), lhs, method=method,
-                      error=error, operation="mgf", source={"X": e, "t": t})
+    head = [
+        Step("definition", rf"{lhs} = \mathbb{{E}}\left[{tex(g)}\right]"),
+        Step(title, f"{lhs} = {setup}"),
+    ]
+    return Derivation(
+        result,
+        _wrt(result),
+        (*prior, *head, *steps),
+        lhs,
+        method=method,
+        error=error,
+        operation="mgf",
+        source={"X": e, "t": t},
+    )
 
 
 # --- entropy and KL divergence ------------------------------------------------------------------
@@ -1363,27 +1611,62 @@ def entropy(X: Any, timeout: float | None = None) -> Derivation:
     x = _dummy(X, X.pspace.distribution.free_symbols)
     lhs = rf"H({tex(X)})"
     if kind == "finite":
-        setup = (r"-\sum_{" + tex(x) + r"} P(" + tex(X) + " = " + tex(x) + r") \log P(" + tex(X)
-                 + " = " + tex(x) + ")")
+        setup = (
+            r"-\sum_{"
+            + tex(x)
+            + r"} P("
+            + tex(X)
+            + " = "
+            + tex(x)
+            + r") \log P("
+            + tex(X)
+            + " = "
+            + tex(x)
+            + ")"
+        )
     else:
         f = _density(X, x)
         a, b = _support(X)
-        op = rf"\int_{{{tex(a)}}}^{{{tex(b)}}}" if kind == "continuous" else \
-            rf"\sum_{{{tex(x)}={tex(a)}}}^{{{tex(b)}}}"
+        op = (
+            rf"\int_{{{tex(a)}}}^{{{tex(b)}}}"
+            if kind == "continuous"
+            else rf"\sum_{{{tex(x)}={tex(a)}}}^{{{tex(b)}}}"
+        )
         dx = rf"\, d{tex(x)}" if kind == "continuous" else ""
         setup = rf"-{op} \left({tex(f)}\right) \log\left({tex(f)}\right){dx}"
-    head = [Step("definition", rf"{lhs} = -\mathbb{{E}}\left[\log f_{{{tex(X)}}}({tex(X)})\right]"),
-            Step("entropy as an integral" if kind == "continuous" else "entropy as a sum",
-                 f"{lhs} = {setup}")]
+    head = [
+        Step("definition", rf"{lhs} = -\mathbb{{E}}\left[\log f_{{{tex(X)}}}({tex(X)})\right]"),
+        Step(
+            "entropy as an integral" if kind == "continuous" else "entropy as a sum",
+            f"{lhs} = {setup}",
+        ),
+    ]
     if kind != "finite":
-        head.append(Step("expand the log-density", rf"\log f_{{{tex(X)}}}({tex(x)}) = "
-                         rf"{tex(_log_density_of(X, x))}"))
-    plan = _Plan(f"H({X})", functools.partial(_entropy_symbolic, X),
-                 functools.partial(_numeric_information, X, None), not _parameters(X),
-                 "quadrature" if kind == "continuous" else "numeric sum")
+        head.append(
+            Step(
+                "expand the log-density",
+                rf"\log f_{{{tex(X)}}}({tex(x)}) = "
+                rf"{tex(_log_density_of(X, x))}",
+            )
+        )
+    plan = _Plan(
+        f"H({X})",
+        functools.partial(_entropy_symbolic, X),
+        functools.partial(_numeric_information, X, None),
+        not _parameters(X),
+        "quadrature" if kind == "continuous" else "numeric sum",
+    )
     result, method, error, steps = _evaluate(plan, lhs, deadline)
-    return Derivation(result, _wrt(result), (*head, *steps), lhs, method=method, error=error,
-                      operation="entropy", source={"P": X, "Q": None})
+    return Derivation(
+        result,
+        _wrt(result),
+        (*head, *steps),
+        lhs,
+        method=method,
+        error=error,
+        operation="entropy",
+        source={"P": X, "Q": None},
+    )
 
 
 def _kl_symbolic(P: RandomSymbol, Q: RandomSymbol) -> sympy.Expr:
@@ -1418,44 +1701,79 @@ def kl_divergence(P: Any, Q: Any, timeout: float | None = None) -> Derivation:
     """
     P, Q = _single(P, "P"), _single(Q, "Q")
     if (_kind(P) == "continuous") != (_kind(Q) == "continuous"):
-        raise ValueError(f"kl_divergence: P ({P}) and Q ({Q}) must both be continuous or both "
-                         f"discrete")
+        raise ValueError(
+            f"kl_divergence: P ({P}) and Q ({Q}) must both be continuous or both discrete"
+        )
     deadline = _budget(timeout)
     lhs = rf"D_{{\mathrm{{KL}}}}\left({tex(P)} \,\|\, {tex(Q)}\right)"
     x = _dummy(P, P.pspace.distribution.free_symbols | Q.pspace.distribution.free_symbols)
-    head = [Step("definition", rf"{lhs} = \mathbb{{E}}_{{{tex(P)}}}\left[\log p({tex(P)}) - "
-                 rf"\log q({tex(P)})\right]")]
+    head = [
+        Step(
+            "definition",
+            rf"{lhs} = \mathbb{{E}}_{{{tex(P)}}}\left[\log p({tex(P)}) - "
+            rf"\log q({tex(P)})\right]",
+        )
+    ]
     if _support_inside(P, Q) is False:
-        steps = [Step("support", rf"P(\text{{outside the support of }} {tex(Q)}) > 0 "
-                      rf"\Rightarrow {lhs} = \infty")]
-        return Derivation(sympy.oo, (), (*head, *steps), lhs, operation="kl_divergence",
-                          source={"P": P, "Q": Q})
+        steps = [
+            Step(
+                "support",
+                rf"P(\text{{outside the support of }} {tex(Q)}) > 0 "
+                rf"\Rightarrow {lhs} = \infty",
+            )
+        ]
+        return Derivation(
+            sympy.oo, (), (*head, *steps), lhs, operation="kl_divergence", source={"P": P, "Q": Q}
+        )
     if _kind(P) != "finite":
         a, b = _support(P)
-        op = rf"\int_{{{tex(a)}}}^{{{tex(b)}}}" if _kind(P) == "continuous" else \
-            rf"\sum_{{{tex(x)}={tex(a)}}}^{{{tex(b)}}}"
+        op = (
+            rf"\int_{{{tex(a)}}}^{{{tex(b)}}}"
+            if _kind(P) == "continuous"
+            else rf"\sum_{{{tex(x)}={tex(a)}}}^{{{tex(b)}}}"
+        )
         dx = rf"\, d{tex(x)}" if _kind(P) == "continuous" else ""
         ratio = sympy.expand(_log_density_of(P, x, P) - _log_density_of(Q, x, P))
-        head += [Step("KL as an integral" if _kind(P) == "continuous" else "KL as a sum",
-                      rf"{lhs} = {op} p({tex(x)}) \log\frac{{p({tex(x)})}}{{q({tex(x)})}}{dx}"),
-                 Step("expand the log-ratio",
-                      rf"\log\frac{{p({tex(x)})}}{{q({tex(x)})}} = {tex(ratio)}")]
-    plan = _Plan(f"KL({P} || {Q})", functools.partial(_kl_symbolic, P, Q),
-                 functools.partial(_numeric_information, P, Q),
-                 not (_parameters(P) | _parameters(Q)), "quadrature")
+        head += [
+            Step(
+                "KL as an integral" if _kind(P) == "continuous" else "KL as a sum",
+                rf"{lhs} = {op} p({tex(x)}) \log\frac{{p({tex(x)})}}{{q({tex(x)})}}{dx}",
+            ),
+            Step(
+                "expand the log-ratio", rf"\log\frac{{p({tex(x)})}}{{q({tex(x)})}} = {tex(ratio)}"
+            ),
+        ]
+    plan = _Plan(
+        f"KL({P} || {Q})",
+        functools.partial(_kl_symbolic, P, Q),
+        functools.partial(_numeric_information, P, Q),
+        not (_parameters(P) | _parameters(Q)),
+        "quadrature",
+    )
     result, method, error, steps = _evaluate(plan, lhs, deadline)
-    return Derivation(result, _wrt(result), (*head, *steps), lhs, method=method, error=error,
-                      operation="kl_divergence", source={"P": P, "Q": Q})
+    return Derivation(
+        result,
+        _wrt(result),
+        (*head, *steps),
+        lhs,
+        method=method,
+        error=error,
+        operation="kl_divergence",
+        source={"P": P, "Q": Q},
+    )
 
 
 # --- maximum likelihood ----------------------------------------------------------------------------
 
 #: Densities (as expressions in x) of families whose SymPy pmf is a table.
 _TABLE_DENSITIES: dict[str, Callable[[Any, sympy.Symbol], sympy.Expr]] = {
-    "BernoulliDistribution": lambda d, x: d.p ** x * (1 - d.p) ** (1 - x),
-    "BinomialDistribution": lambda d, x: (sympy.factorial(d.n) / (sympy.factorial(x)
-                                          * sympy.factorial(d.n - x)) * d.p ** x
-                                          * (1 - d.p) ** (d.n - x)),
+    "BernoulliDistribution": lambda d, x: d.p**x * (1 - d.p) ** (1 - x),
+    "BinomialDistribution": lambda d, x: (
+        sympy.factorial(d.n)
+        / (sympy.factorial(x) * sympy.factorial(d.n - x))
+        * d.p**x
+        * (1 - d.p) ** (d.n - x)
+    ),
 }
 
 
@@ -1517,8 +1835,10 @@ class MLE:
         """
         import numpy as np
 
-        sums = sorted({s for e in self.estimators.values() for s in e.atoms(sympy.Sum)},
-                      key=sympy.default_sort_key)
+        sums = sorted(
+            {s for e in self.estimators.values() for s in e.atoms(sympy.Sum)},
+            key=sympy.default_sort_key,
+        )
         t = sympy.Symbol("t_", real=True)
         functions = [s.function.xreplace({self.sample[self.index]: t}) for s in sums]
         # Σ p(x[i]) for a polynomial p is rewritten in the centred sums T_j = Σ (x[i] − m)^j,
@@ -1533,14 +1853,19 @@ class MLE:
         for total, f in zip(sums, functions, strict=True):
             if f.is_polynomial(t):
                 poly = sympy.Poly(sympy.expand(f.subs(t, t + shift)), t)
-                replace[total] = sum((coeff * centred[j] for (j,), coeff in poly.terms()),
-                                     sympy.S.Zero)
+                replace[total] = sum(
+                    (coeff * centred[j] for (j,), coeff in poly.terms()), sympy.S.Zero
+                )
             else:
                 replace[total] = slots[others.index(f)]
         terms = [_compile(f, (t,)) for f in others]
-        compiled = {str(p): _compile(sympy.expand(e.xreplace(replace).subs(centred[0], self.n)),
-                                     (*slots, *centred[1:], self.n, shift))
-                    for p, e in self.estimators.items()}
+        compiled = {
+            str(p): _compile(
+                sympy.expand(e.xreplace(replace).subs(centred[0], self.n)),
+                (*slots, *centred[1:], self.n, shift),
+            )
+            for p, e in self.estimators.items()
+        }
 
         def estimate(data: Any) -> dict[str, float]:
             arr = np.asarray(data, dtype=float).ravel()
@@ -1550,13 +1875,22 @@ class MLE:
             m = float(arr.mean()) if degree else 0.0
             c = arr - m
             powers = [float(np.sum(c**j)) for j in range(1, degree + 1)]
-            return {name: float(fn(*values, *powers, float(arr.size), m))
-                    for name, fn in compiled.items()}
+            return {
+                name: float(fn(*values, *powers, float(arr.size), m))
+                for name, fn in compiled.items()
+            }
 
         return estimate
 
-    def verify(self, data: Any = None, *, truth: Mapping[Any, float] | None = None,
-               size: int = 500, rng: Any = None, rtol: float = 1e-4) -> Verification:
+    def verify(
+        self,
+        data: Any = None,
+        *,
+        truth: Mapping[Any, float] | None = None,
+        size: int = 500,
+        rng: Any = None,
+        rtol: float = 1e-4,
+    ) -> Verification:
         """Compare the closed forms with a numeric maximisation of the likelihood.
 
         Args:
@@ -1572,8 +1906,9 @@ class MLE:
         truth_values = {p: float(_lookup(truth, p, 0.4)) for p in self.params}
         if data is None:
             if self.family is None:
-                raise ValueError("mle.verify: give data= (the density came without a family "
-                                 "to simulate from)")
+                raise ValueError(
+                    "mle.verify: give data= (the density came without a family to simulate from)"
+                )
             from symml.sampling import sampler
 
             rv = self.family.subs({p: sympy.Float(v) for p, v in truth_values.items()})
@@ -1589,14 +1924,21 @@ class MLE:
 
         start = np.array([truth_values[p] for p in self.params])
         start = np.where(start == 0, 0.1, start * 1.1)
-        best = minimize(nll, start, method="Nelder-Mead",
-                        options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 20000,
-                                 "maxfev": 40000})
+        best = minimize(
+            nll,
+            start,
+            method="Nelder-Mead",
+            options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 20000, "maxfev": 40000},
+        )
         numeric = dict(zip((str(p) for p in self.params), best.x, strict=True))
         worst = max(abs(closed[k] - numeric[k]) / max(1e-12, abs(numeric[k])) for k in closed)
-        return Verification(passed=bool(worst <= rtol), max_error=float(worst),
-                            method="numeric maximisation (Nelder-Mead)", points=int(arr.size),
-                            details=f"closed form {closed} against numeric {numeric}")
+        return Verification(
+            passed=bool(worst <= rtol),
+            max_error=float(worst),
+            method="numeric maximisation (Nelder-Mead)",
+            points=int(arr.size),
+            details=f"closed form {closed} against numeric {numeric}",
+        )
 
 
 def _lookup(table: Mapping[Any, float] | None, p: sympy.Symbol, default: float) -> float:
@@ -1615,10 +1957,13 @@ def _density_of(density: Any, x: Any) -> tuple[sympy.Expr, sympy.Symbol, Any]:
                 f"mle: {type(dist).__name__.removesuffix('Distribution')} is given by a table "
                 f"of probabilities, not a density in x; supported tables: "
                 f"{', '.join(k.removesuffix('Distribution') for k in _TABLE_DENSITIES)} (or "
-                f"pass the pmf as an expression in x)")
+                f"pass the pmf as an expression in x)"
+            )
         if maker is not None and (getattr(dist, "succ", 1) != 1 or getattr(dist, "fail", 0) != 0):
-            raise NotSupportedError(f"mle: {density} counts successes as {dist.succ} and "
-                                    f"failures as {dist.fail}; only 1 and 0 are supported")
+            raise NotSupportedError(
+                f"mle: {density} counts successes as {dist.succ} and "
+                f"failures as {dist.fail}; only 1 and 0 are supported"
+            )
         return (maker(dist, var) if maker else _density(density, var)), var, density
     if x is None:
         raise ValueError("mle: give the variable x of the density")
@@ -1685,24 +2030,41 @@ def mle(density: Any, x: Any = None, params: Any = None, timeout: float | None =
     term = sympy.expand_log(sympy.log(f.xreplace({var: sample[i]})), force=True)
     loglik = sympy.Sum(term, (i, 1, n))
     scores = tuple(_sum_over(sympy.diff(term, p), i, n) for p in chosen)
-    steps = [Step("density", rf"f({tex(var)}; {tex(tuple(chosen))}) = {tex(f)}"),
-             Step("log-likelihood", rf"\ell({tex(tuple(chosen))}) = {tex(loglik)}")]
-    steps += [Step(f"score equation in {p}", rf"\frac{{\partial \ell}}{{\partial {tex(p)}}} = "
-                   rf"{tex(s)} = 0") for p, s in zip(chosen, scores, strict=True)]
+    steps = [
+        Step("density", rf"f({tex(var)}; {tex(tuple(chosen))}) = {tex(f)}"),
+        Step("log-likelihood", rf"\ell({tex(tuple(chosen))}) = {tex(loglik)}"),
+    ]
+    steps += [
+        Step(
+            f"score equation in {p}",
+            rf"\frac{{\partial \ell}}{{\partial {tex(p)}}} = "
+            rf"{tex(s)} = 0",
+        )
+        for p, s in zip(chosen, scores, strict=True)
+    ]
     try:
-        solutions = run_limited(_solve_scores, list(scores), chosen, timeout=timeout,
-                                what=f"the score equations of {f}")
+        solutions = run_limited(
+            _solve_scores, list(scores), chosen, timeout=timeout, what=f"the score equations of {f}"
+        )
     except DerivationTimeout:
         raise
     except (NotImplementedError, ValueError, TypeError) as exc:
-        raise NoClosedFormError(f"mle: the score equations of {f} could not be solved: {exc}") \
-            from exc
+        raise NoClosedFormError(
+            f"mle: the score equations of {f} could not be solved: {exc}"
+        ) from exc
     complete = [s for s in solutions if set(s) >= set(chosen)]
     if not complete:
-        raise NoClosedFormError(f"mle: the score equations of {f} have no closed-form solution "
-                                f"in {', '.join(map(str, chosen))}")
+        raise NoClosedFormError(
+            f"mle: the score equations of {f} have no closed-form solution "
+            f"in {', '.join(map(str, chosen))}"
+        )
     estimators = {p: complete[0][p] for p in chosen}
-    steps.append(Step("solve the score equations", r",\quad ".join(
-        rf"\hat{{{tex(p)}}} = {tex(e)}" for p, e in estimators.items())))
-    return MLE(estimators, loglik, scores, tuple(steps), sample, i, n, f, var, tuple(chosen),
-               family)
+    steps.append(
+        Step(
+            "solve the score equations",
+            r",\quad ".join(rf"\hat{{{tex(p)}}} = {tex(e)}" for p, e in estimators.items()),
+        )
+    )
+    return MLE(
+        estimators, loglik, scores, tuple(steps), sample, i, n, f, var, tuple(chosen), family
+    )

@@ -112,18 +112,27 @@ FAMILIES: Mapping[str, Family] = {
     "FDistributionDistribution": Family("f", lambda d1, d2: (d1, d2)),
     "RayleighDistribution": Family("rayleigh", lambda sigma: (sigma,)),
     "TriangularDistribution": Family("triangular", lambda a, b, c: (a, c, b)),
-    "CauchyDistribution": Family("standard_cauchy", lambda x0, gamma: (),
-                                 loc=lambda x0, gamma: x0, scale=lambda x0, gamma: gamma),
-    "WeibullDistribution": Family("weibull", lambda alpha, beta: (beta,),
-                                  scale=lambda alpha, beta: alpha),
-    "ParetoDistribution": Family("pareto", lambda xm, alpha: (alpha,),
-                                 loc=lambda xm, alpha: xm, scale=lambda xm, alpha: xm),
-    "GumbelDistribution": Family("gumbel", lambda beta, mu, minimum: (mu, beta) if not minimum
-                                 else None),
-    "BernoulliDistribution": Family("binomial", lambda p, succ, fail: (1, p)
-                                    if (succ, fail) == (1, 0) else None),
-    "BinomialDistribution": Family("binomial", lambda n, p, succ, fail: (n, p)
-                                   if (succ, fail) == (1, 0) else None),
+    "CauchyDistribution": Family(
+        "standard_cauchy",
+        lambda x0, gamma: (),
+        loc=lambda x0, gamma: x0,
+        scale=lambda x0, gamma: gamma,
+    ),
+    "WeibullDistribution": Family(
+        "weibull", lambda alpha, beta: (beta,), scale=lambda alpha, beta: alpha
+    ),
+    "ParetoDistribution": Family(
+        "pareto", lambda xm, alpha: (alpha,), loc=lambda xm, alpha: xm, scale=lambda xm, alpha: xm
+    ),
+    "GumbelDistribution": Family(
+        "gumbel", lambda beta, mu, minimum: (mu, beta) if not minimum else None
+    ),
+    "BernoulliDistribution": Family(
+        "binomial", lambda p, succ, fail: (1, p) if (succ, fail) == (1, 0) else None
+    ),
+    "BinomialDistribution": Family(
+        "binomial", lambda n, p, succ, fail: (n, p) if (succ, fail) == (1, 0) else None
+    ),
     "PoissonDistribution": Family("poisson", lambda lam: (lam,)),
     "GeometricDistribution": Family("geometric", lambda p: (p,)),
     "NegativeBinomialDistribution": Family("negative_binomial", lambda r, p: (r, p)),
@@ -161,8 +170,9 @@ class Sampler:
     variables: tuple[Any, ...]
     _draw: Draw = field(repr=False, compare=False)
 
-    def __call__(self, size: int | tuple[int, ...], rng: Any = None, *,
-                 chunks: int | None = None) -> Any:
+    def __call__(
+        self, size: int | tuple[int, ...], rng: Any = None, *, chunks: int | None = None
+    ) -> Any:
         """Draw ``size`` samples (an int or a shape) using ``rng`` (Generator, seed or None).
 
         With ``chunks=`` (Dask-backed mode, the ``dask`` extra) the result is a lazy
@@ -177,8 +187,12 @@ class Sampler:
             from symml._chunked import chunked_sample
 
             draw = self._draw
-            return chunked_sample(lambda k, g: np.asarray(draw(k, g), dtype=float), size,
-                                  rng=as_rng(rng), chunk_size=int(chunks))
+            return chunked_sample(
+                lambda k, g: np.asarray(draw(k, g), dtype=float),
+                size,
+                rng=as_rng(rng),
+                chunk_size=int(chunks),
+            )
         if type(size) is not int:
             size = _as_size(size)
         elif size < 0:
@@ -293,13 +307,18 @@ def _sampler_cached(expr: sympy.Expr, method: str, timeout: float | None) -> Sam
         return Sampler(expr, how, (expr,), draw)
     variables = tuple(sorted(random_symbols(expr), key=lambda v: v.name))
     if not variables:
-        raise ValueError(f"{expr} has no random variable to sample (make them with "
-                         "sympy.stats, e.g. Normal('X', 0, 1))")
-    others = sorted(s.name for s in expr.free_symbols - set(variables)
-                    if not isinstance(s, RandomSymbol))
+        raise ValueError(
+            f"{expr} has no random variable to sample (make them with "
+            "sympy.stats, e.g. Normal('X', 0, 1))"
+        )
+    others = sorted(
+        s.name for s in expr.free_symbols - set(variables) if not isinstance(s, RandomSymbol)
+    )
     if others:
-        raise ValueError(f"cannot sample {expr}: it has non-random symbols {', '.join(others)}; "
-                         "substitute numbers for them first")
+        raise ValueError(
+            f"cannot sample {expr}: it has non-random symbols {', '.join(others)}; "
+            "substitute numbers for them first"
+        )
     plans = [_plan(v, method, timeout) for v in variables]
     stand_ins = [sympy.Symbol(f"v{i}", real=True) for i in range(len(variables))]
     f = to_numpy(expr.xreplace(dict(zip(variables, stand_ins, strict=True))), stand_ins)
@@ -308,8 +327,11 @@ def _sampler_cached(expr: sympy.Expr, method: str, timeout: float | None) -> Sam
     def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
         return f(*(d(size, rng) for d in draws))
 
-    how = "compiled expression of independent draws (" + "; ".join(
-        f"{v.name}: {h}" for v, (h, _) in zip(variables, plans, strict=True)) + ")"
+    how = (
+        "compiled expression of independent draws ("
+        + "; ".join(f"{v.name}: {h}" for v, (h, _) in zip(variables, plans, strict=True))
+        + ")"
+    )
     return Sampler(expr, how, variables, draw)
 
 
@@ -321,13 +343,17 @@ def _plan(rv: Any, method: str, timeout: float | None) -> tuple[str, Draw]:
 
     pspace = rv.pspace
     if not isinstance(pspace, (SingleContinuousPSpace, SingleDiscretePSpace, SingleFinitePSpace)):
-        raise NotSupportedError(f"cannot sample {rv}: only independent single variables are "
-                                f"supported, not a {type(pspace).__name__}")
+        raise NotSupportedError(
+            f"cannot sample {rv}: only independent single variables are "
+            f"supported, not a {type(pspace).__name__}"
+        )
     dist = pspace.distribution
     params = sorted(s.name for s in dist.free_symbols)
     if params:
-        raise ValueError(f"cannot sample {rv}: its distribution has symbolic parameters "
-                         f"{', '.join(params)}; substitute numbers for them first")
+        raise ValueError(
+            f"cannot sample {rv}: its distribution has symbolic parameters "
+            f"{', '.join(params)}; substitute numbers for them first"
+        )
     continuous = isinstance(pspace, SingleContinuousPSpace)
     if method in ("auto", "numpy") or not continuous:
         family = _numpy_family(dist)
@@ -355,6 +381,7 @@ def _numpy_family(dist: Any) -> tuple[str, Draw] | None:
     name = family.method
 
     if loc is None and scale is None:
+
         def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
             return getattr(rng, name)(*args, size=size)
     else:
@@ -383,6 +410,7 @@ def _finite_plan(rv: Any, dist: Any) -> tuple[str, Draw]:
     probs = np.array([float(p) for _, p in items])
     _check_total(rv, float(probs.sum()))
     if np.allclose(probs, probs[0], rtol=0, atol=1e-15):
+
         def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
             return values[rng.integers(0, len(values), size=size)]
 
@@ -445,21 +473,26 @@ def _continuous_plan(rv: Any, dist: Any, method: str, timeout: float | None) -> 
         if method == "closed-form":
             raise NotSupportedError(f"SymPy found no closed-form inverse CDF of {rv} in time")
     if not abs(table.total - 1.0) <= NORMALISATION_TOL:
-        raise NotSupportedError(f"cannot sample {rv}: its tabulated CDF holds "
-                                f"{table.total:.6g} of the mass, not 1 (a narrow peak or an "
-                                f"interior singularity the grid misses), and SymPy found no "
-                                f"closed-form inverse CDF")
+        raise NotSupportedError(
+            f"cannot sample {rv}: its tabulated CDF holds "
+            f"{table.total:.6g} of the mass, not 1 (a narrow peak or an "
+            f"interior singularity the grid misses), and SymPy found no "
+            f"closed-form inverse CDF"
+        )
     if method in ("auto", "tabulated") and (table.accurate() or method == "tabulated"):
         return "inverse CDF (tabulated, Newton-polished)", table.inverse_draw
     if table.singular:
-        raise NotSupportedError(f"cannot sample {rv} by rejection: its density is unbounded at "
-                                f"an end of its support (no envelope); the tabulated inverse "
-                                f"CDF is not accurate enough either")
+        raise NotSupportedError(
+            f"cannot sample {rv} by rejection: its density is unbounded at "
+            f"an end of its support (no envelope); the tabulated inverse "
+            f"CDF is not accurate enough either"
+        )
     return "rejection (piecewise-constant envelope)", table.rejection_draw
 
 
-def _inverse_cdf_candidates(density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any,
-                            u: sympy.Symbol) -> list[sympy.Expr]:
+def _inverse_cdf_candidates(
+    density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any, u: sympy.Symbol
+) -> list[sympy.Expr]:
     """Closed forms of F⁻¹(u) (run in a child process under a time limit)."""
     t = sympy.Dummy("t", real=True)
     cdf = sympy.integrate(density.subs(x, t), (t, lo, x))
@@ -479,12 +512,21 @@ def _finite_elements(s: Any) -> list[sympy.Expr]:
     return found
 
 
-def _closed_form_inverse(density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any,
-                         table: _Table, timeout: float | None) -> Draw | None:
+def _closed_form_inverse(
+    density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any, table: _Table, timeout: float | None
+) -> Draw | None:
     u = sympy.Symbol("u", positive=True)
     try:
-        candidates = run_limited(_inverse_cdf_candidates, density, x, lo, hi, u, timeout=timeout,
-                                 what=f"the inverse CDF of {density}")
+        candidates = run_limited(
+            _inverse_cdf_candidates,
+            density,
+            x,
+            lo,
+            hi,
+            u,
+            timeout=timeout,
+            what=f"the inverse CDF of {density}",
+        )
     except (DerivationTimeout, NotImplementedError, ValueError, TypeError, RuntimeError):
         return None
     for candidate in candidates:
@@ -507,8 +549,15 @@ class _Table:
     then polish with Newton steps on the partial-cell integral, bracketed in the cell.
     """
 
-    def __init__(self, f: Callable, to_x: _Map, total: float, cdf: np.ndarray,
-                 peaks: np.ndarray, singular: bool = False) -> None:
+    def __init__(
+        self,
+        f: Callable,
+        to_x: _Map,
+        total: float,
+        cdf: np.ndarray,
+        peaks: np.ndarray,
+        singular: bool = False,
+    ) -> None:
         self.f, self.to_x, self.cdf, self.peaks = f, to_x, cdf, peaks
         self.total = total  # the density's integral as tabulated (1 when all is well)
         self.singular = singular  # unbounded at an end: no envelope for rejection sampling
@@ -516,8 +565,9 @@ class _Table:
         self.h = 1.0 / GRID_CELLS
 
     @classmethod
-    def build(cls, rv: Any, f: Callable, lo: float, hi: float,
-              mass: tuple[float, float] = (0.0, 1.0)) -> _Table:
+    def build(
+        cls, rv: Any, f: Callable, lo: float, hi: float, mass: tuple[float, float] = (0.0, 1.0)
+    ) -> _Table:
         """The table on the map of [lo, hi] centred at ``mass`` = (centre, scale)."""
         to_x = _MAPS[(math.isfinite(lo), math.isfinite(hi))](lo, hi, *mass)
         h = 1.0 / GRID_CELLS
@@ -525,10 +575,13 @@ class _Table:
         with np.errstate(all="ignore"):
             g = _g(f, to_x, nodes)
         if not np.all(np.isfinite(g)):
-            raise NotSupportedError(f"cannot sample {rv}: its density is not finite everywhere "
-                                    "on its support")
+            raise NotSupportedError(
+                f"cannot sample {rv}: its density is not finite everywhere on its support"
+            )
         if np.any(g < 0):
-            raise ValueError(f"cannot sample {rv}: its density is negative somewhere on its support")
+            raise ValueError(
+                f"cannot sample {rv}: its density is negative somewhere on its support"
+            )
         mass = h * (g @ _GL_WEIGHTS)
         near = _near_end(np.arange(GRID_CELLS))
         with np.errstate(all="ignore"):  # tanh-sinh from the nearer end of the grid
@@ -555,8 +608,9 @@ class _Table:
         t, cell = np.asarray(t, dtype=float), np.asarray(cell)
         left = self.edges[cell]
         d = t - left
-        out = self.cdf[cell] + d * (self.g(left[..., None] + d[..., None] * _GL_NODES)
-                                    @ _GL_WEIGHTS)
+        out = self.cdf[cell] + d * (
+            self.g(left[..., None] + d[..., None] * _GL_NODES) @ _GL_WEIGHTS
+        )
         near = _near_end(cell)
         if np.any(near):  # top cells: the cell's mass less the integral from t to its right
             c, tn = cell[near], t[near]
@@ -583,8 +637,9 @@ class _Table:
         for _ in range(NEAR_END_NEWTON_STEPS if np.any(near) else 0):  # steep near the ends
             tn, cn = t[near], cell[near]
             slope = self.g(tn)
-            step = np.divide(self.partial_cdf(tn, cn) - u[near], slope, out=np.zeros_like(tn),
-                             where=slope > 0)
+            step = np.divide(
+                self.partial_cdf(tn, cn) - u[near], slope, out=np.zeros_like(tn), where=slope > 0
+            )
             t[near] = np.clip(tn - step, left[near], left[near] + self.h)
         ends = (cell == 0) | (cell == GRID_CELLS - 1)
         if np.any(ends):  # bisection: the density may be unbounded at the support's end
@@ -627,16 +682,18 @@ class _Table:
     def rejection_draw(self, size: Any, rng: np.random.Generator) -> np.ndarray:
         """Rejection under the envelope 1.25 × the largest tabulated value near each cell."""
         n = int(np.prod(size))
-        envelope = 1.25 * np.maximum(self.peaks, np.maximum(np.roll(self.peaks, 1),
-                                                            np.roll(self.peaks, -1)))
+        envelope = 1.25 * np.maximum(
+            self.peaks, np.maximum(np.roll(self.peaks, 1), np.roll(self.peaks, -1))
+        )
         cumulative = np.cumsum(envelope)
         cumulative /= cumulative[-1]
         found: list[np.ndarray] = []
         have = 0
         while have < n:
             m = max(1024, int(1.5 * (n - have)))
-            cell = np.minimum(np.searchsorted(cumulative, rng.random(m), side="right"),
-                              GRID_CELLS - 1)
+            cell = np.minimum(
+                np.searchsorted(cumulative, rng.random(m), side="right"), GRID_CELLS - 1
+            )
             t = self.edges[cell] + self.h * rng.random(m)
             keep = rng.random(m) * envelope[cell] <= self.g(t)
             found.append(t[keep])
@@ -668,14 +725,18 @@ def _mass_table(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: float, hi: fl
 
     f = to_numpy(density, [x])
     table = _Table.build(rv, f, lo, hi)
-    found = None if abs(table.total - 1.0) <= NORMALISATION_TOL else \
-        _density_mode(density, x, lo, hi)
+    found = (
+        None if abs(table.total - 1.0) <= NORMALISATION_TOL else _density_mode(density, x, lo, hi)
+    )
     if found is None or not found[1] > 0:
         return table
     mode, width = found
     # on a half-line, t = 1/2 falls at the end ± scale: the mode (or the width beyond it)
-    scale = width if math.isinf(lo) and math.isinf(hi) else \
-        max(width, mode - lo if math.isfinite(lo) else hi - mode)
+    scale = (
+        width
+        if math.isinf(lo) and math.isinf(hi)
+        else max(width, mode - lo if math.isfinite(lo) else hi - mode)
+    )
     centred = _Table.build(rv, f, lo, hi, (mode, scale))
     return centred if abs(centred.total - 1.0) < abs(table.total - 1.0) else table
 
@@ -685,8 +746,9 @@ def _density_total(rv: Any, density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: A
     quadrature (divergence probes at the ends; ``inf`` when it diverges)."""
     from symml.probability import _mass, _quad
 
-    return _quad(density, x, lo, hi, what=f"the integral of the density of {rv}",
-                 cuts=_mass(rv)[2])[0]
+    return _quad(
+        density, x, lo, hi, what=f"the integral of the density of {rv}", cuts=_mass(rv)[2]
+    )[0]
 
 
 def _g(f: Callable, to_x: Any, t: np.ndarray) -> np.ndarray:
@@ -715,18 +777,21 @@ class _Map:
 
 
 def _finite_map(lo: float, hi: float, c: float = 0.0, s: float = 1.0) -> _Map:
-    return _Map(lambda t: lo + (hi - lo) * t, lambda t: hi - lo,
-                lambda x: (x - lo) / (hi - lo))
+    return _Map(lambda t: lo + (hi - lo) * t, lambda t: hi - lo, lambda x: (x - lo) / (hi - lo))
 
 
 def _upper_map(lo: float, hi: float, c: float = 0.0, s: float = 1.0) -> _Map:
-    return _Map(lambda t: lo + s * t / (1 - t), lambda t: s / (1 - t) ** 2,
-                lambda x: (x - lo) / (s + (x - lo)))
+    return _Map(
+        lambda t: lo + s * t / (1 - t),
+        lambda t: s / (1 - t) ** 2,
+        lambda x: (x - lo) / (s + (x - lo)),
+    )
 
 
 def _lower_map(lo: float, hi: float, c: float = 0.0, s: float = 1.0) -> _Map:
-    return _Map(lambda t: hi + s * (t - 1) / t, lambda t: s / t**2,
-                lambda x: 1 / (1 + (hi - x) / s))
+    return _Map(
+        lambda t: hi + s * (t - 1) / t, lambda t: s / t**2, lambda x: 1 / (1 + (hi - x) / s)
+    )
 
 
 def _real_s(x: np.ndarray) -> np.ndarray:
@@ -735,9 +800,11 @@ def _real_s(x: np.ndarray) -> np.ndarray:
 
 
 def _real_map(lo: float, hi: float, c: float = 0.0, s: float = 1.0) -> _Map:
-    return _Map(lambda t: c + s * (2 * t - 1) / (1 - (2 * t - 1) ** 2),
-                lambda t: s * 2 * (1 + (2 * t - 1) ** 2) / (1 - (2 * t - 1) ** 2) ** 2,
-                lambda x: (_real_s((x - c) / s) + 1) / 2)
+    return _Map(
+        lambda t: c + s * (2 * t - 1) / (1 - (2 * t - 1) ** 2),
+        lambda t: s * 2 * (1 + (2 * t - 1) ** 2) / (1 - (2 * t - 1) ** 2) ** 2,
+        lambda x: (_real_s((x - c) / s) + 1) / 2,
+    )
 
 
 #: (lower bound finite, upper bound finite) -> the map of [0, 1] onto the support.
@@ -752,8 +819,9 @@ _MAPS: Mapping[tuple[bool, bool], Callable[..., _Map]] = {
 # --- monte_carlo ---------------------------------------------------------------------------------
 
 
-def monte_carlo(expr: Any, n: int, rng: Any = None, *, chunks: int | None = None,
-                client: Any = None) -> Estimate:
+def monte_carlo(
+    expr: Any, n: int, rng: Any = None, *, chunks: int | None = None, client: Any = None
+) -> Estimate:
     """Monte Carlo estimate of ``E[expr]`` from ``n`` independent draws.
 
     Args:
@@ -787,9 +855,11 @@ def monte_carlo(expr: Any, n: int, rng: Any = None, *, chunks: int | None = None
         values = np.asarray(sample(size, rng))
         if np.iscomplexobj(values):
             if np.any(values.imag != 0):
-                raise ValueError(f"{sample.expr} is complex-valued; Monte Carlo averages real "
-                                 f"draws: estimate its real and imaginary parts (sympy.re, "
-                                 f"sympy.im) separately")
+                raise ValueError(
+                    f"{sample.expr} is complex-valued; Monte Carlo averages real "
+                    f"draws: estimate its real and imaginary parts (sympy.re, "
+                    f"sympy.im) separately"
+                )
             values = values.real
         return values.astype(float, copy=False)
 
@@ -798,8 +868,9 @@ def monte_carlo(expr: Any, n: int, rng: Any = None, *, chunks: int | None = None
             raise ValueError(f"chunks must be a positive int, got {chunks!r}")
         from symml._chunked import chunked_monte_carlo
 
-        mean, stderr, count = chunked_monte_carlo(draw, n, rng=generator, chunk_size=int(chunks),
-                                                  client=client)
+        mean, stderr, count = chunked_monte_carlo(
+            draw, n, rng=generator, chunk_size=int(chunks), client=client
+        )
         return Estimate(float(mean), float(stderr), int(count))
     if client is not None:
         raise ValueError("client= needs chunks= (the chunk size)")
@@ -808,8 +879,10 @@ def monte_carlo(expr: Any, n: int, rng: Any = None, *, chunks: int | None = None
         with np.errstate(all="ignore"):
             values = draw(min(BATCH, n - count), generator)
         if not np.all(np.isfinite(values)):
-            raise ValueError(f"{sample.expr} gave non-finite values; its expectation is not "
-                             "estimable by Monte Carlo")
+            raise ValueError(
+                f"{sample.expr} gave non-finite values; its expectation is not "
+                "estimable by Monte Carlo"
+            )
         mean, m2, count = _merge(mean, m2, count, values)
     return Estimate(mean, math.sqrt(m2 / (count - 1) / count), count)
 
@@ -865,9 +938,12 @@ def check_draws(expr: Any, values: Any, *, timeout: float | None = _UNSET) -> An
             with np.errstate(all="ignore"):
                 result = sps.kstest(values, cdf)
             return Verification(
-                passed=bool(result.pvalue > KS_PVALUE), max_error=float(result.statistic),
+                passed=bool(result.pvalue > KS_PVALUE),
+                max_error=float(result.statistic),
                 method=f"Kolmogorov-Smirnov against the exact CDF (p = {result.pvalue:.3g})",
-                points=int(values.size), details=f"D = {result.statistic:.4g}")
+                points=int(values.size),
+                details=f"D = {result.statistic:.4g}",
+            )
     return _check_moments(expr, values, limit)
 
 
@@ -907,23 +983,37 @@ def _check_moments(expr: Any, values: np.ndarray, timeout: float | None) -> Any:
         mean_d, var_d = _mean_and_variance(expr, timeout, None, MC_SAMPLES)
         mean, var = float(mean_d.result), float(var_d.result)
     except (SymmlError, TypeError, ValueError) as exc:
-        return Verification(passed=False, max_error=float("inf"), method="moments", points=n,
-                            details=f"the exact mean and variance of {expr} are not available: "
-                                    f"{exc}")
+        return Verification(
+            passed=False,
+            max_error=float("inf"),
+            method="moments",
+            points=n,
+            details=f"the exact mean and variance of {expr} are not available: {exc}",
+        )
     if not (math.isfinite(mean) and math.isfinite(var)):
-        return Verification(passed=False, max_error=float("inf"), method="moments", points=n,
-                            details=f"E = {mean}, Var = {var}: no finite moments to compare")
+        return Verification(
+            passed=False,
+            max_error=float("inf"),
+            method="moments",
+            points=n,
+            details=f"E = {mean}, Var = {var}: no finite moments to compare",
+        )
     got_mean, got_var = float(values.mean()), float(values.var(ddof=1))
     se_mean = math.hypot(math.sqrt(max(var, 0.0) / n), mean_d.error or 0.0)
-    se_var = math.hypot(float(np.std((values - got_mean) ** 2, ddof=1)) / math.sqrt(n),
-                        var_d.error or 0.0)
+    se_var = math.hypot(
+        float(np.std((values - got_mean) ** 2, ddof=1)) / math.sqrt(n), var_d.error or 0.0
+    )
     gaps = (abs(got_mean - mean), abs(got_var - var))
-    ok = gaps[0] <= 4 * se_mean + 1e-12 * max(1.0, abs(mean)) and \
-        gaps[1] <= 4 * se_var + 1e-12 * max(1.0, abs(var))
-    return Verification(passed=bool(ok), max_error=max(gaps),
-                        method="mean and variance within 4 standard errors of the exact ones",
-                        points=n, details=f"mean {got_mean:.6g} vs {mean:.6g}, variance "
-                                          f"{got_var:.6g} vs {var:.6g}")
+    ok = gaps[0] <= 4 * se_mean + 1e-12 * max(1.0, abs(mean)) and gaps[
+        1
+    ] <= 4 * se_var + 1e-12 * max(1.0, abs(var))
+    return Verification(
+        passed=bool(ok),
+        max_error=max(gaps),
+        method="mean and variance within 4 standard errors of the exact ones",
+        points=n,
+        details=f"mean {got_mean:.6g} vs {mean:.6g}, variance {got_var:.6g} vs {var:.6g}",
+    )
 
 
 # --- small helpers ----------------------------------------------------------------------------
@@ -931,16 +1021,20 @@ def _check_moments(expr: Any, values: np.ndarray, timeout: float | None) -> Any:
 
 def _on_support(density: sympy.Expr) -> sympy.Expr:
     """The density without the ``Piecewise((f, in support), (0, True))`` wrapper."""
-    if isinstance(density, sympy.Piecewise) and len(density.args) == 2 \
-            and density.args[1] == (0, True):
+    if (
+        isinstance(density, sympy.Piecewise)
+        and len(density.args) == 2
+        and density.args[1] == (0, True)
+    ):
         return density.args[0].expr
     return density
 
 
 def _check_total(rv: Any, total: float) -> None:
     if math.isinf(total):
-        raise ValueError(f"cannot sample {rv}: its density does not integrate to 1 (its "
-                         f"integral diverges)")
+        raise ValueError(
+            f"cannot sample {rv}: its density does not integrate to 1 (its integral diverges)"
+        )
     if not abs(total - 1.0) <= NORMALISATION_TOL:
         raise ValueError(f"cannot sample {rv}: its density integrates to {total:.6g}, not 1")
 
@@ -967,8 +1061,9 @@ def _as_size(size: Any) -> Any:
     if isinstance(size, (bool, float)) or not isinstance(size, (int, np.integer, tuple)):
         raise TypeError(f"size must be an int or a tuple of ints, got {size!r}")
     if isinstance(size, tuple):
-        if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0
-                   for s in size):
+        if not all(
+            isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 0 for s in size
+        ):
             raise ValueError(f"size must be a tuple of non-negative ints, got {size!r}")
         return tuple(int(s) for s in size)
     if size < 0:
@@ -979,10 +1074,15 @@ def _as_size(size: Any) -> Any:
 def _law_latex(rv: Any) -> str:
     dist = rv.pspace.distribution
     name = type(dist).__name__.removesuffix("Distribution")
-    if name in ("ContinuousDistributionHandmade", "DiscreteDistributionHandmade",
-                "FiniteDistributionHandmade"):
+    if name in (
+        "ContinuousDistributionHandmade",
+        "DiscreteDistributionHandmade",
+        "FiniteDistributionHandmade",
+    ):
         z = sympy.Symbol(rv.name, real=True)
-        return (rf"{tex(rv)} \sim p({tex(z)}) = {tex(_on_support(dist.pdf(z)))},\ "
-                rf"{tex(z)} \in {tex(dist.set)}")
+        return (
+            rf"{tex(rv)} \sim p({tex(z)}) = {tex(_on_support(dist.pdf(z)))},\ "
+            rf"{tex(z)} \in {tex(dist.set)}"
+        )
     args = ", ".join(tex(a) for a in dist.args)
     return rf"{tex(rv)} \sim \operatorname{{{name}}}\left({args}\right)"

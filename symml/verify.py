@@ -19,8 +19,14 @@ from symml.compile import to_numpy
 from symml.derivation import Derivation, Verification, as_rng
 from symml.errors import NotSupportedError
 
-__all__ = ["CHECKS", "central_difference", "difference_error", "random_points", "relative_error",
-           "verify_derivation"]
+__all__ = [
+    "CHECKS",
+    "central_difference",
+    "difference_error",
+    "random_points",
+    "relative_error",
+    "verify_derivation",
+]
 
 Check = Callable[[Derivation, int, np.random.Generator, float], Verification]
 
@@ -39,8 +45,14 @@ def relative_error(a: Any, b: Any) -> float:
     return float(np.max(np.abs(a - b) / scale)) if a.size else 0.0
 
 
-def random_points(f: Callable[..., Any] | Sequence[Callable[..., Any]], n_vars: int, count: int,
-                  rng: np.random.Generator, *, tries: int = 50) -> np.ndarray:
+def random_points(
+    f: Callable[..., Any] | Sequence[Callable[..., Any]],
+    n_vars: int,
+    count: int,
+    rng: np.random.Generator,
+    *,
+    tries: int = 50,
+) -> np.ndarray:
     """Random points (count, n_vars) where ``f`` is finite and real, drawn from ±[0.3, 2]
     per axis (then from [0.3, 2] when the domain seems to need positive values).
 
@@ -76,8 +88,10 @@ def random_points(f: Callable[..., Any] | Sequence[Callable[..., Any]], n_vars: 
             found.extend(X[ok])
             if len(found) >= count:
                 return np.array(found[:count]).reshape(count, n_vars)
-    raise NotSupportedError("could not find points where the function and its result are "
-                            "finite and real to check them at")
+    raise NotSupportedError(
+        "could not find points where the function and its result are "
+        "finite and real to check them at"
+    )
 
 
 def _values_at(g: Callable[..., Any], X: np.ndarray, count: int) -> np.ndarray:
@@ -88,8 +102,9 @@ def _values_at(g: Callable[..., Any], X: np.ndarray, count: int) -> np.ndarray:
     return np.broadcast_to(vals, (count,) + vals.shape).reshape(count, -1)
 
 
-def central_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h: float,
-                       order: int = 1) -> np.ndarray:
+def central_difference(
+    f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h: float, order: int = 1
+) -> np.ndarray:
     """Central-difference directional derivative of ``f`` at ``x`` along ``v``.
 
     ``order=1``: (f(x+hv) - f(x-hv)) / 2h; ``order=2``: (f(x+hv) - 2f(x) + f(x-hv)) / h².
@@ -105,8 +120,9 @@ def central_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndar
     raise ValueError(f"order must be 1 or 2, got {order}")
 
 
-def _richardson(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h: float,
-                order: int) -> np.ndarray:
+def _richardson(
+    f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h: float, order: int
+) -> np.ndarray:
     """Central differences with one Richardson extrapolation step (error O(h⁴))."""
     d1 = central_difference(f, x, v, h, order)
     d2 = central_difference(f, x, v, h / 2, order)
@@ -144,15 +160,18 @@ def difference_error(exact: Any, numeric: Any, noise: Any, rtol: float) -> float
     return float(np.max(np.where(gap > 0, gap / np.where(scale > 0, scale, 1.0), 0.0)))
 
 
-def _settled_difference(f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h: float,
-                        order: int, rtol: float) -> tuple[np.ndarray, np.ndarray] | None:
+def _settled_difference(
+    f: Callable[[np.ndarray], Any], x: np.ndarray, v: np.ndarray, h: float, order: int, rtol: float
+) -> tuple[np.ndarray, np.ndarray] | None:
     """A Richardson difference that agrees with the one at a quarter of the step (within
     ``rtol / 4``, by :func:`difference_error`), comparing ``h`` with ``h/4``, then ``h/4``
     with ``h/16``, then ``h/16`` with ``h/64``; it returns the finer value and the
     rounding noise of that value; ``None`` when no finite, settled value is found (next to
     a pole such as ``log(x - 1)`` at 1.01, the step is too coarse)."""
     floats = np.finfo(float)
-    size = NOISE_FACTOR * np.maximum(floats.eps * np.abs(np.asarray(f(x))), floats.smallest_subnormal)
+    size = NOISE_FACTOR * np.maximum(
+        floats.eps * np.abs(np.asarray(f(x))), floats.smallest_subnormal
+    )
     coarse = _richardson(f, x, v, h, order)
     for _ in range(3):
         fine = _richardson(f, x, v, h / 4, order)
@@ -171,10 +190,19 @@ def _shape_of(result: Any) -> tuple[int, ...]:
     return tuple(result.shape) if isinstance(result, sympy.MatrixBase) else ()
 
 
-def _check_directional(d: Derivation, points: int, rng: np.random.Generator, rtol: float,
-                       *, fn: Any, order: int, contract: Callable[[np.ndarray, np.ndarray], Any],
-                       method: str, direction: np.ndarray | None = None,
-                       details: str | None = None) -> Verification:
+def _check_directional(
+    d: Derivation,
+    points: int,
+    rng: np.random.Generator,
+    rtol: float,
+    *,
+    fn: Any,
+    order: int,
+    contract: Callable[[np.ndarray, np.ndarray], Any],
+    method: str,
+    direction: np.ndarray | None = None,
+    details: str | None = None,
+) -> Verification:
     """Compare ``contract(result(x), v)`` with a finite difference of ``fn`` along ``v``
     (a random unit vector per point, or ``direction``), at random points where ``fn`` and
     the result are finite and real. A point whose difference stencil leaves the domain
@@ -203,11 +231,18 @@ def _check_directional(d: Derivation, points: int, rng: np.random.Generator, rto
                 break
     if used == 0:
         raise NotSupportedError(f"no point where the finite differences of {fn} are defined")
-    return Verification(passed=worst <= rtol, max_error=worst, method=method, points=used,
-                        details=details or f"{d.operation} against {method} of the original function")
+    return Verification(
+        passed=worst <= rtol,
+        max_error=worst,
+        method=method,
+        points=used,
+        details=details or f"{d.operation} against {method} of the original function",
+    )
 
 
-def _check_derivative(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+def _check_derivative(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     f, x, n = d.source["f"], d.source["x"], d.source["n"]
     of = "f"
     if n > 2:
@@ -217,50 +252,105 @@ def _check_derivative(d: Derivation, points: int, rng: np.random.Generator, rtol
     e[d.wrt.index(x)] = 1.0
     claimed = f"df/d{x}" if n == 1 else f"d^{n}f/d{x}^{n}"
     differences = "central differences" if n == 1 else "second central differences"
-    return _check_directional(d, points, rng, rtol, fn=f, order=min(n, 2),
-                              contract=lambda r, v: r, method="central differences", direction=e,
-                              details=f"{claimed} against {differences} of {of}")
+    return _check_directional(
+        d,
+        points,
+        rng,
+        rtol,
+        fn=f,
+        order=min(n, 2),
+        contract=lambda r, v: r,
+        method="central differences",
+        direction=e,
+        details=f"{claimed} against {differences} of {of}",
+    )
 
 
-def _check_gradient(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
-    return _check_directional(d, points, rng, rtol, fn=d.source["f"], order=1,
-                              contract=lambda g, v: g.reshape(-1) @ v,
-                              method="central differences")
+def _check_gradient(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
+    return _check_directional(
+        d,
+        points,
+        rng,
+        rtol,
+        fn=d.source["f"],
+        order=1,
+        contract=lambda g, v: g.reshape(-1) @ v,
+        method="central differences",
+    )
 
 
-def _check_jacobian(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
-    return _check_directional(d, points, rng, rtol, fn=d.source["F"], order=1,
-                              contract=lambda J, v: J @ v, method="central differences")
+def _check_jacobian(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
+    return _check_directional(
+        d,
+        points,
+        rng,
+        rtol,
+        fn=d.source["F"],
+        order=1,
+        contract=lambda J, v: J @ v,
+        method="central differences",
+    )
 
 
-def _check_hessian(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
-    second = _check_directional(d, points, rng, rtol, fn=d.source["f"], order=2,
-                                contract=lambda H, v: v @ H @ v,
-                                method="second-order central differences")
-    of_grad = _check_directional(d, points, rng, rtol, fn=d.source["gradient"], order=1,
-                                 contract=lambda H, v: H @ v, method="central differences")
+def _check_hessian(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
+    second = _check_directional(
+        d,
+        points,
+        rng,
+        rtol,
+        fn=d.source["f"],
+        order=2,
+        contract=lambda H, v: v @ H @ v,
+        method="second-order central differences",
+    )
+    of_grad = _check_directional(
+        d,
+        points,
+        rng,
+        rtol,
+        fn=d.source["gradient"],
+        order=1,
+        contract=lambda H, v: H @ v,
+        method="central differences",
+    )
     worst = max(second.max_error, of_grad.max_error)
-    return Verification(passed=second.passed and of_grad.passed, max_error=worst,
-                        method="second-order central differences", points=second.points,
-                        details="vᵀHv against second differences of f; Hv against differences of ∇f")
+    return Verification(
+        passed=second.passed and of_grad.passed,
+        max_error=worst,
+        method="second-order central differences",
+        points=second.points,
+        details="vᵀHv against second differences of f; Hv against differences of ∇f",
+    )
 
 
 # --- calculus II checks (issue 3) ---------------------------------------------------------
 
-def _check_matrix_derivative(d: Derivation, points: int, rng: np.random.Generator,
-                             rtol: float) -> Verification:
+
+def _check_matrix_derivative(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     from symml.matrixcalc import check_matrix_derivative
 
-    return check_matrix_derivative(d.source["f"], d.source["X"], d.result, points=points,
-                                   rng=rng, rtol=rtol)
+    return check_matrix_derivative(
+        d.source["f"], d.source["X"], d.result, points=points, rng=rng, rtol=rtol
+    )
 
 
 #: Digits of the high-precision evaluations behind the Taylor and limit checks.
 _DIGITS = 60
 
 
-def _parameters(exprs: list[Any], exclude: set[Any], rng: np.random.Generator,
-                ) -> dict[sympy.Symbol, sympy.Float]:
+def _parameters(
+    exprs: list[Any],
+    exclude: set[Any],
+    rng: np.random.Generator,
+) -> dict[sympy.Symbol, sympy.Float]:
     """Random values in [0.5, 2] for the free symbols of ``exprs`` not in ``exclude``."""
     symbols: set[sympy.Symbol] = set()
     for e in exprs:
@@ -278,8 +368,9 @@ def _hp(expr: Any, subs: dict[Any, Any]) -> complex:
         return complex("nan")
 
 
-def _check_integral(d: Derivation, points: int, rng: np.random.Generator, rtol: float
-                    ) -> Verification:
+def _check_integral(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     specs = d.source["specs"]
     if all(a is not None for _, a, _ in specs):
         return _check_definite_integral(d, points, rng, rtol)
@@ -288,8 +379,9 @@ def _check_integral(d: Derivation, points: int, rng: np.random.Generator, rtol: 
     return _check_antiderivative(d, points, rng, rtol)
 
 
-def _check_definite_integral(d: Derivation, points: int, rng: np.random.Generator, rtol: float
-                             ) -> Verification:
+def _check_definite_integral(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     """The closed form against ``scipy.integrate.quad``/``nquad`` (a numeric result against
     mpmath's tanh-sinh quadrature), at random parameter values.
 
@@ -325,8 +417,11 @@ def _check_definite_integral(d: Derivation, points: int, rng: np.random.Generato
         if d.method == "numeric":
             limits = [(x, lo, hi) for x, lo, hi in sp]
             try:
-                ref = complex(run_limited(_mp_integral, g, limits, timeout=config.timeout,
-                                          what="mpmath quadrature"))
+                ref = complex(
+                    run_limited(
+                        _mp_integral, g, limits, timeout=config.timeout, what="mpmath quadrature"
+                    )
+                )
                 err = 0.0
                 method = "quadrature (mpmath tanh-sinh)"
             # bounds that depend on outer variables; mpmath failing on floor(x) ...
@@ -352,8 +447,13 @@ def _check_definite_integral(d: Derivation, points: int, rng: np.random.Generato
         count += 1
         if not subs:
             break
-    return Verification(passed=passed, max_error=worst, method=method, points=count,
-                        details="the integral's value against numeric quadrature")
+    return Verification(
+        passed=passed,
+        max_error=worst,
+        method=method,
+        points=count,
+        details="the integral's value against numeric quadrature",
+    )
 
 
 def _diverges_numerically(g: Any, specs: list[tuple[Any, Any, Any]], timeout: float) -> bool:
@@ -420,8 +520,9 @@ def _mp_integral(g: Any, limits: list[tuple[Any, Any, Any]]) -> Any:
     return sympy.Integral(g, *limits).evalf(15)
 
 
-def _check_antiderivative(d: Derivation, points: int, rng: np.random.Generator, rtol: float
-                          ) -> Verification:
+def _check_antiderivative(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     """d F / dx (central differences) against the integrand; for iterated indefinite
     integrals F is first differentiated symbolically in the outer variables."""
     f, specs = d.source["f"], d.source["specs"]
@@ -440,24 +541,30 @@ def _check_antiderivative(d: Derivation, points: int, rng: np.random.Generator, 
         for p in X:
             numeric = _richardson(lambda q: Fn(*q), p, e, 1e-3, 1)
             worst = max(worst, relative_error(fn(*p), numeric))
-    return Verification(passed=worst <= rtol, max_error=worst, method="central differences",
-                        points=len(X), details=f"dF/d{x} against the integrand")
+    return Verification(
+        passed=worst <= rtol,
+        max_error=worst,
+        method="central differences",
+        points=len(X),
+        details=f"dF/d{x} against the integrand",
+    )
 
 
-def _taylor_errors(g: Any, T: Any, x: sympy.Symbol, a: sympy.Float, side: int
-                   ) -> list[float]:
+def _taylor_errors(g: Any, T: Any, x: sympy.Symbol, a: sympy.Float, side: int) -> list[float]:
     """|f - T| at a + side·h for h = 2^-4 ... 2^-8, relative to max(1, |f(a + h)|)."""
     out = []
     for k in range(4, 9):
         at = {x: a + side * sympy.Float(2.0**-k, _DIGITS)}
         fv, tv = _number(g, at), _number(T, at)  # SymPy numbers: e^(10^20) is no float
-        out.append(float("inf") if fv is None or tv is None
-                   else float(abs(fv - tv) / max(1, abs(fv))))
+        out.append(
+            float("inf") if fv is None or tv is None else float(abs(fv - tv) / max(1, abs(fv)))
+        )
     return out
 
 
-def _check_taylor(d: Derivation, points: int, rng: np.random.Generator, rtol: float
-                  ) -> Verification:
+def _check_taylor(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     """Agreement near the point, and an error that shrinks like h^(order+1) (checked on
     successive halvings of h, in 60-digit arithmetic, on both sides of the point)."""
     f, x, a, order = d.source["f"], d.source["x"], d.source["at"], d.source["order"]
@@ -474,7 +581,9 @@ def _check_taylor(d: Derivation, points: int, rng: np.random.Generator, rtol: fl
                 worst = float("inf")
                 continue
             worst = max(worst, errs[-1])
-            usable = [(p, q) for p, q in zip(errs, errs[1:], strict=False) if p > floor and q > floor]
+            usable = [
+                (p, q) for p, q in zip(errs, errs[1:], strict=False) if p > floor and q > floor
+            ]
             if usable:
                 p, q = usable[-1]
                 observed = float(np.log2(p / q))
@@ -485,10 +594,14 @@ def _check_taylor(d: Derivation, points: int, rng: np.random.Generator, rtol: fl
         count += 1
         if not subs:
             break
-    return Verification(passed=passed, max_error=worst, method="Taylor remainder order",
-                        points=count * 2,
-                        details=f"|f - T| near {x} = {a} shrinks like h^{order + 1} "
-                                f"(worst shortfall {worst_order_gap:.2f} orders)")
+    return Verification(
+        passed=passed,
+        max_error=worst,
+        method="Taylor remainder order",
+        points=count * 2,
+        details=f"|f - T| near {x} = {a} shrinks like h^{order + 1} "
+        f"(worst shortfall {worst_order_gap:.2f} orders)",
+    )
 
 
 def _approach(a: sympy.Expr, side: str, subs: dict[Any, Any]) -> list[sympy.Float]:
@@ -533,8 +646,9 @@ def _number(expr: Any, subs: dict[Any, Any]) -> sympy.Expr | None:
 FAR = sympy.Float(10) ** 100
 
 
-def _approach_values(g: Any, x: sympy.Symbol, points: list[sympy.Float], deadline: Any,
-                     sign: int | None) -> tuple[list[sympy.Expr | None], bool]:
+def _approach_values(
+    g: Any, x: sympy.Symbol, points: list[sympy.Float], deadline: Any, sign: int | None
+) -> tuple[list[sympy.Expr | None], bool]:
     """``g`` at each point in turn, each evaluation bounded by the ``deadline`` (a quarter
     of ``config.timeout`` at most). With ``sign`` (the claimed limit is ``sign * oo``) the
     sequence stops once three values grow past :data:`FAR`. Returns the values and whether
@@ -545,12 +659,19 @@ def _approach_values(g: Any, x: sympy.Symbol, points: list[sympy.Float], deadlin
     values: list[sympy.Expr | None] = []
     for p in points:
         try:
-            values.append(deadline.run(_number, g, {x: p}, what=f"{g} at {x} = {p:.3g}",
-                                       cap=config.timeout / 4))
+            values.append(
+                deadline.run(
+                    _number, g, {x: p}, what=f"{g} at {x} = {p:.3g}", cap=config.timeout / 4
+                )
+            )
         except DerivationTimeout:
             return values, True
-        if sign is not None and len(values) >= 3 and _tends_to_infinity(values[-3:], sign) \
-                and all(sign * sympy.re(v) > FAR for v in values[-3:]):
+        if (
+            sign is not None
+            and len(values) >= 3
+            and _tends_to_infinity(values[-3:], sign)
+            and all(sign * sympy.re(v) > FAR for v in values[-3:])
+        ):
             break
     return values, False
 
@@ -572,8 +693,7 @@ def _tends_to_infinity(values: list[sympy.Expr | None], sign: int) -> bool:
     return bool(signed[-1] > 1e6 or (signed[-1] > 0 and steps[-1] >= 0.2 * steps[0]))
 
 
-def _check_limit(d: Derivation, points: int, rng: np.random.Generator, rtol: float
-                 ) -> Verification:
+def _check_limit(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
     """Evaluate f (60 digits) on a sequence approaching the point; a finite limit must be
     approached monotonically in the tail and reached within ``rtol`` at 10^-20 (10^20 for
     ±oo); an infinite one must grow monotonically with the right sign, past 10^6 or at a
@@ -603,21 +723,32 @@ def _check_limit(d: Derivation, points: int, rng: np.random.Generator, rtol: flo
                 error = 0.0 if ok else float("inf")
             else:
                 L = _number(target, {})
-                errs = [float(abs(v - L) / max(1, abs(L))) if v is not None and L is not None
-                        else float("inf") for v in values]
+                errs = [
+                    float(abs(v - L) / max(1, abs(L)))
+                    if v is not None and L is not None
+                    else float("inf")
+                    for v in values
+                ]
                 error = errs[-1] if errs else float("inf")
                 ok = error <= rtol and errs[-1] <= errs[0] + rtol
             if late and not ok:
-                raise DerivationTimeout(f"the numeric check of the limit of {f} as {x} -> {a}: "
-                                        f"evaluating f on the way there did not finish within "
-                                        f"{config.timeout:g} s")
+                raise DerivationTimeout(
+                    f"the numeric check of the limit of {f} as {x} -> {a}: "
+                    f"evaluating f on the way there did not finish within "
+                    f"{config.timeout:g} s"
+                )
             worst = max(worst, error)
             passed = passed and ok
             count += 1
         if not subs:
             break
-    return Verification(passed=passed, max_error=worst, method="numeric approach", points=count,
-                        details=f"f on a sequence tending to {x} -> {a} against the limit")
+    return Verification(
+        passed=passed,
+        max_error=worst,
+        method="numeric approach",
+        points=count,
+        details=f"f on a sequence tending to {x} -> {a} against the limit",
+    )
 
 
 def _numeric_hessian(fn: Callable[..., Any], x: np.ndarray, h: float) -> np.ndarray:
@@ -626,9 +757,12 @@ def _numeric_hessian(fn: Callable[..., Any], x: np.ndarray, h: float) -> np.ndar
     eye = np.eye(n) * h
     for i in range(n):
         for j in range(i, n):
-            H[i, j] = H[j, i] = (fn(*(x + eye[i] + eye[j])) - fn(*(x + eye[i] - eye[j]))
-                                 - fn(*(x - eye[i] + eye[j])) + fn(*(x - eye[i] - eye[j]))) \
-                / (4 * h * h)
+            H[i, j] = H[j, i] = (
+                fn(*(x + eye[i] + eye[j]))
+                - fn(*(x + eye[i] - eye[j]))
+                - fn(*(x - eye[i] + eye[j]))
+                + fn(*(x - eye[i] - eye[j]))
+            ) / (4 * h * h)
     return H
 
 
@@ -641,8 +775,9 @@ _KIND_SIGNS: dict[str, Callable[[np.ndarray, float], bool]] = {
 }
 
 
-def _check_critical_points(d: Derivation, points: int, rng: np.random.Generator, rtol: float
-                           ) -> Verification:
+def _check_critical_points(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     """At each point (parameters and free coordinates drawn at random): the gradient by
     central differences is ≈ 0, and the eigenvalues of the Hessian by second differences
     match the symbolic ones and have the signs the classification says. Then a Newton
@@ -660,8 +795,9 @@ def _check_critical_points(d: Derivation, points: int, rng: np.random.Generator,
         fn = to_numpy(g, wrt)
         scale = max(1.0, abs(float(fn(*x0))))
         with np.errstate(all="ignore"):
-            grad = np.array([_richardson(lambda q, fn=fn: fn(*q), x0, e, 1e-3, 1)
-                             for e in np.eye(len(wrt))])
+            grad = np.array(
+                [_richardson(lambda q, fn=fn: fn(*q), x0, e, 1e-3, 1) for e in np.eye(len(wrt))]
+            )
             Hn = _numeric_hessian(fn, x0, 1e-3)
         ev_num = np.linalg.eigvalsh(Hn)
         ev_sym = np.sort(np.array([_hp(e, subs).real for e in p.eigenvalues]))
@@ -674,8 +810,10 @@ def _check_critical_points(d: Derivation, points: int, rng: np.random.Generator,
         count += 1
     params = _parameters([f, *(c for p in found for c in p.point.values())], set(wrt), rng)
     missing = _unlisted_critical_point(f.subs(params), wrt, found, params, rng)
-    details = "gradient ≈ 0 and Hessian eigenvalue signs at each point; a Newton search " \
+    details = (
+        "gradient ≈ 0 and Hessian eigenvalue signs at each point; a Newton search "
         f"from {SEARCH_STARTS} random starts finds "
+    )
     if missing is not None:
         passed = False
         worst = float("inf")
@@ -683,8 +821,9 @@ def _check_critical_points(d: Derivation, points: int, rng: np.random.Generator,
         details += f"a critical point the list lacks: {where}"
     else:
         details += "no other critical point"
-    return Verification(passed=passed, max_error=worst, method="central differences",
-                        points=count, details=details)
+    return Verification(
+        passed=passed, max_error=worst, method="central differences", points=count, details=details
+    )
 
 
 #: Random starts (and Newton steps from each) of the search for unlisted critical points.
@@ -692,9 +831,13 @@ SEARCH_STARTS = 64
 SEARCH_STEPS = 80
 
 
-def _unlisted_critical_point(g: Any, wrt: tuple[sympy.Symbol, ...], found: Any,
-                             params: dict[Any, Any], rng: np.random.Generator
-                             ) -> np.ndarray | None:
+def _unlisted_critical_point(
+    g: Any,
+    wrt: tuple[sympy.Symbol, ...],
+    found: Any,
+    params: dict[Any, Any],
+    rng: np.random.Generator,
+) -> np.ndarray | None:
     """A zero of ∇g, found by Newton's method (pseudo-inverse of the Hessian, so lines of
     critical points are reached too) from random starts in a box around the listed points,
     that is far from every listed point (a point with free coordinates is a curve or
@@ -703,10 +846,11 @@ def _unlisted_critical_point(g: Any, wrt: tuple[sympy.Symbol, ...], found: Any,
     grad = [sympy.diff(g, v) for v in wrt]
     G = to_numpy(sympy.ImmutableMatrix(grad), wrt)
     H = to_numpy(sympy.ImmutableMatrix(n, n, lambda i, j: sympy.diff(grad[i], wrt[j])), wrt)
-    listed = [sympy.ImmutableMatrix([sympy.sympify(c).subs(params) for c in p.point.values()])
-              for p in found]
-    fixed = [np.array([complex(c.evalf(30)).real for c in m]) for m in listed
-             if not m.free_symbols]
+    listed = [
+        sympy.ImmutableMatrix([sympy.sympify(c).subs(params) for c in p.point.values()])
+        for p in found
+    ]
+    fixed = [np.array([complex(c.evalf(30)).real for c in m]) for m in listed if not m.free_symbols]
     families = [to_numpy(m, wrt) for m in listed if m.free_symbols]
     radius = max([3.0] + [1.5 * float(np.max(np.abs(c))) for c in fixed])
     Z = rng.uniform(-radius, radius, size=(SEARCH_STARTS, n))
@@ -714,8 +858,7 @@ def _unlisted_critical_point(g: Any, wrt: tuple[sympy.Symbol, ...], found: Any,
     with np.errstate(all="ignore"):
         for _ in range(SEARCH_STEPS):
             gv = np.broadcast_to(np.asarray(G(*Z.T), dtype=float).reshape(-1, n), Z.shape)
-            hv = np.broadcast_to(np.asarray(H(*Z.T), dtype=float).reshape(-1, n, n),
-                                 (len(Z), n, n))
+            hv = np.broadcast_to(np.asarray(H(*Z.T), dtype=float).reshape(-1, n, n), (len(Z), n, n))
             ok = np.all(np.isfinite(gv), axis=1) & np.all(np.isfinite(hv), axis=(1, 2))
             Z, gv, hv, step = Z[ok], gv[ok], hv[ok], step[ok]
             if not len(Z):
@@ -724,10 +867,12 @@ def _unlisted_critical_point(g: Any, wrt: tuple[sympy.Symbol, ...], found: Any,
             Z = Z - step
         gv = np.broadcast_to(np.asarray(G(*Z.T), dtype=float).reshape(-1, n), Z.shape)
     size = np.maximum(1.0, np.max(np.abs(Z), axis=1))
-    converged = (np.all(np.isfinite(gv), axis=1)
-                 & (np.max(np.abs(step), axis=1) <= 1e-8 * size)
-                 & (np.max(np.abs(gv), axis=1) <= 1e-7 * size)
-                 & (np.max(np.abs(Z), axis=1) <= 10 * radius))
+    converged = (
+        np.all(np.isfinite(gv), axis=1)
+        & (np.max(np.abs(step), axis=1) <= 1e-8 * size)
+        & (np.max(np.abs(gv), axis=1) <= 1e-7 * size)
+        & (np.max(np.abs(Z), axis=1) <= 10 * radius)
+    )
     for z, scale in zip(Z[converged], size[converged], strict=True):
         near = [*fixed, *(np.asarray(fam(*z), dtype=float).reshape(n) for fam in families)]
         if not any(np.max(np.abs(z - c)) <= 1e-5 * scale for c in near):
@@ -738,7 +883,9 @@ def _unlisted_critical_point(g: Any, wrt: tuple[sympy.Symbol, ...], found: Any,
 # --- linear algebra checks (issue 4) -------------------------------------------------------
 
 
-def _check_linalg(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+def _check_linalg(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     """det, inverse, charpoly, projection, norm, gram_schmidt against numpy.linalg."""
     from symml.linalg import check_derivation
 
@@ -766,8 +913,9 @@ def _parameter_values(d: Derivation, rng: np.random.Generator) -> dict[Any, Any]
     return {p: sympy.Float(v) for p, v in zip(ordered, draws, strict=True)}
 
 
-def _check_expectation(d: Derivation, points: int, rng: np.random.Generator,
-                       rtol: float) -> Verification:
+def _check_expectation(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     from symml.probability import _infinite_expectation_holds, _monte_carlo_caveat, _real_imag
     from symml.sampling import monte_carlo
 
@@ -776,34 +924,57 @@ def _check_expectation(d: Derivation, points: int, rng: np.random.Generator,
     mean_of = d.source["mean_of"].subs(values)
     if np.isinf(value.real) and value.imag == 0:  # Monte Carlo cannot see infinity: the probe can
         ok, details = _infinite_expectation_holds(mean_of, value.real)
-        return Verification(passed=ok, max_error=0.0 if ok else float("inf"),
-                            method="divergence probe", points=1, details=details)
+        return Verification(
+            passed=ok,
+            max_error=0.0 if ok else float("inf"),
+            method="divergence probe",
+            points=1,
+            details=details,
+        )
     # a complex expectation (E[exp(iX)]) is checked part by part: Monte Carlo of Re g and Im g,
     # split as probability splits them (each variable on its support: √T of a positive T is real)
     re_g, im_g = _real_imag(mean_of)
-    parts = [(mean_of, value.real, "")] if im_g == 0 else [
-        (re_g, value.real, "real part "), (im_g, value.imag, "imaginary part ")]
+    parts = (
+        [(mean_of, value.real, "")]
+        if im_g == 0
+        else [(re_g, value.real, "real part "), (im_g, value.imag, "imaginary part ")]
+    )
     if len(parts) == 1 and value.imag != 0:
-        return Verification(passed=False, max_error=abs(value.imag), method="Monte Carlo ±4σ",
-                            points=0, details=f"{d.operation} {value:.6g} is complex but "
-                            f"{mean_of} is real")
+        return Verification(
+            passed=False,
+            max_error=abs(value.imag),
+            method="Monte Carlo ±4σ",
+            points=0,
+            details=f"{d.operation} {value:.6g} is complex but {mean_of} is real",
+        )
     passed, worst, n, said = True, 0.0, 0, []
     for part, target, name in parts:
         caveat = _monte_carlo_caveat(part, target)
         if caveat is not None:  # a negative mean of a square; a heavy tail
-            return Verification(passed=False, max_error=float("inf"), method="Monte Carlo ±4σ",
-                                points=0, details=f"{name}{caveat}")
+            return Verification(
+                passed=False,
+                max_error=float("inf"),
+                method="Monte Carlo ±4σ",
+                points=0,
+                details=f"{name}{caveat}",
+            )
         est = monte_carlo(part, MC_CHECK_SAMPLES, rng=rng)
         gap = abs(est.mean - target)
         if d.error:  # a Monte Carlo result itself: both errors count
-            passed &= gap <= 4 * float(np.hypot(est.stderr, d.error)) + 1e-12 * max(1.0, abs(target))
+            passed &= gap <= 4 * float(np.hypot(est.stderr, d.error)) + 1e-12 * max(
+                1.0, abs(target)
+            )
         else:
             passed &= est.agrees_with(target, sigmas=4)
         worst, n = max(worst, gap), n + est.n
         said.append(f"{name}{target:.6g} against Monte Carlo {est}")
-    return Verification(passed=bool(passed), max_error=worst, method="Monte Carlo ±4σ",
-                        points=n, details=f"{d.operation} " + "; ".join(said) +
-                        f" at {values or 'the given parameters'}")
+    return Verification(
+        passed=bool(passed),
+        max_error=worst,
+        method="Monte Carlo ±4σ",
+        points=n,
+        details=f"{d.operation} " + "; ".join(said) + f" at {values or 'the given parameters'}",
+    )
 
 
 def _check_mgf(d: Derivation, points: int, rng: np.random.Generator, rtol: float) -> Verification:
@@ -820,12 +991,18 @@ def _check_mgf(d: Derivation, points: int, rng: np.random.Generator, rtol: float
         gap = abs(est.mean - target)
         passed &= gap <= 4 * float(np.hypot(est.stderr, d.error or 0.0)) + 1e-12
         worst, n = max(worst, gap), n + est.n
-    return Verification(passed=bool(passed), max_error=worst, method="Monte Carlo ±4σ", points=n,
-                        details="M(t) against Monte Carlo means of exp(tX)")
+    return Verification(
+        passed=bool(passed),
+        max_error=worst,
+        method="Monte Carlo ±4σ",
+        points=n,
+        details="M(t) against Monte Carlo means of exp(tX)",
+    )
 
 
-def _check_information(d: Derivation, points: int, rng: np.random.Generator,
-                       rtol: float) -> Verification:
+def _check_information(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+) -> Verification:
     """Entropy or KL: quadrature (numeric sum) of the density; Monte Carlo when the result
     itself came from quadrature."""
     from symml.probability import _log_density_of, _numeric_information
@@ -839,18 +1016,32 @@ def _check_information(d: Derivation, points: int, rng: np.random.Generator,
         numeric, err, _ = _numeric_information(P, Q)
         if not (np.isfinite(target) and np.isfinite(numeric)):
             ok = bool(np.isinf(target) and not np.isfinite(numeric)) or target == numeric
-            return Verification(passed=ok, max_error=0.0 if ok else float("inf"),
-                                method="quadrature", points=1, details="infinite divergence")
+            return Verification(
+                passed=ok,
+                max_error=0.0 if ok else float("inf"),
+                method="quadrature",
+                points=1,
+                details="infinite divergence",
+            )
         gap = relative_error(target, numeric)
-        return Verification(passed=gap <= max(rtol, 1e-6), max_error=gap, method="quadrature",
-                            points=1, details=f"{d.operation} against quadrature {numeric:.12g}")
+        return Verification(
+            passed=gap <= max(rtol, 1e-6),
+            max_error=gap,
+            method="quadrature",
+            points=1,
+            details=f"{d.operation} against quadrature {numeric:.12g}",
+        )
     g = -_log_density_of(P, P) if Q is None else _log_density_of(P, P) - _log_density_of(Q, P, P)
     est = monte_carlo(g, MC_CHECK_SAMPLES, rng=rng)
     gap = abs(est.mean - target)
     passed = gap <= 4 * float(np.hypot(est.stderr, d.error or 0.0)) + 1e-12
-    return Verification(passed=bool(passed), max_error=gap, method="Monte Carlo ±4σ",
-                        points=est.n, details=f"{d.operation} against Monte Carlo {est}")
-
+    return Verification(
+        passed=bool(passed),
+        max_error=gap,
+        method="Monte Carlo ±4σ",
+        points=est.n,
+        details=f"{d.operation} against Monte Carlo {est}",
+    )
 
 
 #: The numeric check of each operation (a Derivation's ``operation``).
@@ -883,8 +1074,9 @@ CHECKS: dict[str, Check] = {
 }
 
 
-def verify_derivation(d: Derivation, *, points: int = 5, rng: Any = None, rtol: float = 1e-6
-                      ) -> Verification:
+def verify_derivation(
+    d: Derivation, *, points: int = 5, rng: Any = None, rtol: float = 1e-6
+) -> Verification:
     """Run the numeric check that fits ``d.operation``.
 
     Raises:

@@ -38,6 +38,7 @@ def assert_same(got, want):
 # --- the foundation's random expression trees (+ - * / ** and sin cos exp log tanh sqrt,
 # on a domain made safe by construction), as scalar, vector and matrix results ---
 
+
 def _shaped(trees_: list) -> object:
     """One tree as a scalar; 2, 3 or 5 as a vector; 4 or 6 as a 2-row matrix."""
     if len(trees_) == 1:
@@ -52,25 +53,38 @@ def _shaped(trees_: list) -> object:
 results = st.lists(trees, min_size=1, max_size=6).map(_shaped)
 
 #: Inputs of both signs (the trees are defined on the whole real line), with 0 and ±2.
-POINTS = np.concatenate([np.random.default_rng(1).uniform(-2.0, 2.0, size=(2, 6)),
-                         [[0.0, -2.0, 2.0], [2.0, 0.0, -2.0]]], axis=1)
+POINTS = np.concatenate(
+    [
+        np.random.default_rng(1).uniform(-2.0, 2.0, size=(2, 6)),
+        [[0.0, -2.0, 2.0], [2.0, 0.0, -2.0]],
+    ],
+    axis=1,
+)
 
 
-@settings(max_examples=16, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=16, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(results)
 def test_random_trees_agree_with_numpy_backend(expr):
     fast, ref = numba_and_numpy(expr, (X, Y))
     x, y = POINTS
     with np.errstate(all="ignore"):
-        for args in [(1.25, -0.75), (-1.5, 0.0), (x, y), (x, -1.5), (x[:3, None], y),
-                     (np.float64(-0.3), y[::2])]:
+        for args in [
+            (1.25, -0.75),
+            (-1.5, 0.0),
+            (x, y),
+            (x, -1.5),
+            (x[:3, None], y),
+            (np.float64(-0.3), y[::2]),
+        ]:
             assert_same(fast(*args), ref(*args))
         # float32 inputs are evaluated in float64 (the NumPy backend stays in float32)
         assert_same(fast(np.float32(-0.9), y), ref(float(np.float32(-0.9)), y))
 
 
 # --- known shapes: gradient, Hessian, constant components, constants ---
+
 
 @pytest.fixture(scope="module")
 def hessian_pair():
@@ -115,9 +129,22 @@ def test_empty_and_strided_inputs():
 
 
 def test_special_functions_numba_has():
-    expr = sympy.Matrix([sympy.erf(X), sympy.erfc(Y), sympy.gamma(X + 1), sympy.loggamma(Y + 1),
-                         sympy.Max(X, Y, 1), sympy.Min(X, Y), sympy.Abs(X - Y), sympy.sign(X - 1),
-                         sympy.floor(3 * X), sympy.ceiling(Y), sympy.atan2(X, Y), sympy.asinh(X)])
+    expr = sympy.Matrix(
+        [
+            sympy.erf(X),
+            sympy.erfc(Y),
+            sympy.gamma(X + 1),
+            sympy.loggamma(Y + 1),
+            sympy.Max(X, Y, 1),
+            sympy.Min(X, Y),
+            sympy.Abs(X - Y),
+            sympy.sign(X - 1),
+            sympy.floor(3 * X),
+            sympy.ceiling(Y),
+            sympy.atan2(X, Y),
+            sympy.asinh(X),
+        ]
+    )
     fast, ref = numba_and_numpy(expr, (X, Y))
     x, y = POINTS
     assert_same(fast(x, y), ref(x, y))
@@ -130,8 +157,11 @@ def test_nan_and_inf_as_numpy_gives_them():
         np.testing.assert_array_equal(fast(x, 0.5), ref(x, 0.5))
 
 
-@pytest.mark.parametrize("expr", [sympy.besselj(0, X) + X, sympy.I * X, sympy.Heaviside(X - 1)],
-                         ids=["besselj", "complex", "Heaviside"])
+@pytest.mark.parametrize(
+    "expr",
+    [sympy.besselj(0, X) + X, sympy.I * X, sympy.Heaviside(X - 1)],
+    ids=["besselj", "complex", "Heaviside"],
+)
 def test_unsupported_falls_back_with_a_warning(expr):
     with pytest.warns(UserWarning, match="numba"):
         fast = sm.to_numpy(expr, (X,), backend="numba", cse=False)
@@ -179,8 +209,12 @@ def test_save_writes_a_numpy_and_numba_module(tmp_path, hessian_pair):
     fast, ref = hessian_pair
     path = fast.save(tmp_path / "hess.py", name="hess")
     source = path.read_text(encoding="utf-8")
-    imported = {a.name.split(".")[0] for node in ast.walk(ast.parse(source))
-                if isinstance(node, ast.Import) for a in node.names}
+    imported = {
+        a.name.split(".")[0]
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import)
+        for a in node.names
+    }
     assert imported == {"math", "numba", "numpy"}
     assert not any(isinstance(node, ast.ImportFrom) for node in ast.walk(ast.parse(source)))
     spec = importlib.util.spec_from_file_location("hess_saved", path)
@@ -212,9 +246,16 @@ def test_no_warning_for_supported_expressions():
 # --- integers beyond int64; compile errors fall back; the fallback warns at every request ---
 
 
-@pytest.mark.parametrize("expr", [sympy.diff(X**30, X, 20), sympy.expand((X + 1) ** 70),
-                                  2**70 * X, X / 3**50 + sympy.Rational(2**80, 3)],
-                         ids=["diff", "expand", "2**70", "rational"])
+@pytest.mark.parametrize(
+    "expr",
+    [
+        sympy.diff(X**30, X, 20),
+        sympy.expand((X + 1) ** 70),
+        2**70 * X,
+        X / 3**50 + sympy.Rational(2**80, 3),
+    ],
+    ids=["diff", "expand", "2**70", "rational"],
+)
 def test_integers_beyond_int64_are_float_literals(expr):
     fast, ref = numba_and_numpy(expr, (X,))
     pts = np.array([0.5, 1.25, 2.0])  # positive: the expanded polynomial does not cancel
@@ -239,8 +280,7 @@ def test_a_numba_compile_error_falls_back_with_a_warning(monkeypatch):
     assert fast.backend == "numpy"
     monkeypatch.setattr(nb, "_loop_body", real)
     assert_same(fast(POINTS[0], POINTS[1]), sm.to_numpy(expr, (X, Y))(POINTS[0], POINTS[1]))
-    assert_same(fast(POINTS[0], POINTS[1]),
-                np.cos(POINTS[0]) * (5 + POINTS[1] ** 4))
+    assert_same(fast(POINTS[0], POINTS[1]), np.cos(POINTS[0]) * (5 + POINTS[1] ** 4))
 
 
 def test_the_fallback_warns_at_every_request():

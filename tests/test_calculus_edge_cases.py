@@ -41,8 +41,14 @@ def _coordinate(p: sm.CriticalPoint, v: sympy.Symbol) -> float:
 
 def _with_points(pts: sm.CriticalPoints, keep: list) -> sm.Derivation:
     d = pts.derivation
-    return sm.Derivation(d.result, d.wrt, d.steps, d.lhs, operation="critical_points",
-                         source={**d.source, "points": tuple(keep)})
+    return sm.Derivation(
+        d.result,
+        d.wrt,
+        d.steps,
+        d.lhs,
+        operation="critical_points",
+        source={**d.source, "points": tuple(keep)},
+    )
 
 
 # --- critical points written with CRootOf ---------------------------------------------
@@ -105,12 +111,15 @@ def test_verify_of_a_true_empty_list_and_of_a_line_still_passes() -> None:
 # --- infinite sets of critical points -------------------------------------------------
 
 
-@pytest.mark.parametrize(("f", "match"), [
-    ("sin(x)", r"infinite set: x in Union\(ImageSet\(Lambda\(n, 2\*n\*pi \+ pi/2\)"),
-    ("x + sin(x)", r"infinite set: x in ImageSet\(Lambda\(n, 2\*n\*pi \+ pi\)"),
-    ("sin(x)*sin(y)", r"periodic in x with period 2\*pi"),
-    ("x*sin(y)", r"periodic in y with period 2\*pi"),
-])
+@pytest.mark.parametrize(
+    ("f", "match"),
+    [
+        ("sin(x)", r"infinite set: x in Union\(ImageSet\(Lambda\(n, 2\*n\*pi \+ pi/2\)"),
+        ("x + sin(x)", r"infinite set: x in ImageSet\(Lambda\(n, 2\*n\*pi \+ pi\)"),
+        ("sin(x)*sin(y)", r"periodic in x with period 2\*pi"),
+        ("x*sin(y)", r"periodic in y with period 2\*pi"),
+    ],
+)
 def test_periodic_critical_points_are_refused_not_truncated(f: str, match: str) -> None:
     with pytest.raises(NotSupportedError, match=match):
         sm.critical_points(f)
@@ -121,8 +130,10 @@ def test_the_reported_family_really_is_critical() -> None:
         sm.critical_points("sin(x)")
     # the families symml reports, read back from its message (test code may parse)
     n = sympy.Symbol("n")
-    families = [sympy.sympify(body, locals={"n": n})
-                for body in re.findall(r"Lambda\(n, ([^)]*)\)", str(caught.value))]
+    families = [
+        sympy.sympify(body, locals={"n": n})
+        for body in re.findall(r"Lambda\(n, ([^)]*)\)", str(caught.value))
+    ]
     points = sorted(float(fam.subs(n, k)) for fam in families for k in range(-3, 3))
     d = sm.to_numpy(sm.derivative("sin(x)", "x"))
     assert np.max(np.abs(d(np.array(points)))) < 1e-12  # each is critical
@@ -133,28 +144,36 @@ def test_the_reported_family_really_is_critical() -> None:
 # --- divergent and oscillating integrals ----------------------------------------------
 
 
-@pytest.mark.parametrize(("f", "bounds", "match"), [
-    ("sin(x)", ("x", 0, "oo"), "oscillates between 0 and 2"),
-    ("cos(x)", ("x", 0, "oo"), "oscillates between -1 and 1"),
-    ("x*sin(x)", ("x", 0, "oo"), "oscillates without bound"),
-])
+@pytest.mark.parametrize(
+    ("f", "bounds", "match"),
+    [
+        ("sin(x)", ("x", 0, "oo"), "oscillates between 0 and 2"),
+        ("cos(x)", ("x", 0, "oo"), "oscillates between -1 and 1"),
+        ("x*sin(x)", ("x", 0, "oo"), "oscillates without bound"),
+    ],
+)
 def test_sympy_accumbounds_is_no_convergence(f: str, bounds: tuple, match: str) -> None:
     with pytest.raises(NoConvergenceError, match=match):
         sm.integral(f, bounds)
 
 
-@pytest.mark.parametrize(("f", "bounds", "method"), [
-    ("tan(x)", ("x", 0, "pi"), "auto"),  # a pole inside: SymPy says nan
-    ("1/(x - 1/2)", ("x", 0, 1), "auto"),
-    ("1/x", ("x", 0, 1), "numeric"),
-    ("sin(x)/x", ("x", 0, "oo"), "numeric"),
-    ("sin(x)", ("x", 0, "oo"), "numeric"),
-    # SciPy alone: -0.818 with error 1e-12 and no warning; the tail probe sees it diverge
-    ("x**2/(1 + x**2)", ("x", 0, "oo"), "numeric"),
-])
+@pytest.mark.parametrize(
+    ("f", "bounds", "method"),
+    [
+        ("tan(x)", ("x", 0, "pi"), "auto"),  # a pole inside: SymPy says nan
+        ("1/(x - 1/2)", ("x", 0, 1), "auto"),
+        ("1/x", ("x", 0, 1), "numeric"),
+        ("sin(x)/x", ("x", 0, "oo"), "numeric"),
+        ("sin(x)", ("x", 0, "oo"), "numeric"),
+        # SciPy alone: -0.818 with error 1e-12 and no warning; the tail probe sees it diverge
+        ("x**2/(1 + x**2)", ("x", 0, "oo"), "numeric"),
+    ],
+)
 def test_untrustworthy_quadrature_is_refused(f: str, bounds: tuple, method: str) -> None:
-    with pytest.raises(NoConvergenceError, match="does not converge|diverges to|does not exist"
-                                                 "|not absolutely convergent"):
+    with pytest.raises(
+        NoConvergenceError,
+        match="does not converge|diverges to|does not exist|not absolutely convergent",
+    ):
         sm.integral(f, bounds, method=method)
 
 
@@ -171,13 +190,18 @@ def test_conditionally_convergent_integral_is_exact_and_checked() -> None:
     assert d.result == sympy.pi / 2
     check = d.verify()
     assert check.passed and "quadosc" in check.method
-    wrong = sm.Derivation(d.result * sympy.Rational(1001, 1000), d.wrt, d.steps, d.lhs,
-                          operation="integral", source=d.source)
+    wrong = sm.Derivation(
+        d.result * sympy.Rational(1001, 1000),
+        d.wrt,
+        d.steps,
+        d.lhs,
+        operation="integral",
+        source=d.source,
+    )
     assert not wrong.verify()
 
 
-def test_cli_integrate_oscillating_exits_3_without_a_number(capsys: pytest.CaptureFixture
-                                                           ) -> None:
+def test_cli_integrate_oscillating_exits_3_without_a_number(capsys: pytest.CaptureFixture) -> None:
     code = main(["integrate", "sin(x)", "--wrt", "x", "--from", "0", "--to", "oo"])
     out, err = capsys.readouterr()
     assert code == 3 and out == ""
@@ -201,8 +225,7 @@ def test_a_false_divergent_claim_fails() -> None:
     assert d.result == 2
     value, _ = scipy_integrate.quad(lambda t: t**-0.5, 0, 1)
     assert abs(value - 2) < 1e-10
-    wrong = sm.Derivation(sympy.oo, d.wrt, d.steps, d.lhs, operation="integral",
-                          source=d.source)
+    wrong = sm.Derivation(sympy.oo, d.wrt, d.steps, d.lhs, operation="integral", source=d.source)
     assert not wrong.verify()
 
 
@@ -228,10 +251,23 @@ def test_unpicklable_sympy_error_falls_back_to_quadrature() -> None:
     assert abs(float(d.result) - CIN_1) < 1e-8  # and the closed form, with no quadrature
 
 
-def test_cli_integrate_unpicklable_error_prints_the_number(capsys: pytest.CaptureFixture
-                                                          ) -> None:
-    code = main(["integrate", "abs(sin(x*y))", "--wrt", "x,y", "--from", "0", "--to", "1",
-                 "--from", "0", "--to", "1"])
+def test_cli_integrate_unpicklable_error_prints_the_number(capsys: pytest.CaptureFixture) -> None:
+    code = main(
+        [
+            "integrate",
+            "abs(sin(x*y))",
+            "--wrt",
+            "x,y",
+            "--from",
+            "0",
+            "--to",
+            "1",
+            "--from",
+            "0",
+            "--to",
+            "1",
+        ]
+    )
     out, err = capsys.readouterr()
     assert code == 0 and err == ""
     assert abs(float(out.strip()) - CIN_1) < 1e-8
@@ -294,29 +330,37 @@ def test_symbolic_bounds_without_a_closed_form_are_a_derivation_limit() -> None:
 # --- Taylor polynomials where f is not differentiable ---------------------------------
 
 
-@pytest.mark.parametrize(("f", "at", "order", "error", "match"), [
-    ("abs(x)", 0, 3, ValueError, "Abs\\(x\\) is not differentiable at x = 0"),
-    ("sign(x)", 0, 3, ValueError, "sign\\(x\\) is not continuous at x = 0"),
-    ("x*abs(x)", 0, 2, ValueError, "not differentiable twice at x = 0"),
-    ("relu(x)", 0, 2, ValueError, "is not differentiable at x = 0"),
-    ("Max(x, 1 - x)", "1/2", 1, ValueError, "not differentiable at x = 1/2"),
-    ("floor(x)", "1/2", 3, NotSupportedError, "SymPy cannot differentiate floor\\(x\\) once"),
-])
-def test_taylor_refuses_non_differentiable_points(f: str, at: object, order: int,
-                                                  error: type, match: str) -> None:
+@pytest.mark.parametrize(
+    ("f", "at", "order", "error", "match"),
+    [
+        ("abs(x)", 0, 3, ValueError, "Abs\\(x\\) is not differentiable at x = 0"),
+        ("sign(x)", 0, 3, ValueError, "sign\\(x\\) is not continuous at x = 0"),
+        ("x*abs(x)", 0, 2, ValueError, "not differentiable twice at x = 0"),
+        ("relu(x)", 0, 2, ValueError, "is not differentiable at x = 0"),
+        ("Max(x, 1 - x)", "1/2", 1, ValueError, "not differentiable at x = 1/2"),
+        ("floor(x)", "1/2", 3, NotSupportedError, "SymPy cannot differentiate floor\\(x\\) once"),
+    ],
+)
+def test_taylor_refuses_non_differentiable_points(
+    f: str, at: object, order: int, error: type, match: str
+) -> None:
     with pytest.raises(error, match=match):
         sm.taylor(f, "x", at, order)
 
 
-@pytest.mark.parametrize(("f", "at", "order", "known"), [
-    ("abs(x)", 1, 3, "x"),
-    ("abs(x)", -2, 2, "-x"),
-    ("x*abs(x)", 0, 1, "0"),
-    ("x^3*abs(x)", 0, 3, "0"),
-    ("relu(x)", 1, 2, "x"),
-])
-def test_taylor_of_non_smooth_functions_away_from_the_kink(f: str, at: float, order: int,
-                                                           known: str) -> None:
+@pytest.mark.parametrize(
+    ("f", "at", "order", "known"),
+    [
+        ("abs(x)", 1, 3, "x"),
+        ("abs(x)", -2, 2, "-x"),
+        ("x*abs(x)", 0, 1, "0"),
+        ("x^3*abs(x)", 0, 3, "0"),
+        ("relu(x)", 1, 2, "x"),
+    ],
+)
+def test_taylor_of_non_smooth_functions_away_from_the_kink(
+    f: str, at: float, order: int, known: str
+) -> None:
     t = sm.taylor(f, "x", at, order)
     assert sympy.simplify(t.result - sm.parse(known)) == 0
     fn = sm.to_numpy(sm.parse(f), [x])
@@ -344,14 +388,17 @@ def test_cli_taylor_abs_is_bad_input(capsys: pytest.CaptureFixture) -> None:
 # --- bounds that are not real numbers -------------------------------------------------
 
 
-@pytest.mark.parametrize(("bounds", "match"), [
-    (("x", 0, "nan"), "'nan'"),  # refused by the parser or as a bound: either names it
-    (("x", 0, float("nan")), "upper bound of x must be a number"),
-    (("x", 0, sympy.zoo), "upper bound of x must be a real number, oo or -oo, got zoo"),
-    (("x", sympy.zoo, 1), "lower bound of x must be a real number"),
-    (("x", 0, "1/0"), "1/0"),  # refused by the parser or as a bound: either names it
-    (("x", 0, sympy.I), "upper bound of x must be a real number"),
-])
+@pytest.mark.parametrize(
+    ("bounds", "match"),
+    [
+        (("x", 0, "nan"), "'nan'"),  # refused by the parser or as a bound: either names it
+        (("x", 0, float("nan")), "upper bound of x must be a number"),
+        (("x", 0, sympy.zoo), "upper bound of x must be a real number, oo or -oo, got zoo"),
+        (("x", sympy.zoo, 1), "lower bound of x must be a real number"),
+        (("x", 0, "1/0"), "1/0"),  # refused by the parser or as a bound: either names it
+        (("x", 0, sympy.I), "upper bound of x must be a real number"),
+    ],
+)
 def test_bad_bounds_name_the_bound(bounds: tuple, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         sm.integral("x", bounds)
@@ -367,15 +414,19 @@ def test_limit_point_must_be_real() -> None:
 # --- one-sided limits outside the real domain ----------------------------------------
 
 
-@pytest.mark.parametrize(("f", "to", "direction", "match"), [
-    ("log(x)", 0, "-", "from the left is outside the real domain of log\\(x\\)"),
-    ("sqrt(x)", 0, "-", "not real for x < 0 near 0"),
-    ("sqrt(-x)", 0, "+", "not real for x > 0 near 0"),
-    ("sqrt(x - 1)", 0, "+-", "not real for x < 0 or x > 0 near 0"),
-    ("log(x)", "-oo", "+-", "not real as x -> -oo"),
-])
-def test_limit_outside_the_real_domain_is_an_error(f: str, to: object, direction: str,
-                                                   match: str) -> None:
+@pytest.mark.parametrize(
+    ("f", "to", "direction", "match"),
+    [
+        ("log(x)", 0, "-", "from the left is outside the real domain of log\\(x\\)"),
+        ("sqrt(x)", 0, "-", "not real for x < 0 near 0"),
+        ("sqrt(-x)", 0, "+", "not real for x > 0 near 0"),
+        ("sqrt(x - 1)", 0, "+-", "not real for x < 0 or x > 0 near 0"),
+        ("log(x)", "-oo", "+-", "not real as x -> -oo"),
+    ],
+)
+def test_limit_outside_the_real_domain_is_an_error(
+    f: str, to: object, direction: str, match: str
+) -> None:
     with pytest.raises(ValueError, match=match):
         sm.limit(f, "x", to, direction)
 
@@ -398,22 +449,31 @@ def test_infinite_limits_growing_slowly_verify() -> None:
     d = sm.limit("log(x)", "x", 0, "+")
     assert d.result == -sympy.oo
     assert d.verify()
-    fake = sm.Derivation(-sympy.oo, d.wrt, d.steps, d.lhs, operation="limit",
-                         source={**d.source, "f": 1 / sympy.log(x)})  # tends to 0
+    fake = sm.Derivation(
+        -sympy.oo,
+        d.wrt,
+        d.steps,
+        d.lhs,
+        operation="limit",
+        source={**d.source, "f": 1 / sympy.log(x)},
+    )  # tends to 0
     assert not fake.verify()
 
 
 # --- the numeric check of a limit: no float overflow, no endless evaluation -----------
 
 
-@pytest.mark.parametrize(("f", "to", "direction"), [
-    ("exp(x)", "oo", "+-"),
-    ("x**x", "oo", "+-"),
-    ("exp(x)/x**100", "oo", "+-"),
-    ("exp(-x)", "-oo", "+-"),
-    ("exp(1/x)", 0, "+"),
-    ("1/x**400", 0, "+"),
-])
+@pytest.mark.parametrize(
+    ("f", "to", "direction"),
+    [
+        ("exp(x)", "oo", "+-"),
+        ("x**x", "oo", "+-"),
+        ("exp(x)/x**100", "oo", "+-"),
+        ("exp(-x)", "-oo", "+-"),
+        ("exp(1/x)", 0, "+"),
+        ("1/x**400", 0, "+"),
+    ],
+)
 def test_fast_growing_infinite_limits_verify(f: str, to: object, direction: str) -> None:
     d = sm.limit(f, "x", to, direction)
     assert d.result == sympy.oo
@@ -440,52 +500,80 @@ def test_limit_at_a_point_beyond_floats_verifies() -> None:
     d = sm.limit("x**2 + 1", "x", "10**400")
     assert d.result == sympy.Integer(10) ** 800 + 1
     assert d.verify(rng=0)
-    wrong = sm.Derivation(d.result * 2, d.wrt, d.steps, d.lhs, operation="limit",
-                          source=d.source)
+    wrong = sm.Derivation(d.result * 2, d.wrt, d.steps, d.lhs, operation="limit", source=d.source)
     assert not wrong.verify(rng=0)
 
 
-@pytest.mark.parametrize(("f", "to", "direction", "near"), [
-    # f a step u = 1e-30 above the point, by mpmath in 500 digits (u survives there)
-    ("1/(x - 10**400)", 400, "+", lambda c, u: 1 / ((c + u) - c)),  # oo
-    ("sin(x - 10**400)/(x - 10**400)", 400, "+-",
-     lambda c, u: mpmath.sin((c + u) - c) / ((c + u) - c)),  # 1
-    ("(x - 10**70)*log(x - 10**70)", 70, "+",
-     lambda c, u: ((c + u) - c) * mpmath.log((c + u) - c)),  # 0
-])
+@pytest.mark.parametrize(
+    ("f", "to", "direction", "near"),
+    [
+        # f a step u = 1e-30 above the point, by mpmath in 500 digits (u survives there)
+        ("1/(x - 10**400)", 400, "+", lambda c, u: 1 / ((c + u) - c)),  # oo
+        (
+            "sin(x - 10**400)/(x - 10**400)",
+            400,
+            "+-",
+            lambda c, u: mpmath.sin((c + u) - c) / ((c + u) - c),
+        ),  # 1
+        (
+            "(x - 10**70)*log(x - 10**70)",
+            70,
+            "+",
+            lambda c, u: ((c + u) - c) * mpmath.log((c + u) - c),
+        ),  # 0
+    ],
+)
 def test_limit_near_a_point_beyond_double_digits_is_approached(
-        f: str, to: int, direction: str, near: Callable[[Any, Any], Any]) -> None:
+    f: str, to: int, direction: str, near: Callable[[Any, Any], Any]
+) -> None:
     d = sm.limit(f, "x", f"10**{to}", direction)
     assert d.verify(rng=0)
-    wrong = sm.Derivation(d.result + 1 if d.result.is_finite else -d.result, d.wrt, d.steps,
-                          d.lhs, operation="limit", source=d.source)
+    wrong = sm.Derivation(
+        d.result + 1 if d.result.is_finite else -d.result,
+        d.wrt,
+        d.steps,
+        d.lhs,
+        operation="limit",
+        source=d.source,
+    )
     assert not wrong.verify(rng=0)
     with mpmath.workdps(500):
         value = near(mpmath.mpf(10) ** to, mpmath.mpf(10) ** -30)
         assert value > 1e29 if d.result == sympy.oo else abs(value - float(d.result)) < 1e-27
 
 
-@pytest.mark.parametrize(("f", "at", "g"), [
-    ("exp(x)", 20, lambda v, a: mpmath.exp(v)),  # e^(10^20): no float holds it
-    ("sin(x)", 70, lambda v, a: mpmath.sin(v)),  # a step of 2^-8 from 10^70 needs 80 digits
-    ("exp(x/10**400)", 400, lambda v, a: mpmath.exp(v / a)),
-])
-def test_taylor_at_a_point_beyond_floats_verifies(f: str, at: int,
-                                                  g: Callable[[Any, Any], Any]) -> None:
+@pytest.mark.parametrize(
+    ("f", "at", "g"),
+    [
+        ("exp(x)", 20, lambda v, a: mpmath.exp(v)),  # e^(10^20): no float holds it
+        ("sin(x)", 70, lambda v, a: mpmath.sin(v)),  # a step of 2^-8 from 10^70 needs 80 digits
+        ("exp(x/10**400)", 400, lambda v, a: mpmath.exp(v / a)),
+    ],
+)
+def test_taylor_at_a_point_beyond_floats_verifies(
+    f: str, at: int, g: Callable[[Any, Any], Any]
+) -> None:
     t = sm.taylor(f, "x", f"10**{at}", 2)
     assert t.verify(rng=0)
     point = sympy.Integer(10) ** at
-    wrong = sm.Derivation(t.result * (1 + (x - point) ** 2 / 100), t.wrt, t.steps, t.lhs,
-                          operation="taylor", source=t.source)
+    wrong = sm.Derivation(
+        t.result * (1 + (x - point) ** 2 / 100),
+        t.wrt,
+        t.steps,
+        t.lhs,
+        operation="taylor",
+        source=t.source,
+    )
     assert not wrong.verify(rng=0)
     with mpmath.workdps(500):  # mpmath's own Taylor coefficients, at a + 1/16
         a, h = mpmath.mpf(10) ** at, mpmath.mpf(1) / 16
         coefficients = mpmath.taylor(lambda v: g(v, a), a, 2)
-        reference = sum(c * h ** k for k, c in enumerate(coefficients))
-        ours = t.result.evalf(50, subs={x: sympy.Float(point, 500) + sympy.Rational(1, 16)},
-                              maxn=600)
+        reference = sum(c * h**k for k, c in enumerate(coefficients))
+        ours = t.result.evalf(
+            50, subs={x: sympy.Float(point, 500) + sympy.Rational(1, 16)}, maxn=600
+        )
         assert abs(mpmath.mpf(str(ours)) / reference - 1) < 1e-30
-        assert abs(g(a + h, a) - reference) < 2 * h ** 3 * abs(reference)  # T is close to f
+        assert abs(g(a + h, a) - reference) < 2 * h**3 * abs(reference)  # T is close to f
 
 
 # --- quadrature: complex integrands, bounds in decreasing order, bounds beyond floats --
@@ -504,14 +592,18 @@ def test_complex_integrand_keeps_its_imaginary_part() -> None:
     assert abs(complex(n.result) - (np.sin(3) + 1j * (1 - np.cos(3)))) < 1e-10
 
 
-@pytest.mark.parametrize(("f", "bounds", "exact"), [
-    ("exp(-x)", ("x", "oo", 0), -1.0),
-    ("exp(x)", ("x", 0, "-oo"), -1.0),
-    ("exp(-x)*floor(x)", ("x", "oo", 0), -1 / (np.e - 1)),  # -Σ_k k (e^-k - e^-(k+1))
-    ("1/x", ("x", 1, 1), 0.0),
-])
-def test_numeric_integral_with_bounds_in_decreasing_order(f: str, bounds: tuple,
-                                                          exact: float) -> None:
+@pytest.mark.parametrize(
+    ("f", "bounds", "exact"),
+    [
+        ("exp(-x)", ("x", "oo", 0), -1.0),
+        ("exp(x)", ("x", 0, "-oo"), -1.0),
+        ("exp(-x)*floor(x)", ("x", "oo", 0), -1 / (np.e - 1)),  # -Σ_k k (e^-k - e^-(k+1))
+        ("1/x", ("x", 1, 1), 0.0),
+    ],
+)
+def test_numeric_integral_with_bounds_in_decreasing_order(
+    f: str, bounds: tuple, exact: float
+) -> None:
     d = sm.integral(f, bounds, method="numeric")
     assert abs(float(d.result) - exact) < 1e-9
     lo, hi = (float(sympy.sympify(b)) for b in bounds[1:])
@@ -538,20 +630,33 @@ def test_a_bound_beyond_floats_is_refused_for_quadrature_not_called_divergent() 
 # --- polynomial systems where SymPy's solve drops the CRootOf solutions ---------------
 
 
-@pytest.mark.parametrize(("f", "kinds", "eliminant"), [
-    # grad: y = x and x(6x^5 - 12x^3 + 1) = 0; solve keeps only (0, 0)
-    ("6*x**7/7 - 12*x**5/5 + x**2/2 + (y - x)**2/2",
-     ["saddle", "minimum", "saddle", "minimum"], [6, 0, -12, 0, 0, 1, 0]),
-    # grad: y = 0 and the same factors; solve keeps only (0, 0)
-    ("6*x**7/7 - 12*x**5/5 + x**2/2 + x*y**2", ["maximum", "degenerate", "saddle", "minimum"],
-     [6, 0, -12, 0, 0, 1, 0]),
-    # y = 0 and 8x^7 - 21x^6 + 1 = 0: lex in (x, y) is not in shape position, in (y, x) it
-    # is; solve finds nothing
-    ("x**8 - 3*x**7 + x + x**2*y**2 + y**2", ["minimum", "saddle", "minimum"],
-     [8, -21, 0, 0, 0, 0, 0, 1]),
-])
-def test_polynomial_systems_give_every_real_critical_point(f: str, kinds: list[str],
-                                                           eliminant: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("f", "kinds", "eliminant"),
+    [
+        # grad: y = x and x(6x^5 - 12x^3 + 1) = 0; solve keeps only (0, 0)
+        (
+            "6*x**7/7 - 12*x**5/5 + x**2/2 + (y - x)**2/2",
+            ["saddle", "minimum", "saddle", "minimum"],
+            [6, 0, -12, 0, 0, 1, 0],
+        ),
+        # grad: y = 0 and the same factors; solve keeps only (0, 0)
+        (
+            "6*x**7/7 - 12*x**5/5 + x**2/2 + x*y**2",
+            ["maximum", "degenerate", "saddle", "minimum"],
+            [6, 0, -12, 0, 0, 1, 0],
+        ),
+        # y = 0 and 8x^7 - 21x^6 + 1 = 0: lex in (x, y) is not in shape position, in (y, x) it
+        # is; solve finds nothing
+        (
+            "x**8 - 3*x**7 + x + x**2*y**2 + y**2",
+            ["minimum", "saddle", "minimum"],
+            [8, -21, 0, 0, 0, 0, 0, 1],
+        ),
+    ],
+)
+def test_polynomial_systems_give_every_real_critical_point(
+    f: str, kinds: list[str], eliminant: list[int]
+) -> None:
     pts = sm.critical_points(f)
     assert [p.kind for p in pts] == kinds
     grad = sm.to_numpy(sm.gradient(f, "x, y"))
@@ -602,32 +707,45 @@ def test_critical_points_outside_the_real_domain_are_left_out() -> None:
 def _sin_u_over_u_from(a: float) -> float:
     """∫_a^∞ sin(u)/u du by mpmath's oscillatory quadrature (independent of SymPy)."""
     import mpmath
+
     return float(mpmath.quadosc(lambda t: mpmath.sin(t) / t, [a, mpmath.inf], omega=1))
 
 
 def _fresnel_sin_from_0() -> float:
     """∫_0^∞ sin(x²) dx by mpmath's oscillatory quadrature (zeros at sqrt(pi n))."""
     import mpmath
-    return float(mpmath.quadosc(lambda t: mpmath.sin(t**2), [0, mpmath.inf],
-                                zeros=lambda n: mpmath.sqrt(mpmath.pi * n)))
+
+    return float(
+        mpmath.quadosc(
+            lambda t: mpmath.sin(t**2), [0, mpmath.inf], zeros=lambda n: mpmath.sqrt(mpmath.pi * n)
+        )
+    )
 
 
-@pytest.mark.parametrize(("f", "bounds", "value"), [
-    ("sin(x)/x", ("x", 0, "oo"), lambda: _sin_u_over_u_from(0)),  # = pi/2 (improper)
-    ("sin(x**2)", ("x", 0, "oo"), _fresnel_sin_from_0),  # Fresnel: sqrt(pi/8)
-    # u = 1/x: the integral of sin(u)/u over [1, oo)
-    ("sin(1/x)/x", ("x", 0, 1), lambda: _sin_u_over_u_from(1)),
-])
+@pytest.mark.parametrize(
+    ("f", "bounds", "value"),
+    [
+        ("sin(x)/x", ("x", 0, "oo"), lambda: _sin_u_over_u_from(0)),  # = pi/2 (improper)
+        ("sin(x**2)", ("x", 0, "oo"), _fresnel_sin_from_0),  # Fresnel: sqrt(pi/8)
+        # u = 1/x: the integral of sin(u)/u over [1, oo)
+        ("sin(1/x)/x", ("x", 0, 1), lambda: _sin_u_over_u_from(1)),
+    ],
+)
 def test_conditionally_convergent_numeric_integral_is_not_called_nonexistent(
-        f: str, bounds: tuple, value: object) -> None:
-    with pytest.raises(NoConvergenceError, match="not absolutely convergent.*conditionally") \
-            as caught:
+    f: str, bounds: tuple, value: object
+) -> None:
+    with pytest.raises(
+        NoConvergenceError, match="not absolutely convergent.*conditionally"
+    ) as caught:
         sm.integral(f, bounds, method="numeric")
     assert "does not exist" not in str(caught.value)
     # it does exist: mpmath's oscillatory quadrature of sin(x)/x gives pi/2
     import mpmath
-    assert abs(mpmath.quadosc(lambda t: mpmath.sin(t) / t, [0, mpmath.inf], omega=1)
-               - mpmath.pi / 2) < 1e-10
+
+    assert (
+        abs(mpmath.quadosc(lambda t: mpmath.sin(t) / t, [0, mpmath.inf], omega=1) - mpmath.pi / 2)
+        < 1e-10
+    )
     # each one exists, and the exact value symml derives is mpmath's (numeric cross-check)
     exact = value()  # type: ignore[operator]
     assert abs(float(sm.integral(f, bounds).result) - exact) < 1e-10
@@ -639,9 +757,9 @@ def test_an_integral_diverging_with_both_signs_still_does_not_exist() -> None:
 
 
 @pytest.mark.parametrize("timeout", [float("nan"), float("inf")])
-def test_a_timeout_that_is_not_a_finite_number_is_bad_input(timeout: float,
-                                                            capsys: pytest.CaptureFixture
-                                                            ) -> None:
+def test_a_timeout_that_is_not_a_finite_number_is_bad_input(
+    timeout: float, capsys: pytest.CaptureFixture
+) -> None:
     with pytest.raises(ValueError, match=f"timeout must be a positive, finite number.*{timeout}"):
         sm.critical_points("x^2", timeout=timeout)
     # at the CLI: exit 2 on one line (inf was an internal error, nan a DerivationTimeout)
@@ -661,40 +779,49 @@ def test_raw_quad_sums_a_pole_inside_to_a_wrong_number_with_a_tiny_error() -> No
     assert value < 0 and error < 1e-6
 
 
-@pytest.mark.parametrize(("f", "bounds", "match"), [
-    ("1/(x - 1/3)**2", ("x", 0, 1), "diverges to \\+oo"),
-    ("10 + 1/(x - 1/3)**2", ("x", 1, 0), "diverges to -oo"),
-    ("tan(x)", ("x", 0, "pi"), "does not exist.*1.5708"),
-    ("exp(x)/(x**2 - 2)", ("x", 0, 3), "does not exist.*1.41421"),
-    ("1/(x**2 - 1)", ("x", "-oo", "oo"), "does not exist"),
-])
-def test_a_pole_inside_the_interval_is_found_and_probed(f: str, bounds: tuple,
-                                                        match: str) -> None:
+@pytest.mark.parametrize(
+    ("f", "bounds", "match"),
+    [
+        ("1/(x - 1/3)**2", ("x", 0, 1), "diverges to \\+oo"),
+        ("10 + 1/(x - 1/3)**2", ("x", 1, 0), "diverges to -oo"),
+        ("tan(x)", ("x", 0, "pi"), "does not exist.*1.5708"),
+        ("exp(x)/(x**2 - 2)", ("x", 0, 3), "does not exist.*1.41421"),
+        ("1/(x**2 - 1)", ("x", "-oo", "oo"), "does not exist"),
+    ],
+)
+def test_a_pole_inside_the_interval_is_found_and_probed(f: str, bounds: tuple, match: str) -> None:
     with pytest.raises(NoConvergenceError, match=match):
         sm.integral(f, bounds, method="numeric")
 
 
-@pytest.mark.parametrize(("f", "bounds", "exact"), [
-    ("log(x)/(x - 1)", ("x", 0, 2), None),  # removable at 1: split there, still converges
-    ("1/sqrt(abs(x - 1/3))", ("x", 0, 1), 2 * (np.sqrt(1 / 3) + np.sqrt(2 / 3))),
-])
-def test_integrable_singular_points_inside_still_integrate(f: str, bounds: tuple,
-                                                          exact: float | None) -> None:
+@pytest.mark.parametrize(
+    ("f", "bounds", "exact"),
+    [
+        ("log(x)/(x - 1)", ("x", 0, 2), None),  # removable at 1: split there, still converges
+        ("1/sqrt(abs(x - 1/3))", ("x", 0, 1), 2 * (np.sqrt(1 / 3) + np.sqrt(2 / 3))),
+    ],
+)
+def test_integrable_singular_points_inside_still_integrate(
+    f: str, bounds: tuple, exact: float | None
+) -> None:
     d = sm.integral(f, bounds, method="numeric")
     if exact is None:  # mpmath, independently, split at 1
         import mpmath
+
         exact = float(mpmath.quad(lambda t: mpmath.log(t) / (t - 1), [0, 1, 2]))
     assert abs(float(d.result) - exact) < 1e-6
 
 
-@pytest.mark.parametrize(("f", "bounds", "exact"), [
-    ("1/(x*log(x))", ("x", 2, "oo"), np.inf),  # log log x: SciPy said 6.92
-    ("1/((2 + x)*log(2 + x)**2)", ("x", 0, "oo"), 1 / np.log(2)),  # SciPy: 1.44186 ± 1e-6
-    ("1/(x*log(x)**2)", ("x", 0, "1/2"), 1 / np.log(2)),  # SciPy: 1.44189 ± 1e-7
-    ("x**-1.005", ("x", 1, "oo"), 200.0),  # SciPy: 193.96 ± 2e-9
-])
-def test_mass_beyond_what_floats_resolve_is_refused(f: str, bounds: tuple,
-                                                    exact: float) -> None:
+@pytest.mark.parametrize(
+    ("f", "bounds", "exact"),
+    [
+        ("1/(x*log(x))", ("x", 2, "oo"), np.inf),  # log log x: SciPy said 6.92
+        ("1/((2 + x)*log(2 + x)**2)", ("x", 0, "oo"), 1 / np.log(2)),  # SciPy: 1.44186 ± 1e-6
+        ("1/(x*log(x)**2)", ("x", 0, "1/2"), 1 / np.log(2)),  # SciPy: 1.44189 ± 1e-7
+        ("x**-1.005", ("x", 1, "oo"), 200.0),  # SciPy: 193.96 ± 2e-9
+    ],
+)
+def test_mass_beyond_what_floats_resolve_is_refused(f: str, bounds: tuple, exact: float) -> None:
     with pytest.raises(NoConvergenceError, match="converges too slowly|diverges"):
         sm.integral(f, bounds, method="numeric")
     # the exact values (where finite) are SymPy's too
@@ -711,12 +838,15 @@ def test_slow_but_resolvable_tails_still_integrate() -> None:
     assert abs(float(sm.integral("x**-1.5", ("x", 1, "oo"), method="numeric").result) - 2) < 1e-9
 
 
-@pytest.mark.parametrize(("f", "along"), [
-    ("1/(x - 1/3)**2", "x"),  # nquad alone: -4.5 with error 3e-11
-    ("y/(x - 1/3)**2", "x"),
-    ("1/(y - 1/3)**2", "y"),  # the outer variable: its slice is checked too
-    ("1/(x*y)", "x"),  # nquad alone ran into the time limit
-])
+@pytest.mark.parametrize(
+    ("f", "along"),
+    [
+        ("1/(x - 1/3)**2", "x"),  # nquad alone: -4.5 with error 3e-11
+        ("y/(x - 1/3)**2", "x"),
+        ("1/(y - 1/3)**2", "y"),  # the outer variable: its slice is checked too
+        ("1/(x*y)", "x"),  # nquad alone ran into the time limit
+    ],
+)
 def test_iterated_integral_with_a_divergent_slice_is_refused(f: str, along: str) -> None:
     with pytest.raises(NoConvergenceError, match=f"the integral along {along} at .* diverges"):
         sm.integral(f, ("x", 0, 1), ("y", 0, 1), method="numeric")
@@ -726,13 +856,17 @@ def test_iterated_integral_with_a_divergent_slice_is_refused(f: str, along: str)
     assert value < 0 and error < 1e-6
 
 
-@pytest.mark.parametrize(("f", "bounds", "exact"), [
-    ("1/sqrt(x + y)", [("x", 0, 1), ("y", 0, 1)], 4 / 3 * (2 ** 1.5 - 2)),
-    ("x*y", [("x", 0, "y"), ("y", 0, 1)], 1 / 8),  # bounds that depend on y
-    ("floor(x)*y", [("x", 0, 3), ("y", 0, 1)], 1.5),
-    ("exp(-x - y)", [("x", 0, "oo"), ("y", 0, "oo")], 1.0),
-])
-def test_iterated_integrals_with_sound_slices_still_integrate(f: str, bounds: list,
-                                                              exact: float) -> None:
+@pytest.mark.parametrize(
+    ("f", "bounds", "exact"),
+    [
+        ("1/sqrt(x + y)", [("x", 0, 1), ("y", 0, 1)], 4 / 3 * (2**1.5 - 2)),
+        ("x*y", [("x", 0, "y"), ("y", 0, 1)], 1 / 8),  # bounds that depend on y
+        ("floor(x)*y", [("x", 0, 3), ("y", 0, 1)], 1.5),
+        ("exp(-x - y)", [("x", 0, "oo"), ("y", 0, "oo")], 1.0),
+    ],
+)
+def test_iterated_integrals_with_sound_slices_still_integrate(
+    f: str, bounds: list, exact: float
+) -> None:
     d = sm.integral(f, *bounds, method="numeric")
     assert abs(float(d.result) - exact) < 1e-7

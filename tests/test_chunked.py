@@ -27,15 +27,19 @@ def direct(draw, n, seed, chunk_size):
     """The same draws made in one array: chunk k from SeedSequence(seed).spawn(...)[k]."""
     sizes = [chunk_size] * (n // chunk_size) + ([n % chunk_size] if n % chunk_size else [])
     children = np.random.SeedSequence(seed).spawn(len(sizes))
-    values = np.concatenate([draw(s, np.random.default_rng(c)) for s, c in zip(sizes, children, strict=True)])
+    values = np.concatenate(
+        [draw(s, np.random.default_rng(c)) for s, c in zip(sizes, children, strict=True)]
+    )
     assert values.shape == (n,)
     return values
 
 
 # --- exact combination and reproducibility ---------------------------------------------------
 
-@pytest.mark.parametrize(("n", "chunk_size"), [(10_000, 10_000), (10_000, 3_000), (9_999, 1),
-                                               (12_345, 1_000)])
+
+@pytest.mark.parametrize(
+    ("n", "chunk_size"), [(10_000, 10_000), (10_000, 3_000), (9_999, 1), (12_345, 1_000)]
+)
 def test_chunked_estimate_equals_the_estimate_of_all_draws(n, chunk_size):
     mean, stderr, count = chunked_monte_carlo(square_normal, n, rng=7, chunk_size=chunk_size)
     values = direct(square_normal, n, 7, chunk_size)
@@ -60,36 +64,47 @@ def test_combine_is_chans_exact_update():
 def test_same_seed_same_estimate_and_seeds_differ():
     a = chunked_monte_carlo(square_normal, 50_000, rng=3, chunk_size=7_000)
     assert chunked_monte_carlo(square_normal, 50_000, rng=3, chunk_size=7_000) == a
-    assert chunked_monte_carlo(square_normal, 50_000, rng=np.random.default_rng(3),
-                               chunk_size=7_000) == chunked_monte_carlo(
-        square_normal, 50_000, rng=np.random.default_rng(3), chunk_size=7_000)
+    assert chunked_monte_carlo(
+        square_normal, 50_000, rng=np.random.default_rng(3), chunk_size=7_000
+    ) == chunked_monte_carlo(square_normal, 50_000, rng=np.random.default_rng(3), chunk_size=7_000)
     assert chunked_monte_carlo(square_normal, 50_000, rng=4, chunk_size=7_000)[0] != a[0]
     gen = np.random.default_rng(3)  # one Generator, two calls: independent estimates
-    assert chunked_monte_carlo(square_normal, 1000, rng=gen, chunk_size=100)[0] != \
+    assert (
         chunked_monte_carlo(square_normal, 1000, rng=gen, chunk_size=100)[0]
+        != chunked_monte_carlo(square_normal, 1000, rng=gen, chunk_size=100)[0]
+    )
     assert abs(a[0] - 1.0) < 4 * a[1]  # E[Z^2] = 1
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [
-    ({"n": 0, "chunk_size": 10}, ValueError), ({"n": 10, "chunk_size": 1.5}, TypeError),
-    ({"n": True, "chunk_size": 10}, TypeError), ({"n": 10, "chunk_size": -1}, ValueError),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"n": 0, "chunk_size": 10}, ValueError),
+        ({"n": 10, "chunk_size": 1.5}, TypeError),
+        ({"n": True, "chunk_size": 10}, TypeError),
+        ({"n": 10, "chunk_size": -1}, ValueError),
+    ],
+)
 def test_bad_sizes_are_refused(kwargs, error):
     with pytest.raises(error, match="n|chunk_size"):
         chunked_monte_carlo(square_normal, rng=0, **kwargs)
 
 
-@pytest.mark.parametrize(("draw", "error", "match"), [
-    (lambda size, rng: rng.random((size, 2)), ValueError, "shape"),
-    (lambda size, rng: np.full(size, np.inf), ValueError, "non-finite"),
-    (lambda size, rng: rng.random(size) * 1j, TypeError, "real"),
-])
+@pytest.mark.parametrize(
+    ("draw", "error", "match"),
+    [
+        (lambda size, rng: rng.random((size, 2)), ValueError, "shape"),
+        (lambda size, rng: np.full(size, np.inf), ValueError, "non-finite"),
+        (lambda size, rng: rng.random(size) * 1j, TypeError, "real"),
+    ],
+)
 def test_bad_draws_are_refused(draw, error, match):
     with pytest.raises(error, match=match):
         chunked_monte_carlo(draw, 100, rng=0, chunk_size=30)
 
 
 # --- bounded memory -----------------------------------------------------------------------------
+
 
 def test_memory_stays_bounded_for_n_far_past_memory():
     """``sm.monte_carlo(expr, n, chunks=...)`` (the public API) with n = 4·10⁸ draws: all at
@@ -176,6 +191,7 @@ def test_a_client_has_a_bounded_number_of_chunks_in_flight():
 
 # --- workers, clusters, dask arrays ------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def clients():
     """Two LocalClusters on loopback TCP, with 1 and with 2 workers (one thread each)."""
@@ -184,8 +200,14 @@ def clients():
 
     opened = []
     for workers in (1, 2):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=False,
-                               dashboard_address=":0", host="127.0.0.1", protocol="tcp")
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=":0",
+            host="127.0.0.1",
+            protocol="tcp",
+        )
         opened.append((cluster, Client(cluster)))
     yield {len(c.scheduler_info()["workers"]): c for _, c in opened}
     for cluster, client in opened:
@@ -198,8 +220,10 @@ def test_same_estimate_regardless_of_the_number_of_workers(clients):
     assert sorted(clients) == [1, 2]
     local = chunked_monte_carlo(square_normal, 400_000, rng=5, chunk_size=30_000)
     for client in clients.values():
-        assert chunked_monte_carlo(square_normal, 400_000, rng=5, chunk_size=30_000,
-                                   client=client) == local
+        assert (
+            chunked_monte_carlo(square_normal, 400_000, rng=5, chunk_size=30_000, client=client)
+            == local
+        )
 
 
 @needs_distributed
@@ -224,8 +248,16 @@ def test_monte_carlo_on_a_cluster_of_worker_processes():
 
     expr = Normal("Z", 0, 1) ** 2
     local = sm.monte_carlo(expr, 200_000, rng=2, chunks=25_000)
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
-                      host="127.0.0.1") as cluster, Client(cluster) as client:
+    with (
+        LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",
+            host="127.0.0.1",
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         import os
 
         pids = set(client.run(os.getpid).values())
@@ -288,9 +320,11 @@ def test_dask_scalar_result_on_a_cluster(backend, clients):
     xs = np.linspace(-2, 2, 1000)
     lazy = f(da.from_array(xs, chunks=100), da.from_array(xs[::-1], chunks=250))
     assert lazy.shape == (1000,)
-    np.testing.assert_allclose(clients[2].compute(lazy).result(),
-                               sm.to_numpy("log(1 + x**2) * tanh(y)", "x, y")(xs, xs[::-1]),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        clients[2].compute(lazy).result(),
+        sm.to_numpy("log(1 + x**2) * tanh(y)", "x, y")(xs, xs[::-1]),
+        rtol=1e-12,
+    )
 
 
 def test_sampler_dask_mode_is_lazy_reproducible_and_matches_monte_carlo() -> None:

@@ -29,7 +29,10 @@ def test_diff_latex(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "diff", "x^2*sin(x)", "--wrt", "x", "--latex")
     assert code == 0
     last = out.strip().splitlines()[-1]
-    assert last == r"\frac{d}{d x} f(x) = x \left(x \cos{\left(x \right)} + 2 \sin{\left(x \right)}\right)"
+    assert (
+        last
+        == r"\frac{d}{d x} f(x) = x \left(x \cos{\left(x \right)} + 2 \sin{\left(x \right)}\right)"
+    )
 
 
 def test_steps_come_first(capsys: pytest.CaptureFixture[str]) -> None:
@@ -60,10 +63,12 @@ def test_export_writes_a_working_module(capsys: pytest.CaptureFixture[str], tmp_
     target = tmp_path / "g.py"
     code, out, _ = run(capsys, "grad", "x**2*y + y**3", "--wrt", "x,y", "--export", str(target))
     assert code == 0 and target.exists()
-    script = (f"import importlib.util, sys; sys.modules['sympy'] = None\n"
-              f"spec = importlib.util.spec_from_file_location('g', {str(target)!r})\n"
-              "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
-              "print(m.g(1.0, 2.0).tolist())")
+    script = (
+        f"import importlib.util, sys; sys.modules['sympy'] = None\n"
+        f"spec = importlib.util.spec_from_file_location('g', {str(target)!r})\n"
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+        "print(m.g(1.0, 2.0).tolist())"
+    )
     res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert np.allclose(json.loads(res.stdout), [4.0, 13.0])
 
@@ -81,8 +86,9 @@ BAD = [
 
 
 @pytest.mark.parametrize(("argv", "code", "fragment"), BAD)
-def test_bad_input_exit_2_with_one_line(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...],
-                                        code: int, fragment: str) -> None:
+def test_bad_input_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], code: int, fragment: str
+) -> None:
     got, out, err = run(capsys, *argv)
     assert got == code
     lines = err.strip().splitlines()
@@ -104,11 +110,14 @@ def test_demo_writes_its_files(capsys: pytest.CaptureFixture[str], tmp_path: Pat
 
 
 def test_python_dash_m_symml() -> None:
-    res = subprocess.run([sys.executable, "-m", "symml", "diff", "x^3", "--wrt", "x"],
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "symml", "diff", "x^3", "--wrt", "x"], capture_output=True, text=True
+    )
     assert res.returncode == 0
     assert res.stdout.strip() == "3*x**2"
-    res = subprocess.run([sys.executable, "-m", "symml", "diff", "2x"], capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "symml", "diff", "2x"], capture_output=True, text=True
+    )
     assert res.returncode == 2 and "Traceback" not in res.stderr
 
 

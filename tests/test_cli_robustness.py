@@ -33,24 +33,27 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
         (["expect", "-X**2", "--dist", "X=Normal(0,1)"], "-1"),
     ],
 )
-def test_expressions_starting_with_minus(argv: list[str], last_line: str,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_expressions_starting_with_minus(
+    argv: list[str], last_line: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = _run(argv, capsys)
     assert (code, err) == (0, "")
     assert out.strip().splitlines()[-1] == last_line
 
 
 def test_minimize_expression_starting_with_minus(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(["minimize", "-x**2-y**2+x**4+y**4", "--x0", "0.5,-0.5",
-                           "--method", "newton"], capsys)
+    code, out, err = _run(
+        ["minimize", "-x**2-y**2+x**4+y**4", "--x0", "0.5,-0.5", "--method", "newton"], capsys
+    )
     assert (code, err) == (0, "")
     # the minima of x^4 - x^2 are at +-1/sqrt(2) = 0.7071067812
     assert "x = 0.7071067812, y = -0.7071067812" in out
 
 
 def test_sample_expression_starting_with_minus(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(["sample", "-X", "--dist", "X=Uniform(1,2)", "-n", "2000",
-                           "--seed", "0"], capsys)
+    code, out, err = _run(
+        ["sample", "-X", "--dist", "X=Uniform(1,2)", "-n", "2000", "--seed", "0"], capsys
+    )
     assert (code, err) == (0, "")
     mean = float(next(ln for ln in out.splitlines() if ln.strip().startswith("mean")).split()[1])
     assert -1.55 < mean < -1.45  # E[-X] = -1.5
@@ -70,22 +73,33 @@ def test_unknown_option_is_still_an_error(capsys: pytest.CaptureFixture[str]) ->
     assert code == 2 and "unrecognized arguments" in err and err.count("\n") == 1
 
 
-def test_an_internal_error_is_one_line_and_exit_1(monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_internal_error_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(a: object) -> object:
         raise RuntimeError("something\nbroke\n  badly")
 
     monkeypatch.setitem(cli.COMMANDS, "diff", cli.Command("diff", cli._diff_args, broken))
     code, out, err = _run(["diff", "x", "--wrt", "x"], capsys)
     assert code == 1 and out == ""
-    assert err == ("symml: internal error: RuntimeError: something broke badly (this is a bug; "
-                   "please report it with the command line)\n")
+    assert err == (
+        "symml: internal error: RuntimeError: something broke badly (this is a bug; "
+        "please report it with the command line)\n"
+    )
 
 
-@pytest.mark.parametrize("exc", [ZeroDivisionError("division by zero"), KeyError("k"),
-                                 RecursionError("deep"), AttributeError("no attribute")])
-def test_no_exception_type_gives_a_traceback(exc: Exception, monkeypatch: pytest.MonkeyPatch,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "exc",
+    [
+        ZeroDivisionError("division by zero"),
+        KeyError("k"),
+        RecursionError("deep"),
+        AttributeError("no attribute"),
+    ],
+)
+def test_no_exception_type_gives_a_traceback(
+    exc: Exception, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def broken(a: object) -> object:
         raise exc
 
@@ -95,9 +109,17 @@ def test_no_exception_type_gives_a_traceback(exc: Exception, monkeypatch: pytest
 
 
 def test_real_process_never_prints_a_traceback() -> None:
-    for argv in (["diff", "sign(x)*x**2", "--wrt", "x", "--verify"], ["diff", "9**9**9"],
-                 ["hessian", "abs(x)", "--verify"]):
-        proc = subprocess.run([sys.executable, "-m", "symml", *argv], capture_output=True,
-                              text=True, timeout=120, check=False)
+    for argv in (
+        ["diff", "sign(x)*x**2", "--wrt", "x", "--verify"],
+        ["diff", "9**9**9"],
+        ["hessian", "abs(x)", "--verify"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "symml", *argv],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert proc.returncode in (2, 3), (argv, proc.stderr)
         assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1

@@ -112,7 +112,9 @@ def test_unknown_backend() -> None:
 
 
 def test_cse_shares_repeated_subexpressions() -> None:
-    expr = sympy.exp(sympy.sin(x) * y) / (1 + sympy.exp(sympy.sin(x) * y)) + sympy.exp(sympy.sin(x) * y)
+    expr = sympy.exp(sympy.sin(x) * y) / (1 + sympy.exp(sympy.sin(x) * y)) + sympy.exp(
+        sympy.sin(x) * y
+    )
     on = sm.to_numpy(expr, "x, y", cse=True)
     off = sm.to_numpy(expr, "x, y", cse=False)
     assert on.source.count("numpy.sin(") < off.source.count("numpy.sin(")
@@ -323,8 +325,9 @@ def test_lambert_w_is_nan_where_it_is_not_real() -> None:
         warnings.simplefilter("error")  # no ComplexWarning either
         values = f(np.array([-1.0, -0.2, 1.0]))
     assert np.isnan(values[0])
-    np.testing.assert_allclose(values[1:], [float(sympy.LambertW(-0.2)), float(sympy.LambertW(1))],
-                               rtol=1e-14)
+    np.testing.assert_allclose(
+        values[1:], [float(sympy.LambertW(-0.2)), float(sympy.LambertW(1))], rtol=1e-14
+    )
     assert values[2] * np.exp(values[2]) == pytest.approx(1.0)  # W e^W = x
     g = sm.to_numpy(sympy.I * sympy.LambertW(x), "x")  # complex context: the value as it is
     assert complex(g(-1.0)) == pytest.approx(1j * complex(sympy.LambertW(-1).evalf()))
@@ -339,7 +342,7 @@ def test_numbers_beyond_float_range_are_what_float_arithmetic_gives(backend: str
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no fallback from numba either
         big = sm.to_numpy(10**400 * x + 1, [x], backend=backend)(pts)
-        power = sm.to_numpy(x**(10**400), [x], backend=backend)(np.abs(pts))
+        power = sm.to_numpy(x ** (10**400), [x], backend=backend)(np.abs(pts))
         exact = sm.to_numpy(2**70 * x, [x], backend=backend)(pts)
     np.testing.assert_array_equal(big, [-np.inf, np.inf, np.inf])
     np.testing.assert_array_equal(power, [np.inf, 0.0, np.inf])

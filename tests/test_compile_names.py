@@ -27,7 +27,9 @@ XS, YS = np.array([0.3, -0.7, 1.1]), np.array([0.5, 0.25, -0.4])
 def _reference(which: str) -> np.ndarray:
     """The expression at (XS, YS) by SymPy's evalf (30 digits), not by compiled code."""
     expr = {"small": SMALL, "large": LARGE}[which]
-    return np.array([float(sympy.N(expr.subs({x: a, y: b}), 30)) for a, b in zip(XS, YS, strict=True)])
+    return np.array(
+        [float(sympy.N(expr.subs({x: a, y: b}), 30)) for a, b in zip(XS, YS, strict=True)]
+    )
 
 
 def _load(path: Path) -> object:
@@ -42,8 +44,9 @@ def test_large_expression_takes_the_shared_path() -> None:
     assert dag_size([LARGE]) > LARGE_TREE >= dag_size([SMALL])
 
 
-@pytest.mark.parametrize("name", ["X", "numpy", "scipy", "_float", "f_packed", "_out", "a",
-                                  "_x0", "special"])
+@pytest.mark.parametrize(
+    "name", ["X", "numpy", "scipy", "_float", "f_packed", "_out", "a", "_x0", "special"]
+)
 @pytest.mark.parametrize("which", ["small", "large"])
 def test_any_identifier_works_as_the_saved_name(tmp_path: Path, name: str, which: str) -> None:
     f = sm.to_numpy(SMALL if which == "small" else LARGE, [x, y])
@@ -77,23 +80,35 @@ def test_docstring_unchanged_when_no_name_is_sanitised(tmp_path: Path) -> None:
     assert "g(x, y) = x**2 + y'" in text and "where" not in text
 
 
-@pytest.mark.parametrize(("text", "culprit"), [("sign(x)*x**2", "DiracDelta(x)"),
-                                               ("floor(x)*x", "Derivative(floor(x), x)")])
+@pytest.mark.parametrize(
+    ("text", "culprit"),
+    [("sign(x)*x**2", "DiracDelta(x)"), ("floor(x)*x", "Derivative(floor(x), x)")],
+)
 def test_no_numeric_form_is_not_supported_naming_it(text: str, culprit: str) -> None:
     d = sm.derivative(text, "x")
-    with pytest.raises(sm.NotSupportedError, match=r"cannot compile .*" + culprit.replace("(", r"\(")
-                       .replace(")", r"\)")):
+    with pytest.raises(
+        sm.NotSupportedError,
+        match=r"cannot compile .*" + culprit.replace("(", r"\(").replace(")", r"\)"),
+    ):
         d.to_numpy()
     with pytest.raises(sm.NotSupportedError):
         d.verify(rng=0)
 
 
-@pytest.mark.parametrize("argv", [["diff", "sign(x)*x**2", "--wrt", "x", "--export", "s.py"],
-                                  ["diff", "floor(x)*x", "--wrt", "x", "--verify"],
-                                  ["hessian", "abs(x)", "--verify"]])
-def test_cli_no_numeric_form_is_exit_3_one_line(argv: list[str], tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["diff", "sign(x)*x**2", "--wrt", "x", "--export", "s.py"],
+        ["diff", "floor(x)*x", "--wrt", "x", "--verify"],
+        ["hessian", "abs(x)", "--verify"],
+    ],
+)
+def test_cli_no_numeric_form_is_exit_3_one_line(
+    argv: list[str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 3
     err = capsys.readouterr().err

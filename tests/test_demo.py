@@ -62,16 +62,26 @@ def test_exported_gradient_matches_finite_differences(demo: tuple[int, str, Path
 
     rng = np.random.default_rng(3)
     x, y, h = rng.uniform(-2, 2, 20), rng.uniform(-1, 3, 20), 1e-6
-    numeric = np.stack([(rosenbrock(x + h, y) - rosenbrock(x - h, y)) / (2 * h),
-                        (rosenbrock(x, y + h) - rosenbrock(x, y - h)) / (2 * h)], axis=-1)
+    numeric = np.stack(
+        [
+            (rosenbrock(x + h, y) - rosenbrock(x - h, y)) / (2 * h),
+            (rosenbrock(x, y + h) - rosenbrock(x, y - h)) / (2 * h),
+        ],
+        axis=-1,
+    )
     assert np.allclose(module.grad_f(x, y), numeric, rtol=1e-6, atol=1e-4)
 
 
 def test_demo_notes_hold_every_part(demo: tuple[int, str, Path]) -> None:
     _, _, out = demo
     md = (out / "notes.md").read_text(encoding="utf-8")
-    for heading in ("## Gradient and Hessian", "## An integral", "## An eigen-decomposition",
-                    "## An expectation", "## Optimisation"):
+    for heading in (
+        "## Gradient and Hessian",
+        "## An integral",
+        "## An eigen-decomposition",
+        "## An expectation",
+        "## Optimisation",
+    ):
         assert heading in md
     assert md.count("*Numeric check*") == 5 and "**FAILED**" not in md
     assert r"\sqrt{2} \sqrt{\pi}" in md
@@ -79,16 +89,20 @@ def test_demo_notes_hold_every_part(demo: tuple[int, str, Path]) -> None:
         assert (out / link).exists()
 
 
-@pytest.mark.skipif(PDFLATEX is None, reason="pdflatex is not on the PATH (Debian: apt-get "
-                    "install texlive-latex-base texlive-latex-recommended poppler-utils)")
+@pytest.mark.skipif(
+    PDFLATEX is None,
+    reason="pdflatex is not on the PATH (Debian: apt-get "
+    "install texlive-latex-base texlive-latex-recommended poppler-utils)",
+)
 def test_demo_pdf_compiled_cleanly(demo: tuple[int, str, Path]) -> None:
     _, _, out = demo
     assert (out / "notes.pdf").read_bytes()[:5] == b"%PDF-"
     assert latex_problems((out / "notes.log").read_text(encoding="latin-1")) == []
 
 
-def test_a_failed_check_makes_the_demo_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                                             ) -> None:
+def test_a_failed_check_makes_the_demo_exit_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The summary line said [FAILED ...] but the demo exited 0, like a success."""
     import dataclasses
 
@@ -104,8 +118,10 @@ def test_a_failed_check_makes_the_demo_exit_1(tmp_path: Path, monkeypatch: pytes
         assert np.allclose(np.asarray(g.to_numpy()(3.0, 2.0)), [12.0, 9.0])
         c.derived("gradient", g, "right")
 
-    for part, code, verdict in ((wrong_gradient, 1, "verify: FAILED: gradient (1 of 1"),
-                                (right_gradient, 0, "verify: passed: all 1 numeric checks")):
+    for part, code, verdict in (
+        (wrong_gradient, 1, "verify: FAILED: gradient (1 of 1"),
+        (right_gradient, 0, "verify: passed: all 1 numeric checks"),
+    ):
         monkeypatch.setattr(demo_module, "PARTS", (("gradient", part),))
         stdout = io.StringIO()
         with contextlib.redirect_stdout(stdout):

@@ -24,12 +24,18 @@ LATEX = [
     (sm.derivative("x**3", "x"), r"\frac{d}{d x} f(x) = 3 x^{2}"),
     (sm.derivative("x**2*y", "x"), r"\frac{\partial}{\partial x} f(x, y) = 2 x y"),
     (sm.derivative("x**4", "x", 2), r"\frac{d^{2}}{d x^{2}} f(x) = 12 x^{2}"),
-    (sm.gradient("x**2*y + y**3", "x, y"),
-     r"\nabla f(x, y) = \left[\begin{matrix}2 x y\\x^{2} + 3 y^{2}\end{matrix}\right]"),
-    (sm.hessian("x**2*y", "x, y"),
-     r"\nabla^2 f(x, y) = \left[\begin{matrix}2 y & 2 x\\2 x & 0\end{matrix}\right]"),
-    (sm.jacobian("[x*y, x + y]", "x, y"),
-     r"J_F(x, y) = \left[\begin{matrix}y & x\\1 & 1\end{matrix}\right]"),
+    (
+        sm.gradient("x**2*y + y**3", "x, y"),
+        r"\nabla f(x, y) = \left[\begin{matrix}2 x y\\x^{2} + 3 y^{2}\end{matrix}\right]",
+    ),
+    (
+        sm.hessian("x**2*y", "x, y"),
+        r"\nabla^2 f(x, y) = \left[\begin{matrix}2 y & 2 x\\2 x & 0\end{matrix}\right]",
+    ),
+    (
+        sm.jacobian("[x*y, x + y]", "x, y"),
+        r"J_F(x, y) = \left[\begin{matrix}y & x\\1 & 1\end{matrix}\right]",
+    ),
 ]
 
 
@@ -42,18 +48,25 @@ def test_derivation_latex_with_steps_is_an_aligned_block() -> None:
     d = sm.gradient("x**2*y + y**3", "x, y")
     assert d.latex() == (
         "\\begin{aligned}\n"
-        r"f(x, y) &= x^{2} y + y^{3} && \text{definition} \\" "\n"
-        r"\frac{\partial f}{\partial x} &= 2 x y && \text{partial derivative in x} \\" "\n"
-        r"\frac{\partial f}{\partial y} &= x^{2} + 3 y^{2} && \text{partial derivative in y} \\" "\n"
-        r"\nabla f(x, y) &= \left[\begin{matrix}2 x y\\x^{2} + 3 y^{2}\end{matrix}\right]" "\n"
+        r"f(x, y) &= x^{2} y + y^{3} && \text{definition} \\"
+        "\n"
+        r"\frac{\partial f}{\partial x} &= 2 x y && \text{partial derivative in x} \\"
+        "\n"
+        r"\frac{\partial f}{\partial y} &= x^{2} + 3 y^{2} && \text{partial derivative in y} \\"
+        "\n"
+        r"\nabla f(x, y) &= \left[\begin{matrix}2 x y\\x^{2} + 3 y^{2}\end{matrix}\right]"
+        "\n"
         "\\end{aligned}"
     )
     assert d._repr_latex_() == f"$$ {d.latex()} $$"
 
 
 def test_every_step_is_a_line_with_an_equation() -> None:
-    for d in (sm.derivative("x^2*sin(x)", "x"), sm.hessian("exp(x*y)", "x, y"),
-              sm.jacobian(["x*y", "sin(x)"], "x, y")):
+    for d in (
+        sm.derivative("x^2*sin(x)", "x"),
+        sm.hessian("exp(x*y)", "x, y"),
+        sm.jacobian(["x*y", "sin(x)"], "x, y"),
+    ):
         assert d.steps
         for step in d.steps:
             assert isinstance(step, sm.Step)
@@ -100,8 +113,14 @@ def test_hessian_shows_it_is_built_from_the_gradient() -> None:
     H = np.asarray(d.to_numpy()(1.5, -0.5))
     assert np.allclose(H, [[6 * 1.5 * -0.5, 3 * 1.5**2], [3 * 1.5**2, 0.0]], rtol=1e-14)
     g, h = grad.to_numpy(), 1e-6
-    columns = [(np.asarray(g(1.5 + h * e[0], -0.5 + h * e[1]))
-                - np.asarray(g(1.5 - h * e[0], -0.5 - h * e[1]))) / (2 * h) for e in np.eye(2)]
+    columns = [
+        (
+            np.asarray(g(1.5 + h * e[0], -0.5 + h * e[1]))
+            - np.asarray(g(1.5 - h * e[0], -0.5 - h * e[1]))
+        )
+        / (2 * h)
+        for e in np.eye(2)
+    ]
     assert np.allclose(np.stack(columns, axis=1), H, rtol=1e-7, atol=1e-7)
 
 
@@ -126,7 +145,9 @@ def test_verification_catches_a_wrong_result() -> None:
 
 def test_verification_catches_a_wrong_hessian_entry() -> None:
     good = sm.hessian("x**2*y + y**3", "x, y")
-    wrong = dataclasses.replace(good, result=sympy.ImmutableMatrix([[2 * y, 2 * x], [2 * x, 6 * y + 0.01]]))
+    wrong = dataclasses.replace(
+        good, result=sympy.ImmutableMatrix([[2 * y, 2 * x], [2 * x, 6 * y + 0.01]])
+    )
     assert not wrong.verify(rng=3).passed
 
 
@@ -217,14 +238,17 @@ def test_jacobian_of_a_ragged_vector_is_a_value_error() -> None:
         sm.jacobian([[x, y], [x]], "x, y")
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("a%b", r"a\%b"),
-    ("c#d_1", r"c\#d_{1}"),
-    ("p&q", r"p\&q"),
-    ("m$n", r"m\$n"),
-    ("u{v}", r"u\{v\}"),
-    ("w\\z", r"w\backslash z"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("a%b", r"a\%b"),
+        ("c#d_1", r"c\#d_{1}"),
+        ("p&q", r"p\&q"),
+        ("m$n", r"m\$n"),
+        ("u{v}", r"u\{v\}"),
+        ("w\\z", r"w\backslash z"),
+    ],
+)
 def test_symbol_names_with_latex_specials_are_escaped(name: str, expected: str) -> None:
     # a % in a symbol's name used to comment out the rest of the line in the .tex
     s = sympy.Symbol(name, real=True)

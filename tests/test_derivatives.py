@@ -75,19 +75,27 @@ def _fd_gradient(f, p: np.ndarray, h: float = 1e-5) -> np.ndarray:
 # --- random functions (hypothesis) ---------------------------------------------------------
 
 _LEAVES = st.sampled_from([x, y, z, sympy.Integer(2), sympy.Rational(1, 2), sympy.Integer(-3)])
-_UNARY = [sympy.sin, sympy.cos, sympy.tanh, lambda u: sympy.exp(sympy.sin(u)),
-          lambda u: sympy.log(1 + u**2), lambda u: 1 / (1 + sympy.exp(-u))]
+_UNARY = [
+    sympy.sin,
+    sympy.cos,
+    sympy.tanh,
+    lambda u: sympy.exp(sympy.sin(u)),
+    lambda u: sympy.log(1 + u**2),
+    lambda u: 1 / (1 + sympy.exp(-u)),
+]
 
 
 def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
     unary = st.tuples(st.sampled_from(_UNARY), children).map(lambda t: t[0](t[1]))
     binary = st.tuples(st.sampled_from([sympy.Add, sympy.Mul]), children, children).map(
-        lambda t: t[0](t[1], t[2]))
+        lambda t: t[0](t[1], t[2])
+    )
     return unary | binary
 
 
 EXPRESSIONS = st.recursive(_LEAVES, _extend, max_leaves=6).filter(
-    lambda e: len(e.free_symbols & {x, y, z}) >= 2)
+    lambda e: len(e.free_symbols & {x, y, z}) >= 2
+)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -124,8 +132,16 @@ def test_memoised_differentiation_is_sympys(f):
         assert sympy.expand(second - sympy.diff(first, x)) == 0
 
 
-@pytest.mark.parametrize("f", ["x**2*y + y**3", "exp(x*y)*sin(z)", "log(1 + x**2 + y**2)",
-                               "sigmoid(x*y + z)", "softplus(x - y)*z**2"])
+@pytest.mark.parametrize(
+    "f",
+    [
+        "x**2*y + y**3",
+        "exp(x*y)*sin(z)",
+        "log(1 + x**2 + y**2)",
+        "sigmoid(x*y + z)",
+        "softplus(x - y)*z**2",
+    ],
+)
 def test_hessian_is_the_jacobian_of_the_gradient(f):
     H = sm.hessian(f, [x, y, z], simplify=False)
     J = sm.jacobian(sm.gradient(f, [x, y, z], simplify=False), [x, y, z], simplify=False)
@@ -151,8 +167,9 @@ def test_scale_gradient_and_hessian_agree_with_numpy(scale30):
     e = np.exp(p - p.max())
     soft = e / e.sum()
     np.testing.assert_allclose(gn(*p), soft + p, rtol=1e-12)
-    np.testing.assert_allclose(Hn(*p), np.diag(soft) - np.outer(soft, soft) + np.eye(30),
-                               rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(
+        Hn(*p), np.diag(soft) - np.outer(soft, soft) + np.eye(30), rtol=1e-10, atol=1e-14
+    )
     assert np.array_equal(Hn(*p), Hn(*p).T)
     np.testing.assert_allclose(Hn.packed(p), Hn(*p), rtol=0)
     batch = np.random.default_rng(1).standard_normal((4, 30))
@@ -183,16 +200,19 @@ def test_scale_steps_stay_small(scale30):
 # --- bad input ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda: sm.gradient("[[x, y]]", "x, y"), "scalar"),
-    (lambda: sm.hessian("[[x], [y]]", "x, y"), "scalar"),
-    (lambda: sm.derivative(sympy.Matrix([[x, y], [y, x]]), "x"), "scalar"),
-    (lambda: sm.gradient("x**2*y", "x, q"), "'q' does not occur"),
-    (lambda: sm.hessian("x**2*y", "w"), "'w' does not occur"),
-    (lambda: sm.derivative("sin(x)", "t"), "'t' does not occur"),
-    (lambda: sm.jacobian(["x*y", "x + y"], "x, r"), "'r' does not occur"),
-    (lambda: sm.gradient("x*y", "x, x"), "twice"),
-])
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: sm.gradient("[[x, y]]", "x, y"), "scalar"),
+        (lambda: sm.hessian("[[x], [y]]", "x, y"), "scalar"),
+        (lambda: sm.derivative(sympy.Matrix([[x, y], [y, x]]), "x"), "scalar"),
+        (lambda: sm.gradient("x**2*y", "x, q"), "'q' does not occur"),
+        (lambda: sm.hessian("x**2*y", "w"), "'w' does not occur"),
+        (lambda: sm.derivative("sin(x)", "t"), "'t' does not occur"),
+        (lambda: sm.jacobian(["x*y", "x + y"], "x, r"), "'r' does not occur"),
+        (lambda: sm.gradient("x*y", "x, x"), "twice"),
+    ],
+)
 def test_bad_input_is_a_value_error(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -211,7 +231,9 @@ def test_a_limited_high_order_derivative_is_the_same_as_in_place() -> None:
     x = sympy.Symbol("x", real=True)
     assert sympy.expand(d.result - sympy.diff(x**3 * sympy.sin(x), x, 12)) == 0
     # numeric cross-check: Leibniz's rule gives the value at x = 0.7 independently
-    leibniz = sum(sympy.binomial(12, k) * sympy.diff(x**3, x, k) * sympy.diff(sympy.sin(x), x, 12 - k)
-                  for k in range(4))
+    leibniz = sum(
+        sympy.binomial(12, k) * sympy.diff(x**3, x, k) * sympy.diff(sympy.sin(x), x, 12 - k)
+        for k in range(4)
+    )
     assert float(d.result.subs(x, 0.7)) == pytest.approx(float(leibniz.subs(x, 0.7)), rel=1e-12)
     assert d.verify()

@@ -25,9 +25,21 @@ GUIDE_PAGES = ("calculus", "linear-algebra", "probability", "numeric", "optimisa
 def build_html(out: Path) -> Path:
     """Build the HTML docs into ``out`` with warnings as errors; fail with Sphinx's stderr."""
     res = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", "-q",
-         str(DOCS), str(out)],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-b",
+            "html",
+            "-q",
+            str(DOCS),
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert res.returncode == 0, res.stderr[-4000:]
     return out
@@ -103,8 +115,9 @@ def test_doc_figures_are_exactly_the_referenced_ones_from_the_current_scripts() 
     assert set(manifest) == set(shown), REBUILD
     for name, entry in manifest.items():
         assert entry["script"] == made[name], (name, REBUILD)
-        assert entry["sha256"] == bf.fingerprint(made[name]), \
+        assert entry["sha256"] == bf.fingerprint(made[name]), (
             f"{name}: {made[name]} changed after the figure was made; {REBUILD}"
+        )
     for name in shown:
         png = folder / name
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", name
@@ -116,11 +129,15 @@ def test_every_chapter_shows_a_figure_and_the_guides_show_theirs() -> None:
     on_examples = {name for name, where in shown.items() if "examples.md" in where}
     assert made and on_examples  # the loop below has scripts to look for
     for script in {s for s in made.values()}:
-        assert any(made[name] == script for name in on_examples), \
+        assert any(made[name] == script for name in on_examples), (
             f"docs/examples.md shows no figure of {script}"
+        )
     on_optimisation = {name for name, where in shown.items() if "guide/optimisation.md" in where}
-    assert {"10_rosenbrock_paths.png", "10_gd_convergence.png",
-            "10_newton_convergence.png"} <= on_optimisation
+    assert {
+        "10_rosenbrock_paths.png",
+        "10_gd_convergence.png",
+        "10_newton_convergence.png",
+    } <= on_optimisation
 
 
 def test_benchmarks_page_says_how_to_reproduce() -> None:
@@ -134,7 +151,10 @@ def test_guide_page_examples_run(page: str, tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8").count(">>> ") >= 3, f"{page} has no examples"
     res = subprocess.run(
         [sys.executable, "-m", "doctest", "-o", "NORMALIZE_WHITESPACE", str(path)],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert res.returncode == 0, res.stdout[-4000:] + res.stderr[-2000:]

@@ -20,8 +20,13 @@ pi, S = sympy.pi, sympy.S
 TABLE = [
     ("gaussian", "exp(-x^2)", [("x", "-oo", "oo")], sympy.sqrt(pi), "symbolic"),
     ("gaussian 2nd moment", "x^2*exp(-x^2)", [("x", "-oo", "oo")], sympy.sqrt(pi) / 2, "symbolic"),
-    ("gaussian 4th moment", "x^4*exp(-x^2/2)", [("x", "-oo", "oo")], 3 * sympy.sqrt(2 * pi),
-     "symbolic"),
+    (
+        "gaussian 4th moment",
+        "x^4*exp(-x^2/2)",
+        [("x", "-oo", "oo")],
+        3 * sympy.sqrt(2 * pi),
+        "symbolic",
+    ),
     ("normal density", "exp(-x^2/2)/sqrt(2*pi)", [("x", "-oo", "oo")], S(1), "symbolic"),
     ("normal variance", "x^2*exp(-x^2/2)/sqrt(2*pi)", [("x", "-oo", "oo")], S(1), "symbolic"),
     ("half-line first moment", "x*exp(-x^2)", [("x", 0, "oo")], S(1) / 2, "symbolic"),
@@ -49,8 +54,13 @@ TABLE = [
     ("rectangle x^2 + y^2", "x^2+y^2", [("x", 0, 1), ("y", 0, 1)], S(2) / 3, "symbolic"),
     ("rectangle sin*cos", "sin(x)*cos(y)", [("x", 0, "pi"), ("y", 0, "pi/2")], S(2), "symbolic"),
     ("quadrant exp", "exp(-x-y)", [("x", 0, "oo"), ("y", 0, "oo")], S(1), "symbolic"),
-    ("Bose-Einstein (no closed form in SymPy)", "x^3/(exp(x)-1)", [("x", 0, "oo")],
-     pi**4 / 15, "numeric"),
+    (
+        "Bose-Einstein (no closed form in SymPy)",
+        "x^3/(exp(x)-1)",
+        [("x", 0, "oo")],
+        pi**4 / 15,
+        "numeric",
+    ),
 ]
 
 
@@ -63,18 +73,21 @@ def _scipy_value(f: sympy.Expr, bounds: list[tuple]) -> float:
     if len(bounds) == 1:
         fn = sm.to_numpy(f, [x])
         with np.errstate(over="ignore"):
-            value, _ = scipy_integrate.quad(lambda t: float(fn(t)), _number(bounds[0][1]),
-                                            _number(bounds[0][2]), limit=200)
+            value, _ = scipy_integrate.quad(
+                lambda t: float(fn(t)), _number(bounds[0][1]), _number(bounds[0][2]), limit=200
+            )
         return value
     fn = sm.to_numpy(f, [x, y])
     (_, a, b), (_, c, d) = bounds
-    value, _ = scipy_integrate.dblquad(lambda inner, outer: float(fn(inner, outer)),
-                                       _number(c), _number(d), _number(a), _number(b))
+    value, _ = scipy_integrate.dblquad(
+        lambda inner, outer: float(fn(inner, outer)), _number(c), _number(d), _number(a), _number(b)
+    )
     return value
 
 
-@pytest.mark.parametrize(("name", "f", "bounds", "known", "method"), TABLE,
-                         ids=[row[0] for row in TABLE])
+@pytest.mark.parametrize(
+    ("name", "f", "bounds", "known", "method"), TABLE, ids=[row[0] for row in TABLE]
+)
 def test_known_integrals(name: str, f: str, bounds: list, known: sympy.Expr, method: str) -> None:
     d = sm.integral(f, *bounds, steps=False)
     assert d.method == method
@@ -110,8 +123,13 @@ def test_gaussian_steps_show_antiderivative_and_limits(gaussian: sm.Derivation) 
 def test_definite_steps_evaluate_at_the_bounds() -> None:
     d = sm.integral("x*y", ("x", 0, 1), ("y", 0, 2))
     titles = [s.title for s in d.steps]
-    assert titles == ["integral", "antiderivative in x", "evaluate at the bounds",
-                      "antiderivative in y", "evaluate at the bounds"]
+    assert titles == [
+        "integral",
+        "antiderivative in x",
+        "evaluate at the bounds",
+        "antiderivative in y",
+        "evaluate at the bounds",
+    ]
     assert r"F(1) - F(0)" in d.steps[2].latex and r"\frac{y}{2}" in d.steps[2].latex
     assert d.result == 1
     v = d.verify()
@@ -127,8 +145,9 @@ def test_an_antiderivative_that_disagrees_is_not_shown_as_F_b_minus_F_a() -> Non
     value = 2 * pi / sympy.sqrt(3)
     steps = _level_steps(g, (x, S(0), 2 * pi), value, Deadline(5), jumpy)
     assert [s.title for s in steps] == ["definite integral in x"]
-    good = _level_steps(g, (x, S(0), pi / 2), sympy.integrate(g, (x, 0, pi / 2)), Deadline(5),
-                        jumpy)
+    good = _level_steps(
+        g, (x, S(0), pi / 2), sympy.integrate(g, (x, 0, pi / 2)), Deadline(5), jumpy
+    )
     assert [s.title for s in good] == ["antiderivative in x", "evaluate at the bounds"]
 
 
@@ -159,12 +178,15 @@ def test_numeric_iterated_with_infinite_bound() -> None:
 # --- indefinite ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("f", "known"), [
-    ("x*cos(x)", "x*sin(x) + cos(x)"),
-    ("1/(1+x^2)", "atan(x)"),
-    ("x*exp(x)", "(x - 1)*exp(x)"),
-    ("2*x*y", "x^2*y"),
-])
+@pytest.mark.parametrize(
+    ("f", "known"),
+    [
+        ("x*cos(x)", "x*sin(x) + cos(x)"),
+        ("1/(1+x^2)", "atan(x)"),
+        ("x*exp(x)", "(x - 1)*exp(x)"),
+        ("2*x*y", "x^2*y"),
+    ],
+)
 def test_indefinite_matches_and_verifies(f: str, known: str) -> None:
     d = sm.integral(f, "x")
     assert sympy.simplify(d.result - sm.parse(known)) == 0
@@ -181,14 +203,21 @@ def test_indefinite_iterated_verifies() -> None:
 
 def test_antiderivative_check_catches_a_wrong_result() -> None:
     d = sm.integral("x*cos(x)", "x")
-    wrong = sm.Derivation(d.result + x**2, d.wrt, d.steps, d.lhs, operation="integral",
-                          source=d.source)
+    wrong = sm.Derivation(
+        d.result + x**2, d.wrt, d.steps, d.lhs, operation="integral", source=d.source
+    )
     assert not wrong.verify(rng=0)
 
 
 def test_definite_check_catches_a_wrong_value(gaussian: sm.Derivation) -> None:
-    wrong = sm.Derivation(gaussian.result * 1.001, (), gaussian.steps, gaussian.lhs,
-                          operation="integral", source=gaussian.source)
+    wrong = sm.Derivation(
+        gaussian.result * 1.001,
+        (),
+        gaussian.steps,
+        gaussian.lhs,
+        operation="integral",
+        source=gaussian.source,
+    )
     assert not wrong.verify()
 
 
@@ -235,19 +264,22 @@ def test_hanging_with_a_symbolic_bound_names_it() -> None:
 # --- bad input ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "kwargs", "match"), [
-    (("x**2", "y"), {}, "'y' does not occur in x\\*\\*2"),
-    (("x**2*y", ("z", 0, 1)), {}, "'z' does not occur"),
-    (("[[1, 2], [3, 4]]", "x"), {}, "scalar"),
-    (("x", ("x", 0)), {}, r"\(variable, lower, upper\)"),
-    (("x", ("x", 0, "x")), {}, "must not contain the variable x"),
-    (("exp(-x^2)", ("x", 0, "a")), {"method": "numeric"}, "bound a of x has free symbols a"),
-    (("exp(-a*x^2)", ("x", 0, 1)), {"method": "numeric"}, "needs numbers for a"),
-    (("x", "x"), {"method": "numeric"}, "needs bounds"),
-    (("x", ("x", 0, 1)), {"method": "fast"}, "method must be one of"),
-    (("x", "x", "x"), {}, "given twice"),
-    (("x", ("x", 0, 1)), {"timeout": -1}, "timeout"),
-])
+@pytest.mark.parametrize(
+    ("args", "kwargs", "match"),
+    [
+        (("x**2", "y"), {}, "'y' does not occur in x\\*\\*2"),
+        (("x**2*y", ("z", 0, 1)), {}, "'z' does not occur"),
+        (("[[1, 2], [3, 4]]", "x"), {}, "scalar"),
+        (("x", ("x", 0)), {}, r"\(variable, lower, upper\)"),
+        (("x", ("x", 0, "x")), {}, "must not contain the variable x"),
+        (("exp(-x^2)", ("x", 0, "a")), {"method": "numeric"}, "bound a of x has free symbols a"),
+        (("exp(-a*x^2)", ("x", 0, 1)), {"method": "numeric"}, "needs numbers for a"),
+        (("x", "x"), {"method": "numeric"}, "needs bounds"),
+        (("x", ("x", 0, 1)), {"method": "fast"}, "method must be one of"),
+        (("x", "x", "x"), {}, "given twice"),
+        (("x", ("x", 0, 1)), {"timeout": -1}, "timeout"),
+    ],
+)
 def test_bad_input_is_a_value_error(args: tuple, kwargs: dict, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         sm.integral(*args, **kwargs)

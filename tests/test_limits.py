@@ -34,8 +34,11 @@ LIMITS = [
 ]
 
 
-@pytest.mark.parametrize(("f", "var", "to", "direction", "known"), LIMITS,
-                         ids=[f"{r[0]} {r[1]}->{r[2]}{r[3]}" for r in LIMITS])
+@pytest.mark.parametrize(
+    ("f", "var", "to", "direction", "known"),
+    LIMITS,
+    ids=[f"{r[0]} {r[1]}->{r[2]}{r[3]}" for r in LIMITS],
+)
 def test_limit_table(f: str, var: str, to: str, direction: str, known: sympy.Expr) -> None:
     d = sm.limit(f, var, to, direction)
     assert d.result == known
@@ -56,11 +59,11 @@ def test_limit_steps() -> None:
 
 def test_limit_check_catches_a_wrong_value() -> None:
     d = sm.limit("(1 + 1/n)^n", "n", "oo")
-    wrong = sm.Derivation(sympy.Integer(3), d.wrt, d.steps, d.lhs, operation="limit",
-                          source=d.source)
+    wrong = sm.Derivation(
+        sympy.Integer(3), d.wrt, d.steps, d.lhs, operation="limit", source=d.source
+    )
     assert not wrong.verify()
-    infinite = sm.Derivation(sympy.oo, d.wrt, d.steps, d.lhs, operation="limit",
-                             source=d.source)
+    infinite = sm.Derivation(sympy.oo, d.wrt, d.steps, d.lhs, operation="limit", source=d.source)
     assert not infinite.verify()
 
 
@@ -71,13 +74,16 @@ def test_two_sided_limit_that_does_not_exist() -> None:
         sm.limit("sin(x)", "x", "oo")
 
 
-@pytest.mark.parametrize(("args", "match"), [
-    (("sin(x)/x", "y", 0), "'y' does not occur"),
-    (("sin(x)/x", "x", 0, "left"), "dir must be one of"),
-    (("[[x, 1]]", "x", 0), "scalar"),
-    (("sin(x)/x", "x", "x"), "must not contain the variable x"),
-    (("sin(x)/x", "x", "[[1, 2]]"), "must be a scalar"),
-])
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (("sin(x)/x", "y", 0), "'y' does not occur"),
+        (("sin(x)/x", "x", 0, "left"), "dir must be one of"),
+        (("[[x, 1]]", "x", 0), "scalar"),
+        (("sin(x)/x", "x", "x"), "must not contain the variable x"),
+        (("sin(x)/x", "x", "[[1, 2]]"), "must be a scalar"),
+    ],
+)
 def test_limit_bad_input(args: tuple, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         sm.limit(*args)
@@ -104,7 +110,9 @@ def test_a_sleeping_call_is_cut_off_in_time() -> None:
 
 def test_deadline_shares_one_budget() -> None:
     d = Deadline(0.5)
-    with pytest.raises(DerivationTimeout, match=r"first did not finish within the time limit \(0.5 s\)"):
+    with pytest.raises(
+        DerivationTimeout, match=r"first did not finish within the time limit \(0.5 s\)"
+    ):
         d.run(time.sleep, 2, what="first")
     with pytest.raises(DerivationTimeout):
         d.run(abs, -1, what="second")  # nothing left

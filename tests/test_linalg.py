@@ -76,12 +76,19 @@ def test_eig_steps_show_the_derivation(eig_2x2):
     assert eig_2x2.plain() == "[3, 1]"
 
 
-@pytest.mark.parametrize(("matrix", "values"), [
-    ([[0, -1], [1, 0]], (sympy.I, -sympy.I)),
-    ("[[1/2, -sqrt(3)/2], [sqrt(3)/2, 1/2]]",
-     (sympy.Rational(1, 2) + sympy.sqrt(3) * sympy.I / 2,
-      sympy.Rational(1, 2) - sympy.sqrt(3) * sympy.I / 2)),
-])
+@pytest.mark.parametrize(
+    ("matrix", "values"),
+    [
+        ([[0, -1], [1, 0]], (sympy.I, -sympy.I)),
+        (
+            "[[1/2, -sqrt(3)/2], [sqrt(3)/2, 1/2]]",
+            (
+                sympy.Rational(1, 2) + sympy.sqrt(3) * sympy.I / 2,
+                sympy.Rational(1, 2) - sympy.sqrt(3) * sympy.I / 2,
+            ),
+        ),
+    ],
+)
 def test_eig_rotation_is_exact_and_complex(matrix, values):
     e = sm.eig(matrix)
     assert all(sympy.simplify(x - y) == 0 for x, y in zip(e.values, values, strict=True))
@@ -160,8 +167,9 @@ def test_eig_float_input_is_numeric():
     A = np.array([[0.5, 1.0], [2.0, 3.0]])
     # independent of numpy: the roots of λ² − 3.5 λ − 0.5 by the quadratic formula
     r = np.sqrt(3.5**2 + 4 * 0.5)
-    np.testing.assert_allclose([float(v) for v in e.values], [(3.5 + r) / 2, (3.5 - r) / 2],
-                               rtol=1e-14)
+    np.testing.assert_allclose(
+        [float(v) for v in e.values], [(3.5 + r) / 2, (3.5 - r) / 2], rtol=1e-14
+    )
     assert e.multiplicities == {e.values[0]: (1, 1), e.values[1]: (1, 1)}
     for value, vec in zip(e.values, e.vectors, strict=True):
         v = np.array(vec, dtype=float).ravel()
@@ -212,8 +220,9 @@ def test_adjacency_powers_count_walks(name):
     assert e.is_diagonalizable and e.method == "symbolic"
     P = np.array(sympy.Matrix(e.P).evalf(30), dtype=complex)
     w = np.array([complex(v) for v in e.values])
-    np.testing.assert_allclose(P @ np.diag(w**4) @ np.linalg.inv(P), np.array(A**4, float),
-                               atol=1e-9)
+    np.testing.assert_allclose(
+        P @ np.diag(w**4) @ np.linalg.inv(P), np.array(A**4, float), atol=1e-9
+    )
     assert sum(w**3).real == pytest.approx(float((A**3).trace()))  # closed walks: tr A^k
 
 
@@ -234,18 +243,22 @@ def test_largest_eigenvalue_bounds_the_degree(name):
 # --- spectral, svd, lu, qr ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("A", [
-    [[2, 1], [1, 2]],
-    [[3, 1, 1], [1, 3, 1], [1, 1, 3]],
-    [[2, 0, 0], [0, 3, 4], [0, 4, 9]],
-])
+@pytest.mark.parametrize(
+    "A",
+    [
+        [[2, 1], [1, 2]],
+        [[3, 1, 1], [1, 3, 1], [1, 1, 3]],
+        [[2, 0, 0], [0, 3, 4], [0, 4, 9]],
+    ],
+)
 def test_spectral_exact(A):
     s = sm.spectral(A)
     assert_matrix_equal(s.Q.T * s.Q, sympy.eye(len(A)))
     assert_matrix_equal(s.Q * s.Lambda * s.Q.T, A)
     assert s.Lambda.is_diagonal()
-    np.testing.assert_allclose([float(x) for x in s.Lambda.diagonal()],
-                               np.linalg.eigvalsh(np.array(A, float))[::-1])
+    np.testing.assert_allclose(
+        [float(x) for x in s.Lambda.diagonal()], np.linalg.eigvalsh(np.array(A, float))[::-1]
+    )
     assert s.verify()
     assert s.latex().endswith(r"\end{aligned}")
 
@@ -255,12 +268,15 @@ def test_spectral_symbolic_is_orthonormal_at_random_parameters():
     assert s.verify(rng=3, points=8)
 
 
-@pytest.mark.parametrize("A", [
-    [[1, 2], [3, 4]],
-    [[3, 0], [4, 5]],
-    [[1, 0, 1], [0, 1, 0]],
-    [[1, 1], [1, 1], [0, 0]],
-])
+@pytest.mark.parametrize(
+    "A",
+    [
+        [[1, 2], [3, 4]],
+        [[3, 0], [4, 5]],
+        [[1, 0, 1], [0, 1, 0]],
+        [[1, 1], [1, 1], [0, 0]],
+    ],
+)
 def test_svd_exact(A):
     f = sm.svd(A)
     m, n = np.shape(A)
@@ -271,7 +287,7 @@ def test_svd_exact(A):
     sv = np.linalg.svd(np.array(A, float), compute_uv=False)
     np.testing.assert_allclose([float(x) for x in f.singular_values], sv, atol=1e-14)
     # the numeric callable (numpy) against the exact singular values, not numpy again
-    exact = [float(x) for x in f.singular_values][:min(m, n)]
+    exact = [float(x) for x in f.singular_values][: min(m, n)]
     np.testing.assert_allclose(f.to_numpy()(), exact, atol=1e-14)
     assert f.verify()
 
@@ -282,14 +298,17 @@ def test_svd_float_input_is_numeric():
     assert f.verify()
 
 
-@pytest.mark.parametrize("A", [
-    [[0, 1], [1, 0]],
-    [[0, 2, 1], [1, 1, 1], [2, 1, 0]],
-    [[1, 2], [2, 4]],
-    [[0, 0], [0, 1]],
-    [[1, 2, 3], [4, 5, 6]],
-    [[2, 1], [4, 3], [6, 5]],
-])
+@pytest.mark.parametrize(
+    "A",
+    [
+        [[0, 1], [1, 0]],
+        [[0, 2, 1], [1, 1, 1], [2, 1, 0]],
+        [[1, 2], [2, 4]],
+        [[0, 0], [0, 1]],
+        [[1, 2, 3], [4, 5, 6]],
+        [[2, 1], [4, 3], [6, 5]],
+    ],
+)
 def test_lu_pivots_and_reconstructs(A):
     f = sm.lu(A)
     assert sympy.Matrix(A) == f.P * f.L * f.U
@@ -332,9 +351,11 @@ def test_qr_symbolic_verifies():
 
 def test_gram_schmidt_known_answer():
     out = sm.gram_schmidt([(2, 1, 1), (1, 2, 1), (1, 1, 2)])
-    expected = [sympy.Matrix([2, 1, 1]) / sympy.sqrt(6),
-                sympy.Matrix([-4, 7, 1]) / sympy.sqrt(66),
-                sympy.Matrix([-1, -1, 3]) / sympy.sqrt(11)]
+    expected = [
+        sympy.Matrix([2, 1, 1]) / sympy.sqrt(6),
+        sympy.Matrix([-4, 7, 1]) / sympy.sqrt(66),
+        sympy.Matrix([-1, -1, 3]) / sympy.sqrt(11),
+    ]
     assert out == expected
     d = sm.gram_schmidt("[[2,1,1],[1,2,1],[1,1,2]]", steps=True)
     assert list(d.result.T.tolist()) == [list(e) for e in expected]
@@ -348,11 +369,14 @@ def test_gram_schmidt_unnormalized_is_orthogonal():
     assert out[0].dot(out[1]) == 0
 
 
-@pytest.mark.parametrize(("A", "expected"), [
-    ([[1, 2], [3, 4]], -2),
-    ([[2, 0, 1], [1, 3, 2], [1, 1, 2]], 6),
-    ("[[a, b], [c, d]]", a * d - b * c),
-])
+@pytest.mark.parametrize(
+    ("A", "expected"),
+    [
+        ([[1, 2], [3, 4]], -2),
+        ([[2, 0, 1], [1, 3, 2], [1, 1, 2]], 6),
+        ("[[a, b], [c, d]]", a * d - b * c),
+    ],
+)
 def test_det_known_answers(A, expected):
     assert sympy.expand(sm.det(A) - expected) == 0
     der = sm.det(A, steps=True)
@@ -383,15 +407,19 @@ def test_charpoly_known_answer_and_roots():
 
 
 def test_projection_known_answer():
-    assert sm.projection([1, 2], [2, 1]) == sympy.Matrix([sympy.Rational(8, 5), sympy.Rational(4, 5)])
+    assert sm.projection([1, 2], [2, 1]) == sympy.Matrix(
+        [sympy.Rational(8, 5), sympy.Rational(4, 5)]
+    )
     d = sm.projection([1, 2, 3], [[1, 0], [0, 1], [0, 0]], steps=True)
     assert d.result == sympy.Matrix([1, 2, 0])
     assert d.verify()
     assert sm.projection("[x, y]", "[1, 1]", steps=True).verify(rng=0)
 
 
-@pytest.mark.parametrize(("p", "expected"), [(1, 7.5), (2, 4.036087214122113),
-                                              ("inf", 3.0), (sympy.oo, 3.0), (np.inf, 3.0)])
+@pytest.mark.parametrize(
+    ("p", "expected"),
+    [(1, 7.5), (2, 4.036087214122113), ("inf", 3.0), (sympy.oo, 3.0), (np.inf, 3.0)],
+)
 def test_norm_known_answers(p, expected):
     assert float(sm.norm([-3, 1.2, 1.2, 2.1], p)) == pytest.approx(expected, rel=1e-15)
 
@@ -457,8 +485,10 @@ def test_singular_inverse_is_a_value_error(A):
         sm.inverse(A)
 
 
-@pytest.mark.parametrize("vectors", [[(1, 2, 3), (2, 4, 6)], [(1, 0), (0, 1), (1, 1)],
-                                     [(0, 0, 0)], [(1.0, 2.0), (0.5, 1.0)]])
+@pytest.mark.parametrize(
+    "vectors",
+    [[(1, 2, 3), (2, 4, 6)], [(1, 0), (0, 1), (1, 1)], [(0, 0, 0)], [(1.0, 2.0), (0.5, 1.0)]],
+)
 def test_gram_schmidt_dependent_is_a_value_error(vectors):
     with pytest.raises(ValueError, match="linearly dependent"):
         sm.gram_schmidt(vectors)
@@ -471,18 +501,21 @@ def test_ragged_matrix_is_a_value_error(fn, bad):
         fn(bad)
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda: sm.spectral([[1, 2], [3, 4]]), "symmetric"),
-    (lambda: sm.qr([[0, 0], [0, 0]]), "zero matrix"),
-    (lambda: sm.projection([1, 2], [0, 0]), "zero vector"),
-    (lambda: sm.projection([1, 2, 3], [1, 2]), "length"),
-    (lambda: sm.norm([1, 2], 0.5), "p must be"),
-    (lambda: sm.pca([[1.0, 2.0]], 1), "m >= 2"),
-    (lambda: sm.pca(np.ones((5, 2)), 3), "k must be"),
-    (lambda: sm.eig("x + 1"), "matrix"),
-    (lambda: sm.charpoly([[sympy.Symbol("lambda"), 1], [0, 1]]), "lambda already occurs"),
-    (lambda: sm.eig([[sympy.Symbol("t"), 1], [0, 1]], lam="t"), "t already occurs"),
-])
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: sm.spectral([[1, 2], [3, 4]]), "symmetric"),
+        (lambda: sm.qr([[0, 0], [0, 0]]), "zero matrix"),
+        (lambda: sm.projection([1, 2], [0, 0]), "zero vector"),
+        (lambda: sm.projection([1, 2, 3], [1, 2]), "length"),
+        (lambda: sm.norm([1, 2], 0.5), "p must be"),
+        (lambda: sm.pca([[1.0, 2.0]], 1), "m >= 2"),
+        (lambda: sm.pca(np.ones((5, 2)), 3), "k must be"),
+        (lambda: sm.eig("x + 1"), "matrix"),
+        (lambda: sm.charpoly([[sympy.Symbol("lambda"), 1], [0, 1]]), "lambda already occurs"),
+        (lambda: sm.eig([[sympy.Symbol("t"), 1], [0, 1]], lam="t"), "t already occurs"),
+    ],
+)
 def test_bad_input_messages(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -512,14 +545,19 @@ def test_cli_eig_timeout_falls_back(capsys):
     assert "numeric only" in capsys.readouterr().out.strip().splitlines()[-1]
 
 
-@pytest.mark.parametrize(("argv", "last"), [
-    (["eig", "[[2,1],[1,2]]", "--latex"], r"\lambda = 3,\ 1"),
-    (["linalg", "det", "[[1,2],[3,4]]"], "-2"),
-    (["linalg", "lu", "[[0,1],[1,0]]"], "P = [[0, 1], [1, 0]]; L = [[1, 0], [0, 1]]; "
-                                        "U = [[1, 0], [0, 1]]"),
-    (["linalg", "qr", "[[3,0],[4,5]]"], "Q = [[3/5, -4/5], [4/5, 3/5]]; R = [[5, 4], [0, 3]]"),
-    (["linalg", "det", "[[a,b],[c,d]]", "--latex"], r"\det A = a d - b c"),
-])
+@pytest.mark.parametrize(
+    ("argv", "last"),
+    [
+        (["eig", "[[2,1],[1,2]]", "--latex"], r"\lambda = 3,\ 1"),
+        (["linalg", "det", "[[1,2],[3,4]]"], "-2"),
+        (
+            ["linalg", "lu", "[[0,1],[1,0]]"],
+            "P = [[0, 1], [1, 0]]; L = [[1, 0], [0, 1]]; U = [[1, 0], [0, 1]]",
+        ),
+        (["linalg", "qr", "[[3,0],[4,5]]"], "Q = [[3/5, -4/5], [4/5, 3/5]]; R = [[5, 4], [0, 3]]"),
+        (["linalg", "det", "[[a,b],[c,d]]", "--latex"], r"\det A = a d - b c"),
+    ],
+)
 def test_cli_linalg_outputs(capsys, argv, last):
     assert main(argv) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == last
@@ -532,14 +570,17 @@ def test_cli_linalg_verify(capsys, op):
     assert "verify: passed" in out
 
 
-@pytest.mark.parametrize("argv", [
-    ["eig", "[[1,2],[3]]"],
-    ["eig", "[[1,2,3],[4,5,6]]"],
-    ["linalg", "inverse", "[[1,2],[2,4]]"],
-    ["linalg", "gram-schmidt", "[[1,2],[2,4]]"],
-    ["linalg", "lu", "[[1,2],[3,4]]", "--export", "lu.py"],
-    ["linalg", "trace", "[[1,2],[3,4]]"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["eig", "[[1,2],[3]]"],
+        ["eig", "[[1,2,3],[4,5,6]]"],
+        ["linalg", "inverse", "[[1,2],[2,4]]"],
+        ["linalg", "gram-schmidt", "[[1,2],[2,4]]"],
+        ["linalg", "lu", "[[1,2],[3,4]]", "--export", "lu.py"],
+        ["linalg", "trace", "[[1,2],[3,4]]"],
+    ],
+)
 def test_cli_bad_input_exits_2(capsys, argv):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()

@@ -10,15 +10,17 @@ from hypothesis import strategies as st
 import symml as sm
 from symml.linalg import _order
 
-SETTINGS = settings(max_examples=20, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+SETTINGS = settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True
+)
 
 entries = st.integers(min_value=-4, max_value=4)
 
 
 def square(n: int) -> st.SearchStrategy[sympy.ImmutableMatrix]:
     return st.lists(entries, min_size=n * n, max_size=n * n).map(
-        lambda xs: sympy.ImmutableMatrix(n, n, xs))
+        lambda xs: sympy.ImmutableMatrix(n, n, xs)
+    )
 
 
 @st.composite

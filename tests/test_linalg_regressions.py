@@ -75,15 +75,27 @@ def test_quartic_closed_form_at_degenerate_points(quartic, point):
 
 def test_quartic_closed_form_on_random_arrays(quartic):
     rng = np.random.default_rng(7)
-    a = np.concatenate([rng.uniform(-3, 3, 3000), np.round(rng.uniform(-3, 3, 1000)),
-                        np.zeros(50), np.ones(50)])
-    b = np.concatenate([rng.uniform(-3, 3, 3000), np.round(rng.uniform(-3, 3, 1000)),
-                        np.zeros(50), -np.ones(50)])
+    a = np.concatenate(
+        [rng.uniform(-3, 3, 3000), np.round(rng.uniform(-3, 3, 1000)), np.zeros(50), np.ones(50)]
+    )
+    b = np.concatenate(
+        [rng.uniform(-3, 3, 3000), np.round(rng.uniform(-3, 3, 1000)), np.zeros(50), -np.ones(50)]
+    )
     got = quartic.to_numpy()(a, b)
     assert got.shape == (a.size, 4) and np.all(np.isfinite(got))
     zeros, ones = np.zeros_like(a), np.ones_like(a)
-    mats = np.stack([np.stack(r, -1) for r in [[a, ones, zeros, zeros], [zeros, zeros, ones, zeros],
-                                              [zeros, zeros, zeros, ones], [ones, zeros, zeros, b]]], -2)
+    mats = np.stack(
+        [
+            np.stack(r, -1)
+            for r in [
+                [a, ones, zeros, zeros],
+                [zeros, zeros, ones, zeros],
+                [zeros, zeros, zeros, ones],
+                [ones, zeros, zeros, b],
+            ]
+        ],
+        -2,
+    )
     scale = np.linalg.norm(mats, axis=(1, 2))[:, None]
     assert np.all(np.abs(got - _order(np.linalg.eigvals(mats))) <= 1e-8 * scale)
     # independent of numpy's eigen-solver: the power sums are traces of powers of A
@@ -99,13 +111,16 @@ def test_closed_form_is_used_where_it_is_good(quartic):
     np.testing.assert_array_equal(quartic.to_numpy()(*x), _order(closed(*x)))
 
 
-@pytest.mark.parametrize("point", [
-    (1, 0, 0, 1, 0, 1),     # the identity: SymPy's cubic formula gives nan
-    (2, 0, 0, 2, 0, 2),
-    (0, 0, 0, 0, 0, 0),
-    (1, 0, 0, 1, 0, 2),     # a double eigenvalue
-    (2, 1, 1, 2, 1, 2),     # eigenvalues 4, 1, 1
-])
+@pytest.mark.parametrize(
+    "point",
+    [
+        (1, 0, 0, 1, 0, 1),  # the identity: SymPy's cubic formula gives nan
+        (2, 0, 0, 2, 0, 2),
+        (0, 0, 0, 0, 0, 0),
+        (1, 0, 0, 1, 0, 2),  # a double eigenvalue
+        (2, 1, 1, 2, 1, 2),  # eigenvalues 4, 1, 1
+    ],
+)
 def test_symmetric_3x3_closed_form_at_degenerate_points(point):
     e = sm.eig(SYMMETRIC_3X3)
     assert e.closed_form
@@ -194,21 +209,25 @@ def test_huge_matrices_are_summarized_in_steps():
 # --- the 2-norm of a matrix ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("A", [
-    [[1, 2, 3], [4, 5, 6], [7, 8, 10]],
-    [[1, -2], [3, 4]],
-    [[1, 2], [2, 4]],
-    [[0, 0], [0, 0]],
-    [[2, 0, 0], [0, -3, 0], [0, 0, 1]],
-    [[1, IM], [0, 1]],
-    [[sympy.sqrt(2), 1], [0, sympy.sqrt(3)]],
-    [[1.5, 2.0], [0.0, 1.0]],
-])
+@pytest.mark.parametrize(
+    "A",
+    [
+        [[1, 2, 3], [4, 5, 6], [7, 8, 10]],
+        [[1, -2], [3, 4]],
+        [[1, 2], [2, 4]],
+        [[0, 0], [0, 0]],
+        [[2, 0, 0], [0, -3, 0], [0, 0, 1]],
+        [[1, IM], [0, 1]],
+        [[sympy.sqrt(2), 1], [0, sympy.sqrt(3)]],
+        [[1.5, 2.0], [0.0, 1.0]],
+    ],
+)
 def test_matrix_2_norm_matches_numpy(A):
     value = sm.norm(A, 2)
     assert value.is_real is not False and not value.has(IM)
-    assert float(value) == pytest.approx(np.linalg.norm(numeric(sympy.Matrix(A)), 2), rel=1e-13,
-                                         abs=1e-15)
+    assert float(value) == pytest.approx(
+        np.linalg.norm(numeric(sympy.Matrix(A)), 2), rel=1e-13, abs=1e-15
+    )
     assert sm.norm(A, 2, steps=True).verify()
 
 
@@ -231,14 +250,19 @@ def test_norm_rejects_numpy_bool():
 # --- complex and Hermitian input -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("A", [[[1, IM], [0, 1]], [[2, 1 + IM], [0, 1], [IM, 3]], [[IM, 0], [0, 2]]])
+@pytest.mark.parametrize(
+    "A", [[[1, IM], [0, 1]], [[2, 1 + IM], [0, 1], [IM, 3]], [[IM, 0], [0, 2]]]
+)
 def test_svd_of_a_complex_matrix(A):
     M = sympy.Matrix(A)
     f = sm.svd(M)
     assert f.method == "symbolic"
     assert_factors(f.U, f.S, f.V, M)
-    np.testing.assert_allclose([complex(sympy.N(x, 30)) for x in f.singular_values],
-                               np.linalg.svd(numeric(M), compute_uv=False), atol=1e-12)
+    np.testing.assert_allclose(
+        [complex(sympy.N(x, 30)) for x in f.singular_values],
+        np.linalg.svd(numeric(M), compute_uv=False),
+        atol=1e-12,
+    )
     assert f.verify()
     assert r"V^{H}" in f.latex()
 
@@ -250,7 +274,9 @@ def test_spectral_of_a_hermitian_matrix():
     assert s.Lambda == sympy.diag(3, 1)
     assert (s.Q.H * s.Q).applyfunc(sympy.simplify) == sympy.eye(2)
     assert (s.Q * s.Lambda * s.Q.H - A).applyfunc(sympy.simplify) == sympy.zeros(2)
-    np.testing.assert_allclose(np.diag(numeric(s.Lambda)).real, np.linalg.eigvalsh(numeric(A))[::-1])
+    np.testing.assert_allclose(
+        np.diag(numeric(s.Lambda)).real, np.linalg.eigvalsh(numeric(A))[::-1]
+    )
     assert s.verify()
     assert r"Q^{H}" in s.latex()
 
@@ -266,12 +292,15 @@ def test_spectral_of_a_hermitian_matrix_with_a_parameter():
     assert s.verify(rng=2)
 
 
-@pytest.mark.parametrize(("A", "match"), [
-    ([[2, IM], [IM, 0]], "complex symmetric, not Hermitian"),
-    ([[1, IM], [IM, 1]], "complex symmetric, not Hermitian"),
-    ([[1, IM], [2, 1]], "not Hermitian"),
-    ([[IM, 0], [0, 1]], "not Hermitian"),
-])
+@pytest.mark.parametrize(
+    ("A", "match"),
+    [
+        ([[2, IM], [IM, 0]], "complex symmetric, not Hermitian"),
+        ([[1, IM], [IM, 1]], "complex symmetric, not Hermitian"),
+        ([[1, IM], [2, 1]], "not Hermitian"),
+        ([[IM, 0], [0, 1]], "not Hermitian"),
+    ],
+)
 def test_spectral_rejects_non_hermitian_complex_input(A, match):
     with pytest.raises(ValueError, match=match):
         sm.spectral(A)
@@ -287,11 +316,14 @@ def test_spectral_float_fallback_step_is_valid_latex():
 # --- constant complex matrices get exact eigenvectors quickly ------------------------------
 
 
-@pytest.mark.parametrize("A", [
-    [[1, 2 * IM], [3, 4]],
-    [[1, sympy.sqrt(2)], [sympy.sqrt(3), 1]],
-    [[0, 1, 0], [0, 0, 1], [IM, 0, 0]],
-])
+@pytest.mark.parametrize(
+    "A",
+    [
+        [[1, 2 * IM], [3, 4]],
+        [[1, sympy.sqrt(2)], [sympy.sqrt(3), 1]],
+        [[0, 1, 0], [0, 0, 1], [IM, 0, 0]],
+    ],
+)
 def test_constant_irrational_or_complex_matrix_has_eigenvectors(A):
     M = sympy.Matrix(A)
     e = sm.eig(M, timeout=5)
@@ -380,15 +412,18 @@ def test_cli_gram_schmidt_of_one_flat_vector(capsys):
 # --- QR of any matrix ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("A", [
-    [[1, 2], [2, 4]],
-    [[1, 2, 3], [4, 5, 6]],
-    [[0, 1], [0, 1]],
-    [[1, 2, 3], [2, 4, 6], [1, 0, 1]],
-    [[1, 1, 2], [1, 1, 2], [0, 1, 1], [0, 0, 0]],
-    [[1, IM], [IM, -1]],
-    [[1.0, 2.0], [2.0, 4.0]],
-])
+@pytest.mark.parametrize(
+    "A",
+    [
+        [[1, 2], [2, 4]],
+        [[1, 2, 3], [4, 5, 6]],
+        [[0, 1], [0, 1]],
+        [[1, 2, 3], [2, 4, 6], [1, 0, 1]],
+        [[1, 1, 2], [1, 1, 2], [0, 1, 1], [0, 0, 0]],
+        [[1, IM], [IM, -1]],
+        [[1.0, 2.0], [2.0, 4.0]],
+    ],
+)
 def test_qr_of_rank_deficient_or_wide_matrices(A):
     M = sympy.Matrix(A)
     f = sm.qr(M)
@@ -430,9 +465,13 @@ def test_cli_qr_of_a_wide_matrix(capsys):
 
 def test_linalg_strings_have_no_control_characters():
     tree = ast.parse(inspect.getsource(la))
-    bad = [(node.lineno, node.value) for node in ast.walk(tree)
-           if isinstance(node, ast.Constant) and isinstance(node.value, str)
-           and any(ch in node.value for ch in "\t\f\b\a\v\r")]
+    bad = [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and any(ch in node.value for ch in "\t\f\b\a\v\r")
+    ]
     assert bad == []
 
 
@@ -452,18 +491,22 @@ def test_eigen_verify_catches_wrong_claims(eig_2x2):
     e = eig_2x2
     three, one = sympy.Integer(3), sympy.Integer(1)
     wrong = {
-        "vector": corrupt(e, eigenspaces={three: (sympy.ImmutableMatrix([1, 0]),),
-                                          one: e.eigenspaces[one]}),
-        "zero vector": corrupt(e, eigenspaces={three: (sympy.ImmutableMatrix([0, 0]),),
-                                               one: e.eigenspaces[one]}),
+        "vector": corrupt(
+            e, eigenspaces={three: (sympy.ImmutableMatrix([1, 0]),), one: e.eigenspaces[one]}
+        ),
+        "zero vector": corrupt(
+            e, eigenspaces={three: (sympy.ImmutableMatrix([0, 0]),), one: e.eigenspaces[one]}
+        ),
         "geometric multiplicity": corrupt(e, multiplicities={three: (1, 1), one: (1, 0)}),
         "diagonalizable flag": corrupt(e, is_diagonalizable=False, P=None, D=None),
         "charpoly": corrupt(e, charpoly=e.lam**2 - 4 * e.lam + 2),
         "P": corrupt(e, P=sympy.ImmutableMatrix([[1, 0], [0, 1]])),
-        "values": corrupt(e, values=(three, sympy.Integer(2)),
-                          multiplicities={three: (1, 1), sympy.Integer(2): (1, 1)},
-                          eigenspaces={three: e.eigenspaces[three],
-                                       sympy.Integer(2): e.eigenspaces[one]}),
+        "values": corrupt(
+            e,
+            values=(three, sympy.Integer(2)),
+            multiplicities={three: (1, 1), sympy.Integer(2): (1, 1)},
+            eigenspaces={three: e.eigenspaces[three], sympy.Integer(2): e.eigenspaces[one]},
+        ),
     }
     assert e.verify()
     for name, bad in wrong.items():
@@ -476,9 +519,14 @@ def test_eigen_verify_catches_a_wrong_geometric_multiplicity():
     e = sm.eig([[2, 1], [0, 2]])
     two = sympy.Integer(2)
     assert e.verify()
-    bad = corrupt(e, multiplicities={two: (2, 2)}, is_diagonalizable=True,
-                  eigenspaces={two: (e.vectors[0], sympy.ImmutableMatrix([2, 0]))},
-                  P=sympy.ImmutableMatrix([[1, 2], [0, 0]]), D=sympy.ImmutableMatrix(sympy.diag(2, 2)))
+    bad = corrupt(
+        e,
+        multiplicities={two: (2, 2)},
+        is_diagonalizable=True,
+        eigenspaces={two: (e.vectors[0], sympy.ImmutableMatrix([2, 0]))},
+        P=sympy.ImmutableMatrix([[1, 2], [0, 0]]),
+        D=sympy.ImmutableMatrix(sympy.diag(2, 2)),
+    )
     assert not bad.verify()
 
 
@@ -508,8 +556,13 @@ def test_svd_symbolic_general_2x2_reconstructs_at_random_points():
     rng = np.random.default_rng(1)
     checked = 0
     for _ in range(4):
-        at = dict(zip(sorted(f.matrix.free_symbols, key=str),
-                      [sympy.Rational(int(x), 7) for x in rng.integers(-20, 20, 2)], strict=True))
+        at = dict(
+            zip(
+                sorted(f.matrix.free_symbols, key=str),
+                [sympy.Rational(int(x), 7) for x in rng.integers(-20, 20, 2)],
+                strict=True,
+            )
+        )
         if f.matrix.subs(at).det() == 0 or abs(at[next(iter(at))]) == abs(list(at.values())[1]):
             continue
         assert_factors(f.U.subs(at), f.S.subs(at), f.V.subs(at), f.matrix.subs(at))
@@ -529,13 +582,15 @@ def test_svd_fallbacks(monkeypatch):
     symbolic = sm.svd("[[a, 1], [0, a]]", timeout=5)
     assert symbolic.method == "numeric (timeout)" and symbolic.U is None
     assert "numeric only" in symbolic.plain()
-    np.testing.assert_allclose(symbolic.to_numpy()(2.0), np.sqrt([(9 + np.sqrt(17)) / 2,
-                                                                 (9 - np.sqrt(17)) / 2]))
+    np.testing.assert_allclose(
+        symbolic.to_numpy()(2.0), np.sqrt([(9 + np.sqrt(17)) / 2, (9 - np.sqrt(17)) / 2])
+    )
 
 
 def test_numeric_only_verify_checks_against_the_matrix(monkeypatch):
     """With only numeric values, verify() checks them against A itself (σ_min(A − λI),
     tr Aᵏ), not against numpy's solver again: wrong values fail."""
+
     def timeout(*args, **kwargs):
         raise DerivationTimeout("forced")
 
@@ -565,14 +620,15 @@ NON_FINITE = [
     [[sympy.nan, 1], [0, 1]],
     [[float("inf"), 1.0], [0.0, 1.0]],
     [[1.0, float("nan")], [0.0, 1.0]],
-    "[[1/0, 1], [0, 1]]",            # zoo
-    "[[1e308*10, 1], [0, 1]]",       # a Float beyond double precision
+    "[[1/0, 1], [0, 1]]",  # zoo
+    "[[1e308*10, 1], [0, 1]]",  # a Float beyond double precision
     "[[log(0), a], [a, 1]]",
 ]
 
 
-@pytest.mark.parametrize("fn", ["eig", "spectral", "svd", "qr", "lu", "det", "inverse",
-                                "charpoly", "norm"])
+@pytest.mark.parametrize(
+    "fn", ["eig", "spectral", "svd", "qr", "lu", "det", "inverse", "charpoly", "norm"]
+)
 @pytest.mark.parametrize("A", NON_FINITE)
 def test_non_finite_entries_are_refused(fn, A):
     """Before: eig raised SymPy's TypeError (oo), returned [1, nan] (nan) or numpy's
@@ -582,18 +638,23 @@ def test_non_finite_entries_are_refused(fn, A):
         getattr(sm, fn)(A)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: sm.gram_schmidt([[1, 2], [float("nan"), 1]]),
-    lambda: sm.projection([1, 2], [sympy.oo, 1]),
-    lambda: sm.norm([float("nan"), 1.0]),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: sm.gram_schmidt([[1, 2], [float("nan"), 1]]),
+        lambda: sm.projection([1, 2], [sympy.oo, 1]),
+        lambda: sm.norm([float("nan"), 1.0]),
+    ],
+)
 def test_non_finite_vectors_are_refused(call):
     with pytest.raises(ValueError, match="non-finite entry"):
         call()
 
 
-@pytest.mark.parametrize("argv", [["eig", "[[inf, 1], [0, 1]]"], ["eig", "[[1/0, 1], [0, 1]]"],
-                                  ["linalg", "svd", "[[oo]]"]])
+@pytest.mark.parametrize(
+    "argv",
+    [["eig", "[[inf, 1], [0, 1]]"], ["eig", "[[1/0, 1], [0, 1]]"], ["linalg", "svd", "[[oo]]"]],
+)
 def test_cli_non_finite_matrix_is_bad_input(argv, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
@@ -605,22 +666,28 @@ def test_cli_non_finite_matrix_is_bad_input(argv, capsys):
 COMPANION_5 = "[[0,0,0,0,a],[1,0,0,0,1],[0,1,0,0,0],[0,0,1,0,0],[0,0,0,1,0]]"
 
 
-@pytest.mark.parametrize("kind, text", [
-    ("eig", "[[a, 1], [1, a]]"),              # closed form checked against eigvalsh
-    ("eig", "[[a, 2], [3, -a]]"),             # closed form checked against eigvals
-    ("eig", COMPANION_5),                     # no closed form: eigvals
-    ("vectors", "[[a, 1], [1, a]]"),
-    ("vectors", "[[a, 2], [3, -a]]"),
-    ("spectral", "[[a, 1], [1, 2]]"),
-    ("svd", "[[a, 1], [0, 2], [1, 1]]"),
-    ("eig", "[[sqrt(a), 1], [1, 0]]"),        # a < 0: outside the real domain of sqrt
-])
+@pytest.mark.parametrize(
+    "kind, text",
+    [
+        ("eig", "[[a, 1], [1, a]]"),  # closed form checked against eigvalsh
+        ("eig", "[[a, 2], [3, -a]]"),  # closed form checked against eigvals
+        ("eig", COMPANION_5),  # no closed form: eigvals
+        ("vectors", "[[a, 1], [1, a]]"),
+        ("vectors", "[[a, 2], [3, -a]]"),
+        ("spectral", "[[a, 1], [1, 2]]"),
+        ("svd", "[[a, 1], [0, 2], [1, 1]]"),
+        ("eig", "[[sqrt(a), 1], [1, 0]]"),  # a < 0: outside the real domain of sqrt
+    ],
+)
 def test_to_numpy_is_nan_where_the_matrix_is_not_finite(kind, text):
     """Before: eig("[[a, 1], [1, a]]").to_numpy()(nan) gave [1.414, -1.414] (eigvalsh reads one
     triangle); the non-symmetric ones raised LinAlgError for the whole array."""
-    make = {"eig": lambda t: sm.eig(t).to_numpy(),
-            "vectors": lambda t: sm.eig(t).to_numpy(vectors=True),
-            "spectral": lambda t: sm.spectral(t).to_numpy(), "svd": lambda t: sm.svd(t).to_numpy()}
+    make = {
+        "eig": lambda t: sm.eig(t).to_numpy(),
+        "vectors": lambda t: sm.eig(t).to_numpy(vectors=True),
+        "spectral": lambda t: sm.spectral(t).to_numpy(),
+        "svd": lambda t: sm.svd(t).to_numpy(),
+    }
     f = make[kind](text)
     a = np.array([1.5, np.nan, -1.0, 2.0])
     out = f(a)
@@ -638,8 +705,9 @@ def test_to_numpy_is_nan_where_the_matrix_is_not_finite(kind, text):
             A = A.conj().T @ A
             got = np.concatenate([got**2, np.zeros(len(A) - got.size)])
         for k in range(1, len(A) + 1):
-            np.testing.assert_allclose(np.sum(got**k), np.trace(np.linalg.matrix_power(A, k)),
-                                       atol=1e-8 * 10**k)
+            np.testing.assert_allclose(
+                np.sum(got**k), np.trace(np.linalg.matrix_power(A, k)), atol=1e-8 * 10**k
+            )
     if kind == "vectors":
         assert np.all(np.isnan(out[1][np.isnan(a)]))
         assert np.all(np.isfinite(out[1][[0, 3]]))
@@ -650,10 +718,13 @@ def test_to_numpy_is_nan_where_the_matrix_is_not_finite(kind, text):
 # --- closed forms in complex arithmetic, constants too --------------------------------------
 
 
-@pytest.mark.parametrize("A", [
-    [[sympy.sqrt(2), 1, 0], [1, sympy.sqrt(3), 1], [0, 1, sympy.sqrt(5)]],
-    "[[sqrt(2), 1, 0, 0], [1, sqrt(3), 1, 0], [0, 1, sqrt(5), 0], [0, 0, 0, a]]",
-])
+@pytest.mark.parametrize(
+    "A",
+    [
+        [[sympy.sqrt(2), 1, 0], [1, sympy.sqrt(3), 1], [0, 1, sympy.sqrt(5)]],
+        "[[sqrt(2), 1, 0, 0], [1, sqrt(3), 1, 0], [0, 1, sqrt(5), 0], [0, 0, 0, a]]",
+    ],
+)
 def test_closed_form_constants_are_complex(A):
     """Casus irreducibilis: the cubic formula takes the square root of a negative constant.
     Before, NumPy took it in real arithmetic (nan), so verify() failed a correct result and
@@ -673,17 +744,23 @@ def test_closed_form_constants_are_complex(A):
 # --- verify on badly scaled or nearly degenerate exact matrices ------------------------------
 
 SCALED = [
-    [[10**12, 1], [1, 10**12]],                                   # eigenvalues 1e12 ± 1
-    [[10**30, 1], [1, 10**30]],                                   # 1e30 ± 1: a gap below eps
-    [[1, sympy.Rational(1, 10**12)], [sympy.Rational(1, 10**12), 1]],   # 1 ± 1e-12
-    [[10**10, 3], [1, 2]],                                        # cond ~ 5e9, full rank
+    [[10**12, 1], [1, 10**12]],  # eigenvalues 1e12 ± 1
+    [[10**30, 1], [1, 10**30]],  # 1e30 ± 1: a gap below eps
+    [[1, sympy.Rational(1, 10**12)], [sympy.Rational(1, 10**12), 1]],  # 1 ± 1e-12
+    [[10**10, 3], [1, 2]],  # cond ~ 5e9, full rank
     [[10**9, 1, 0], [0, 2, 1], [1, 0, 3]],
 ]
 
 
-@pytest.mark.parametrize(("fn", "A"), [
-    (fn, A) for A in SCALED for fn in ("eig", "spectral", "svd", "qr", "lu")
-    if fn != "spectral" or sympy.Matrix(A).is_symmetric()])  # spectral needs a symmetric A
+@pytest.mark.parametrize(
+    ("fn", "A"),
+    [
+        (fn, A)
+        for A in SCALED
+        for fn in ("eig", "spectral", "svd", "qr", "lu")
+        if fn != "spectral" or sympy.Matrix(A).is_symmetric()
+    ],
+)  # spectral needs a symmetric A
 def test_verify_passes_correct_factors_of_badly_scaled_matrices(fn, A):
     """Before: eig/spectral/svd/qr verify() failed these exact, correct results: matrix
     identities were compared entry by entry against a floor of 1 (an entry 1 next to 1e12
@@ -713,9 +790,11 @@ def test_verify_still_fails_wrong_factors_of_scaled_matrices(A):
     rtol = 1e-6 can tell, so that case is not asked.)"""
     M = sympy.Matrix(A)
     f = sm.qr(A)
-    bump = sympy.ImmutableMatrix(f.R.rows, f.R.cols,
-                                 lambda i, j: sympy.Rational(1, 10**4) * M.norm() if (i, j) == (0, 1)
-                                 else 0)
+    bump = sympy.ImmutableMatrix(
+        f.R.rows,
+        f.R.cols,
+        lambda i, j: sympy.Rational(1, 10**4) * M.norm() if (i, j) == (0, 1) else 0,
+    )
     assert not dataclasses.replace(f, R=f.R + bump).verify()
     e = sm.eig(A)
     values = sorted(complex(v).real for v in e.eigenspaces)
@@ -723,8 +802,12 @@ def test_verify_still_fails_wrong_factors_of_scaled_matrices(A):
         assert A is SCALED[0]  # only 1e12 ± 1 (see above) skips the eigenvector half
         return
     v = max(e.eigenspaces, key=lambda k: abs(complex(k)))  # its vector is well conditioned
-    skewed = {k: tuple(b + sympy.ImmutableMatrix([0] * (M.rows - 1) + [b.norm() / 10**4])
-                       for b in basis) if k == v else basis for k, basis in e.eigenspaces.items()}
+    skewed = {
+        k: tuple(b + sympy.ImmutableMatrix([0] * (M.rows - 1) + [b.norm() / 10**4]) for b in basis)
+        if k == v
+        else basis
+        for k, basis in e.eigenspaces.items()
+    }
     check = dataclasses.replace(e, eigenspaces=skewed).verify()
     assert not check and "A v = λ v" in check.details
 
@@ -745,8 +828,11 @@ def test_inverse_of_a_numerically_singular_float_matrix_says_so():
     """Before: 'is singular (det A = 1.11e-15)', a contradiction on its face."""
     A = [[1.0, 1.0], [1.0, 1.0 + 1e-15]]
     assert np.linalg.cond(np.array(A)) > 1e15  # numerically singular indeed
-    with pytest.raises(ValueError, match=r"numerically singular \(rank 1 < 2 in floating "
-                                         r"point; det A = 1\.1\d*E-15\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"numerically singular \(rank 1 < 2 in floating "
+        r"point; det A = 1\.1\d*E-15\)",
+    ):
         sm.inverse(A)
     with pytest.raises(ValueError, match=r"is singular \(det A = 0\)"):
         sm.inverse([[1, 2], [2, 4]])
@@ -755,10 +841,15 @@ def test_inverse_of_a_numerically_singular_float_matrix_says_so():
 # --- verify compiles each closed form once ---------------------------------------------------
 
 
-@pytest.mark.parametrize("make", [lambda: sm.lu("[[a, 1], [2, a + 3]]"),
-                                  lambda: sm.qr("[[a, 1], [2, a + 3]]"),
-                                  lambda: sm.eig("[[a, 1], [2, a + 3]]")],
-                         ids=["lu", "qr", "eig"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: sm.lu("[[a, 1], [2, a + 3]]"),
+        lambda: sm.qr("[[a, 1], [2, a + 3]]"),
+        lambda: sm.eig("[[a, 1], [2, a + 3]]"),
+    ],
+    ids=["lu", "qr", "eig"],
+)
 def test_verify_lambdifies_each_factor_once_not_at_every_point(make, monkeypatch):
     """Before: the cache meant for _complex_fn sat on a helper, so verify() re-lambdified
     every factor (P, L, U; Q, R; P, D) at each of its random points."""
@@ -779,8 +870,9 @@ def test_verify_lambdifies_each_factor_once_not_at_every_point(make, monkeypatch
     params = la._params(result.matrix)
     if isinstance(result, sm.Eigen):
         got = la._complex_fn(tuple(result.values), params)(0.5)
-        np.testing.assert_allclose(np.sort(got.real), np.sort(np.linalg.eigvals(A).real),
-                                   atol=1e-12)
+        np.testing.assert_allclose(
+            np.sort(got.real), np.sort(np.linalg.eigvals(A).real), atol=1e-12
+        )
         return
     factors = (result.P, result.L, result.U) if isinstance(result, sm.LU) else (result.Q, result.R)
     product = np.linalg.multi_dot([la._eval(M, params, (0.5,)) for M in factors])

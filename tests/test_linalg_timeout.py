@@ -38,16 +38,20 @@ def test_numeric_callable_works(timed):
     rng = np.random.default_rng(0)
     P = rng.normal(size=(6, 10))
     a, b, c, d, f_, g, h, k, m, n = P.T
-    mats = np.stack([np.stack(r, -1) for r in
-                     [[a, b, c, d], [b, k, f_, g], [c, f_, h, m], [d, g, m, n]]], -2)
+    mats = np.stack(
+        [np.stack(r, -1) for r in [[a, b, c, d], [b, k, f_, g], [c, f_, h, m], [d, g, m, n]]], -2
+    )
     got = f(*P.T)
     assert got.shape == (6, 4)
     assert np.all(np.diff(got, axis=1) <= 0)  # descending
     # independent of the eigen-solver: power sums are traces of powers, and A - λI is singular
     for k in (1, 2, 3, 4):
-        np.testing.assert_allclose((got**k).sum(axis=1),
-                                   np.trace(np.linalg.matrix_power(mats, k), axis1=1, axis2=2),
-                                   rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(
+            (got**k).sum(axis=1),
+            np.trace(np.linalg.matrix_power(mats, k), axis1=1, axis2=2),
+            rtol=1e-10,
+            atol=1e-10,
+        )
     for A, lams in zip(mats, got, strict=True):
         for lam in lams:
             assert abs(np.linalg.det(A - lam * np.eye(4))) < 1e-9 * np.linalg.norm(A) ** 4

@@ -38,10 +38,13 @@ COOKBOOK = [
     ("(70) d a^T X b / dX = a b^T", a.T * X * b, X, a * b.T),
     ("(71) d a^T X^T b / dX = b a^T", a.T * X.T * b, X, b * a.T),
     ("(81) d x^T A x / dx = (A + A^T) x", x.T * A * x, x, (A + A.T) * x),
-    ("(84) d |Ax - b|^2 / dx = 2 A^T (Ax - b)", (A * x - b).T * (A * x - b), x,
-     2 * A.T * (A * x - b)),
-    ("(77) d b^T X^T X c / dX = X (b c^T + c b^T)", b.T * X.T * X * c, X,
-     X * (b * c.T + c * b.T)),
+    (
+        "(84) d |Ax - b|^2 / dx = 2 A^T (Ax - b)",
+        (A * x - b).T * (A * x - b),
+        x,
+        2 * A.T * (A * x - b),
+    ),
+    ("(77) d b^T X^T X c / dX = X (b c^T + c b^T)", b.T * X.T * X * c, X, X * (b * c.T + c * b.T)),
     ("(100) d tr(AX) / dX = A^T", Trace(A * X), X, A.T),
     ("(101) d tr(AXB) / dX = A^T B^T", Trace(A * X * B), X, A.T * B.T),
     ("(99) d tr(X) / dX = I", Trace(X), X, Identity(k)),
@@ -51,9 +54,13 @@ COOKBOOK = [
     ("(57) d log det X / dX = X^-T", sympy.log(Determinant(X)), X, X.I.T),
     ("(49) d det X / dX = det(X) X^-T", Determinant(X), X, Determinant(X) * X.I.T),
     ("(61) d a^T X^-1 b / dX = -X^-T a b^T X^-T", a.T * X.I * b, X, -X.I.T * a * b.T * X.I.T),
-    ("logistic loss: d [1^T log(1 + exp(Zw)) - y^T Z w] / dw = Z^T (sigmoid(Zw) - y)",
-     OneMatrix(1, m) * (OneMatrix(m, 1) + (Z * x).applyfunc(sympy.exp)).applyfunc(sympy.log)
-     - y.T * Z * x, x, Z.T * ((Z * x).applyfunc(SIGMOID) - y)),
+    (
+        "logistic loss: d [1^T log(1 + exp(Zw)) - y^T Z w] / dw = Z^T (sigmoid(Zw) - y)",
+        OneMatrix(1, m) * (OneMatrix(m, 1) + (Z * x).applyfunc(sympy.exp)).applyfunc(sympy.log)
+        - y.T * Z * x,
+        x,
+        Z.T * ((Z * x).applyfunc(SIGMOID) - y),
+    ),
 ]
 
 #: Sums of traces and norms, and log det: SymPy 1.14 answers these with a zero matrix
@@ -65,8 +72,12 @@ SILENT_ZEROS = [
     ("tr(X^T X) + tr(A^T A)", Trace(X.T * X) + Trace(A.T * A), X, 2 * X),
     ("tr(X^T X) + tr(AX)", Trace(X.T * X) + Trace(A * X), X, 2 * X + A.T),
     ("log det X", sympy.log(Determinant(X)), X, X.I.T),
-    ("|M - UV|^2/2 + |U|^2/2 (#26585)",
-     Trace((M - U * V).T * (M - U * V)) / 2 + Trace(U.T * U) / 2, U, -(M - U * V) * V.T + U),
+    (
+        "|M - UV|^2/2 + |U|^2/2 (#26585)",
+        Trace((M - U * V).T * (M - U * V)) / 2 + Trace(U.T * U) / 2,
+        U,
+        -(M - U * V) * V.T + U,
+    ),
     ("2 log det X + tr(AX)", 2 * sympy.log(Determinant(X)) + Trace(A * X), X, 2 * X.I.T + A.T),
 ]
 
@@ -108,8 +119,9 @@ def assert_symbolically_equal(got: sympy.Basic, expected: sympy.Basic) -> None:
     assert simplified == sympy.zeros(*simplified.shape), f"{got} != {expected}: {simplified}"
 
 
-def assert_matches_finite_differences(f: sympy.Basic, wrt: MatrixSymbol, got: sympy.Basic,
-                                      seed: int) -> None:
+def assert_matches_finite_differences(
+    f: sympy.Basic, wrt: MatrixSymbol, got: sympy.Basic, seed: int
+) -> None:
     """Central differences of f (evaluated by SymPy at numbers) entry by entry."""
     dims = _sizes(3)
     rng = np.random.default_rng(seed)
@@ -144,8 +156,9 @@ def test_cookbook_identity(cookbook, name, f, wrt, expected):
     assert d.steps[-1].title == "checked"
 
 
-@pytest.mark.parametrize(("name", "f", "wrt", "expected"), SILENT_ZEROS,
-                         ids=[r[0] for r in SILENT_ZEROS])
+@pytest.mark.parametrize(
+    ("name", "f", "wrt", "expected"), SILENT_ZEROS, ids=[r[0] for r in SILENT_ZEROS]
+)
 def test_sympy_silent_zero_cases_are_right(name, f, wrt, expected):
     # every one of these must be answered (none refused), with the right matrix
     d = sm.matrix_derivative(f, wrt, rng=1)
@@ -189,8 +202,9 @@ def test_verify_passes_and_catches_a_wrong_answer():
 
 def _broken_sympy(monkeypatch):
     """SymPy answering zero for everything, and no rules: only the element-wise route."""
-    monkeypatch.setattr(matrixcalc, "_sympy_derivative",
-                        lambda e, wrt: sympy.ZeroMatrix(*wrt.shape))
+    monkeypatch.setattr(
+        matrixcalc, "_sympy_derivative", lambda e, wrt: sympy.ZeroMatrix(*wrt.shape)
+    )
     monkeypatch.setattr(matrixcalc, "RULES", {})
 
 
@@ -224,19 +238,21 @@ def test_symbolic_size_without_closed_form_is_refused(monkeypatch):
 
 def test_an_answer_that_fails_every_check_is_refused(monkeypatch):
     _broken_sympy(monkeypatch)
-    monkeypatch.setattr(matrixcalc, "_elementwise",
-                        lambda ex: sympy.zeros(*ex.entries[ex.X].shape))
+    monkeypatch.setattr(matrixcalc, "_elementwise", lambda ex: sympy.zeros(*ex.entries[ex.X].shape))
     with pytest.raises(sm.NotSupportedError, match="passed the numeric check"):
         sm.matrix_derivative(Trace(A * X), X, rng=0)
 
 
-@pytest.mark.parametrize(("f", "wrt", "error", "match"), [
-    (A * x, x, ValueError, "scalar"),
-    (x.T * a, X, ValueError, "does not occur"),
-    (x.T * a, "Q", ValueError, "not a matrix symbol"),
-    (x.T * a, 3, TypeError, "MatrixSymbol"),
-    (sympy.ImmutableMatrix([[1, 2]]), "x", ValueError, "scalar"),
-])
+@pytest.mark.parametrize(
+    ("f", "wrt", "error", "match"),
+    [
+        (A * x, x, ValueError, "scalar"),
+        (x.T * a, X, ValueError, "does not occur"),
+        (x.T * a, "Q", ValueError, "not a matrix symbol"),
+        (x.T * a, 3, TypeError, "MatrixSymbol"),
+        (sympy.ImmutableMatrix([[1, 2]]), "x", ValueError, "scalar"),
+    ],
+)
 def test_bad_input(f, wrt, error, match):
     with pytest.raises(error, match=match):
         sm.matrix_derivative(f, wrt)

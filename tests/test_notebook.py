@@ -29,8 +29,9 @@ def _kernel_name() -> str:
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch
-             ) -> tuple[object, Path]:
+def executed(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch
+) -> tuple[object, Path]:
     work = tmp_path_factory.mktemp("tour")
     nb = nbformat.read(TOUR, as_version=4)
     name = _kernel_name()
@@ -41,8 +42,9 @@ def executed(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytes
         install(prefix=str(prefix), kernel_name="symml-tour")
         monkeypatch_module.setenv("JUPYTER_PATH", str(prefix / "share" / "jupyter"))
         name = "symml-tour"
-    client = nbclient.NotebookClient(nb, timeout=120, kernel_name=name,
-                                     resources={"metadata": {"path": str(work)}})
+    client = nbclient.NotebookClient(
+        nb, timeout=120, kernel_name=name, resources={"metadata": {"path": str(work)}}
+    )
     client.execute()
     return nb, work
 
@@ -67,8 +69,11 @@ def test_the_tour_runs_without_errors(executed: tuple[object, Path]) -> None:
 
 def test_the_tour_displays_latex(executed: tuple[object, Path]) -> None:
     nb, _ = executed
-    latex = [o.data["text/latex"] for o in _outputs(nb)
-             if o.output_type == "execute_result" and "text/latex" in o.data]
+    latex = [
+        o.data["text/latex"]
+        for o in _outputs(nb)
+        if o.output_type == "execute_result" and "text/latex" in o.data
+    ]
     # gradient, verification, Hessian, integral, eigen, expectation, Newton
     assert len(latex) >= 7
     assert any(r"\nabla f(x, y)" in t for t in latex)

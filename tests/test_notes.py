@@ -30,8 +30,10 @@ matplotlib.use("Agg")
 
 PDFLATEX = shutil.which("pdflatex")
 needs_pdflatex = pytest.mark.skipif(
-    PDFLATEX is None, reason="pdflatex is not on the PATH (Debian: apt-get install "
-    "texlive-latex-base texlive-latex-recommended poppler-utils)")
+    PDFLATEX is None,
+    reason="pdflatex is not on the PATH (Debian: apt-get install "
+    "texlive-latex-base texlive-latex-recommended poppler-utils)",
+)
 
 x, y, z = sm.symbols("x y z")
 #: A formula far wider than a page: 120 terms.
@@ -96,11 +98,14 @@ def every_kind() -> tuple[Notes, dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def compiled(every_kind: tuple[Notes, dict[str, object]], tmp_path_factory: pytest.TempPathFactory
-             ) -> Path:
+def compiled(
+    every_kind: tuple[Notes, dict[str, object]], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     if PDFLATEX is None:
-        pytest.skip("pdflatex is not on the PATH (Debian: apt-get install texlive-latex-base "
-                    "texlive-latex-recommended poppler-utils)")
+        pytest.skip(
+            "pdflatex is not on the PATH (Debian: apt-get install texlive-latex-base "
+            "texlive-latex-recommended poppler-utils)"
+        )
     out = tmp_path_factory.mktemp("notes") / "every.pdf"
     return every_kind[0].write(out)
 
@@ -124,8 +129,9 @@ def test_every_kind_compiles_without_errors_or_overfull_boxes(compiled: Path) ->
 
 
 @needs_pdflatex
-def test_page_count_follows_the_page_breaks(compiled: Path,
-                                            every_kind: tuple[Notes, dict[str, object]]) -> None:
+def test_page_count_follows_the_page_breaks(
+    compiled: Path, every_kind: tuple[Notes, dict[str, object]]
+) -> None:
     breaks = sum(it.kind == "newpage" for it in every_kind[0].items)
     assert _pages(compiled) == breaks + 1
 
@@ -151,8 +157,8 @@ def test_a_single_unbreakable_formula_is_scaled_not_overfull(tmp_path: Path) -> 
 
 def test_the_long_sum_is_broken_across_aligned_lines(every_kind: tuple[Notes, dict]) -> None:
     source = every_kind[0].latex("every")
-    block = source[source.index("g(x, y, z) &="):]
-    block = block[:block.index(r"\end{align*}")]
+    block = source[source.index("g(x, y, z) &=") :]
+    block = block[: block.index(r"\end{align*}")]
     rows = block.split(" \\\\\n")
     assert len(rows) >= 8
     assert all(r.startswith(r"&\qquad \symmlfit{{} + ") for r in rows[1:])
@@ -179,19 +185,24 @@ def _blocks(md: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def markdown(every_kind: tuple[Notes, dict[str, object]], tmp_path_factory: pytest.TempPathFactory
-             ) -> Path:
+def markdown(
+    every_kind: tuple[Notes, dict[str, object]], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     return every_kind[0].write(tmp_path_factory.mktemp("md") / "every.md")
 
 
 def test_markdown_has_each_formula_once_in_dollar_blocks(
-        markdown: Path, every_kind: tuple[Notes, dict[str, object]]) -> None:
+    markdown: Path, every_kind: tuple[Notes, dict[str, object]]
+) -> None:
     md = markdown.read_text(encoding="utf-8")
     assert md.count("$$") % 2 == 0
     blocks = _blocks(md)
     notes, parts = every_kind
-    displays = sum({"stepped": 2}.get(it.kind, 1) for it in notes.items
-                   if it.kind in ("derivation", "stepped", "result", "math"))
+    displays = sum(
+        {"stepped": 2}.get(it.kind, 1)
+        for it in notes.items
+        if it.kind in ("derivation", "stepped", "result", "math")
+    )
     assert len(blocks) == displays
     # Blocks come in item order; each derivation's result is written once, in its block.
     shown = iter(blocks)
@@ -203,8 +214,11 @@ def test_markdown_has_each_formula_once_in_dollar_blocks(
                 own[id(it.value)] += "\n" + next(shown)
     for name in ("gradient", "hessian", "long", "integral", "expectation"):
         block = own[id(parts[name])]
-        ends = [ln for ln in block.splitlines()
-                if ln.removesuffix(" \\\\").endswith(f"= {tex(parts[name].result)}")]
+        ends = [
+            ln
+            for ln in block.splitlines()
+            if ln.removesuffix(" \\\\").endswith(f"= {tex(parts[name].result)}")
+        ]
         assert len(ends) == 1, name
         assert block.count(parts[name].lhs) >= 1, name
     assert sum(f"g(x, y, z) &= {tex(LONG)}" in b for b in blocks) == 1
@@ -235,17 +249,20 @@ def test_repr_markdown_embeds_figures() -> None:
 # --- building blocks -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "latex"), [
-    ("plain", "plain"),
-    ("50% & #1", r"50\% \& \#1"),
-    ("a_b {c}", r"a\_b \{c\}"),
-    ("math $x_1^2$ stays", "math $x_1^2$ stays"),
-    ("a \\$ sign", r"a \$ sign"),
-    ("`grad_f.py`", r"\texttt{grad\_f.py}"),
-    ("λ → ∇", r"$\lambda$ $\to$ $\nabla$"),
-    ("back\\slash", r"back\textbackslash{}slash"),
-    ("café", "café"),
-])
+@pytest.mark.parametrize(
+    ("text", "latex"),
+    [
+        ("plain", "plain"),
+        ("50% & #1", r"50\% \& \#1"),
+        ("a_b {c}", r"a\_b \{c\}"),
+        ("math $x_1^2$ stays", "math $x_1^2$ stays"),
+        ("a \\$ sign", r"a \$ sign"),
+        ("`grad_f.py`", r"\texttt{grad\_f.py}"),
+        ("λ → ∇", r"$\lambda$ $\to$ $\nabla$"),
+        ("back\\slash", r"back\textbackslash{}slash"),
+        ("café", "café"),
+    ],
+)
 def test_latex_text(text: str, latex: str) -> None:
     assert latex_text(text) == latex
 
@@ -255,14 +272,19 @@ def test_unmatched_dollar_is_an_error_naming_the_paragraph() -> None:
         Notes("t").add("costs $5")
 
 
-@pytest.mark.parametrize(("latex", "terms"), [
-    ("x + y", ["x", "+ y"]),
-    ("- x - y", ["- x", "- y"]),
-    (r"\left(x + y\right) z", [r"\left(x + y\right) z"]),
-    (r"\frac{x + 1}{y} - 2", [r"\frac{x + 1}{y}", "- 2"]),
-    (r"\left[\begin{matrix}a + b\\c\end{matrix}\right] + d",
-     [r"\left[\begin{matrix}a + b\\c\end{matrix}\right]", "+ d"]),
-])
+@pytest.mark.parametrize(
+    ("latex", "terms"),
+    [
+        ("x + y", ["x", "+ y"]),
+        ("- x - y", ["- x", "- y"]),
+        (r"\left(x + y\right) z", [r"\left(x + y\right) z"]),
+        (r"\frac{x + 1}{y} - 2", [r"\frac{x + 1}{y}", "- 2"]),
+        (
+            r"\left[\begin{matrix}a + b\\c\end{matrix}\right] + d",
+            [r"\left[\begin{matrix}a + b\\c\end{matrix}\right]", "+ d"],
+        ),
+    ],
+)
 def test_split_terms(latex: str, terms: list[str]) -> None:
     assert split_terms(latex) == terms
 
@@ -275,12 +297,18 @@ def test_break_formula_keeps_every_term_in_order() -> None:
     assert all(estimate_width(ln) <= 40.0 for ln in lines)
 
 
-@pytest.mark.parametrize(("narrow", "wide"), [
-    (r"\frac{a + b}{c}", "a + b + c"),
-    (r"x^{2}", "x 2 y"),
-    (r"\sin{\left(x \right)}", r"\operatorname{sinc}{\left(x y z \right)}"),
-    (r"\left[\begin{matrix}a\\b\end{matrix}\right]", r"\left[\begin{matrix}a & b\end{matrix}\right]"),
-])
+@pytest.mark.parametrize(
+    ("narrow", "wide"),
+    [
+        (r"\frac{a + b}{c}", "a + b + c"),
+        (r"x^{2}", "x 2 y"),
+        (r"\sin{\left(x \right)}", r"\operatorname{sinc}{\left(x y z \right)}"),
+        (
+            r"\left[\begin{matrix}a\\b\end{matrix}\right]",
+            r"\left[\begin{matrix}a & b\end{matrix}\right]",
+        ),
+    ],
+)
 def test_estimate_width_orders_formulas(narrow: str, wide: str) -> None:
     assert estimate_width(narrow) < estimate_width(wide)
 
@@ -347,15 +375,20 @@ def recipe_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[
 
 
 @pytest.mark.parametrize("suffix", [".tex", ".md"])
-def test_notes_cli_builds_a_document(recipe_outputs: dict[str, tuple[int, str, Path]],
-                                     suffix: str) -> None:
+def test_notes_cli_builds_a_document(
+    recipe_outputs: dict[str, tuple[int, str, Path]], suffix: str
+) -> None:
     code, printed, out = recipe_outputs[suffix]
     assert code == 0
     assert out.stem in printed
     text = out.read_text(encoding="utf-8")
     assert "Calculus recipe" in text and "Multivariable" in text
-    expected = [sm.gradient("x**2*y + y**3", "x, y"), sm.hessian("x**2*y + y**3", "x, y"),
-                sm.derivative("-x**2*exp(-x)", "x"), sm.jacobian(["x*y", "x + y"], "x, y")]
+    expected = [
+        sm.gradient("x**2*y + y**3", "x, y"),
+        sm.hessian("x**2*y + y**3", "x, y"),
+        sm.derivative("-x**2*exp(-x)", "x"),
+        sm.jacobian(["x*y", "x + y"], "x, y"),
+    ]
     for d in expected:
         assert tex(d.result) in text
     assert text.count("Numeric check") == 1
@@ -368,16 +401,20 @@ def test_notes_cli_pdf_compiles(recipe_outputs: dict[str, tuple[int, str, Path]]
     assert latex_problems(pdf.with_suffix(".log").read_text(encoding="latin-1")) == []
 
 
-@pytest.mark.parametrize(("lines", "number", "fragment"), [
-    ("grad: x**2 | x\nfoo: x\n", 2, "unknown operation 'foo'"),
-    ("grad: x**2 | x\n\n# c\ndiff: 2x | x\n", 4, "implicit multiplication"),
-    ("grad x**2\n", 1, "expected 'op: expression | variables'"),
-    ("hessian: x**2 | x --bogus\n", 1, "--bogus"),
-    ("text: costs $5\n", 1, "unmatched"),
-    ("grad: x*y | x, w\n", 1, "'w'"),
-])
-def test_notes_cli_bad_line_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                              lines: str, number: int, fragment: str) -> None:
+@pytest.mark.parametrize(
+    ("lines", "number", "fragment"),
+    [
+        ("grad: x**2 | x\nfoo: x\n", 2, "unknown operation 'foo'"),
+        ("grad: x**2 | x\n\n# c\ndiff: 2x | x\n", 4, "implicit multiplication"),
+        ("grad x**2\n", 1, "expected 'op: expression | variables'"),
+        ("hessian: x**2 | x --bogus\n", 1, "--bogus"),
+        ("text: costs $5\n", 1, "unmatched"),
+        ("grad: x*y | x, w\n", 1, "'w'"),
+    ],
+)
+def test_notes_cli_bad_line_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, number: int, fragment: str
+) -> None:
     recipe = tmp_path / "bad.txt"
     recipe.write_text(lines, encoding="utf-8")
     assert main(["notes", str(recipe), "-o", str(tmp_path / "bad.tex")]) == 2
@@ -387,8 +424,9 @@ def test_notes_cli_bad_line_exits_2_naming_it(tmp_path: Path, capsys: pytest.Cap
     assert not (tmp_path / "bad.tex").exists()
 
 
-def test_notes_cli_missing_recipe_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                                          ) -> None:
+def test_notes_cli_missing_recipe_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["notes", str(tmp_path / "none.txt"), "-o", str(tmp_path / "n.md")]) == 2
     assert "cannot read recipe" in capsys.readouterr().err
 
@@ -434,13 +472,16 @@ def test_figures_beside_the_document_are_still_read(tmp_path: Path) -> None:
 # --- text that would break the LaTeX is refused when added, naming it ----------------------
 
 
-@pytest.mark.parametrize(("add", "words"), [
-    (lambda n: n.add(r"see $\frac{1}{$ here"), r"braces of $\frac{1}{$"),
-    (lambda n: n.add(r"close $x}$ early"), "braces of $x}$"),
-    (lambda n: n.add(x**2, lhs=r"\frac{"), r"lhs '\\frac{'"),
-    (lambda n: n.add(x**2, title="cost $c"), "unmatched $"),
-    (lambda n: n.section(r"a ${b$"), "braces"),
-])
+@pytest.mark.parametrize(
+    ("add", "words"),
+    [
+        (lambda n: n.add(r"see $\frac{1}{$ here"), r"braces of $\frac{1}{$"),
+        (lambda n: n.add(r"close $x}$ early"), "braces of $x}$"),
+        (lambda n: n.add(x**2, lhs=r"\frac{"), r"lhs '\\frac{'"),
+        (lambda n: n.add(x**2, title="cost $c"), "unmatched $"),
+        (lambda n: n.section(r"a ${b$"), "braces"),
+    ],
+)
 def test_broken_latex_is_refused_when_added(add: object, words: str) -> None:
     notes = Notes("Broken")
     with pytest.raises(ValueError, match=re.escape(words)):

@@ -60,13 +60,22 @@ def test_ten_columns_keep_the_default_preamble() -> None:
 # --- failed checks, recipe errors --------------------------------------------------
 
 
-@pytest.mark.parametrize(("error", "md_error", "tex_error"), [
-    (float("inf"), "inf", r"$\infty$"), (float("nan"), "nan", "NaN"), (0.0, "0.0e+00", "$0$"),
-    (3.2e-5, "3.2e-05", r"$3.2 \times 10^{-5}$")])
-def test_any_check_error_renders_and_failure_says_failed(error: float, md_error: str,
-                                                         tex_error: str) -> None:
+@pytest.mark.parametrize(
+    ("error", "md_error", "tex_error"),
+    [
+        (float("inf"), "inf", r"$\infty$"),
+        (float("nan"), "nan", "NaN"),
+        (0.0, "0.0e+00", "$0$"),
+        (3.2e-5, "3.2e-05", r"$3.2 \times 10^{-5}$"),
+    ],
+)
+def test_any_check_error_renders_and_failure_says_failed(
+    error: float, md_error: str, tex_error: str
+) -> None:
     notes = sm.Notes("t")
-    notes.add(sm.derivative("x**2", "x"), check=Verification(False, error, "central differences", 1))
+    notes.add(
+        sm.derivative("x**2", "x"), check=Verification(False, error, "central differences", 1)
+    )
     md, tex = notes.markdown(), notes.latex()
     assert "**FAILED**" in md and r"\textbf{FAILED}" in tex
     assert "(central differences, 1 point)" in md and "1 points" not in md + tex
@@ -92,8 +101,9 @@ def test_verification_text_singular_and_plural() -> None:
     assert "1 point," in Verification(True, 0.0, "m", 1).latex()
 
 
-def _notes(tmp_path: Path, recipe: str, out: str, capsys: pytest.CaptureFixture[str]
-           ) -> tuple[int, str, str]:
+def _notes(
+    tmp_path: Path, recipe: str, out: str, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
     path = tmp_path / "r.txt"
     path.write_text(recipe, encoding="utf-8")
     code = main(["notes", str(path), "-o", str(tmp_path / out)])
@@ -108,23 +118,30 @@ def test_recipe_verify_of_log_passes(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "**passed**" in md and r"\frac{1}{x}" in md
 
 
-@pytest.mark.parametrize(("recipe", "words"), [
-    ("grad: x**2 | x\ntitle: $x\n", "line 2:"),
-    ("grad: x**2 | x --export /nonexistent/dir/a.py\n", "line 1: --export: cannot write"),
-    ("grad: x**2 | x --export a.txt\n", "line 1: --export"),
-    # options without the '|' used to be parsed as part of the expression ("write export*neg")
-    ("hessian: -x^3 --export neg.py\n", "line 1: options go after '|': write "
-                                        "'hessian: -x^3 | --export neg.py'"),
-    ("diff: sin(x) --verify\n", "line 1: options go after '|'"),
-])
-def test_recipe_errors_name_their_line(recipe: str, words: str, tmp_path: Path,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("recipe", "words"),
+    [
+        ("grad: x**2 | x\ntitle: $x\n", "line 2:"),
+        ("grad: x**2 | x --export /nonexistent/dir/a.py\n", "line 1: --export: cannot write"),
+        ("grad: x**2 | x --export a.txt\n", "line 1: --export"),
+        # options without the '|' used to be parsed as part of the expression ("write export*neg")
+        (
+            "hessian: -x^3 --export neg.py\n",
+            "line 1: options go after '|': write 'hessian: -x^3 | --export neg.py'",
+        ),
+        ("diff: sin(x) --verify\n", "line 1: options go after '|'"),
+    ],
+)
+def test_recipe_errors_name_their_line(
+    recipe: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = _notes(tmp_path, recipe, "a.tex", capsys)
     assert code == 2 and words in err and err.count("\n") == 1
 
 
-def test_recipe_expression_may_subtract_a_negative(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_recipe_expression_may_subtract_a_negative(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # "x --y" is x - (-y), not an option: only the subcommand's own options are options
     code, _, err = _notes(tmp_path, "diff: x --y | x --verify\n", "a.md", capsys)
     assert (code, err) == (0, "")
@@ -132,8 +149,9 @@ def test_recipe_expression_may_subtract_a_negative(tmp_path: Path,
     assert sm.derivative("x --y", "x").result == 1
 
 
-def test_recipe_export_falls_back_to_f_as_the_cli_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_recipe_export_falls_back_to_f_as_the_cli_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import importlib.util
 
     monkeypatch.chdir(tmp_path)
@@ -161,8 +179,11 @@ def test_hessian_after_gradient_shows_the_gradient_steps_once() -> None:
         assert text.count(r"\frac{\partial f}{\partial x} &=") == 1
         assert text.count("steps of the gradient above") == 1
         # the collapsed line still names what it stands for, so J_{∇f} below is defined
-        assert text.count(r"\nabla f &= \text{as derived above}") + text.count(
-            r"\nabla f &= \symmlfit{\text{as derived above}}") == 1
+        assert (
+            text.count(r"\nabla f &= \text{as derived above}")
+            + text.count(r"\nabla f &= \symmlfit{\text{as derived above}}")
+            == 1
+        )
         assert text.count(r"1200 x^{2} - 400 y + 2") == 1
     # the Hessian on its own keeps all its steps
     alone = sm.Notes("t")
@@ -195,8 +216,11 @@ def test_long_product_is_broken_between_factors() -> None:
 
 
 def test_split_factors_keeps_signs_and_powers_with_their_factor() -> None:
-    assert split_factors(r"- 2 x^{2} \left(a + b\right)^{3}") == ["- 2", "x^{2}",
-                                                                   r"\left(a + b\right)^{3}"]
+    assert split_factors(r"- 2 x^{2} \left(a + b\right)^{3}") == [
+        "- 2",
+        "x^{2}",
+        r"\left(a + b\right)^{3}",
+    ]
 
 
 @needs_pdflatex

@@ -220,8 +220,7 @@ def test_line_search_rescues_a_too_large_rate() -> None:
 
 
 def test_line_search_on_rosenbrock_converges() -> None:
-    r = gradient_descent(ROSENBROCK, [-1.2, 1], lr=1.0, line_search=True, steps=20_000,
-                         tol=1e-6)
+    r = gradient_descent(ROSENBROCK, [-1.2, 1], lr=1.0, line_search=True, steps=20_000, tol=1e-6)
     assert r.converged
     np.testing.assert_allclose(r.x, [1, 1], atol=1e-5)
     assert np.all(np.diff(r.values) <= 0)
@@ -241,8 +240,11 @@ def test_newton_regularises_an_indefinite_hessian() -> None:
 
 
 def test_unbounded_objective_diverges_without_raising() -> None:
-    for r in (newton("-x**2", [0.5]), gradient_descent("-x**2", [0.5], lr=0.5),
-              gradient_descent("x**3", [-1.0], lr=0.1, line_search=True, steps=10_000)):
+    for r in (
+        newton("-x**2", [0.5]),
+        gradient_descent("-x**2", [0.5], lr=0.5),
+        gradient_descent("x**3", [-1.0], lr=0.1, line_search=True, steps=10_000),
+    ):
         check_path(r)
         assert not r.converged and "diverged at step" in r.message
 
@@ -262,23 +264,26 @@ def test_non_finite_start_or_overflow_is_divergence() -> None:
 # --- bad input ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda: gradient_descent("x**2 + y**2", [1.0]), "x0 has 1 value"),
-    (lambda: gradient_descent("x**2", [1.0, 2.0]), "x0 has 2 value"),
-    (lambda: newton("x**2 + y**2", [1, 2, 3]), "x0 has 3 value"),
-    (lambda: gradient_descent("[x, y]", [1, 2]), "objective f must be a scalar"),
-    (lambda: newton(sympy.Matrix([[1, 2], [3, 4]]), [1]), "objective f must be a scalar"),
-    (lambda: gradient_descent("x**2", [1.0], lr=0), "lr"),
-    (lambda: gradient_descent("x**2", [1.0], lr=-0.1), "lr"),
-    (lambda: gradient_descent("x**2", [1.0], lr=float("nan")), "lr"),
-    (lambda: gradient_descent("x**2", [1.0], momentum=1.0), "momentum"),
-    (lambda: gradient_descent("x**2", [1.0], steps=-1), "steps"),
-    (lambda: gradient_descent("x**2", ["a"]), "x0"),
-    (lambda: gradient_descent("x**2", [float("inf")]), "x0"),
-    (lambda: gradient_descent("7", [1.0]), "no variables"),
-    (lambda: gradient_descent("x**2", [1.0], wrt="z"), "z"),
-    (lambda: gradient_descent("x**2", [1.0], grad=lambda p: p), "grad"),
-])
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: gradient_descent("x**2 + y**2", [1.0]), "x0 has 1 value"),
+        (lambda: gradient_descent("x**2", [1.0, 2.0]), "x0 has 2 value"),
+        (lambda: newton("x**2 + y**2", [1, 2, 3]), "x0 has 3 value"),
+        (lambda: gradient_descent("[x, y]", [1, 2]), "objective f must be a scalar"),
+        (lambda: newton(sympy.Matrix([[1, 2], [3, 4]]), [1]), "objective f must be a scalar"),
+        (lambda: gradient_descent("x**2", [1.0], lr=0), "lr"),
+        (lambda: gradient_descent("x**2", [1.0], lr=-0.1), "lr"),
+        (lambda: gradient_descent("x**2", [1.0], lr=float("nan")), "lr"),
+        (lambda: gradient_descent("x**2", [1.0], momentum=1.0), "momentum"),
+        (lambda: gradient_descent("x**2", [1.0], steps=-1), "steps"),
+        (lambda: gradient_descent("x**2", ["a"]), "x0"),
+        (lambda: gradient_descent("x**2", [float("inf")]), "x0"),
+        (lambda: gradient_descent("7", [1.0]), "no variables"),
+        (lambda: gradient_descent("x**2", [1.0], wrt="z"), "z"),
+        (lambda: gradient_descent("x**2", [1.0], grad=lambda p: p), "grad"),
+    ],
+)
 def test_bad_input_is_a_value_error(call, match: str) -> None:
     with pytest.raises(ValueError, match=match):
         call()
@@ -287,8 +292,10 @@ def test_bad_input_is_a_value_error(call, match: str) -> None:
 def test_result_latex_and_table() -> None:
     r = gradient_descent("(x - 1)**2 + y**2", [0, 0], lr=0.5)
     assert r.converged and r.n_iter == 1
-    assert r.latex() == (r"(x, y)^{*} = \left(1, 0\right),\ f((x, y)^{*}) = 0,\ "
-                         r"\|\nabla f\| = 0 \quad (\text{gradient descent, 1 step, converged})")
+    assert r.latex() == (
+        r"(x, y)^{*} = \left(1, 0\right),\ f((x, y)^{*}) = 0,\ "
+        r"\|\nabla f\| = 0 \quad (\text{gradient descent, 1 step, converged})"
+    )
     assert r._repr_latex_().startswith("$")
     table = r.plain()
     assert "converged  yes" in table and table.splitlines()[-1] == "x          x = 1, y = 0"
@@ -303,8 +310,9 @@ def test_result_latex_and_table() -> None:
 
 def test_cli_minimize_newton_with_plot(tmp_path, capsys) -> None:
     png = tmp_path / "path.png"
-    code = main(["minimize", ROSENBROCK, "--x0", "-1.2,1", "--method", "newton",
-                 "--plot", str(png)])
+    code = main(
+        ["minimize", ROSENBROCK, "--x0", "-1.2,1", "--method", "newton", "--plot", str(png)]
+    )
     out = capsys.readouterr().out
     assert code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
@@ -315,13 +323,18 @@ def test_cli_minimize_newton_with_plot(tmp_path, capsys) -> None:
     np.testing.assert_allclose(values, [1, 1], atol=1e-8)
 
 
-@pytest.mark.parametrize(("argv", "expect"), [
-    (["x**2", "--x0", "5", "--lr", "0.1", "--steps", "3", "--tol", "0"], "x = 2.56"),
-    (["x**2", "--x0", "1", "--lr", "1.05"], "diverged"),
-    (["(x-1)**2 + (y+2)**2", "--x0=-3,4", "--method", "momentum", "--lr", "0.05"],
-     "converged  yes"),
-    (["(x-1)**2", "--x0", "pi", "--method", "linesearch", "--lr", "4"], "line search"),
-])
+@pytest.mark.parametrize(
+    ("argv", "expect"),
+    [
+        (["x**2", "--x0", "5", "--lr", "0.1", "--steps", "3", "--tol", "0"], "x = 2.56"),
+        (["x**2", "--x0", "1", "--lr", "1.05"], "diverged"),
+        (
+            ["(x-1)**2 + (y+2)**2", "--x0=-3,4", "--method", "momentum", "--lr", "0.05"],
+            "converged  yes",
+        ),
+        (["(x-1)**2", "--x0", "pi", "--method", "linesearch", "--lr", "4"], "line search"),
+    ],
+)
 def test_cli_minimize_table(argv: list[str], expect: str, capsys) -> None:
     assert main(["minimize", *argv]) == 0
     assert expect in capsys.readouterr().out
@@ -329,19 +342,38 @@ def test_cli_minimize_table(argv: list[str], expect: str, capsys) -> None:
 
 def test_cli_minimize_one_variable_plot_and_latex(tmp_path, capsys) -> None:
     png = tmp_path / "f.png"
-    assert main(["minimize", "sin(x) + x/2", "--x0", "7.5", "--lr", "0.2", "--steps", "20",
-                 "--plot", str(png), "--latex"]) == 0
+    assert (
+        main(
+            [
+                "minimize",
+                "sin(x) + x/2",
+                "--x0",
+                "7.5",
+                "--lr",
+                "0.2",
+                "--steps",
+                "20",
+                "--plot",
+                str(png),
+                "--latex",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert png.exists() and r"x^{*} = \left(4.29692\right)" in out
 
 
-@pytest.mark.parametrize(("argv", "match"), [
-    (["x**2 + y**2", "--x0", "1"], "x0 has 1 value"),
-    (["x**2", "--x0", "1", "--lr", "-1"], "lr"),
-    (["x**2", "--x0", "a"], "--x0"),
-    (["x**2", "--x0", "1", "--method", "bfgs"], "method"),
-    (["x**2", "--x0", "1", "--plot", "out.txt"], "--plot"),
-])
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (["x**2 + y**2", "--x0", "1"], "x0 has 1 value"),
+        (["x**2", "--x0", "1", "--lr", "-1"], "lr"),
+        (["x**2", "--x0", "a"], "--x0"),
+        (["x**2", "--x0", "1", "--method", "bfgs"], "method"),
+        (["x**2", "--x0", "1", "--plot", "out.txt"], "--plot"),
+    ],
+)
 def test_cli_minimize_bad_input(argv: list[str], match: str, capsys) -> None:
     assert main(["minimize", *argv]) == 2
     err = capsys.readouterr().err
@@ -359,19 +391,42 @@ def _exp_sq_grad(p: np.ndarray) -> np.ndarray:
     return np.array([2 * p[0] * math.exp(p[0] ** 2)])
 
 
-@pytest.mark.parametrize(("run", "step", "reason"), [
-    (lambda: gradient_descent(_exp_sq, [2.0], lr=1.0, grad=_exp_sq_grad), 1, "overflow in f"),
-    (lambda: gradient_descent(lambda p: math.sqrt(p[0]), [1.0], lr=10), 1,
-     "x left the domain of f"),
-    (lambda: gradient_descent(lambda p: math.exp(p[0]), [1000.0], grad=lambda p: p), 0,
-     "overflow in f"),
-    (lambda: gradient_descent(lambda p: 1 / float(p[0]), [1.0], grad=lambda p: np.ones(1),
-                              lr=1.0), 1, "division by zero in f"),
-    (lambda: newton(lambda p: p[0] ** 2, [1.0], grad=lambda p: 2 * p,
-                    hess=lambda p: 1 / (float(p[0]) - 1)), 1, "division by zero in hess"),
-])
-def test_arithmetic_trouble_in_a_python_objective_is_divergence(run, step: int,
-                                                                reason: str) -> None:
+@pytest.mark.parametrize(
+    ("run", "step", "reason"),
+    [
+        (lambda: gradient_descent(_exp_sq, [2.0], lr=1.0, grad=_exp_sq_grad), 1, "overflow in f"),
+        (
+            lambda: gradient_descent(lambda p: math.sqrt(p[0]), [1.0], lr=10),
+            1,
+            "x left the domain of f",
+        ),
+        (
+            lambda: gradient_descent(lambda p: math.exp(p[0]), [1000.0], grad=lambda p: p),
+            0,
+            "overflow in f",
+        ),
+        (
+            lambda: gradient_descent(
+                lambda p: 1 / float(p[0]), [1.0], grad=lambda p: np.ones(1), lr=1.0
+            ),
+            1,
+            "division by zero in f",
+        ),
+        (
+            lambda: newton(
+                lambda p: p[0] ** 2,
+                [1.0],
+                grad=lambda p: 2 * p,
+                hess=lambda p: 1 / (float(p[0]) - 1),
+            ),
+            1,
+            "division by zero in hess",
+        ),
+    ],
+)
+def test_arithmetic_trouble_in_a_python_objective_is_divergence(
+    run, step: int, reason: str
+) -> None:
     r = run()
     check_path(r)
     assert not r.converged
@@ -401,14 +456,18 @@ def test_line_search_rejects_a_trial_point_that_overflows() -> None:
     assert abs(python.x[0]) < 1e-8 and python.fun == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize(("f", "x0", "minimum", "grad", "second"), [
-    # the nearest local minima: cos x = -1/2 at 4 pi/3 (from 7.5), cos at pi (from 0.1)
-    ("sin(x) + x/2", 7.5, 4 * math.pi / 3, lambda x: math.cos(x) + 0.5, lambda x: -math.sin(x)),
-    ("cos(x)", 0.1, math.pi, lambda x: -math.sin(x), lambda x: -math.cos(x)),
-    ("x**4 - 2*x**2", 0.01, 1.0, lambda x: 4 * x**3 - 4 * x, lambda x: 12 * x**2 - 4),
-])
-def test_newton_modified_step_reaches_the_nearest_minimum(f: str, x0: float, minimum: float,
-                                                          grad, second) -> None:
+@pytest.mark.parametrize(
+    ("f", "x0", "minimum", "grad", "second"),
+    [
+        # the nearest local minima: cos x = -1/2 at 4 pi/3 (from 7.5), cos at pi (from 0.1)
+        ("sin(x) + x/2", 7.5, 4 * math.pi / 3, lambda x: math.cos(x) + 0.5, lambda x: -math.sin(x)),
+        ("cos(x)", 0.1, math.pi, lambda x: -math.sin(x), lambda x: -math.cos(x)),
+        ("x**4 - 2*x**2", 0.01, 1.0, lambda x: 4 * x**3 - 4 * x, lambda x: 12 * x**2 - 4),
+    ],
+)
+def test_newton_modified_step_reaches_the_nearest_minimum(
+    f: str, x0: float, minimum: float, grad, second
+) -> None:
     r = newton(f, [x0])
     check_path(r)
     assert r.converged
@@ -436,9 +495,13 @@ def test_newton_modified_step_in_two_variables() -> None:
 def test_converged_means_gradient_norm_at_most_tol() -> None:
     # from (-1.2, 1) Newton used to stop "converged: the Newton step is below tol" with
     # |grad f| = 4.47e-10 > tol = 1e-10
-    runs = [(newton(ROSENBROCK, [-1.2, 1]), 1e-10), (newton(ROSENBROCK, [-1, 1]), 1e-10),
-            (newton(ROSENBROCK, [-1.2, 1], tol=1e-13), 1e-13),
-            (newton("sin(x) + x/2", [7.5]), 1e-10), (gradient_descent("x**2", [5.0]), 1e-8)]
+    runs = [
+        (newton(ROSENBROCK, [-1.2, 1]), 1e-10),
+        (newton(ROSENBROCK, [-1, 1]), 1e-10),
+        (newton(ROSENBROCK, [-1.2, 1], tol=1e-13), 1e-13),
+        (newton("sin(x) + x/2", [7.5]), 1e-10),
+        (gradient_descent("x**2", [5.0]), 1e-8),
+    ]
     for r, tol in runs:
         assert r.converged == (r.grad_norm <= tol), r.message
         assert not r.converged or r.message.startswith("converged: gradient norm")
@@ -448,13 +511,18 @@ def test_converged_means_gradient_norm_at_most_tol() -> None:
         assert np.linalg.norm(rosen_grad(r.x)) <= tol + 1e-13
 
 
-@pytest.mark.parametrize("run", [
-    lambda cb: gradient_descent("x**2", [1.0], callback=cb),
-    lambda cb: gradient_descent("x**2", [1.0], momentum=0.5, callback=cb),
-    lambda cb: gradient_descent("x**2", [1.0], line_search=True, callback=cb),
-    lambda cb: newton("x**4 + x", [1.0], callback=cb),
-    lambda cb: gradient_descent(lambda p: float(p @ p), [1.0], grad=lambda p: 2 * p, callback=cb),
-])
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda cb: gradient_descent("x**2", [1.0], callback=cb),
+        lambda cb: gradient_descent("x**2", [1.0], momentum=0.5, callback=cb),
+        lambda cb: gradient_descent("x**2", [1.0], line_search=True, callback=cb),
+        lambda cb: newton("x**4 + x", [1.0], callback=cb),
+        lambda cb: gradient_descent(
+            lambda p: float(p @ p), [1.0], grad=lambda p: 2 * p, callback=cb
+        ),
+    ],
+)
 def test_callback_errors_propagate(run) -> None:
     def callback(k: int, x: np.ndarray, value: float) -> None:
         raise ZeroDivisionError("raised by the callback")
@@ -490,13 +558,17 @@ def test_large_steps_allocates_only_what_runs() -> None:
     assert r.x[0] == pytest.approx(0.8**86, rel=1e-12)
 
 
-@pytest.mark.parametrize("run", [
-    lambda: gradient_descent("x**2 + y**2", [3.0, -4.0], lr=1e-3, steps=2500, tol=0),
-    lambda: gradient_descent("x**2 + y**2", [3.0, -4.0], lr=1e-3, momentum=0.5, steps=2500,
-                             tol=0),
-    lambda: gradient_descent(ROSENBROCK, [-1.2, 1], lr=1.0, line_search=True, steps=2500),
-    lambda: newton(ROSENBROCK, [-1.2, 1]),
-])
+@pytest.mark.parametrize(
+    "run",
+    [
+        lambda: gradient_descent("x**2 + y**2", [3.0, -4.0], lr=1e-3, steps=2500, tol=0),
+        lambda: gradient_descent(
+            "x**2 + y**2", [3.0, -4.0], lr=1e-3, momentum=0.5, steps=2500, tol=0
+        ),
+        lambda: gradient_descent(ROSENBROCK, [-1.2, 1], lr=1.0, line_search=True, steps=2500),
+        lambda: newton(ROSENBROCK, [-1.2, 1]),
+    ],
+)
 def test_the_record_grows_without_changing_the_run(run, monkeypatch) -> None:
     default = run()
     monkeypatch.setattr("symml.optimize.INITIAL_ROWS", 2)  # grow from 2 rows: 4, 8, 16 ...
@@ -516,35 +588,76 @@ def test_fixed_rate_path_past_the_first_record_is_exact() -> None:
     np.testing.assert_allclose(r.values, (5.0 * 0.998**k) ** 2, rtol=1e-11)
 
 
-@pytest.mark.parametrize(("call", "error", "match"), [
-    (lambda: gradient_descent(lambda p: p, [1.0, 2.0]), ValueError,
-     r"f returned an array of shape \(2,\); expected a number"),
-    (lambda: gradient_descent(lambda p: p * p, [1.0]), ValueError,
-     r"f returned an array of shape \(1,\)"),
-    (lambda: gradient_descent(lambda p: None, [1.0]), TypeError, "f must return a real number, got NoneType"),
-    (lambda: gradient_descent(lambda p: p @ p, [1.0, 2.0], grad=lambda p: np.ones(3)),
-     ValueError, r"grad returned an array of shape \(3,\); expected shape \(2,\)"),
-    (lambda: gradient_descent(lambda p: p @ p, [1.0, 2.0], grad=lambda p: np.ones((2, 1))),
-     ValueError, r"grad returned an array of shape \(2, 1\); expected shape \(2,\)"),
-    (lambda: newton(lambda p: p @ p, [1.0, 2.0], grad=lambda p: 2 * p, hess=lambda p: np.eye(3)),
-     ValueError, r"hess returned an array of shape \(3, 3\); expected shape \(2, 2\)"),
-    (lambda: newton(lambda p: p @ p, [1.0, 2.0], grad=lambda p: 2 * p, hess=lambda p: 2.0),
-     ValueError, r"hess returned an array of shape \(\); expected shape \(2, 2\)"),
-    (lambda: gradient_descent(lambda p: math.log(p[0]), [-1.0]), ValueError,
-     r"f raised ValueError at x0 = \[-1.0\]: math domain error"),
-    (lambda: gradient_descent(lambda p: (lambda a, b: a * b)(*p), [1.0]), TypeError, "argument"),
-    (lambda: gradient_descent("x**2 + y**2", [[1, 2]]), ValueError,
-     r"x0 must be a number or a 1-D sequence.*shape \(1, 2\)"),
-    (lambda: newton(lambda p: p @ p, [[1.0], [2.0]]), ValueError, r"1-D.*shape \(2, 1\)"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: gradient_descent(lambda p: p, [1.0, 2.0]),
+            ValueError,
+            r"f returned an array of shape \(2,\); expected a number",
+        ),
+        (
+            lambda: gradient_descent(lambda p: p * p, [1.0]),
+            ValueError,
+            r"f returned an array of shape \(1,\)",
+        ),
+        (
+            lambda: gradient_descent(lambda p: None, [1.0]),
+            TypeError,
+            "f must return a real number, got NoneType",
+        ),
+        (
+            lambda: gradient_descent(lambda p: p @ p, [1.0, 2.0], grad=lambda p: np.ones(3)),
+            ValueError,
+            r"grad returned an array of shape \(3,\); expected shape \(2,\)",
+        ),
+        (
+            lambda: gradient_descent(lambda p: p @ p, [1.0, 2.0], grad=lambda p: np.ones((2, 1))),
+            ValueError,
+            r"grad returned an array of shape \(2, 1\); expected shape \(2,\)",
+        ),
+        (
+            lambda: newton(
+                lambda p: p @ p, [1.0, 2.0], grad=lambda p: 2 * p, hess=lambda p: np.eye(3)
+            ),
+            ValueError,
+            r"hess returned an array of shape \(3, 3\); expected shape \(2, 2\)",
+        ),
+        (
+            lambda: newton(lambda p: p @ p, [1.0, 2.0], grad=lambda p: 2 * p, hess=lambda p: 2.0),
+            ValueError,
+            r"hess returned an array of shape \(\); expected shape \(2, 2\)",
+        ),
+        (
+            lambda: gradient_descent(lambda p: math.log(p[0]), [-1.0]),
+            ValueError,
+            r"f raised ValueError at x0 = \[-1.0\]: math domain error",
+        ),
+        (
+            lambda: gradient_descent(lambda p: (lambda a, b: a * b)(*p), [1.0]),
+            TypeError,
+            "argument",
+        ),
+        (
+            lambda: gradient_descent("x**2 + y**2", [[1, 2]]),
+            ValueError,
+            r"x0 must be a number or a 1-D sequence.*shape \(1, 2\)",
+        ),
+        (lambda: newton(lambda p: p @ p, [[1.0], [2.0]]), ValueError, r"1-D.*shape \(2, 1\)"),
+    ],
+)
 def test_bad_callables_and_x0_are_named(call, error: type[Exception], match: str) -> None:
     with pytest.raises(error, match=match):
         call()
 
 
 def test_one_variable_callables_may_return_plain_numbers() -> None:
-    r = newton(lambda p: float(np.cosh(p[0] - 1)), [0.5], grad=lambda p: math.sinh(p[0] - 1),
-               hess=lambda p: math.cosh(p[0] - 1))
+    r = newton(
+        lambda p: float(np.cosh(p[0] - 1)),
+        [0.5],
+        grad=lambda p: math.sinh(p[0] - 1),
+        hess=lambda p: math.cosh(p[0] - 1),
+    )
     assert r.converged and r.x[0] == pytest.approx(1.0, abs=1e-10)
 
 
@@ -553,23 +666,32 @@ def test_one_variable_callables_may_return_plain_numbers() -> None:
 X = sympy.Symbol("x", real=True)  # as parsed: symml variables are real
 
 
-@pytest.mark.parametrize("f, imag", [
-    (X**2 + sympy.I * X, "x"),                       # before: "converged", f = 0.25 (Re only)
-    (X**2 + sympy.exp(sympy.I * X), r"sin\(x\)"),    # before: math domain error
-    (sympy.log(-1) * X**2, r"pi\*x\*\*2"),           # i pi x^2: before, math domain error
-])
+@pytest.mark.parametrize(
+    "f, imag",
+    [
+        (X**2 + sympy.I * X, "x"),  # before: "converged", f = 0.25 (Re only)
+        (X**2 + sympy.exp(sympy.I * X), r"sin\(x\)"),  # before: math domain error
+        (sympy.log(-1) * X**2, r"pi\*x\*\*2"),  # i pi x^2: before, math domain error
+    ],
+)
 @pytest.mark.parametrize("run", [gradient_descent, newton])
 def test_complex_valued_objective_is_refused(run, f, imag: str) -> None:
-    with pytest.raises(ValueError, match=rf"f = .* is not real-valued: its imaginary part is "
-                                         rf"{imag}"):
+    with pytest.raises(
+        ValueError,
+        match=rf"f = .* is not real-valued: its imaginary part is "
+        rf"{imag}",
+    ):
         run(f, 1.0)
 
 
-@pytest.mark.parametrize("f, minimum, value", [
-    ((X + sympy.I) * (X - sympy.I), 0.0, 1.0),               # x^2 + 1: before, ComplexWarnings
-    (sympy.Abs(X - 2 + sympy.I) ** 2, 2.0, 1.0),              # before: NotSupportedError
-    (sympy.Abs(X - 2 + sympy.I), 2.0, 1.0),                   # sqrt((x - 2)^2 + 1)
-])
+@pytest.mark.parametrize(
+    "f, minimum, value",
+    [
+        ((X + sympy.I) * (X - sympy.I), 0.0, 1.0),  # x^2 + 1: before, ComplexWarnings
+        (sympy.Abs(X - 2 + sympy.I) ** 2, 2.0, 1.0),  # before: NotSupportedError
+        (sympy.Abs(X - 2 + sympy.I), 2.0, 1.0),  # sqrt((x - 2)^2 + 1)
+    ],
+)
 def test_real_valued_objective_written_with_i(f, minimum: float, value: float) -> None:
     r = newton(f, 0.5)
     assert r.converged and r.x[0] == pytest.approx(minimum, abs=1e-8)
@@ -585,16 +707,29 @@ def test_cli_minimize_plot_far_from_the_origin(tmp_path, capsys) -> None:
     """A path at 1e17 has no width at double precision: the window used to be 1e17 ± 0.25,
     i.e. low == high, and the run failed with 'xlim must be finite with low < high'."""
     png = tmp_path / "far.png"
-    assert main(["minimize", "(x - 1e17)**2/1e30 + (y - 1e17)**2/1e30", "--x0", "1e17,1e17",
-                 "--plot", str(png)]) == 0
+    assert (
+        main(
+            [
+                "minimize",
+                "(x - 1e17)**2/1e30 + (y - 1e17)**2/1e30",
+                "--x0",
+                "1e17,1e17",
+                "--plot",
+                str(png),
+            ]
+        )
+        == 0
+    )
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "converged  yes" in capsys.readouterr().out
 
 
 def test_cli_minimize_plot_that_cannot_be_drawn_says_plot(tmp_path, capsys) -> None:
     """x0 = 1e200: f = inf on the whole window. One line naming --plot, exit 2."""
-    assert main(["minimize", "x**2 + y**2", "--x0", "1e200,1", "--plot",
-                 str(tmp_path / "inf.png")]) == 2
+    assert (
+        main(["minimize", "x**2 + y**2", "--x0", "1e200,1", "--plot", str(tmp_path / "inf.png")])
+        == 2
+    )
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and err.startswith("symml: error: --plot: ")
     assert "not finite" in err and not (tmp_path / "inf.png").exists()

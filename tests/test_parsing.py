@@ -129,9 +129,20 @@ def test_no_builtin_was_reached(monkeypatch: pytest.MonkeyPatch) -> None:
 
         monkeypatch.setattr(builtins, name, spy)
     _parse_cached.cache_clear()
-    texts = ("__import__('os').system('id')", "open('f')", "eval('1')", "exec('x=1')",
-             "__import__(os)", "open(f)", "eval(x)", "exec(x)", "compile(x)", "getattr(x, y)",
-             "x.__class__", "().__class__.__bases__")
+    texts = (
+        "__import__('os').system('id')",
+        "open('f')",
+        "eval('1')",
+        "exec('x=1')",
+        "__import__(os)",
+        "open(f)",
+        "eval(x)",
+        "exec(x)",
+        "compile(x)",
+        "getattr(x, y)",
+        "x.__class__",
+        "().__class__.__bases__",
+    )
     errors = []
     for text in texts:
         active[0] = True
@@ -146,8 +157,9 @@ def test_no_builtin_was_reached(monkeypatch: pytest.MonkeyPatch) -> None:
     # none of the six spied builtins was reached, except ast.parse's compile, and that one
     # only to a syntax tree (PyCF_ONLY_AST), never to code
     assert {name for name, _, _ in calls} <= {"compile"}, calls
-    assert all((a[3] if len(a) > 3 else k.get("flags", 0)) & ast.PyCF_ONLY_AST
-               for _, a, k in calls), calls
+    assert all(
+        (a[3] if len(a) > 3 else k.get("flags", 0)) & ast.PyCF_ONLY_AST for _, a, k in calls
+    ), calls
 
 
 VALID = [
@@ -163,8 +175,10 @@ VALID = [
     ("ln(x)", sympy.log(x)),
     ("abs(x) + sign(y)", sympy.Abs(x) + sympy.sign(y)),
     ("tanh(x) + cosh(y) + sinh(z)", sympy.tanh(x) + sympy.cosh(y) + sympy.sinh(z)),
-    ("asin(x) + acos(x) + atan(x) + tan(x)",
-     sympy.asin(x) + sympy.acos(x) + sympy.atan(x) + sympy.tan(x)),
+    (
+        "asin(x) + acos(x) + atan(x) + tan(x)",
+        sympy.asin(x) + sympy.acos(x) + sympy.atan(x) + sympy.tan(x),
+    ),
     ("erf(x) + gamma(y)", sympy.erf(x) + sympy.gamma(y)),
     ("sigmoid(x)", 1 / (1 + sympy.exp(-x))),
     ("relu(x)", sympy.Max(0, x)),
@@ -224,7 +238,9 @@ def test_wrt_keeps_a_users_symbol() -> None:
         ("x^2 + 2z", 8, "z"),
     ],
 )
-def test_implicit_multiplication_names_column_and_suggests_star(text: str, column: int, token: str) -> None:
+def test_implicit_multiplication_names_column_and_suggests_star(
+    text: str, column: int, token: str
+) -> None:
     with pytest.raises(sm.ParseError) as info:
         sm.parse(text)
     err = info.value
@@ -286,9 +302,11 @@ def test_five_thousand_term_chains_parse_without_recursion_error(op: str) -> Non
     text = op.join(["x", "y"] * 2500)
     got = sm.parse(text)
     f = sm.to_numpy(got, [x, y])
-    want = {"+": 2500 * (1.01 + 0.99),
-            "-": 1.01 - 2499 * 1.01 - 2500 * 0.99,  # x - y - x - y ...: one x, minus the rest
-            "*": (1.01 * 0.99) ** 2500}[op]
+    want = {
+        "+": 2500 * (1.01 + 0.99),
+        "-": 1.01 - 2499 * 1.01 - 2500 * 0.99,  # x - y - x - y ...: one x, minus the rest
+        "*": (1.01 * 0.99) ** 2500,
+    }[op]
     assert float(f(1.01, 0.99)) == pytest.approx(want, rel=1e-9)
 
 
@@ -307,8 +325,10 @@ def test_real_nesting_is_still_bounded() -> None:
         sm.parse("x+" * 10001 + "x")
 
 
-@pytest.mark.parametrize("text", ["9**9**9", "10**10**10", "gamma(10**7)", "2**10**8",
-                                  "exp(10**8*log(2))", "(2*x)**10**8"])
+@pytest.mark.parametrize(
+    "text",
+    ["9**9**9", "10**10**10", "gamma(10**7)", "2**10**8", "exp(10**8*log(2))", "(2*x)**10**8"],
+)
 def test_huge_numbers_are_refused_quickly(text: str) -> None:
     import time
 
@@ -323,18 +343,23 @@ def test_moderate_numbers_still_evaluate() -> None:
     assert sm.parse("gamma(10)") == 362880
     assert sm.parse("exp(3*log(2))") == 8
     assert sm.parse("x**(10**8)") == x**100000000  # symbolic: no big number is built
-    assert float(sm.parse("gamma(1000.5)")) == pytest.approx(float(sympy.gamma(sympy.Float(1000.5))))
+    assert float(sm.parse("gamma(1000.5)")) == pytest.approx(
+        float(sympy.gamma(sympy.Float(1000.5)))
+    )
     # (both sides above are inf: Γ(1000.5) ≈ 1.27e2566 is past any float) so the value is
     # checked by its logarithm against math.lgamma
     big = sm.parse("gamma(1000.5)")
     assert big.is_Float and float(sympy.log(big)) == pytest.approx(math.lgamma(1000.5), rel=1e-13)
 
 
-@pytest.mark.parametrize(("text", "log10_value"), [
-    ("pi**3000", 3000 * math.log10(math.pi)),
-    ("(1 + sqrt(2))**3000", 3000 * math.log10(1 + math.sqrt(2))),
-    ("log(2)**-10000", -10000 * math.log10(math.log(2))),
-])
+@pytest.mark.parametrize(
+    ("text", "log10_value"),
+    [
+        ("pi**3000", 3000 * math.log10(math.pi)),
+        ("(1 + sqrt(2))**3000", 3000 * math.log10(1 + math.sqrt(2))),
+        ("log(2)**-10000", -10000 * math.log10(math.log(2))),
+    ],
+)
 def test_powers_sympy_leaves_unevaluated_are_not_refused(text: str, log10_value: float) -> None:
     # no exact number is built for these (they stay powers): only rational factors and
     # rational powers of rationals (sqrt(2)**n is 2**(n/2)) count towards the digit limit
@@ -343,10 +368,13 @@ def test_powers_sympy_leaves_unevaluated_are_not_refused(text: str, log10_value:
     assert float(sympy.log(value, 10).evalf(30)) == pytest.approx(log10_value, rel=1e-12)
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("gamma(10**20)", "gamma() would be an exact number of astronomically many digits"),
-    ("2**10**8", "the power would be an exact number of about 3.01e+07 digits"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("gamma(10**20)", "gamma() would be an exact number of astronomically many digits"),
+        ("2**10**8", "the power would be an exact number of about 3.01e+07 digits"),
+    ],
+)
 def test_huge_number_message_reads(text: str, words: str) -> None:
     # 2**(10**8) has floor(10**8 log10 2) + 1 = 30102999 + 1 digits
     assert math.floor(10**8 * math.log10(2)) + 1 == 30_103_000
@@ -375,8 +403,9 @@ def test_cli_exit_2_for_a_huge_power(capsys: pytest.CaptureFixture[str]) -> None
         ("x^(y.z)", 4, "y.z", "attribute"),
     ],
 )
-def test_parse_messages_point_at_the_users_text(text: str, column: int, token: str,
-                                                words: str) -> None:
+def test_parse_messages_point_at_the_users_text(
+    text: str, column: int, token: str, words: str
+) -> None:
     with pytest.raises(sm.ParseError) as info:
         sm.parse(text)
     assert info.value.position == column

@@ -43,10 +43,13 @@ def labelled_lines(ax) -> list:
 
 
 def test_import_symml_does_not_import_matplotlib() -> None:
-    code = ("import sys, symml; symml.gradient_descent; symml.plot_function; "
-            "print('matplotlib' in sys.modules, 'scipy.optimize' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout
+    code = (
+        "import sys, symml; symml.gradient_descent; symml.plot_function; "
+        "print('matplotlib' in sys.modules, 'scipy.optimize' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.split() == ["False", "False"]
 
 
@@ -54,7 +57,10 @@ def test_plot_function_with_derivatives(tmp_path) -> None:
     ax = sm.plot_function("x**3 - 3*x", xlim=(-2, 2), derivatives=2)
     lines = labelled_lines(ax)
     assert [ln.get_label() for ln in lines] == [
-        "$f(x) = x^{3} - 3 x$", "$f'(x) = 3 x^{2} - 3$", "$f''(x) = 6 x$"]
+        "$f(x) = x^{3} - 3 x$",
+        "$f'(x) = 3 x^{2} - 3$",
+        "$f''(x) = 6 x$",
+    ]
     xs, ys = lines[1].get_data()
     np.testing.assert_allclose(ys, 3 * xs**2 - 3, rtol=1e-12, atol=1e-12)  # f' numerically
     x0, y0 = lines[0].get_data()  # f itself: the values that also decided it can be drawn
@@ -70,8 +76,10 @@ def test_plot_function_chosen_orders_and_path(tmp_path) -> None:
     assert sm.plot_function("sin(x) + x/2", "x", (3, 8), derivatives=[2], ax=ax, path=r) is ax
     lines = labelled_lines(ax)
     assert [ln.get_label() for ln in lines] == [
-        r"$f(x) = \frac{x}{2} + \sin{(x )}$", r"$f''(x) = - \sin{(x )}$",
-        "gradient descent (20 steps)"]
+        r"$f(x) = \frac{x}{2} + \sin{(x )}$",
+        r"$f''(x) = - \sin{(x )}$",
+        "gradient descent (20 steps)",
+    ]
     px, py = lines[2].get_data()
     np.testing.assert_allclose(px, r.path[:, 0])
     np.testing.assert_allclose(py, r.values, rtol=1e-12)
@@ -87,7 +95,9 @@ def test_plot_contour_with_paths(tmp_path) -> None:
     assert len(cs.levels) == 30 and cs.levels[-1] / cs.levels[0] > 1e3  # log-spaced levels
     paths = labelled_lines(ax)
     assert [ln.get_label() for ln in paths] == [
-        "gradient descent (300 steps)", f"newton ({nt.n_iter} steps)"]
+        "gradient descent (300 steps)",
+        f"newton ({nt.n_iter} steps)",
+    ]
     np.testing.assert_allclose(np.column_stack(paths[1].get_data()), nt.path)
     assert ax.get_title() == r"$f(x, y) = (1 - x)^{2} + 100 (- x^{2} + y)^{2}$"
     save_png(ax, tmp_path, "contour")
@@ -131,7 +141,7 @@ def test_plot_density_pmf(tmp_path) -> None:
     assert any(isinstance(c, LineCollection) for c in ax.collections)  # stems
     ks, ps = labelled_lines(ax)[0].get_data()
     assert np.all(ks == np.round(ks)) and ks[0] == 0
-    expected = np.array([float(sympy.exp(-3) * 3**int(k) / sympy.factorial(int(k))) for k in ks])
+    expected = np.array([float(sympy.exp(-3) * 3 ** int(k) / sympy.factorial(int(k))) for k in ks])
     np.testing.assert_allclose(ps, expected, rtol=1e-10)
     bars = [p for p in ax.patches if isinstance(p, Rectangle)]
     assert sum(b.get_height() for b in bars) == pytest.approx(1.0)  # unit-width bins
@@ -204,12 +214,15 @@ def test_plots_never_show(monkeypatch) -> None:
 # --- labels ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("latex", "expected"), [
-    (r"\left(1 - x\right)^{2}", "$(1 - x)^{2}$"),
-    (r"\operatorname{erf}{\left(x \right)}", r"$\mathrm{erf}{(x )}$"),
-    (r"\left. x \right|_{0}", "$x |_{0}$"),
-    (r"\displaystyle \frac{1}{x}", r"$\frac{1}{x}$"),
-])
+@pytest.mark.parametrize(
+    ("latex", "expected"),
+    [
+        (r"\left(1 - x\right)^{2}", "$(1 - x)^{2}$"),
+        (r"\operatorname{erf}{\left(x \right)}", r"$\mathrm{erf}{(x )}$"),
+        (r"\left. x \right|_{0}", "$x |_{0}$"),
+        (r"\displaystyle \frac{1}{x}", r"$\frac{1}{x}$"),
+    ],
+)
 def test_mathtext_sanitises(latex: str, expected: str) -> None:
     assert mathtext(latex) == expected
 
@@ -224,18 +237,21 @@ def test_label_falls_back_to_plain_text() -> None:
 # --- bad input ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("call", "error", "match"), [
-    (lambda: sm.plot_function("x*y"), ValueError, "1 variable"),
-    (lambda: sm.plot_function("x", xlim=(3, 1)), ValueError, "xlim"),
-    (lambda: sm.plot_function("x", derivatives=-1), ValueError, "derivatives"),
-    (lambda: sm.plot_function("[x, x]"), ValueError, "scalar"),
-    (lambda: sm.plot_contour("x", (-1, 1), (-1, 1)), ValueError, "2 variable"),
-    (lambda: sm.plot_contour("x*y", "ab", (-1, 1)), ValueError, "xlim"),
-    (lambda: sm.plot_eigen([[1, 2, 3], [4, 5, 6], [7, 8, 9]]), ValueError, "2x2"),
-    (lambda: sm.plot_eigen("[[a, 1], [1, 2]]"), ValueError, "numeric"),
-    (lambda: sm.plot_density(sympy.Symbol("x")), TypeError, "random variable"),
-    (lambda: sm.plot_convergence([1, 2, 3]), TypeError, "OptimizeResult"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: sm.plot_function("x*y"), ValueError, "1 variable"),
+        (lambda: sm.plot_function("x", xlim=(3, 1)), ValueError, "xlim"),
+        (lambda: sm.plot_function("x", derivatives=-1), ValueError, "derivatives"),
+        (lambda: sm.plot_function("[x, x]"), ValueError, "scalar"),
+        (lambda: sm.plot_contour("x", (-1, 1), (-1, 1)), ValueError, "2 variable"),
+        (lambda: sm.plot_contour("x*y", "ab", (-1, 1)), ValueError, "xlim"),
+        (lambda: sm.plot_eigen([[1, 2, 3], [4, 5, 6], [7, 8, 9]]), ValueError, "2x2"),
+        (lambda: sm.plot_eigen("[[a, 1], [1, 2]]"), ValueError, "numeric"),
+        (lambda: sm.plot_density(sympy.Symbol("x")), TypeError, "random variable"),
+        (lambda: sm.plot_convergence([1, 2, 3]), TypeError, "OptimizeResult"),
+    ],
+)
 def test_bad_input(call, error, match: str) -> None:
     with pytest.raises(error, match=match):
         call()
@@ -253,7 +269,9 @@ def test_contour_final_point_stands_out_and_colorbar_is_labelled(tmp_path) -> No
     level_colors = [tuple(c) for c in cs.get_edgecolor()]
     for star, result in zip(stars, (gd, nt), strict=True):
         np.testing.assert_allclose(np.ravel(star.get_data()), result.x)  # at the final point
-        assert to_rgba(star.get_markeredgecolor()) == to_rgba("white") and star.get_markersize() >= 12
+        assert (
+            to_rgba(star.get_markeredgecolor()) == to_rgba("white") and star.get_markersize() >= 12
+        )
         face = to_rgba(star.get_markerfacecolor())
         # far from every contour colour (viridis), in RGB distance
         assert min(np.linalg.norm(np.subtract(face[:3], c[:3])) for c in level_colors) > 0.3
@@ -275,12 +293,15 @@ def test_function_and_convergence_plots_label_the_y_axis() -> None:
     assert sm.plot_density(st.Normal("X", 0, 1)).get_ylabel() == "density"
 
 
-@pytest.mark.parametrize("A, expected", [
-    ([[1, 1], [0, 1]], 1),          # a Jordan block: one eigenvector (numpy returns two parallel)
-    ([[1.0, 1.0], [0.0, 1.0]], 1),
-    ([[2, 0], [0, 2]], 2),          # 2 I: the whole plane, two independent directions
-    ([[1, 2], [2, 4]], 2),
-])
+@pytest.mark.parametrize(
+    "A, expected",
+    [
+        ([[1, 1], [0, 1]], 1),  # a Jordan block: one eigenvector (numpy returns two parallel)
+        ([[1.0, 1.0], [0.0, 1.0]], 1),
+        ([[2, 0], [0, 2]], 2),  # 2 I: the whole plane, two independent directions
+        ([[1, 2], [2, 4]], 2),
+    ],
+)
 def test_plot_eigen_draws_one_line_per_independent_eigenvector(A, expected) -> None:
     ax = sm.plot_eigen(A)
     lines = labelled_lines(ax)[2:]
@@ -304,10 +325,17 @@ def test_path_label_says_1_step() -> None:
     assert ax.get_legend().get_texts()[0].get_text() == "gradient descent (1 step)"
 
 
-@pytest.mark.parametrize("f, derivatives, match", [
-    ("log(x)", 0, r"f\(x\) = log\(x\) is not real and finite anywhere on xlim = \(-3.0, -1.0\)"),
-    ("sqrt(x)", [1], r"f\(x\) = sqrt\(x\) is not real and finite anywhere"),
-])
+@pytest.mark.parametrize(
+    "f, derivatives, match",
+    [
+        (
+            "log(x)",
+            0,
+            r"f\(x\) = log\(x\) is not real and finite anywhere on xlim = \(-3.0, -1.0\)",
+        ),
+        ("sqrt(x)", [1], r"f\(x\) = sqrt\(x\) is not real and finite anywhere"),
+    ],
+)
 def test_plot_function_with_nothing_to_draw_says_so(f, derivatives, match) -> None:
     """Before: an empty plot, silently (plot_contour already refused such a surface)."""
     with pytest.raises(ValueError, match=match):
@@ -316,6 +344,7 @@ def test_plot_function_with_nothing_to_draw_says_so(f, derivatives, match) -> No
     ax = sm.plot_function(f, xlim=(-1, 3))
     xs, ys = labelled_lines(ax)[0].get_data()
     defined = xs > 0
-    np.testing.assert_allclose(ys[defined], np.log(xs[defined]) if f == "log(x)"
-                               else np.sqrt(xs[defined]))
+    np.testing.assert_allclose(
+        ys[defined], np.log(xs[defined]) if f == "log(x)" else np.sqrt(xs[defined])
+    )
     assert np.all(np.isnan(ys[xs < 0]))

@@ -14,17 +14,41 @@ from symml.cli import main
 from symml.probability import bind, numeric_expectation, parse_distribution
 from symml.sampling import monte_carlo, sampler
 
-pos = {n: sympy.Symbol(n, positive=True) for n in
-       ("sigma", "lamda", "k", "theta", "alpha", "beta", "b", "p", "s1", "s2")}
+pos = {
+    n: sympy.Symbol(n, positive=True)
+    for n in ("sigma", "lamda", "k", "theta", "alpha", "beta", "b", "p", "s1", "s2")
+}
 mu, a, b_ = sympy.symbols("mu a b", real=True)
 P_, LAM, SIG = pos["p"], pos["lamda"], pos["sigma"]
 
 #: Parameter values at which symbolic answers are compared (two sets).
 VALUES = [
-    {mu: 0.7, a: -1.0, b_: 2.5, SIG: 1.3, LAM: 0.6, pos["k"]: 2.5, pos["theta"]: 0.8,
-     pos["alpha"]: 2.2, pos["beta"]: 1.7, pos["b"]: 0.9, P_: 0.3},
-    {mu: -1.2, a: 0.5, b_: 0.9, SIG: 0.4, LAM: 2.5, pos["k"]: 0.7, pos["theta"]: 2.0,
-     pos["alpha"]: 0.8, pos["beta"]: 3.1, pos["b"]: 2.2, P_: 0.75},
+    {
+        mu: 0.7,
+        a: -1.0,
+        b_: 2.5,
+        SIG: 1.3,
+        LAM: 0.6,
+        pos["k"]: 2.5,
+        pos["theta"]: 0.8,
+        pos["alpha"]: 2.2,
+        pos["beta"]: 1.7,
+        pos["b"]: 0.9,
+        P_: 0.3,
+    },
+    {
+        mu: -1.2,
+        a: 0.5,
+        b_: 0.9,
+        SIG: 0.4,
+        LAM: 2.5,
+        pos["k"]: 0.7,
+        pos["theta"]: 2.0,
+        pos["alpha"]: 0.8,
+        pos["beta"]: 3.1,
+        pos["b"]: 2.2,
+        P_: 0.75,
+    },
 ]
 
 
@@ -36,47 +60,112 @@ k, th, al, be = pos["k"], pos["theta"], pos["alpha"], pos["beta"]
 
 #: family: (constructor, mean, variance, entropy (None: no closed form), scipy frozen dist).
 FAMILIES = {
-    "Normal": (lambda: sm.Normal("X", mu, SIG), mu, SIG**2,
-               sympy.log(SIG) + sympy.log(2 * sympy.pi * sympy.E) / 2,
-               lambda v: ss.norm(v[mu], v[SIG])),
-    "Exponential": (lambda: sm.Exponential("X", LAM), 1 / LAM, 1 / LAM**2, 1 - sympy.log(LAM),
-                    lambda v: ss.expon(scale=1 / v[LAM])),
-    "Uniform": (lambda: sm.Uniform("X", a, b_), (a + b_) / 2, (b_ - a) ** 2 / 12,
-                sympy.log(b_ - a), lambda v: ss.uniform(v[a], v[b_] - v[a])),
-    "Gamma": (lambda: sm.Gamma("X", k, th), k * th, k * th**2,
-              k + sympy.log(th) + sympy.loggamma(k) + (1 - k) * _digamma(k),
-              lambda v: ss.gamma(v[k], scale=v[th])),
-    "Beta": (lambda: sm.Beta("X", al, be), al / (al + be),
-             al * be / ((al + be) ** 2 * (al + be + 1)), None, lambda v: ss.beta(v[al], v[be])),
-    "Beta(2, 3)": (lambda: sm.Beta("X", 2, 3), sympy.Rational(2, 5), sympy.Rational(1, 25),
-                   sympy.log(sympy.beta(2, 3)) - _digamma(2) - 2 * _digamma(3) + 3 * _digamma(5),
-                   lambda v: ss.beta(2, 3)),
-    "Laplace": (lambda: sm.Laplace("X", mu, pos["b"]), mu, 2 * pos["b"] ** 2,
-                1 + sympy.log(2 * pos["b"]), lambda v: ss.laplace(v[mu], v[pos["b"]])),
-    "Bernoulli": (lambda: sm.Bernoulli("X", P_), P_, P_ * (1 - P_),
-                  -P_ * sympy.log(P_) - (1 - P_) * sympy.log(1 - P_),
-                  lambda v: ss.bernoulli(v[P_])),
-    "Binomial": (lambda: sm.Binomial("X", 4, P_), 4 * P_, 4 * P_ * (1 - P_),
-                 -sum(sympy.binomial(4, j) * P_**j * (1 - P_) ** (4 - j)
-                      * sympy.log(sympy.binomial(4, j) * P_**j * (1 - P_) ** (4 - j))
-                      for j in range(5)),
-                 lambda v: ss.binom(4, v[P_])),
+    "Normal": (
+        lambda: sm.Normal("X", mu, SIG),
+        mu,
+        SIG**2,
+        sympy.log(SIG) + sympy.log(2 * sympy.pi * sympy.E) / 2,
+        lambda v: ss.norm(v[mu], v[SIG]),
+    ),
+    "Exponential": (
+        lambda: sm.Exponential("X", LAM),
+        1 / LAM,
+        1 / LAM**2,
+        1 - sympy.log(LAM),
+        lambda v: ss.expon(scale=1 / v[LAM]),
+    ),
+    "Uniform": (
+        lambda: sm.Uniform("X", a, b_),
+        (a + b_) / 2,
+        (b_ - a) ** 2 / 12,
+        sympy.log(b_ - a),
+        lambda v: ss.uniform(v[a], v[b_] - v[a]),
+    ),
+    "Gamma": (
+        lambda: sm.Gamma("X", k, th),
+        k * th,
+        k * th**2,
+        k + sympy.log(th) + sympy.loggamma(k) + (1 - k) * _digamma(k),
+        lambda v: ss.gamma(v[k], scale=v[th]),
+    ),
+    "Beta": (
+        lambda: sm.Beta("X", al, be),
+        al / (al + be),
+        al * be / ((al + be) ** 2 * (al + be + 1)),
+        None,
+        lambda v: ss.beta(v[al], v[be]),
+    ),
+    "Beta(2, 3)": (
+        lambda: sm.Beta("X", 2, 3),
+        sympy.Rational(2, 5),
+        sympy.Rational(1, 25),
+        sympy.log(sympy.beta(2, 3)) - _digamma(2) - 2 * _digamma(3) + 3 * _digamma(5),
+        lambda v: ss.beta(2, 3),
+    ),
+    "Laplace": (
+        lambda: sm.Laplace("X", mu, pos["b"]),
+        mu,
+        2 * pos["b"] ** 2,
+        1 + sympy.log(2 * pos["b"]),
+        lambda v: ss.laplace(v[mu], v[pos["b"]]),
+    ),
+    "Bernoulli": (
+        lambda: sm.Bernoulli("X", P_),
+        P_,
+        P_ * (1 - P_),
+        -P_ * sympy.log(P_) - (1 - P_) * sympy.log(1 - P_),
+        lambda v: ss.bernoulli(v[P_]),
+    ),
+    "Binomial": (
+        lambda: sm.Binomial("X", 4, P_),
+        4 * P_,
+        4 * P_ * (1 - P_),
+        -sum(
+            sympy.binomial(4, j)
+            * P_**j
+            * (1 - P_) ** (4 - j)
+            * sympy.log(sympy.binomial(4, j) * P_**j * (1 - P_) ** (4 - j))
+            for j in range(5)
+        ),
+        lambda v: ss.binom(4, v[P_]),
+    ),
     "Poisson": (lambda: sm.Poisson("X", LAM), LAM, LAM, None, lambda v: ss.poisson(v[LAM])),
     "Poisson(2)": (lambda: sm.Poisson("X", 2), 2, 2, None, lambda v: ss.poisson(2)),
-    "Geometric": (lambda: sm.Geometric("X", P_), 1 / P_, (1 - P_) / P_**2,
-                  (-(1 - P_) * sympy.log(1 - P_) - P_ * sympy.log(P_)) / P_,
-                  lambda v: ss.geom(v[P_])),
-    "Die": (lambda: sm.Die("X", 6), sympy.Rational(7, 2), sympy.Rational(35, 12), sympy.log(6),
-            lambda v: ss.randint(1, 7)),
-    "DiscreteUniform": (lambda: sm.DiscreteUniform("X", [1, 2, 3, 5]), sympy.Rational(11, 4),
-                        sympy.Rational(35, 16), sympy.log(4),
-                        lambda v: ss.rv_discrete(values=([1, 2, 3, 5], [0.25] * 4))),
+    "Geometric": (
+        lambda: sm.Geometric("X", P_),
+        1 / P_,
+        (1 - P_) / P_**2,
+        (-(1 - P_) * sympy.log(1 - P_) - P_ * sympy.log(P_)) / P_,
+        lambda v: ss.geom(v[P_]),
+    ),
+    "Die": (
+        lambda: sm.Die("X", 6),
+        sympy.Rational(7, 2),
+        sympy.Rational(35, 12),
+        sympy.log(6),
+        lambda v: ss.randint(1, 7),
+    ),
+    "DiscreteUniform": (
+        lambda: sm.DiscreteUniform("X", [1, 2, 3, 5]),
+        sympy.Rational(11, 4),
+        sympy.Rational(35, 16),
+        sympy.log(4),
+        lambda v: ss.rv_discrete(values=([1, 2, 3, 5], [0.25] * 4)),
+    ),
 }
 
 OPERATIONS = {"mean": (sm.expectation, 1), "variance": (sm.variance, 2), "entropy": (sm.entropy, 3)}
-SCIPY = {"mean": lambda d: d.mean(), "variance": lambda d: d.var(), "entropy": lambda d: d.entropy()}
-CASES = [(fam, op) for fam in FAMILIES for op in OPERATIONS
-         if not (op == "entropy" and fam in ("Beta", "Poisson"))]
+SCIPY = {
+    "mean": lambda d: d.mean(),
+    "variance": lambda d: d.var(),
+    "entropy": lambda d: d.entropy(),
+}
+CASES = [
+    (fam, op)
+    for fam in FAMILIES
+    for op in OPERATIONS
+    if not (op == "entropy" and fam in ("Beta", "Poisson"))
+]
 
 
 @pytest.fixture(scope="module")
@@ -169,8 +258,11 @@ def test_kl_of_two_normals_matches_the_formula() -> None:
     _assert_close(_at(d.result, values), _at(formula, values), 1e-12, "KL normals")
     check = d.verify(rng=2)
     assert check.passed and check.method == "quadrature", check
-    assert [s.title for s in d.steps][:3] == ["definition", "KL as an integral",
-                                             "expand the log-ratio"]
+    assert [s.title for s in d.steps][:3] == [
+        "definition",
+        "KL as an integral",
+        "expand the log-ratio",
+    ]
 
 
 def test_kl_of_a_distribution_with_itself_is_zero() -> None:
@@ -218,10 +310,13 @@ def test_variance_of_a_sum_is_the_sum_of_variances() -> None:
     assert d.verify(rng=8).passed
 
 
-@pytest.mark.parametrize(("rv", "mean", "sd"), [
-    (sm.Bernoulli("Coin", sympy.Rational(1, 2)), 0.5, 0.5),
-    (sm.Die("D", 6), 3.5, float(np.sqrt(35 / 12))),
-])
+@pytest.mark.parametrize(
+    ("rv", "mean", "sd"),
+    [
+        (sm.Bernoulli("Coin", sympy.Rational(1, 2)), 0.5, 0.5),
+        (sm.Die("D", 6), 3.5, float(np.sqrt(35 / 12))),
+    ],
+)
 def test_law_of_large_numbers(rv: object, mean: float, sd: float) -> None:
     """Running means of coin and die samples approach 1/2 and 7/2."""
     n = 200_000
@@ -229,7 +324,7 @@ def test_law_of_large_numbers(rv: object, mean: float, sd: float) -> None:
     running = np.cumsum(draws) / np.arange(1, n + 1)
     for m in (1_000, 10_000, 100_000, 200_000):
         assert abs(running[m - 1] - mean) <= 4 * sd / np.sqrt(m), m
-    tail = np.abs(running[n // 2:] - mean).max()
+    tail = np.abs(running[n // 2 :] - mean).max()
     assert tail <= 5 * sd / np.sqrt(n // 2)
     assert tail < np.abs(running[:100] - mean).max()
     est = monte_carlo(rv, n, rng=7)
@@ -292,8 +387,7 @@ def test_custom_density_expectation_and_entropy() -> None:
     assert monte_carlo(X**2, 400_000, rng=2).agrees_with(0.6)
     h = sm.entropy(X)
 
-    want, _ = quad(lambda t: -1.5 * t * t * np.log(1.5 * t * t) if t else 0.0, -1, 1,
-                   points=[0.0])
+    want, _ = quad(lambda t: -1.5 * t * t * np.log(1.5 * t * t) if t else 0.0, -1, 1, points=[0.0])
     assert float(h.result) == pytest.approx(want, rel=1e-9)
 
 
@@ -337,17 +431,20 @@ def test_density_that_does_not_integrate_to_one() -> None:
         sm.ContinuousRV(x, sympy.Rational(3, 2) * x, sympy.Interval(-1, 1))
 
 
-@pytest.mark.parametrize(("make", "param"), [
-    (lambda: sm.Normal("X", 0, -1), "std"),
-    (lambda: sm.Exponential("X", -2), "rate"),
-    (lambda: sm.Bernoulli("X", sympy.Rational(3, 2)), "p"),
-    (lambda: sm.Gamma("X", 2, -1), "theta"),
-    (lambda: sm.Binomial("X", -3, sympy.Rational(1, 2)), "n"),
-    (lambda: sm.Poisson("X", 0), "lamda"),
-    (lambda: sm.Geometric("X", 0), "p"),
-    (lambda: sm.Die("X", 0), "sides"),
-    (lambda: sm.Uniform("X", 2, 1), "left"),
-])
+@pytest.mark.parametrize(
+    ("make", "param"),
+    [
+        (lambda: sm.Normal("X", 0, -1), "std"),
+        (lambda: sm.Exponential("X", -2), "rate"),
+        (lambda: sm.Bernoulli("X", sympy.Rational(3, 2)), "p"),
+        (lambda: sm.Gamma("X", 2, -1), "theta"),
+        (lambda: sm.Binomial("X", -3, sympy.Rational(1, 2)), "n"),
+        (lambda: sm.Poisson("X", 0), "lamda"),
+        (lambda: sm.Geometric("X", 0), "p"),
+        (lambda: sm.Die("X", 0), "sides"),
+        (lambda: sm.Uniform("X", 2, 1), "left"),
+    ],
+)
 def test_bad_parameters_name_the_parameter(make: object, param: str) -> None:
     with pytest.raises(ValueError, match=rf"\b{param}\b"):
         make()
@@ -380,8 +477,18 @@ def test_cli_expect_prints_one(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_cli_expect_several_variables_steps_and_verify(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["expect", "X*Y + Y", "--dist", "X=Die(6)", "--dist", "Y=Bernoulli(1/2)",
-                 "--verify", "--steps"])
+    code = main(
+        [
+            "expect",
+            "X*Y + Y",
+            "--dist",
+            "X=Die(6)",
+            "--dist",
+            "Y=Bernoulli(1/2)",
+            "--verify",
+            "--steps",
+        ]
+    )
     out = capsys.readouterr().out.strip().splitlines()
     assert code == 0 and out[-1] == "9/4"
     assert any(line.startswith("verify: passed") for line in out)

@@ -32,17 +32,22 @@ def _partial(f: object, a: float, b: float) -> float:
     edges = np.geomspace(a, b, 81)
     with warnings.catch_warnings():  # an oscillating piece warns; the sum is evidence enough
         warnings.simplefilter("ignore")
-        return sum(quad(f, lo, hi, limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:], strict=True))
+        return sum(
+            quad(f, lo, hi, limit=200)[0] for lo, hi in zip(edges[:-1], edges[1:], strict=True)
+        )
 
 
-@pytest.mark.parametrize(("make", "want"), [
-    (lambda: sstats.StudentT("T", 1) ** 2, math.inf),  # ∫ t²/(π(1+t²)) diverges
-    (lambda: sstats.StudentT("T", 2) ** 2, math.inf),  # ν = 2: the variance is infinite
-    (lambda: sympy.exp(sm.Normal("X", 0, 1) ** 2 / 2), math.inf),  # E[e^{X²/2}] = ∫ 1/√(2π)
-    (lambda: 1 / sm.Exponential("T", 1), math.inf),  # ∫₀ e^{-t}/t dt diverges at 0
-    (lambda: -sstats.Cauchy("C", 0, 1) ** 2, -math.inf),
-    (lambda: sstats.Pareto("P", 1, 1), math.inf),
-])
+@pytest.mark.parametrize(
+    ("make", "want"),
+    [
+        (lambda: sstats.StudentT("T", 1) ** 2, math.inf),  # ∫ t²/(π(1+t²)) diverges
+        (lambda: sstats.StudentT("T", 2) ** 2, math.inf),  # ν = 2: the variance is infinite
+        (lambda: sympy.exp(sm.Normal("X", 0, 1) ** 2 / 2), math.inf),  # E[e^{X²/2}] = ∫ 1/√(2π)
+        (lambda: 1 / sm.Exponential("T", 1), math.inf),  # ∫₀ e^{-t}/t dt diverges at 0
+        (lambda: -(sstats.Cauchy("C", 0, 1) ** 2), -math.inf),
+        (lambda: sstats.Pareto("P", 1, 1), math.inf),
+    ],
+)
 def test_an_infinite_expectation_is_infinity(make: object, want: float) -> None:
     e = make()
     value, err, method = numeric_expectation(e)
@@ -58,12 +63,15 @@ def test_an_infinite_expectation_is_infinity(make: object, want: float) -> None:
     assert grows[0] < grows[1] < grows[2] and grows[2] - grows[1] > 1e-3
 
 
-@pytest.mark.parametrize(("make", "where"), [
-    (lambda: sstats.Cauchy("C", 0, 1), "∞"),
-    (lambda: 1 / sm.Normal("X", 1, 2), "0"),
-    (lambda: sstats.StudentT("T", 1) ** 3, "∞"),
-    (lambda: sympy.sin(sstats.Cauchy("C", 0, 1)) * sstats.Cauchy("C", 0, 1), "∞"),
-])
+@pytest.mark.parametrize(
+    ("make", "where"),
+    [
+        (lambda: sstats.Cauchy("C", 0, 1), "∞"),
+        (lambda: 1 / sm.Normal("X", 1, 2), "0"),
+        (lambda: sstats.StudentT("T", 1) ** 3, "∞"),
+        (lambda: sympy.sin(sstats.Cauchy("C", 0, 1)) * sstats.Cauchy("C", 0, 1), "∞"),
+    ],
+)
 def test_an_expectation_that_does_not_exist_raises(make: object, where: str) -> None:
     e = make()
     with pytest.raises(sm.NoConvergenceError, match=rf"does not exist.*{where}"):
@@ -72,8 +80,9 @@ def test_an_expectation_that_does_not_exist_raises(make: object, where: str) -> 
     rv = next(iter(sstats.random_symbols(e)))
     t = sympy.Symbol("t", real=True)
     f = sympy.lambdify(t, abs(e.xreplace({rv: t})) * sstats.density(rv)(t), "math")
-    parts = [_partial(f, 10.0**-k, 1.0) if where == "0" else _partial(f, 1.0, 10.0**k)
-             for k in (2, 4, 6)]
+    parts = [
+        _partial(f, 10.0**-k, 1.0) if where == "0" else _partial(f, 1.0, 10.0**k) for k in (2, 4, 6)
+    ]
     assert parts[0] < parts[1] < parts[2] and parts[2] - parts[1] > 1e-3
 
 
@@ -153,17 +162,30 @@ def test_verify_of_an_infinite_expectation() -> None:
 # --- densities whose integral diverges -----------------------------------------------------
 
 
-@pytest.mark.parametrize(("density", "support", "grow"), [
-    (sympy.exp(-x), sympy.Interval(-sympy.oo, sympy.oo),
-     lambda k: _partial(lambda t: math.exp(t), 1.0, 10.0 * k)),  # ∫_{-10k}^{-1} e^{-x}
-    (sympy.Integer(1), sympy.Interval(0, sympy.oo), lambda k: _partial(lambda t: 1.0, 1, 10.0**k)),
-    (1 / x**2, sympy.Interval(0, 1), lambda k: _partial(lambda t: t**-2, 10.0**-k, 1.0)),
-    (1 / (1 + abs(x)), sympy.Interval(-sympy.oo, sympy.oo),
-     lambda k: _partial(lambda t: 1 / (1 + t), 1.0, 10.0**k)),
-])
-def test_a_density_with_an_infinite_integral_is_refused(density: sympy.Expr,
-                                                        support: sympy.Interval,
-                                                        grow: object) -> None:
+@pytest.mark.parametrize(
+    ("density", "support", "grow"),
+    [
+        (
+            sympy.exp(-x),
+            sympy.Interval(-sympy.oo, sympy.oo),
+            lambda k: _partial(lambda t: math.exp(t), 1.0, 10.0 * k),
+        ),  # ∫_{-10k}^{-1} e^{-x}
+        (
+            sympy.Integer(1),
+            sympy.Interval(0, sympy.oo),
+            lambda k: _partial(lambda t: 1.0, 1, 10.0**k),
+        ),
+        (1 / x**2, sympy.Interval(0, 1), lambda k: _partial(lambda t: t**-2, 10.0**-k, 1.0)),
+        (
+            1 / (1 + abs(x)),
+            sympy.Interval(-sympy.oo, sympy.oo),
+            lambda k: _partial(lambda t: 1 / (1 + t), 1.0, 10.0**k),
+        ),
+    ],
+)
+def test_a_density_with_an_infinite_integral_is_refused(
+    density: sympy.Expr, support: sympy.Interval, grow: object
+) -> None:
     with pytest.raises(ValueError, match=r"does not integrate to 1 .*\(its integral diverges\)"):
         sm.ContinuousRV(x, density, support)
     assert 1 < grow(2) < grow(4) < grow(6)  # the partial integrals pass 1 and keep growing
@@ -190,14 +212,17 @@ def test_covariance_shares_one_deadline_between_its_parts() -> None:
     var_cos2 = (1 + np.exp(-32) * np.cos(4)) / 2 - (np.exp(-8) * np.cos(2)) ** 2
     assert float(d.result) == pytest.approx(-var_cos2 / 4, abs=1e-8)
     assert monte_carlo(sympy.cos(X) ** 2 * sympy.sin(X) ** 2, 400_000, rng=5).agrees_with(
-        float(d.result) + 0.25 * (1 - np.exp(-8) * np.cos(2)) * (1 + np.exp(-8) * np.cos(2)))
+        float(d.result) + 0.25 * (1 - np.exp(-8) * np.cos(2)) * (1 + np.exp(-8) * np.cos(2))
+    )
 
 
 def test_simplification_is_charged_to_the_callers_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     import symml.probability as prob
 
     a = sympy.Symbol("a", real=True)
-    slow = sympy.sin(a) ** 2 + sympy.cos(a) ** 2 + sympy.sin(2 * a) - 2 * sympy.sin(a) * sympy.cos(a)
+    slow = (
+        sympy.sin(a) ** 2 + sympy.cos(a) ** 2 + sympy.sin(2 * a) - 2 * sympy.sin(a) * sympy.cos(a)
+    )
 
     def late_answer(e: object) -> sympy.Expr:
         time.sleep(0.7)
@@ -225,7 +250,8 @@ def test_kl_between_finite_and_infinite_discrete_distributions() -> None:
     ks = np.arange(5)
     p, q = ss.binom(4, 0.5).pmf(ks), ss.poisson(2).pmf(ks)
     assert d.method == "symbolic" and float(d.result) == pytest.approx(
-        float(np.sum(p * np.log(p / q))), rel=1e-12)
+        float(np.sum(p * np.log(p / q))), rel=1e-12
+    )
     # Poisson puts mass beyond 4, where the binomial has none
     assert sm.kl_divergence(sm.Poisson("B", 2), sm.Binomial("A", 4, R(1, 2))).result == sympy.oo
     assert ss.poisson(2).sf(4) > 0
@@ -244,8 +270,10 @@ def test_a_complex_valued_expectation_keeps_its_imaginary_part() -> None:
     X = sm.Normal("X", 1, 1)
     want = complex(np.exp(1j - 0.5))
     # numeric cross-check of the closed form: quadrature of cos and sin against the density
-    parts = [quad(lambda t, f=f: f(t) * ss.norm(1, 1).pdf(t), -np.inf, np.inf)[0]
-             for f in (np.cos, np.sin)]
+    parts = [
+        quad(lambda t, f=f: f(t) * ss.norm(1, 1).pdf(t), -np.inf, np.inf)[0]
+        for f in (np.cos, np.sin)
+    ]
     assert complex(*parts) == pytest.approx(want, rel=1e-10)
     for timeout in (None, 0.001):  # SymPy's answer, then the forced numeric fallback
         d = sm.expectation(sympy.exp(sympy.I * X), timeout=timeout)
@@ -265,8 +293,7 @@ def test_a_complex_valued_expectation_keeps_its_imaginary_part() -> None:
 def test_a_complex_valued_monte_carlo_keeps_its_imaginary_part() -> None:
     X, Y = sm.Normal("X", 1, 1), sm.Normal("Y", 0, 1)
     want = complex(np.exp(1j - 0.5))  # E[e^{iX} Y²] = E[e^{iX}]·E[Y²]
-    value, err, method = numeric_expectation(sympy.exp(sympy.I * X) * Y**2, rng=0,
-                                             samples=200_000)
+    value, err, method = numeric_expectation(sympy.exp(sympy.I * X) * Y**2, rng=0, samples=200_000)
     assert method == "monte-carlo" and abs(value - want) <= 4 * err and err < 1e-2
     with pytest.raises(ValueError, match="complex"):
         monte_carlo(sympy.exp(sympy.I * X), 1000, rng=0)
@@ -293,8 +320,9 @@ def test_a_series_whose_terms_overflow_is_infinite_not_nan() -> None:
     assert terms[-1] > terms[-2] > 1e100
     value, err, _ = numeric_expectation(sympy.exp(N))
     assert value == pytest.approx(math.exp(3 * (math.e - 1)), rel=1e-12)
-    assert value == pytest.approx(sum(math.exp(k - 3 + k * math.log(3) - math.lgamma(k + 1))
-                                      for k in range(200)), rel=1e-12)
+    assert value == pytest.approx(
+        sum(math.exp(k - 3 + k * math.log(3) - math.lgamma(k + 1)) for k in range(200)), rel=1e-12
+    )
 
 
 def test_an_alternating_heavy_series_does_not_exist() -> None:
@@ -309,17 +337,24 @@ def test_an_alternating_heavy_series_does_not_exist() -> None:
     # a convergent alternating one keeps its value: E[(−1)^G] = −(1/3) Σ (−2/3)^(k−1) = −1/5
     value, err, _ = numeric_expectation((-1) ** sm.Geometric("G", R(1, 3)))
     assert value == pytest.approx(-0.2, rel=1e-12)
-    assert sum((-1) ** k * (2 / 3) ** (k - 1) / 3 for k in range(1, 200)) == \
-        pytest.approx(-0.2, rel=1e-12)
+    assert sum((-1) ** k * (2 / 3) ** (k - 1) / 3 for k in range(1, 200)) == pytest.approx(
+        -0.2, rel=1e-12
+    )
 
 
-@pytest.mark.parametrize("make", [
-    lambda: parse_distribution("X=Normal(0, oo)"), lambda: parse_distribution("X=Uniform(0, oo)"),
-    lambda: parse_distribution("X=Poisson(oo)"),
-    lambda: parse_distribution("X=DiscreteUniform([1, oo])"),
-    lambda: sm.Normal("X", sympy.nan, 1), lambda: sm.Normal("X", 0, sympy.I),
-    lambda: sm.Exponential("X", 1 + sympy.I), lambda: sm.Binomial("X", 4, sympy.zoo),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: parse_distribution("X=Normal(0, oo)"),
+        lambda: parse_distribution("X=Uniform(0, oo)"),
+        lambda: parse_distribution("X=Poisson(oo)"),
+        lambda: parse_distribution("X=DiscreteUniform([1, oo])"),
+        lambda: sm.Normal("X", sympy.nan, 1),
+        lambda: sm.Normal("X", 0, sympy.I),
+        lambda: sm.Exponential("X", 1 + sympy.I),
+        lambda: sm.Binomial("X", 4, sympy.zoo),
+    ],
+)
 def test_a_non_finite_or_complex_parameter_is_refused(make: object) -> None:
     """Such parameters made E[Normal(0, oo)] = 0, E[Uniform(0, oo)] = 0 and a KeyError
     for Poisson(oo)."""
@@ -332,8 +367,9 @@ def test_a_wrong_number_of_parameters_names_the_distribution() -> None:
         parse_distribution("X=Normal(0)")
 
 
-@pytest.mark.parametrize("make", [lambda: sm.Die("D", 10**9),
-                                  lambda: sm.Binomial("B", 10**8, R(1, 2))])
+@pytest.mark.parametrize(
+    "make", [lambda: sm.Die("D", 10**9), lambda: sm.Binomial("B", 10**8, R(1, 2))]
+)
 def test_a_huge_finite_table_is_refused_not_enumerated(make: object) -> None:
     X = make()
     start = time.monotonic()
@@ -355,20 +391,33 @@ def test_the_zeroth_moment_is_one() -> None:
 #: scipy.stats law). Their quadrature from 0 used to find nothing: ContinuousRV said
 #: "integrates to 0", and E[X] of sympy.stats.ContinuousRV came back as 0.0 ± 0.0.
 FAR_OR_NARROW = [
-    (sympy.exp(-(x - 1000) ** 2 / 2) / sympy.sqrt(2 * sympy.pi), sympy.Interval(-sympy.oo, sympy.oo),
-     1000.0, ss.norm(1000, 1)),
-    (sympy.exp(-(x - 3) ** 2 / (2 * R(1, 10**6) ** 2)) / (sympy.sqrt(2 * sympy.pi) * R(1, 10**6)),
-     sympy.Interval(-sympy.oo, sympy.oo), 3.0, ss.norm(3, 1e-6)),
+    (
+        sympy.exp(-((x - 1000) ** 2) / 2) / sympy.sqrt(2 * sympy.pi),
+        sympy.Interval(-sympy.oo, sympy.oo),
+        1000.0,
+        ss.norm(1000, 1),
+    ),
+    (
+        sympy.exp(-((x - 3) ** 2) / (2 * R(1, 10**6) ** 2))
+        / (sympy.sqrt(2 * sympy.pi) * R(1, 10**6)),
+        sympy.Interval(-sympy.oo, sympy.oo),
+        3.0,
+        ss.norm(3, 1e-6),
+    ),
     (10**8 * sympy.exp(-(10**8) * x), sympy.Interval(0, sympy.oo), 1e-8, ss.expon(scale=1e-8)),
-    (sympy.exp(-(x + 500) ** 2 / 8) / sympy.sqrt(8 * sympy.pi), sympy.Interval(-sympy.oo, 0),
-     -500.0, ss.norm(-500, 2)),
+    (
+        sympy.exp(-((x + 500) ** 2) / 8) / sympy.sqrt(8 * sympy.pi),
+        sympy.Interval(-sympy.oo, 0),
+        -500.0,
+        ss.norm(-500, 2),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("density", "support", "mean", "law"), FAR_OR_NARROW)
-def test_a_custom_density_far_from_zero_or_narrow_is_found(density: sympy.Expr,
-                                                           support: sympy.Interval,
-                                                           mean: float, law: object) -> None:
+def test_a_custom_density_far_from_zero_or_narrow_is_found(
+    density: sympy.Expr, support: sympy.Interval, mean: float, law: object
+) -> None:
     X = sm.ContinuousRV(x, density, support)  # accepted: it integrates to 1
     for rv in (X, sstats.ContinuousRV(x, density, support)):
         value, err, method = numeric_expectation(rv)
@@ -377,8 +426,9 @@ def test_a_custom_density_far_from_zero_or_narrow_is_found(density: sympy.Expr,
     assert law.mean() == pytest.approx(mean, rel=1e-12)
     sd = law.std()
     lo, hi = max(mean - 40 * sd, float(support.inf)), min(mean + 40 * sd, float(support.sup))
-    assert quad(lambda t: t * law.pdf(t), lo, hi, points=[mean], limit=200)[0] == \
-        pytest.approx(mean, rel=1e-9)
+    assert quad(lambda t: t * law.pdf(t), lo, hi, points=[mean], limit=200)[0] == pytest.approx(
+        mean, rel=1e-9
+    )
 
 
 def test_numeric_values_far_from_zero_keep_their_digits_and_honest_errors() -> None:
@@ -392,8 +442,10 @@ def test_numeric_values_far_from_zero_keep_their_digits_and_honest_errors() -> N
     var = sm.variance(Y, timeout=0.001)
     assert var.method == "numeric" and float(var.result) == pytest.approx(1.0, abs=1e-6)
     assert abs(float(var.result) - 1.0) <= max(var.error, 1e-9)
-    for U, want in ((sm.Uniform("U", 10**8, 10**8 + 1), 1 / 12),  # a support far from 0
-                    (sm.Uniform("U", -(10**8) - 2, -(10**8)), 1 / 3)):
+    for U, want in (
+        (sm.Uniform("U", 10**8, 10**8 + 1), 1 / 12),  # a support far from 0
+        (sm.Uniform("U", -(10**8) - 2, -(10**8)), 1 / 3),
+    ):
         d = sm.variance(U, timeout=0.001)
         assert float(d.result) == pytest.approx(want, rel=1e-12)
         assert quad(lambda t: (t - 0.5) ** 2, 0, 1)[0] == pytest.approx(1 / 12)

@@ -14,8 +14,7 @@ sigma, lam, p = (sympy.Symbol(n, positive=True) for n in ("sigma", "lamda", "p")
 
 #: family → (random variable, {parameter: NumPy estimate of a sample}).
 CASES = {
-    "Normal": (sm.Normal("X", mu, sigma),
-               {mu: np.mean, sigma: lambda d: np.std(d)}),
+    "Normal": (sm.Normal("X", mu, sigma), {mu: np.mean, sigma: lambda d: np.std(d)}),
     "Exponential": (sm.Exponential("X", lam), {lam: lambda d: 1 / np.mean(d)}),
     "Bernoulli": (sm.Bernoulli("X", p), {p: np.mean}),
     "Poisson": (sm.Poisson("X", lam), {lam: np.mean}),
@@ -50,8 +49,12 @@ def test_estimators_are_sums_over_the_indexed_sample(fits: dict) -> None:
     assert fits["Bernoulli"].estimators[p] == sympy.Sum(x[i], (i, 1, n)) / n
     assert fits["Binomial"].estimators[p] == sympy.Sum(x[i], (i, 1, n)) / (10 * n)
     titles = [s.title for s in fit.steps]
-    assert titles == ["density", "log-likelihood", "score equation in lamda",
-                      "solve the score equations"]
+    assert titles == [
+        "density",
+        "log-likelihood",
+        "score equation in lamda",
+        "solve the score equations",
+    ]
     assert r"\hat{\lambda}" in fit.latex()
     # the estimator zeroes the score: substitute a concrete sample of size 3
     values = {x[1]: 0.5, x[2]: 2.0, x[3]: 1.25}
@@ -69,7 +72,7 @@ def test_verify_against_numeric_maximisation(fits: dict, family: str) -> None:
 
 def test_normal_from_a_plain_density_and_given_data() -> None:
     x = sympy.Symbol("x", real=True)
-    density = sympy.exp(-(x - mu) ** 2 / (2 * sigma**2)) / sympy.sqrt(2 * sympy.pi * sigma**2)
+    density = sympy.exp(-((x - mu) ** 2) / (2 * sigma**2)) / sympy.sqrt(2 * sympy.pi * sigma**2)
     fit = sm.mle(density, x, [mu, sigma])
     data = np.random.default_rng(0).normal(1.5, 0.5, size=200)
     est = fit.to_numpy()(data)

@@ -17,16 +17,16 @@ UNARY = {
     "sin": sympy.sin,
     "cos": sympy.cos,
     "tanh": sympy.tanh,
-    "exp": lambda a: sympy.exp(sympy.tanh(a)),       # bounded exponent
-    "log": lambda a: sympy.log(1 + a**2),             # positive argument
-    "sqrt": lambda a: sympy.sqrt(1 + a**2),           # positive argument
+    "exp": lambda a: sympy.exp(sympy.tanh(a)),  # bounded exponent
+    "log": lambda a: sympy.log(1 + a**2),  # positive argument
+    "sqrt": lambda a: sympy.sqrt(1 + a**2),  # positive argument
 }
 BINARY = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
     "*": lambda a, b: a * b,
-    "/": lambda a, b: a / (2 + sympy.sin(b)),          # denominator in [1, 3]
-    "**": lambda a, b: (1 + a**2) ** sympy.tanh(b),                # positive base, exponent in (-1, 1)
+    "/": lambda a, b: a / (2 + sympy.sin(b)),  # denominator in [1, 3]
+    "**": lambda a, b: (1 + a**2) ** sympy.tanh(b),  # positive base, exponent in (-1, 1)
 }
 
 leaves = st.sampled_from([X, Y, sympy.Integer(2), sympy.Rational(1, 3), sympy.Float(0.75)])
@@ -34,16 +34,20 @@ leaves = st.sampled_from([X, Y, sympy.Integer(2), sympy.Rational(1, 3), sympy.Fl
 
 def _extend(children: st.SearchStrategy) -> st.SearchStrategy:
     unary = st.builds(lambda f, a: UNARY[f](a), st.sampled_from(sorted(UNARY)), children)
-    binary = st.builds(lambda op, a, b: BINARY[op](a, b), st.sampled_from(sorted(BINARY)),
-                       children, children)
+    binary = st.builds(
+        lambda op, a, b: BINARY[op](a, b), st.sampled_from(sorted(BINARY)), children, children
+    )
     return unary | binary
 
 
 trees = st.recursive(leaves, _extend, max_leaves=8)
 points = st.tuples(st.floats(-2, 2), st.floats(-2, 2))
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @SETTINGS

@@ -19,8 +19,12 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def test_readme_tour_doctest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)  # the tour saves grad_f.py into the working folder
-    result = doctest.testfile(str(README), module_relative=False, verbose=False,
-                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    result = doctest.testfile(
+        str(README),
+        module_relative=False,
+        verbose=False,
+        optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE,
+    )
     assert result.attempted >= 8 and result.failed == 0, result
     spec = importlib.util.spec_from_file_location("grad_f", tmp_path / "grad_f.py")
     assert spec is not None and spec.loader is not None
@@ -32,11 +36,15 @@ def test_readme_tour_doctest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def _tour_commands() -> list[list[str]]:
     text = README.read_text(encoding="utf-8")
-    tour = text[text.index("## A 30-second tour"):]
-    tour = tour[:tour.index("\n## ", 1)]
+    tour = text[text.index("## A 30-second tour") :]
+    tour = tour[: tour.index("\n## ", 1)]
     blocks = re.findall(r"```bash\n(.*?)```", tour, re.S)
-    return [shlex.split(line)[1:] for block in blocks for line in block.splitlines()
-            if line.startswith("symml ")]
+    return [
+        shlex.split(line)[1:]
+        for block in blocks
+        for line in block.splitlines()
+        if line.startswith("symml ")
+    ]
 
 
 def test_readme_tour_has_shell_examples() -> None:
@@ -45,8 +53,14 @@ def test_readme_tour_has_shell_examples() -> None:
 
 @pytest.mark.parametrize("argv", _tour_commands(), ids=lambda a: " ".join(a)[:40])
 def test_readme_tour_shell_lines_run(argv: list[str], tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "symml", *argv], capture_output=True, text=True,
-                          cwd=tmp_path, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "symml", *argv],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == "" and proc.stdout.strip()
     if "--verify" in argv:

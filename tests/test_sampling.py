@@ -81,8 +81,12 @@ def test_standard_families_use_numpy():
 @pytest.mark.parametrize("method", ["auto", "closed-form", "tabulated", "rejection"])
 def test_custom_density_every_method(method):
     s = sm.sampler(cubic(), method=method)
-    expected = {"auto": "closed form", "closed-form": "closed form", "tabulated": "tabulated",
-                "rejection": "rejection"}[method]
+    expected = {
+        "auto": "closed form",
+        "closed-form": "closed form",
+        "tabulated": "tabulated",
+        "rejection": "rejection",
+    }[method]
     assert expected in s.method
     draws = s(KS_DRAWS, rng=5)
     assert np.all(np.abs(draws) <= 1)
@@ -90,12 +94,15 @@ def test_custom_density_every_method(method):
 
 
 @pytest.mark.parametrize("method", ["tabulated", "rejection"])
-@pytest.mark.parametrize(("make", "law"), [
-    (lambda: ss.Normal("X", 1, 2), sps.norm(1, 2)),
-    (lambda: ss.Exponential("X", 2), sps.expon(scale=0.5)),
-    (lambda: ss.Cauchy("X", 1, 2), sps.cauchy(1, 2)),
-    (lambda: ss.Beta("X", 2, 3), sps.beta(2, 3)),
-])
+@pytest.mark.parametrize(
+    ("make", "law"),
+    [
+        (lambda: ss.Normal("X", 1, 2), sps.norm(1, 2)),
+        (lambda: ss.Exponential("X", 2), sps.expon(scale=0.5)),
+        (lambda: ss.Cauchy("X", 1, 2), sps.cauchy(1, 2)),
+        (lambda: ss.Beta("X", 2, 3), sps.beta(2, 3)),
+    ],
+)
 def test_generic_methods_on_every_kind_of_support(make, law, method):
     s = sm.sampler(make(), method=method)
     assert method in s.method
@@ -162,8 +169,10 @@ def test_discrete_draws_stay_on_the_support():
     geo = sm.sampler(ss.Geometric("G", sympy.Rational(1, 2)))(5000, rng=0)
     assert geo.min() == 1  # support 1, 2, ...
     assert set(np.unique(sm.sampler(ss.DiscreteUniform("U", [1, 2, 5]))(500, rng=0))) == {1, 2, 5}
-    assert set(np.unique(sm.sampler(ss.Bernoulli("B", 0.5, succ=3, fail=-1))(500, rng=0))) \
-        == {-1, 3}
+    assert set(np.unique(sm.sampler(ss.Bernoulli("B", 0.5, succ=3, fail=-1))(500, rng=0))) == {
+        -1,
+        3,
+    }
 
 
 # --- expressions of several variables ----------------------------------------------------------
@@ -195,8 +204,15 @@ def test_custom_density_in_an_expression():
 # --- reproducibility and sizes -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("make", [lambda: ss.Normal("X", 0, 1), cubic, lambda: ss.Die("D", 6),
-                                  lambda: ss.Normal("X", 0, 1) + ss.Poisson("P", 2)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ss.Normal("X", 0, 1),
+        cubic,
+        lambda: ss.Die("D", 6),
+        lambda: ss.Normal("X", 0, 1) + ss.Poisson("P", 2),
+    ],
+)
 def test_fixed_seed_reproduces(make):
     s = sm.sampler(make())
     np.testing.assert_array_equal(s(1000, rng=42), s(1000, rng=42))
@@ -218,12 +234,18 @@ def test_shapes_and_cached_plan():
 
 
 def test_latex():
-    assert sm.sampler(ss.Normal("X", 0, 1)).latex() == r"X \sim \operatorname{Normal}\left(0, 1\right)"
+    assert (
+        sm.sampler(ss.Normal("X", 0, 1)).latex() == r"X \sim \operatorname{Normal}\left(0, 1\right)"
+    )
     s = sm.sampler(ss.Normal("X", 0, 1) + ss.Exponential("Y", 2))
-    assert s.latex() == (r"X + Y,\quad X \sim \operatorname{Normal}\left(0, 1\right),\ "
-                         r"Y \sim \operatorname{Exponential}\left(2\right)")
+    assert s.latex() == (
+        r"X + Y,\quad X \sim \operatorname{Normal}\left(0, 1\right),\ "
+        r"Y \sim \operatorname{Exponential}\left(2\right)"
+    )
     assert s._repr_latex_() == f"$\\displaystyle {s.latex()}$"
-    assert sm.sampler(cubic()).latex() == r"x \sim p(x) = \frac{3 x^{2}}{2},\ x \in \left[-1, 1\right]"
+    assert (
+        sm.sampler(cubic()).latex() == r"x \sim p(x) = \frac{3 x^{2}}{2},\ x \in \left[-1, 1\right]"
+    )
 
 
 # --- bad input ---------------------------------------------------------------------------------
@@ -237,12 +259,15 @@ def test_symbolic_parameters_are_named():
         sm.sampler(ss.Normal("X", 0, 1) + sympy.Symbol("a"))
 
 
-@pytest.mark.parametrize(("make", "match"), [
-    (lambda: ss.ContinuousRV(x, x**2, sympy.Interval(-1, 1)), "integrates to 0.666"),
-    (lambda: ss.ContinuousRV(x, x, sympy.Interval(-1, 2)), "negative"),
-    (lambda: ss.Coin("C"), "H, T"),
-    (lambda: sympy.Integer(3), "no random variable"),
-])
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: ss.ContinuousRV(x, x**2, sympy.Interval(-1, 1)), "integrates to 0.666"),
+        (lambda: ss.ContinuousRV(x, x, sympy.Interval(-1, 2)), "negative"),
+        (lambda: ss.Coin("C"), "H, T"),
+        (lambda: sympy.Integer(3), "no random variable"),
+    ],
+)
 def test_bad_input(make, match):
     with pytest.raises(ValueError, match=match):
         sm.sampler(make(), timeout=3)
@@ -292,8 +317,9 @@ def test_monte_carlo_chunks_delegate(monkeypatch):
         seen.update(n=n, chunk_size=chunk_size, client=client, values=draw(7, rng))
         return 0.25, 0.5, n
 
-    monkeypatch.setitem(sys.modules, "symml._chunked",
-                        types.SimpleNamespace(chunked_monte_carlo=fake))
+    monkeypatch.setitem(
+        sys.modules, "symml._chunked", types.SimpleNamespace(chunked_monte_carlo=fake)
+    )
     est = sm.monte_carlo(ss.Die("D", 6), 100, rng=0, chunks=30)
     assert est == sm.Estimate(0.25, 0.5, 100)
     assert seen["chunk_size"] == 30 and seen["client"] is None
@@ -322,8 +348,11 @@ def test_monte_carlo_bad_input():
 
 def _table(out: str) -> dict[str, float]:
     rows = [line.split() for line in out.splitlines()]
-    return {r[0]: float(r[1]) for r in rows if len(r) == 2 and r[0] in
-            {"mean", "std", "min", "5%", "25%", "50%", "75%", "95%", "max"}}
+    return {
+        r[0]: float(r[1])
+        for r in rows
+        if len(r) == 2 and r[0] in {"mean", "std", "min", "5%", "25%", "50%", "75%", "95%", "max"}
+    }
 
 
 def test_cli_sample_summary(capsys):
@@ -338,8 +367,18 @@ def test_cli_sample_summary(capsys):
 
 def test_cli_sample_expression_and_files(tmp_path, capsys):
     npy, csv = tmp_path / "d.npy", tmp_path / "d.csv"
-    args = ["sample", "X + Y", "--dist", "X=Normal(1,2)", "--dist", "Y=Exponential(2)",
-            "-n", "500", "--seed", "3"]
+    args = [
+        "sample",
+        "X + Y",
+        "--dist",
+        "X=Normal(1,2)",
+        "--dist",
+        "Y=Exponential(2)",
+        "-n",
+        "500",
+        "--seed",
+        "3",
+    ]
     assert main([*args, "--out", str(npy)]) == 0
     assert main([*args, "--out", str(csv)]) == 0
     out = capsys.readouterr().out
@@ -357,19 +396,22 @@ def test_cli_sample_latex(capsys):
     assert _table(out)["min"] >= 1 and _table(out)["max"] <= 6
 
 
-@pytest.mark.parametrize("args", [
-    ["--dist", "X=Normal(0,1)", "--out", "draws.txt"],
-    ["--dist", "X=Foo(1)"],
-    ["--dist", "X=Normal(mu,1)"],
-    ["--dist", "X=Normal(0,-1)"],
-    ["X + Z", "--dist", "X=Normal(0,1)"],
-    ["--dist", "X=Normal(0,1)", "--dist", "Y=Normal(0,1)"],
-    [],
-    ["--dist", "X=Normal(0,1)", "-n", "0"],
-    ["--dist", "X=Normal(0,1)", "-n", "100000000000"],  # 745 GB: was a MemoryError (exit 1)
-    ["--dist", "X=Normal(0,1)", "--seed", "-1"],  # was "expected non-negative integer"
-    ["--dist", "X=Normal(0,oo)"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--dist", "X=Normal(0,1)", "--out", "draws.txt"],
+        ["--dist", "X=Foo(1)"],
+        ["--dist", "X=Normal(mu,1)"],
+        ["--dist", "X=Normal(0,-1)"],
+        ["X + Z", "--dist", "X=Normal(0,1)"],
+        ["--dist", "X=Normal(0,1)", "--dist", "Y=Normal(0,1)"],
+        [],
+        ["--dist", "X=Normal(0,1)", "-n", "0"],
+        ["--dist", "X=Normal(0,1)", "-n", "100000000000"],  # 745 GB: was a MemoryError (exit 1)
+        ["--dist", "X=Normal(0,1)", "--seed", "-1"],  # was "expected non-negative integer"
+        ["--dist", "X=Normal(0,oo)"],
+    ],
+)
 def test_cli_sample_bad_input_exits_2(args, capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["sample", *args]) == 2

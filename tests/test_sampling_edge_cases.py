@@ -26,12 +26,12 @@ SINGULAR = [
 ]
 
 
-@pytest.mark.parametrize(("density", "support", "cdf", "mean"), SINGULAR,
-                         ids=[str(d) for d, *_ in SINGULAR])
+@pytest.mark.parametrize(
+    ("density", "support", "cdf", "mean"), SINGULAR, ids=[str(d) for d, *_ in SINGULAR]
+)
 @pytest.mark.parametrize("method", ["auto", "tabulated"])
 def test_a_density_unbounded_at_an_end_is_sampled(density, support, cdf, mean, method):
-    s = sm.sampler(ss.ContinuousRV(x, density, sympy.Interval(*support)), method=method,
-                   timeout=5)
+    s = sm.sampler(ss.ContinuousRV(x, density, sympy.Interval(*support)), method=method, timeout=5)
     assert "inverse CDF" in s.method
     draws = s(20_000, rng=3)
     assert sps.kstest(draws, cdf).pvalue > KS_PVALUE, s.method
@@ -48,18 +48,22 @@ def test_an_integrable_singularity_uses_its_closed_form_inverse():
 
 def test_rejection_is_refused_where_no_envelope_exists():
     with pytest.raises(NotSupportedError, match="unbounded"):
-        sm.sampler(ss.ContinuousRV(x, 1 / (2 * sympy.sqrt(x)), sympy.Interval(0, 1)),
-                   method="rejection")
+        sm.sampler(
+            ss.ContinuousRV(x, 1 / (2 * sympy.sqrt(x)), sympy.Interval(0, 1)), method="rejection"
+        )
     # a bounded density still samples by rejection, against its exact CDF
     s = sm.sampler(ss.ContinuousRV(x, 3 * x**2 / 2, sympy.Interval(-1, 1)), method="rejection")
     assert sps.kstest(s(4000, rng=1), lambda t: (np.clip(t, -1, 1) ** 3 + 1) / 2).pvalue > KS_PVALUE
 
 
-@pytest.mark.parametrize(("density", "support", "match"), [
-    (1 / x**2, (0, 1), r"integral diverges"),
-    (sympy.Integer(1), (0, sympy.oo), r"integral diverges"),
-    (3 / (2 * sympy.sqrt(x)), (0, 1), r"integrates to 3,"),
-])
+@pytest.mark.parametrize(
+    ("density", "support", "match"),
+    [
+        (1 / x**2, (0, 1), r"integral diverges"),
+        (sympy.Integer(1), (0, sympy.oo), r"integral diverges"),
+        (3 / (2 * sympy.sqrt(x)), (0, 1), r"integrates to 3,"),
+    ],
+)
 def test_a_density_that_does_not_integrate_to_one_is_refused(density, support, match):
     with pytest.raises(ValueError, match=match):
         sm.sampler(ss.ContinuousRV(x, density, sympy.Interval(*support)), timeout=3)
@@ -76,8 +80,19 @@ def test_cli_sample_steps_and_verify(capsys):
     assert "sample of X: 5 draws" in out
     assert out.count("method: numpy.random.Generator.normal") == 1  # said once, in the summary
     # several variables: moments against the exact E = 1/2 and Var = 1 + 1/4
-    args = ["sample", "X + Y", "--dist", "X=Normal(0,1)", "--dist", "Y=Exponential(2)",
-            "-n", "20000", "--seed", "4", "--verify"]
+    args = [
+        "sample",
+        "X + Y",
+        "--dist",
+        "X=Normal(0,1)",
+        "--dist",
+        "Y=Exponential(2)",
+        "-n",
+        "20000",
+        "--seed",
+        "4",
+        "--verify",
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "verify: passed: mean and variance" in out
@@ -95,8 +110,7 @@ def test_cli_sample_verify_fails_with_exit_1_for_wrong_draws(capsys, monkeypatch
     monkeypatch.setitem(sampling.FAMILIES, "NormalDistribution", wrong)
     sampling._sampler_cached.cache_clear()
     try:
-        code = main(["sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1",
-                     "--verify"])
+        code = main(["sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1", "--verify"])
     finally:
         sampling._sampler_cached.cache_clear()
     out = capsys.readouterr().out
@@ -156,8 +170,9 @@ def test_a_density_far_from_zero_or_narrow_is_sampled():
         assert abs(draws.mean() - mean) <= 4 * law.std() / np.sqrt(draws.size)
 
 
-@pytest.mark.parametrize(("args", "named"), [
-    (["-n", "100000000000"], "-n 100000000000"), (["--seed", "-1"], "--seed")])
+@pytest.mark.parametrize(
+    ("args", "named"), [(["-n", "100000000000"], "-n 100000000000"), (["--seed", "-1"], "--seed")]
+)
 def test_cli_sample_limits_name_the_option(args, named, capsys):
     assert main(["sample", "--dist", "X=Normal(0,1)", *args]) == 2
     err = capsys.readouterr().err
@@ -172,6 +187,8 @@ def test_check_draws_where_sympys_cdf_needs_complex_arithmetic():
     check = sm.sampling.check_draws(B, draws)
     assert check.passed and "Kolmogorov-Smirnov" in check.method
     # the arcsine law's CDF, 2/π asin(√x), as the reference
-    assert sps.kstest(draws, lambda t: 2 / np.pi * np.arcsin(np.sqrt(np.clip(t, 0, 1)))
-                      ).pvalue > KS_PVALUE
+    assert (
+        sps.kstest(draws, lambda t: 2 / np.pi * np.arcsin(np.sqrt(np.clip(t, 0, 1)))).pvalue
+        > KS_PVALUE
+    )
     assert not sm.sampling.check_draws(B, np.full(4000, 0.5)).passed

@@ -20,26 +20,34 @@ def test_api_example_exp() -> None:
     assert sympy.expand(t.result - (1 + x + x**2 / 2 + x**3 / 6)) == 0
     assert t.wrt == (x,)
     titles = [s.title for s in t.steps]
-    assert titles == ["definition", "value at the point", "derivative 1 at the point",
-                      "derivative 2 at the point", "derivative 3 at the point",
-                      "assemble the polynomial"]
+    assert titles == [
+        "definition",
+        "value at the point",
+        "derivative 1 at the point",
+        "derivative 2 at the point",
+        "derivative 3 at the point",
+        "assemble the polynomial",
+    ]
     assert t.lhs == "T_{3}(x)"
     v = t.verify()
     assert v.passed and v.method == "Taylor remainder order"
 
 
-@pytest.mark.parametrize(("f", "at", "order", "known"), [
-    ("sin(x)", 0, 5, "x - x^3/6 + x^5/120"),
-    ("cos(x)", 0, 4, "1 - x^2/2 + x^4/24"),
-    ("log(1+x)", 0, 4, "x - x^2/2 + x^3/3 - x^4/4"),
-    ("1/(1-x)", 0, 3, "1 + x + x^2 + x^3"),
-    ("log(x)", 1, 3, "(x-1) - (x-1)^2/2 + (x-1)^3/3"),
-    ("sqrt(x)", 4, 2, "2 + (x-4)/4 - (x-4)^2/64"),
-    ("sin(x)/x", 0, 4, "1 - x^2/6 + x^4/120"),
-    ("exp(a*x)", 0, 2, "1 + a*x + a^2*x^2/2"),
-    ("x^3 + 2*x", 0, 5, "x^3 + 2*x"),
-    ("sigmoid(x)", 0, 3, "1/2 + x/4 - x^3/48"),
-])
+@pytest.mark.parametrize(
+    ("f", "at", "order", "known"),
+    [
+        ("sin(x)", 0, 5, "x - x^3/6 + x^5/120"),
+        ("cos(x)", 0, 4, "1 - x^2/2 + x^4/24"),
+        ("log(1+x)", 0, 4, "x - x^2/2 + x^3/3 - x^4/4"),
+        ("1/(1-x)", 0, 3, "1 + x + x^2 + x^3"),
+        ("log(x)", 1, 3, "(x-1) - (x-1)^2/2 + (x-1)^3/3"),
+        ("sqrt(x)", 4, 2, "2 + (x-4)/4 - (x-4)^2/64"),
+        ("sin(x)/x", 0, 4, "1 - x^2/6 + x^4/120"),
+        ("exp(a*x)", 0, 2, "1 + a*x + a^2*x^2/2"),
+        ("x^3 + 2*x", 0, 5, "x^3 + 2*x"),
+        ("sigmoid(x)", 0, 3, "1/2 + x/4 - x^3/48"),
+    ],
+)
 def test_taylor_table(f: str, at: object, order: int, known: str) -> None:
     t = sm.taylor(f, "x", at, order)
     assert sympy.simplify(t.result - sm.parse(known)) == 0
@@ -61,12 +69,14 @@ def test_taylor_at_a_symbolic_point_and_pi() -> None:
 
 def test_taylor_check_catches_a_wrong_order() -> None:
     t = sm.taylor("exp(x)", "x", 0, 3)
-    wrong = sm.Derivation(t.result - x**3 / 6, t.wrt, t.steps, t.lhs, operation="taylor",
-                          source=t.source)  # claims order 3 but is only order 2
+    wrong = sm.Derivation(
+        t.result - x**3 / 6, t.wrt, t.steps, t.lhs, operation="taylor", source=t.source
+    )  # claims order 3 but is only order 2
     v = wrong.verify()
     assert not v.passed
-    off = sm.Derivation(t.result + x**3 / 100, t.wrt, t.steps, t.lhs, operation="taylor",
-                        source=t.source)
+    off = sm.Derivation(
+        t.result + x**3 / 100, t.wrt, t.steps, t.lhs, operation="taylor", source=t.source
+    )
     assert not off.verify()
 
 
@@ -96,8 +106,10 @@ CASES = [
     ("x^2 - y^2", [({x: 0, y: 0}, "saddle", 0)]),
     ("x^4 + y^4", [({x: 0, y: 0}, "degenerate", 0)]),
     ("x^3 - 3*x + y^2", [({x: -1, y: 0}, "saddle", 2), ({x: 1, y: 0}, "minimum", -2)]),
-    ("(x - 1)^2 + 2*(y + 2)^2 + 3*(z - 0.5)^2",
-     [({x: 1, y: -2, z: sympy.Rational(1, 2)}, "minimum", 0)]),
+    (
+        "(x - 1)^2 + 2*(y + 2)^2 + 3*(z - 0.5)^2",
+        [({x: 1, y: -2, z: sympy.Rational(1, 2)}, "minimum", 0)],
+    ),
     ("x^4 - 2*x^2", [({x: -1}, "minimum", -1), ({x: 0}, "maximum", 0), ({x: 1}, "minimum", -1)]),
 ]
 
@@ -121,14 +133,27 @@ def test_critical_point_classification(f: str, expected: list) -> None:
 def test_critical_steps_and_latex() -> None:
     pts = sm.critical_points("x^3 - 3*x + y^2", "x, y")
     titles = [s.title for s in pts.steps]
-    assert titles[:5] == ["definition", "gradient", "solve the gradient system", "solutions",
-                          "Hessian"]
-    assert titles[5:] == ["Hessian and eigenvalues at the point", "classify: saddle",
-                          "Hessian and eigenvalues at the point", "classify: minimum"]
-    assert pts[1].latex() == (r"(x, y) = (1, 0):\ \text{minimum},\quad f = -2,"
-                              r"\quad \lambda(\nabla^2 f) = (2, 6)")
-    assert pts.plain().splitlines() == ["saddle at x = -1, y = 0: f = 2",
-                                        "minimum at x = 1, y = 0: f = -2"]
+    assert titles[:5] == [
+        "definition",
+        "gradient",
+        "solve the gradient system",
+        "solutions",
+        "Hessian",
+    ]
+    assert titles[5:] == [
+        "Hessian and eigenvalues at the point",
+        "classify: saddle",
+        "Hessian and eigenvalues at the point",
+        "classify: minimum",
+    ]
+    assert pts[1].latex() == (
+        r"(x, y) = (1, 0):\ \text{minimum},\quad f = -2,"
+        r"\quad \lambda(\nabla^2 f) = (2, 6)"
+    )
+    assert pts.plain().splitlines() == [
+        "saddle at x = -1, y = 0: f = 2",
+        "minimum at x = 1, y = 0: f = -2",
+    ]
     assert r"\text{saddle}" in pts.latex() and r"\begin{aligned}" in pts._repr_latex_()
     assert pts == list(pts)  # compares as the plain list the API promises
 
@@ -146,7 +171,8 @@ def test_no_real_critical_points() -> None:
     pts = sm.critical_points("exp(x) + x^2*0 + y^2 + 1", "x, y")
     assert pts == [] and pts.plain() == "no real critical points"
     assert sm.critical_points("x^2 + 1 + y*0 + exp(y)*0", "x") == [
-        sm.critical_points("x^2 + 1", "x")[0]]
+        sm.critical_points("x^2 + 1", "x")[0]
+    ]
 
 
 def test_critical_point_check_catches_a_wrong_kind() -> None:
@@ -154,19 +180,40 @@ def test_critical_point_check_catches_a_wrong_kind() -> None:
     p = pts[0]
     fake = sm.CriticalPoint(p.point, p.value, "minimum", p.hessian, p.eigenvalues)
     d = pts.derivation
-    wrong = sm.Derivation(d.result, d.wrt, d.steps, d.lhs, operation="critical_points",
-                          source={**d.source, "points": (fake,)})
+    wrong = sm.Derivation(
+        d.result,
+        d.wrt,
+        d.steps,
+        d.lhs,
+        operation="critical_points",
+        source={**d.source, "points": (fake,)},
+    )
     assert not wrong.verify()
-    moved = sm.CriticalPoint({x: sympy.Integer(1), y: sympy.Integer(0)}, p.value, p.kind,
-                             p.hessian, p.eigenvalues)
-    assert not sm.Derivation(d.result, d.wrt, d.steps, d.lhs, operation="critical_points",
-                             source={**d.source, "points": (moved,)}).verify()
+    moved = sm.CriticalPoint(
+        {x: sympy.Integer(1), y: sympy.Integer(0)}, p.value, p.kind, p.hessian, p.eigenvalues
+    )
+    assert not sm.Derivation(
+        d.result,
+        d.wrt,
+        d.steps,
+        d.lhs,
+        operation="critical_points",
+        source={**d.source, "points": (moved,)},
+    ).verify()
 
 
-@pytest.mark.parametrize(("eigenvalues", "kind"), [
-    ((1, 2), "minimum"), ((-1, -2), "maximum"), ((-1, 2), "saddle"), ((0, 2), "degenerate"),
-    ((0, -1, 1), "saddle"), ((a, 1), "degenerate"), ((sympy.sqrt(2) - 1, 3), "minimum"),
-])
+@pytest.mark.parametrize(
+    ("eigenvalues", "kind"),
+    [
+        ((1, 2), "minimum"),
+        ((-1, -2), "maximum"),
+        ((-1, 2), "saddle"),
+        ((0, 2), "degenerate"),
+        ((0, -1, 1), "saddle"),
+        ((a, 1), "degenerate"),
+        ((sympy.sqrt(2) - 1, 3), "minimum"),
+    ],
+)
 def test_classify_table(eigenvalues: tuple, kind: str) -> None:
     assert classify(tuple(sympy.sympify(e) for e in eigenvalues)) == kind
 

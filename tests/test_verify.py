@@ -23,11 +23,13 @@ DOMAIN_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "make", "at", "value"), DOMAIN_CASES,
-                         ids=[c[0] for c in DOMAIN_CASES])
+@pytest.mark.parametrize(
+    ("name", "make", "at", "value"), DOMAIN_CASES, ids=[c[0] for c in DOMAIN_CASES]
+)
 @pytest.mark.parametrize("seed", [0, 1, 2, 3])
-def test_functions_with_a_domain_pass(name: str, make: object, at: tuple[float, ...],
-                                      value: object, seed: int) -> None:
+def test_functions_with_a_domain_pass(
+    name: str, make: object, at: tuple[float, ...], value: object, seed: int
+) -> None:
     d = make()  # type: ignore[operator]
     check = d.verify(rng=seed)
     assert check.passed, check
@@ -35,10 +37,15 @@ def test_functions_with_a_domain_pass(name: str, make: object, at: tuple[float, 
     assert np.allclose(np.asarray(d.to_numpy()(*at)), np.asarray(value, dtype=float).squeeze())
 
 
-@pytest.mark.parametrize("make", [lambda: sm.hessian("x**3", "x"),
-                                  lambda: sm.jacobian(["x**2", "x**3"], "x"),
-                                  lambda: sm.jacobian(["x*y"], "x, y"),
-                                  lambda: sm.gradient("x**2", "x")])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: sm.hessian("x**3", "x"),
+        lambda: sm.jacobian(["x**2", "x**3"], "x"),
+        lambda: sm.jacobian(["x*y"], "x, y"),
+        lambda: sm.gradient("x**2", "x"),
+    ],
+)
 def test_n_by_1_results_verify(make: object) -> None:
     d = make()  # type: ignore[operator]
     check = d.verify(rng=0)
@@ -76,11 +83,16 @@ def test_random_points_refuse_a_function_defined_nowhere() -> None:
         random_points(f, 1, 3, np.random.default_rng(0), tries=4)
 
 
-@pytest.mark.parametrize("argv", [["grad", "log(x)", "--wrt", "x", "--verify"],
-                                  ["diff", "log(x)", "--wrt", "x", "--verify"],
-                                  ["hessian", "x*log(x)+y", "--verify"],
-                                  ["hessian", "x**3", "--verify"],
-                                  ["jacobian", "[x**2, x**3]", "--wrt", "x", "--verify"]])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["grad", "log(x)", "--wrt", "x", "--verify"],
+        ["diff", "log(x)", "--wrt", "x", "--verify"],
+        ["hessian", "x*log(x)+y", "--verify"],
+        ["hessian", "x**3", "--verify"],
+        ["jacobian", "[x**2, x**3]", "--wrt", "x", "--verify"],
+    ],
+)
 def test_cli_verify_passes(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 0
     out = capsys.readouterr().out
@@ -100,8 +112,9 @@ SMALL_CASES = [
 
 
 @pytest.mark.parametrize(("name", "make", "at_one"), SMALL_CASES, ids=[c[0] for c in SMALL_CASES])
-def test_small_functions_are_checked_on_their_own_scale(name: str, make: object,
-                                                        at_one: float | None) -> None:
+def test_small_functions_are_checked_on_their_own_scale(
+    name: str, make: object, at_one: float | None
+) -> None:
     d = make()  # type: ignore[operator]
     assert d.verify(rng=0).passed, d.verify(rng=0)
     for factor in (2, 1.001):
@@ -123,11 +136,14 @@ def test_noise_of_a_large_function_is_not_taken_for_an_error() -> None:
     assert float(d.to_numpy()(1.5)) == pytest.approx(3.0)
 
 
-@pytest.mark.parametrize(("n", "details"), [
-    (1, "df/dx against central differences of f"),
-    (2, "d^2f/dx^2 against second central differences of f"),
-    (4, "d^4f/dx^4 against second central differences of d^2f/dx^2"),
-])
+@pytest.mark.parametrize(
+    ("n", "details"),
+    [
+        (1, "df/dx against central differences of f"),
+        (2, "d^2f/dx^2 against second central differences of f"),
+        (4, "d^4f/dx^4 against second central differences of d^2f/dx^2"),
+    ],
+)
 def test_derivative_check_says_what_it_compared(n: int, details: str) -> None:
     d = sm.derivative("exp(x)*sin(x)", "x", n)
     check = d.verify(rng=0)

@@ -21,14 +21,20 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "worked_examples"
-EULER_GAMMA = 0.57721566490153286      # the Euler–Mascheroni constant
+EULER_GAMMA = 0.57721566490153286  # the Euler–Mascheroni constant
 
 
 def run_script(name: str, out: Path) -> dict[str, str]:
     """Run one example; return its printed ``name = value`` pairs (and check it succeeded)."""
     env = {**os.environ, "MPLBACKEND": "Agg", "SYMML_EXAMPLES_OUT": str(out)}
-    res = subprocess.run([sys.executable, str(EXAMPLES / name)], capture_output=True,
-                         text=True, timeout=120, env=env, cwd=out)
+    res = subprocess.run(
+        [sys.executable, str(EXAMPLES / name)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=out,
+    )
     assert res.returncode == 0, f"{name} failed:\n{res.stderr[-3000:]}"
     values = {}
     for line in res.stdout.splitlines():
@@ -66,6 +72,7 @@ def vclose(text: str, expected: list[float] | np.ndarray, tol: float = 1e-12) ->
 
 
 # --- one checker per script ---------------------------------------------------------------------
+
 
 def check_vectors(v: dict[str, str]) -> None:
     close(v["norm2_v"], 5.0)
@@ -113,7 +120,7 @@ def check_eigen(v: dict[str, str]) -> None:
     close(v["power_lambda"], 2 + s2, 1e-10)
     vclose(v["qr_values"], [2 + s2, 2.0, 2 - s2], 1e-10)
     vclose(v["perm_eig_values"], [1.0, -1.0])
-    close(v["perm_qr_offdiag_after_60"], 1.0, 1e-12)      # the QR algorithm made no progress
+    close(v["perm_qr_offdiag_after_60"], 1.0, 1e-12)  # the QR algorithm made no progress
     vclose(v["cyclic_eig_moduli"], [1.0, 1.0, 1.0], 1e-12)
 
 
@@ -121,11 +128,12 @@ def check_factorizations(v: dict[str, str]) -> None:
     vclose(v["spectral_Lambda"], [3.0, 0.0, 0.0, 1.0])
     close(v["spectral_residual"], 0.0)
     assert v["spectral_nonsymmetric_raises"] == "True"
-    vclose(v["svd_singular_values"], np.linalg.svd([[3.0, 0.0], [4.0, 5.0]], compute_uv=False),
-           1e-12)
+    vclose(
+        v["svd_singular_values"], np.linalg.svd([[3.0, 0.0], [4.0, 5.0]], compute_uv=False), 1e-12
+    )
     vclose(v["svd_singular_values"], [3 * math.sqrt(5), math.sqrt(5)], 1e-12)
     close(v["svd_residual"], 0.0, 1e-12)
-    close(v["pca_angle_deg"], 30.0, 1.0)                  # generated along 30 degrees
+    close(v["pca_angle_deg"], 30.0, 1.0)  # generated along 30 degrees
     vclose(v["pca_explained_variance"], [9.0, 0.25], 0.5)
     vclose(v["pca_mean"], [1.0, -2.0], 0.2)
     close(v["pca_vs_covariance_eigs"], 0.0, 1e-10)
@@ -136,8 +144,9 @@ def check_graphs(v: dict[str, str]) -> None:
     assert v["triangles"] == "1"
     assert v["k3_closed_walks_formula"] in ("2*(-1)**k + 2**k", "2**k + 2*(-1)**k")
     assert v["k3_formula_max_mismatch"] == "0"
-    house = np.array([[0, 1, 0, 1, 0], [1, 0, 1, 0, 0], [0, 1, 0, 1, 1], [1, 0, 1, 0, 1],
-                      [0, 0, 1, 1, 0]], float)
+    house = np.array(
+        [[0, 1, 0, 1, 0], [1, 0, 1, 0, 0], [0, 1, 0, 1, 1], [1, 0, 1, 0, 1], [0, 0, 1, 1, 0]], float
+    )
     lam = np.linalg.eigvalsh(house).max()
     close(v["house_lambda_max"], lam, 1e-10)
     close(v["walks_growth_ratio_k15"], lam, 1e-4)
@@ -199,8 +208,11 @@ def check_integration(v: dict[str, str]) -> None:
     assert v["trap_error_exact"] == "True"
     # T_n - 1/3 for x^2 on [0, 1], computed here in exact arithmetic: 1/(6 n^2) exactly
     ns = [int(n) for n in vec(v["trap_n"])]
-    trap = [Fraction(1, n) * (Fraction(1, 2) + sum(Fraction(i * i, n * n) for i in range(1, n)))
-            - Fraction(1, 3) for n in ns]
+    trap = [
+        Fraction(1, n) * (Fraction(1, 2) + sum(Fraction(i * i, n * n) for i in range(1, n)))
+        - Fraction(1, 3)
+        for n in ns
+    ]
     assert [Fraction(t) for t in v["trap_errors_exact"].split(", ")] == trap
     assert trap == [Fraction(1, 6 * n * n) for n in ns] and ns == [2**k for k in range(8)]
     close(v["trap_error_float_n1000"], 1 / 6e6, 1e-12)
@@ -213,7 +225,7 @@ def check_integration(v: dict[str, str]) -> None:
     t = np.linspace(0, 1, 20001)
     w = np.ones_like(t)
     w[1:-1:2], w[2:-1:2] = 4, 2
-    close(v["no_closed_form_value"], float((np.exp(-t**4) * np.cos(t)) @ w / 60000), 1e-10)
+    close(v["no_closed_form_value"], float((np.exp(-(t**4)) * np.cos(t)) @ w / 60000), 1e-10)
 
 
 def check_multivariable(v: dict[str, str]) -> None:
@@ -225,7 +237,7 @@ def check_multivariable(v: dict[str, str]) -> None:
     assert v["critical_saddle"] == "(0, 0) saddle"
     assert v["critical_bowl"] == "(0, 0) minimum"
     assert v["critical_monkey"] == "(0, 0) degenerate"
-    vclose(v["newton_x"], [1.0, 1.0], 1e-8)               # the Rosenbrock minimum
+    vclose(v["newton_x"], [1.0, 1.0], 1e-8)  # the Rosenbrock minimum
     assert v["newton_converged"] == "True" and int(v["newton_steps"]) < 100
     vclose(v["gd_x"], [1.0, 1.0], 1e-2)
     assert int(v["gd_steps"]) > 50 * int(v["newton_steps"])
@@ -277,16 +289,23 @@ def check_probability(v: dict[str, str]) -> None:
     assert v["die_mean"] == "7/2" and v["die_variance"] == "35/12"
     close(v["lln_die_mean_1e5"], 3.5, 4 * num(v["lln_die_stderr_1e5"]))
     close(v["mc_normal_square_mean"], 1.0, 0.02)
-    known = {"die": math.log(6), "bernoulli_third": -(1 / 3) * math.log(1 / 3)
-             - (2 / 3) * math.log(2 / 3), "uniform_0_2": math.log(2),
-             "exponential_2": 1 - math.log(2), "normal_0_1": 0.5 * math.log(2 * math.pi * math.e)}
+    known = {
+        "die": math.log(6),
+        "bernoulli_third": -(1 / 3) * math.log(1 / 3) - (2 / 3) * math.log(2 / 3),
+        "uniform_0_2": math.log(2),
+        "exponential_2": 1 - math.log(2),
+        "normal_0_1": 0.5 * math.log(2 * math.pi * math.e),
+    }
     for name, value in known.items():
         close(v[f"entropy_{name}_value"], value, 1e-12)
     assert v["entropy_exponential_lambda"] == "1 - log(lamda)"
     assert "log(sigma)" in v["entropy_normal_mu_sigma"]
     assert v["kl_normal_0_1_vs_1_1"] == "1/2"
-    close(v["entropy_normal_0_1_monte_carlo"], known["normal_0_1"],
-          4 * num(v["entropy_normal_0_1_monte_carlo_stderr"]))
+    close(
+        v["entropy_normal_0_1_monte_carlo"],
+        known["normal_0_1"],
+        4 * num(v["entropy_normal_0_1_monte_carlo_stderr"]),
+    )
     close(v["mle_mu_value"], 2.0, 4 * 3 / math.sqrt(5000))
     close(v["mle_sigma_value"], 3.0, 0.15)
     assert num(v["mle_mu_vs_numpy"]) < 1e-12 and num(v["mle_sigma_vs_numpy"]) < 1e-12

@@ -21,9 +21,9 @@ import symml as sm
 
 # --- norms and inner products -------------------------------------------------------------
 v = [3, -4]
-show("norm2_v", float(sm.norm(v)))            # sqrt(9 + 16) = 5
-show("norm1_v", float(sm.norm(v, 1)))         # |3| + |-4| = 7
-show("norminf_v", float(sm.norm(v, "oo")))    # max(|3|, |-4|) = 4
+show("norm2_v", float(sm.norm(v)))  # sqrt(9 + 16) = 5
+show("norm1_v", float(sm.norm(v, 1)))  # |3| + |-4| = 7
+show("norminf_v", float(sm.norm(v, "oo")))  # max(|3|, |-4|) = 4
 
 # A symbolic norm: the length of (cos t, sin t) is 1 for every t.
 unit = sm.norm(sm.parse("[[cos(t)], [sin(t)]]"))
@@ -39,7 +39,7 @@ show("projection_residual_dot_u", float(residual @ np.array([1.0, 1.0, 0.0])))
 
 # --- Gram–Schmidt, exactly -------------------------------------------------------------------
 basis = [[1, 1, 0], [1, 0, 1], [0, 1, 1]]
-q = sm.gram_schmidt(basis)                    # exact: entries such as sqrt(2)/2
+q = sm.gram_schmidt(basis)  # exact: entries such as sqrt(2)/2
 for i, qi in enumerate(q, start=1):
     show(f"gs_q{i}", [float(c) for c in qi])
 gram = np.array([[float((a.T * b)[0]) for b in q] for a in q])
@@ -85,7 +85,7 @@ show("mgs_loss_hilbert8", loss_mgs[sizes.index(8)])
 # entries, and their pairwise inner products are exactly 0.
 H6 = [[sm.parse(f"1/({i}+{j}+1)") for i in range(6)] for j in range(6)]
 q_exact = sm.gram_schmidt(H6, normalize=False)
-off = max(abs((a.T * b)[0]) for k, a in enumerate(q_exact) for b in q_exact[k + 1:])
+off = max(abs((a.T * b)[0]) for k, a in enumerate(q_exact) for b in q_exact[k + 1 :])
 show("exact_gs_hilbert6_max_offdiag", off)
 
 fig, ax = plt.subplots(figsize=(5, 3.5))

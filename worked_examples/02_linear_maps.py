@@ -19,10 +19,10 @@ import symml as sm
 
 # --- determinant as area scaling ------------------------------------------------------------
 A = [[2, 1], [1, 3]]
-show("det_A", float(sm.det(A)))                         # 2*3 - 1*1 = 5
+show("det_A", float(sm.det(A)))  # 2*3 - 1*1 = 5
 
 square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], float)
-image = square @ np.array(A, float).T                   # rows are the images A p
+image = square @ np.array(A, float).T  # rows are the images A p
 
 
 def shoelace(poly: np.ndarray) -> float:
@@ -31,7 +31,7 @@ def shoelace(poly: np.ndarray) -> float:
     return 0.5 * abs(float(x @ np.roll(y, -1) - y @ np.roll(x, -1)))
 
 
-show("image_area", shoelace(image))                     # equals |det A|
+show("image_area", shoelace(image))  # equals |det A|
 
 # The general 2x2 determinant, symbolically, and a rotation (which preserves area).
 show("det_general", sm.det(sm.parse("[[a, b], [c, d]]")))
@@ -57,11 +57,15 @@ show("lu_solution_residual", float(np.abs(np.array(M.tolist(), float) @ x - b).m
 # --- inverses ---------------------------------------------------------------------------------
 Minv = sm.inverse(M)
 show("inverse", [float(c) for c in Minv])
-show("inverse_vs_numpy", float(np.abs(np.array(Minv.tolist(), float)
-                                      - np.linalg.inv(np.array(M.tolist(), float))).max()))
+show(
+    "inverse_vs_numpy",
+    float(
+        np.abs(np.array(Minv.tolist(), float) - np.linalg.inv(np.array(M.tolist(), float))).max()
+    ),
+)
 show("inverse_general", sm.inverse(sm.parse("[[a, b], [c, d]]")).applyfunc(lambda e: e.factor()))
 try:
-    sm.inverse([[1, 2], [2, 4]])                        # det = 0: no inverse
+    sm.inverse([[1, 2], [2, 4]])  # det = 0: no inverse
     show("singular_raises", False)
 except ValueError as err:
     show("singular_raises", "singular" in str(err))

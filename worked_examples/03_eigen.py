@@ -19,12 +19,12 @@ from _common import save, show
 import symml as sm
 
 A_text = "[[2, 1, 0], [1, 2, 1], [0, 1, 2]]"
-E = sm.eig(A_text)                       # exact: 2 + sqrt(2), 2, 2 - sqrt(2)
+E = sm.eig(A_text)  # exact: 2 + sqrt(2), 2, 2 - sqrt(2)
 show("eig_values_exact", ", ".join(str(v) for v in E.values))
 exact = np.array([float(v) for v in E.values])
 show("eig_values", exact)
-show("eig_check", bool(E.verify()))      # A v = λ v for every pair
-for i, vec in enumerate(E.vectors):      # exact: (1, √2, 1), (−1, 0, 1), (1, −√2, 1)
+show("eig_check", bool(E.verify()))  # A v = λ v for every pair
+for i, vec in enumerate(E.vectors):  # exact: (1, √2, 1), (−1, 0, 1), (1, −√2, 1)
     show(f"eig_vector_{i}", [float(c) for c in vec])
 A = np.array(sm.parse(A_text).tolist(), float)
 
@@ -65,9 +65,9 @@ show("qr_error", float(np.abs(qr_values - exact).max()))
 
 # --- where it fails: a permutation matrix ---------------------------------------------------------
 Pm = sm.parse("[[0, 1], [1, 0]]")
-show("perm_eig_values", [float(v) for v in sm.eig(Pm).values])      # 1 and -1: equal |λ|
+show("perm_eig_values", [float(v) for v in sm.eig(Pm).values])  # 1 and -1: equal |λ|
 Pk, perm_hist = qr_algorithm(np.array(Pm.tolist(), float), 60)
-show("perm_qr_offdiag_after_60", perm_hist[-1])                      # still 1: no progress
+show("perm_qr_offdiag_after_60", perm_hist[-1])  # still 1: no progress
 # A cyclic 3x3 permutation: eigenvalues are the cube roots of unity, all of modulus 1.
 C = sm.eig("[[0, 0, 1], [1, 0, 0], [0, 1, 0]]")
 show("cyclic_eig_moduli", [abs(complex(v)) for v in C.values])
@@ -84,7 +84,9 @@ save(fig, "03_eigen_convergence")
 
 # --- what a symmetric 2x2 matrix does to the unit circle ------------------------------------------
 S2 = "[[2, 1], [1, 2]]"
-show("eig_2x2_values", [float(v) for v in sm.eig(S2).values])       # 3 and 1
+show("eig_2x2_values", [float(v) for v in sm.eig(S2).values])  # 3 and 1
 ax = sm.plot_eigen(S2)
-ax.set_title("A = [[2, 1], [1, 2]]: the circle becomes an ellipse\nwith axes along the eigenvectors")
+ax.set_title(
+    "A = [[2, 1], [1, 2]]: the circle becomes an ellipse\nwith axes along the eigenvectors"
+)
 save(ax.figure, "03_eigen_2x2")

@@ -40,7 +40,7 @@ A4 = np.linalg.matrix_power(A, 4)
 show("walks_len4_0_to_4", int(A4[0, 4]))
 show("walks_len4_0_to_4_bruteforce", count_walks(0, 4, 4))
 A3 = np.linalg.matrix_power(A, 3)
-show("triangles", int(np.trace(A3)) // 6)                      # the roof: 1 triangle
+show("triangles", int(np.trace(A3)) // 6)  # the roof: 1 triangle
 
 # Closed walks on the triangle graph K3, symbolically: the eigenvalues are 2, -1, -1, so
 # tr(A^k) = 2^k + 2(-1)^k for every k.
@@ -49,8 +49,9 @@ k = sm.symbols("k", integer=True, nonnegative=True)
 closed = sum(lam**k for lam in E.values)
 show("k3_closed_walks_formula", closed)
 K3 = np.ones((3, 3), dtype=np.int64) - np.eye(3, dtype=np.int64)
-check = [int(np.trace(np.linalg.matrix_power(K3, kk))) - int(closed.subs(k, kk))
-         for kk in range(1, 11)]
+check = [
+    int(np.trace(np.linalg.matrix_power(K3, kk))) - int(closed.subs(k, kk)) for kk in range(1, 11)
+]
 show("k3_formula_max_mismatch", max(abs(c) for c in check))
 
 # Growth rate of the number of walks on the house graph: λ_max^k. The characteristic
@@ -62,7 +63,7 @@ show("house_lambda_max", lam_max)
 show("house_lambda_max_numpy", float(np.linalg.eigvalsh(A.astype(float)).max()))
 ks = np.arange(1, 16)
 totals = [int(np.linalg.matrix_power(A, kk).sum()) for kk in ks]
-show("walks_growth_ratio_k15", totals[-1] / totals[-2])        # tends to λ_max
+show("walks_growth_ratio_k15", totals[-1] / totals[-2])  # tends to λ_max
 
 fig, ax = plt.subplots(figsize=(5, 3.5))
 ax.semilogy(ks, totals, "o", label="all walks of length k")

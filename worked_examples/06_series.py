@@ -18,23 +18,23 @@ import symml as sm
 
 # --- e as a limit ---------------------------------------------------------------------------
 L = sm.limit("(1 + 1/n)**n", "n", "oo")
-show("limit_result", L.result)                                 # E
+show("limit_result", L.result)  # E
 e = float(L.result)
 show("e", e)
 ns = 10.0 ** np.arange(1, 8)
 seq = (1 + 1 / ns) ** ns
 show("compound_n1e6", float(seq[5]))
-show("compound_error_times_n_1e4", float((e - seq[3]) * ns[3]))   # about e/2
+show("compound_error_times_n_1e4", float((e - seq[3]) * ns[3]))  # about e/2
 # The rate, symbolically: n (e - (1 + 1/n)^n) -> e/2.
 show("rate_limit", sm.limit("n*(E - (1 + 1/n)**n)", "n", "oo").result)
 
 # --- e as a series: the Taylor polynomial of exp, evaluated at 1 ---------------------------------
 partial = []
 for order in range(1, 16):
-    T = sm.taylor("exp(x)", "x", 0, order)                     # 1 + x + ... + x^order/order!
+    T = sm.taylor("exp(x)", "x", 0, order)  # 1 + x + ... + x^order/order!
     partial.append(float(T.result.subs(T.wrt[0], 1)))
 show("taylor10_at_1", partial[9])
-show("series_error_order10", abs(partial[9] - e))              # below 1/11! ~ 2.5e-8
+show("series_error_order10", abs(partial[9] - e))  # below 1/11! ~ 2.5e-8
 show("taylor3", sm.taylor("exp(x)", "x", 0, 3).result)
 
 # --- the harmonic series ---------------------------------------------------------------------------
@@ -53,8 +53,12 @@ show("harmonic_gap", [float(gap[k - 1]) for k in (1, 10, 100, 1000)])
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))
 ax1.loglog(ns, e - seq, "o-", label=r"$e - (1+1/n)^n$")
 ax1.loglog(ns, e / (2 * ns), "--", label=r"$e/(2n)$")
-ax1.loglog(np.arange(1, 16), np.abs(np.array(partial) - e) + 1e-17, "s-",
-           label=r"$e - \sum_{k\leq n} 1/k!$")
+ax1.loglog(
+    np.arange(1, 16),
+    np.abs(np.array(partial) - e) + 1e-17,
+    "s-",
+    label=r"$e - \sum_{k\leq n} 1/k!$",
+)
 ax1.set_xlabel("n")
 ax1.set_ylabel("error")
 ax1.legend(fontsize=8)

@@ -22,9 +22,9 @@ x = sm.symbols("x")
 sigma = sm.parse("1/(1 + exp(-x))")
 d = sm.derivative(sigma, x)
 show("sigmoid_derivative", d.result)
-print(d.latex())                                     # the derivation, with its steps
+print(d.latex())  # the derivation, with its steps
 identity = (d.result - sigma * (1 - sigma)).simplify()
-show("sigmoid_identity_symbolic", identity)          # 0
+show("sigmoid_identity_symbolic", identity)  # 0
 show("sigmoid_derivative_verified", bool(d.verify()))  # against central differences
 
 # ... and numerically, with the compiled derivative.
@@ -32,13 +32,13 @@ dnum = d.to_numpy()
 grid = np.linspace(-10, 10, 2001)
 s = 1 / (1 + np.exp(-grid))
 show("sigmoid_identity_numeric_max", float(np.abs(dnum(grid) - s * (1 - s)).max()))
-show("sigmoid_derivative_at_0", float(dnum(0.0)))    # 1/4
+show("sigmoid_derivative_at_0", float(dnum(0.0)))  # 1/4
 show("sigmoid_derivative_points", [-3.0, -1.0, 0.5, 2.0])
 show("sigmoid_derivative_values", [float(dnum(t)) for t in (-3.0, -1.0, 0.5, 2.0)])
 
 # --- finite-difference error against step size, for f = sin at x = 1 --------------------------------
 f = sm.to_numpy("sin(x)")
-exact = float(sm.to_numpy(sm.derivative("sin(x)", "x"))(1.0))   # cos(1)
+exact = float(sm.to_numpy(sm.derivative("sin(x)", "x"))(1.0))  # cos(1)
 hs = 10.0 ** np.linspace(-15, -1, 57)
 forward = np.abs((f(1.0 + hs) - f(1.0)) / hs - exact)
 central = np.abs((f(1.0 + hs) - f(1.0 - hs)) / (2 * hs) - exact)

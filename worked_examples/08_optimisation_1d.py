@@ -26,7 +26,7 @@ show("quadratic_contraction", float(good.path[5, 0] / good.path[4, 0]))
 bad = sm.gradient_descent("x**2", [1.0], lr=1.1, steps=1000)
 show("quadratic_lr1.1_converged", bad.converged)
 show("quadratic_lr1.1_diverged", "diverged" in bad.message)
-show("quadratic_lr1.1_growth", float(bad.path[5, 0] / bad.path[4, 0]))   # 1 - 2.2 = -1.2
+show("quadratic_lr1.1_growth", float(bad.path[5, 0] / bad.path[4, 0]))  # 1 - 2.2 = -1.2
 
 # --- a non-convex function: two basins ------------------------------------------------------------
 # f'(x) = x^3 + x^2 - 2x = x (x + 2)(x - 1): minima at -2 and 1, a maximum at 0.
@@ -38,10 +38,10 @@ show("critical_kinds", " ".join(cp.kind for cp in cps))
 show("critical_values", ", ".join(str(cp.value) for cp in cps))
 right = sm.gradient_descent(f, [2.0], lr=0.1, steps=5000)
 left = sm.gradient_descent(f, [-3.0], lr=0.1, steps=5000)
-show("gd_from_2_x", float(right.x[0]))                 # the local minimum at 1
-show("gd_from_minus3_x", float(left.x[0]))             # the global minimum at -2
-show("gd_from_2_f", float(right.fun))                  # -5/12
-show("gd_from_minus3_f", float(left.fun))              # -8/3
+show("gd_from_2_x", float(right.x[0]))  # the local minimum at 1
+show("gd_from_minus3_x", float(left.x[0]))  # the global minimum at -2
+show("gd_from_2_f", float(right.fun))  # -5/12
+show("gd_from_minus3_f", float(left.fun))  # -8/3
 show("local_not_global", bool(right.fun > left.fun))
 
 fn = sm.to_numpy(f)

@@ -20,8 +20,8 @@ from _common import save, show
 import symml as sm
 
 exact = sm.integral("x**2", ("x", 0, 1))
-show("integral_x2", exact.result)                        # 1/3
-show("integral_x2_verified", bool(exact.verify()))       # against quadrature
+show("integral_x2", exact.result)  # 1/3
+show("integral_x2_verified", bool(exact.verify()))  # against quadrature
 
 
 def trapezoid(f, a: Fraction, b: Fraction, n: int) -> Fraction:
@@ -37,22 +37,25 @@ errors = [trapezoid(lambda t: t * t, Fraction(0), Fraction(1), n) - third for n 
 show("trap_error_n10", float(trapezoid(lambda t: t * t, Fraction(0), Fraction(1), 10) - third))
 # error * 6 n^2 is exactly 1 for every n (exact rational arithmetic: no rounding at all).
 show("trap_error_times_6n2", [float(err * 6 * n * n) for err, n in zip(errors, ns, strict=True)])
-show("trap_error_exact", all(err == Fraction(1, 6 * n * n) for err, n in zip(errors, ns, strict=True)))
+show(
+    "trap_error_exact",
+    all(err == Fraction(1, 6 * n * n) for err, n in zip(errors, ns, strict=True)),
+)
 show("trap_n", ns)
-show("trap_errors_exact", ", ".join(str(err) for err in errors))   # as exact fractions
+show("trap_errors_exact", ", ".join(str(err) for err in errors))  # as exact fractions
 # Floating point agrees: numpy's trapezoid on n = 1000 panels.
 grid = np.linspace(0, 1, 1001)
 show("trap_error_float_n1000", float(np.trapezoid(grid**2, grid) - 1 / 3))
 
 # --- the Gaussian integral -----------------------------------------------------------------
 G = sm.integral("exp(-x**2)", ("x", "-oo", "oo"))
-show("gaussian_integral", G.result)                      # sqrt(pi)
+show("gaussian_integral", G.result)  # sqrt(pi)
 show("gaussian_integral_value", float(G.result))
 sigma = sm.symbols("sigma", positive=True)
 normal = sm.integral(sm.parse("exp(-x**2/(2*sigma**2))", ["x", sigma]), ("x", "-oo", "oo"))
-show("gaussian_normaliser", normal.result)               # sqrt(2) sqrt(pi) sigma
+show("gaussian_normaliser", normal.result)  # sqrt(2) sqrt(pi) sigma
 t = np.linspace(-8, 8, 41)
-show("gaussian_trapezoid_41pts", float(np.trapezoid(np.exp(-t**2), t)))
+show("gaussian_trapezoid_41pts", float(np.trapezoid(np.exp(-(t**2)), t)))
 # Without a closed form, integral falls back to quadrature and says so.
 num = sm.integral("exp(-x**4)*cos(x)", ("x", 0, 1), timeout=1)
 show("no_closed_form_method", num.method)

@@ -21,8 +21,8 @@ import symml as sm
 f = "x**3 - 3*x + y**2"
 g = sm.gradient(f, "x, y")
 H = sm.hessian(f, "x, y")
-show("gradient", g.result.T)      # [3x^2 - 3, 2y]
-show("hessian", H.result)         # [[6x, 0], [0, 2]]
+show("gradient", g.result.T)  # [3x^2 - 3, 2y]
+show("hessian", H.result)  # [[6x, 0], [0, 2]]
 show("gradient_verified", bool(g.verify()))
 show("hessian_verified", bool(H.verify()))
 # Two routes to the Hessian agree: it is the Jacobian of the gradient.
@@ -30,11 +30,17 @@ J = sm.jacobian(g, "x, y")
 show("hessian_equals_jacobian_of_gradient", J.result == H.result)
 
 # --- critical points and their classification -----------------------------------------------------
-for name, expr in (("cubic", f), ("saddle", "x**2 - y**2"), ("bowl", "x**2 + x*y + y**2"),
-                   ("monkey", "x**3 - 3*x*y**2")):
+for name, expr in (
+    ("cubic", f),
+    ("saddle", "x**2 - y**2"),
+    ("bowl", "x**2 + x*y + y**2"),
+    ("monkey", "x**3 - 3*x*y**2"),
+):
     cps = sm.critical_points(expr, "x, y")
-    desc = "; ".join(f"({', '.join(str(v) for v in cp.point.values())}) {cp.kind}"
-                     for cp in sorted(cps, key=lambda c: [float(v) for v in c.point.values()]))
+    desc = "; ".join(
+        f"({', '.join(str(v) for v in cp.point.values())}) {cp.kind}"
+        for cp in sorted(cps, key=lambda c: [float(v) for v in c.point.values()])
+    )
     show(f"critical_{name}", desc)
 
 # --- Rosenbrock: gradient descent against Newton -------------------------------------------------------

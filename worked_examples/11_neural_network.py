@@ -23,21 +23,25 @@ HIDDEN = 3
 W1 = [[f"W{i}{j}" for j in range(2)] for i in range(HIDDEN)]
 b1 = [f"b{i}" for i in range(HIDDEN)]
 w2 = [f"v{i}" for i in range(HIDDEN)]
-params = sm.symbols(" ".join([w for row in W1 for w in row] + b1 + w2 + ["c"]))   # 13
+params = sm.symbols(" ".join([w for row in W1 for w in row] + b1 + w2 + ["c"]))  # 13
 data = sm.symbols("x1 x2 y")
 
 # The network and its loss on one example (x1, x2, y), written as a formula.
-yhat = " + ".join(f"{w2[i]}*tanh({W1[i][0]}*x1 + {W1[i][1]}*x2 + {b1[i]})"
-                  for i in range(HIDDEN)) + " + c"
+yhat = (
+    " + ".join(f"{w2[i]}*tanh({W1[i][0]}*x1 + {W1[i][1]}*x2 + {b1[i]})" for i in range(HIDDEN))
+    + " + c"
+)
 loss = sm.parse(f"({yhat} - y)**2/2")
 show("loss", loss)
 
-grad = sm.gradient(loss, params)                                    # 13 partial derivatives
+grad = sm.gradient(loss, params)  # 13 partial derivatives
 show("n_parameters", len(params))
-show("dloss_dc", grad.result[-1])                                   # δ = ŷ − y
+show("dloss_dc", grad.result[-1])  # δ = ŷ − y
 # A numeric check of the derivation itself, at one fixed example (x1, x2, y) = (1/2, -1, 1).
-at_example = sm.gradient(loss.subs(dict(zip(data, sm.parse("[[1/2, -1, 1]]"), strict=True))), params)
-show("gradient_verified", bool(at_example.verify()))                # central differences
+at_example = sm.gradient(
+    loss.subs(dict(zip(data, sm.parse("[[1/2, -1, 1]]"), strict=True))), params
+)
+show("gradient_verified", bool(at_example.verify()))  # central differences
 # Compile once; the data variables broadcast, so one call evaluates every example.
 loss_fn = sm.to_numpy(loss, [*params, *data])
 grad_fn = sm.to_numpy(grad.result, [*params, *data])
@@ -51,12 +55,13 @@ def unpack(theta: np.ndarray) -> tuple:
 def backprop(theta: np.ndarray, X: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean loss and its gradient by hand-written back-propagation."""
     W, b, v, c = unpack(theta)
-    h = np.tanh(X @ W.T + b)                  # (m, 3)
-    delta = h @ v + c - Y                     # (m,)
-    d1 = delta[:, None] * v * (1 - h**2)      # (m, 3)
+    h = np.tanh(X @ W.T + b)  # (m, 3)
+    delta = h @ v + c - Y  # (m,)
+    d1 = delta[:, None] * v * (1 - h**2)  # (m, 3)
     m = len(Y)
-    g = np.concatenate([(d1.T @ X).ravel() / m, d1.mean(0), (delta[:, None] * h).mean(0),
-                        [delta.mean()]])
+    g = np.concatenate(
+        [(d1.T @ X).ravel() / m, d1.mean(0), (delta[:, None] * h).mean(0), [delta.mean()]]
+    )
     return float(np.mean(delta**2) / 2), g
 
 
@@ -78,8 +83,14 @@ show("loss_symbolic_vs_backprop", abs(l_sym - l_bp))
 show("gradient_symbolic_vs_backprop", float(np.abs(g_sym - g_bp).max() / np.abs(g_bp).max()))
 
 # Training: plain gradient descent driven by the compiled symbolic gradient.
-result = sm.gradient_descent(lambda t: symbolic(t, X, Y)[0], theta0,
-                             grad=lambda t: symbolic(t, X, Y)[1], lr=0.2, steps=1500, tol=1e-6)
+result = sm.gradient_descent(
+    lambda t: symbolic(t, X, Y)[0],
+    theta0,
+    grad=lambda t: symbolic(t, X, Y)[1],
+    lr=0.2,
+    steps=1500,
+    tol=1e-6,
+)
 show("loss_initial", result.values[0])
 show("loss_final", float(result.fun))
 show("loss_decreased", bool(result.fun < 0.25 * result.values[0]))
@@ -88,7 +99,7 @@ show("theta_initial", theta0)
 show("theta_final", result.x)
 # The final parameters give the same loss through back-propagation.
 show("final_loss_backprop", backprop(result.x, X, Y)[0])
-baseline = float(np.var(Y) / 2)                 # the loss of predicting the mean
+baseline = float(np.var(Y) / 2)  # the loss of predicting the mean
 show("loss_of_constant_predictor", baseline)
 
 ax = sm.plot_convergence(result)

@@ -32,9 +32,12 @@ for comp, factor, name in zip(g.result, (x1, x2, 1), ("w1", "w2", "b"), strict=T
 # The summed loss of m examples, the rows of Z, in matrix notation: 1ᵀ log(1 + exp(Zw)) − yᵀZw.
 mm, kk = sympy.symbols("m k", integer=True, positive=True)
 Zs, ws, ys = sm.MatrixSymbol("Z", mm, kk), sm.MatrixSymbol("w", kk, 1), sm.MatrixSymbol("y", mm, 1)
-summed = (sympy.OneMatrix(1, mm) * (sympy.OneMatrix(mm, 1) + (Zs * ws).applyfunc(sympy.exp))
-          .applyfunc(sympy.log) - ys.T * Zs * ws)
-md = sm.matrix_derivative(summed, ws)                    # Zᵀ(σ(Zw) − y), checked by itself
+summed = (
+    sympy.OneMatrix(1, mm)
+    * (sympy.OneMatrix(mm, 1) + (Zs * ws).applyfunc(sympy.exp)).applyfunc(sympy.log)
+    - ys.T * Zs * ws
+)
+md = sm.matrix_derivative(summed, ws)  # Zᵀ(σ(Zw) − y), checked by itself
 show("matrix_derivative", md.result)
 show("matrix_derivative_check", md.verify())
 
@@ -44,9 +47,9 @@ m = 400
 labels = rng.integers(0, 2, m).astype(float)
 centres = np.where(labels[:, None] == 1.0, [1.5, 1.0], [-1.0, -1.0])
 feats = centres + rng.standard_normal((m, 2))
-X = np.column_stack([feats, np.ones(m)])                 # a column of ones carries b
+X = np.column_stack([feats, np.ones(m)])  # a column of ones carries b
 
-grad_fn = sm.to_numpy(g, [w1, w2, b, x1, x2, y])          # broadcast over the examples
+grad_fn = sm.to_numpy(g, [w1, w2, b, x1, x2, y])  # broadcast over the examples
 loss_fn = sm.to_numpy(loss, [w1, w2, b, x1, x2, y])
 
 
@@ -74,26 +77,40 @@ def mean_loss(theta: np.ndarray) -> float:
 
 theta_test = np.array([0.3, -0.7, 0.2])
 # the derived matrix form at the data: its entries, evaluated by SymPy on the first 12 examples
-at = {Zs: sympy.ImmutableMatrix(X[:12]), ws: sympy.ImmutableMatrix(theta_test),
-      ys: sympy.ImmutableMatrix(labels[:12]), mm: 12, kk: 3}
+at = {
+    Zs: sympy.ImmutableMatrix(X[:12]),
+    ws: sympy.ImmutableMatrix(theta_test),
+    ys: sympy.ImmutableMatrix(labels[:12]),
+    mm: 12,
+    kk: 3,
+}
 derived = np.array(md.result.subs(at).doit(), dtype=float).ravel()
-show("matrix_derivative_vs_numpy", float(np.abs(derived - 12 * matrix_gradient_of(X[:12], labels[:12],
-                                                                             theta_test)).max()))
-per_example = grad_fn(*theta_test, feats[:, 0], feats[:, 1], labels)     # (m, 3)
-show("matrix_form_vs_symbolic", float(np.abs(per_example.mean(0)
-                                             - matrix_gradient(theta_test)).max()))
+show(
+    "matrix_derivative_vs_numpy",
+    float(np.abs(derived - 12 * matrix_gradient_of(X[:12], labels[:12], theta_test)).max()),
+)
+per_example = grad_fn(*theta_test, feats[:, 0], feats[:, 1], labels)  # (m, 3)
+show(
+    "matrix_form_vs_symbolic",
+    float(np.abs(per_example.mean(0) - matrix_gradient(theta_test)).max()),
+)
 # The Hessian in matrix form against the symbolic Hessian of one example, averaged.
 Hs = sm.to_numpy(sm.hessian(loss, [w1, w2, b]), [w1, w2, b, x1, x2, y])
-show("hessian_matrix_form_vs_symbolic",
-     float(np.abs(Hs(*theta_test, feats[:, 0], feats[:, 1], labels).mean(0)
-                  - matrix_hessian(theta_test)).max()))
+show(
+    "hessian_matrix_form_vs_symbolic",
+    float(
+        np.abs(
+            Hs(*theta_test, feats[:, 0], feats[:, 1], labels).mean(0) - matrix_hessian(theta_test)
+        ).max()
+    ),
+)
 show("hessian_min_eigenvalue", float(np.linalg.eigvalsh(matrix_hessian(theta_test)).min()))
 
 # --- training -------------------------------------------------------------------------------------
 theta0 = np.zeros(3)
 gd = sm.gradient_descent(mean_loss, theta0, grad=matrix_gradient, lr=1.0, steps=2000, tol=1e-6)
 nt = sm.newton(mean_loss, theta0, grad=matrix_gradient, hess=matrix_hessian)
-show("loss_initial", mean_loss(theta0))                    # log 2 at w = 0
+show("loss_initial", mean_loss(theta0))  # log 2 at w = 0
 show("gd_loss", float(gd.fun))
 show("gd_steps", gd.n_iter)
 show("newton_loss", float(nt.fun))

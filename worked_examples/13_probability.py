@@ -22,8 +22,8 @@ rng = np.random.default_rng(2024)
 
 # --- the law of large numbers --------------------------------------------------------------------
 D = sm.Die("D", 6)
-show("die_mean", sm.expectation(D).result)                       # 7/2
-show("die_variance", sm.variance(D).result)                      # 35/12
+show("die_mean", sm.expectation(D).result)  # 7/2
+show("die_variance", sm.variance(D).result)  # 35/12
 rolls = sm.sampler(D)(100_000, rng=rng)
 running = np.cumsum(rolls) / np.arange(1, rolls.size + 1)
 show("lln_die_mean_1e5", float(running[-1]))
@@ -71,12 +71,12 @@ show("mle_sigma_vs_numpy", abs(values["sigma"] - sample.std(ddof=0)))
 # f(x) = x^2 exp(-x^2/2)/sqrt(2 pi) on the real line: it integrates to 1 (E[Z^2] = 1 for a
 # standard normal) and E[X^2] = E[Z^4] = 3.
 C = sm.ContinuousRV("x", "x**2*exp(-x**2/2)/sqrt(2*pi)")
-show("custom_second_moment", sm.expectation(C**2).result)       # 3
+show("custom_second_moment", sm.expectation(C**2).result)  # 3
 S = sm.sampler(C)
 show("custom_sampler_method", S.method)
 draws = S(200_000, rng=rng)
-show("custom_sample_mean", float(draws.mean()))                  # about 0
-show("custom_sample_second_moment", float((draws**2).mean()))    # about 3
+show("custom_sample_mean", float(draws.mean()))  # about 0
+show("custom_sample_second_moment", float((draws**2).mean()))  # about 3
 show("custom_sample_second_moment_stderr", float((draws**2).std() / np.sqrt(draws.size)))
 
 fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(9, 3.5))

@@ -82,24 +82,32 @@ def build() -> dict[str, dict[str, str]]:
     shown, made = referenced(), written()
     missing = sorted(set(shown) - set(made))
     if missing:
-        raise SystemExit(f"the docs show figures no worked example writes: {missing} "
-                         f"(referenced in {[shown[m] for m in missing]})")
+        raise SystemExit(
+            f"the docs show figures no worked example writes: {missing} "
+            f"(referenced in {[shown[m] for m in missing]})"
+        )
     needed = sorted({made[name] for name in shown})
     FIGURES.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "MPLBACKEND": "Agg"}
     with tempfile.TemporaryDirectory() as tmp:
         for script in needed:
             print(f"running {script}", flush=True)
-            subprocess.run([sys.executable, str(EXAMPLES / script), tmp], check=True, cwd=tmp,
-                           env=env, stdout=subprocess.DEVNULL)
+            subprocess.run(
+                [sys.executable, str(EXAMPLES / script), tmp],
+                check=True,
+                cwd=tmp,
+                env=env,
+                stdout=subprocess.DEVNULL,
+            )
         for name in sorted(shown):
             shutil.copyfile(Path(tmp) / name, FIGURES / name)
     for stale in FIGURES.glob("*.png"):
         if stale.name not in shown:
             stale.unlink()
             print(f"removed {stale.name} (no page shows it)")
-    manifest = {name: {"script": made[name], "sha256": fingerprint(made[name])}
-                for name in sorted(shown)}
+    manifest = {
+        name: {"script": made[name], "sha256": fingerprint(made[name])} for name in sorted(shown)
+    }
     MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {len(manifest)} figures and {MANIFEST.relative_to(ROOT)}")
     return manifest

@@ -12,29 +12,43 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 CELLS: list[tuple[str, str]] = [
-    ("md", """\
+    (
+        "md",
+        """\
 # A tour of symml
 
 symml derives the maths of machine learning symbolically, shows the steps as LaTeX,
 checks every result numerically, and compiles it into fast NumPy code. This tour goes
 through the whole workbench: **derive → LaTeX → verify → to_numpy → export**, then an
-integral, an eigen-decomposition, an expectation, two optimisers and a notes document."""),
-    ("code", """\
+integral, an eigen-decomposition, an expectation, two optimisers and a notes document.""",
+    ),
+    (
+        "code",
+        """\
 import numpy as np
 import symml as sm
 
 f = "x**2*y + y**3"
 g = sm.gradient(f, "x, y")
-g  # displayed as LaTeX, with the rule behind each step"""),
-    ("md", """\
+g  # displayed as LaTeX, with the rule behind each step""",
+    ),
+    (
+        "md",
+        """\
 ## Verify, compile, export
 
 `verify()` compares the symbolic gradient with central differences at random points;
 `to_numpy()` compiles it into a NumPy function that broadcasts over arrays, and `save()`
-writes a module that needs only NumPy."""),
-    ("code", """\
-g.verify(rng=0)"""),
-    ("code", """\
+writes a module that needs only NumPy.""",
+    ),
+    (
+        "code",
+        """\
+g.verify(rng=0)""",
+    ),
+    (
+        "code",
+        """\
 grad = g.to_numpy()
 X = np.linspace(-1, 1, 5)
 print(grad(X, 2.0).shape)          # one row per point, one column per variable
@@ -45,42 +59,66 @@ spec = importlib.util.spec_from_file_location("grad_f", "grad_f.py")
 module = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(module)
 assert np.allclose(module.grad_f(X, 2.0), grad(X, 2.0))
-sm.hessian(f, "x, y")"""),
-    ("md", """\
+sm.hessian(f, "x, y")""",
+    ),
+    (
+        "md",
+        """\
 ## An integral
 
 A definite integral shows the antiderivative and the limits; its check is numeric
-quadrature."""),
-    ("code", """\
+quadrature.""",
+    ),
+    (
+        "code",
+        """\
 x = sm.symbols("x")
 I = sm.integral("x**2*exp(-x**2/2)", (x, -sm.parse("oo"), sm.parse("oo")))
 print(I.verify(rng=0))
-I"""),
-    ("md", """\
+I""",
+    ),
+    (
+        "md",
+        """\
 ## An eigen-decomposition
 
 The characteristic polynomial, its roots, the eigenspaces and $A = P D P^{-1}$;
-the check is $A v = \\lambda v$ for every pair."""),
-    ("code", """\
+the check is $A v = \\lambda v$ for every pair.""",
+    ),
+    (
+        "code",
+        """\
 E = sm.eig([[2, 1], [1, 2]])
 print(E.verify())
-E"""),
-    ("md", """\
+E""",
+    ),
+    (
+        "md",
+        """\
 ## An expectation
 
 $\\mathbb{E}[X^2]$ for $X \\sim \\mathcal{N}(1, 2^2)$ is set up as an integral against the
-density and checked by Monte Carlo."""),
-    ("code", """\
+density and checked by Monte Carlo.""",
+    ),
+    (
+        "code",
+        """\
 X = sm.Normal("X", 1, 2)
 m2 = sm.expectation(X**2)
 print(m2.verify(rng=0))
-m2"""),
-    ("md", """\
+m2""",
+    ),
+    (
+        "md",
+        """\
 ## Optimisation
 
 Newton's method and gradient descent with momentum on Rosenbrock's function, using the
-compiled gradient and Hessian; `plot_contour` draws both paths."""),
-    ("code", """\
+compiled gradient and Hessian; `plot_contour` draws both paths.""",
+    ),
+    (
+        "code",
+        """\
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -91,13 +129,19 @@ gd = sm.gradient_descent(rosenbrock, [-1.2, 1.0], wrt="x, y", lr=1e-3, momentum=
                          steps=20000, tol=1e-6)
 fig, ax = plt.subplots(figsize=(5, 3.5))
 sm.plot_contour(rosenbrock, (-2, 2), (-1, 3), wrt="x, y", path=[gd, nt], ax=ax)
-nt"""),
-    ("md", """\
+nt""",
+    ),
+    (
+        "md",
+        """\
 ## Notes
 
 A `Notes` document collects derivations, paragraphs and figures and writes them as a
-LaTeX article (`.tex`, or `.pdf` when `pdflatex` is installed) or as Markdown."""),
-    ("code", """\
+LaTeX article (`.tex`, or `.pdf` when `pdflatex` is installed) or as Markdown.""",
+    ),
+    (
+        "code",
+        """\
 notes = sm.Notes("Tour notes", rng=0)
 notes.add("The gradient of $f(x, y) = x^2 y + y^3$, checked numerically.")
 notes.add(g, check=True)
@@ -105,7 +149,8 @@ notes.add(E, check=True)
 notes.add(fig, caption="Rosenbrock's function with both optimisation paths.")
 notes.write("tour-notes.md")
 notes.write("tour-notes.tex")
-notes"""),
+notes""",
+    ),
 ]
 
 
@@ -113,8 +158,11 @@ def build() -> nbformat.NotebookNode:
     """The notebook, cells unexecuted."""
     makers = {"md": new_markdown_cell, "code": new_code_cell}
     nb = new_notebook(cells=[makers[kind](source) for kind, source in CELLS])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nb.metadata["language_info"] = {"name": "python"}
     return nb
 

@@ -39,7 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     rows = _rows(args.only, args.quick)
     print(f"{'benchmark':58} {'symml':>13}  baselines (ratio = symml / baseline)")
     for r in rows:
-        base = "; ".join(f"{k} {_fmt(v).strip()} ({r.symml / v:.2f}x)" for k, v in r.baselines.items())
+        base = "; ".join(
+            f"{k} {_fmt(v).strip()} ({r.symml / v:.2f}x)" for k, v in r.baselines.items()
+        )
         target = ""
         if r.target is not None and r.target_of:
             met = r.met

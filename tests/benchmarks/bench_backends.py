@@ -68,8 +68,7 @@ def _jax() -> Any:
     return jax
 
 
-def _rows(case: str, n: int, calls: dict[str, Callable[[], Any]], compile_note: str
-          ) -> list[Row]:
+def _rows(case: str, n: int, calls: dict[str, Callable[[], Any]], compile_note: str) -> list[Row]:
     """Time every method (after checking they agree) and make the two rows of one case."""
     want = np.asarray(calls[HAND]())
     for name, call in calls.items():  # one result besides the reference in memory at a time
@@ -78,15 +77,31 @@ def _rows(case: str, n: int, calls: dict[str, Callable[[], Any]], compile_note: 
     repeat = 3 if n >= 10**7 else 5
     times = {name: best_time(call, repeat=repeat) for name, call in calls.items()}
     fast = {k: v for k, v in times.items() if k != "numba"}
-    rows = [Row(f"{case}, numba backend, {n:.0e} pts", times["numba"], fast,
-                target=1.0, target_of=JAX, note=compile_note)]
-    rows.append(Row(f"{case}, NumPy backend, {n:.0e} pts", times["symml NumPy"],
-                    {HAND: times[HAND]}, target=1.1, target_of=HAND))
+    rows = [
+        Row(
+            f"{case}, numba backend, {n:.0e} pts",
+            times["numba"],
+            fast,
+            target=1.0,
+            target_of=JAX,
+            note=compile_note,
+        )
+    ]
+    rows.append(
+        Row(
+            f"{case}, NumPy backend, {n:.0e} pts",
+            times["symml NumPy"],
+            {HAND: times[HAND]},
+            target=1.1,
+            target_of=HAND,
+        )
+    )
     return rows
 
 
-def _with_jax(calls: dict[str, Callable[[], Any]], build: Callable[[Any], Callable[[], Any]]
-              ) -> str:
+def _with_jax(
+    calls: dict[str, Callable[[], Any]], build: Callable[[Any], Callable[[], Any]]
+) -> str:
     """Add the JAX method to ``calls`` when JAX is installed; its compile time as a note."""
     if not have("jax"):
         return "JAX not installed"
@@ -97,6 +112,7 @@ def _with_jax(calls: dict[str, Callable[[], Any]], build: Callable[[Any], Callab
 
 
 # --- (a) gradient of a two-layer tanh network -------------------------------------------------
+
 
 def network_grad_numpy(x1: np.ndarray, x2: np.ndarray, x3: np.ndarray) -> np.ndarray:
     """Backpropagation through the network, batched, hidden units along the first axis.
@@ -144,12 +160,17 @@ def row_network_gradient(quick: bool = False) -> list[Row]:
             return lambda: g(X).block_until_ready()
 
         note = _with_jax(calls, build)
-        rows += _rows("(a) net gradient", n, calls,
-                      f"compile: numba {t_numba:.2f} s, NumPy backend {t_numpy:.2f} s, {note}")
+        rows += _rows(
+            "(a) net gradient",
+            n,
+            calls,
+            f"compile: numba {t_numba:.2f} s, NumPy backend {t_numpy:.2f} s, {note}",
+        )
     return rows
 
 
 # --- (b) Hessian of a 10-variable log-sum-exp -------------------------------------------------
+
 
 def lse_hessian_numpy(X: np.ndarray) -> np.ndarray:
     """∇² log Σ exp(x) = diag(p) − p pᵀ with p = softmax(x), batched over rows of X."""
@@ -184,32 +205,49 @@ def row_lse_hessian(quick: bool = False) -> list[Row]:
             return lambda: h(Xj).block_until_ready()
 
         note = _with_jax(calls, build)
-        rows += _rows("(b) 10-var log-sum-exp Hessian", n, calls,
-                      f"compile: numba {t_numba:.2f} s, NumPy backend {t_numpy:.2f} s, {note}")
+        rows += _rows(
+            "(b) 10-var log-sum-exp Hessian",
+            n,
+            calls,
+            f"compile: numba {t_numba:.2f} s, NumPy backend {t_numpy:.2f} s, {note}",
+        )
     return rows
 
 
 # --- (c) a Gaussian-mixture log-density -------------------------------------------------------
 
 #: Three 2-D components with diagonal covariances: weight, mean (x, y), std (x, y).
-MIXTURE = ((0.5, (0.0, 0.0), (1.0, 1.0)), (0.3, (2.0, -1.0), (0.5, 1.5)),
-           (0.2, (-1.5, 2.0), (2.0, 0.7)))
+MIXTURE = (
+    (0.5, (0.0, 0.0), (1.0, 1.0)),
+    (0.3, (2.0, -1.0), (0.5, 1.5)),
+    (0.2, (-1.5, 2.0), (2.0, 0.7)),
+)
 
 
 def mixture_expr() -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     x, y = sm.symbols("x y")
-    terms = [sympy.Float(w) / (2 * sympy.pi * sympy.Float(sx) * sympy.Float(sy))
-             * sympy.exp(-(x - mx) ** 2 / (2 * sympy.Float(sx) ** 2)
-                         - (y - my) ** 2 / (2 * sympy.Float(sy) ** 2))
-             for w, (mx, my), (sx, sy) in MIXTURE]
+    terms = [
+        sympy.Float(w)
+        / (2 * sympy.pi * sympy.Float(sx) * sympy.Float(sy))
+        * sympy.exp(
+            -((x - mx) ** 2) / (2 * sympy.Float(sx) ** 2)
+            - (y - my) ** 2 / (2 * sympy.Float(sy) ** 2)
+        )
+        for w, (mx, my), (sx, sy) in MIXTURE
+    ]
     return sympy.log(sum(terms)), (x, y)
 
 
 def mixture_numpy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """log Σ_k w_k N(x, y; μ_k, diag σ_k²) by log-sum-exp over the components."""
-    logs = np.stack([math.log(w / (2 * math.pi * sx * sy))
-                     - (x - mx) ** 2 / (2 * sx * sx) - (y - my) ** 2 / (2 * sy * sy)
-                     for w, (mx, my), (sx, sy) in MIXTURE])
+    logs = np.stack(
+        [
+            math.log(w / (2 * math.pi * sx * sy))
+            - (x - mx) ** 2 / (2 * sx * sx)
+            - (y - my) ** 2 / (2 * sy * sy)
+            for w, (mx, my), (sx, sy) in MIXTURE
+        ]
+    )
     top = logs.max(axis=0)
     return top + np.log(np.exp(logs - top).sum(axis=0))
 
@@ -245,8 +283,12 @@ def row_mixture_logdensity(quick: bool = False) -> list[Row]:
             return lambda: f(P).block_until_ready()
 
         note = _with_jax(calls, build)
-        rows += _rows("(c) Gaussian mixture log-density", n, calls,
-                      f"compile: numba {t_numba:.2f} s, NumPy backend {t_numpy:.2f} s, {note}")
+        rows += _rows(
+            "(c) Gaussian mixture log-density",
+            n,
+            calls,
+            f"compile: numba {t_numba:.2f} s, NumPy backend {t_numpy:.2f} s, {note}",
+        )
     return rows
 
 

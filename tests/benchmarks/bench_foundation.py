@@ -23,8 +23,9 @@ def network_expr() -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     """The network's output as a SymPy expression of its inputs x1, x2, x3."""
     xs = sm.symbols("x1 x2 x3")
     w = sympy.Matrix(W.tolist()).applyfunc(sympy.nsimplify)
-    hidden = [sympy.tanh(sum(w[j, k] * xs[k] for k in range(3)) + sympy.nsimplify(B[j]))
-              for j in range(4)]
+    hidden = [
+        sympy.tanh(sum(w[j, k] * xs[k] for k in range(3)) + sympy.nsimplify(B[j])) for j in range(4)
+    ]
     out = sum(sympy.nsimplify(V[j]) * hidden[j] for j in range(4)) + sympy.nsimplify(C)
     return sympy.log(1 + sympy.exp(out)), xs
 
@@ -55,10 +56,16 @@ def row_network_gradient(quick: bool = False) -> Row:
         return np.asarray(plain(*pts))
 
     t_ours = best_time(lambda: f(*pts))
-    return Row(f"2-layer tanh net gradient, {n:.0e} points", t_ours,
-               {"hand NumPy": best_time(lambda: network_grad_numpy(*pts)),
-                "sympy.lambdify (no cse)": best_time(lambdified, repeat=3)},
-               target=1.1, target_of="hand NumPy")
+    return Row(
+        f"2-layer tanh net gradient, {n:.0e} points",
+        t_ours,
+        {
+            "hand NumPy": best_time(lambda: network_grad_numpy(*pts)),
+            "sympy.lambdify (no cse)": best_time(lambdified, repeat=3),
+        },
+        target=1.1,
+        target_of="hand NumPy",
+    )
 
 
 ROWS = [row_network_gradient]

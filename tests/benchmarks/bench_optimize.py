@@ -81,26 +81,35 @@ def row_gd_rosenbrock(quick: bool) -> Row:
     repeat = 2 if quick else 5
     result = gradient_descent(ROSENBROCK, X0, lr=LR, steps=steps)
     assert np.allclose(result.x, hand_loop(_rosen_grad, _rosen, steps)), "loops disagree"
-    symml_t = best_time(lambda: gradient_descent(ROSENBROCK, X0, lr=LR, steps=steps),
-                        repeat=repeat)
+    symml_t = best_time(lambda: gradient_descent(ROSENBROCK, X0, lr=LR, steps=steps), repeat=repeat)
     baselines = {
-        "hand-written NumPy loop": best_time(lambda: hand_loop(_rosen_grad, _rosen, steps),
-                                             repeat=repeat),
-        "bare NumPy loop (update only)": best_time(lambda: bare_loop(_rosen_grad, steps),
-                                                   repeat=repeat),
+        "hand-written NumPy loop": best_time(
+            lambda: hand_loop(_rosen_grad, _rosen, steps), repeat=repeat
+        ),
+        "bare NumPy loop (update only)": best_time(
+            lambda: bare_loop(_rosen_grad, steps), repeat=repeat
+        ),
         "symml, callable f + grad": best_time(
             lambda: gradient_descent(_rosen, X0, lr=LR, steps=steps, grad=_rosen_grad),
-            repeat=repeat),
+            repeat=repeat,
+        ),
     }
     note = ""
     if have("jax"):
         jgrad, jvalue = _jax_fns()
         baselines["same loop, jax.jit(jax.grad)"] = best_time(
-            lambda: hand_loop(jgrad, jvalue, steps), repeat=repeat)
+            lambda: hand_loop(jgrad, jvalue, steps), repeat=repeat
+        )
     else:
         note = "(JAX not installed: no JAX row)"
-    return Row(f"gradient descent, Rosenbrock, {steps} steps", symml_t, baselines,
-               target=1.3, target_of="hand-written NumPy loop", note=note)
+    return Row(
+        f"gradient descent, Rosenbrock, {steps} steps",
+        symml_t,
+        baselines,
+        target=1.3,
+        target_of="hand-written NumPy loop",
+        note=note,
+    )
 
 
 ROWS = [row_gd_rosenbrock]

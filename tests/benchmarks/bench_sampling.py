@@ -33,21 +33,29 @@ def _standard_row(name: str, X: object, numpy_draw: object, quick: bool) -> Row:
     t_numpy = best_time(lambda: numpy_draw(rng, n), repeat=7)
     sympy_draws = 500 if quick else 2_000
     rate = _sympy_rate(X, sympy_draws)
-    return Row(f"sample {name}, {n:.0e} draws", t_symml,
-               {"numpy.random": t_numpy, f"sympy.stats.sample (x{n // sympy_draws} of "
-                f"{sympy_draws})": n / rate},
-               target=1.2, target_of="numpy.random",
-               note=f"symml {n / t_symml:.3g} draws/s; sympy.stats.sample {rate:.3g} draws/s")
+    return Row(
+        f"sample {name}, {n:.0e} draws",
+        t_symml,
+        {
+            "numpy.random": t_numpy,
+            f"sympy.stats.sample (x{n // sympy_draws} of {sympy_draws})": n / rate,
+        },
+        target=1.2,
+        target_of="numpy.random",
+        note=f"symml {n / t_symml:.3g} draws/s; sympy.stats.sample {rate:.3g} draws/s",
+    )
 
 
 def row_normal(quick: bool = False) -> Row:
-    return _standard_row("Normal(0, 1)", ss.Normal("X", 0, 1),
-                         lambda rng, n: rng.normal(0.0, 1.0, n), quick)
+    return _standard_row(
+        "Normal(0, 1)", ss.Normal("X", 0, 1), lambda rng, n: rng.normal(0.0, 1.0, n), quick
+    )
 
 
 def row_exponential(quick: bool = False) -> Row:
-    return _standard_row("Exponential(2)", ss.Exponential("X", 2),
-                         lambda rng, n: rng.exponential(0.5, n), quick)
+    return _standard_row(
+        "Exponential(2)", ss.Exponential("X", 2), lambda rng, n: rng.exponential(0.5, n), quick
+    )
 
 
 def _custom_row(method: str, quick: bool) -> Row:
@@ -59,12 +67,15 @@ def _custom_row(method: str, quick: bool) -> Row:
     t_symml = best_time(lambda: s(n, rng=rng), repeat=5)
     sympy_draws = 50 if quick else 200
     rate = _sympy_rate(X, sympy_draws)
-    return Row(f"sample density 3x^2/2 on [-1,1] ({method}), {n:.0e} draws", t_symml,
-               {BUDGET: n / 1e6, f"sympy.stats.sample (x{n // sympy_draws} of {sympy_draws})":
-                n / rate},
-               target=1.0, target_of=BUDGET,
-               note=f"{s.method}: symml {n / t_symml:.3g} draws/s (target >= 1e6); "
-                    f"sympy.stats.sample {rate:.3g} draws/s")
+    return Row(
+        f"sample density 3x^2/2 on [-1,1] ({method}), {n:.0e} draws",
+        t_symml,
+        {BUDGET: n / 1e6, f"sympy.stats.sample (x{n // sympy_draws} of {sympy_draws})": n / rate},
+        target=1.0,
+        target_of=BUDGET,
+        note=f"{s.method}: symml {n / t_symml:.3g} draws/s (target >= 1e6); "
+        f"sympy.stats.sample {rate:.3g} draws/s",
+    )
 
 
 def row_custom_density(quick: bool = False) -> Row:
@@ -79,5 +90,10 @@ def row_custom_density_rejection(quick: bool = False) -> Row:
     return _custom_row("rejection", quick)
 
 
-ROWS = [row_normal, row_exponential, row_custom_density, row_custom_density_tabulated,
-        row_custom_density_rejection]
+ROWS = [
+    row_normal,
+    row_exponential,
+    row_custom_density,
+    row_custom_density_tabulated,
+    row_custom_density_rejection,
+]

@@ -60,9 +60,14 @@ def _row(n: int, target: float | None) -> Row:
     np.testing.assert_allclose(g1, g2, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(H1, H2, rtol=1e-12, atol=1e-14)
     assert np.array_equal(H1, H1.T), "the compiled Hessian is not exactly symmetric"
-    return Row(f"derivation at scale n={n}: grad+hessian+to_numpy+eval", t_symml,
-               {BASELINE: t_sympy}, target=target, target_of=BASELINE if target else None,
-               note="same numbers (rtol 1e-12)")
+    return Row(
+        f"derivation at scale n={n}: grad+hessian+to_numpy+eval",
+        t_symml,
+        {BASELINE: t_sympy},
+        target=target,
+        target_of=BASELINE if target else None,
+        note="same numbers (rtol 1e-12)",
+    )
 
 
 def scale_rows(quick: bool) -> list[Row]:
