@@ -17,7 +17,7 @@ Examples:
 
 from symml.calculus import derivative, gradient, hessian, jacobian
 from symml.compile import NumericFunction, to_numpy
-from symml.config import config
+from symml.config import NO_LIMIT, config
 from symml.derivation import Derivation, Step, Verification
 from symml.errors import (
     DerivationTimeout,
@@ -127,6 +127,7 @@ __all__ = [
     "NumericFunction",
     "Step",
     "Verification",
+    "NO_LIMIT",
     "config",
     "parse",
     "symbols",

@@ -17,7 +17,7 @@ from typing import Any
 
 import sympy
 
-from symml._limits import Deadline, default_timeout, run_limited
+from symml.deadline import Deadline, resolve_timeout, run_limited
 from symml.derivation import (
     Derivation,
     Step,
@@ -214,7 +214,7 @@ def _differentiate(
             x,
             n,
             lhs,
-            timeout=default_timeout(timeout),
+            timeout=resolve_timeout(timeout),
             what=f"the derivative of order {n} of {f} in {x}",
         )
     steps.append(Step("differentiate", line))
@@ -299,7 +299,7 @@ def gradient(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
     big = sympy.count_ops(expr) > SIMPLIFY_MAX_OPS or len(variables) > 12
     steps = [*prior, _definition(expr, variables)]
     if big:  # differentiate on the expression DAG: each shared subexpression once
-        from symml._scale import Differentiator
+        from symml.dag import Differentiator
 
         diff = Differentiator().d
     else:
@@ -356,7 +356,7 @@ def jacobian(F: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
     variables = as_wrt(wrt, M, strict=True)
     big = len(M) * len(variables) > 144
     if big:  # differentiate on the expression DAG: each shared subexpression once
-        from symml._scale import Differentiator
+        from symml.dag import Differentiator
 
         diff = Differentiator().d
     else:
@@ -410,7 +410,7 @@ def hessian(f: Any, wrt: Any = None, *, simplify: bool = True) -> Derivation:
     n = len(variables)
     g = list(grad.result)
     large = n > 12 or sympy.count_ops(expr) > SIMPLIFY_MAX_OPS
-    from symml._scale import Differentiator  # sympy.diff's results, each shared part once
+    from symml.dag import Differentiator  # sympy.diff's results, each shared part once
 
     diff = Differentiator().d
     entries: dict[tuple[int, int], sympy.Expr] = {}
@@ -716,7 +716,7 @@ def taylor(
         raise ValueError(f"at must be a finite point, got {a} (from {at!r})")
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise ValueError(f"order must be a non-negative integer, got {order!r}")
-    seconds = default_timeout(timeout)
+    seconds = resolve_timeout(timeout)
     terms = run_limited(
         _taylor_terms,
         expr,
@@ -911,7 +911,7 @@ def limit(
         x,
         a,
         direction,
-        timeout=default_timeout(timeout),
+        timeout=resolve_timeout(timeout),
         what=f"the limit of {expr} as {x} -> {a}",
     )
     # the sides actually used: one, when f is real on one side of the point only
@@ -1179,9 +1179,9 @@ def quadrature(
     """Numeric value and absolute error estimate of a definite (iterated) integral.
 
     ``specs`` lists ``(x, a, b)`` innermost first; a bound may depend on the variables of
-    the outer integrals. One variable: :func:`symml._quad.checked_integral` (divergence
+    the outer integrals. One variable: :func:`symml.quadrature.checked_integral` (divergence
     probes at the ends, then ``scipy.integrate.quad``); several: ``nquad`` through
-    :func:`symml._quad.checked_nquad`. Both refuse a value whose error estimate is too
+    :func:`symml.quadrature.checked_nquad`. Both refuse a value whose error estimate is too
     large for it (a divergent or oscillating integral, a pole inside the interval). A
     complex-valued integrand (one written with ``I``) is integrated as its real and its
     imaginary part, each checked: the value is then complex.
@@ -1210,12 +1210,12 @@ def quadrature(
         >>> quadrature(sympy.tan(x), [(x, 0, sympy.pi)])
         Traceback (most recent call last):
         ...
-        symml._quad.IntegralDoesNotExist: the integral of tan(x) over x in [0, pi] does not exist: ...
+        symml.quadrature.IntegralDoesNotExist: the integral of tan(x) over x in [0, pi] does not exist: ...
     """
     import numpy as np
 
-    from symml._quad import checked_nquad
     from symml.compile import to_numpy
+    from symml.quadrature import checked_nquad
 
     variables = [s[0] for s in specs]
     if any(a is None or b is None for _, a, b in specs):
@@ -1282,7 +1282,7 @@ def _checked_1d(
 ) -> tuple[float, float]:
     """``checked_integral`` of ``hv`` (``g`` compiled) over ``[a, b]``, split at ``g``'s
     singular points inside; a divergence is a :class:`NoConvergenceError` saying so."""
-    from symml._quad import IntegralDoesNotExist, checked_integral
+    from symml.quadrature import IntegralDoesNotExist, checked_integral
 
     try:
         value, error = checked_integral(
@@ -1486,9 +1486,9 @@ def integral(
             lhs,
             source,
             reason="numeric quadrature",
-            timeout=default_timeout(timeout),
+            timeout=resolve_timeout(timeout),
         )
-    deadline = Deadline(default_timeout(timeout))
+    deadline = Deadline(resolve_timeout(timeout))
     try:
         value, level_steps = _symbolic_integral(expr, specs, deadline, steps)
     except NoConvergenceError:
@@ -2079,7 +2079,7 @@ def critical_points(f: Any, wrt: Any = None, timeout: float | None = None) -> Cr
     variables = as_wrt(wrt, expr, strict=True)
     if not variables:
         raise ValueError(f"critical_points(): {expr} has no variables; give wrt")
-    deadline = Deadline(default_timeout(timeout))
+    deadline = Deadline(resolve_timeout(timeout))
     grad = [sympy.diff(expr, v) for v in variables]
     stuck = next((g for g in grad if g.has(sympy.Derivative, sympy.Subs)), None)
     if stuck is not None:  # floor(x): SymPy has no derivative to set to zero

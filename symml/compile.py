@@ -322,7 +322,7 @@ def _print_shared(
     """Statements and value expressions of large components, printed from the DAG: every
     node that occurs more than once is computed once, into ``_t0, _t1...`` (no SymPy tree
     is rebuilt, so this takes time linear in the number of distinct nodes)."""
-    from symml._scale import shared_nodes
+    from symml.dag import shared_nodes
 
     names: dict[Any, str] = {s: f"_x{i}" for i, s in enumerate(wrt)}
     shared = shared_nodes(components) if cse else []
@@ -336,7 +336,7 @@ def _print_shared(
 
 def _generate(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) -> tuple[str, str]:
     """Return (source, packed_name) of a module defining ``name`` and ``name + '_packed'``."""
-    from symml._scale import dag_has, dag_size
+    from symml.dag import dag_has, dag_size
 
     components, shape = _components(expr)
     args = _arg_names(wrt)
@@ -754,7 +754,7 @@ def to_numpy(
             "substitute explicit matrices first (e.g. .as_explicit())"
         )
     if isinstance(result, sympy.MatrixBase) and len(result) > 64:  # walk shared parts once
-        from symml._scale import dag_free_symbols
+        from symml.dag import dag_free_symbols
 
         own = dag_free_symbols(result)
         variables = as_wrt(wrt, sympy.Tuple(*own))

@@ -12,9 +12,14 @@ Examples:
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-__all__ = ["Config", "config"]
+__all__ = ["NO_LIMIT", "Config", "config"]
+
+#: The ``timeout`` that means "no limit", in every function that takes one
+#: (``timeout=None`` means ``config.timeout``).
+NO_LIMIT: float = math.inf
 
 
 @dataclass(frozen=True)
@@ -22,7 +27,8 @@ class Config:
     """Library-wide defaults.
 
     Attributes:
-        timeout: Seconds a potentially unbounded SymPy call may run.
+        timeout: Seconds a potentially unbounded SymPy call may run: what ``timeout=None``
+            means in every function (``timeout=NO_LIMIT`` means no limit).
         cse_min_ops: ``cse="auto"`` shares subexpressions when the expression has at
             least this many operations.
         verify_rtol: Relative tolerance of numeric checks.

@@ -11,18 +11,39 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
+import numpy as np
 import sympy
 
+from symml.checks import check_options
+from symml.errors import NotSupportedError
 from symml.parsing import parse
 
+if TYPE_CHECKING:  # the compiler sits above this layer; see Derivation.to_numpy
+    from symml.compile import NumericFunction
+
+#: What an operation takes wherever an expression is expected (see :func:`as_expr`).
+ExprLike: TypeAlias = "sympy.Basic | str | Derivation | int | float | complex | Sequence[Any]"
+#: What an operation takes wherever variables are expected (see :func:`as_wrt`).
+WrtLike: TypeAlias = "sympy.Symbol | str | Iterable[sympy.Symbol | str] | None"
+#: What an operation takes as ``rng=`` (see :func:`as_rng`).
+RngLike: TypeAlias = "np.random.Generator | int | np.random.SeedSequence | None"
+#: The numeric check an operation attaches to the Derivation it returns:
+#: ``check(derivation, points, rng, rtol) -> Verification``.
+Check: TypeAlias = "Callable[[Derivation, int, np.random.Generator, float], Verification]"
+
 __all__ = [
+    "Check",
     "Derivation",
+    "ExprLike",
+    "Result",
+    "RngLike",
     "Step",
     "Verification",
+    "WrtLike",
     "as_expr",
     "as_matrix",
     "as_rng",
@@ -30,6 +51,7 @@ __all__ = [
     "counted",
     "function_lhs",
     "latex_number",
+    "render_steps",
     "tex",
 ]
 
@@ -101,8 +123,86 @@ class Step:
     title: str
     latex: str
 
+    @classmethod
+    def equation(cls, title: str, lhs: str, rhs: Any) -> Step:
+        r"""The step ``lhs = rhs``: ``lhs`` is LaTeX already, ``rhs`` a SymPy object (or
+        LaTeX, when a ``str``) written with :func:`tex`.
+
+        Examples:
+            >>> Step.equation("power rule", r"\frac{d}{dx} x^{3}", 3 * sympy.Symbol("x") ** 2)
+            Step(title='power rule', latex='\\frac{d}{dx} x^{3} = 3 x^{2}')
+        """
+        return cls(title, f"{lhs} = {tex(rhs)}")
+
     def _repr_latex_(self) -> str:
         return f"$\\displaystyle {self.latex}$"
+
+
+def render_steps(steps: Sequence[Step], final: str | None = None) -> str:
+    r"""The one renderer of a derivation: an ``aligned`` block with one step a line, its
+    title on the right, then ``final`` (when given and not already the last line).
+
+    With no steps it is ``final`` alone (``""`` without it).
+
+    Examples:
+        >>> print(render_steps([Step("definition", "f = x^{2}")], "f' = 2 x"))
+        \begin{aligned}
+        f &= x^{2} && \text{definition} \\
+        f' &= 2 x
+        \end{aligned}
+        >>> render_steps([], "f = 1")
+        'f = 1'
+    """
+    if not steps:
+        return final or ""
+    lines = [_align(s.latex) + rf" && \text{{{_tex_text(s.title)}}}" for s in steps]
+    if final and steps[-1].latex != final:
+        lines.append(_align(final))
+    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+
+class Result:
+    """The protocol every result object follows, written once.
+
+    A result renders itself with ``latex(*, steps=True)``; this mixin gives it the Jupyter
+    displays (``_repr_latex_``, ``_repr_markdown_``) and ``verify()``, which resolves the
+    options (``None`` means ``config.verify_points`` / ``config.verify_rtol``) and the
+    random generator once, then runs the result's own check, :meth:`_check`, written
+    beside the operation that made it.
+    """
+
+    def latex(self, *, steps: bool = True) -> str:
+        raise NotImplementedError  # pragma: no cover - every result class defines it
+
+    def _repr_latex_(self) -> str:
+        return f"$$ {self.latex()} $$"
+
+    def _repr_markdown_(self) -> str:
+        return f"$$\n{self.latex()}\n$$"
+
+    def verify(
+        self, *, points: int | None = None, rng: RngLike = None, rtol: float | None = None
+    ) -> Verification:
+        """Check the result numerically (finite differences, quadrature, ``A v = λ v``,
+        Monte Carlo...), at random points drawn from ``rng``.
+
+        Args:
+            points: How many random points (``None``: ``config.verify_points``).
+            rng: A ``numpy.random.Generator``, an int seed or ``None``.
+            rtol: Relative tolerance (``None``: ``config.verify_rtol``).
+
+        Returns:
+            A :class:`Verification`; ``bool()`` of it says whether it passed.
+
+        Raises:
+            NotSupportedError: When no numeric check exists for this result.
+            ValueError: For ``points < 1`` or ``rtol <= 0``.
+        """
+        n, tol = check_options(points, rtol)
+        return self._check(n, as_rng(rng), tol)
+
+    def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+        raise NotSupportedError(f"no numeric check for a {type(self).__name__} result")
 
 
 @dataclass(frozen=True)
@@ -160,8 +260,8 @@ def _tex_text(s: str) -> str:
     return re.sub(r"([#$%&_{}])", r"\\\1", s)
 
 
-@dataclass(frozen=True)
-class Derivation:
+@dataclass(frozen=True, repr=False)
+class Derivation(Result):
     r"""A symbolic result with the steps that led to it.
 
     Attributes:
@@ -171,8 +271,10 @@ class Derivation:
         lhs: LaTeX of the left-hand side, e.g. ``r"\nabla f(x, y)"``.
         method: ``"symbolic"``, ``"numeric"``, ``"monte-carlo"``...
         error: Absolute error estimate when ``method`` is numeric.
-        operation: What produced it (``"gradient"``...); selects the numeric check.
-        source: The inputs of the operation, for :meth:`verify`.
+        operation: What produced it (``"gradient"``...), for its ``repr``.
+        check: The numeric check the operation attached, run by :meth:`verify`
+            (``None``: the result cannot be checked numerically).
+        source: The inputs of the operation, for the checks not yet attached as ``check``.
 
     Examples:
         >>> import symml as sm
@@ -192,6 +294,7 @@ class Derivation:
     method: str = "symbolic"
     error: float | None = None
     operation: str = field(default="", compare=False)
+    check: Check | None = field(default=None, compare=False, repr=False)
     source: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def latex(self, *, steps: bool = True) -> str:
@@ -203,18 +306,12 @@ class Derivation:
         final = f"{self.lhs} = {tex(self.result)}"
         if self.method != "symbolic" and self.error is not None:
             final += rf" \quad (\text{{{_tex_text(self.method)}, error}} \approx {self.error:.1e})"
-        if not steps or not self.steps:
+        if not steps:
             return final
-        lines = [_align(s.latex) + rf" && \text{{{_tex_text(s.title)}}}" for s in self.steps]
-        if not self.steps[-1].latex.endswith(" = " + tex(self.result)) or self.method != "symbolic":
-            lines.append(_align(final))
-        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
-
-    def _repr_latex_(self) -> str:
-        return f"$$ {self.latex()} $$"
-
-    def _repr_markdown_(self) -> str:
-        return f"$$\n{self.latex()}\n$$"
+        shown = self.method == "symbolic" and bool(self.steps)
+        if shown and self.steps[-1].latex.endswith(" = " + tex(self.result)):
+            return render_steps(self.steps)
+        return render_steps(self.steps, final)
 
     def __repr__(self) -> str:
         extra = f", error={self.error:.2g}" if self.error is not None else ""
@@ -223,26 +320,40 @@ class Derivation:
             f"wrt={self.wrt}, method={self.method!r}{extra}, {len(self.steps)} steps)"
         )
 
-    def to_numpy(self, **options: Any) -> Any:
-        """Compile the result into a :class:`~symml.compile.NumericFunction` of ``wrt``."""
-        from symml.compile import to_numpy
+    def to_numpy(self, **options: Any) -> NumericFunction:
+        """Compile the result into a :class:`~symml.compile.NumericFunction` of ``wrt``
+        (then of the other free symbols, sorted by name)."""
+        return compiled(self, self.wrt, **options)
 
-        return to_numpy(self, self.wrt, **options)
+    def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+        if self.check is not None:
+            return self.check(self, points, rng, rtol)
+        # transition: the operations whose check is not attached yet are routed by name
+        from symml.verify import CHECKS
 
-    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
-        """Check the result numerically (finite differences, quadrature, Monte Carlo...).
+        legacy = CHECKS.get(self.operation)
+        if legacy is None:
+            raise NotSupportedError(f"no numeric check for a {self.operation or 'plain'} result")
+        return legacy(self, points, rng, rtol)
 
-        Args:
-            points: How many random points to check.
-            rng: A ``numpy.random.Generator``, an int seed or ``None``.
-            rtol: Relative tolerance.
 
-        Returns:
-            A :class:`Verification`; ``bool()`` of it says whether it passed.
-        """
-        from symml.verify import verify_derivation
+def compiled(expr: Any, wrt: Any = None, **options: Any) -> NumericFunction:
+    """:func:`symml.compile.to_numpy`, for the layers below the compiler.
 
-        return verify_derivation(self, points=points, rng=rng, rtol=rtol)
+    This is the one place where data flows upward (DESIGN.md): a result's ``to_numpy()``
+    and the numeric checks and fallbacks of the maths areas compile SymPy trees with the
+    compiler of layer 4, imported here, when first called, so that ``import symml`` and
+    the maths modules stay below it (the ``import-linter`` contract in ``pyproject.toml``
+    allows this import and no other upward one).
+
+    Examples:
+        >>> f = compiled(sympy.Symbol("x") ** 2, "x")
+        >>> float(f(3.0))
+        9.0
+    """
+    from symml.compile import to_numpy  # the documented upward import (see above)
+
+    return to_numpy(expr, wrt, **options)
 
 
 def _align(line: str) -> str:

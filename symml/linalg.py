@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from symml._limits import _UNSET, Deadline, default_timeout, resolve_timeout, run_limited
+from symml.deadline import Deadline, resolve_timeout, run_limited
 from symml.derivation import (
     Derivation,
     Step,
@@ -750,7 +750,7 @@ def _sort_exact(roots: dict[Any, int]) -> list[Any]:
     return sorted(values, key=key)
 
 
-def eig(A: Any, timeout: float | None = _UNSET, *, lam: Any = None) -> Eigen:
+def eig(A: Any, timeout: float | None = None, *, lam: Any = None) -> Eigen:
     r"""Eigenvalues, eigenvectors and (when it exists) the diagonalization ``A = P D P⁻¹``.
 
     The steps: the characteristic polynomial ``det(A − λI)``, its roots with their
@@ -1284,7 +1284,7 @@ class Spectral:
         return _check_factors(self, points, as_rng(rng), rtol)
 
 
-def spectral(A: Any, timeout: float | None = _UNSET) -> Spectral:
+def spectral(A: Any, timeout: float | None = None) -> Spectral:
     """The spectral decomposition of a real symmetric or a Hermitian matrix.
 
     Eigenspaces of distinct eigenvalues are orthogonal; each eigenspace's basis is
@@ -1905,7 +1905,7 @@ class SVD:
         return _check_factors(self, points, as_rng(rng), rtol)
 
 
-def svd(A: Any, timeout: float | None = _UNSET) -> SVD:
+def svd(A: Any, timeout: float | None = None) -> SVD:
     r"""The singular value decomposition, exact where ``AᵀA`` has exact eigenvectors.
 
     The steps: ``AᵀA`` (``AᴴA`` for complex input), its spectral decomposition
@@ -2224,7 +2224,7 @@ def _largest_gram_eigenvalue(M: sympy.ImmutableMatrix) -> Any:
             return run_limited(
                 _largest_real_root,
                 _tidy_matrix(M.H * M),
-                timeout=default_timeout(None),
+                timeout=resolve_timeout(None),
                 what="the largest eigenvalue of A^H A",
             )
         except (DerivationTimeout, NotImplementedError):

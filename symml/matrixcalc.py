@@ -348,7 +348,7 @@ def _by_rules(e: Any, X: Any) -> Any:
 
 def _elementwise(ex: _Explicit) -> sympy.ImmutableMatrix:
     """∂f/∂X_ij for every entry, by ordinary differentiation of the explicit function."""
-    from symml._scale import Differentiator
+    from symml.dag import Differentiator
 
     D = Differentiator()
     E = ex.entries[ex.X]

@@ -406,7 +406,7 @@ def _support(X: Any) -> tuple[float, float]:
 
 def _window(X: Any, samples: np.ndarray | None, timeout: Any) -> tuple[float, float]:
     """The plotted range: the samples' spread, else mean ± 4 sd, clipped to the support."""
-    from symml._limits import run_limited
+    from symml.deadline import run_limited
     from symml.errors import DerivationTimeout
 
     lo, hi = _support(X)
@@ -449,7 +449,7 @@ def plot_density(
         >>> ax.get_lines()[0].get_label()
         '$p_{X}(x) = \\frac{\\sqrt{2} e^{- \\frac{x^{2}}{2}}}{2 \\sqrt{\\pi}}$'
     """
-    from symml._limits import resolve_timeout, run_limited
+    from symml.deadline import resolve_timeout, run_limited
 
     timeout = resolve_timeout() if timeout is None else resolve_timeout(timeout)
     if not isinstance(X, sympy.Basic) or not _is_random(X):

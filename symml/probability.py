@@ -9,7 +9,7 @@ and the simplified result.
 
 SymPy's stats module hangs or fails on some inputs (``E[sin(X)]`` for a normal ``X``,
 ``E[sqrt(X**2 + Y**2)]``; see sympy/sympy#14573, #19364, #10609). Every SymPy call runs
-under :func:`~symml._limits.run_limited`. When it times out, fails or leaves an integral
+under :func:`~symml.deadline.run_limited`. When it times out, fails or leaves an integral
 unevaluated and the parameters are numeric, the value is computed numerically instead:
 quadrature (``method="numeric"``) for one continuous variable, a summed series for one
 discrete variable, Monte Carlo (``method="monte-carlo"``) for several variables; ``error``
@@ -34,9 +34,8 @@ from sympy.stats.frv import SingleFinitePSpace
 from sympy.stats.rv import RandomSymbol
 from sympy.stats.rv import random_symbols as _random_symbols
 
-from symml._limits import Deadline, default_timeout, run_limited
-from symml._quad import IntegralDoesNotExist, checked_integral, end_divergence
 from symml.calculus import SIMPLIFY_SECONDS, simplify_limited
+from symml.deadline import Deadline, resolve_timeout, run_limited
 from symml.derivation import (
     Derivation,
     Step,
@@ -53,6 +52,7 @@ from symml.errors import (
     NotSupportedError,
 )
 from symml.parsing import parse
+from symml.quadrature import IntegralDoesNotExist, checked_integral, end_divergence
 
 __all__ = [
     "MLE",
@@ -568,7 +568,7 @@ def _quad(
     what: str = "the integral",
     cuts: tuple[float, ...] = (),
 ) -> tuple[float, float]:
-    """∫_a^b integrand dx by :func:`symml._quad.checked_integral` (divergence probed at the
+    """∫_a^b integrand dx by :func:`symml.quadrature.checked_integral` (divergence probed at the
     ends and at 0, ∫|integrand| checked where it changes sign, split at ``cuts``).
 
     ``zero_nan`` counts NaN values (``inf·0`` of a growing g times a vanishing density) as 0.
@@ -578,7 +578,7 @@ def _quad(
 
     Raises:
         NoConvergenceError: When the integral does not exist
-            (:class:`~symml._quad.IntegralDoesNotExist`) or quadrature cannot be trusted.
+            (:class:`~symml.quadrature.IntegralDoesNotExist`) or quadrature cannot be trusted.
     """
     import numpy as np
 
@@ -1149,7 +1149,7 @@ def _evaluate(
 
 def _budget(timeout: float | None) -> Deadline:
     """One time budget for every SymPy call (and simplification) of an operation."""
-    return Deadline(default_timeout(timeout))
+    return Deadline(resolve_timeout(timeout))
 
 
 def _random_expr(expr: Any, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
@@ -2023,7 +2023,7 @@ def mle(density: Any, x: Any = None, params: Any = None, timeout: float | None =
         chosen = as_wrt(params, f, strict=True)
     if not chosen:
         raise ValueError(f"mle: the density {f} has no parameter to estimate")
-    timeout = default_timeout(timeout)
+    timeout = resolve_timeout(timeout)
     sample = sympy.IndexedBase(var.name)
     i = sympy.Symbol("i", integer=True, positive=True)
     n = sympy.Symbol("n", integer=True, positive=True)

@@ -32,8 +32,8 @@ from typing import Any
 import numpy as np
 import sympy
 
-from symml._limits import _UNSET, resolve_timeout, run_limited
 from symml.compile import to_numpy
+from symml.deadline import resolve_timeout, run_limited
 from symml.derivation import as_expr, as_rng, tex
 from symml.errors import DerivationTimeout, NotSupportedError
 
@@ -254,7 +254,7 @@ class Estimate:
 # --- sampler() -------------------------------------------------------------------------------
 
 
-def sampler(expr: Any, *, method: str = "auto", timeout: float | None = _UNSET) -> Sampler:
+def sampler(expr: Any, *, method: str = "auto", timeout: float | None = None) -> Sampler:
     """Build a :class:`Sampler` of a random variable or an expression of independent ones.
 
     Args:
@@ -903,7 +903,7 @@ def _merge(mean: float, m2: float, count: int, values: np.ndarray) -> tuple[floa
 KS_PVALUE = 1e-3
 
 
-def check_draws(expr: Any, values: Any, *, timeout: float | None = _UNSET) -> Any:
+def check_draws(expr: Any, values: Any, *, timeout: float | None = None) -> Any:
     """Check draws of ``expr`` against its law: a :class:`~symml.derivation.Verification`.
 
     One continuous variable: the Kolmogorov-Smirnov test against its exact CDF (SymPy's,

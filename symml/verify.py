@@ -388,9 +388,9 @@ def _check_definite_integral(
     A divergent value (``oo``) passes when quadrature refuses to converge too; a finite one
     that quadrature cannot confirm on an infinite interval is checked by mpmath's
     ``quadosc`` where the integrand is an oscillation that decays (``sin(x)/x``)."""
-    from symml._limits import run_limited
     from symml.calculus import quadrature
     from symml.config import config
+    from symml.deadline import run_limited
     from symml.errors import NoConvergenceError
 
     f, specs = d.source["f"], d.source["specs"]
@@ -703,8 +703,8 @@ def _check_limit(d: Derivation, points: int, rng: np.random.Generator, rtol: flo
     where one runs out, the values before it decide when they suffice (an infinite limit
     already past 10^6; a finite one already within ``rtol``), else
     :class:`~symml.errors.DerivationTimeout` says the check could not be done."""
-    from symml._limits import Deadline
     from symml.config import config
+    from symml.deadline import Deadline
     from symml.errors import DerivationTimeout
 
     f, x, a, direction = d.source["f"], d.source["x"], d.source["to"], d.source["dir"]

@@ -20,9 +20,9 @@ from scipy import integrate as scipy_integrate
 from scipy import special as scipy_special
 
 import symml as sm
-from symml._limits import portable_exception, run_limited
 from symml.calculus import NUMERIC_FALLBACK_SECONDS
 from symml.cli import main
+from symml.deadline import portable_exception, run_limited
 from symml.errors import NoClosedFormError, NoConvergenceError, NotSupportedError, SymmlError
 
 x, y = sm.symbols("x y")

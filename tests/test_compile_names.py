@@ -12,9 +12,9 @@ import pytest
 import sympy
 
 import symml as sm
-from symml._scale import dag_size
 from symml.cli import main
 from symml.compile import LARGE_TREE
+from symml.dag import dag_size
 
 x, y = sympy.symbols("x y", real=True)
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symml as sm
-from symml._scale import Differentiator
+from symml.dag import Differentiator
 
 x, y, z = sm.symbols("x y z")
 

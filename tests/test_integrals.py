@@ -137,8 +137,8 @@ def test_definite_steps_evaluate_at_the_bounds() -> None:
 
 
 def test_an_antiderivative_that_disagrees_is_not_shown_as_F_b_minus_F_a() -> None:
-    from symml._limits import Deadline
     from symml.calculus import _level_steps
+    from symml.deadline import Deadline
 
     g = 1 / (2 + sympy.cos(x))
     jumpy = 2 * sympy.sqrt(3) * sympy.atan(sympy.sqrt(3) * sympy.tan(x / 2) / 3) / 3

@@ -1,15 +1,16 @@
 """Limits (known answers, one-sided, steps, the numeric approach check, bad input) and the
-time-limit machinery of ``symml._limits``."""
+time-limit machinery of ``symml.deadline``."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import pytest
 import sympy
 
 import symml as sm
-from symml._limits import Deadline, default_timeout, run_limited
+from symml.deadline import Deadline, resolve_timeout, run_limited
 from symml.errors import DerivationTimeout
 
 x, n, a = sm.symbols("x n a")
@@ -116,17 +117,18 @@ def test_deadline_shares_one_budget() -> None:
         d.run(time.sleep, 2, what="first")
     with pytest.raises(DerivationTimeout):
         d.run(abs, -1, what="second")  # nothing left
-    assert Deadline(None).run(abs, -2, what="unlimited") == 2
+    assert Deadline(None).run(abs, -2, what="the default limit") == 2
+    assert Deadline(math.inf).run(abs, -2, what="unlimited") == 2
     assert Deadline(5).run(abs, -2, what="capped", cap=1.0) == 2
 
 
-def test_default_timeout() -> None:
-    assert default_timeout(None) == sm.config.timeout
-    assert default_timeout(2) == 2.0
+def test_resolve_timeout() -> None:
+    assert resolve_timeout(None) == sm.config.timeout
+    assert resolve_timeout(2) == 2.0
     with pytest.raises(ValueError, match="timeout"):
-        default_timeout(0)
+        resolve_timeout(0)
     with pytest.raises(ValueError, match="timeout"):
-        default_timeout("soon")
+        resolve_timeout("soon")
 
 
 def test_limit_honours_its_timeout() -> None:

@@ -16,8 +16,8 @@ from scipy.integrate import quad
 from sympy import stats as sstats
 
 import symml as sm
-from symml._quad import end_divergence
 from symml.probability import numeric_expectation, parse_distribution
+from symml.quadrature import end_divergence
 from symml.sampling import monte_carlo
 
 R = sympy.Rational

@@ -6,10 +6,13 @@ time limit expires, so a hung call never holds the caller past its ``timeout``. 
 ``fork`` is unavailable it falls back to an interval timer in the main thread, and to
 an unbounded call as a last resort (said in the docstring, never silent about results).
 
-A :class:`Deadline` shares one budget between several limited calls (the levels of an
-iterated integral, ``solve`` then the Hessian eigenvalues); :func:`default_timeout` turns a
-``timeout=None`` argument into ``config.timeout``. A limited call made inside a worker runs
-in place: the outer limit already bounds it.
+One meaning of ``timeout`` holds in every function of symml: a number of seconds;
+``None`` means ``config.timeout``; :data:`~symml.config.NO_LIMIT` (``math.inf``) means no
+limit. :func:`resolve_timeout` applies that rule, once per operation, when the operation
+starts its :class:`Deadline`; the deadline then shares that one budget between all the
+limited calls the operation makes (the levels of an iterated integral, ``solve`` then the
+Hessian eigenvalues). A limited call made inside a worker runs in place: the outer limit
+already bounds it.
 """
 
 from __future__ import annotations
@@ -27,40 +30,43 @@ from typing import Any, TypeVar
 from symml.config import config
 from symml.errors import DerivationTimeout, NotSupportedError
 
-__all__ = ["Deadline", "default_timeout", "portable_exception", "resolve_timeout", "run_limited"]
+__all__ = ["Deadline", "portable_exception", "resolve_timeout", "run_limited"]
 
 T = TypeVar("T")
-
-_UNSET: Any = object()
 
 #: True inside a worker process of :func:`run_limited`: nested limited calls then run in
 #: place (a daemonic worker may not fork again, and the outer limit already bounds them).
 _IN_WORKER = False
 
 
-def resolve_timeout(timeout: float | None = _UNSET) -> float | None:
-    """Return the timeout to use: the given one, or ``config.timeout`` when not given.
+def resolve_timeout(timeout: float | None = None) -> float:
+    """The seconds a call may take: ``timeout`` itself, ``config.timeout`` for ``None``,
+    ``math.inf`` (:data:`~symml.config.NO_LIMIT`) for no limit.
+
+    Raises:
+        ValueError: For a value that is not a positive number of seconds (nan, 0, -1, a str).
 
     Examples:
         >>> resolve_timeout(2.5)
         2.5
-        >>> resolve_timeout() == config.timeout
+        >>> resolve_timeout(None) == config.timeout
         True
+        >>> resolve_timeout(math.inf)
+        inf
         >>> resolve_timeout(float("nan"))
         Traceback (most recent call last):
         ...
-        ValueError: timeout must be a positive, finite number of seconds or None, got nan
+        ValueError: timeout must be a positive number of seconds, None (config.timeout) or math.inf (no limit), got nan
     """
-    if timeout is _UNSET:
-        return config.timeout
-    # not (timeout > 0) also refuses nan; an infinite limit is no limit: write None
-    if timeout is not None and (
-        not isinstance(timeout, (int, float)) or not timeout > 0 or not math.isfinite(timeout)
-    ):
+    if timeout is None:
+        return float(config.timeout)
+    # not (timeout > 0) also refuses nan
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
         raise ValueError(
-            f"timeout must be a positive, finite number of seconds or None, got {timeout!r}"
+            "timeout must be a positive number of seconds, None (config.timeout) or "
+            f"math.inf (no limit), got {timeout!r}"
         )
-    return timeout
+    return float(timeout)
 
 
 def _round_trips(obj: Any) -> bool:
@@ -165,7 +171,7 @@ def run_limited(
     Args:
         fn: The function to call; its result must be picklable (SymPy objects are).
         *args: Positional arguments of ``fn``.
-        timeout: Seconds, or ``None`` to run in-process without a limit.
+        timeout: Seconds (``None``: ``config.timeout``; ``math.inf``: in-process, no limit).
         what: How to describe the call in the timeout message.
         **kwargs: Keyword arguments of ``fn``.
 
@@ -189,7 +195,10 @@ def run_limited(
         ...     print(e)
         sleeping did not finish within 0.2 s
     """
-    if timeout is None or _IN_WORKER:
+    if _IN_WORKER:
+        return fn(*args, **kwargs)
+    timeout = config.timeout if timeout is None else timeout
+    if math.isinf(timeout):
         return fn(*args, **kwargs)
     if timeout <= 0:
         raise DerivationTimeout(f"{what} did not finish within the time left (0 s)")
@@ -222,43 +231,33 @@ def run_limited(
     return value
 
 
-def default_timeout(timeout: float | None) -> float:
-    """The seconds an operation whose signature says ``timeout=None`` may take: ``None``
-    means ``config.timeout``; anything else must be a positive number.
-
-    Examples:
-        >>> default_timeout(None) == config.timeout
-        True
-        >>> default_timeout(3)
-        3.0
-    """
-    if timeout is None:
-        return float(config.timeout)
-    checked = resolve_timeout(timeout)
-    return float(checked if checked is not None else config.timeout)
-
-
 class Deadline:
-    """A time budget shared by several limited calls (e.g. the levels of an iterated integral).
+    """One operation's time budget, shared by the limited calls it makes (e.g. the levels
+    of an iterated integral). ``timeout`` is resolved once, by :func:`resolve_timeout`.
 
     Examples:
         >>> d = Deadline(5.0)
         >>> 0 < d.left() <= 5.0
         True
-        >>> Deadline(None).left() is None
+        >>> Deadline(None).timeout == config.timeout
         True
+        >>> Deadline(math.inf).left()
+        inf
     """
 
     def __init__(self, timeout: float | None) -> None:
-        self.timeout = timeout
-        self.end = None if timeout is None else time.monotonic() + timeout
+        self.timeout = resolve_timeout(timeout)
+        self.end = time.monotonic() + self.timeout
 
-    def left(self, cap: float | None = None) -> float | None:
-        """Seconds left (at most ``cap``); ``None`` when unlimited. Never negative."""
-        if self.end is None:
-            return cap
+    def left(self, cap: float | None = None) -> float:
+        """Seconds left (at most ``cap``); ``math.inf`` when unlimited. Never negative."""
         left = max(0.0, self.end - time.monotonic())
         return left if cap is None else min(left, cap)
+
+    @property
+    def expired(self) -> bool:
+        """Whether no time is left."""
+        return self.left() <= 0.0
 
     def run(
         self, fn: Callable[..., T], *args: Any, what: str, cap: float | None = None, **kwargs: Any
@@ -269,7 +268,7 @@ class Deadline:
         try:
             return run_limited(fn, *args, timeout=left, what=what, **kwargs)
         except DerivationTimeout:
-            budget = self.timeout if cap is None or (left or 0) < cap else cap
+            budget = self.timeout if cap is None or left < cap else cap
             raise DerivationTimeout(
                 f"{what} did not finish within the time limit ({budget:g} s)"
             ) from None
