@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["call_dask", "is_dask"]
 
@@ -26,7 +27,7 @@ def is_dask(a: object) -> bool:
 
 
 def call_dask(
-    evaluate: Callable[..., np.ndarray], result_shape: tuple[int, ...], args: Sequence[Any]
+    evaluate: Callable[..., np.ndarray], result_shape: tuple[int, ...], args: Sequence[ArrayLike]
 ) -> Any:
     """Evaluate a compiled function block by block on Dask arrays (lazily).
 

@@ -265,7 +265,7 @@ class NumericFunction(Result):
             raise TypeError(
                 f"this function takes {len(self.wrt)} argument(s) ({names}), got {len(args)}"
             )
-        # dask arrays in → a lazy dask array out (no dask imported, nothing checked, without)
+        # Dask arrays in → a lazy Dask array out (looked for only once dask.array is imported)
         if "dask.array" in sys.modules and any(is_dask(a) for a in args):
             return call_dask(self._blockwise(), self.result_shape, args)
         return self._fn(*args)

@@ -117,6 +117,9 @@ NUMBA_FUNCTIONS: Mapping[type, str] = {
     sympy.loggamma: "math.lgamma",
 }
 
+#: One limit of a Sum or Product: (index, lower bound, upper bound).
+_Limit = tuple[sympy.Symbol, sympy.Basic, sympy.Basic]
+
 #: Functions of many arguments that a function table spells as a binary function, nested.
 _NESTED: tuple[type, ...] = (sympy.Max, sympy.Min)
 
@@ -231,7 +234,7 @@ def _unrolled(expr: sympy.Sum | sympy.Product) -> list[sympy.Basic]:
     outer index); symbolic bounds, or more than :data:`MAX_UNROLLED_TERMS` terms, cannot be
     compiled (``PrintMethodNotImplementedError``, reported as NotSupportedError)."""
 
-    def expand(f: sympy.Basic, limits: list[tuple[Any, Any, Any]]) -> list[sympy.Basic]:
+    def expand(f: sympy.Basic, limits: list[_Limit]) -> list[sympy.Basic]:
         if not limits:
             return [f]
         *inner, (index, lo, hi) = limits  # the outermost index is the last limit
@@ -273,17 +276,16 @@ class CodePrinter(SciPyPrinter):
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__({**_SETTINGS, **(settings or {})})
 
-    def _print(self, expr: Any, **kwargs: Any) -> str:
+    def _print(self, expr: object, **kwargs: Any) -> str:
         name = self.functions.get(type(expr))
         if name is None:
             return super()._print(expr, **kwargs)
-        if not self.call_is_a_level:
-            return self._print_call(name, expr)
-        self._print_level += 1
+        level = int(self.call_is_a_level)
+        self._print_level += level
         try:
             return self._print_call(name, expr)
         finally:
-            self._print_level -= 1
+            self._print_level -= level
 
     def _print_call(self, name: str, expr: sympy.Function) -> str:
         """``name(args)`` of a function in the table; many arguments of ``Max``/``Min``
@@ -451,7 +453,7 @@ class NamedPrinter(NumPyPrinter):
         self._names = names
         self._defining: sympy.Basic | None = None
 
-    def _print(self, expr: Any, **kwargs: Any) -> str:
+    def _print(self, expr: object, **kwargs: Any) -> str:
         if expr is self._defining:
             self._defining = None
         elif isinstance(expr, sympy.Basic):
