@@ -1,7 +1,6 @@
-"""Past one machine's memory: compiled functions on Dask arrays, and chunked Monte Carlo.
+"""Past one machine's memory: chunked Monte Carlo (compiled functions on Dask arrays are
+:mod:`symml.compile.dask_arrays`).
 
-* :func:`call_dask` is what :class:`~symml.compile.NumericFunction` does when an argument
-  is a Dask array: one task per block, lazily, with the result's trailing axes added.
 * :func:`chunked_monte_carlo` draws ``n`` values chunk by chunk and keeps only three
   numbers per chunk (count, sum, sum of squared deviations from the chunk's mean), combined
   exactly by Chan's parallel formula, so memory is bounded by one chunk whatever ``n`` is.
@@ -18,14 +17,14 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
 
 from symml.derivation import as_rng
 
-__all__ = ["call_dask", "chunked_monte_carlo", "chunked_sample", "combine", "is_dask"]
+__all__ = ["chunked_monte_carlo", "chunked_sample", "combine"]
 
 #: A chunk's summary: (count, sum, sum of squared deviations from the chunk's mean).
 Stats = tuple[int, float, float]
@@ -33,51 +32,6 @@ Stats = tuple[int, float, float]
 #: How many chunks may be in flight on a client at once (bounds the scheduler's memory:
 #: chunks are submitted lazily, one more each time the oldest result comes back).
 _BATCH = 256
-
-
-def is_dask(a: Any) -> bool:
-    """Whether ``a`` is a Dask collection (checked without importing dask).
-
-    Examples:
-        >>> is_dask(np.zeros(3))
-        False
-    """
-    return type(a).__module__.split(".", 1)[0] == "dask"
-
-
-def call_dask(fn: Any, args: Sequence[Any]) -> Any:
-    """Evaluate a NumericFunction block by block on Dask arrays (lazily).
-
-    The arguments (Dask arrays, NumPy arrays or scalars) are broadcast together and
-    rechunked to common blocks; each output block is ``fn`` of the input blocks, with the
-    result axes (``fn.result_shape``) as trailing single-chunk axes.
-
-    Args:
-        fn: A :class:`~symml.compile.NumericFunction`.
-        args: One argument per variable, at least one of them a Dask array.
-
-    Returns:
-        A Dask array of shape ``broadcast_shape + fn.result_shape``.
-    """
-    import dask.array as da
-
-    arrays = da.broadcast_arrays(*(a if is_dask(a) else da.asarray(np.asarray(a)) for a in args))
-    ndim = arrays[0].ndim
-    result = tuple(fn.result_shape)
-    evaluate: Callable[..., np.ndarray] = fn._fn
-    if fn.backend == "numba":  # picklable, one parallel kernel at a time per process
-        from symml._numba_backend import BlockFunction
-
-        evaluate = BlockFunction(fn.source)
-    empty = evaluate(*(np.empty((0,) * ndim) for _ in arrays))
-    return da.map_blocks(
-        evaluate,
-        *arrays,
-        chunks=arrays[0].chunks + tuple((d,) for d in result),
-        new_axis=list(range(ndim, ndim + len(result))) or None,
-        dtype=empty.dtype,
-        meta=np.empty((0,) * (ndim + len(result)), dtype=empty.dtype),
-    )
 
 
 def _root(rng: Any) -> np.random.SeedSequence:

@@ -171,7 +171,7 @@ def test_unsupported_falls_back_with_a_warning(expr):
 
 
 def test_without_numba_falls_back_with_a_warning(monkeypatch):
-    import symml._numba_backend as nb
+    import symml.compile.numba_backend as nb
 
     monkeypatch.setattr(nb, "_have_numba", lambda: False)
     expr = sympy.sin(X) / (3 + Y**2)  # used by no other test (to_numpy caches)
@@ -265,7 +265,7 @@ def test_integers_beyond_int64_are_float_literals(expr):
 
 
 def test_a_numba_compile_error_falls_back_with_a_warning(monkeypatch):
-    import symml._numba_backend as nb
+    import symml.compile.numba_backend as nb
 
     real = nb._loop_body
 

@@ -11,7 +11,10 @@ Compiled once: the source is written to a cache directory (``$SYMML_CACHE_DIR``,
 ``~/.cache/symml``) under a name keyed by its SHA-256, and imported from there, so
 numba's ``cache=True`` keeps the machine code on disk between processes. An expression
 with a function numba cannot evaluate (or complex values) falls back to the NumPy
-backend with a warning. numba is imported only here, and only when this backend is used.
+backend with a warning. numba is imported only by the generated modules, and only when
+this backend is used. The scalar printer and its function table are
+:class:`~symml.compile.printer.NumbaPrinter` and
+:data:`~symml.compile.printer.NUMBA_FUNCTIONS`.
 """
 
 from __future__ import annotations
@@ -27,45 +30,31 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import numpy as np
 import sympy
+from numpy.typing import ArrayLike
 
-from symml.compile import _arg_names, _components, _print_cse, _Printer, float_literal
+from symml.compile.printer import (
+    NUMBA_FUNCTIONS,
+    NumbaPrinter,
+    arg_names,
+    components_of,
+    is_plain_name,
+    print_cse,
+)
 
-__all__ = ["BlockFunction", "build", "cache_dir", "module_source", "unsupported"]
+__all__ = [
+    "KERNEL_LOCK",
+    "BlockFunction",
+    "build",
+    "cache_dir",
+    "module_source",
+    "save_source",
+    "unsupported",
+]
 
-#: SymPy functions that numba evaluates in scalar code, and how they are spelled.
-_SCALAR_FUNCS: dict[type, str] = {
-    sympy.sin: "numpy.sin",
-    sympy.cos: "numpy.cos",
-    sympy.tan: "numpy.tan",
-    sympy.asin: "numpy.arcsin",
-    sympy.acos: "numpy.arccos",
-    sympy.atan: "numpy.arctan",
-    sympy.atan2: "numpy.arctan2",
-    sympy.sinh: "numpy.sinh",
-    sympy.cosh: "numpy.cosh",
-    sympy.tanh: "numpy.tanh",
-    sympy.asinh: "numpy.arcsinh",
-    sympy.acosh: "numpy.arccosh",
-    sympy.atanh: "numpy.arctanh",
-    sympy.exp: "numpy.exp",
-    sympy.log: "numpy.log",
-    sympy.Abs: "numpy.abs",
-    sympy.sign: "numpy.sign",
-    sympy.floor: "numpy.floor",
-    sympy.ceiling: "numpy.ceil",
-    sympy.Max: "numpy.maximum",
-    sympy.Min: "numpy.minimum",
-    sympy.erf: "math.erf",
-    sympy.erfc: "math.erfc",
-    sympy.gamma: "math.gamma",
-    sympy.loggamma: "math.lgamma",
-}
-
-#: Tree nodes the loop evaluates besides those functions.
+#: Tree nodes the loop evaluates besides the functions of ``NUMBA_FUNCTIONS``.
 _NODES: tuple[type, ...] = (
     sympy.Symbol,
     sympy.Number,
@@ -83,44 +72,11 @@ _JIT = '@numba.njit(parallel=True, cache=True, error_model="numpy", nogil=True)'
 KERNEL_LOCK = threading.Lock()
 
 
-#: The integers numba types as int64; others are printed as float64 literals.
-_INT64 = 2**63 - 1
-
 #: Terminal colour codes in numba's error messages (stripped from a fallback's reason).
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-class _NumbaPrinter(_Printer):
-    """The NumPy printer, with the functions numba has only in ``math`` spelled so, and
-    integers (and rationals' parts) beyond int64 as float64 literals: the loop computes in
-    float64, numba refuses an int literal past int64, and the literal is exact wherever
-    float64 can hold the number (beyond float64's range: ``±inf``, as float arithmetic
-    gives)."""
-
-    def _print_Integer(self, expr: Any, **kwargs: Any) -> str:
-        if abs(int(expr)) <= _INT64:
-            return super()._print_Integer(expr, **kwargs)
-        return float_literal(expr)
-
-    def _print_Rational(self, expr: Any, **kwargs: Any) -> str:
-        if max(abs(int(expr.p)), abs(int(expr.q))) <= _INT64:
-            return super()._print_Rational(expr, **kwargs)
-        return float_literal(expr)
-
-    def _print(self, expr: Any, **kwargs: Any) -> str:
-        name = _SCALAR_FUNCS.get(type(expr))
-        if name is None:
-            return super()._print(expr, **kwargs)
-        args = [self._print(a) for a in expr.args]
-        if isinstance(expr, (sympy.Max, sympy.Min)):  # many arguments: nest the binary ufunc
-            out = args[-1]
-            for a in reversed(args[:-1]):
-                out = f"{name}({a}, {out})"
-            return out
-        return f"{name}({', '.join(args)})"
-
-
-def unsupported(expr: Any) -> set[str]:
+def unsupported(expr: sympy.Basic) -> set[str]:
     """The names of the nodes of ``expr`` the numba loop cannot evaluate.
 
     Examples:
@@ -132,19 +88,18 @@ def unsupported(expr: Any) -> set[str]:
         set()
     """
     bad: set[str] = set()
-    for component in _components(expr)[0]:
+    for component in components_of(expr)[0]:
         for node in sympy.preorder_traversal(sympy.sympify(component)):
-            if not (isinstance(node, _NODES) or type(node) in _SCALAR_FUNCS):
+            if not (isinstance(node, _NODES) or type(node) in NUMBA_FUNCTIONS):
                 bad.add(getattr(node, "func", type(node)).__name__)
     return bad
 
 
-def _loop_body(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool) -> tuple[list[str], list[str]]:
+def _loop_body(
+    expr: sympy.Basic, wrt: tuple[sympy.Symbol, ...], cse: bool
+) -> tuple[list[str], list[str]]:
     """(temporaries, component values) as scalar code in ``_x0, _x1, ...``."""
-    printer = _NumbaPrinter(
-        {"fully_qualified_modules": True, "inline": True, "allow_unknown_functions": False}
-    )
-    return _print_cse(_components(expr)[0], wrt, cse, printer)
+    return print_cse(components_of(expr)[0], wrt, cse, NumbaPrinter())
 
 
 _HELPERS = '''
@@ -166,7 +121,7 @@ def _flat(a, shape):
 '''
 
 
-def module_source(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) -> str:
+def module_source(expr: sympy.Basic, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str) -> str:
     """The source of a module (NumPy and numba only) defining ``name`` and ``name_packed``.
 
     Examples:
@@ -176,8 +131,8 @@ def module_source(expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str
         >>> "numba.prange" in src and "def f(x, y):" in src and "def f_packed(X):" in src
         True
     """
-    components, shape = _components(expr)
-    args = _arg_names(wrt)
+    components, shape = components_of(expr)
+    args = arg_names(wrt)
     temps, values = _loop_body(expr, wrt, cse)
     width = len(components)
     kernel, packed_kernel = f"_{name}_kernel", f"_{name}_kernel_packed"
@@ -303,7 +258,7 @@ def _have_numba() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def _fallback_reason(expr: Any) -> str | None:
+def _fallback_reason(expr: sympy.Basic) -> str | None:
     if not _have_numba():
         return "numba is not installed (pip install 'symml[fast]')"
     bad = unsupported(expr)
@@ -313,8 +268,8 @@ def _fallback_reason(expr: Any) -> str | None:
 
 
 def build(
-    expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool
-) -> tuple[str, Callable[..., np.ndarray], Callable[[Any], np.ndarray]] | str:
+    expr: sympy.Basic, wrt: tuple[sympy.Symbol, ...], cse: bool
+) -> tuple[str, Callable[..., np.ndarray], Callable[[ArrayLike], np.ndarray]] | str:
     """(source, function, packed function) of the numba backend, or why to fall back.
 
     The main kernel is compiled here, on empty inputs (the only signature it is called
@@ -358,13 +313,32 @@ def build(
 
 
 def save_source(
-    expr: Any, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str, version: str
+    expr: sympy.Basic, wrt: tuple[sympy.Symbol, ...], cse: bool, name: str, version: str
 ) -> str:
-    """The text :meth:`NumericFunction.save` writes for this backend (header + module)."""
+    """The text :meth:`~symml.compile.NumericFunction.save` writes for this backend
+    (header + module), for a ``name`` that
+    :func:`~symml.compile.printer.function_name_problem` accepts.
+
+    Raises:
+        ValueError: For a name that does not start with a letter, or is a builtin or a
+            module the saved code imports.
+
+    Examples:
+        >>> import sympy
+        >>> x = sympy.Symbol("x")
+        >>> src = save_source(x + 1, (x,), False, "g", "1.0")
+        >>> "Generated by symml 1.0: g(x)." in src and "def g(x):" in src
+        True
+    """
+    if not is_plain_name(name):
+        raise ValueError(
+            f"name {name!r} is not a usable function name for the numba "
+            "backend (a letter first; not a builtin or module name)"
+        )
     if name in ("numba", "numpy", "math"):
         raise ValueError(f"name {name!r} would shadow a module the saved code imports")
     header = (
-        f'"""Generated by symml {version}: {name}({", ".join(_arg_names(wrt))}).\n\n'
+        f'"""Generated by symml {version}: {name}({", ".join(arg_names(wrt))}).\n\n'
         "Needs NumPy and numba only. One fused loop over the points, parallel over cores.\n"
         '"""\n\n'
     )

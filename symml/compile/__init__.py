@@ -1,0 +1,41 @@
+"""Compiling SymPy results into fast callables, and exporting them as modules.
+
+:func:`to_numpy` prints a SymPy tree (never a user's string) into the source of a Python
+function that uses NumPy only (plus ``scipy.special`` for special functions), shares
+common subexpressions, broadcasts its arguments together and stacks vector and matrix
+results into trailing axes. Argument names are sanitised: a symbol whose name is not a
+plain identifier, is a keyword, shadows a builtin or a module the code uses, is renamed
+``arg0, arg1...``; internal names start with an underscore and never clash with them.
+
+The package, one module per concern:
+
+* :mod:`~symml.compile.printer`: the printer core every backend shares (argument names,
+  common subexpressions, the SymPy printer rules, a function table per backend);
+* :mod:`~symml.compile.numpy_backend`: :func:`to_numpy`, :class:`NumericFunction`, the
+  generated NumPy module and its export;
+* :mod:`~symml.compile.numba_backend`: ``backend="numba"`` (one fused parallel loop;
+  numba is imported only by the generated code);
+* :mod:`~symml.compile.dask_arrays`: compiled functions on Dask arrays, block by block.
+"""
+
+from __future__ import annotations
+
+from symml.compile.numpy_backend import BACKENDS, NumericFunction, to_numpy
+from symml.compile.printer import (
+    LARGE_TREE,
+    MAX_UNROLLED_TERMS,
+    common_subexpressions,
+    float_literal,
+    function_name_problem,
+)
+
+__all__ = [
+    "BACKENDS",
+    "LARGE_TREE",
+    "MAX_UNROLLED_TERMS",
+    "NumericFunction",
+    "common_subexpressions",
+    "float_literal",
+    "function_name_problem",
+    "to_numpy",
+]
