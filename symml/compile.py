@@ -524,7 +524,7 @@ class NumericFunction:
         self.source, packed = _generate(expr, wrt, cse, "f")
         namespace: dict[str, Any] = {}
         code = compile(self.source, f"<symml-generated {id(self):x}>", "exec")
-        exec(code, namespace)  # noqa: S102 - source printed from a SymPy tree, names sanitised
+        exec(code, namespace)  # source printed from a SymPy tree, names sanitised
         self._fn: Callable[..., np.ndarray] = namespace["f"]
         self._packed: Callable[[Any], np.ndarray] = namespace[packed]
 
