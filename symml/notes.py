@@ -60,6 +60,7 @@ from typing import TYPE_CHECKING, Any
 
 import sympy
 
+from symml.deadline import resolve_timeout
 from symml.derivation import (
     RngLike,
     Verification,
@@ -92,6 +93,8 @@ __all__ = [
 LINE_WIDTH = 78.0
 #: Width of a Markdown display line (GitHub's column is narrower than a page).
 MARKDOWN_LINE_WIDTH = 70.0
+#: Seconds ``pdflatex`` may run unless told otherwise (it reads fonts and packages).
+PDFLATEX_TIMEOUT = 120.0
 
 #: Headings of result objects, by ``Derivation.operation`` or by class name.
 TITLES: dict[str, str] = {
@@ -1086,7 +1089,9 @@ class Notes:
             paths.append(folder / name)
         return paths
 
-    def write(self, path: str | Path, *, figures: bool = True, timeout: float = 120.0) -> Path:
+    def write(
+        self, path: str | Path, *, figures: bool = True, timeout: float | None = PDFLATEX_TIMEOUT
+    ) -> Path:
         """Write the document; the suffix chooses the format.
 
         ``.tex``: a LaTeX article; ``.md``: Markdown; ``.pdf``: the ``.tex`` beside it,
@@ -1097,7 +1102,8 @@ class Notes:
             path: The file to write.
             figures: Save the figures' PNG files (``False`` when an earlier ``write`` into
                 the same folder with the same stem already saved them).
-            timeout: Seconds ``pdflatex`` may run (``.pdf`` only).
+            timeout: Seconds ``pdflatex`` may run (``.pdf`` only; ``None``:
+                ``config.timeout``; :data:`~symml.config.NO_LIMIT`: no limit).
 
         Returns:
             The path written.
@@ -1117,13 +1123,13 @@ class Notes:
         writers[path.suffix](path, timeout)
         return path
 
-    def _write_tex(self, path: Path, timeout: float) -> None:
+    def _write_tex(self, path: Path, timeout: float | None) -> None:
         path.write_text(self.latex(path.stem), encoding="utf-8")
 
-    def _write_md(self, path: Path, timeout: float) -> None:
+    def _write_md(self, path: Path, timeout: float | None) -> None:
         path.write_text(self.markdown(path.stem), encoding="utf-8")
 
-    def _write_pdf(self, path: Path, timeout: float) -> None:
+    def _write_pdf(self, path: Path, timeout: float | None) -> None:
         source = path.with_suffix(".tex")
         self._write_tex(source, timeout)
         compile_latex(source, timeout=timeout)
@@ -1139,12 +1145,17 @@ def _figure_file(stem: str, item: _Item, number: int) -> str:
     return f"{safe}-{item.name or f'fig{number}'}.png"
 
 
-def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
+def compile_latex(source: str | Path, *, timeout: float | None = PDFLATEX_TIMEOUT) -> Path:
     """Compile a ``.tex`` file with ``pdflatex`` into a ``.pdf`` beside it.
 
     Auxiliary files go to a temporary folder; only the PDF (and the ``.log``) are kept.
     TeX runs paranoid (``openin_any=p``, no shell escape): it reads files below the
     source's folder (figures) and TeX's own, never an absolute path or a parent folder.
+
+    Args:
+        source: The ``.tex`` file.
+        timeout: Seconds ``pdflatex`` may run (``None``: ``config.timeout``;
+            :data:`~symml.config.NO_LIMIT`: no limit).
 
     Returns:
         The PDF's path.
@@ -1152,7 +1163,9 @@ def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
     Raises:
         NotSupportedError: When ``pdflatex`` is not on the PATH.
         SymmlError: When it reports an error or runs past ``timeout`` seconds.
+        ValueError: For a ``timeout`` that is not a positive number of seconds.
     """
+    seconds = resolve_timeout(timeout)
     source = Path(source).resolve()
     exe = shutil.which("pdflatex")
     if exe is None:
@@ -1178,10 +1191,15 @@ def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
         env = {**os.environ, "openin_any": "p", "openout_any": "p", "TEXMFOUTPUT": tmp}
         try:
             proc = subprocess.run(
-                cmd, cwd=source.parent, capture_output=True, timeout=timeout, check=False, env=env
+                cmd,
+                cwd=source.parent,
+                capture_output=True,
+                timeout=None if math.isinf(seconds) else seconds,
+                check=False,
+                env=env,
             )
         except subprocess.TimeoutExpired as exc:
-            raise SymmlError(f"pdflatex ran past {timeout:g} s on {source}") from exc
+            raise SymmlError(f"pdflatex ran past {seconds:g} s on {source}") from exc
         log = Path(tmp, job.stem + ".log")
         log_text = log.read_text(encoding="latin-1") if log.exists() else ""
         pdf = Path(tmp, job.stem + ".pdf")
