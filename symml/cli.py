@@ -242,8 +242,7 @@ def _no_export(a: argparse.Namespace, what: str) -> None:
 
 def _run_eig(a: argparse.Namespace) -> Eigen:
     _no_export(a, "eig")
-    options = {} if a.timeout is None else {"timeout": a.timeout}
-    return eig(parse(a.matrix), **options)
+    return eig(parse(a.matrix), timeout=a.timeout)
 
 
 #: ``linalg`` operations: the symml.linalg function, its options, whether --export works,
