@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import sympy
 import sympy.stats as st
+from numpy.typing import ArrayLike
 from sympy.stats.rv import is_random
 
 from symml.calculus import derivative
@@ -36,13 +37,11 @@ from symml.derivation import (
 )
 from symml.errors import DerivationTimeout
 from symml.linalg import eig
+from symml.optimize import OptimizeResult
 
 if TYPE_CHECKING:  # matplotlib is imported inside the functions (import symml stays light)
     from matplotlib.axes import Axes
     from matplotlib.lines import Line2D
-    from numpy.typing import ArrayLike
-
-    from symml.optimize import OptimizeResult
 
 __all__ = ["plot_contour", "plot_convergence", "plot_density", "plot_eigen", "plot_function"]
 
