@@ -62,6 +62,7 @@ import sympy
 
 from symml.deadline import resolve_timeout
 from symml.derivation import (
+    Derivation,
     RngLike,
     Verification,
     _tex_text,  # the escaping of render_steps' titles, for Markdown's notes
@@ -585,7 +586,7 @@ def _error_note(obj: object) -> str:
     return f"{method}, error about {error:.1e}" if error is not None else method
 
 
-def _derivation_lines(obj: Any) -> tuple[_Line, ...]:
+def _derivation_lines(obj: Derivation) -> tuple[_Line, ...]:
     lines = [_Line(*_split_equation(s.latex), s.title) for s in obj.steps]
     final = tex(obj.result)
     shown = bool(lines) and lines[-1].rhs.endswith(final)

@@ -284,7 +284,7 @@ _RETURNS = {
 }
 
 
-def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarray:
+def _returned(what: str, value: object, shape: tuple[int, ...], n: int) -> np.ndarray:
     """``value`` as a float array of ``shape`` (for one variable, any single number will do
     for ``grad`` and ``hess``); otherwise a clear error naming ``what``, the shape it
     returned and the shape expected for ``x`` of ``n`` variables."""

@@ -404,7 +404,7 @@ def _draw_paths(ax: Axes, paths: list[tuple[np.ndarray, str]]) -> list[Line2D]:
 # --- plot_density ------------------------------------------------------------------------
 
 
-def _density(X: Any, z: sympy.Symbol) -> tuple[str, Any]:
+def _density(X: sympy.Basic, z: sympy.Symbol) -> tuple[str, Any]:
     """("finite", {value: p}) or (kind, pdf/pmf expression in z); run under a time limit."""
     d = st.density(X)
     table = getattr(d, "dict", d)
@@ -414,11 +414,11 @@ def _density(X: Any, z: sympy.Symbol) -> tuple[str, Any]:
     return kind, sympy.sympify(d(z))
 
 
-def _moments(X: Any) -> tuple[float, float]:
+def _moments(X: sympy.Basic) -> tuple[float, float]:
     return float(st.E(X)), float(st.std(X))
 
 
-def _support(X: Any) -> tuple[float, float]:
+def _support(X: sympy.Basic) -> tuple[float, float]:
     try:
         s = X.pspace.domain.set
         return float(s.inf), float(s.sup)
