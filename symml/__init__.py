@@ -15,10 +15,7 @@ Examples:
     array([ 4., 13.])
 """
 
-from symml.calculus import derivative, gradient, hessian, jacobian
-from symml.compile import NumericFunction, to_numpy
-from symml.config import NO_LIMIT, config
-from symml.derivation import Derivation, Step, Verification
+# base: errors and settings
 from symml.errors import (
     DerivationTimeout,
     NoClosedFormError,
@@ -28,24 +25,28 @@ from symml.errors import (
     SymmlError,
     VerificationError,
 )
-from symml.latex import to_latex
-from symml.parsing import parse, symbols
+from symml.config import NO_LIMIT, config
 
-# imports: calculus II (issue 3)
+# language: parsing, results, LaTeX
+from symml.parsing import parse, symbols
+from symml.derivation import Derivation, Step, Verification
+from symml.latex import to_latex
+
+# maths: calculus, matrix calculus, linear algebra, probability
 from symml.calculus import (
     CriticalPoint,
     CriticalPoints,
     critical_points,
+    derivative,
+    gradient,
+    hessian,
     integral,
+    jacobian,
     limit,
     taylor,
 )
-
-# imports: matrix calculus (issue 3)
 from sympy import Interval, MatrixSymbol  # re-exported: matrix variables, supports of densities
 from symml.matrixcalc import matrix_derivative
-
-# imports: linear algebra (issue 4)
 from symml.linalg import (
     LU,
     PCA,
@@ -66,8 +67,6 @@ from symml.linalg import (
     spectral,
     svd,
 )
-
-# imports: probability (issue 5)
 from symml.probability import (
     MLE,
     Bernoulli,
@@ -93,13 +92,15 @@ from symml.probability import (
     variance,
 )
 
-# imports: sampling (issue 5)
+# compile
+from symml.compile import NumericFunction, to_numpy
+
+# numeric: optimisation, sampling
+from symml.optimize import OptimizeResult, gradient_descent, newton
 from symml.sampling import Estimate, Sampler, monte_carlo, sampler
 
-# imports: optimization (issue 6)
-from symml.optimize import OptimizeResult, gradient_descent, newton
-
-# imports: plotting (issue 6)
+# edges: notes, plots
+from symml.notes import Notes
 from symml.plotting import (
     plot_contour,
     plot_convergence,
@@ -108,13 +109,10 @@ from symml.plotting import (
     plot_function,
 )
 
-# imports: notes (issue 7)
-from symml.notes import Notes
-
 __version__ = "0.1.0"
 
 __all__ = [
-    # errors
+    # base
     "DerivationTimeout",
     "NoClosedFormError",
     "NoConvergenceError",
@@ -122,34 +120,31 @@ __all__ = [
     "ParseError",
     "SymmlError",
     "VerificationError",
-    # core
-    "Derivation",
-    "NumericFunction",
-    "Step",
-    "Verification",
     "NO_LIMIT",
     "config",
+    # language
     "parse",
     "symbols",
+    "Derivation",
+    "Step",
+    "Verification",
     "to_latex",
-    "to_numpy",
     # calculus
-    "derivative",
-    "gradient",
-    "hessian",
-    "jacobian",
-    # names: calculus II (issue 3)
     "CriticalPoint",
     "CriticalPoints",
     "critical_points",
+    "derivative",
+    "gradient",
+    "hessian",
     "integral",
+    "jacobian",
     "limit",
     "taylor",
-    # names: matrix calculus (issue 3)
+    # matrix calculus
     "Interval",
     "MatrixSymbol",
     "matrix_derivative",
-    # names: linear algebra (issue 4)
+    # linear algebra
     "Eigen",
     "LU",
     "PCA",
@@ -168,7 +163,7 @@ __all__ = [
     "qr",
     "spectral",
     "svd",
-    # names: probability (issue 5)
+    # probability
     "MLE",
     "Bernoulli",
     "Beta",
@@ -191,21 +186,22 @@ __all__ = [
     "mle",
     "moment",
     "variance",
-    # names: sampling (issue 5)
+    # compile
+    "NumericFunction",
+    "to_numpy",
+    # optimisation and sampling
+    "OptimizeResult",
+    "gradient_descent",
+    "newton",
     "Estimate",
     "Sampler",
     "monte_carlo",
     "sampler",
-    # names: optimization (issue 6)
-    "OptimizeResult",
-    "gradient_descent",
-    "newton",
-    # names: plotting (issue 6)
+    # notes and plots
+    "Notes",
     "plot_contour",
     "plot_convergence",
     "plot_density",
     "plot_eigen",
     "plot_function",
-    # names: notes (issue 7)
-    "Notes",
 ]

@@ -803,7 +803,7 @@ def _sympy_limit(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Expr, side: str) ->
         return sympy.limit(expr, x, a, side)
     except SymmlError:
         raise
-    except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
+    except Exception as exc:  # whatever SymPy raises, it is SymPy's limit
         raise NoClosedFormError(
             f"SymPy failed on the limit of {expr} as {x} -> {a}: {type(exc).__name__}: {exc}"
         ) from None
@@ -856,7 +856,7 @@ def limit(
     wrt: Any = None,
     to: Any = 0,
     dir: str = "+-",
-    *,  # noqa: A002 - API name
+    *,  # API name
     timeout: float | None = None,
 ) -> Derivation:
     r"""The limit of ``f`` as the variable tends to ``to``.
@@ -1049,7 +1049,7 @@ def _sympy_integrate(g: sympy.Expr, limits: tuple, what: str) -> sympy.Expr:
         return sympy.integrate(g, limits)
     except SymmlError:
         raise
-    except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
+    except Exception as exc:  # whatever SymPy raises, it is SymPy's limit
         raise NoClosedFormError(f"SymPy failed on {what}: {type(exc).__name__}: {exc}") from None
 
 
@@ -1227,7 +1227,7 @@ def quadrature(
     try:
         with np.errstate(all="ignore"):  # the compiled dtype says whether I occurs
             complex_valued = np.iscomplexobj(fn(*np.full(len(variables), 0.5)))
-    except Exception:  # noqa: BLE001 - a probe only: quadrature reports real failures
+    except Exception:  # a probe only: quadrature reports real failures
         complex_valued = False
     parts = {"": np.real, "the imaginary part of ": np.imag} if complex_valued else {"": np.real}
 
@@ -1350,7 +1350,7 @@ def _inner_singularities(expr: sympy.Expr, x: sympy.Symbol, a: Any, b: Any) -> t
     lo, hi = (a, b) if bool(a <= b) else (b, a)
     try:
         found = singularities(expr, x, sympy.Interval.open(lo, hi))
-    except Exception:  # noqa: BLE001 - a hint for quadrature: no hint is the old behaviour
+    except Exception:  # a hint for quadrature: no hint is the old behaviour
         return ()
     if not isinstance(found, sympy.FiniteSet):
         return ()
@@ -1924,7 +1924,7 @@ def _solve_gradient(
                 return []
     except SymmlError:
         raise
-    except Exception as exc:  # noqa: BLE001 - whatever SymPy raises, it is SymPy's limit
+    except Exception as exc:  # whatever SymPy raises, it is SymPy's limit
         raise NoClosedFormError(
             f"SymPy cannot solve grad f = 0 for {expr}: {type(exc).__name__}: {exc}"
         ) from None

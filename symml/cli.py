@@ -11,13 +11,40 @@ Exit codes: 0 success; 1 a numeric check failed; 2 bad input (one line on stderr
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn, Protocol
 
+import numpy as np
+import sympy
+from sympy.stats.rv import RandomSymbol
+
+from symml.calculus import (
+    CriticalPoints,
+    critical_points,
+    derivative,
+    gradient,
+    hessian,
+    integral,
+    jacobian,
+    limit,
+    taylor,
+)
+from symml.compile import function_name_problem
+from symml.demo import run_demo
+from symml.derivation import Derivation, Step, Verification, as_wrt
 from symml.errors import ParseError, SymmlError
+from symml.latex import to_latex
+from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
+from symml.notes import Notes, latex_text
+from symml.optimize import OptimizeResult, gradient_descent, newton
+from symml.parsing import parse
+from symml.plotting import plot_contour, plot_convergence, plot_function
+from symml.probability import bind, expectation, parse_distribution
+from symml.sampling import check_draws, sampler
 
 __all__ = ["COMMANDS", "main"]
 
@@ -31,13 +58,20 @@ class _Parser(argparse.ArgumentParser):
         raise _BadInput(f"{self.prog}: {message}")
 
 
+class Outcome(Protocol):
+    """What a subcommand returns when it is not a message (a ``str``): a result object, or
+    the report of ``sample`` or ``demo``; its ``verify()`` backs ``--verify``."""
+
+    def verify(self) -> object: ...
+
+
 @dataclass(frozen=True)
 class Command:
     """One subcommand: its help line, argument set-up, runner and shared options."""
 
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], Any]
+    run: Callable[[argparse.Namespace], Outcome | str]
     shared: bool = True
 
 
@@ -49,7 +83,7 @@ def _wrt_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--wrt", default=None, help="variables, comma separated (default: all)")
 
 
-# --- calculus: diff, grad, jacobian, hessian ------------------------------------------------
+# --- calculus: diff, grad, jacobian, hessian -----------------------------------------------
 
 
 def _diff_args(p: argparse.ArgumentParser) -> None:
@@ -59,9 +93,7 @@ def _diff_args(p: argparse.ArgumentParser) -> None:
     _timeout_arg(p)
 
 
-def _run_diff(a: argparse.Namespace) -> Any:
-    from symml.calculus import derivative
-
+def _run_diff(a: argparse.Namespace) -> Derivation:
     return derivative(a.expression, a.wrt, a.order, timeout=a.timeout)
 
 
@@ -70,26 +102,19 @@ def _expr_wrt_args(p: argparse.ArgumentParser) -> None:
     _wrt_arg(p)
 
 
-def _run_grad(a: argparse.Namespace) -> Any:
-    from symml.calculus import gradient
-
+def _run_grad(a: argparse.Namespace) -> Derivation:
     return gradient(a.expression, a.wrt)
 
 
-def _run_hessian(a: argparse.Namespace) -> Any:
-    from symml.calculus import hessian
-
+def _run_hessian(a: argparse.Namespace) -> Derivation:
     return hessian(a.expression, a.wrt)
 
 
-def _run_jacobian(a: argparse.Namespace) -> Any:
-    from symml.calculus import jacobian
-    from symml.parsing import parse
-
+def _run_jacobian(a: argparse.Namespace) -> Derivation:
     return jacobian(parse(a.expression), a.wrt)
 
 
-# --- calculus II: integrate, limit, taylor, critical (issue 3) -----------------------------
+# --- calculus II: integrate, limit, taylor, critical ---------------------------------------
 
 
 def _timeout_arg(p: argparse.ArgumentParser) -> None:
@@ -126,11 +151,7 @@ def _integrate_args(p: argparse.ArgumentParser) -> None:
     _timeout_arg(p)
 
 
-def _run_integrate(a: argparse.Namespace) -> Any:
-    from symml.calculus import integral
-    from symml.derivation import as_wrt
-    from symml.parsing import parse
-
+def _run_integrate(a: argparse.Namespace) -> Derivation:
     expr = parse(a.expression)
     variables = as_wrt(a.wrt, expr)
     lower, upper = a.lower or [], a.upper or []
@@ -168,9 +189,7 @@ def _limit_args(p: argparse.ArgumentParser) -> None:
     _timeout_arg(p)
 
 
-def _run_limit(a: argparse.Namespace) -> Any:
-    from symml.calculus import limit
-
+def _run_limit(a: argparse.Namespace) -> Derivation:
     # the point goes in as the user's text (as integrate's bounds): an error names it
     return limit(a.expression, a.wrt, a.to, a.dir, timeout=a.timeout)
 
@@ -183,9 +202,7 @@ def _taylor_args(p: argparse.ArgumentParser) -> None:
     _timeout_arg(p)
 
 
-def _run_taylor(a: argparse.Namespace) -> Any:
-    from symml.calculus import taylor
-
+def _run_taylor(a: argparse.Namespace) -> Derivation:
     return taylor(a.expression, a.wrt, a.at, a.order, timeout=a.timeout)
 
 
@@ -195,15 +212,13 @@ def _critical_args(p: argparse.ArgumentParser) -> None:
     _timeout_arg(p)
 
 
-def _run_critical(a: argparse.Namespace) -> Any:
-    from symml.calculus import critical_points
-
+def _run_critical(a: argparse.Namespace) -> CriticalPoints:
     # a list of points has no function to export: bad input (exit 2), as for eig
     _no_export(a, "critical")
     return critical_points(a.expression, a.wrt, timeout=a.timeout)
 
 
-# --- linear algebra: eig, linalg (issue 4) -------------------------------------------------
+# --- linear algebra: eig, linalg -----------------------------------------------------------
 
 
 def _matrix_arg(p: argparse.ArgumentParser) -> None:
@@ -225,24 +240,20 @@ def _no_export(a: argparse.Namespace, what: str) -> None:
         raise _BadInput(f"--export: {what} has no compiled function to export")
 
 
-def _run_eig(a: argparse.Namespace) -> Any:
-    from symml.linalg import eig
-    from symml.parsing import parse
-
+def _run_eig(a: argparse.Namespace) -> Eigen:
     _no_export(a, "eig")
-    options = {} if a.timeout is None else {"timeout": a.timeout}
-    return eig(parse(a.matrix), **options)
+    return eig(parse(a.matrix), timeout=a.timeout)
 
 
 #: ``linalg`` operations: the symml.linalg function, its options, whether --export works,
 #: and whether it takes the matrix's rows (a list of vectors) rather than the matrix.
-LINALG_OPERATIONS: dict[str, tuple[str, dict[str, Any], bool, bool]] = {
-    "det": ("det", {"steps": True}, True, False),
-    "inverse": ("inverse", {"steps": True}, True, False),
-    "lu": ("lu", {}, False, False),
-    "qr": ("qr", {}, False, False),
-    "svd": ("svd", {}, False, False),
-    "gram-schmidt": ("gram_schmidt", {"steps": True}, True, True),
+LINALG_OPERATIONS: dict[str, tuple[Callable[..., Outcome], dict[str, bool], bool, bool]] = {
+    "det": (det, {"steps": True}, True, False),
+    "inverse": (inverse, {"steps": True}, True, False),
+    "lu": (lu, {}, False, False),
+    "qr": (qr, {}, False, False),
+    "svd": (svd, {}, False, False),
+    "gram-schmidt": (gram_schmidt, {"steps": True}, True, True),
 }
 
 
@@ -255,21 +266,18 @@ def _linalg_args(p: argparse.ArgumentParser) -> None:
     _matrix_arg(p)
 
 
-def _run_linalg(a: argparse.Namespace) -> Any:
-    from symml import linalg
-    from symml.parsing import parse
-
-    name, options, exportable, rows = LINALG_OPERATIONS[a.operation]
+def _run_linalg(a: argparse.Namespace) -> Outcome:
+    operation, options, exportable, rows = LINALG_OPERATIONS[a.operation]
     if not exportable:
         _no_export(a, a.operation)
     matrix = parse(a.matrix)
     if rows and hasattr(matrix, "tolist"):
         # a flat "[1,2]" parses as a column: that is one vector, not two of length 1
         matrix = [matrix] if matrix.cols == 1 else matrix.tolist()
-    return getattr(linalg, name)(matrix, **options)
+    return operation(matrix, **options)
 
 
-# --- probability: expect (issue 5) ---------------------------------------------------------
+# --- probability: expect -------------------------------------------------------------------
 
 
 def _expect_args(p: argparse.ArgumentParser) -> None:
@@ -289,12 +297,10 @@ def _expect_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _distributions(texts: Sequence[str]) -> dict[str, Any]:
+def _distributions(texts: Sequence[str]) -> dict[str, RandomSymbol]:
     """The ``--dist NAME=Family(args)`` options as {name: random variable}; a name given
     twice is bad input (one would silently replace the other)."""
-    from symml.probability import parse_distribution
-
-    variables: dict[str, Any] = {}
+    variables: dict[str, RandomSymbol] = {}
     given: dict[str, str] = {}
     for text in texts:
         name, rv = parse_distribution(text)
@@ -306,43 +312,35 @@ def _distributions(texts: Sequence[str]) -> dict[str, Any]:
     return variables
 
 
-def _run_expect(a: argparse.Namespace) -> Any:
-    from symml.probability import bind, expectation
-
+def _run_expect(a: argparse.Namespace) -> Derivation:
     return expectation(bind(a.expression, _distributions(a.dist)), a.timeout)
 
 
-# --- sampling: sample (issue 5) ------------------------------------------------------------
+# --- sampling: sample ----------------------------------------------------------------------
 
 
-def _save_npy(path: Path, values: Any, name: str) -> None:
-    import numpy as np
-
+def _save_npy(path: Path, values: np.ndarray, name: str) -> None:
     np.save(path, values)
 
 
-def _save_csv(path: Path, values: Any, name: str) -> None:
-    import numpy as np
-
+def _save_csv(path: Path, values: np.ndarray, name: str) -> None:
     np.savetxt(path, values, delimiter=",", header=name, comments="")
 
 
-def _quantile(q: float) -> Callable[[Any], float]:
-    def stat(v: Any) -> float:
-        import numpy as np
-
+def _quantile(q: float) -> Callable[[np.ndarray], float]:
+    def stat(v: np.ndarray) -> float:
         return float(np.quantile(v, q))
 
     return stat
 
 
 #: Suffixes ``sample --out`` writes, and how.
-_SAMPLE_WRITERS: dict[str, Callable[[Path, Any, str], None]] = {
+_SAMPLE_WRITERS: dict[str, Callable[[Path, np.ndarray, str], None]] = {
     ".npy": _save_npy,
     ".csv": _save_csv,
 }
 #: The rows of the ``sample`` summary table: label and statistic of the draws.
-_SAMPLE_STATS: tuple[tuple[str, Callable[[Any], float]], ...] = (
+_SAMPLE_STATS: tuple[tuple[str, Callable[[np.ndarray], float]], ...] = (
     ("mean", lambda v: v.mean()),
     ("std", lambda v: v.std(ddof=1) if v.size > 1 else 0.0),
     ("min", lambda v: v.min()),
@@ -390,9 +388,7 @@ def _sample_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _sample_expression(a: argparse.Namespace) -> Any:
-    from symml.parsing import parse
-
+def _sample_expression(a: argparse.Namespace) -> sympy.Basic:
     if not a.dist:
         raise _BadInput("sample: give at least one --dist NAME=Family(args)")
     variables = _distributions(a.dist)
@@ -419,16 +415,14 @@ class _SampleReport:
     them and exits 1 when the check fails)."""
 
     text: str
-    steps: tuple[Any, ...]
-    expr: Any
-    values: Any
+    steps: tuple[Step, ...]
+    expr: sympy.Basic
+    values: np.ndarray
 
     def plain(self) -> str:
         return self.text
 
-    def verify(self) -> Any:
-        from symml.sampling import check_draws
-
+    def verify(self) -> Verification:
         return check_draws(self.expr, self.values)
 
 
@@ -437,12 +431,7 @@ class _SampleReport:
 SAMPLE_MAX_DRAWS = 10**8
 
 
-def _run_sample(a: argparse.Namespace) -> Any:
-    import numpy as np
-
-    from symml.derivation import Step
-    from symml.sampling import sampler
-
+def _run_sample(a: argparse.Namespace) -> _SampleReport | str:
     out = Path(a.out) if a.out else None
     if out is not None and out.suffix.lower() not in _SAMPLE_WRITERS:
         raise _BadInput(f"--out: {a.out!r} must end in {' or '.join(_SAMPLE_WRITERS)}")
@@ -471,14 +460,14 @@ def _run_sample(a: argparse.Namespace) -> Any:
     return _SampleReport("\n".join(lines), steps if a.steps else (), draw.expr, values)
 
 
-# --- optimization: minimize (issue 6) ------------------------------------------------------
+# --- optimization: minimize ----------------------------------------------------------------
 
 #: ``--method`` of ``minimize``: the optimizer and its fixed options.
-MINIMIZE_METHODS: dict[str, tuple[str, dict[str, Any]]] = {
-    "gd": ("gradient_descent", {}),
-    "momentum": ("gradient_descent", {"momentum": 0.9}),
-    "linesearch": ("gradient_descent", {"line_search": True}),
-    "newton": ("newton", {}),
+MINIMIZE_METHODS: dict[str, tuple[Callable[..., OptimizeResult], dict[str, float]]] = {
+    "gd": (gradient_descent, {}),
+    "momentum": (gradient_descent, {"momentum": 0.9}),
+    "linesearch": (gradient_descent, {"line_search": True}),
+    "newton": (newton, {}),
 }
 
 
@@ -512,8 +501,6 @@ def _minimize_args(p: argparse.ArgumentParser) -> None:
 
 
 def _numbers(text: str, what: str) -> list[float]:
-    from symml.parsing import parse
-
     out = []
     for item in (t.strip() for t in text.split(",")):
         value = parse(item) if item else None
@@ -523,10 +510,10 @@ def _numbers(text: str, what: str) -> list[float]:
     return out
 
 
-def _minimize_options(a: argparse.Namespace) -> dict[str, Any]:
-    name, options = MINIMIZE_METHODS[a.method]
-    options = dict(options)
-    if name == "gradient_descent":
+def _minimize_options(a: argparse.Namespace) -> dict[str, float]:
+    method, fixed = MINIMIZE_METHODS[a.method]
+    options = dict(fixed)
+    if method is gradient_descent:
         options["lr"] = a.lr
         if a.momentum is not None:
             options["momentum"] = a.momentum
@@ -544,9 +531,7 @@ def _minimize_options(a: argparse.Namespace) -> dict[str, Any]:
 PLOT_RELATIVE_WIDTH = 1e-3
 
 
-def _plot_window(points: Any) -> list[tuple[float, float]]:
-    import numpy as np
-
+def _plot_window(points: np.ndarray) -> list[tuple[float, float]]:
     finite = points[np.all(np.isfinite(points), axis=1)]
     lo, hi = finite.min(axis=0), finite.max(axis=0)
     width = np.maximum(1.0, PLOT_RELATIVE_WIDTH * np.maximum(np.abs(lo), np.abs(hi)))
@@ -554,10 +539,8 @@ def _plot_window(points: Any) -> list[tuple[float, float]]:
     return [(float(a), float(b)) for a, b in zip(lo - pad, hi + pad, strict=True)]
 
 
-def _save_minimize_plot(result: Any, path: str) -> str:
+def _save_minimize_plot(result: OptimizeResult, path: str) -> str:
     from matplotlib.figure import Figure
-
-    from symml.plotting import plot_contour, plot_convergence, plot_function
 
     out = Path(path)
     if out.suffix.lower() not in (".png", ".pdf", ".svg"):
@@ -580,18 +563,16 @@ def _save_minimize_plot(result: Any, path: str) -> str:
     return f"wrote {out}"
 
 
-def _run_minimize(a: argparse.Namespace) -> Any:
-    from symml import optimize
-
-    name, _ = MINIMIZE_METHODS[a.method]
+def _run_minimize(a: argparse.Namespace) -> OptimizeResult:
+    method, _ = MINIMIZE_METHODS[a.method]
     x0 = _numbers(a.x0, "--x0")
-    result = getattr(optimize, name)(a.expression, x0, wrt=a.wrt, **_minimize_options(a))
+    result = method(a.expression, x0, wrt=a.wrt, **_minimize_options(a))
     if a.plot:
         print(_save_minimize_plot(result, a.plot))
     return result
 
 
-# --- notes (issue 7) -----------------------------------------------------------------------
+# --- notes ---------------------------------------------------------------------------------
 
 #: Subcommands a recipe line may use (those that return a result object).
 RECIPE_OPS = (
@@ -628,8 +609,6 @@ def _notes_args(p: argparse.ArgumentParser) -> None:
 
 def _recipe_argv(op: str, body: str) -> list[str]:
     """``"x**2*y | x, y --verify"`` → ``[op, "--wrt", "x,y", "--verify", "--", "x**2*y"]``."""
-    import shlex
-
     expression, _, rest = body.partition("|")
     if not expression.strip():
         raise ValueError("no expression before '|'")
@@ -639,14 +618,12 @@ def _recipe_argv(op: str, body: str) -> list[str]:
     return [*argv, "--", expression.strip()]
 
 
-def _recipe_line(notes: Any, op: str, body: str, parser: argparse.ArgumentParser) -> None:
-    directives = {"text": notes.add, "section": notes.section}
+def _recipe_line(notes: Notes, op: str, body: str, parser: argparse.ArgumentParser) -> None:
+    directives: dict[str, Callable[[str], None]] = {"text": notes.add, "section": notes.section}
     if op in directives:
         directives[op](body.strip())
         return
     if op == "title":
-        from symml.notes import latex_text
-
         title = body.strip() or notes.title
         latex_text(title)  # an unmatched $ is this line's error, not the document's
         notes.title = title
@@ -680,15 +657,13 @@ def _recipe_line(notes: Any, op: str, body: str, parser: argparse.ArgumentParser
         _export(result, ns.export)
 
 
-def build_notes(text: str, title: str = "Notes") -> Any:
+def build_notes(text: str, title: str = "Notes") -> Notes:
     """A :class:`~symml.notes.Notes` from a recipe's text; an error names its ``line N``.
 
     Examples:
         >>> build_notes("# demo\\ngrad: x**2*y | x,y\\ntext: Done.")
         Notes('Notes': 1 derivation, 1 paragraph)
     """
-    from symml.notes import Notes
-
     notes, parser = Notes(title), build_parser()
     for number, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
@@ -715,7 +690,7 @@ def _with_line(exc: SymmlError, number: int) -> SymmlError:
         return SymmlError(f"line {number}: {exc}")
 
 
-def _run_notes(a: argparse.Namespace) -> Any:
+def _run_notes(a: argparse.Namespace) -> str:
     recipe = Path(a.recipe)
     out = Path(a.out) if a.out else recipe.with_suffix(".tex")
     if out.suffix not in (".tex", ".md", ".pdf"):
@@ -746,7 +721,7 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 class _DemoChecks:
     """The verdict on the demo's numeric checks (true when every one passed)."""
 
-    checks: dict[str, Any]
+    checks: dict[str, Verification]
 
     def __bool__(self) -> bool:
         return all(c.passed for c in self.checks.values())
@@ -761,7 +736,7 @@ class _DemoChecks:
 @dataclass(frozen=True)
 class _DemoSummary:
     text: str
-    checks: dict[str, Any]
+    checks: dict[str, Verification]
 
     def plain(self) -> str:
         return self.text
@@ -770,9 +745,7 @@ class _DemoSummary:
         return _DemoChecks(self.checks)
 
 
-def _run_demo(a: argparse.Namespace) -> Any:
-    from symml.demo import run_demo
-
+def _run_demo(a: argparse.Namespace) -> _DemoSummary:
     report = run_demo(a.out, seed=a.seed, pdf=False if a.no_pdf else None)
     lines = [*report.lines, *(f"skipped {s}" for s in report.skipped)]
     lines += [f"wrote {len(report.files)} files into {report.out}:"]
@@ -786,7 +759,7 @@ COMMANDS: dict[str, Command] = {
     "grad": Command("gradient of a scalar expression", _expr_wrt_args, _run_grad),
     "jacobian": Command('Jacobian of a vector "[f1, f2]"', _expr_wrt_args, _run_jacobian),
     "hessian": Command("Hessian of a scalar expression", _expr_wrt_args, _run_hessian),
-    # rows: calculus II (issue 3)
+    # rows: calculus II
     "integrate": Command(
         "indefinite, definite (--from/--to) or iterated integral", _integrate_args, _run_integrate
     ),
@@ -795,30 +768,30 @@ COMMANDS: dict[str, Command] = {
     "critical": Command(
         "critical points, classified by the Hessian", _critical_args, _run_critical
     ),
-    # rows: linear algebra (issue 4)
+    # rows: linear algebra
     "eig": Command(
         'eigenvalues, eigenvectors and diagonalization of "[[2,1],[1,2]]"', _eig_args, _run_eig
     ),
     "linalg": Command(
         "det, inverse, lu, qr, svd or gram-schmidt of a matrix", _linalg_args, _run_linalg
     ),
-    # rows: probability (issue 5)
+    # rows: probability
     "expect": Command('expectation, e.g. "X**2" --dist "X=Normal(0,1)"', _expect_args, _run_expect),
-    # rows: sampling (issue 5)
+    # rows: sampling
     "sample": Command(
         "draw samples of random variables and summarise them",
         _sample_args,
         _run_sample,
         shared=False,
     ),
-    # rows: optimization (issue 6)
+    # rows: optimization
     "minimize": Command(
         "gradient descent or Newton's method from --x0 (--plot FILE.png)",
         _minimize_args,
         _run_minimize,
         shared=False,
     ),
-    # rows: notes (issue 7)
+    # rows: notes
     "notes": Command(
         "build a notes document (.tex/.md/.pdf) from a recipe file",
         _notes_args,
@@ -865,8 +838,8 @@ def _value_options(
     """The options that take a value (with ``flags``: every option), of the subcommand named
     in ``argv`` (and the top level)."""
     opts: set[str] = set()
-    for action in parser._actions:  # noqa: SLF001 - argparse offers no public listing
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+    for action in parser._actions:  # argparse offers no public listing
+        if isinstance(action, argparse._SubParsersAction):
             name = next((a for a in argv if a in action.choices), None)
             if name is not None:
                 opts |= _value_options(action.choices[name], flags=flags)
@@ -941,21 +914,21 @@ def _join_values(argv: list[str], options: set[str]) -> list[str]:
     return out
 
 
-def _plain(result: Any) -> str:
-    if hasattr(result, "plain") and callable(result.plain):
-        return result.plain()
-    value = getattr(result, "result", result)
-    return str(value)
+def _plain(result: object) -> str:
+    plain = getattr(result, "plain", None)
+    if callable(plain):
+        return str(plain())
+    return str(getattr(result, "result", result))
 
 
-def _export(result: Any, export: str) -> str:
+def _export(result: Outcome, export: str) -> str:
     """``--export PATH.py`` (the CLI's and a recipe line's): the function is named after the
     file when that is a usable name (``grad_f.py``: ``grad_f``), else ``f`` (``my-grad.py``)."""
-    from symml.compile import function_name_problem
-
     path = Path(export)
     if path.suffix != ".py":
         raise _BadInput(f"--export: {export!r} must be a .py file")
+    if not isinstance(result, Derivation):  # each command without one refused --export
+        raise _BadInput(f"--export: a {type(result).__name__} has no compiled function")
     name = "f" if function_name_problem(path.stem) else path.stem
     compiled = result.to_numpy()
     try:
@@ -965,7 +938,7 @@ def _export(result: Any, export: str) -> str:
     return f"exported: {path} (function {name})"
 
 
-def _report(result: Any, a: argparse.Namespace) -> int:
+def _report(result: Outcome | str, a: argparse.Namespace) -> int:
     if isinstance(result, str):
         print(result)
         return 0
@@ -980,8 +953,6 @@ def _report(result: Any, a: argparse.Namespace) -> int:
     if getattr(a, "export", None):
         print(_export(result, a.export))
     if getattr(a, "latex", False):
-        from symml.latex import to_latex
-
         print(to_latex(result, steps=False))
     else:
         print(_plain(result))
@@ -1019,7 +990,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # pragma: no cover
         print("symml: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - a bug in symml or below it: still one line
+    except Exception as exc:  # a bug in symml or below it: still one line
         print(
             f"symml: internal error: {type(exc).__name__}: {_one_line(exc)} (this is a bug; "
             "please report it with the command line)",

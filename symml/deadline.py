@@ -73,7 +73,7 @@ def _round_trips(obj: Any) -> bool:
     """Whether ``obj`` survives pickling (and unpickling: a class may pickle but not load)."""
     try:
         pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-    except Exception:  # noqa: BLE001 - any failure means "cannot be shipped"
+    except Exception:  # any failure means "cannot be shipped"
         return False
     return True
 
@@ -99,11 +99,11 @@ def portable_exception(exc: BaseException, what: str) -> BaseException:
         return exc
     try:
         message = str(exc)
-    except Exception:  # noqa: BLE001 - a message that cannot even be printed
+    except Exception:  # a message that cannot even be printed
         message = repr(type(exc))
     try:
         clone = type(exc)(message)
-    except Exception:  # noqa: BLE001 - a class that needs other arguments
+    except Exception:  # a class that needs other arguments
         clone = None
     if clone is not None and _round_trips(clone):
         return clone
@@ -115,11 +115,11 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, what: s
     _IN_WORKER = True
     try:
         result = ("ok", fn(*args, **kwargs))
-    except BaseException as exc:  # noqa: BLE001 - shipped back to the parent, re-raised there
+    except BaseException as exc:  # shipped back to the parent, re-raised there
         result = ("error", portable_exception(exc, what))
     try:
         payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as exc:  # noqa: BLE001 - a result that cannot travel back
+    except Exception as exc:  # a result that cannot travel back
         payload = pickle.dumps(
             (
                 "error",

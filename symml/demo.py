@@ -16,13 +16,21 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
+import sympy
 
-from symml.calculus import gradient, hessian
-from symml.derivation import Verification, as_rng
+from symml.calculus import gradient, hessian, integral
+from symml.derivation import Derivation, Verification, as_rng
+from symml.linalg import Eigen, eig
 from symml.notes import Notes
+from symml.optimize import OptimizeResult, gradient_descent, newton
+from symml.plotting import plot_contour, plot_convergence
+from symml.probability import Normal, expectation
+
+if TYPE_CHECKING:  # matplotlib is imported when the figures are drawn
+    from matplotlib.figure import Figure
 
 __all__ = ["DEMO_FUNCTION", "PARTS", "DemoReport", "run_demo"]
 
@@ -36,6 +44,9 @@ INTEGRAND = "x**2*exp(-x**2/2)"
 MATRIX = [[2, 1, 0], [1, 2, 1], [0, 1, 2]]
 #: The name stem of the notes files.
 STEM = "notes"
+
+#: What the demo derives or computes.
+Derived: TypeAlias = "Derivation | Eigen | OptimizeResult"
 
 
 @dataclass
@@ -53,7 +64,7 @@ class DemoReport:
 
     out: Path
     files: list[Path] = field(default_factory=list)
-    derivations: dict[str, Any] = field(default_factory=dict)
+    derivations: dict[str, Derived] = field(default_factory=dict)
     checks: dict[str, Verification] = field(default_factory=dict)
     lines: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
@@ -65,7 +76,9 @@ class _Context:
     report: DemoReport
     rng: np.random.Generator
 
-    def derived(self, name: str, result: Any, summary: str, title: str | None = None) -> None:
+    def derived(
+        self, name: str, result: Derivation | Eigen, summary: str, title: str | None = None
+    ) -> None:
         """Add a result with its numeric check to the notes and the report."""
         check = result.verify(rng=self.rng)
         self.notes.add(result, check=check, title=title)
@@ -105,24 +118,18 @@ def _gradient_hessian(c: _Context) -> None:
 
 
 def _integral(c: _Context) -> None:
-    from symml.calculus import integral
-
     c.notes.section("An integral")
     c.notes.add(
         "The second moment of the standard normal density, without its "
         "normalising constant: the value $\\sqrt{2\\pi}$ is the reason the normal "
         "density is divided by it. The check compares with numeric quadrature."
     )
-    import sympy
-
     x = sympy.Symbol("x", real=True)
     result = integral(INTEGRAND, (x, -sympy.oo, sympy.oo))
     c.derived("integral", result, f"integral of {INTEGRAND} over R = {result.result}", title="")
 
 
 def _eigen(c: _Context) -> None:
-    from symml.linalg import eig
-
     c.notes.section("An eigen-decomposition")
     c.notes.add(
         "A symmetric tridiagonal matrix, the kind a second-difference operator "
@@ -135,8 +142,6 @@ def _eigen(c: _Context) -> None:
 
 
 def _expectation(c: _Context) -> None:
-    from symml.probability import Normal, expectation
-
     c.notes.section("An expectation")
     c.notes.add(
         "For $X \\sim \\mathcal{N}(1, 2^2)$ the expectation of $X^2$ is set up as "
@@ -149,9 +154,6 @@ def _expectation(c: _Context) -> None:
 
 
 def _optimisation(c: _Context) -> None:
-    from symml.optimize import gradient_descent, newton
-    from symml.plotting import plot_contour, plot_convergence
-
     c.notes.section("Optimisation")
     gd = gradient_descent(
         DEMO_FUNCTION, START, wrt="x, y", lr=1e-3, momentum=0.9, steps=20000, tol=1e-6
@@ -172,13 +174,13 @@ def _optimisation(c: _Context) -> None:
             f" f = {run.fun:.2e}, converged: {run.converged}"
         )
     c.notes.add(
-        _paths_figure(plot_contour, gd, nt),
+        _paths_figure(gd, nt),
         name="paths",
         caption="Level sets of Rosenbrock's function (logarithmic spacing) with the "
         "iterates of gradient descent with momentum and of Newton's method.",
     )
     c.notes.add(
-        _convergence_figure(plot_convergence, gd, nt),
+        _convergence_figure(gd, nt),
         name="convergence",
         caption="The objective and the gradient norm against the step number, on a "
         "logarithmic scale: linear convergence for gradient descent, quadratic "
@@ -186,7 +188,7 @@ def _optimisation(c: _Context) -> None:
     )
 
 
-def _paths_figure(plot_contour: Callable[..., Any], gd: Any, nt: Any) -> Any:
+def _paths_figure(gd: OptimizeResult, nt: OptimizeResult) -> Figure:
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -196,7 +198,7 @@ def _paths_figure(plot_contour: Callable[..., Any], gd: Any, nt: Any) -> Any:
     return fig
 
 
-def _convergence_figure(plot_convergence: Callable[..., Any], gd: Any, nt: Any) -> Any:
+def _convergence_figure(gd: OptimizeResult, nt: OptimizeResult) -> Figure:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(8.0, 3.2))

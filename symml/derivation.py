@@ -231,7 +231,9 @@ class Verification:
     def __bool__(self) -> bool:
         return bool(self.passed)
 
-    def latex(self) -> str:
+    def latex(self, *, steps: bool = True) -> str:
+        """LaTeX of the outcome: method, points, largest error and a mark (``steps`` has
+        no effect: a check has no steps; every result object's ``latex`` takes it)."""
         mark = r"\checkmark" if self.passed else r"\times"
         return (
             rf"\text{{{_tex_text(self.method)}: {counted(self.points, 'point')}, max error "

@@ -7,21 +7,21 @@ point that accepts anything: result objects, SymPy objects, numbers, sequences.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import sympy
 
 from symml.derivation import tex
+from symml.parsing import parse
 
 __all__ = ["to_latex"]
 
 
-def to_latex(obj: Any, *, steps: bool = True) -> str:
+def to_latex(obj: object, *, steps: bool = True) -> str:
     r"""LaTeX string of an expression or a result object.
 
     Args:
-        obj: A result object (anything with ``.latex()``), a SymPy object, a number, a
-            str (parsed), or a list/tuple/dict of these.
+        obj: A result object (anything with ``.latex(*, steps=True)``), a SymPy object, a
+            number, a str (parsed), or a list/tuple/dict of these.
         steps: For derivations, show the steps (``True``) or only the result.
 
     Examples:
@@ -33,14 +33,10 @@ def to_latex(obj: Any, *, steps: bool = True) -> str:
     """
     if isinstance(obj, sympy.MatrixBase):
         return tex(obj)
-    if hasattr(obj, "latex") and callable(obj.latex) and not isinstance(obj, sympy.Basic):
-        try:
-            return obj.latex(steps=steps)
-        except TypeError:
-            return obj.latex()
+    render = getattr(obj, "latex", None)
+    if callable(render) and not isinstance(obj, sympy.Basic):
+        return render(steps=steps)
     if isinstance(obj, str):
-        from symml.parsing import parse
-
         return tex(parse(obj))
     if isinstance(obj, Mapping):
         return r",\quad ".join(f"{to_latex(k)} = {to_latex(v)}" for k, v in obj.items())

@@ -251,7 +251,7 @@ def _check(
                 if exact_fn is not None
                 else _numeric(candidate, ex, point).reshape(shape)
             )
-        except Exception:  # noqa: BLE001 - a candidate SymPy cannot evaluate is no answer
+        except Exception:  # a candidate SymPy cannot evaluate is no answer
             return _Check(False, float("inf"), checked)
         worst = max(worst, relative_error(exact, numeric))
         checked += 1
@@ -276,7 +276,7 @@ def _is_matrix(e: Any) -> bool:
 def _sympy_derivative(e: Any, X: Any) -> Any:
     try:
         out = sympy.diff(e, X)
-    except Exception as exc:  # noqa: BLE001 - SymPy raises many kinds here; all mean "no"
+    except Exception as exc:  # SymPy raises many kinds here; all mean "no"
         raise _NoRule(f"SymPy: {type(exc).__name__}: {exc}") from exc
     if not _is_matrix(out) or out.shape != X.shape or out.has(sympy.Derivative):
         raise _NoRule(f"SymPy gave {type(out).__name__}")

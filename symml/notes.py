@@ -56,12 +56,25 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sympy
 
-from symml.derivation import as_rng, counted, latex_number, tex
+from symml.deadline import resolve_timeout
+from symml.derivation import (
+    Derivation,
+    RngLike,
+    Verification,
+    _tex_text,  # the escaping of render_steps' titles, for Markdown's notes
+    as_rng,
+    counted,
+    latex_number,
+    tex,
+)
 from symml.errors import NotSupportedError, SymmlError
+
+if TYPE_CHECKING:  # matplotlib is imported by the code that makes the figures
+    from matplotlib.figure import Figure
 
 __all__ = [
     "Notes",
@@ -81,6 +94,8 @@ __all__ = [
 LINE_WIDTH = 78.0
 #: Width of a Markdown display line (GitHub's column is narrower than a page).
 MARKDOWN_LINE_WIDTH = 70.0
+#: Seconds ``pdflatex`` may run unless told otherwise (it reads fonts and packages).
+PDFLATEX_TIMEOUT = 120.0
 
 #: Headings of result objects, by ``Derivation.operation`` or by class name.
 TITLES: dict[str, str] = {
@@ -564,14 +579,14 @@ def _split_equation(latex: str) -> tuple[str, str]:
     return parts[0].strip(), " = ".join(parts[1:]).strip()
 
 
-def _error_note(obj: Any) -> str:
+def _error_note(obj: object) -> str:
     method, error = getattr(obj, "method", "symbolic"), getattr(obj, "error", None)
     if method == "symbolic":
         return "result"
     return f"{method}, error about {error:.1e}" if error is not None else method
 
 
-def _derivation_lines(obj: Any) -> tuple[_Line, ...]:
+def _derivation_lines(obj: Derivation) -> tuple[_Line, ...]:
     lines = [_Line(*_split_equation(s.latex), s.title) for s in obj.steps]
     final = tex(obj.result)
     shown = bool(lines) and lines[-1].rhs.endswith(final)
@@ -580,24 +595,24 @@ def _derivation_lines(obj: Any) -> tuple[_Line, ...]:
     return tuple(lines)
 
 
-def _title_of(obj: Any) -> str:
+def _title_of(obj: object) -> str:
     operation = getattr(obj, "operation", "") or type(obj).__name__
     return TITLES.get(operation, operation.replace("_", " ").capitalize())
 
 
-def _is_figure(obj: Any) -> bool:
+def _is_figure(obj: object) -> bool:
     return callable(getattr(obj, "savefig", None))
 
 
-def _is_axes(obj: Any) -> bool:
+def _is_axes(obj: object) -> bool:
     return callable(getattr(obj, "get_figure", None)) and callable(getattr(obj, "plot", None))
 
 
-def _is_check(obj: Any) -> bool:
+def _is_check(obj: object) -> bool:
     return all(hasattr(obj, a) for a in ("passed", "max_error", "method", "points"))
 
 
-def _is_derivation(obj: Any) -> bool:
+def _is_derivation(obj: object) -> bool:
     steps = getattr(obj, "steps", None)
     return (
         isinstance(steps, tuple)
@@ -607,7 +622,7 @@ def _is_derivation(obj: Any) -> bool:
     )
 
 
-def _is_stepped(obj: Any) -> bool:
+def _is_stepped(obj: object) -> bool:
     steps = getattr(obj, "steps", None)
     return (
         isinstance(steps, tuple)
@@ -617,18 +632,18 @@ def _is_stepped(obj: Any) -> bool:
     )
 
 
-def _is_result(obj: Any) -> bool:
+def _is_result(obj: object) -> bool:
     return callable(getattr(obj, "latex", None)) and not isinstance(obj, sympy.Basic)
 
 
-def _is_math(obj: Any) -> bool:
+def _is_math(obj: object) -> bool:
     return isinstance(obj, (sympy.Basic, sympy.MatrixBase, int, float)) and not isinstance(
         obj, bool
     )
 
 
 #: How :meth:`Notes.add` classifies an item: the first predicate that holds names its kind.
-KINDS: tuple[tuple[Callable[[Any], bool], str], ...] = (
+KINDS: tuple[tuple[Callable[[object], bool], str], ...] = (
     (lambda o: isinstance(o, str), "text"),
     (_is_figure, "figure"),
     (_is_axes, "axes"),
@@ -644,7 +659,7 @@ KINDS: tuple[tuple[Callable[[Any], bool], str], ...] = (
 _DISPLAYS = frozenset({"derivation", "stepped", "result", "math"})
 
 
-def _kind(obj: Any) -> str:
+def _kind(obj: object) -> str:
     for test, kind in KINDS:
         if test(obj):
             return kind
@@ -715,48 +730,67 @@ def latex_text(text: str) -> str:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def _tex_lines(lines: tuple[_Line, ...]) -> str:
-    measure = "".join(rf"\symmlmeasure{{{ln.lhs}}}" for ln in lines if ln.lhs)
+@dataclass(frozen=True)
+class _Layout:
+    """How a document format sets a display of aligned lines (``lhs &= rhs`` with a note at
+    the right, a long right-hand side broken into continued rows)."""
+
+    width: float  # of a display line, in estimate_width units
+    env: str  # the amsmath environment of the rows
+    fit: Callable[[str], str]  # a piece of a right-hand side as it is set
+    note: Callable[[str], str]  # a line's note, after its first row
+
+
+#: The LaTeX article: ``align*``, each right-hand side scaled down when LaTeX measures it
+#: wider than the room left (``\symmlfit``), the notes set as tags in the right margin.
+_TEX_LAYOUT = _Layout(
+    LINE_WIDTH,
+    "align*",
+    lambda rhs: rf"\symmlfit{{{rhs}}}",
+    lambda note: rf" \symmlnote{{{_escape_plain(note)}}}",
+)
+#: Markdown: ``aligned`` in ``$$``, the notes as :func:`~symml.derivation.render_steps`
+#: writes step titles.
+_MARKDOWN_LAYOUT = _Layout(
+    MARKDOWN_LINE_WIDTH,
+    "aligned",
+    str,
+    lambda note: rf" && \text{{{_tex_text(note)}}}",
+)
+
+
+def _aligned(lines: tuple[_Line, ...], layout: _Layout) -> str:
+    r"""The lines as one block of rows aligned at ``=``, in ``layout``'s format: each
+    right-hand side broken to fit the room its widest left-hand side leaves (the first row
+    also leaves room for the note), its later rows continued after ``\qquad``."""
     widest = max((estimate_width(ln.lhs) for ln in lines), default=0.0)
+    room = layout.width - widest - 3.0
     rows: list[str] = []
     for ln in lines:
-        note = rf" \symmlnote{{{_escape_plain(ln.note)}}}" if ln.note else ""
-        room = LINE_WIDTH - widest - 3.0
         parts = break_formula(ln.rhs, room - 4.0, first_width=room - 0.8 * len(ln.note))
         eq = "&= " if ln.lhs else "& "
-        rows.append(f"{ln.lhs} {eq}\\symmlfit{{{parts[0]}}}{note}")
-        rows += [rf"&\qquad \symmlfit{{{{}} {p}}}" for p in parts[1:]]
+        note = layout.note(ln.note) if ln.note else ""
+        rows.append(f"{ln.lhs} {eq}{layout.fit(parts[0])}{note}")
+        rows += [rf"&\qquad {layout.fit('{} ' + p)}" for p in parts[1:]]
     body = " \\\\\n".join(rows)
-    return f"\\symmlreset{measure}\n\\begin{{align*}}\n{body}\n\\end{{align*}}"
+    return f"\\begin{{{layout.env}}}\n{body}\n\\end{{{layout.env}}}"
+
+
+def _tex_lines(lines: tuple[_Line, ...]) -> str:
+    measure = "".join(rf"\symmlmeasure{{{ln.lhs}}}" for ln in lines if ln.lhs)
+    return f"\\symmlreset{measure}\n{_aligned(lines, _TEX_LAYOUT)}"
 
 
 def _md_lines(lines: tuple[_Line, ...]) -> str:
-    rows: list[str] = []
-    widest = max((estimate_width(ln.lhs) for ln in lines), default=0.0)
-    for ln in lines:
-        room = MARKDOWN_LINE_WIDTH - widest - 3.0
-        parts = break_formula(ln.rhs, room - 4.0, first_width=room - 0.8 * len(ln.note))
-        note = rf" && \text{{{_md_text_escape(ln.note)}}}" if ln.note else ""
-        eq = "&= " if ln.lhs else "& "
-        rows.append(f"{ln.lhs} {eq}{parts[0]}{note}")
-        rows += [rf"&\qquad {{}} {p}" for p in parts[1:]]
-    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
+    return _md_display(_aligned(lines, _MARKDOWN_LAYOUT))
 
 
 def _tex_display(latex: str) -> str:
     return f"\\symmlreset\n\\[\n\\symmlfit{{{latex}}}\n\\]"
 
 
-def _final_latex(obj: Any) -> str:
-    """The result part of a stepped object's LaTeX (without repeating its steps)."""
-    try:
-        return obj.latex(steps=False)
-    except TypeError:
-        return obj.latex()
-
-
-def _md_text_escape(s: str) -> str:
-    return re.sub(r"([#$%&_{}])", r"\\\1", s)
+def _md_display(latex: str) -> str:
+    return f"$$\n{latex}\n$$"
 
 
 def _error_tex(error: float) -> str:
@@ -771,7 +805,7 @@ def _error_tex(error: float) -> str:
     return f"${latex_number(error, '.1e')}$" if error != 0 else "$0$"
 
 
-def _check_sentence(v: Any) -> tuple[str, str]:
+def _check_sentence(v: Verification) -> tuple[str, str]:
     """The sentence of a numeric check, as (LaTeX, Markdown); a failed check says FAILED."""
     status = "passed" if v.passed else "FAILED"
     error = float(v.max_error)
@@ -809,7 +843,7 @@ class Notes:
     """
 
     title: str
-    rng: Any = None
+    rng: RngLike = None
     items: list[_Item] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -827,7 +861,7 @@ class Notes:
         title: str | None = None,
         lhs: str | None = None,
         caption: str = "",
-        check: Any = False,
+        check: bool | Verification | None = False,
         name: str = "",
     ) -> None:
         """Add an item: a result object, an expression, a paragraph or a figure.
@@ -884,7 +918,7 @@ class Notes:
             lines = self._carried_forward(_derivation_lines(item))
         elif kind == "stepped":
             lines = tuple(_Line(*_split_equation(st.latex), st.title) for st in item.steps)
-        elif kind == "result" and r"\begin" not in (text := _final_latex(item)):
+        elif kind == "result" and r"\begin" not in (text := item.latex(steps=False)):
             lines = (_Line("", text),)
         elif kind == "math":
             value = sympy.sympify(item) if not isinstance(item, sympy.Basic) else item
@@ -910,7 +944,7 @@ class Notes:
             while k < len(lines) - 1 and lines[k].rhs in shown:
                 k += 1
             if k >= 2:
-                what = _md_text_escape((earlier.title or "derivation").lower())
+                what = _tex_text((earlier.title or "derivation").lower())
                 # the last shown line's left-hand side keeps the symbols that follow defined
                 return (
                     _Line(
@@ -980,7 +1014,7 @@ class Notes:
         if it.kind in ("derivation", "math"):
             return _tex_lines(it.lines)
         if it.kind == "stepped":
-            return _tex_lines(it.lines) + "\n\n" + _tex_display(_final_latex(it.value))
+            return _tex_lines(it.lines) + "\n\n" + _tex_display(it.value.latex(steps=False))
         if it.kind == "result":
             return _tex_lines(it.lines) if it.lines else _tex_display(it.value.latex())
         caption = rf"\textit{{Figure {number}.}} {latex_text(it.caption)}"
@@ -1023,9 +1057,9 @@ class Notes:
         if it.kind in ("derivation", "math"):
             return _md_lines(it.lines)
         if it.kind == "stepped":
-            return _md_lines(it.lines) + f"\n\n$$\n{_final_latex(it.value)}\n$$"
+            return _md_lines(it.lines) + "\n\n" + _md_display(it.value.latex(steps=False))
         if it.kind == "result":
-            return _md_lines(it.lines) if it.lines else f"$$\n{it.value.latex()}\n$$"
+            return _md_lines(it.lines) if it.lines else _md_display(it.value.latex())
         target = figure_name
         if embed:
             buffer = io.BytesIO()
@@ -1040,7 +1074,7 @@ class Notes:
 
     # --- files ---
 
-    def figures(self) -> list[Any]:
+    def figures(self) -> list[Figure]:
         """The figures, in document order."""
         return [it.value for it in self.items if it.kind == "figure"]
 
@@ -1056,7 +1090,9 @@ class Notes:
             paths.append(folder / name)
         return paths
 
-    def write(self, path: str | Path, *, figures: bool = True, timeout: float = 120.0) -> Path:
+    def write(
+        self, path: str | Path, *, figures: bool = True, timeout: float | None = PDFLATEX_TIMEOUT
+    ) -> Path:
         """Write the document; the suffix chooses the format.
 
         ``.tex``: a LaTeX article; ``.md``: Markdown; ``.pdf``: the ``.tex`` beside it,
@@ -1067,7 +1103,8 @@ class Notes:
             path: The file to write.
             figures: Save the figures' PNG files (``False`` when an earlier ``write`` into
                 the same folder with the same stem already saved them).
-            timeout: Seconds ``pdflatex`` may run (``.pdf`` only).
+            timeout: Seconds ``pdflatex`` may run (``.pdf`` only; ``None``:
+                ``config.timeout``; :data:`~symml.config.NO_LIMIT`: no limit).
 
         Returns:
             The path written.
@@ -1087,13 +1124,13 @@ class Notes:
         writers[path.suffix](path, timeout)
         return path
 
-    def _write_tex(self, path: Path, timeout: float) -> None:
+    def _write_tex(self, path: Path, timeout: float | None) -> None:
         path.write_text(self.latex(path.stem), encoding="utf-8")
 
-    def _write_md(self, path: Path, timeout: float) -> None:
+    def _write_md(self, path: Path, timeout: float | None) -> None:
         path.write_text(self.markdown(path.stem), encoding="utf-8")
 
-    def _write_pdf(self, path: Path, timeout: float) -> None:
+    def _write_pdf(self, path: Path, timeout: float | None) -> None:
         source = path.with_suffix(".tex")
         self._write_tex(source, timeout)
         compile_latex(source, timeout=timeout)
@@ -1109,12 +1146,17 @@ def _figure_file(stem: str, item: _Item, number: int) -> str:
     return f"{safe}-{item.name or f'fig{number}'}.png"
 
 
-def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
+def compile_latex(source: str | Path, *, timeout: float | None = PDFLATEX_TIMEOUT) -> Path:
     """Compile a ``.tex`` file with ``pdflatex`` into a ``.pdf`` beside it.
 
     Auxiliary files go to a temporary folder; only the PDF (and the ``.log``) are kept.
     TeX runs paranoid (``openin_any=p``, no shell escape): it reads files below the
     source's folder (figures) and TeX's own, never an absolute path or a parent folder.
+
+    Args:
+        source: The ``.tex`` file.
+        timeout: Seconds ``pdflatex`` may run (``None``: ``config.timeout``;
+            :data:`~symml.config.NO_LIMIT`: no limit).
 
     Returns:
         The PDF's path.
@@ -1122,7 +1164,9 @@ def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
     Raises:
         NotSupportedError: When ``pdflatex`` is not on the PATH.
         SymmlError: When it reports an error or runs past ``timeout`` seconds.
+        ValueError: For a ``timeout`` that is not a positive number of seconds.
     """
+    seconds = resolve_timeout(timeout)
     source = Path(source).resolve()
     exe = shutil.which("pdflatex")
     if exe is None:
@@ -1148,10 +1192,15 @@ def compile_latex(source: str | Path, *, timeout: float = 120.0) -> Path:
         env = {**os.environ, "openin_any": "p", "openout_any": "p", "TEXMFOUTPUT": tmp}
         try:
             proc = subprocess.run(
-                cmd, cwd=source.parent, capture_output=True, timeout=timeout, check=False, env=env
+                cmd,
+                cwd=source.parent,
+                capture_output=True,
+                timeout=None if math.isinf(seconds) else seconds,
+                check=False,
+                env=env,
             )
         except subprocess.TimeoutExpired as exc:
-            raise SymmlError(f"pdflatex ran past {timeout:g} s on {source}") from exc
+            raise SymmlError(f"pdflatex ran past {seconds:g} s on {source}") from exc
         log = Path(tmp, job.stem + ".log")
         log_text = log.read_text(encoding="latin-1") if log.exists() else ""
         pdf = Path(tmp, job.stem + ".pdf")

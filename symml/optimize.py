@@ -27,17 +27,27 @@ rejects one with a non-finite value, and backtracks. ``converged`` means exactly
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import sympy
 
 from symml.calculus import gradient, hessian
-from symml.compile import to_numpy
-from symml.derivation import Derivation, as_expr, as_wrt, counted, latex_number, tex
+from symml.compile import NumericFunction, to_numpy
+from symml.derivation import (
+    Derivation,
+    ExprLike,
+    Result,
+    WrtLike,
+    as_expr,
+    as_wrt,
+    counted,
+    latex_number,
+    tex,
+)
 
 __all__ = ["OptimizeResult", "gradient_descent", "newton"]
 
@@ -49,11 +59,19 @@ ARMIJO_C = 1e-4
 MAX_HALVINGS = 60
 
 Evaluate = Callable[[np.ndarray], np.ndarray]  # x (n,) -> [f, g_1..g_n] (n + 1,)
-Callback = Callable[[int, np.ndarray, float], Any]
+#: ``callback(step, x, value)``; a true return value stops the run.
+Callback = Callable[[int, np.ndarray, float], object]
+#: A Python objective, gradient or Hessian of ``x``; what it returns is checked at ``x0``.
+PythonFunction = Callable[[np.ndarray], Any]
+#: What the optimizers take as the objective.
+Objective: TypeAlias = "ExprLike | PythonFunction"
+#: What the optimizers take as ``x0``: a number, one number per variable, or a mapping
+#: from variable names to numbers.
+Start: TypeAlias = "float | Sequence[float] | np.ndarray | Mapping[str, float]"
 
 
 @dataclass(frozen=True, eq=False)
-class OptimizeResult:
+class OptimizeResult(Result):
     """The outcome of an optimization run.
 
     Attributes:
@@ -82,13 +100,17 @@ class OptimizeResult:
     grad_norms: np.ndarray
     method: str = "gradient descent"
     wrt: tuple[sympy.Symbol, ...] = ()
-    objective: Any = field(default=None, repr=False)
+    objective: sympy.Expr | None = field(default=None, repr=False)
 
     def _names(self) -> list[str]:
         return [s.name for s in self.wrt] or [f"x{i}" for i in range(len(self.x))]
 
-    def latex(self) -> str:
+    def latex(self, *, steps: bool = True) -> str:
         r"""LaTeX summary: the final point, the value and the gradient norm.
+
+        Args:
+            steps: Has no effect: a run has no derivation steps (every result object's
+                ``latex`` takes it).
 
         Examples:
             >>> r = gradient_descent("x**2", [1.0], lr=0.5)
@@ -99,15 +121,12 @@ class OptimizeResult:
         point = ", ".join(f"{v:.6g}" for v in self.x)
         lhs = names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
         status = "converged" if self.converged else "not converged"
-        steps = counted(self.n_iter, "step")
+        taken = counted(self.n_iter, "step")
         return (
             rf"{lhs}^{{*}} = \left({point}\right),\ f({lhs}^{{*}}) = {latex_number(self.fun)},\ "
-            rf"\|\nabla f\| = {latex_number(self.grad_norm)} \quad (\text{{{self.method}, {steps}, "
+            rf"\|\nabla f\| = {latex_number(self.grad_norm)} \quad (\text{{{self.method}, {taken}, "
             rf"{status}}})"
         )
-
-    def _repr_latex_(self) -> str:
-        return f"$\\displaystyle {self.latex()}$"
 
     def plain(self) -> str:
         """A plain-text table of the result (what ``symml minimize`` prints)."""
@@ -142,18 +161,18 @@ class _Objective:
     hess: Callable[[np.ndarray], np.ndarray] | None
     n: int
     wrt: tuple[sympy.Symbol, ...] = ()
-    expr: Any = None
+    expr: sympy.Expr | None = None
     start: Evaluate | None = None
 
 
-def _fast(nf: Any) -> Callable[[np.ndarray], np.ndarray]:
+def _fast(nf: NumericFunction) -> Callable[[np.ndarray], np.ndarray]:
     """The generated packed function itself: for one point ``x`` of shape (n,) it takes a
     scalar fast path, and calling it directly skips :meth:`NumericFunction.packed`'s
     argument checks (the loops pass float arrays of the right length)."""
-    return nf._packed  # noqa: SLF001 - same package
+    return nf._packed  # same package
 
 
-def _scalar(f: Any) -> sympy.Expr:
+def _scalar(f: ExprLike) -> sympy.Expr:
     expr, _ = as_expr(f, what="the objective f")
     if isinstance(expr, sympy.MatrixBase) and expr.shape == (1, 1):
         expr = expr[0, 0]
@@ -191,7 +210,7 @@ def _real_valued(expr: sympy.Expr) -> sympy.Expr:
     return re.xreplace(back)
 
 
-def _variables(f: Any, wrt: Any) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
+def _variables(f: ExprLike, wrt: WrtLike) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     expr = _real_valued(_scalar(f))
     if wrt is None and isinstance(f, Derivation):
         wrt = f.wrt
@@ -210,7 +229,7 @@ def _derived(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], second: bool
     return _Objective(_fast(both), hess, len(variables), variables, expr)
 
 
-def _central_grad(f: Callable[[np.ndarray], Any]) -> Callable[[np.ndarray], np.ndarray]:
+def _central_grad(f: PythonFunction) -> Callable[[np.ndarray], np.ndarray]:
     def grad(x: np.ndarray) -> np.ndarray:
         h = 1e-6 * np.maximum(1.0, np.abs(x))
         out = np.empty_like(x)
@@ -223,7 +242,7 @@ def _central_grad(f: Callable[[np.ndarray], Any]) -> Callable[[np.ndarray], np.n
     return grad
 
 
-def _central_hess(grad: Callable[[np.ndarray], Any]) -> Callable[[np.ndarray], np.ndarray]:
+def _central_hess(grad: PythonFunction) -> Callable[[np.ndarray], np.ndarray]:
     def hess(x: np.ndarray) -> np.ndarray:
         h = 1e-5 * np.maximum(1.0, np.abs(x))
         cols = []
@@ -265,7 +284,7 @@ _RETURNS = {
 }
 
 
-def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarray:
+def _returned(what: str, value: object, shape: tuple[int, ...], n: int) -> np.ndarray:
     """``value`` as a float array of ``shape`` (for one variable, any single number will do
     for ``grad`` and ``hess``); otherwise a clear error naming ``what``, the shape it
     returned and the shape expected for ``x`` of ``n`` variables."""
@@ -288,7 +307,12 @@ def _returned(what: str, value: Any, shape: tuple[int, ...], n: int) -> np.ndarr
 
 
 def _python(
-    f: Callable[[np.ndarray], Any], n: int, grad: Any, hess: Any, *, second: bool
+    f: PythonFunction,
+    n: int,
+    grad: PythonFunction | None,
+    hess: PythonFunction | None,
+    *,
+    second: bool,
 ) -> _Objective:
     g = grad if grad is not None else _central_grad(f)
     if not callable(g):
@@ -352,7 +376,13 @@ def _python(
 
 
 def _objective(
-    f: Any, x0: Any, wrt: Any, grad: Any, hess: Any, *, second: bool
+    f: Objective,
+    x0: Start,
+    wrt: WrtLike,
+    grad: PythonFunction | None,
+    hess: PythonFunction | None,
+    *,
+    second: bool,
 ) -> tuple[_Objective, np.ndarray]:
     if callable(f) and not isinstance(f, (sympy.Basic, Derivation)):
         if wrt is not None:
@@ -369,7 +399,7 @@ def _objective(
     return _derived(expr, variables, second), x
 
 
-def _start(x0: Any, variables: tuple[sympy.Symbol, ...] | None) -> np.ndarray:
+def _start(x0: Start, variables: tuple[sympy.Symbol, ...] | None) -> np.ndarray:
     if isinstance(x0, Mapping):
         if variables is None:
             raise ValueError("x0 as a mapping needs a symbolic objective (its variable names)")
@@ -394,14 +424,14 @@ def _start(x0: Any, variables: tuple[sympy.Symbol, ...] | None) -> np.ndarray:
     if not np.all(np.isfinite(x)):
         raise ValueError(f"x0 must be finite, got {x0!r}")
     if variables is not None and x.size != len(variables):
-        names = ", ".join(s.name for s in variables)
+        listed = ", ".join(s.name for s in variables)
         raise ValueError(
-            f"x0 has {x.size} value(s) but the objective has {len(variables)} variable(s) ({names})"
+            f"x0 has {x.size} value(s) but the objective has {len(variables)} variable(s) ({listed})"
         )
     return x
 
 
-def _positive(name: str, value: Any, *, zero: bool = False) -> float:
+def _positive(name: str, value: object, *, zero: bool = False) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)):
         raise ValueError(f"{name} must be a number, got {value!r}")
     v = float(value)
@@ -412,7 +442,7 @@ def _positive(name: str, value: Any, *, zero: bool = False) -> float:
     return v
 
 
-def _count(name: str, value: Any) -> int:
+def _count(name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
         raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
     return int(value)
@@ -665,7 +695,7 @@ def _newton_direction(H: np.ndarray, g: np.ndarray, radius: float) -> tuple[np.n
     return p, True, length > radius
 
 
-def _hessian(hess: Callable[[np.ndarray], Any], x: np.ndarray) -> np.ndarray:
+def _hessian(hess: PythonFunction, x: np.ndarray) -> np.ndarray:
     n = len(x)
     return _returned("hess", hess(x), (n, n), n)
 
@@ -676,6 +706,8 @@ def _newton_loop(
     out = _begin(run, obj, x)
     if out is None:
         return
+    hess = obj.hess
+    assert hess is not None, "newton's objective is made with second=True"
     radius = NEWTON_RADIUS
     k = 0
     try:
@@ -687,7 +719,7 @@ def _newton_loop(
             if run.gg[k - 1] <= tol * tol:
                 run.k, run.converged, run.last = k - 1, True, out
                 return
-            H = _hessian(obj.hess, x)
+            H = _hessian(hess, x)
             if not np.all(np.isfinite(H)):
                 run.k, run.last = k - 1, out
                 run.message = f"diverged at step {k}: the Hessian is not finite"
@@ -748,17 +780,17 @@ def _finish(run: _Run, method: str, obj: _Objective, tol: float, steps: int) -> 
 
 
 def gradient_descent(
-    f: Any,
-    x0: Any,
+    f: Objective,
+    x0: Start,
     *,
-    wrt: Any = None,
+    wrt: WrtLike = None,
     lr: float = 0.1,
     steps: int = 1000,
     momentum: float = 0.0,
     line_search: bool = False,
     tol: float = 1e-8,
     callback: Callback | None = None,
-    grad: Any = None,
+    grad: PythonFunction | None = None,
 ) -> OptimizeResult:
     r"""Minimise ``f`` by gradient descent from ``x0``.
 
@@ -812,15 +844,15 @@ def gradient_descent(
 
 
 def newton(
-    f: Any,
-    x0: Any,
+    f: Objective,
+    x0: Start,
     *,
-    wrt: Any = None,
+    wrt: WrtLike = None,
     steps: int = 100,
     tol: float = 1e-10,
     callback: Callback | None = None,
-    grad: Any = None,
-    hess: Any = None,
+    grad: PythonFunction | None = None,
+    hess: PythonFunction | None = None,
 ) -> OptimizeResult:
     r"""Minimise ``f`` by Newton's method, damped by an Armijo backtracking line search.
 

@@ -14,16 +14,41 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 import sympy
+import sympy.stats as st
+from numpy.typing import ArrayLike
+from sympy.stats.rv import is_random
 
 from symml.calculus import derivative
 from symml.compile import to_numpy
-from symml.derivation import as_expr, as_matrix, as_wrt, counted, free_symbols, tex
+from symml.deadline import Deadline
+from symml.derivation import (
+    ExprLike,
+    WrtLike,
+    as_expr,
+    as_matrix,
+    as_wrt,
+    counted,
+    free_symbols,
+    tex,
+)
+from symml.errors import DerivationTimeout
+from symml.linalg import eig
+from symml.optimize import OptimizeResult
+
+if TYPE_CHECKING:  # matplotlib is imported inside the functions (import symml stays light)
+    from matplotlib.axes import Axes
+    from matplotlib.lines import Line2D
 
 __all__ = ["plot_contour", "plot_convergence", "plot_density", "plot_eigen", "plot_function"]
+
+#: A plotted interval ``(low, high)``.
+Limits: TypeAlias = "Sequence[float]"
+#: Optimization paths to draw: an ``OptimizeResult``, an array of points, or a list of these.
+Paths: TypeAlias = "OptimizeResult | np.ndarray | Sequence[OptimizeResult | np.ndarray] | None"
 
 #: LaTeX that mathtext does not know, and what to write instead (regex, replacement).
 MATHTEXT_FIXES: tuple[tuple[str, str], ...] = (
@@ -84,7 +109,7 @@ def label(latex: str, plain: str) -> str:
     return mathtext(latex) or plain
 
 
-def _axes(ax: Any) -> Any:
+def _axes(ax: Axes | None) -> Axes:
     if ax is not None:
         return ax
     import matplotlib.pyplot as plt
@@ -96,7 +121,7 @@ def _axes(ax: Any) -> Any:
 # --- inputs ------------------------------------------------------------------------------
 
 
-def _function(f: Any, wrt: Any, count: int) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
+def _function(f: ExprLike, wrt: WrtLike, count: int) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
     expr, _ = as_expr(f, what="f")
     if isinstance(expr, sympy.MatrixBase) and expr.shape == (1, 1):
         expr = expr[0, 0]
@@ -120,7 +145,7 @@ def _function(f: Any, wrt: Any, count: int) -> tuple[sympy.Expr, tuple[sympy.Sym
     return expr, variables
 
 
-def _limits(lim: Any, what: str) -> tuple[float, float]:
+def _limits(lim: Limits, what: str) -> tuple[float, float]:
     try:
         lo, hi = (float(v) for v in lim)
     except (TypeError, ValueError) as exc:
@@ -130,7 +155,7 @@ def _limits(lim: Any, what: str) -> tuple[float, float]:
     return lo, hi
 
 
-def _real(values: Any, shape: tuple[int, ...]) -> np.ndarray:
+def _real(values: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
     """Real float values broadcast to ``shape``; complex values with an imaginary part are
     dropped (NaN: a gap in the curve)."""
     v = np.broadcast_to(np.asarray(values), shape)
@@ -139,16 +164,14 @@ def _real(values: Any, shape: tuple[int, ...]) -> np.ndarray:
     return np.asarray(v, dtype=np.float64)
 
 
-def _paths(path: Any) -> list[tuple[np.ndarray, str]]:
+def _paths(path: Paths) -> list[tuple[np.ndarray, str]]:
     """One or several optimization paths: an OptimizeResult, an array, or a list of them."""
     if path is None:
         return []
-    several = (
-        isinstance(path, (list, tuple))
-        and path
-        and all(hasattr(p, "path") or (isinstance(p, np.ndarray) and p.ndim == 2) for p in path)
-    )
-    items = list(path) if several else [path]
+    items: list[object] = [path]
+    several = False
+    if isinstance(path, (list, tuple)) and path and all(_is_path(p) for p in path):
+        items, several = list(path), True
     out = []
     for i, p in enumerate(items):
         name = getattr(p, "method", None) or (f"path {i + 1}" if several else "path")
@@ -157,6 +180,10 @@ def _paths(path: Any) -> list[tuple[np.ndarray, str]]:
         arr = np.asarray(getattr(p, "path", p), dtype=np.float64)
         out.append((arr, label_))
     return out
+
+
+def _is_path(p: object) -> bool:
+    return hasattr(p, "path") or (isinstance(p, np.ndarray) and p.ndim == 2)
 
 
 def _eval_plot(
@@ -171,7 +198,7 @@ def _eval_plot(
 # --- plot_function -----------------------------------------------------------------------
 
 
-def _orders(derivatives: Any) -> list[int]:
+def _orders(derivatives: object) -> list[int]:
     if isinstance(derivatives, bool):
         raise ValueError(f"derivatives must be an int or a sequence of ints, got {derivatives!r}")
     if isinstance(derivatives, (int, np.integer)):
@@ -192,14 +219,14 @@ def _prime(k: int) -> str:
 
 
 def plot_function(
-    f: Any,
-    wrt: Any = None,
-    xlim: Any = (-5, 5),
+    f: ExprLike,
+    wrt: WrtLike = None,
+    xlim: Limits = (-5, 5),
     *,
-    derivatives: Any = 0,
-    ax: Any = None,
-    path: Any = None,
-) -> Any:
+    derivatives: int | Sequence[int] = 0,
+    ax: Axes | None = None,
+    path: Paths = None,
+) -> Axes:
     r"""Plot a function of one variable, with chosen derivatives overlaid.
 
     Args:
@@ -272,7 +299,7 @@ def _markevery(points: int) -> int:
 # --- plot_contour ------------------------------------------------------------------------
 
 
-def _levels(Z: np.ndarray, count: int) -> Any:
+def _levels(Z: np.ndarray, count: int) -> int | np.ndarray:
     """Log-spaced levels for a positive surface spanning many decades (Rosenbrock), else
     ``count`` evenly spaced ones."""
     finite = Z[np.isfinite(Z)]
@@ -288,15 +315,15 @@ def _levels(Z: np.ndarray, count: int) -> Any:
 
 
 def plot_contour(
-    f: Any,
-    xlim: Any,
-    ylim: Any,
+    f: ExprLike,
+    xlim: Limits,
+    ylim: Limits,
     *,
-    wrt: Any = None,
-    path: Any = None,
-    ax: Any = None,
+    wrt: WrtLike = None,
+    path: Paths = None,
+    ax: Axes | None = None,
     levels: int = 30,
-) -> Any:
+) -> Axes:
     r"""Contour lines of a function of two variables, with optimization paths drawn on them.
 
     Args:
@@ -325,8 +352,7 @@ def plot_contour(
     X, Y = np.meshgrid(np.linspace(x0, x1, GRID_POINTS), np.linspace(y0, y1, GRID_POINTS))
     Z = _eval_plot(expr, (x, y), X, Y)
     chosen = _levels(Z, levels)
-    log = isinstance(chosen, np.ndarray)
-    norm = LogNorm(vmin=chosen[0], vmax=chosen[-1]) if log else None
+    norm = LogNorm(vmin=chosen[0], vmax=chosen[-1]) if isinstance(chosen, np.ndarray) else None
     cs = ax.contour(X, Y, Z, levels=chosen, cmap="viridis", norm=norm, linewidths=0.8)
     bar = ax.figure.colorbar(cs, ax=ax, shrink=0.8, format="%.3g")
     bar.set_label(label(f"f({tex(x)}, {tex(y)})", f"f({x}, {y})"))
@@ -341,7 +367,7 @@ def plot_contour(
     return ax
 
 
-def _draw_paths(ax: Any, paths: list[tuple[np.ndarray, str]]) -> list[Any]:
+def _draw_paths(ax: Axes, paths: list[tuple[np.ndarray, str]]) -> list[Line2D]:
     """Each path as a line in a colour that stands out from the levels (with a white halo),
     its final point a large white-edged star; returns the legend handles (the paths, and
     one entry for the stars, which is not an artist of ``ax``)."""
@@ -378,10 +404,8 @@ def _draw_paths(ax: Any, paths: list[tuple[np.ndarray, str]]) -> list[Any]:
 # --- plot_density ------------------------------------------------------------------------
 
 
-def _density(X: Any, z: sympy.Symbol) -> tuple[str, Any]:
+def _density(X: sympy.Basic, z: sympy.Symbol) -> tuple[str, Any]:
     """("finite", {value: p}) or (kind, pdf/pmf expression in z); run under a time limit."""
-    import sympy.stats as st
-
     d = st.density(X)
     table = getattr(d, "dict", d)
     if isinstance(table, dict):
@@ -390,13 +414,11 @@ def _density(X: Any, z: sympy.Symbol) -> tuple[str, Any]:
     return kind, sympy.sympify(d(z))
 
 
-def _moments(X: Any) -> tuple[float, float]:
-    import sympy.stats as st
-
+def _moments(X: sympy.Basic) -> tuple[float, float]:
     return float(st.E(X)), float(st.std(X))
 
 
-def _support(X: Any) -> tuple[float, float]:
+def _support(X: sympy.Basic) -> tuple[float, float]:
     try:
         s = X.pspace.domain.set
         return float(s.inf), float(s.sup)
@@ -404,18 +426,15 @@ def _support(X: Any) -> tuple[float, float]:
         return -math.inf, math.inf
 
 
-def _window(X: Any, samples: np.ndarray | None, timeout: Any) -> tuple[float, float]:
+def _window(X: sympy.Basic, samples: np.ndarray | None, deadline: Deadline) -> tuple[float, float]:
     """The plotted range: the samples' spread, else mean ± 4 sd, clipped to the support."""
-    from symml.deadline import run_limited
-    from symml.errors import DerivationTimeout
-
     lo, hi = _support(X)
     if samples is not None and samples.size:
         a, b = np.percentile(samples, [0.5, 99.5])
         pad = 0.15 * (b - a) + 1e-9
         return max(lo, float(a - pad)), min(hi, float(b + pad))
     try:
-        mean, sd = run_limited(_moments, X, timeout=timeout, what="the moments of X")
+        mean, sd = deadline.run(_moments, X, what="the moments of X")
     except (DerivationTimeout, TypeError, ValueError, NotImplementedError):
         mean, sd = math.nan, math.nan
     if math.isfinite(mean) and math.isfinite(sd) and sd > 0:
@@ -426,8 +445,13 @@ def _window(X: Any, samples: np.ndarray | None, timeout: Any) -> tuple[float, fl
 
 
 def plot_density(
-    X: Any, *, samples: Any = None, ax: Any = None, bins: Any = "auto", timeout: Any = None
-) -> Any:
+    X: sympy.Basic,
+    *,
+    samples: ArrayLike | None = None,
+    ax: Axes | None = None,
+    bins: int | str | Sequence[float] = "auto",
+    timeout: float | None = None,
+) -> Axes:
     r"""The density (pdf) or mass function (pmf) of a random variable, over a histogram of
     samples.
 
@@ -449,9 +473,7 @@ def plot_density(
         >>> ax.get_lines()[0].get_label()
         '$p_{X}(x) = \\frac{\\sqrt{2} e^{- \\frac{x^{2}}{2}}}{2 \\sqrt{\\pi}}$'
     """
-    from symml.deadline import resolve_timeout, run_limited
-
-    timeout = resolve_timeout() if timeout is None else resolve_timeout(timeout)
+    deadline = Deadline(timeout)
     if not isinstance(X, sympy.Basic) or not _is_random(X):
         raise TypeError(f"X must be a sympy.stats random variable, got {X!r}")
     data = None
@@ -460,26 +482,30 @@ def plot_density(
         data = data[np.isfinite(data)]
     name = getattr(getattr(X, "symbol", None), "name", "x")
     z = sympy.Symbol(name.lower() if name != name.lower() else "x", real=True)
-    kind, density = run_limited(_density, X, z, timeout=timeout, what="the density of X")
+    kind, density = deadline.run(_density, X, z, what="the density of X")
     ax = _axes(ax)
     draw = _draw_finite if kind == "finite" else (_draw_pdf if kind == "continuous" else _draw_pmf)
-    draw(ax, X, z, density, data, bins, timeout)
+    draw(ax, X, z, density, data, bins, deadline)
     ax.set_xlabel(label(tex(X), str(X)))
     ax.set_ylim(0, 1.3 * ax.get_ylim()[1])  # headroom above the curves for the legend
     ax.legend(loc="best", fontsize="small")
     return ax
 
 
-def _is_random(X: Any) -> bool:
-    from sympy.stats.rv import is_random
-
+def _is_random(X: sympy.Basic) -> bool:
     return bool(is_random(X))
 
 
 def _draw_pdf(
-    ax: Any, X: Any, z: sympy.Symbol, pdf: Any, data: Any, bins: Any, timeout: Any
+    ax: Axes,
+    X: sympy.Basic,
+    z: sympy.Symbol,
+    pdf: sympy.Expr,
+    data: np.ndarray | None,
+    bins: int | str | Sequence[float],
+    deadline: Deadline,
 ) -> None:
-    lo, hi = _window(X, data, timeout)
+    lo, hi = _window(X, data, deadline)
     xs = np.linspace(lo, hi, CURVE_POINTS)
     if data is not None and data.size:
         ax.hist(data, bins=bins, density=True, alpha=0.35, label=f"{data.size} samples")
@@ -492,23 +518,29 @@ def _draw_pdf(
     ax.set_ylabel("density")
 
 
-def _stems(ax: Any, ks: np.ndarray, ps: np.ndarray, text: str) -> None:
+def _stems(ax: Axes, ks: np.ndarray, ps: np.ndarray, text: str) -> None:
     ax.vlines(ks, 0, ps, lw=2)
     ax.plot(ks, ps, "o", label=text)
     ax.set_ylabel("probability")
 
 
-def _integer_hist(ax: Any, data: Any) -> None:
+def _integer_hist(ax: Axes, data: np.ndarray | None) -> None:
     if data is None or not data.size:
         return
-    edges = np.arange(math.floor(data.min()) - 0.5, math.ceil(data.max()) + 1.5)
+    edges = np.arange(math.floor(data.min()) - 0.5, math.ceil(data.max()) + 1.5).tolist()
     ax.hist(data, bins=edges, density=True, alpha=0.35, label=f"{data.size} samples")
 
 
 def _draw_pmf(
-    ax: Any, X: Any, z: sympy.Symbol, pmf: Any, data: Any, bins: Any, timeout: Any
+    ax: Axes,
+    X: sympy.Basic,
+    z: sympy.Symbol,
+    pmf: sympy.Expr,
+    data: np.ndarray | None,
+    bins: int | str | Sequence[float],
+    deadline: Deadline,
 ) -> None:
-    lo, hi = _window(X, data, timeout)
+    lo, hi = _window(X, data, deadline)
     ks = np.arange(math.ceil(lo), math.floor(hi) + 1, dtype=np.float64)
     _integer_hist(ax, data)
     _stems(
@@ -520,7 +552,13 @@ def _draw_pmf(
 
 
 def _draw_finite(
-    ax: Any, X: Any, z: sympy.Symbol, table: dict, data: Any, bins: Any, timeout: Any
+    ax: Axes,
+    X: sympy.Basic,
+    z: sympy.Symbol,
+    table: dict[sympy.Basic, sympy.Basic],
+    data: np.ndarray | None,
+    bins: int | str | Sequence[float],
+    deadline: Deadline,
 ) -> None:
     items = sorted((float(k), float(v)) for k, v in table.items())
     ks = np.array([k for k, _ in items])
@@ -532,7 +570,7 @@ def _draw_finite(
 # --- plot_eigen --------------------------------------------------------------------------
 
 
-def plot_eigen(A: Any, ax: Any = None) -> Any:
+def plot_eigen(A: ExprLike | np.ndarray, ax: Axes | None = None) -> Axes:
     r"""What a 2×2 matrix does: the unit circle, its image under ``A`` (an ellipse), and
     the real eigenvectors ``v`` (unit length) with ``A v = λ v``: a basis of each real
     eigenspace, as :func:`symml.linalg.eig` finds it (one line for a Jordan block, two for
@@ -569,8 +607,6 @@ def plot_eigen(A: Any, ax: Any = None) -> Any:
     image = An @ circle
     ax.plot(circle[0], circle[1], color="0.5", lw=1, label="unit circle")
     ax.plot(image[0], image[1], lw=2, label=r"$A x,\ \|x\| = 1$")
-    from symml.linalg import eig
-
     e = eig(M)  # one vector per dimension of each eigenspace (numpy's eig repeats them)
     values = np.array([complex(v) for v in e.eigenspaces], dtype=complex)
     reach = max(1.0, float(np.max(np.abs(image)))) * 1.15
@@ -615,7 +651,7 @@ def plot_eigen(A: Any, ax: Any = None) -> Any:
 # --- plot_convergence --------------------------------------------------------------------
 
 
-def plot_convergence(result: Any, ax: Any = None) -> Any:
+def plot_convergence(result: OptimizeResult, ax: Axes | None = None) -> Axes:
     r"""Objective and gradient norm against the iteration, on a log scale.
 
     When some objective value is not positive, ``f(x_k) - min_k f(x_k)`` is drawn instead

@@ -238,7 +238,7 @@ _REALS = sympy.Interval(-sympy.oo, sympy.oo)
 def ContinuousRV(
     symbol: Any,
     density: Any,
-    set: Any = _REALS,  # noqa: A002, N802
+    set: Any = _REALS,
     **kwargs: Any,
 ) -> RandomSymbol:
     """``sympy.stats.ContinuousRV`` whose density is checked to integrate to 1.
@@ -280,7 +280,7 @@ def _check_normalised(f: sympy.Expr, x: sympy.Symbol, support: sympy.Interval) -
                 timeout=5,
                 what=f"the integral of the density {f}",
             )
-        except Exception:  # noqa: BLE001 - a timeout or SymPy failure: left unchecked
+        except Exception:  # a timeout or SymPy failure: left unchecked
             return
         if total.is_infinite:
             raise ValueError(
@@ -1094,7 +1094,7 @@ def _evaluate(
         failure = exc
     except (KeyboardInterrupt, SystemExit):  # pragma: no cover
         raise
-    except Exception as exc:  # noqa: BLE001 - SymPy's stats raise many kinds of errors
+    except Exception as exc:  # SymPy's stats raise many kinds of errors
         failure = exc
     if failure is None and _usable(raw, plan.numeric_ok, plan.real):
         steps = [Step("evaluate", f"{lhs} = {tex(raw)}")]

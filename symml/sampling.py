@@ -955,7 +955,7 @@ def _exact_cdf(rv: Any, timeout: float | None) -> Callable[[np.ndarray], np.ndar
     try:
         F = run_limited(lambda: cdf(rv)(z), timeout=timeout, what=f"the CDF of {rv}")
         f = to_numpy(F, [z])
-    except Exception:  # noqa: BLE001 - no usable CDF: the moments are checked instead
+    except Exception:  # no usable CDF: the moments are checked instead
         return None
     if F.has(sympy.Integral):
         return None

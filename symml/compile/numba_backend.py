@@ -299,7 +299,7 @@ def build(
         with warnings.catch_warnings():  # numba's own performance notes are not ours
             warnings.simplefilter("ignore")
             module.f(*(np.empty(0) for _ in wrt))
-    except Exception as exc:  # noqa: BLE001 - numba's errors have many classes
+    except Exception as exc:  # numba's errors have many classes
         first = str(exc).strip().splitlines()
         text = next(
             (line for line in first if "Error" in line or "error" in line),
