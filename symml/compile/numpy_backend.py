@@ -255,7 +255,7 @@ class NumericFunction(Result):
         self.source, packed = _generate(expr, wrt, cse, "f")
         namespace: dict[str, Any] = {}
         code = compile(self.source, f"<symml-generated {id(self):x}>", "exec")
-        exec(code, namespace)  # noqa: S102 - source printed from a SymPy tree, names sanitised
+        exec(code, namespace)  # source printed from a SymPy tree, names sanitised
         self._fn = namespace["f"]
         self._packed = namespace[packed]
 
