@@ -113,9 +113,10 @@ def _rule_step(f: sympy.Expr, x: sympy.Symbol, lhs: str) -> Step | None:
 IN_PLACE_MAX_ORDER = 8
 
 
-def _nth_derivative(f: sympy.Expr, x: sympy.Symbol, n: int, lhs: str) -> tuple[sympy.Expr, str]:
+def _nth_derivative(f: sympy.Expr, x: sympy.Symbol, n: int, lhs: str) -> tuple[sympy.Expr, Step]:
+    """The derivative and its step (written where it is taken: a huge one takes time)."""
     raw = sympy.diff(f, x, n)
-    return raw, f"{lhs} = {tex(raw)}"
+    return raw, Step.equation("differentiate", lhs, raw)
 
 
 def _differentiate(
@@ -127,14 +128,14 @@ def _differentiate(
         if rule is not None:
             steps.append(rule)
     if n <= IN_PLACE_MAX_ORDER:
-        raw, line = _nth_derivative(f, x, n, lhs)
+        raw, step = _nth_derivative(f, x, n, lhs)
     else:
         # the only limited call of derivative(): its deadline starts here (lower orders
         # never wait, and take any timeout)
-        raw, line = Deadline(timeout).run(
+        raw, step = Deadline(timeout).run(
             _nth_derivative, f, x, n, lhs, what=f"the derivative of order {n} of {f} in {x}"
         )
-    steps.append(Step("differentiate", line))
+    steps.append(step)
     result = simplify_limited([raw])[0] if simplify else raw
     if result != raw:
         steps.append(Step.equation("simplify", lhs, result))
