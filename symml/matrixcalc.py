@@ -29,13 +29,26 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
 import sympy
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
-from symml.derivation import Derivation, Step, Verification, as_expr, as_rng, tex
+from symml.checks import relative_error
+from symml.dag import Differentiator
+from symml.derivation import (
+    Derivation,
+    ExprLike,
+    RngLike,
+    Step,
+    Verification,
+    as_expr,
+    as_rng,
+    compiled,
+    tex,
+)
 from symml.errors import NotSupportedError
 
 __all__ = ["CLOSED_FORMS", "RULES", "check_matrix_derivative", "matrix_derivative"]
@@ -225,17 +238,14 @@ def _check(
 ) -> _Check:
     """Compare ``candidate`` (a matrix expression of the MatrixSymbols, or with
     ``explicit`` a Matrix in entry symbols) with central differences of f, entry by entry."""
-    from symml.compile import to_numpy
-    from symml.verify import relative_error
-
     shape = tuple(int(s) for s in ex.X.shape)
     cand_shape = (
         tuple(int(s) for s in ex.concrete(candidate).shape) if hasattr(candidate, "shape") else ()
     )
     if cand_shape != shape:
         return _Check(False, float("inf"), 0)
-    f = to_numpy(ex.f, ex.args, cse=True)
-    exact_fn = to_numpy(candidate, ex.args) if explicit else None
+    f = compiled(ex.f, ex.args, cse=True)
+    exact_fn = compiled(candidate, ex.args) if explicit else None
     index = ex.x_index()
     worst = 0.0
     checked = 0
@@ -348,8 +358,6 @@ def _by_rules(e: Any, X: Any) -> Any:
 
 def _elementwise(ex: _Explicit) -> sympy.ImmutableMatrix:
     """∂f/∂X_ij for every entry, by ordinary differentiation of the explicit function."""
-    from symml.dag import Differentiator
-
     D = Differentiator()
     E = ex.entries[ex.X]
     return sympy.ImmutableMatrix(E.shape[0], E.shape[1], [D.d(ex.f, s) for s in E])
@@ -474,7 +482,9 @@ def _candidates(f: Any, X: Any) -> list[tuple[str, Callable[[], Any]]]:
     ]
 
 
-def matrix_derivative(expr: Any, wrt: Any, *, rng: Any = None) -> Derivation:
+def matrix_derivative(
+    expr: ExprLike, wrt: sympy.MatrixSymbol | str, *, rng: RngLike = None
+) -> Derivation:
     r"""The derivative of a scalar function of matrices with respect to one matrix.
 
     Args:
@@ -506,7 +516,7 @@ def matrix_derivative(expr: Any, wrt: Any, *, rng: Any = None) -> Derivation:
     generator = as_rng(rng)
     ex = _setup(f, X)
     lhs = rf"\frac{{\partial f}}{{\partial {tex(X)}}}"
-    steps = [*prior, Step("definition", f"f({tex(X)}) = {_tex(f)}")]
+    steps = [*prior, Step.equation("definition", f"f({tex(X)})", _tex(f))]
     tried: list[str] = []
     for title, build in _candidates(f, X):
         try:
@@ -518,7 +528,7 @@ def matrix_derivative(expr: Any, wrt: Any, *, rng: Any = None) -> Derivation:
         check = _check(shown, ex, generator, CHECK_POINTS, CHECK_RTOL)
         if check.passed:
             return _result(
-                f, X, shown, [*steps, Step(title, f"{lhs} = {_tex(shown)}")], lhs, check, ex
+                f, X, shown, [*steps, Step.equation(title, lhs, _tex(shown))], lhs, check, ex
             )
         tried.append(f"{title} gave {raw}, which failed the check (error {check.max_error:.2g})")
     return _elementwise_result(f, X, ex, generator, steps, lhs, tried)
@@ -558,7 +568,7 @@ def _elementwise_result(
                     candidate,
                     [
                         *steps,
-                        Step(f"recognised closed form ({name})", f"{lhs} = {_tex(candidate)}"),
+                        Step.equation(f"recognised closed form ({name})", lhs, _tex(candidate)),
                     ],
                     lhs,
                     c,
@@ -573,7 +583,7 @@ def _elementwise_result(
     }
     result = G.xreplace(back)
     return _result(
-        f, X, result, [*steps, Step("explicit matrix", f"{lhs} = {tex(result)}")], lhs, check, ex
+        f, X, result, [*steps, Step.equation("explicit matrix", lhs, result)], lhs, check, ex
     )
 
 
@@ -591,17 +601,35 @@ def _result(
         )
     )
     return Derivation(
-        result, (X,), tuple(steps), lhs, operation="matrix_derivative", source={"f": f, "X": X}
+        result,
+        (X,),
+        tuple(steps),
+        lhs,
+        operation="matrix_derivative",
+        check=partial(_check_matrix_derivative, f=f, X=X),
     )
 
 
+def _check_matrix_derivative(
+    d: Derivation,
+    points: int,
+    rng: np.random.Generator,
+    rtol: float,
+    *,
+    f: sympy.Basic,
+    X: sympy.MatrixSymbol,
+) -> Verification:
+    """The check a matrix derivative carries: :func:`check_matrix_derivative`."""
+    return check_matrix_derivative(f, X, d.result, points=points, rng=rng, rtol=rtol)
+
+
 def check_matrix_derivative(
-    f: Any,
-    X: Any,
-    result: Any,
+    f: sympy.Basic,
+    X: sympy.MatrixSymbol,
+    result: sympy.Basic,
     *,
     points: int = CHECK_POINTS,
-    rng: Any = None,
+    rng: RngLike = None,
     rtol: float = CHECK_RTOL,
 ) -> Verification:
     """Check a derivative of ``f`` by the MatrixSymbol ``X`` element-wise against central

@@ -114,7 +114,7 @@ def test_random_hessians_against_finite_differences(f, seed):
     H = sm.hessian(f, [x, y, z], simplify=False)
     assert H.result == H.result.T
     assert H.verify(rng=seed).passed
-    gn, Hn = sm.to_numpy(H.source["gradient"], [x, y, z]), sm.to_numpy(H)
+    gn, Hn = sm.to_numpy(H.check.keywords["gradient"], [x, y, z]), sm.to_numpy(H)
     p = np.random.default_rng(seed).uniform(-1.5, 1.5, 3)
     np.testing.assert_allclose(Hn(*p), _fd_gradient(gn, p), rtol=1e-6, atol=1e-7)
 

@@ -137,7 +137,7 @@ def test_definite_steps_evaluate_at_the_bounds() -> None:
 
 
 def test_an_antiderivative_that_disagrees_is_not_shown_as_F_b_minus_F_a() -> None:
-    from symml.calculus import _level_steps
+    from symml.calculus.integrals import _level_steps
     from symml.deadline import Deadline
 
     g = 1 / (2 + sympy.cos(x))
@@ -204,7 +204,7 @@ def test_indefinite_iterated_verifies() -> None:
 def test_antiderivative_check_catches_a_wrong_result() -> None:
     d = sm.integral("x*cos(x)", "x")
     wrong = sm.Derivation(
-        d.result + x**2, d.wrt, d.steps, d.lhs, operation="integral", source=d.source
+        d.result + x**2, d.wrt, d.steps, d.lhs, operation="integral", check=d.check
     )
     assert not wrong.verify(rng=0)
 
@@ -216,7 +216,7 @@ def test_definite_check_catches_a_wrong_value(gaussian: sm.Derivation) -> None:
         gaussian.steps,
         gaussian.lhs,
         operation="integral",
-        source=gaussian.source,
+        check=gaussian.check,
     )
     assert not wrong.verify()
 

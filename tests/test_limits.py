@@ -60,11 +60,9 @@ def test_limit_steps() -> None:
 
 def test_limit_check_catches_a_wrong_value() -> None:
     d = sm.limit("(1 + 1/n)^n", "n", "oo")
-    wrong = sm.Derivation(
-        sympy.Integer(3), d.wrt, d.steps, d.lhs, operation="limit", source=d.source
-    )
+    wrong = sm.Derivation(sympy.Integer(3), d.wrt, d.steps, d.lhs, operation="limit", check=d.check)
     assert not wrong.verify()
-    infinite = sm.Derivation(sympy.oo, d.wrt, d.steps, d.lhs, operation="limit", source=d.source)
+    infinite = sm.Derivation(sympy.oo, d.wrt, d.steps, d.lhs, operation="limit", check=d.check)
     assert not infinite.verify()
 
 

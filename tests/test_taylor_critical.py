@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pytest
 import sympy
@@ -70,12 +72,12 @@ def test_taylor_at_a_symbolic_point_and_pi() -> None:
 def test_taylor_check_catches_a_wrong_order() -> None:
     t = sm.taylor("exp(x)", "x", 0, 3)
     wrong = sm.Derivation(
-        t.result - x**3 / 6, t.wrt, t.steps, t.lhs, operation="taylor", source=t.source
+        t.result - x**3 / 6, t.wrt, t.steps, t.lhs, operation="taylor", check=t.check
     )  # claims order 3 but is only order 2
     v = wrong.verify()
     assert not v.passed
     off = sm.Derivation(
-        t.result + x**3 / 100, t.wrt, t.steps, t.lhs, operation="taylor", source=t.source
+        t.result + x**3 / 100, t.wrt, t.steps, t.lhs, operation="taylor", check=t.check
     )
     assert not off.verify()
 
@@ -186,7 +188,7 @@ def test_critical_point_check_catches_a_wrong_kind() -> None:
         d.steps,
         d.lhs,
         operation="critical_points",
-        source={**d.source, "points": (fake,)},
+        check=functools.partial(d.check, found=(fake,)),
     )
     assert not wrong.verify()
     moved = sm.CriticalPoint(
@@ -198,7 +200,7 @@ def test_critical_point_check_catches_a_wrong_kind() -> None:
         d.steps,
         d.lhs,
         operation="critical_points",
-        source={**d.source, "points": (moved,)},
+        check=functools.partial(d.check, found=(moved,)),
     ).verify()
 
 

@@ -9,8 +9,8 @@ import pytest
 import sympy
 
 import symml as sm
+from symml.checks import random_points
 from symml.cli import main
-from symml.verify import random_points
 
 x, y = sympy.symbols("x y", real=True)
 
