@@ -31,9 +31,10 @@ from symml.derivation import ExprLike, Verification
 from symml.errors import SymmlError
 from symml.probability.draws import Estimate, Sampler, monte_carlo, sampler
 from symml.probability.expectations import MC_SAMPLES, mean_and_variance
-from symml.probability.families import FAMILIES, Family
+from symml.probability.families import FAMILIES
+from symml.probability.families import Family as Family
 
-__all__ = ["FAMILIES", "Estimate", "Family", "Sampler", "check_draws", "monte_carlo", "sampler"]
+__all__ = ["FAMILIES", "Estimate", "Sampler", "check_draws", "monte_carlo", "sampler"]
 
 
 # --- checking draws against the law (the CLI's sample --verify) ---------------------------------

@@ -20,11 +20,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from symml.derivation import RngLike, as_rng
 
 __all__ = ["chunked_monte_carlo", "chunked_sample", "combine"]
 
+#: ``draw(size, rng)``: the values at ``size`` independent draws made with ``rng``.
+ChunkDraw = Callable[[int, np.random.Generator], ArrayLike]
 #: A chunk's summary: (count, sum, sum of squared deviations from the chunk's mean).
 Stats = tuple[int, float, float]
 
@@ -71,7 +74,7 @@ def _check_sizes(n: Any, chunk_size: Any) -> tuple[int, int]:
     return int(n), int(chunk_size)
 
 
-def _values(draw: Callable[..., Any], size: int, seed: np.random.SeedSequence) -> np.ndarray:
+def _values(draw: ChunkDraw, size: int, seed: np.random.SeedSequence) -> np.ndarray:
     values = np.asarray(draw(size, np.random.default_rng(seed)))
     if values.shape != (size,):
         raise ValueError(
@@ -87,7 +90,7 @@ def _values(draw: Callable[..., Any], size: int, seed: np.random.SeedSequence) -
     return values
 
 
-def _chunk_stats(draw: Callable[..., Any], size: int, seed: np.random.SeedSequence) -> Stats:
+def _chunk_stats(draw: ChunkDraw, size: int, seed: np.random.SeedSequence) -> Stats:
     """(count, sum, sum of squared deviations) of one chunk of draws."""
     values = _values(draw, size, seed)
     total = float(values.sum())
@@ -130,7 +133,7 @@ def _seeds(root: np.random.SeedSequence, count: int) -> Iterator[np.random.SeedS
 
 
 def _summaries(
-    draw: Callable[..., Any],
+    draw: ChunkDraw,
     sizes: Iterable[int],
     seeds: Iterator[np.random.SeedSequence],
     client: Any,
@@ -155,7 +158,7 @@ def _summaries(
 
 
 def chunked_monte_carlo(
-    draw: Callable[[int, np.random.Generator], Any],
+    draw: ChunkDraw,
     n: int,
     *,
     rng: RngLike,
@@ -203,7 +206,7 @@ def chunked_monte_carlo(
 
 
 def _draw_block(
-    draw: Callable[..., Any],
+    draw: ChunkDraw,
     root: np.random.SeedSequence,
     sizes: tuple[int, ...],
     block_id: tuple[int, ...] | None = None,
@@ -212,9 +215,7 @@ def _draw_block(
     return _values(draw, sizes[k], _child(root, k))
 
 
-def chunked_sample(
-    draw: Callable[[int, np.random.Generator], Any], size: int, *, rng: RngLike, chunk_size: int
-) -> Any:
+def chunked_sample(draw: ChunkDraw, size: int, *, rng: RngLike, chunk_size: int) -> Any:
     """``size`` draws as a lazy Dask array, chunk ``k`` drawn from the seed's ``k``-th child.
 
     The chunks are the very draws :func:`chunked_monte_carlo` averages for the same seed

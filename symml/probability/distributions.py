@@ -14,7 +14,7 @@ import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import sympy
@@ -379,7 +379,10 @@ def bind(
         2
     """
     e, _ = as_expr(expr)
-    named = dict(variables) if isinstance(variables, Mapping) else {v.name: v for v in variables}
+    if isinstance(variables, Mapping):
+        named = dict(variables)
+    else:  # mypy keeps Mapping in the union: its keys are not what is iterated here
+        named = {v.name: v for v in cast(Iterable[RandomSymbol], variables)}
     unknown = [k for k, v in named.items() if not isinstance(v, RandomSymbol)]
     if unknown:
         raise TypeError(f"bind: {unknown[0]!r} is not a random variable")

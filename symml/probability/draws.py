@@ -34,13 +34,13 @@ import sympy
 from sympy.stats.crv import SingleContinuousPSpace
 from sympy.stats.drv import SingleDiscretePSpace
 from sympy.stats.frv import SingleFinitePSpace
-from sympy.stats.rv import RandomSymbol, random_symbols
+from sympy.stats.rv import Distribution, RandomSymbol, random_symbols
 
 from symml.deadline import Deadline, resolve_timeout
 from symml.derivation import ExprLike, Result, RngLike, as_expr, as_rng, compiled, tex
 from symml.errors import NotSupportedError
 from symml.probability.chunks import chunked_monte_carlo, chunked_sample
-from symml.probability.families import Draw, numpy_family, python_number
+from symml.probability.families import Draw, Size, numpy_family, python_number
 from symml.probability.inversion import check_total, continuous_plan
 from symml.probability.variables import without_zero_branch
 
@@ -88,9 +88,7 @@ class Sampler(_Inline):
     variables: tuple[RandomSymbol, ...]
     _draw: Draw = field(repr=False, compare=False)
 
-    def __call__(
-        self, size: int | tuple[int, ...], rng: RngLike = None, *, chunks: int | None = None
-    ) -> Any:
+    def __call__(self, size: Size, rng: RngLike = None, *, chunks: int | None = None) -> Any:
         """Draw ``size`` samples (an int or a shape) using ``rng`` (Generator, seed or None).
 
         With ``chunks=`` (Dask-backed mode, the ``dask`` extra) the result is a lazy
@@ -215,8 +213,8 @@ def sampler(
 def _sampler_cached(expr: sympy.Expr, method: str, timeout: float) -> Sampler:
     deadline = Deadline(timeout)  # one budget for every variable's plan
     if isinstance(expr, RandomSymbol):
-        how, draw = _plan(expr, method, deadline)
-        return Sampler(expr, how, (expr,), draw)
+        how, one = _plan(expr, method, deadline)
+        return Sampler(expr, how, (expr,), one)
     variables = tuple(sorted(random_symbols(expr), key=lambda v: v.name))
     if not variables:
         raise ValueError(
@@ -236,7 +234,7 @@ def _sampler_cached(expr: sympy.Expr, method: str, timeout: float) -> Sampler:
     f = compiled(expr.xreplace(dict(zip(variables, stand_ins, strict=True))), stand_ins)
     draws = tuple(d for _, d in plans)
 
-    def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
+    def draw(size: Size, rng: np.random.Generator) -> np.ndarray:
         return f(*(d(size, rng) for d in draws))
 
     how = (
@@ -279,7 +277,7 @@ def _plan(rv: RandomSymbol, method: str, deadline: Deadline) -> tuple[str, Draw]
 # --- finite and discrete distributions: tables -----------------------------------------------
 
 
-def _finite_plan(rv: RandomSymbol, dist: Any) -> tuple[str, Draw]:
+def _finite_plan(rv: RandomSymbol, dist: Distribution) -> tuple[str, Draw]:
     table = {sympy.sympify(v): p for v, p in dist.dict.items()}
     bad = [str(v) for v in table if not v.is_number]
     if bad:
@@ -294,7 +292,7 @@ def _finite_plan(rv: RandomSymbol, dist: Any) -> tuple[str, Draw]:
 
 
 def _uniform_draw(values: np.ndarray) -> Draw:
-    def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
+    def draw(size: Size, rng: np.random.Generator) -> np.ndarray:
         return values[rng.integers(0, len(values), size=size)]
 
     return draw
@@ -305,14 +303,14 @@ def _lookup_draw(values: np.ndarray, probs: np.ndarray) -> Draw:
     cumulative /= cumulative[-1]
     last = len(values) - 1
 
-    def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
+    def draw(size: Size, rng: np.random.Generator) -> np.ndarray:
         index = np.searchsorted(cumulative, rng.random(size), side="right")
         return values[np.minimum(index, last)]
 
     return draw
 
 
-def _discrete_plan(rv: RandomSymbol, dist: Any) -> tuple[str, Draw]:
+def _discrete_plan(rv: RandomSymbol, dist: Distribution) -> tuple[str, Draw]:
     support = dist.set
     start = support.inf
     if not start.is_finite or not start.is_integer:
@@ -435,7 +433,7 @@ def _to_float(value: Any, what: str) -> float:
         raise ValueError(f"{what} must be a number, got {value!r}") from None
 
 
-def _as_size(size: Any) -> int | tuple[int, ...]:
+def _as_size(size: Any) -> Size:
     if isinstance(size, (bool, float)) or not isinstance(size, (int, np.integer, tuple)):
         raise TypeError(f"size must be an int or a tuple of ints, got {size!r}")
     if isinstance(size, tuple):

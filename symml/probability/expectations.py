@@ -60,6 +60,8 @@ from symml.quadrature import IntegralDoesNotExist
 __all__ = [
     "MC_CHECK_SAMPLES",
     "MC_SAMPLES",
+    "Numeric",
+    "Outcome",
     "Plan",
     "covariance",
     "evaluate_plan",
@@ -308,7 +310,7 @@ def evaluate_plan(plan: Plan, lhs: str, deadline: Deadline) -> Outcome:
     raise NoClosedFormError(f"{plan.what}: SymPy found no closed form")
 
 
-def _random_expr(expr: Any, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
+def _random_expr(expr: ExprLike, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
     e, prior = as_expr(expr, what=what)
     if not isinstance(e, sympy.Expr):
         raise ValueError(f"{what} must be a scalar expression of random variables, got {e!r}")
@@ -320,7 +322,7 @@ def _random_expr(expr: Any, what: str) -> tuple[sympy.Expr, tuple[Step, ...]]:
     return e, prior
 
 
-def _real_valued(expr: Any, op: str) -> Any:
+def _real_valued(expr: ExprLike, op: str) -> ExprLike:
     """``expr``, refused when it is complex-valued (Var and Cov are defined here for real
     quantities; E[(Z − E Z)²] of a complex Z is not |Z − E Z|²)."""
     e = as_expr(expr)[0]
@@ -726,7 +728,7 @@ def mgf(
 # --- the checks: Monte Carlo within 4 standard errors -------------------------------------
 
 
-def _monte_carlo_caveat(expr: Any, target: float) -> str | None:
+def _monte_carlo_caveat(expr: ExprLike, target: float) -> str | None:
     """Why a Monte Carlo ±4σ check of ``E[expr] = target`` would be no evidence, or ``None``.
 
     A mean of a non-negative (non-positive) expression cannot be negative (positive); and
@@ -769,7 +771,7 @@ def _monte_carlo_caveat(expr: Any, target: float) -> str | None:
     return None
 
 
-def _infinite_expectation_holds(expr: Any, target: float) -> tuple[bool, str]:
+def _infinite_expectation_holds(expr: ExprLike, target: float) -> tuple[bool, str]:
     """Whether quadrature (a summed series) also finds ``E[expr] = target = ±∞``.
 
     Examples:

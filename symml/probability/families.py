@@ -14,11 +14,14 @@ from typing import Any, TypeAlias
 
 import numpy as np
 import sympy
+from sympy.stats.rv import Distribution
 
-__all__ = ["FAMILIES", "Draw", "Family", "numpy_family", "python_number"]
+__all__ = ["FAMILIES", "Draw", "Family", "Size", "numpy_family", "python_number"]
 
-#: ``draw(size, rng) -> ndarray``: ``size`` draws (an int or a shape) made with ``rng``.
-Draw: TypeAlias = Callable[[Any, np.random.Generator], np.ndarray]
+#: How many draws: a number, or the shape of the array of them.
+Size: TypeAlias = "int | tuple[int, ...]"
+#: ``draw(size, rng) -> ndarray``: ``size`` draws made with the Generator ``rng``.
+Draw: TypeAlias = Callable[[Size, np.random.Generator], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -87,7 +90,7 @@ FAMILIES: Mapping[str, Family] = {
 }
 
 
-def numpy_family(dist: Any) -> tuple[str, Draw] | None:
+def numpy_family(dist: Distribution) -> tuple[str, Draw] | None:
     """(description, draw) of a distribution NumPy draws directly, or ``None``.
 
     Raises:
@@ -117,14 +120,14 @@ def numpy_family(dist: Any) -> tuple[str, Draw] | None:
 
 
 def _plain(name: str, args: tuple) -> Draw:
-    def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
+    def draw(size: Size, rng: np.random.Generator) -> np.ndarray:
         return getattr(rng, name)(*args, size=size)
 
     return draw
 
 
 def _shifted(name: str, args: tuple, shift: float, factor: float) -> Draw:
-    def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
+    def draw(size: Size, rng: np.random.Generator) -> np.ndarray:
         out = getattr(rng, name)(*args, size=size)
         out *= factor
         out += shift

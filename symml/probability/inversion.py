@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 import sympy
-from sympy.stats.rv import RandomSymbol
+from sympy.stats.rv import Distribution, RandomSymbol
 
 from symml.deadline import Deadline
 from symml.derivation import compiled
 from symml.errors import DerivationTimeout, NotSupportedError
-from symml.probability.families import Draw
+from symml.probability.families import Draw, Size
 from symml.probability.numeric import density_mode, integrand, mass
 from symml.probability.variables import without_zero_branch
 from symml.quadrature import checked_integral
@@ -56,7 +56,7 @@ END_BISECTIONS = 44
 
 
 def continuous_plan(
-    rv: RandomSymbol, dist: Any, method: str, deadline: Deadline
+    rv: RandomSymbol, dist: Distribution, method: str, deadline: Deadline
 ) -> tuple[str, Draw]:
     """(method description, draw function) of a variable with a custom density.
 
@@ -105,7 +105,7 @@ def continuous_plan(
 
 
 def _inverse_cdf_candidates(
-    density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any, u: sympy.Symbol
+    density: sympy.Expr, x: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr, u: sympy.Symbol
 ) -> list[sympy.Expr]:
     """Closed forms of F⁻¹(u) (run in a child process under a time limit)."""
     t = sympy.Dummy("t", real=True)
@@ -127,7 +127,12 @@ def _finite_elements(s: Any) -> list[sympy.Expr]:
 
 
 def _closed_form_inverse(
-    density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any, table: _Table, deadline: Deadline
+    density: sympy.Expr,
+    x: sympy.Symbol,
+    lo: sympy.Expr,
+    hi: sympy.Expr,
+    table: _Table,
+    deadline: Deadline,
 ) -> Draw | None:
     u = sympy.Symbol("u", positive=True)
     try:
@@ -149,7 +154,7 @@ def _closed_form_inverse(
 
 
 def _inverse_draw(inverse: Callable[[np.ndarray], np.ndarray]) -> Draw:
-    def draw(size: Any, rng: np.random.Generator) -> np.ndarray:
+    def draw(size: Size, rng: np.random.Generator) -> np.ndarray:
         return inverse(rng.random(size))
 
     return draw
@@ -271,7 +276,7 @@ class _Table:
             t[ends] = (lo_t + hi_t) / 2
         return t
 
-    def inverse_draw(self, size: Any, rng: np.random.Generator) -> np.ndarray:
+    def inverse_draw(self, size: Size, rng: np.random.Generator) -> np.ndarray:
         return self.to_x(self.invert(rng.random(size)))
 
     def accurate(self) -> bool:
@@ -298,7 +303,7 @@ class _Table:
             error = np.abs(self.partial_cdf(t, cell) - u)
         return bool(np.all(np.isfinite(error)) and error.max() < 1e-7)
 
-    def rejection_draw(self, size: Any, rng: np.random.Generator) -> np.ndarray:
+    def rejection_draw(self, size: Size, rng: np.random.Generator) -> np.ndarray:
         """Rejection under the envelope 1.25 × the largest tabulated value near each cell."""
         n = int(np.prod(size))
         envelope = 1.25 * np.maximum(
@@ -361,7 +366,7 @@ def _mass_table(
 
 
 def _density_total(
-    rv: RandomSymbol, density: sympy.Expr, x: sympy.Symbol, lo: Any, hi: Any
+    rv: RandomSymbol, density: sympy.Expr, x: sympy.Symbol, lo: sympy.Expr, hi: sympy.Expr
 ) -> float:
     """The density's integral over its support by checked quadrature (divergence probes at
     the ends; ``inf`` when it diverges)."""

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 import sympy
+from numpy.typing import ArrayLike
 from sympy.stats.rv import RandomSymbol
 
 from symml.derivation import compiled
@@ -44,7 +45,9 @@ __all__ = [
 ]
 
 
-def integrand(expr: sympy.Expr, x: sympy.Symbol, *, zero_nan: bool = False) -> Callable[[Any], Any]:
+def integrand(
+    expr: sympy.Expr, x: sympy.Symbol, *, zero_nan: bool = False
+) -> Callable[[ArrayLike], np.ndarray]:
     """``expr`` as a vectorised real function of ``x``, for :func:`checked_integral`.
 
     ``exp(a)·exp(b)`` is compiled as ``exp(a + b)``, so that the product does not overflow
@@ -61,7 +64,7 @@ def integrand(expr: sympy.Expr, x: sympy.Symbol, *, zero_nan: bool = False) -> C
     """
     f = compiled(sympy.powsimp(expr, combine="exp"), (x,))
 
-    def hv(t: Any) -> Any:
+    def hv(t: ArrayLike) -> np.ndarray:
         with np.errstate(all="ignore"):
             v = np.real(np.asarray(f(np.asarray(t, dtype=float)))) * np.ones(np.shape(t))
         return np.where(np.isnan(v), 0.0, v) if zero_nan else v
@@ -73,7 +76,7 @@ def series(
     g: sympy.Expr,
     pmf: sympy.Expr,
     k: sympy.Symbol,
-    start: Any,
+    start: sympy.Expr | int,
     *,
     zero_nan: bool = False,
     max_terms: int = 10_000_000,

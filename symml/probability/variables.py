@@ -112,8 +112,8 @@ def parameters(expr: sympy.Basic) -> set[sympy.Symbol]:
     Examples:
         >>> from sympy.stats import Normal
         >>> mu = sympy.Symbol("mu")
-        >>> parameters(Normal("X", mu, 1) + sympy.Symbol("c"))
-        {c, mu}
+        >>> sorted(parameters(Normal("X", mu, 1) + sympy.Symbol("c")), key=str)
+        [c, mu]
     """
     out = {s for s in expr.free_symbols if not isinstance(s, RandomSymbol)}
     for X in random_symbols(expr):
@@ -166,13 +166,13 @@ def density(X: RandomSymbol, x: sympy.Symbol) -> sympy.Expr:
     return on_support(X.pspace.distribution.pdf(x))
 
 
-def support(X: RandomSymbol) -> tuple[Any, Any]:
+def support(X: RandomSymbol) -> tuple[sympy.Expr, sympy.Expr]:
     """The ends (inf, sup) of the support of X."""
     s = X.pspace.distribution.set
     return s.inf, s.sup
 
 
-def finite_table(X: RandomSymbol) -> dict[Any, Any]:
+def finite_table(X: RandomSymbol) -> dict[sympy.Basic, sympy.Expr]:
     """The values of a finite X and their probabilities."""
     return dict(X.pspace.distribution.dict)
 
