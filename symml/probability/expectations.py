@@ -518,16 +518,15 @@ def moment(X: ExprLike, k: int, timeout: float | None = None, *, rng: RngLike = 
     if isinstance(k, bool) or not isinstance(k, int) or k < 0:
         raise ValueError(f"moment: k must be a non-negative integer, got {k!r}")
     lhs = rf"\mathbb{{E}}\left[{tex(e)}^{{{k}}}\right]"
-    if k == 0:  # X⁰ = 1 is no random expression: the total probability (kept as X⁰, so
-        # that a Monte Carlo check still draws X)
-        power = sympy.Pow(e, 0, evaluate=False)
+    if k == 0:  # X⁰ = 1 is no random expression: the total probability (checked as the
+        # mean of X⁰, so that Monte Carlo still draws X)
         return Derivation(
             sympy.S.One,
             (),
             (*prior, Step.equation("the total probability", lhs, 1)),
             lhs,
             operation="moment",
-            check=functools.partial(_check_expectation, mean_of=power),
+            check=functools.partial(_check_expectation, mean_of=e, power=0),
         )
     d = _expectation(e**k, (), Deadline(timeout), rng, MC_SAMPLES)
     return Derivation(
@@ -817,11 +816,23 @@ def parameter_values(
 
 
 def _check_expectation(
-    d: Derivation, points: int, rng: np.random.Generator, rtol: float, *, mean_of: sympy.Expr
+    d: Derivation,
+    points: int,
+    rng: np.random.Generator,
+    rtol: float,
+    *,
+    mean_of: sympy.Expr,
+    power: int = 1,
 ) -> Verification:
-    """E[mean_of] (the result of an expectation, moment, variance or covariance) against a
-    Monte Carlo mean within 4 standard errors, at random values of its parameters; an
-    infinite one against the divergence probe of its integral."""
+    """E[mean_of**power] (the result of an expectation, moment, variance or covariance)
+    against a Monte Carlo mean within 4 standard errors, at random values of its
+    parameters; an infinite one against the divergence probe of its integral.
+
+    ``power`` is kept apart from ``mean_of`` for ``X**0``, which SymPy would rebuild as 1
+    (nothing left to draw) when the derivation is unpickled.
+    """
+    if power != 1:
+        mean_of = sympy.Pow(mean_of, power, evaluate=False)
     values = parameter_values(d.result, [mean_of], rng)
     value = complex(sympy.N(sympy.sympify(d.result).subs(values)))
     mean_of = mean_of.subs(values)
