@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 import symml as sm
-from symml._chunked import chunked_monte_carlo, chunked_sample, combine
+from symml.probability.chunks import chunked_monte_carlo, chunked_sample, combine
 from tests.benchmarks._harness import have
 
 needs_dask = pytest.mark.skipif(not have("dask"), reason="needs the dask extra")
@@ -177,7 +177,7 @@ class _FakeClient:
 
 
 def test_a_client_has_a_bounded_number_of_chunks_in_flight():
-    from symml import _chunked
+    from symml.probability import chunks as _chunked
 
     fake = _FakeClient()
     n, chunk = 3_000 * 1_000 + 17, 1_000  # 3001 chunks

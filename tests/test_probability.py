@@ -505,7 +505,7 @@ def test_cli_unknown_distribution_exits_2(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_a_wrong_sympy_answer_is_caught_by_quadrature(monkeypatch: pytest.MonkeyPatch) -> None:
-    import symml.probability as prob
+    import symml.probability.expectations as prob
 
     monkeypatch.setattr(prob, "_E", lambda e: sympy.Integer(7))  # a SymPy bug stand-in
     d = sm.expectation(sm.Normal("X", 0, 1) ** 2)

@@ -217,7 +217,7 @@ def test_covariance_shares_one_deadline_between_its_parts() -> None:
 
 
 def test_simplification_is_charged_to_the_callers_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
-    import symml.probability as prob
+    import symml.probability.expectations as prob
 
     a = sympy.Symbol("a", real=True)
     slow = (

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 import pytest
 import sympy
@@ -12,10 +9,11 @@ from scipy import stats as sps
 from sympy import stats as ss
 
 import symml as sm
-from symml import sampling
 from symml.cli import main
 from symml.compile import to_numpy
 from symml.errors import NotSupportedError
+from symml.probability import draws as probability_draws
+from symml.probability import variables
 
 x = sympy.Symbol("x", real=True)
 k = sympy.Symbol("k", integer=True, positive=True)
@@ -63,7 +61,7 @@ CONTINUOUS = [
 def test_continuous_family_matches_exact_cdf(make, law):
     X = make()
     z = sympy.Symbol("z", real=True)
-    pdf = to_numpy(sampling._on_support(ss.density(X)(z)), [z])
+    pdf = to_numpy(variables.without_zero_branch(ss.density(X)(z)), [z])
     points = law.ppf([0.1, 0.3, 0.5, 0.7, 0.9])
     np.testing.assert_allclose(pdf(points), law.pdf(points), rtol=1e-9)  # same law as SymPy's
     draws = sm.sampler(X, timeout=3)(KS_DRAWS, rng=12)
@@ -304,7 +302,7 @@ def test_monte_carlo_of_normal_square():
 def test_monte_carlo_batches_match_one_pass(monkeypatch):
     X = ss.Normal("X", 1, 3)
     draws = sm.sampler(X)(5500, rng=3)
-    monkeypatch.setattr(sampling, "BATCH", 1000)
+    monkeypatch.setattr(probability_draws, "BATCH", 1000)
     est = sm.monte_carlo(X, 5500, rng=3)
     assert est.mean == pytest.approx(draws.mean(), rel=1e-12)
     assert est.stderr == pytest.approx(draws.std(ddof=1) / np.sqrt(5500), rel=1e-10)
@@ -317,9 +315,7 @@ def test_monte_carlo_chunks_delegate(monkeypatch):
         seen.update(n=n, chunk_size=chunk_size, client=client, values=draw(7, rng))
         return 0.25, 0.5, n
 
-    monkeypatch.setitem(
-        sys.modules, "symml._chunked", types.SimpleNamespace(chunked_monte_carlo=fake)
-    )
+    monkeypatch.setattr(probability_draws, "chunked_monte_carlo", fake)
     est = sm.monte_carlo(ss.Die("D", 6), 100, rng=0, chunks=30)
     assert est == sm.Estimate(0.25, 0.5, 100)
     assert seen["chunk_size"] == 30 and seen["client"] is None
@@ -327,7 +323,7 @@ def test_monte_carlo_chunks_delegate(monkeypatch):
 
 
 def test_monte_carlo_chunks_real():
-    pytest.importorskip("symml._chunked")
+    pytest.importorskip("symml.probability.chunks")
     est = sm.monte_carlo(ss.Die("D", 6), 50_000, rng=1, chunks=20_000)
     assert est.n == 50_000 and est.agrees_with(3.5)
 

@@ -105,14 +105,15 @@ def test_cli_sample_steps_and_verify(capsys):
 
 def test_cli_sample_verify_fails_with_exit_1_for_wrong_draws(capsys, monkeypatch):
     from symml import sampling
+    from symml.probability import draws as probability_draws
 
     wrong = sampling.Family("normal", lambda mu, sigma: (mu, 2 * sigma))  # twice the spread
     monkeypatch.setitem(sampling.FAMILIES, "NormalDistribution", wrong)
-    sampling._sampler_cached.cache_clear()
+    probability_draws._sampler_cached.cache_clear()
     try:
         code = main(["sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1", "--verify"])
     finally:
-        sampling._sampler_cached.cache_clear()
+        probability_draws._sampler_cached.cache_clear()
     out = capsys.readouterr().out
     assert code == 1 and "verify: FAILED: Kolmogorov-Smirnov" in out
     draws = np.random.default_rng(1).normal(0, 2, 2000)
@@ -131,7 +132,7 @@ def test_check_draws_of_a_discrete_variable_by_its_moments():
 def test_check_draws_computes_the_mean_once(monkeypatch):
     """Before: E[expr] by expectation(), then again inside variance(), each with its own
     time budget. Now one mean serves both, within one budget."""
-    from symml import probability
+    from symml.probability import expectations as probability
 
     real, means = probability._expectation, []
 

@@ -1,5 +1,4 @@
-"""Past one machine's memory: chunked Monte Carlo (compiled functions on Dask arrays are
-:mod:`symml.compile.dask_arrays`).
+"""Monte Carlo past one machine's memory: draws in chunks, combined exactly.
 
 * :func:`chunked_monte_carlo` draws ``n`` values chunk by chunk and keeps only three
   numbers per chunk (count, sum, sum of squared deviations from the chunk's mean), combined
@@ -21,11 +20,14 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from symml.derivation import as_rng
+from symml.derivation import RngLike, as_rng
 
 __all__ = ["chunked_monte_carlo", "chunked_sample", "combine"]
 
+#: ``draw(size, rng)``: the values at ``size`` independent draws made with ``rng``.
+ChunkDraw = Callable[[int, np.random.Generator], ArrayLike]
 #: A chunk's summary: (count, sum, sum of squared deviations from the chunk's mean).
 Stats = tuple[int, float, float]
 
@@ -34,7 +36,7 @@ Stats = tuple[int, float, float]
 _BATCH = 256
 
 
-def _root(rng: Any) -> np.random.SeedSequence:
+def _root(rng: RngLike) -> np.random.SeedSequence:
     """The SeedSequence whose children seed the chunks.
 
     An int (or ``None``) seeds it directly; a SeedSequence is used as it is (its next
@@ -72,7 +74,7 @@ def _check_sizes(n: Any, chunk_size: Any) -> tuple[int, int]:
     return int(n), int(chunk_size)
 
 
-def _values(draw: Callable[..., Any], size: int, seed: np.random.SeedSequence) -> np.ndarray:
+def _values(draw: ChunkDraw, size: int, seed: np.random.SeedSequence) -> np.ndarray:
     values = np.asarray(draw(size, np.random.default_rng(seed)))
     if values.shape != (size,):
         raise ValueError(
@@ -88,7 +90,7 @@ def _values(draw: Callable[..., Any], size: int, seed: np.random.SeedSequence) -
     return values
 
 
-def _chunk_stats(draw: Callable[..., Any], size: int, seed: np.random.SeedSequence) -> Stats:
+def _chunk_stats(draw: ChunkDraw, size: int, seed: np.random.SeedSequence) -> Stats:
     """(count, sum, sum of squared deviations) of one chunk of draws."""
     values = _values(draw, size, seed)
     total = float(values.sum())
@@ -131,7 +133,10 @@ def _seeds(root: np.random.SeedSequence, count: int) -> Iterator[np.random.SeedS
 
 
 def _summaries(
-    draw: Callable[..., Any], sizes: Iterable[int], seeds: Iterator[Any], client: Any
+    draw: ChunkDraw,
+    sizes: Iterable[int],
+    seeds: Iterator[np.random.SeedSequence],
+    client: Any,
 ) -> Iterator[Stats]:
     """Each chunk's statistics, in chunk order (the order fixes the rounding).
 
@@ -153,10 +158,10 @@ def _summaries(
 
 
 def chunked_monte_carlo(
-    draw: Callable[[int, np.random.Generator], Any],
+    draw: ChunkDraw,
     n: int,
     *,
-    rng: Any,
+    rng: RngLike,
     chunk_size: int,
     client: Any = None,
 ) -> tuple[float, float, int]:
@@ -201,7 +206,7 @@ def chunked_monte_carlo(
 
 
 def _draw_block(
-    draw: Callable[..., Any],
+    draw: ChunkDraw,
     root: np.random.SeedSequence,
     sizes: tuple[int, ...],
     block_id: tuple[int, ...] | None = None,
@@ -210,9 +215,7 @@ def _draw_block(
     return _values(draw, sizes[k], _child(root, k))
 
 
-def chunked_sample(
-    draw: Callable[[int, np.random.Generator], Any], size: int, *, rng: Any, chunk_size: int
-) -> Any:
+def chunked_sample(draw: ChunkDraw, size: int, *, rng: RngLike, chunk_size: int) -> Any:
     """``size`` draws as a lazy Dask array, chunk ``k`` drawn from the seed's ``k``-th child.
 
     The chunks are the very draws :func:`chunked_monte_carlo` averages for the same seed
