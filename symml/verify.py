@@ -880,18 +880,6 @@ def _unlisted_critical_point(
     return None
 
 
-# --- linear algebra checks (issue 4) -------------------------------------------------------
-
-
-def _check_linalg(
-    d: Derivation, points: int, rng: np.random.Generator, rtol: float
-) -> Verification:
-    """det, inverse, charpoly, projection, norm, gram_schmidt against numpy.linalg."""
-    from symml.linalg import check_derivation
-
-    return check_derivation(d, points, rng, rtol)
-
-
 # --- probability checks (issue 5) ----------------------------------------------------------
 
 #: Draws of the Monte Carlo check of an expectation.
@@ -1056,13 +1044,6 @@ CHECKS: dict[str, Check] = {
     "taylor": _check_taylor,
     "limit": _check_limit,
     "critical_points": _check_critical_points,
-    # checks: linear algebra (issue 4)
-    "det": _check_linalg,
-    "inverse": _check_linalg,
-    "charpoly": _check_linalg,
-    "projection": _check_linalg,
-    "norm": _check_linalg,
-    "gram_schmidt": _check_linalg,
     # checks: probability (issue 5)
     "expectation": _check_expectation,
     "moment": _check_expectation,

@@ -29,7 +29,6 @@ from symml.linalg._numeric import _eval as _eval
 from symml.linalg._numeric import _order as _order
 from symml.linalg.basic import (
     charpoly,
-    check_derivation,
     det,
     gram_schmidt,
     inverse,
@@ -49,7 +48,6 @@ __all__ = [
     "Spectral",
     "SpectrumFunction",
     "charpoly",
-    "check_derivation",
     "det",
     "eig",
     "gram_schmidt",

@@ -4,16 +4,16 @@ entries and matrices too large to show."""
 from __future__ import annotations
 
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import TypeAlias
 
 import numpy as np
 import sympy
 
 from symml.derivation import (
     Derivation,
+    ExprLike,
     Step,
-    _align,
-    _tex_text,
     as_expr,
     as_matrix,
     free_symbols,
@@ -21,30 +21,27 @@ from symml.derivation import (
     tex,
 )
 
+#: What an operation takes wherever a matrix (or a vector) is expected: nested lists, a
+#: SymPy Matrix, a NumPy array, a string ``"[[2,1],[1,2]]"`` or a Derivation of a matrix.
+MatrixLike: TypeAlias = "sympy.MatrixBase | np.ndarray | ExprLike"
+#: An expression or a matrix (a SymPy Matrix is not a ``sympy.Basic``).
+SymPyObject: TypeAlias = "sympy.Basic | sympy.MatrixBase"
+#: The parameters of a matrix, sorted by name: the argument order of its numeric forms.
+Params: TypeAlias = tuple[sympy.Symbol, ...]
+
 #: Largest entry (in operations) that :func:`_tidy` simplifies; larger ones are kept as they are.
 TIDY_MAX_OPS = 60
-
-
 #: Expressions with more operations than this are summarized, not printed, in steps.
 BIG_OPS = 400
-
-
 #: Matrices with more nodes than this are summarized, not printed, in steps (rendering a
 #: huge closed form as LaTeX takes seconds, outside any time limit).
 BIG_MATRIX_OPS = 2000
+#: How steps separate the items of one line.
+_COMMA = r",\ "
 
 
-def _render(steps: tuple[Step, ...], final: str, show: bool) -> str:
-    """An ``aligned`` block of the steps ending in ``final`` (or ``final`` alone)."""
-    if not show or not steps:
-        return final
-    lines = [_align(s.latex) + rf" && \text{{{_tex_text(s.title)}}}" for s in steps]
-    if steps[-1].latex != final:
-        lines.append(_align(final))
-    return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
-
-
-def _matrix(A: Any, fn: str, what: str = "A") -> sympy.ImmutableMatrix:
+def _matrix(A: MatrixLike, fn: str, what: str = "A") -> sympy.ImmutableMatrix:
+    """``A`` as a finite ImmutableMatrix, refusing a scalar; errors name ``fn`` and ``what``."""
     if isinstance(A, Derivation):
         A = A.result
     if isinstance(A, sympy.Basic) and not isinstance(A, sympy.MatrixBase):
@@ -56,7 +53,7 @@ def _matrix(A: Any, fn: str, what: str = "A") -> sympy.ImmutableMatrix:
 _INFINITIES = (sympy.oo, -sympy.oo, sympy.zoo, sympy.nan)
 
 
-def _finite_matrix(A: Any, what: str) -> sympy.ImmutableMatrix:
+def _finite_matrix(A: MatrixLike, what: str) -> sympy.ImmutableMatrix:
     """:func:`~symml.derivation.as_matrix`, refusing (``ValueError`` naming ``what``, the
     entry and where it is) an infinite or ``nan`` entry, or a float beyond double precision
     (``1e309``: every numeric route would see ``inf``)."""
@@ -71,23 +68,25 @@ def _finite_matrix(A: Any, what: str) -> sympy.ImmutableMatrix:
     return M
 
 
-def _square(A: Any, fn: str) -> sympy.ImmutableMatrix:
+def _square(A: MatrixLike, fn: str) -> sympy.ImmutableMatrix:
     M = _matrix(A, fn)
     if M.rows != M.cols:
         raise ValueError(f"{fn}: A must be square, got a {M.rows}x{M.cols} matrix {_short(M)}")
     return M
 
 
-def _short(M: Any) -> str:
+def _short(M: object) -> str:
+    """``M`` as text for an error message, cut at 60 characters."""
     text = sympy.sstr(M.tolist() if isinstance(M, sympy.MatrixBase) else M)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _is_float(M: Any) -> bool:
+def _is_float(M: SymPyObject) -> bool:
+    """Whether ``M`` has a floating-point entry."""
     return bool(M.has(sympy.Float))
 
 
-def _is_zero(e: Any) -> bool:
+def _is_zero(e: sympy.Expr | complex) -> bool:
     """Exact zero test (floats: relative to nothing, so exactly 0.0)."""
     e = sympy.sympify(e)
     z = e.is_zero
@@ -98,7 +97,7 @@ def _is_zero(e: Any) -> bool:
     return abs(complex(sympy.N(e, 30))) < 1e-25
 
 
-def _tidy(e: Any) -> Any:
+def _tidy(e: sympy.Expr | complex) -> sympy.Expr:
     """A cheap exact simplification of one entry."""
     e = sympy.sympify(e)
     if e.is_Atom or e.has(sympy.Float) or _is_big(e, TIDY_MAX_OPS):
@@ -110,7 +109,7 @@ def _tidy(e: Any) -> Any:
     return sympy.radsimp(e) if e.has(sympy.Pow) else e
 
 
-def _is_big(e: Any, limit: int = BIG_OPS) -> bool:
+def _is_big(e: SymPyObject | list[SymPyObject], limit: int = BIG_OPS) -> bool:
     """Whether the expression tree (or matrix) has more than ``limit`` nodes; stops counting
     there, so it is cheap even on huge closed forms (unlike ``count_ops``)."""
     items = list(e) if isinstance(e, sympy.MatrixBase) else [e]
@@ -123,66 +122,61 @@ def _is_big(e: Any, limit: int = BIG_OPS) -> bool:
     return False
 
 
-def _tex_big(e: Any, limit: int = BIG_OPS) -> str:
+def _tex_big(e: SymPyObject | list[SymPyObject], limit: int = BIG_OPS) -> str:
     """LaTeX of ``e``, or a note of its size when it is too large to read in a derivation."""
     return tex(e) if not _is_big(e, limit) else r"\text{(closed form too large to show)}"
 
 
-def _tex_or(M: Any, name: str, max_ops: int = 1000) -> str:
+def _tex_or(M: sympy.MatrixBase, name: str, max_ops: int = 1000) -> str:
     """LaTeX of ``M``, or just ``name`` when it is too large to read (already shown)."""
     return name if _is_big(M, max_ops) else tex(M)
 
 
-def _paren(e: Any) -> str:
+def _paren(e: sympy.Expr) -> str:
     """LaTeX of ``e``, parenthesized when it is a sum or negative."""
     e = sympy.sympify(e)
     return rf"\left({tex(e)}\right)" if e.is_Add or e.could_extract_minus_sign() else tex(e)
 
 
-def _tidy_matrix(M: Any) -> sympy.ImmutableMatrix:
+def _tidy_matrix(M: sympy.MatrixBase) -> sympy.ImmutableMatrix:
+    """``M`` with :func:`_tidy` applied to each entry."""
     return sympy.ImmutableMatrix(M.shape[0], M.shape[1], [_tidy(e) for e in M])
 
 
-def _dot(u: Any, v: Any) -> Any:
+def _dot(u: sympy.MatrixBase, v: sympy.MatrixBase) -> sympy.Expr:
     """The inner product ``uᴴ v`` (no conjugate for real entries, to keep ``sqrt`` forms)."""
-    conj = sympy.conjugate if u.has(sympy.I) else (lambda a: a)
+    conj: Callable[[sympy.Expr], sympy.Expr] = sympy.conjugate if u.has(sympy.I) else (lambda a: a)
     total = sum(conj(a) * b for a, b in zip(u, v, strict=True))
     return total if _is_big(total, 4 * TIDY_MAX_OPS) else sympy.expand(total)
 
 
-def _params(*items: Any) -> tuple[sympy.Symbol, ...]:
+def _params(*items: SymPyObject) -> Params:
+    """The free symbols of ``items``, sorted by name."""
     return sorted_symbols(free_symbols(list(items)))
 
 
-def _derivation(
-    result: Any,
-    wrt: tuple[sympy.Symbol, ...],
-    steps: list[Step],
-    lhs: str,
-    operation: str,
-    source: dict[str, Any],
-) -> Derivation:
-    return Derivation(result, wrt, tuple(steps), lhs, operation=operation, source=source)
-
-
-def _tex_matrix(M: Any) -> str:
+def _tex_matrix(M: sympy.MatrixBase) -> str:
     """LaTeX of the matrix ``M``, or a note of its shape when it is too large to read."""
     if not _is_big(M, BIG_MATRIX_OPS):
         return tex(M)
     return rf"\text{{(a {M.rows}x{M.cols} matrix, too large to show)}}"
 
 
-def _matrix_step(title: str, name: str, M: Any) -> Step:
-    return Step(title, f"{name} = {_tex_matrix(M)}")
+def _matrix_step(title: str, name: str, M: sympy.MatrixBase) -> Step:
+    """The step ``name = M`` (``M`` summarized when too large to show)."""
+    return Step.equation(title, name, _tex_matrix(M))
 
 
 def _is_symmetric(M: sympy.MatrixBase) -> bool:
+    """Whether ``M`` is square and equal to its transpose (exact test)."""
     return M.rows == M.cols and all(
         _is_zero(M[i, j] - M[j, i]) for i in range(M.rows) for j in range(i + 1, M.cols)
     )
 
 
-def _lam_symbol(A: sympy.MatrixBase, lam: Any) -> sympy.Symbol:
+def _lam_symbol(A: sympy.MatrixBase, lam: sympy.Symbol | str | None) -> sympy.Symbol:
+    """The variable of a characteristic polynomial: ``lam`` (default ``lambda``), which must
+    not occur in ``A``."""
     if lam is None:
         lam = sympy.Symbol("lambda")
     elif isinstance(lam, str):
@@ -200,7 +194,8 @@ def _constant_array(M: sympy.MatrixBase) -> np.ndarray:
     return A if np.any(A.imag) else A.real
 
 
-def _sym_number(x: complex) -> Any:
+def _sym_number(x: complex) -> sympy.Expr:
+    """A float (or complex float) as a SymPy number; a negligible imaginary part is dropped."""
     x = complex(x)
     if abs(x.imag) <= 1e-12 * max(1.0, abs(x)):
         return sympy.Float(x.real)
@@ -208,6 +203,7 @@ def _sym_number(x: complex) -> Any:
 
 
 def _sym_vector(v: np.ndarray) -> sympy.ImmutableMatrix:
+    """A NumPy vector as a SymPy column of floats."""
     return sympy.ImmutableMatrix([_sym_number(x) for x in v])
 
 
@@ -216,7 +212,9 @@ def _adjoint_name(M: sympy.MatrixBase) -> str:
     return "H" if M.has(sympy.I) else "T"
 
 
-def _vectors(vectors: Any, fn: str) -> list[sympy.ImmutableMatrix]:
+def _vectors(vectors: MatrixLike, fn: str) -> list[sympy.ImmutableMatrix]:
+    """``vectors`` (a sequence of vectors, a Matrix's columns or a string listing them as
+    rows) as columns of one length."""
     if isinstance(vectors, Derivation):
         vectors = vectors.result
     if isinstance(vectors, str):
@@ -236,7 +234,8 @@ def _vectors(vectors: Any, fn: str) -> list[sympy.ImmutableMatrix]:
     return out
 
 
-def _column(v: Any, what: str) -> sympy.ImmutableMatrix:
+def _column(v: MatrixLike, what: str) -> sympy.ImmutableMatrix:
+    """A vector (a row is transposed) as a column."""
     if isinstance(v, sympy.Basic) and not isinstance(v, sympy.MatrixBase):
         raise ValueError(f"{what} must be a vector, got the scalar {v}")
     M = _finite_matrix(v, what)
@@ -247,7 +246,7 @@ def _column(v: Any, what: str) -> sympy.ImmutableMatrix:
     return sympy.ImmutableMatrix(M)
 
 
-def _is_negligible(u: Any, v: Any) -> bool:
+def _is_negligible(u: sympy.MatrixBase, v: sympy.MatrixBase) -> bool:
     """Whether ``u`` (what is left of ``v`` after projections) is zero."""
     if _is_float(u) or _is_float(v):
         nu = float(sympy.sqrt(abs(_dot(u, u))).evalf()) if not u.free_symbols else None
@@ -255,6 +254,3 @@ def _is_negligible(u: Any, v: Any) -> bool:
         if nu is not None:
             return nu <= 1e-10 * max(1.0, nv)
     return all(_is_zero(x) for x in u)
-
-
-_COMMA = r",\ "

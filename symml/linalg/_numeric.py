@@ -3,29 +3,39 @@ compiled matrices, closed forms in complex arithmetic, sorted spectra, backward 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Protocol, TypeVar, overload
 
+import mpmath
 import numpy as np
 import sympy
+from numpy.typing import ArrayLike
 
-from symml.derivation import (
-    Verification,
-)
-from symml.linalg._common import (
-    _params,
-)
+from symml.checks import random_points, relative_error
+from symml.derivation import Derivation, Verification, compiled
+from symml.linalg._common import Params, _params
+
+#: A numeric function of a matrix's parameters (``Params``), broadcast over arrays of them.
+NumericForm = Callable[..., np.ndarray]
 
 
-def _numeric_matrix(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
+class _Factored(Protocol):
+    """A factorization result: the matrix it factors (its check compares against it)."""
+
+    @property
+    def matrix(self) -> sympy.ImmutableMatrix: ...
+
+
+_F = TypeVar("_F", bound=_Factored)
+
+
+def _numeric_matrix(M: sympy.MatrixBase, params: Params) -> NumericForm:
     """``params -> (..., m, n)`` array of ``M`` (complex only when the entries are)."""
-    from symml.compile import to_numpy
-
-    fn = to_numpy(sympy.ImmutableMatrix(M), params)
+    fn = compiled(sympy.ImmutableMatrix(M), params)
     shape = M.shape
 
-    def call(*args: Any) -> np.ndarray:
+    def call(*args: ArrayLike) -> np.ndarray:
         out = np.asarray(fn(*args))
         if out.shape[-2:] != shape:  # a column vector comes back as (..., m)
             out = out.reshape(out.shape[:-1] + shape)
@@ -34,7 +44,15 @@ def _numeric_matrix(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...]) -> Ca
     return call
 
 
-def _where_finite(solve: Callable[[np.ndarray], Any], A: np.ndarray) -> Any:
+@overload
+def _where_finite(solve: Callable[[np.ndarray], np.ndarray], A: np.ndarray) -> np.ndarray: ...
+@overload
+def _where_finite(
+    solve: Callable[[np.ndarray], tuple[np.ndarray, ...]], A: np.ndarray
+) -> tuple[np.ndarray, ...]: ...
+def _where_finite(
+    solve: Callable[[np.ndarray], np.ndarray | tuple[np.ndarray, ...]], A: np.ndarray
+) -> np.ndarray | tuple[np.ndarray, ...]:
     """``solve(A)`` (a ``numpy.linalg`` routine on a stack of matrices ``(..., m, n)``,
     returning an array or a tuple of arrays), with ``nan`` outputs for each matrix that has
     a non-finite entry (a ``nan`` parameter, or one outside an entry's real domain): LAPACK
@@ -58,14 +76,14 @@ def _where_finite(solve: Callable[[np.ndarray], Any], A: np.ndarray) -> Any:
     return tuple(blank(x) for x in out) if isinstance(out, tuple) else blank(out)
 
 
-def _evalf_roots(e: Any) -> Any:
+def _evalf_roots(e: sympy.Basic) -> sympy.Basic:
     """``e`` with every ``CRootOf`` replaced by its 30-digit value."""
     e = sympy.sympify(e)
     roots = e.atoms(sympy.CRootOf) if isinstance(e, sympy.Basic) else set()
     return e.xreplace({r: r.evalf(30) for r in roots}) if roots else e
 
 
-def _complex_args(fn: Callable[..., Any]) -> Callable[..., Any]:
+def _complex_args(fn: Callable[..., np.ndarray]) -> Callable[..., np.ndarray]:
     """``fn`` with its arguments cast to complex first."""
     return lambda *a: fn(*(np.asarray(x, dtype=complex) for x in a))
 
@@ -100,7 +118,7 @@ CONSTANT_DIGITS = 40
 
 
 @lru_cache(maxsize=128)
-def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Callable[..., Any]:
+def _complex_fn(exprs: tuple[sympy.Basic, ...], params: Params) -> NumericForm:
     """``params -> (..., len(exprs))`` complex array: closed forms in complex arithmetic (so a
     square root of a negative number, a constant one too, is imaginary rather than ``nan``).
     Root objects (``CRootOf``, which NumPy cannot evaluate) enter as 30-digit numbers.
@@ -110,8 +128,6 @@ def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Cal
     Cached: the checks evaluate the same factors at every random point (:func:`_eval`)."""
     exprs = tuple(_evalf_roots(e) for e in exprs)
     if not params:
-        import mpmath
-
         g = sympy.lambdify((), list(exprs), modules="mpmath", cse=True)
 
         def constant() -> np.ndarray:
@@ -121,12 +137,12 @@ def _complex_fn(exprs: tuple[Any, ...], params: tuple[sympy.Symbol, ...]) -> Cal
         return constant
     f = sympy.lambdify(params, list(exprs), modules=[_COMPLEX_NUMPY, "numpy"], cse=True)
 
-    def call(*args: Any) -> np.ndarray:
+    def call(*args: ArrayLike) -> np.ndarray:
         cargs = [np.asarray(a, dtype=complex) for a in args]
         with np.errstate(all="ignore"):
             outs = [np.asarray(o, dtype=complex) for o in f(*cargs)]
-        outs = np.broadcast_arrays(*outs, *cargs) if cargs else outs
-        return np.stack(outs[: len(exprs)], axis=-1)
+        shaped = np.broadcast_arrays(*outs, *cargs) if cargs else outs
+        return np.stack(shaped[: len(exprs)], axis=-1)
 
     return call
 
@@ -170,13 +186,9 @@ def _order_pairs(w: np.ndarray, V: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values, np.take_along_axis(np.asarray(V), idx[..., None, :], axis=-1)
 
 
-def _points(
-    params: tuple[sympy.Symbol, ...], fn: Callable[..., Any], points: int, rng: np.random.Generator
-) -> np.ndarray:
+def _points(params: Params, fn: NumericForm, points: int, rng: np.random.Generator) -> np.ndarray:
     """Random parameter points where ``fn`` is finite (complex values are fine here:
     eigenvalues and factors of real matrices may be complex)."""
-    from symml.verify import random_points
-
     if not params:
         return np.zeros((1, 0))
     return random_points(lambda *a: np.abs(fn(*a)), len(params), points, rng)
@@ -185,6 +197,7 @@ def _points(
 def _verification(
     worst: float, rtol: float, method: str, points: int, details: str
 ) -> Verification:
+    """The Verification of a check whose largest error was ``worst``."""
     return Verification(
         passed=bool(worst <= rtol),
         max_error=float(worst),
@@ -194,17 +207,12 @@ def _verification(
     )
 
 
-def _rel(a: Any, b: Any) -> float:
-    from symml.verify import relative_error
-
-    return relative_error(a, b)
-
-
-def _backward(X: Any, A: Any) -> float:
+def _backward(X: ArrayLike, A: ArrayLike) -> float:
     """``‖X − A‖ / max(1, ‖A‖)`` (Frobenius; ``inf`` if anything is not finite): how far a
     computed matrix or spectrum ``X`` is from ``A`` relative to the size of ``A``. This is
-    what floating point can promise; entry by entry (:func:`_rel`), an entry 1 beside 1e12
-    carries an absolute error of about 1e-4 and a correct factorization would fail.
+    what floating point can promise; entry by entry
+    (:func:`~symml.checks.relative_error`), an entry 1 beside 1e12 carries an absolute
+    error of about 1e-4 and a correct factorization would fail.
 
     Examples:
         >>> _backward([[1e12, 1.0001], [1, 1e12]], [[1e12, 1], [1, 1e12]]) < 1e-15
@@ -216,7 +224,7 @@ def _backward(X: Any, A: Any) -> float:
     return float(np.linalg.norm(X - A)) / max(1.0, float(np.linalg.norm(A)))
 
 
-def _spectrum_error(A: np.ndarray, lams: Any) -> float:
+def _spectrum_error(A: np.ndarray, lams: ArrayLike) -> float:
     """How far ``lams`` is from the spectrum of ``A``, without calling an eigen-solver: the
     backward error ``σ_min(A − λI) / ‖A‖`` of each value, and the power sums
     ``Σ λᵏ = tr Aᵏ`` (k = 1..n, relative to ``n ‖A‖ᵏ``), which fix the values together with
@@ -236,8 +244,8 @@ def _spectrum_error(A: np.ndarray, lams: Any) -> float:
 
 
 def _check_factors(
-    f: Any,
-    error: Callable[..., float],
+    f: _F,
+    error: Callable[[_F, np.ndarray, Params, np.ndarray], float],
     method: str,
     points: int,
     rng: np.random.Generator,
@@ -247,7 +255,7 @@ def _check_factors(
     ``f``: the largest ``error(f, A, params, x)`` at random parameter points ``x``."""
     params = _params(f.matrix)
     mat = _numeric_matrix(f.matrix, params)
-    X = _points(params, lambda *a: mat(*a), points, rng)
+    X = _points(params, mat, points, rng)
     worst = 0.0
     with np.errstate(all="ignore"):
         for x in X:
@@ -263,9 +271,31 @@ def _check_factors(
     )
 
 
-def _eval(M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], x: Any) -> np.ndarray:
+def _check_at_points(
+    d: Derivation,
+    points: int,
+    rng: np.random.Generator,
+    rtol: float,
+    method: str,
+    error: Callable[[np.ndarray], float],
+) -> Verification:
+    """The check of a linear-algebra Derivation: the largest ``error(x)`` at random
+    parameter points ``x`` where the result is finite."""
+    X = _points(d.wrt, compiled(d.result, d.wrt), points, rng)
+    worst = 0.0
+    with np.errstate(all="ignore"):
+        for x in X:
+            worst = max(worst, error(x))
+    return _verification(
+        worst, rtol, method, len(X), f"{d.operation} against {method} at random parameters"
+    )
+
+
+def _eval(M: sympy.MatrixBase, params: Params, x: np.ndarray | Sequence[float]) -> np.ndarray:
+    """The matrix ``M`` at the parameter point ``x``, in complex arithmetic."""
     return _complex_fn(tuple(M), params)(*x).reshape(M.shape)
 
 
 def _orthonormal_error(Q: np.ndarray) -> float:
-    return _rel(Q.conj().T @ Q, np.eye(Q.shape[1]))
+    """How far the columns of ``Q`` are from orthonormal: ``Qᴴ Q`` against ``I``."""
+    return relative_error(Q.conj().T @ Q, np.eye(Q.shape[1]))

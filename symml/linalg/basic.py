@@ -4,13 +4,14 @@ each with its steps and its numeric check."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import Any
+from functools import partial
+from typing import Literal, TypeAlias
 
 import numpy as np
 import sympy
 
-from symml.deadline import resolve_timeout, run_limited
+from symml.checks import relative_error
+from symml.deadline import run_limited
 from symml.derivation import (
     Derivation,
     Step,
@@ -22,9 +23,9 @@ from symml.derivation import (
 )
 from symml.errors import DerivationTimeout
 from symml.linalg._common import (
+    MatrixLike,
     _column,
     _constant_array,
-    _derivation,
     _dot,
     _is_float,
     _is_negligible,
@@ -39,16 +40,14 @@ from symml.linalg._common import (
     _tidy_matrix,
     _vectors,
 )
-from symml.linalg._numeric import (
-    _complex_fn,
-    _eval,
-    _points,
-    _rel,
-    _verification,
-)
+from symml.linalg._numeric import _check_at_points, _complex_fn, _eval
+
+__all__ = ["charpoly", "det", "gram_schmidt", "inverse", "norm", "projection"]
 
 #: Largest matrix whose cofactor expansion / adjugate is shown as a step.
 SHOW_COFACTORS_MAX = 4
+#: What :func:`norm` takes as ``p``: a number ≥ 1, ``inf`` (or its name), or ``"fro"``.
+NormOrder: TypeAlias = "float | str | sympy.Expr"
 
 
 def _gram_schmidt(
@@ -99,19 +98,18 @@ def _gram_schmidt(
         labels.append(k)
         if record:
             steps.append(
-                Step(
-                    f"orthogonalize {label} {k}",
-                    f"u_{{{k}}} = v_{{{k}}}{''.join(terms)} = {tex(u)}",
+                Step.equation(
+                    f"orthogonalize {label} {k}", f"u_{{{k}}} = v_{{{k}}}{''.join(terms)}", u
                 )
             )
         if normalize:
             e = _tidy_matrix(u / sympy.sqrt(_tidy(_dot(u, u))))
             if record:
                 steps.append(
-                    Step(
+                    Step.equation(
                         f"normalize {label} {k}",
-                        rf"e_{{{k}}} = \frac{{u_{{{k}}}}}"
-                        rf"{{\lVert u_{{{k}}} \rVert}} = {tex(e)}",
+                        rf"e_{{{k}}} = \frac{{u_{{{k}}}}}{{\lVert u_{{{k}}} \rVert}}",
+                        e,
                     )
                 )
             out.append(e)
@@ -120,7 +118,9 @@ def _gram_schmidt(
     return out, steps
 
 
-def gram_schmidt(vectors: Any, normalize: bool = True, *, steps: bool = False) -> Any:
+def gram_schmidt(
+    vectors: MatrixLike, normalize: bool = True, *, steps: bool = False
+) -> list[sympy.ImmutableMatrix] | Derivation:
     r"""Orthogonalize vectors in order: ``u_k = v_k − Σ_j proj_{u_j} v_k`` (then ``u_k/‖u_k‖``).
 
     Args:
@@ -153,12 +153,43 @@ def gram_schmidt(vectors: Any, normalize: bool = True, *, steps: bool = False) -
     lines.insert(0, _matrix_step("vectors (as columns)", "V", V))
     name = "E" if normalize else "U"
     lines.append(_matrix_step("result", name, result))
-    return _derivation(
-        result, _params(V), lines, name, "gram_schmidt", {"V": V, "normalize": normalize}
+    return Derivation(
+        result,
+        _params(V),
+        tuple(lines),
+        name,
+        operation="gram_schmidt",
+        check=partial(_check_gram_schmidt, V=V, normalize=normalize),
     )
 
 
-def projection(v: Any, onto: Any, *, steps: bool = False) -> Any:
+def _check_gram_schmidt(
+    d: Derivation,
+    points: int,
+    rng: np.random.Generator,
+    rtol: float,
+    *,
+    V: sympy.ImmutableMatrix,
+    normalize: bool,
+) -> Verification:
+    """The columns ``E`` of the result orthonormal (orthogonal), spanning the span of ``V``,
+    each a combination of the vectors up to its own (``V⁺ E`` upper triangular)."""
+
+    def error(x: np.ndarray) -> float:
+        Vx, E = _eval(V, d.wrt, x), _eval(d.result, d.wrt, x)
+        G = E.conj().T @ E
+        target = np.eye(E.shape[1]) if normalize else np.diag(np.diag(G))
+        same_span = relative_error(E @ np.linalg.lstsq(E, Vx, rcond=None)[0], Vx)
+        coefficients = np.linalg.lstsq(Vx, E, rcond=None)[0]
+        upper = relative_error(coefficients, np.triu(coefficients))
+        return max(relative_error(G, target), same_span, upper)
+
+    return _check_at_points(d, points, rng, rtol, "orthonormality and span", error)
+
+
+def projection(
+    v: MatrixLike, onto: MatrixLike, *, steps: bool = False
+) -> sympy.ImmutableMatrix | Derivation:
     r"""Orthogonal projection of ``v`` onto a vector (``(v·u / u·u) u``) or onto the column
     space of a matrix (``A (AᵀA)⁻¹ Aᵀ v``).
 
@@ -188,10 +219,11 @@ def projection(v: Any, onto: Any, *, steps: bool = False) -> Any:
         coef = _tidy(_dot(A, x) / uu)
         result = _tidy_matrix(coef * A)
         lines.append(
-            Step(
+            Step.equation(
                 "projection onto a vector",
                 rf"\operatorname{{proj}}_u v = "
-                rf"\frac{{u \cdot v}}{{u \cdot u}} u = {tex(coef)} {tex(A)} = {tex(result)}",
+                rf"\frac{{u \cdot v}}{{u \cdot u}} u = {tex(coef)} {tex(A)}",
+                result,
             )
         )
     else:
@@ -200,20 +232,44 @@ def projection(v: Any, onto: Any, *, steps: bool = False) -> Any:
             raise ValueError(f"projection: the columns of onto {_short(A)} are linearly dependent")
         result = _tidy_matrix(A * G.inv() * A.H * x)
         lines.append(
-            Step(
+            Step.equation(
                 "projection onto a column space",
-                rf"\operatorname{{proj}}_A v = "
-                rf"A (A^{{T}} A)^{{-1}} A^{{T}} v = {tex(result)}",
+                r"\operatorname{proj}_A v = A (A^{T} A)^{-1} A^{T} v",
+                result,
             )
         )
     if not steps:
         return result
-    return _derivation(
-        result, _params(x, A), lines, r"\operatorname{proj} v", "projection", {"v": x, "A": A}
+    return Derivation(
+        result,
+        _params(x, A),
+        tuple(lines),
+        r"\operatorname{proj} v",
+        operation="projection",
+        check=partial(_check_projection, v=x, A=A),
     )
 
 
-def _looks_like_matrix(obj: Any) -> bool:
+def _check_projection(
+    d: Derivation,
+    points: int,
+    rng: np.random.Generator,
+    rtol: float,
+    *,
+    v: sympy.ImmutableMatrix,
+    A: sympy.ImmutableMatrix,
+) -> Verification:
+    """The projection against the least-squares fit ``A (A⁺ v)`` by ``numpy.linalg.lstsq``."""
+
+    def error(x: np.ndarray) -> float:
+        vx, Ax = _eval(v, d.wrt, x)[:, 0], _eval(A, d.wrt, x)
+        coef = np.linalg.lstsq(Ax, vx, rcond=None)[0]
+        return relative_error(_eval(d.result, d.wrt, x)[:, 0], Ax @ coef)
+
+    return _check_at_points(d, points, rng, rtol, "numpy.linalg.lstsq", error)
+
+
+def _looks_like_matrix(obj: MatrixLike) -> bool:
     if isinstance(obj, sympy.MatrixBase):
         return obj.cols > 1 and obj.rows > 1
     if isinstance(obj, str):
@@ -245,7 +301,7 @@ def _cofactor_step(M: sympy.ImmutableMatrix) -> Step | None:
     return Step("cofactor expansion along row 1", rf"\det A = {body}")
 
 
-def det(A: Any, *, steps: bool = False) -> Any:
+def det(A: MatrixLike, *, steps: bool = False) -> sympy.Expr | Derivation:
     """The determinant (exact, simplified).
 
     Args:
@@ -269,8 +325,32 @@ def det(A: Any, *, steps: bool = False) -> Any:
     cof = _cofactor_step(M)
     if cof is not None:
         lines.append(cof)
-    lines.append(Step("evaluate", rf"\det A = {tex(value)}"))
-    return _derivation(value, _params(M), lines, r"\det A", "det", {"A": M})
+    lines.append(Step.equation("evaluate", r"\det A", value))
+    return Derivation(
+        value,
+        _params(M),
+        tuple(lines),
+        r"\det A",
+        operation="det",
+        check=partial(_check_det, A=M),
+    )
+
+
+def _check_det(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float, *, A: sympy.ImmutableMatrix
+) -> Verification:
+    """``det A`` against ``numpy.linalg.det`` at random parameters.
+
+    Examples:
+        >>> bool(det("[[a, 1], [2, a]]", steps=True).verify(rng=0))
+        True
+    """
+    value = _complex_fn((d.result,), d.wrt)
+
+    def error(x: np.ndarray) -> float:
+        return relative_error(value(*x)[0], np.linalg.det(_eval(A, d.wrt, x)))
+
+    return _check_at_points(d, points, rng, rtol, "numpy.linalg.det", error)
 
 
 def _float_rank(M: sympy.ImmutableMatrix) -> int:
@@ -278,13 +358,13 @@ def _float_rank(M: sympy.ImmutableMatrix) -> int:
     return int(np.linalg.matrix_rank(np.array(M.evalf(), dtype=complex)))
 
 
-def _singular(M: sympy.ImmutableMatrix, d: Any) -> bool:
+def _singular(M: sympy.ImmutableMatrix, d: sympy.Expr) -> bool:
     if _is_float(M) and not M.free_symbols:
         return _float_rank(M) < M.rows
     return _is_zero(d)
 
 
-def inverse(A: Any, *, steps: bool = False) -> Any:
+def inverse(A: MatrixLike, *, steps: bool = False) -> sympy.ImmutableMatrix | Derivation:
     r"""The inverse matrix, ``A⁻¹ = adj(A) / det(A)``.
 
     Raises:
@@ -309,16 +389,37 @@ def inverse(A: Any, *, steps: bool = False) -> Any:
     inv = _tidy_matrix(M.inv(method="LU") if _is_float(M) else M.adjugate() / d)
     if not steps:
         return inv
-    lines = [_matrix_step("matrix", "A", M), Step("determinant", rf"\det A = {tex(d)}")]
+    lines = [_matrix_step("matrix", "A", M), Step.equation("determinant", r"\det A", d)]
     if M.rows <= SHOW_COFACTORS_MAX and not _is_float(M):
-        lines.append(Step("adjugate", rf"\operatorname{{adj}} A = {tex(M.adjugate())}"))
-    lines.append(
-        Step("inverse", rf"A^{{-1}} = \frac{{\operatorname{{adj}} A}}{{\det A}} = {tex(inv)}")
+        lines.append(Step.equation("adjugate", r"\operatorname{adj} A", M.adjugate()))
+    lines.append(Step.equation("inverse", r"A^{-1} = \frac{\operatorname{adj} A}{\det A}", inv))
+    return Derivation(
+        inv,
+        _params(M),
+        tuple(lines),
+        "A^{-1}",
+        operation="inverse",
+        check=partial(_check_inverse, A=M),
     )
-    return _derivation(inv, _params(M), lines, "A^{-1}", "inverse", {"A": M})
 
 
-def charpoly(A: Any, lam: Any = None, *, steps: bool = False) -> Any:
+def _check_inverse(
+    d: Derivation, points: int, rng: np.random.Generator, rtol: float, *, A: sympy.ImmutableMatrix
+) -> Verification:
+    """``A A⁻¹ = I`` and the inverse against ``numpy.linalg.inv`` at random parameters."""
+
+    def error(x: np.ndarray) -> float:
+        Ax, inv = _eval(A, d.wrt, x), _eval(d.result, d.wrt, x)
+        return max(
+            relative_error(Ax @ inv, np.eye(len(Ax))), relative_error(inv, np.linalg.inv(Ax))
+        )
+
+    return _check_at_points(d, points, rng, rtol, "A A⁻¹ = I, numpy.linalg.inv", error)
+
+
+def charpoly(
+    A: MatrixLike, lam: sympy.Symbol | str | None = None, *, steps: bool = False
+) -> sympy.Expr | Derivation:
     r"""The characteristic polynomial ``det(λI − A)`` (monic) as an expression in ``lam``.
 
     Args:
@@ -331,32 +432,54 @@ def charpoly(A: Any, lam: Any = None, *, steps: bool = False) -> Any:
         t**2 - 4*t + 3
     """
     M = _square(A, "charpoly")
-    lam = _lam_symbol(M, lam)
-    p = sympy.expand(M.charpoly(lam).as_expr())
+    var = _lam_symbol(M, lam)
+    p = sympy.expand(M.charpoly(var).as_expr())
     if not steps:
         return p
     lines = [
         _matrix_step("matrix", "A", M),
-        Step(
+        Step.equation(
             "characteristic polynomial",
-            rf"\det({tex(lam)} I - A) = "
-            rf"\det {tex(lam * sympy.eye(M.rows) - M)} = {tex(p)}",
+            rf"\det({tex(var)} I - A) = \det {tex(var * sympy.eye(M.rows) - M)}",
+            p,
         ),
     ]
-    return _derivation(
+    return Derivation(
         p,
-        sorted_symbols(free_symbols(M) | {lam}),
-        lines,
-        rf"p({tex(lam)})",
-        "charpoly",
-        {"A": M, "lam": lam},
+        sorted_symbols(free_symbols(M) | {var}),
+        tuple(lines),
+        rf"p({tex(var)})",
+        operation="charpoly",
+        check=partial(_check_charpoly, A=M, lam=var),
     )
 
 
+def _check_charpoly(
+    d: Derivation,
+    points: int,
+    rng: np.random.Generator,
+    rtol: float,
+    *,
+    A: sympy.ImmutableMatrix,
+    lam: sympy.Symbol,
+) -> Verification:
+    """``p(λ)`` against ``det(λI − A)`` by ``numpy.linalg.det`` at random ``λ`` and parameters."""
+    value = _complex_fn((d.result,), d.wrt)
+    at = d.wrt.index(lam)
+
+    def error(x: np.ndarray) -> float:
+        Ax = _eval(A, d.wrt, x)
+        return relative_error(value(*x)[0], np.linalg.det(complex(x[at]) * np.eye(len(Ax)) - Ax))
+
+    return _check_at_points(d, points, rng, rtol, "det(λI − A) by numpy", error)
+
+
+#: Names of ``p = inf`` in :func:`norm`.
 _INF_NAMES = {"inf", "oo", "infinity", "Inf"}
 
 
-def _norm_order(p: Any) -> Any:
+def _norm_order(p: NormOrder) -> sympy.Expr | str:
+    """``p`` checked and as :func:`norm` uses it: a SymPy number ≥ 1, ``oo`` or ``"fro"``."""
     if isinstance(p, str):
         if p.strip() in _INF_NAMES:
             return sympy.oo
@@ -381,7 +504,7 @@ def _norm_order(p: Any) -> Any:
     return pe
 
 
-def _vector_norm(v: list[Any], p: Any) -> Any:
+def _vector_norm(v: list[sympy.Expr], p: sympy.Expr) -> sympy.Expr:
     if p is sympy.oo:
         return sympy.Max(*[sympy.Abs(x) for x in v])
     if p == 2:
@@ -389,7 +512,7 @@ def _vector_norm(v: list[Any], p: Any) -> Any:
     return sum(sympy.Abs(x) ** p for x in v) ** (1 / sympy.sympify(p))
 
 
-def _matrix_norm(M: sympy.ImmutableMatrix, p: Any) -> Any:
+def _matrix_norm(M: sympy.ImmutableMatrix, p: sympy.Expr | str) -> sympy.Expr:
     if p == "fro":
         return _vector_norm(list(M), 2)
     if p == 1:
@@ -405,7 +528,7 @@ def _matrix_norm(M: sympy.ImmutableMatrix, p: Any) -> Any:
     raise ValueError(f"norm: matrix norms take p = 1, 2, inf or 'fro', got {p}")
 
 
-def _largest_real_root(G: sympy.ImmutableMatrix) -> Any:
+def _largest_real_root(G: sympy.ImmutableMatrix) -> sympy.Expr:
     """The largest eigenvalue of the constant Hermitian positive semi-definite ``G``: its
     characteristic polynomial's largest real root, a radical or a ``CRootOf`` from
     ``real_roots`` (for algebraic coefficients, which it cannot take, the root of ``roots``
@@ -421,7 +544,7 @@ def _largest_real_root(G: sympy.ImmutableMatrix) -> Any:
     return max(candidates, key=lambda r: complex(sympy.N(r, 30)).real)
 
 
-def _largest_gram_eigenvalue(M: sympy.ImmutableMatrix) -> Any:
+def _largest_gram_eigenvalue(M: sympy.ImmutableMatrix) -> sympy.Expr:
     """``λ_max(Aᴴ A)`` of a constant matrix: exact (under ``config.timeout``), else (a
     float matrix, a time-out, no exact roots) the square of ``numpy.linalg.norm(A, 2)``."""
     if not _is_float(M):
@@ -429,7 +552,7 @@ def _largest_gram_eigenvalue(M: sympy.ImmutableMatrix) -> Any:
             return run_limited(
                 _largest_real_root,
                 _tidy_matrix(M.H * M),
-                timeout=resolve_timeout(None),
+                timeout=None,  # config.timeout
                 what="the largest eigenvalue of A^H A",
             )
         except (DerivationTimeout, NotImplementedError):
@@ -437,7 +560,7 @@ def _largest_gram_eigenvalue(M: sympy.ImmutableMatrix) -> Any:
     return sympy.Float(float(np.linalg.norm(_constant_array(M), 2)) ** 2)
 
 
-def norm(v: Any, p: Any = 2, *, steps: bool = False) -> Any:
+def norm(v: MatrixLike, p: NormOrder = 2, *, steps: bool = False) -> sympy.Expr | Derivation:
     r"""The p-norm ``(Σ|v_i|^p)^{1/p}`` of a vector (p ≥ 1, ``inf`` = largest ``|v_i|``), or
     a matrix norm (p = 1, 2, ``inf``: operator norms; ``"fro"``: Frobenius).
 
@@ -459,96 +582,40 @@ def norm(v: Any, p: Any = 2, *, steps: bool = False) -> Any:
     if not steps:
         return value
     ptex = r"\infty" if order is sympy.oo else tex(order)
+    lhs = rf"\lVert v \rVert_{{{ptex}}}"
     lines = [
         _matrix_step("vector" if is_vector else "matrix", "v" if is_vector else "A", M),
-        Step(f"{p}-norm", rf"\lVert v \rVert_{{{ptex}}} = {tex(raw)}"),
-        Step("evaluate", rf"\lVert v \rVert_{{{ptex}}} = {tex(value)}"),
+        Step.equation(f"{p}-norm", lhs, raw),
+        Step.equation("evaluate", lhs, value),
     ]
-    return _derivation(
-        value, _params(M), lines, rf"\lVert v \rVert_{{{ptex}}}", "norm", {"v": M, "p": order}
+    return Derivation(
+        value,
+        _params(M),
+        tuple(lines),
+        lhs,
+        operation="norm",
+        check=partial(_check_norm, v=M, p=order),
     )
 
 
-def _derivation_points(d: Derivation, points: int, rng: np.random.Generator) -> np.ndarray:
-    from symml.compile import to_numpy
-
-    f = to_numpy(d.result, d.wrt)
-    return _points(d.wrt, lambda *a: f(*a), points, rng)
-
-
-def _err_det(d: Derivation, x: Any) -> float:
-    A = _eval(d.source["A"], d.wrt, x)
-    return _rel(_complex_fn((d.result,), d.wrt)(*x)[0], np.linalg.det(A))
-
-
-def _err_inverse(d: Derivation, x: Any) -> float:
-    A = _eval(d.source["A"], d.wrt, x)
-    inv = _eval(d.result, d.wrt, x)
-    return max(_rel(A @ inv, np.eye(len(A))), _rel(inv, np.linalg.inv(A)))
-
-
-def _err_charpoly(d: Derivation, x: Any) -> float:
-    A = _eval(d.source["A"], d.wrt, x)
-    lam = complex(x[d.wrt.index(d.source["lam"])])
-    value = _complex_fn((d.result,), d.wrt)(*x)[0]
-    return _rel(value, np.linalg.det(lam * np.eye(len(A)) - A))
-
-
-def _err_projection(d: Derivation, x: Any) -> float:
-    v = _eval(d.source["v"], d.wrt, x)[:, 0]
-    A = _eval(d.source["A"], d.wrt, x)
-    coef = np.linalg.lstsq(A, v, rcond=None)[0]
-    return _rel(_eval(d.result, d.wrt, x)[:, 0], A @ coef)
-
-
-def _err_norm(d: Derivation, x: Any) -> float:
-    v = _eval(d.source["v"], d.wrt, x)
-    p = d.source["p"]
-    order = np.inf if p is sympy.oo else ("fro" if p == "fro" else float(p))
-    value = _complex_fn((d.result,), d.wrt)(*x)[0]
-    if v.shape[1] == 1 or v.shape[0] == 1:
-        return _rel(value, np.linalg.norm(v.ravel(), ord=order))
-    return _rel(value, np.linalg.norm(v, ord=order if order != 2.0 else 2))
-
-
-def _err_gram_schmidt(d: Derivation, x: Any) -> float:
-    V = _eval(d.source["V"], d.wrt, x)
-    E = _eval(d.result, d.wrt, x)
-    G = E.conj().T @ E
-    target = np.eye(E.shape[1]) if d.source["normalize"] else np.diag(np.diag(G))
-    same_span = _rel(E @ np.linalg.lstsq(E, V, rcond=None)[0], V)
-    upper = _rel(
-        np.linalg.lstsq(V, E, rcond=None)[0], np.triu(np.linalg.lstsq(V, E, rcond=None)[0])
-    )
-    return max(_rel(G, target), same_span, upper)
-
-
-#: The error of a linear-algebra Derivation at one parameter point, by ``operation``.
-DERIVATION_ERRORS: dict[str, tuple[str, Callable[[Derivation, Any], float]]] = {
-    "det": ("numpy.linalg.det", _err_det),
-    "inverse": ("A A⁻¹ = I, numpy.linalg.inv", _err_inverse),
-    "charpoly": ("det(λI − A) by numpy", _err_charpoly),
-    "projection": ("numpy.linalg.lstsq", _err_projection),
-    "norm": ("numpy.linalg.norm", _err_norm),
-    "gram_schmidt": ("orthonormality and span", _err_gram_schmidt),
-}
-
-
-def check_derivation(
-    d: Derivation, points: int, rng: np.random.Generator, rtol: float
+def _check_norm(
+    d: Derivation,
+    points: int,
+    rng: np.random.Generator,
+    rtol: float,
+    *,
+    v: sympy.ImmutableMatrix,
+    p: sympy.Expr | str,
 ) -> Verification:
-    """The numeric check of a linear-algebra Derivation (``det``, ``inverse``, ...).
+    """The norm against ``numpy.linalg.norm`` (of the vector, or the matrix norm) at random
+    parameters."""
+    order: float | Literal["fro"] = np.inf if p is sympy.oo else ("fro" if p == "fro" else float(p))
+    value = _complex_fn((d.result,), d.wrt)
 
-    Examples:
-        >>> bool(det("[[a, 1], [2, a]]", steps=True).verify(rng=0))
-        True
-    """
-    method, error = DERIVATION_ERRORS[d.operation]
-    X = _derivation_points(d, points, rng)
-    worst = 0.0
-    with np.errstate(all="ignore"):
-        for x in X:
-            worst = max(worst, error(d, x))
-    return _verification(
-        worst, rtol, method, len(X), f"{d.operation} against {method} at random parameters"
-    )
+    def error(x: np.ndarray) -> float:
+        vx = _eval(v, d.wrt, x)
+        if vx.shape[1] == 1 or vx.shape[0] == 1:
+            return relative_error(value(*x)[0], np.linalg.norm(vx.ravel(), ord=order))
+        return relative_error(value(*x)[0], np.linalg.norm(vx, ord=order if order != 2.0 else 2))
+
+    return _check_at_points(d, points, rng, rtol, "numpy.linalg.norm", error)

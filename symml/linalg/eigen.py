@@ -1,33 +1,37 @@
-r"""Linear algebra with steps: eigen-decompositions, factorizations and their numeric forms.
+r"""Eigen-decompositions with steps: :func:`eig` (:class:`Eigen`), the spectral theorem
+:func:`spectral` (:class:`Spectral`), their numeric callables (:class:`SpectrumFunction`)
+and the checks of both against the matrix itself.
 
-Each operation is exact where its input is exact (integers, rationals, radicals, symbols)
-and shows the steps a student would write: the characteristic polynomial and its roots,
-each eigenspace as a null space, the row operations of an LU factorization, the
-projections of Gram–Schmidt. Results are frozen dataclasses with ``.latex()``,
-``.verify()`` (reconstruction and agreement with ``numpy.linalg`` at random parameter
-values) and ``.to_numpy()`` where a numeric form makes sense.
+The steps are the ones a student would write: the characteristic polynomial and its
+roots, each eigenspace as a null space, then ``A = P D P⁻¹`` (or why ``A`` is defective).
 
 SymPy can take minutes on the eigenvalues of a symbolic 4×4; :func:`eig` runs the
 characteristic polynomial, its roots and the null spaces under ``timeout`` and then falls
-back to ``numpy.linalg`` of the compiled matrix, saying so in ``method``.
+back to ``numpy.linalg`` of the compiled matrix, saying so in ``method``. ``timeout`` follows
+the one rule of symml: ``None`` means ``config.timeout``, :data:`~symml.config.NO_LIMIT`
+means no limit; it is resolved once into a :class:`~symml.deadline.Deadline` that
+:func:`spectral` and :func:`~symml.linalg.svd` share with the eigen-decomposition they run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TypeAlias
 
 import numpy as np
 import sympy
+from numpy.typing import ArrayLike
 
-from symml.deadline import Deadline, resolve_timeout, run_limited
+from symml.checks import relative_error
+from symml.deadline import Deadline, run_limited
 from symml.derivation import (
+    Result,
     Step,
     Verification,
     _tex_text,
-    as_rng,
     free_symbols,
+    render_steps,
     sorted_symbols,
     tex,
 )
@@ -35,6 +39,8 @@ from symml.errors import DerivationTimeout
 from symml.linalg._common import (
     _COMMA,
     BIG_MATRIX_OPS,
+    MatrixLike,
+    Params,
     _adjoint_name,
     _constant_array,
     _is_big,
@@ -45,7 +51,6 @@ from symml.linalg._common import (
     _matrix_step,
     _params,
     _paren,
-    _render,
     _short,
     _square,
     _sym_number,
@@ -56,6 +61,7 @@ from symml.linalg._common import (
     _tidy_matrix,
 )
 from symml.linalg._numeric import (
+    NumericForm,
     _backward,
     _check_factors,
     _complex_fn,
@@ -65,7 +71,6 @@ from symml.linalg._numeric import (
     _order_pairs,
     _orthonormal_error,
     _points,
-    _rel,
     _spectrum_error,
     _verification,
     _where_finite,
@@ -75,10 +80,13 @@ from symml.linalg.basic import _gram_schmidt
 #: A closed-form eigenvalue is used at a point only when it is within this much (times the
 #: Frobenius norm of the matrix there) of ``numpy.linalg``; else numpy's value is returned.
 CLOSED_FORM_RTOL = 1e-9
-
-
 #: Singular values below this (times the matrix norm) count as zero in numeric rank tests.
 RANK_RTOL = 1e-8
+
+
+#: What a :class:`SpectrumFunction` returns: the values ``(..., n)``, or ``(values, vectors)``
+#: for ``to_numpy(vectors=True)``.
+Spectrum: TypeAlias = "np.ndarray | tuple[np.ndarray, ...]"
 
 
 @dataclass(frozen=True)
@@ -90,11 +98,11 @@ class SpectrumFunction:
         kind: How values are computed: ``"closed form"`` or the ``numpy.linalg`` routine.
     """
 
-    wrt: tuple[sympy.Symbol, ...]
+    wrt: Params
     kind: str
-    fn: Callable[..., Any] = field(repr=False, compare=False)
+    fn: Callable[..., Spectrum] = field(repr=False, compare=False)
 
-    def __call__(self, *args: Any) -> np.ndarray:
+    def __call__(self, *args: ArrayLike) -> Spectrum:
         if len(args) != len(self.wrt):
             names = ", ".join(s.name for s in self.wrt) or "no arguments"
             raise TypeError(
@@ -104,7 +112,7 @@ class SpectrumFunction:
 
 
 @dataclass(frozen=True)
-class Eigen:
+class Eigen(Result):
     r"""The eigen-decomposition of a square matrix, with its steps.
 
     Attributes:
@@ -142,21 +150,23 @@ class Eigen:
         '[3, 1]'
     """
 
-    values: tuple[Any, ...]
+    values: tuple[sympy.Expr, ...]
     vectors: tuple[sympy.ImmutableMatrix, ...]
-    multiplicities: dict[Any, tuple[int, int]] = field(compare=False)
+    multiplicities: dict[sympy.Expr, tuple[int, int]] = field(compare=False)
     is_diagonalizable: bool | None
     P: sympy.ImmutableMatrix | None
     D: sympy.ImmutableMatrix | None
-    charpoly: Any
+    charpoly: sympy.Expr | None
     matrix: sympy.ImmutableMatrix
-    eigenspaces: dict[Any, tuple[sympy.ImmutableMatrix, ...]] = field(compare=False, repr=False)
+    eigenspaces: dict[sympy.Expr, tuple[sympy.ImmutableMatrix, ...]] = field(
+        compare=False, repr=False
+    )
     lam: sympy.Symbol
     steps: tuple[Step, ...] = field(repr=False)
     method: str = "symbolic"
 
     @property
-    def params(self) -> tuple[sympy.Symbol, ...]:
+    def params(self) -> Params:
         """The matrix's parameters, sorted by name (the argument order of :meth:`to_numpy`)."""
         return _params(self.matrix)
 
@@ -174,10 +184,7 @@ class Eigen:
             final = r"\lambda = \operatorname{eig}\left(" + tex(self.matrix) + r"\right)"
         if self.method != "symbolic":
             final += rf" \quad (\text{{{_tex_text(self.method)}}})"
-        return _render(self.steps, final, steps)
-
-    def _repr_latex_(self) -> str:
-        return f"$$ {self.latex()} $$"
+        return render_steps(self.steps, final) if steps else final
 
     def plain(self) -> str:
         """The eigenvalues on one line (the CLI's last line)."""
@@ -229,19 +236,19 @@ class Eigen:
             _numeric_eigvals(self.matrix, params, symmetric),
         )
 
-    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
-        """Check every claim at random parameter values against the matrix itself: the
-        eigenvalues (exact and :meth:`to_numpy`'s) by ``σ_min(A − λI) ≈ 0`` and the power
-        sums ``Σ λᵏ = tr Aᵏ`` (so with their algebraic multiplicities), ``A v = λ v`` for
-        every vector, each geometric multiplicity as the numeric nullity of ``A − λI``,
-        ``is_diagonalizable`` and ``A = P D P⁻¹``, and ``charpoly`` against
-        ``det(zI − A)``. A failed check is named in ``details``.
+    def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
+        """What :meth:`verify` runs: every claim checked at random parameter values against
+        the matrix itself. The eigenvalues (exact and :meth:`to_numpy`'s) by
+        ``σ_min(A − λI) ≈ 0`` and the power sums ``Σ λᵏ = tr Aᵏ`` (so with their algebraic
+        multiplicities), ``A v = λ v`` for every vector, each geometric multiplicity as the
+        numeric nullity of ``A − λI``, ``is_diagonalizable`` and ``A = P D P⁻¹``, and
+        ``charpoly`` against ``det(zI − A)``. A failed check is named in ``details``.
 
         Examples:
             >>> bool(eig([[0, -1], [1, 0]]).verify())
             True
         """
-        return _check_eigen(self, points, as_rng(rng), rtol)
+        return _check_eigen(self, points, rng, rtol)
 
 
 def _eigvals_of(A: np.ndarray, symmetric: bool) -> np.ndarray:
@@ -252,16 +259,14 @@ def _eigvals_of(A: np.ndarray, symmetric: bool) -> np.ndarray:
     return _where_finite(lambda B: _order(np.linalg.eigvals(B)), A)
 
 
-def _numeric_eigvals(
-    M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
-) -> Callable[..., Any]:
+def _numeric_eigvals(M: sympy.MatrixBase, params: Params, symmetric: bool) -> NumericForm:
     mat = _numeric_matrix(M, params)
     return lambda *args: _eigvals_of(mat(*args), symmetric)
 
 
 def _checked_closed_form(
-    values: tuple[Any, ...], M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
-) -> Callable[..., Any]:
+    values: tuple[sympy.Expr, ...], M: sympy.MatrixBase, params: Params, symmetric: bool
+) -> NumericForm:
     """``params -> eigenvalues``: the closed forms where they agree with ``numpy.linalg`` of
     the compiled matrix (within :data:`CLOSED_FORM_RTOL` of its norm), numpy's elsewhere.
 
@@ -275,7 +280,7 @@ def _checked_closed_form(
     closed = _complex_fn(tuple(values), params)
     mat = _numeric_matrix(M, params)
 
-    def call(*args: Any) -> np.ndarray:
+    def call(*args: ArrayLike) -> np.ndarray:
         A = mat(*args)
         reference = _eigvals_of(A, symmetric)
         with np.errstate(all="ignore"):
@@ -289,8 +294,8 @@ def _checked_closed_form(
 
 
 def _numeric_eig_vectors(
-    M: sympy.MatrixBase, params: tuple[sympy.Symbol, ...], symmetric: bool
-) -> Callable[..., Any]:
+    M: sympy.MatrixBase, params: Params, symmetric: bool
+) -> Callable[..., tuple[np.ndarray, ...]]:
     mat = _numeric_matrix(M, params)
 
     def solve(A: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -302,16 +307,20 @@ def _numeric_eig_vectors(
     return lambda *args: _where_finite(solve, mat(*args))
 
 
-def _charpoly_expr(A: sympy.MatrixBase, lam: sympy.Symbol) -> Any:
+def _charpoly_expr(A: sympy.MatrixBase, lam: sympy.Symbol) -> sympy.Expr:
     return A.charpoly(lam).as_expr()
 
 
-def _roots(p: Any, lam: sympy.Symbol) -> dict[Any, int]:
+def _roots(p: sympy.Expr, lam: sympy.Symbol) -> dict[sympy.Expr, int]:
     return sympy.roots(sympy.Poly(p, lam), multiple=False)
 
 
 def _null_spaces(
-    A: sympy.MatrixBase, roots: dict[Any, int], values: list[Any], p: Any, lam: sympy.Symbol
+    A: sympy.MatrixBase,
+    roots: dict[sympy.Expr, int],
+    values: list[sympy.Expr],
+    p: sympy.Expr,
+    lam: sympy.Symbol,
 ) -> list[list[sympy.ImmutableMatrix]]:
     """A basis of each eigenspace: for a simple irrational eigenvalue a column of the
     adjugate (exact polynomial arithmetic for a rational matrix, a numeric non-zero test
@@ -339,7 +348,7 @@ def _null_spaces(
 
 
 def _generic_adjugate_vector(
-    adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
+    adj: sympy.MatrixBase, p: sympy.Expr, lam: sympy.Symbol, v: sympy.Expr
 ) -> sympy.ImmutableMatrix | None:
     """As :func:`_adjugate_vector` for a matrix with parameters (or irrational constant
     entries): the first column that is non-zero at a generic (fixed, irrational-free)
@@ -357,7 +366,7 @@ def _generic_adjugate_vector(
 
 
 def _adjugate_vector(
-    adj: sympy.MatrixBase, p: Any, lam: sympy.Symbol, v: Any
+    adj: sympy.MatrixBase, p: sympy.Expr, lam: sympy.Symbol, v: sympy.Expr
 ) -> sympy.ImmutableMatrix | None:
     """An eigenvector for the simple eigenvalue ``v``: a column of adj(A − λI) at λ = v.
 
@@ -374,19 +383,22 @@ def _adjugate_vector(
     return None
 
 
-def _sort_exact(roots: dict[Any, int]) -> list[Any]:
+def _sort_exact(roots: dict[sympy.Expr, int]) -> list[sympy.Expr]:
+    """The distinct roots, constant ones sorted descending (by real part, then imaginary)."""
     values = list(roots)
     if any(v.free_symbols for v in values):
         return values
 
-    def key(v: Any) -> tuple[float, float]:
+    def key(v: sympy.Expr) -> tuple[float, float]:
         c = complex(sympy.N(v, 30))
         return (-round(c.real, 12), -round(c.imag, 12))
 
     return sorted(values, key=key)
 
 
-def eig(A: Any, timeout: float | None = None, *, lam: Any = None) -> Eigen:
+def eig(
+    A: MatrixLike, timeout: float | None = None, *, lam: sympy.Symbol | str | None = None
+) -> Eigen:
     r"""Eigenvalues, eigenvectors and (when it exists) the diagonalization ``A = P D P⁻¹``.
 
     The steps: the characteristic polynomial ``det(A − λI)``, its roots with their
@@ -397,8 +409,9 @@ def eig(A: Any, timeout: float | None = None, *, lam: Any = None) -> Eigen:
     Args:
         A: A square matrix: nested lists, a SymPy Matrix, or a string ``"[[2,1],[1,2]]"``.
         timeout: Seconds for the symbolic work (characteristic polynomial, roots, null
-            spaces together); default ``config.timeout``. On expiry the result falls back
-            to ``numpy.linalg`` (``method`` says which path was taken).
+            spaces together): ``None`` means ``config.timeout``,
+            :data:`~symml.config.NO_LIMIT` no limit. On expiry the result falls back to
+            ``numpy.linalg`` (``method`` says which path was taken).
         lam: The variable of the characteristic polynomial (default ``lambda``).
 
     Raises:
@@ -412,7 +425,7 @@ def eig(A: Any, timeout: float | None = None, *, lam: Any = None) -> Eigen:
         (I, -I)
     """
     M = _square(A, "eig")
-    return _eig(M, Deadline(resolve_timeout(timeout)), _lam_symbol(M, lam))
+    return _eig(M, Deadline(timeout), _lam_symbol(M, lam))
 
 
 def _eig(M: sympy.ImmutableMatrix, limit: Deadline, lam: sympy.Symbol) -> Eigen:
@@ -443,7 +456,7 @@ def _eig(M: sympy.ImmutableMatrix, limit: Deadline, lam: sympy.Symbol) -> Eigen:
         return _numeric_eigen(M, lam, steps, p, "numeric (no closed form)")
     factored = sympy.factor(det_form) if not M.free_symbols else det_form
     if factored != det_form:
-        steps.append(Step("factor", rf"\det(A - {tex(lam)} I) = {tex(factored)}"))
+        steps.append(Step.equation("factor", rf"\det(A - {tex(lam)} I)", factored))
     distinct = _sort_exact(roots)
     steps.append(
         Step(
@@ -507,13 +520,15 @@ def _eig(M: sympy.ImmutableMatrix, limit: Deadline, lam: sympy.Symbol) -> Eigen:
 def _finish_eigen(
     M: sympy.ImmutableMatrix,
     lam: sympy.Symbol,
-    p: Any,
-    roots: dict[Any, int],
-    distinct: list[Any],
+    p: sympy.Expr,
+    roots: dict[sympy.Expr, int],
+    distinct: list[sympy.Expr],
     spaces: list[list[sympy.ImmutableMatrix]],
     steps: list[Step],
     method: str = "symbolic",
 ) -> Eigen:
+    """The :class:`Eigen` of exact eigenvalues ``distinct`` with bases ``spaces`` of their
+    eigenspaces: the eigenspace steps, then the diagonalization or why there is none."""
     mult = {v: (roots[v], len(s)) for v, s in zip(distinct, spaces, strict=True)}
     eigenspaces = {v: tuple(s) for v, s in zip(distinct, spaces, strict=True)}
     for i, (v, basis) in enumerate(eigenspaces.items(), start=1):
@@ -557,11 +572,12 @@ def _numeric_eigen(
     M: sympy.ImmutableMatrix,
     lam: sympy.Symbol,
     steps: list[Step],
-    p: Any,
+    p: sympy.Expr | None,
     method: str,
     timeout: float | None = None,
 ) -> Eigen:
-    """The numeric fallback: ``numpy.linalg`` now for a constant matrix, else at call time."""
+    """The numeric fallback: ``numpy.linalg`` now for a constant matrix, else at call time.
+    ``timeout`` is the budget (seconds) that ran out, when one did: the steps name it."""
     why = f"after {timeout:g} s" if timeout is not None and "timeout" in method else ""
     if M.free_symbols:
         steps.append(
@@ -579,7 +595,10 @@ def _numeric_eigen(
         w, V = w[::-1], V[:, ::-1]
     else:
         w, V = _order_pairs(*np.linalg.eig(A))
-    values, vectors, mult, spaces = [], [], {}, {}
+    values: list[sympy.Expr] = []
+    vectors: list[sympy.ImmutableMatrix] = []
+    mult: dict[sympy.Expr, tuple[int, int]] = {}
+    spaces: dict[sympy.Expr, tuple[sympy.ImmutableMatrix, ...]] = {}
     for idx in _group(np.asarray(w)):
         value = _sym_number(np.mean(np.asarray(w)[idx]))
         if len(idx) == 1 or hermitian:  # numpy's vectors span the eigenspace
@@ -631,7 +650,7 @@ def _zero_count(s: np.ndarray, A: np.ndarray) -> int:
 
 
 def _numeric_spaces(
-    M: sympy.ImmutableMatrix, roots: dict[Any, int], values: list[Any]
+    M: sympy.ImmutableMatrix, roots: dict[sympy.Expr, int], values: list[sympy.Expr]
 ) -> list[list[sympy.ImmutableMatrix]]:
     """Numeric eigenspace bases of a constant matrix at its exact (distinct) eigenvalues."""
     A = _constant_array(M)
@@ -642,6 +661,8 @@ def _numeric_spaces(
 
 
 def _group(w: np.ndarray, tol: float = 1e-6) -> list[list[int]]:
+    """The indices of ``w``, grouped by value (within ``tol``, relative): numeric
+    eigenvalues that count as one repeated eigenvalue."""
     groups: list[list[int]] = []
     for i, x in enumerate(w):
         for g in groups:
@@ -753,7 +774,7 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
     params, n = e.params, e.matrix.rows
     mat = _numeric_matrix(e.matrix, params)
     values_fn = e.to_numpy()
-    X = _points(params, lambda *a: values_fn(*a), points, rng)
+    X = _points(params, lambda *a: np.asarray(values_fn(*a)), points, rng)
     wrong = _eigen_structure(e)  # claims that fail outright (not a tolerance)
     failures: list[str] = []
     exact = _complex_fn(tuple(e.values), params) if e.values else None
@@ -770,7 +791,7 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
     poly_fn = _complex_fn(tuple(coeffs), params) if coeffs is not None else None
     pd_fns = (
         None
-        if e.P is None
+        if e.P is None or e.D is None
         else (_complex_fn(tuple(e.P), params), _complex_fn(tuple(e.D.diagonal()), params))
     )
     worst = 0.0
@@ -784,7 +805,7 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
             if poly_fn is not None:
                 c = poly_fn(*x)
                 checks["charpoly"] = max(
-                    _rel(np.polyval(c, z), np.linalg.det(z * np.eye(n) - A))
+                    relative_error(np.polyval(c, z), np.linalg.det(z * np.eye(n) - A))
                     for z in (scale * (0.6 + 0.7j), scale * (-1.1 + 0.2j))
                 )
             if space_fn is not None:
@@ -817,7 +838,7 @@ def _check_eigen(e: Eigen, points: int, rng: np.random.Generator, rtol: float) -
 
 
 @dataclass(frozen=True)
-class Spectral:
+class Spectral(Result):
     r"""``A = Q Λ Qᵀ`` for a symmetric ``A`` (``Q Λ Qᴴ`` for a Hermitian one): ``Q``
     orthonormal (unitary), ``Λ`` diagonal.
 
@@ -862,13 +883,11 @@ class Spectral:
                 rf"A = Q \Lambda Q^{{{adj}}},\ Q = {tex(self.Q)},\ "
                 rf"\Lambda = {tex(self.Lambda)}"
             )
-        return _render(self.steps, final, steps)
-
-    def _repr_latex_(self) -> str:
-        return f"$$ {self.latex()} $$"
+        return render_steps(self.steps, final) if steps else final
 
     def plain(self) -> str:
-        if self.Q is None:
+        """``Q`` and ``Λ`` on one line (the CLI's last line)."""
+        if self.Q is None or self.Lambda is None:
             return self.eigen.plain()
         return f"Q = {sympy.sstr(self.Q.tolist())}; Lambda = {sympy.sstr(self.Lambda.tolist())}"
 
@@ -876,14 +895,12 @@ class Spectral:
         """As :meth:`Eigen.to_numpy` (``vectors=True``: ``(values, Q)`` from ``eigh``)."""
         return self.eigen.to_numpy(vectors=vectors)
 
-    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+    def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
         """Check ``Qᴴ Q = I``, ``Q Λ Qᴴ = A`` and the eigenvalues against ``eigvalsh``."""
-        return _check_factors(
-            self, _spectral_error, "Q Λ Qᵀ = A, QᵀQ = I", points, as_rng(rng), rtol
-        )
+        return _check_factors(self, _spectral_error, "Q Λ Qᵀ = A, QᵀQ = I", points, rng, rtol)
 
 
-def spectral(A: Any, timeout: float | None = None) -> Spectral:
+def spectral(A: MatrixLike, timeout: float | None = None) -> Spectral:
     """The spectral decomposition of a real symmetric or a Hermitian matrix.
 
     Eigenspaces of distinct eigenvalues are orthogonal; each eigenspace's basis is
@@ -895,7 +912,8 @@ def spectral(A: Any, timeout: float | None = None) -> Spectral:
     Args:
         A: A square matrix.
         timeout: Seconds for all the symbolic work (eigen-decomposition and
-            orthonormalization together); default ``config.timeout``.
+            orthonormalization together): ``None`` means ``config.timeout``,
+            :data:`~symml.config.NO_LIMIT` no limit.
 
     Raises:
         ValueError: For a non-square matrix, or one that is neither symmetric nor
@@ -910,7 +928,7 @@ def spectral(A: Any, timeout: float | None = None) -> Spectral:
     """
     M = _square(A, "spectral")
     _check_hermitian(M, "spectral")
-    return _spectral(M, Deadline(resolve_timeout(timeout)))
+    return _spectral(M, Deadline(timeout))
 
 
 def _real_params(M: sympy.MatrixBase) -> sympy.MatrixBase:
@@ -981,6 +999,7 @@ def _spectral(M: sympy.ImmutableMatrix, limit: Deadline) -> Spectral:
 
 
 def _orthonormal_columns(bases: list[tuple[sympy.ImmutableMatrix, ...]]) -> sympy.ImmutableMatrix:
+    """The bases of the eigenspaces, each orthonormalized, side by side."""
     columns: list[sympy.ImmutableMatrix] = []
     for basis in bases:
         ortho, _ = _gram_schmidt(list(basis), True, "spectral", record=False)
@@ -988,11 +1007,11 @@ def _orthonormal_columns(bases: list[tuple[sympy.ImmutableMatrix, ...]]) -> symp
     return sympy.ImmutableMatrix.hstack(*columns)
 
 
-def _spectral_error(f: Spectral, A: np.ndarray, params: tuple, x: Any) -> float:
+def _spectral_error(f: Spectral, A: np.ndarray, params: Params, x: np.ndarray) -> float:
     """``Q Λ Qᴴ = A``, orthonormal ``Q`` and ``Λ`` against ``eigvalsh``; numeric only: the
     eigenvalues against ``A`` itself (:func:`_spectrum_error`)."""
-    if f.Q is None:
-        return _spectrum_error(A, f.to_numpy()(*x))
+    if f.Q is None or f.Lambda is None:
+        return _spectrum_error(A, np.asarray(f.to_numpy()(*x)))
     numeric = np.linalg.eigvalsh(A)[::-1]
     Q, Lam = _eval(f.Q, params, x), _eval(f.Lambda, params, x)
     return max(

@@ -4,23 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import sympy
+from numpy.typing import ArrayLike
 
-from symml.deadline import Deadline, resolve_timeout
+from symml.checks import relative_error
+from symml.deadline import Deadline
 from symml.derivation import (
+    Result,
     Step,
     Verification,
     _tex_text,
-    as_rng,
+    render_steps,
     tex,
 )
 from symml.errors import DerivationTimeout
 from symml.linalg._common import (
     _COMMA,
     BIG_MATRIX_OPS,
+    MatrixLike,
+    Params,
     _adjoint_name,
     _dot,
     _is_float,
@@ -29,7 +33,6 @@ from symml.linalg._common import (
     _matrix,
     _matrix_step,
     _params,
-    _render,
     _short,
     _sym_number,
     _tex_big,
@@ -44,22 +47,19 @@ from symml.linalg._numeric import (
     _eval,
     _numeric_matrix,
     _orthonormal_error,
-    _rel,
     _spectrum_error,
     _where_finite,
 )
 from symml.linalg.basic import (
     _gram_schmidt,
 )
-from symml.linalg.eigen import (
-    Spectral,
-    SpectrumFunction,
-    _spectral,
-)
+from symml.linalg.eigen import SpectrumFunction, _spectral
+
+__all__ = ["LU", "QR", "SVD", "lu", "qr", "svd"]
 
 
 @dataclass(frozen=True)
-class QR:
+class QR(Result):
     r"""``A = Q R``: ``Q`` (m×r) with orthonormal columns spanning the column space, ``R``
     (r×n) upper triangular/trapezoidal with positive pivots; r is the rank of ``A``.
 
@@ -80,24 +80,23 @@ class QR:
     method: str = "symbolic"
 
     def latex(self, *, steps: bool = True) -> str:
-        return _render(self.steps, rf"A = Q R = {tex(self.Q)} {tex(self.R)}", steps)
-
-    def _repr_latex_(self) -> str:
-        return f"$$ {self.latex()} $$"
+        final = rf"A = Q R = {tex(self.Q)} {tex(self.R)}"
+        return render_steps(self.steps, final) if steps else final
 
     def plain(self) -> str:
+        """``Q`` and ``R`` on one line (the CLI's last line)."""
         return f"Q = {sympy.sstr(self.Q.tolist())}; R = {sympy.sstr(self.R.tolist())}"
 
-    def to_numpy(self) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+    def to_numpy(self) -> Callable[..., tuple[np.ndarray, ...]]:
         """A callable ``params -> (Q, R)`` of the exact factors, broadcast over parameters."""
         return _factor_fn((self.Q, self.R), _params(self.matrix))
 
-    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+    def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
         """Check ``Q R = A``, ``QᵀQ = I`` and that ``R`` matches ``numpy.linalg.qr`` (up to signs)."""
-        return _check_factors(self, _qr_error, "Q R = A, QᵀQ = I", points, as_rng(rng), rtol)
+        return _check_factors(self, _qr_error, "Q R = A, QᵀQ = I", points, rng, rtol)
 
 
-def qr(A: Any) -> QR:
+def qr(A: MatrixLike) -> QR:
     """The QR factorization by Gram–Schmidt on the columns of ``A`` (any m×n, any rank).
 
     A column in the span of the previous ones adds no column to ``Q``, so ``Q`` (m×r, r the
@@ -149,8 +148,25 @@ def qr(A: Any) -> QR:
     return QR(Q, R, M, tuple(steps))
 
 
+def _qr_error(f: QR, A: np.ndarray, params: Params, x: np.ndarray) -> float:
+    """``Q R = A``, ``Qᴴ Q = I``, ``R`` upper, as many columns of ``Q`` as the numeric rank of
+    ``A`` and, for full column rank, ``|diag R|`` equal to ``numpy.linalg.qr``'s."""
+    Q, R = _eval(f.Q, params, x), _eval(f.R, params, x)
+    rank = np.linalg.matrix_rank(A)  # numpy's tolerance: σ_max · max(m, n) · eps
+    worst = max(
+        _backward(Q @ R, A),
+        _orthonormal_error(Q),
+        relative_error(np.triu(R), R),
+        0.0 if Q.shape[1] == rank else float("inf"),
+    )
+    if Q.shape[1] == A.shape[1]:
+        _, Rn = np.linalg.qr(A)
+        worst = max(worst, _backward(np.abs(np.diag(R)), np.abs(np.diag(Rn))))
+    return worst
+
+
 @dataclass(frozen=True)
-class LU:
+class LU(Result):
     r"""``A = P L U`` with a permutation ``P``, unit lower-triangular ``L``, upper ``U``.
 
     Examples:
@@ -173,12 +189,11 @@ class LU:
     method: str = "symbolic"
 
     def latex(self, *, steps: bool = True) -> str:
-        return _render(self.steps, rf"A = P L U = {tex(self.P)} {tex(self.L)} {tex(self.U)}", steps)
-
-    def _repr_latex_(self) -> str:
-        return f"$$ {self.latex()} $$"
+        final = rf"A = P L U = {tex(self.P)} {tex(self.L)} {tex(self.U)}"
+        return render_steps(self.steps, final) if steps else final
 
     def plain(self) -> str:
+        """``P``, ``L`` and ``U`` on one line (the CLI's last line)."""
         return (
             f"P = {sympy.sstr(self.P.tolist())}; L = {sympy.sstr(self.L.tolist())}; "
             f"U = {sympy.sstr(self.U.tolist())}"
@@ -188,12 +203,14 @@ class LU:
         """A callable ``params -> (P, L, U)`` of the exact factors."""
         return _factor_fn((self.P, self.L, self.U), _params(self.matrix))
 
-    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+    def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
         """Check ``P L U = A`` at random parameter values (and the triangular shapes)."""
-        return _check_factors(self, _lu_error, "P L U = A", points, as_rng(rng), rtol)
+        return _check_factors(self, _lu_error, "P L U = A", points, rng, rtol)
 
 
-def _pivot(column: list[Any], floats: bool) -> int | None:
+def _pivot(column: list[sympy.Expr], floats: bool) -> int | None:
+    """The row of the pivot in ``column``: the largest entry for floats, else the first
+    non-zero one (``None``: no pivot)."""
     if floats and not any(c.free_symbols for c in column):
         sizes = [abs(complex(c)) for c in column]
         best = int(np.argmax(sizes))
@@ -204,7 +221,7 @@ def _pivot(column: list[Any], floats: bool) -> int | None:
     return None
 
 
-def lu(A: Any) -> LU:
+def lu(A: MatrixLike) -> LU:
     r"""LU factorization with row pivoting, ``A = P L U`` (any m×n matrix).
 
     Exact input pivots on the first non-zero entry of each column (so a zero pivot swaps
@@ -269,15 +286,31 @@ def lu(A: Any) -> LU:
     return LU(P, L, U, M, tuple(steps))
 
 
+def _lu_error(f: LU, A: np.ndarray, params: Params, x: np.ndarray) -> float:
+    """``P L U = A`` (backward error), ``L`` unit lower and ``U`` upper triangular."""
+    P, L, U = (_eval(M, params, x) for M in (f.P, f.L, f.U))
+    shape = max(
+        relative_error(np.tril(L), L),
+        relative_error(np.triu(U), U),
+        relative_error(np.diag(L), 1.0),
+    )
+    return max(_backward(P @ L @ U, A), shape)
+
+
 def _factor_fn(
-    mats: tuple[sympy.MatrixBase, ...], params: tuple[sympy.Symbol, ...]
-) -> Callable[..., Any]:
+    mats: tuple[sympy.MatrixBase, ...], params: Params
+) -> Callable[..., tuple[np.ndarray, ...]]:
+    """``params -> (each of mats)`` as arrays, broadcast over parameter arrays."""
     fns = [_numeric_matrix(m, params) for m in mats]
-    return lambda *args: tuple(f(*args) for f in fns)
+
+    def call(*args: ArrayLike) -> tuple[np.ndarray, ...]:
+        return tuple(f(*args) for f in fns)
+
+    return call
 
 
 @dataclass(frozen=True)
-class SVD:
+class SVD(Result):
     r"""``A = U S Vᵀ``: ``U`` (m×m) and ``V`` (n×n) orthonormal, ``S`` (m×n) diagonal with
     the singular values (descending where numeric) on its diagonal. For a complex ``A``,
     ``U`` and ``V`` are unitary and ``A = U S Vᴴ``.
@@ -298,7 +331,7 @@ class SVD:
     method: str = "symbolic"
 
     @property
-    def singular_values(self) -> tuple[Any, ...]:
+    def singular_values(self) -> tuple[sympy.Expr, ...]:
         """The diagonal of ``S``."""
         return () if self.S is None else tuple(self.S.diagonal())
 
@@ -314,13 +347,11 @@ class SVD:
                 rf"A = U S V^{{{adj}}},\ U = {tex(self.U)},\ S = {tex(self.S)},\ "
                 rf"V = {tex(self.V)}"
             )
-        return _render(self.steps, final, steps)
-
-    def _repr_latex_(self) -> str:
-        return f"$$ {self.latex()} $$"
+        return render_steps(self.steps, final) if steps else final
 
     def plain(self) -> str:
-        if self.U is None:
+        """``U``, ``S`` and ``V`` on one line (the CLI's last line)."""
+        if self.U is None or self.S is None or self.V is None:
             return f"singular values: numeric only ({self.method}); use .to_numpy()"
         return (
             f"U = {sympy.sstr(self.U.tolist())}; S = {sympy.sstr(self.S.tolist())}; "
@@ -338,14 +369,12 @@ class SVD:
             lambda *a: _where_finite(lambda A: np.linalg.svd(A, compute_uv=False), mat(*a)),
         )
 
-    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+    def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
         """Check ``U S Vᵀ = A``, ``UᵀU = VᵀV = I`` and the singular values against numpy."""
-        return _check_factors(
-            self, _svd_error, "U S Vᵀ = A, numpy.linalg.svd", points, as_rng(rng), rtol
-        )
+        return _check_factors(self, _svd_error, "U S Vᵀ = A, numpy.linalg.svd", points, rng, rtol)
 
 
-def svd(A: Any, timeout: float | None = None) -> SVD:
+def svd(A: MatrixLike, timeout: float | None = None) -> SVD:
     r"""The singular value decomposition, exact where ``AᵀA`` has exact eigenvectors.
 
     The steps: ``AᵀA`` (``AᴴA`` for complex input), its spectral decomposition
@@ -357,7 +386,8 @@ def svd(A: Any, timeout: float | None = None) -> SVD:
     Args:
         A: A matrix (any shape).
         timeout: Seconds for all the symbolic work (the eigen-decomposition of ``AᵀA``,
-            orthonormalizing, the singular vectors together); default ``config.timeout``.
+            orthonormalizing, the singular vectors together): ``None`` means
+            ``config.timeout``, :data:`~symml.config.NO_LIMIT` no limit.
 
     Examples:
         >>> f = svd([[1, 1], [1, 1]])
@@ -372,16 +402,16 @@ def svd(A: Any, timeout: float | None = None) -> SVD:
     steps = [_matrix_step("matrix", "A", M)]
     if _is_float(M) and not M.free_symbols:
         return _numeric_svd(M, steps, "numeric (float input)")
-    limit = Deadline(resolve_timeout(timeout))
+    limit = Deadline(timeout)
     adj = _adjoint_name(M)
     G = _tidy_matrix(M.H * M)  # Hermitian by construction
     steps.append(_matrix_step("Gram matrix", f"A^{{{adj}}} A", G))
     s = _spectral(G, limit)
-    if s.Q is None or s.method != "symbolic":
+    if s.Q is None or s.Lambda is None or s.method != "symbolic":
         return _numeric_svd(M, steps, s.method)
     steps += list(s.steps[1:])
     try:
-        U, S, more = limit.run(_svd_factors, M, s, what="the singular vectors")
+        U, S, more = limit.run(_svd_factors, M, s.Q, s.Lambda, what="the singular vectors")
     except DerivationTimeout:
         return _numeric_svd(M, steps, "numeric (timeout)")
     steps += more
@@ -389,15 +419,16 @@ def svd(A: Any, timeout: float | None = None) -> SVD:
 
 
 def _svd_factors(
-    M: sympy.ImmutableMatrix, s: Spectral
+    M: sympy.ImmutableMatrix, V: sympy.ImmutableMatrix, Lambda: sympy.ImmutableMatrix
 ) -> tuple[sympy.ImmutableMatrix, sympy.ImmutableMatrix, list[Step]]:
+    """``U`` and ``S`` of ``M = U S Vᴴ`` from the spectral decomposition ``V Λ Vᴴ`` of
+    ``Mᴴ M``, with their steps."""
     m, n = M.shape
     steps: list[Step] = []
-    sigma = [_tidy(sympy.sqrt(v)) for v in s.Lambda.diagonal()]
+    sigma = [_tidy(sympy.sqrt(v)) for v in Lambda.diagonal()]
     steps.append(
         Step("singular values", r"\sigma_i = \sqrt{\lambda_i}:\ " + _tex_big(sigma, BIG_MATRIX_OPS))
     )
-    V = s.Q
     ucols: list[sympy.ImmutableMatrix] = []
     for i, sg in enumerate(sigma):
         if not _is_zero(sg):
@@ -408,12 +439,9 @@ def _svd_factors(
             rf"u_i = \frac{{A v_i}}{{\sigma_i}}:\ {_tex_big(ucols, BIG_MATRIX_OPS)}",
         )
     )
-    U = _complete_basis(ucols, m)
-    if len(U) > len(ucols):
-        steps.append(
-            _matrix_step("complete to an orthonormal basis", "U", sympy.ImmutableMatrix.hstack(*U))
-        )
-    U = sympy.ImmutableMatrix.hstack(*U)
+    U = sympy.ImmutableMatrix.hstack(*_complete_basis(ucols, m))
+    if U.cols > len(ucols):
+        steps.append(_matrix_step("complete to an orthonormal basis", "U", U))
     S = sympy.ImmutableMatrix(m, n, lambda i, j: sigma[i] if i == j else 0)
     adj = _adjoint_name(M)
     VH = V.H if adj == "H" else V.T
@@ -423,6 +451,7 @@ def _svd_factors(
 
 
 def _complete_basis(cols: list[sympy.ImmutableMatrix], m: int) -> list[sympy.ImmutableMatrix]:
+    """The orthonormal ``cols`` completed to an orthonormal basis of the m-vectors."""
     out = list(cols)
     for j in range(m):
         if len(out) == m:
@@ -435,6 +464,8 @@ def _complete_basis(cols: list[sympy.ImmutableMatrix], m: int) -> list[sympy.Imm
 
 
 def _numeric_svd(M: sympy.ImmutableMatrix, steps: list[Step], method: str) -> SVD:
+    """The fallback: ``numpy.linalg.svd`` factors of a constant matrix, else the numeric
+    singular values only (at call time)."""
     if M.free_symbols:
         steps.append(
             Step(
@@ -458,30 +489,7 @@ def _numeric_svd(M: sympy.ImmutableMatrix, steps: list[Step], method: str) -> SV
     return SVD(U, S_, V, M, tuple(steps), method)
 
 
-def _lu_error(f: LU, A: np.ndarray, params: tuple, x: Any) -> float:
-    P, L, U = (_eval(M, params, x) for M in (f.P, f.L, f.U))
-    shape = max(_rel(np.tril(L), L), _rel(np.triu(U), U), _rel(np.diag(L), 1.0))
-    return max(_backward(P @ L @ U, A), shape)
-
-
-def _qr_error(f: QR, A: np.ndarray, params: tuple, x: Any) -> float:
-    """``Q R = A``, ``Qᴴ Q = I``, ``R`` upper, as many columns of ``Q`` as the numeric rank of
-    ``A`` and, for full column rank, ``|diag R|`` equal to ``numpy.linalg.qr``'s."""
-    Q, R = _eval(f.Q, params, x), _eval(f.R, params, x)
-    rank = np.linalg.matrix_rank(A)  # numpy's tolerance: σ_max · max(m, n) · eps
-    worst = max(
-        _backward(Q @ R, A),
-        _orthonormal_error(Q),
-        _rel(np.triu(R), R),
-        0.0 if Q.shape[1] == rank else float("inf"),
-    )
-    if Q.shape[1] == A.shape[1]:
-        _, Rn = np.linalg.qr(A)
-        worst = max(worst, _backward(np.abs(np.diag(R)), np.abs(np.diag(Rn))))
-    return worst
-
-
-def _svd_error(f: SVD, A: np.ndarray, params: tuple, x: Any) -> float:
+def _svd_error(f: SVD, A: np.ndarray, params: Params, x: np.ndarray) -> float:
     """Factors: ``U S Vᴴ = A``, orthonormality, ``diag S`` against ``numpy.linalg.svd``.
     Numeric only: the squared singular values (padded with zeros to n) against the spectrum
     of ``Aᴴ A``, without an SVD (:func:`_spectrum_error`), and their order."""

@@ -4,27 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import sympy
+from numpy.typing import ArrayLike
 
-from symml.derivation import (
-    Step,
-    Verification,
-    tex,
-)
-from symml.linalg._common import (
-    _render,
-)
-from symml.linalg._numeric import (
-    _rel,
-    _verification,
-)
+from symml.checks import relative_error
+from symml.derivation import Result, Step, Verification, render_steps, tex
+from symml.linalg._numeric import _verification
+
+__all__ = ["PCA", "pca"]
 
 
 @dataclass(frozen=True, eq=False)
-class PCA:
+class PCA(Result):
     r"""Principal components of a data matrix (rows are samples).
 
     Attributes:
@@ -44,7 +37,7 @@ class PCA:
     steps: tuple[Step, ...] = field(repr=False)
     method: str = "numeric"
 
-    def transform(self, X: Any) -> np.ndarray:
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """Project rows of ``X`` (…, n) onto the components: ``(X − mean) @ componentsᵀ``."""
         X = np.asarray(X, dtype=float)
         if X.shape[-1] != self.mean.shape[0]:
@@ -53,11 +46,11 @@ class PCA:
             )
         return (X - self.mean) @ self.components.T
 
-    def inverse_transform(self, Z: Any) -> np.ndarray:
+    def inverse_transform(self, Z: ArrayLike) -> np.ndarray:
         """Map scores back: ``Z @ components + mean``."""
         return np.asarray(Z, dtype=float) @ self.components + self.mean
 
-    def to_numpy(self) -> Callable[[Any], np.ndarray]:
+    def to_numpy(self) -> Callable[[ArrayLike], np.ndarray]:
         """The projection :meth:`transform` as a callable."""
         return self.transform
 
@@ -66,24 +59,22 @@ class PCA:
             rf"W = {tex(sympy.Matrix(np.round(self.components, 6).tolist()))},\ "
             rf"\sigma^2 = {tex([sympy.Float(x, 6) for x in self.explained_variance])}"
         )
-        return _render(self.steps, final, steps)
-
-    def _repr_latex_(self) -> str:
-        return f"$$ {self.latex()} $$"
+        return render_steps(self.steps, final) if steps else final
 
     def plain(self) -> str:
+        """The components and variances on one line."""
         return (
             f"components = {np.array2string(self.components, separator=', ')}; "
             f"explained_variance = {np.array2string(self.explained_variance, separator=', ')}"
         )
 
-    def verify(self, *, points: int = 5, rng: Any = None, rtol: float = 1e-6) -> Verification:
+    def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
         """Check against ``numpy.linalg.eigh`` of the sample covariance: the variances, and
         each component as a unit eigenvector (``C w = σ² w``)."""
         C = np.cov(self.data, rowvar=False, ddof=1).reshape(self.mean.size, self.mean.size)
         w = np.linalg.eigvalsh(C)[::-1][: len(self.explained_variance)]
         scale = max(1.0, float(np.abs(C).max()))
-        worst = _rel(w / scale, self.explained_variance / scale)
+        worst = relative_error(w / scale, self.explained_variance / scale)
         for comp, var in zip(self.components, self.explained_variance, strict=True):
             worst = max(
                 worst,
@@ -99,7 +90,7 @@ class PCA:
         )
 
 
-def pca(X: Any, k: int | None = None) -> PCA:
+def pca(X: ArrayLike, k: int | None = None) -> PCA:
     """Principal component analysis of an (m, n) array by the SVD of the centred data.
 
     Args:
@@ -137,9 +128,9 @@ def pca(X: Any, k: int | None = None) -> PCA:
     total = float(var_all.sum())
     ratio = var / total if total > 0 else np.zeros(k)
     steps = (
-        Step("centre", rf"\bar x = {tex(sympy.Matrix([np.round(mean, 6).tolist()]))}"),
+        Step.equation("centre", r"\bar x", sympy.Matrix([np.round(mean, 6).tolist()])),
         Step("covariance", r"C = \frac{1}{m-1} (X - \bar x)^{T} (X - \bar x)"),
         Step("SVD of the centred data", r"X - \bar x = U S V^{T},\ \sigma_i^2 = \frac{s_i^2}{m-1}"),
-        Step("explained variance", rf"\sigma^2 = {tex([sympy.Float(x, 6) for x in var])}"),
+        Step.equation("explained variance", r"\sigma^2", [sympy.Float(x, 6) for x in var]),
     )
     return PCA(comps, var, ratio, mean, data, steps)
