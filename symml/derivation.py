@@ -276,7 +276,6 @@ class Derivation(Result):
         operation: What produced it (``"gradient"``...), for its ``repr``.
         check: The numeric check the operation attached, run by :meth:`verify`
             (``None``: the result cannot be checked numerically).
-        source: The inputs of the operation, for the checks not yet attached as ``check``.
 
     Examples:
         >>> import symml as sm
@@ -297,7 +296,6 @@ class Derivation(Result):
     error: float | None = None
     operation: str = field(default="", compare=False)
     check: Check | None = field(default=None, compare=False, repr=False)
-    source: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def latex(self, *, steps: bool = True) -> str:
         """LaTeX of the derivation: an ``aligned`` block of its steps, or one line.
@@ -328,15 +326,9 @@ class Derivation(Result):
         return compiled(self, self.wrt, **options)
 
     def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
-        if self.check is not None:
-            return self.check(self, points, rng, rtol)
-        # transition: the operations whose check is not attached yet are routed by name
-        from symml.verify import CHECKS
-
-        legacy = CHECKS.get(self.operation)
-        if legacy is None:
+        if self.check is None:
             raise NotSupportedError(f"no numeric check for a {self.operation or 'plain'} result")
-        return legacy(self, points, rng, rtol)
+        return self.check(self, points, rng, rtol)
 
 
 def compiled(expr: Any, wrt: Any = None, **options: Any) -> NumericFunction:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import importlib
 import inspect
+import pkgutil
 import time
 
 import numpy as np
@@ -341,7 +343,7 @@ def slow_null_spaces(*args, **kwargs):
 
 
 def test_constant_matrix_gets_numeric_eigenvectors_when_null_spaces_time_out(monkeypatch):
-    monkeypatch.setattr(la, "_null_spaces", slow_null_spaces)
+    monkeypatch.setattr("symml.linalg.eigen._null_spaces", slow_null_spaces)
     M = sympy.Matrix([[2, 1, 0], [1, 2, 0], [0, 0, 3]])
     t0 = time.monotonic()
     e = sm.eig(M, timeout=1)
@@ -464,10 +466,17 @@ def test_cli_qr_of_a_wide_matrix(capsys):
 
 
 def test_linalg_strings_have_no_control_characters():
-    tree = ast.parse(inspect.getsource(la))
+    modules = [
+        la,
+        *(
+            importlib.import_module(f"{la.__name__}.{m.name}")
+            for m in pkgutil.iter_modules(la.__path__)
+        ),
+    ]
     bad = [
-        (node.lineno, node.value)
-        for node in ast.walk(tree)
+        (module.__name__, node.lineno, node.value)
+        for module in modules
+        for node in ast.walk(ast.parse(inspect.getsource(module)))
         if isinstance(node, ast.Constant)
         and isinstance(node.value, str)
         and any(ch in node.value for ch in "\t\f\b\a\v\r")
@@ -575,7 +584,7 @@ def test_svd_fallbacks(monkeypatch):
     def timeout(*args, **kwargs):
         raise DerivationTimeout("forced")
 
-    monkeypatch.setattr(la, "_roots", timeout)
+    monkeypatch.setattr("symml.linalg.eigen._roots", timeout)
     constant = sm.svd([[1, 2], [3, 4]], timeout=5)
     assert constant.method == "numeric (timeout)" and constant.U is not None
     assert_factors(constant.U, constant.S, constant.V, sympy.Matrix([[1, 2], [3, 4]]))
@@ -594,7 +603,7 @@ def test_numeric_only_verify_checks_against_the_matrix(monkeypatch):
     def timeout(*args, **kwargs):
         raise DerivationTimeout("forced")
 
-    monkeypatch.setattr(la, "_roots", timeout)
+    monkeypatch.setattr("symml.linalg.eigen._roots", timeout)
     e = sm.eig("[[a, 1], [1, b]]", timeout=5)
     s = sm.spectral("[[a, 1], [1, b]]", timeout=5)
     f = sm.svd("[[a, 1], [0, b]]", timeout=5)
