@@ -20,7 +20,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Iterable, Sequence
 from functools import reduce
-from typing import Any
+from typing import Any, cast
 
 import sympy
 
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 #: One-argument functions differentiated by the chain rule f'(u) · du (``fdiff`` gives f').
-CHAIN_RULE: tuple[type, ...] = (
+CHAIN_RULE: tuple[type[sympy.Basic], ...] = (
     sympy.exp,
     sympy.log,
     sympy.sin,
@@ -51,7 +51,7 @@ CHAIN_RULE: tuple[type, ...] = (
 
 
 #: Nodes that bind variables of their own: walked as a whole, never into.
-_BINDING: tuple[type, ...] = (
+_BINDING: tuple[type[sympy.Basic], ...] = (
     sympy.Derivative,
     sympy.Subs,
     sympy.Lambda,
@@ -204,10 +204,10 @@ class Differentiator:
         """The free symbols of ``e`` (memoised per node)."""
         got = self._symbols.get(e)
         if got is None:
-            if e.is_Atom or not isinstance(e, (sympy.Add, sympy.Mul, sympy.Pow, *CHAIN_RULE)):
-                got = frozenset(e.free_symbols)
+            if not e.is_Atom and isinstance(e, (sympy.Add, sympy.Mul, sympy.Pow, *CHAIN_RULE)):
+                got = frozenset().union(*(self.symbols(a) for a in cast(sympy.Basic, e).args))
             else:
-                got = frozenset().union(*(self.symbols(a) for a in e.args))
+                got = frozenset(e.free_symbols)
             self._symbols[e] = got
         return got
 

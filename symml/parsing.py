@@ -207,7 +207,7 @@ class _Source:
 
     def operator_at(self, node: ast.BinOp) -> tuple[int, str]:
         """1-based user column and text of the operator between a BinOp's operands."""
-        lo, hi = node.left.end_col_offset, node.right.col_offset  # type: ignore[attr-defined]
+        lo, hi = node.left.end_col_offset or 0, node.right.col_offset
         between = self.parsed[lo:hi]
         skip = len(between) - len(between.lstrip(" )"))
         token = _OPERATOR_TEXT.get(type(node.op)) or between.strip(" ()") or "?"
