@@ -43,7 +43,7 @@ from symml.calculus import (
 
 # imports: matrix calculus (issue 3)
 from sympy import Interval, MatrixSymbol  # re-exported: matrix variables, supports of densities
-from symml.matrixcalc import matrix_derivative
+from symml.matrixcalc import matrices, matrix_derivative, matrix_hessian
 
 # imports: linear algebra (issue 4)
 from symml.linalg import (
@@ -148,7 +148,9 @@ __all__ = [
     # names: matrix calculus (issue 3)
     "Interval",
     "MatrixSymbol",
+    "matrices",
     "matrix_derivative",
+    "matrix_hessian",
     # names: linear algebra (issue 4)
     "Eigen",
     "LU",

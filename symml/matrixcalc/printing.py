@@ -1,0 +1,195 @@
+r"""LaTeX of matrix expressions the way a textbook writes them.
+
+``\odot`` for the Hadamard product (``\oslash`` for element-wise division), element-wise
+functions as functions (σ(Xw), not a lambda), ``\operatorname{diag}``,
+``\operatorname{tr}`` (and no trace at all around a 1×1 product: xᵀAx), ``\det``,
+``X^{-1}``, ``X^{-T}``, ``\mathbf{1}`` for the ones vector, ``\otimes``, ``K_{m,n}``,
+positive terms of a sum first (x − μ, not −μ + x), and ``lam`` written λ.
+
+Examples:
+    >>> from symml.matrix_parsing import parse_matrix
+    >>> matrix_latex(parse_matrix("X.T @ (sigmoid(X @ w) - y)", "X:n,m w:m y:n"))
+    'X^{T} \\left(\\sigma\\left(X w\\right) - y\\right)'
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
+from sympy.matrices.expressions.matexpr import MatrixExpr
+from sympy.printing.latex import LatexPrinter
+from sympy.printing.precedence import PRECEDENCE
+
+from symml.derivation import LATEX_SETTINGS
+from symml.matrixcalc.functions import FUNCTIONS, name_functions
+
+__all__ = ["SYMBOL_NAMES", "matrix_latex"]
+
+#: Names written as another symbol: the parser's spelling of a Greek letter that is a
+#: Python keyword.
+SYMBOL_NAMES: dict[str, str] = {"lam": r"\lambda", "Lam": r"\Lambda"}
+
+
+def _coefficient(term: Any) -> Any:
+    if isinstance(term, sympy.MatMul):
+        return sympy.Mul(*[a for a in term.args if not isinstance(a, MatrixExpr)])
+    return sympy.S.One
+
+
+def _negative(term: Any) -> bool:
+    return bool(_coefficient(term).could_extract_minus_sign())
+
+
+def _term_order(term: Any) -> tuple[bool, int, str]:
+    """Positive terms first, then fewer transposes (A + Aᵀ), then by name."""
+    transposes = sum(isinstance(a, sympy.Transpose) for a in sympy.preorder_traversal(term))
+    return (_negative(term), transposes, str(term))
+
+
+class MatrixLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the notation of The Matrix Cookbook."""
+
+    def _print_Symbol(self, expr: Any, style: str = "plain") -> str:
+        if expr.name in SYMBOL_NAMES:
+            return SYMBOL_NAMES[expr.name]
+        return super()._print_Symbol(expr, style)
+
+    def _print_MatrixSymbol(self, expr: Any) -> str:
+        if expr.name in SYMBOL_NAMES:
+            return SYMBOL_NAMES[expr.name]
+        return super()._print_MatrixSymbol(expr)
+
+    def _print_MatAdd(self, expr: Any) -> str:
+        terms = sorted(expr.args, key=_term_order)
+        out = self._print(terms[0])
+        for t in terms[1:]:
+            if _negative(t):
+                out += " - " + self._print(sympy.MatMul(-1, t).doit(deep=False))
+            else:
+                out += " + " + self._print(t)
+        return out
+
+    def _print_Pow(self, expr: Any) -> str:
+        base, p = expr.args
+        if isinstance(base, sympy.Trace) and base.arg.shape == (1, 1) and p.is_Number:
+            if p < 0:
+                return rf"\frac{{1}}{{{self._print(sympy.Pow(base, -p))}}}"
+            return rf"\left({self._print(base)}\right)^{{{self._print(p)}}}"
+        return super()._print_Pow(expr)
+
+    def _print_HadamardProduct(self, expr: Any) -> str:
+        num = [a for a in expr.args if not _is_reciprocal(a)]
+        den = [a.args[0] for a in expr.args if _is_reciprocal(a)]
+        num.sort(key=lambda a: isinstance(a, sympy.MatAdd))  # σ(u) ⊙ (1 − σ(u))
+        parts = " \\odot ".join(self._factor(a) for a in num) if num else r"\mathbf{1}"
+        for d in den:
+            parts += r" \oslash " + self._factor(d)
+        return parts
+
+    def _factor(self, a: Any) -> str:
+        """A factor of ⊙ or ⊗: sums in parentheses (a product binds tighter)."""
+        if isinstance(a, sympy.MatAdd) or (isinstance(a, sympy.MatMul) and _negative(a)):
+            return rf"\left({self._print(a)}\right)"
+        return self._print(a)
+
+    def _print_HadamardPower(self, expr: Any) -> str:
+        base, p = expr.args
+        return rf"{self.parenthesize_super(self._factor(base))}^{{\odot {self._print(p)}}}"
+
+    def _print_ElementwiseApplyFunction(self, expr: Any) -> str:
+        x = sympy.Dummy("x")
+        body = name_functions(sympy.sympify(expr.function(x)))
+        arg = self._print(expr.expr)
+        if isinstance(body, sympy.Abs) and body.args[0] == x:
+            return rf"\left|{arg}\right|"
+        if body.is_Pow and body.base == x and body.exp == sympy.S.Half:
+            return rf"\sqrt{{{arg}}}"
+        if type(body) in FUNCTIONS and body.args == (x,):
+            return rf"{FUNCTIONS[type(body)][1]}\left({arg}\right)"
+        fn = self._print(sympy.Lambda(x, body))
+        return rf"\left({fn}\right)_{{\circ}}\left({arg}\right)"
+
+    def _print_DiagMatrix(self, expr: Any) -> str:
+        return rf"\operatorname{{diag}}\left({self._print(expr.args[0])}\right)"
+
+    _print_DiagonalOf = _print_DiagMatrix
+
+    def _print_Trace(self, expr: Any) -> str:
+        if expr.arg.shape == (1, 1):
+            return self._print(expr.arg)
+        return rf"\operatorname{{tr}}\left({self._print(expr.arg)}\right)"
+
+    def _print_Determinant(self, expr: Any) -> str:
+        return rf"\det\left({self._print(expr.arg)}\right)"
+
+    def _print_Function(self, expr: Any, exp: str | None = None) -> str:
+        if isinstance(expr, sympy.log) and isinstance(expr.args[0], sympy.Determinant):
+            out = rf"\log\det\left({self._print(expr.args[0].arg)}\right)"
+            return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
+        return super()._print_Function(expr, exp)
+
+    def _print_Inverse(self, expr: Any) -> str:
+        arg = expr.arg
+        if isinstance(arg, sympy.Transpose) and _atomic(arg.arg):
+            return rf"{self._print(arg.arg)}^{{-T}}"
+        if _atomic(arg):
+            return rf"{self._print(arg)}^{{-1}}"
+        return rf"\left({self._print(arg)}\right)^{{-1}}"
+
+    def _print_Transpose(self, expr: Any) -> str:
+        arg = expr.arg
+        if isinstance(arg, sympy.Inverse) and _atomic(arg.arg):
+            return rf"{self._print(arg.arg)}^{{-T}}"
+        if _atomic(arg) or isinstance(arg, ElementwiseApplyFunction):
+            return rf"{self._print(arg)}^{{T}}"
+        return rf"\left({self._print(arg)}\right)^{{T}}"
+
+    def _print_OneMatrix(self, expr: Any) -> str:
+        rows, cols = expr.shape
+        if cols == 1:
+            return r"\mathbf{1}"
+        if rows == 1:
+            return r"\mathbf{1}^{T}"
+        return rf"\mathbf{{1}}_{{{self._print(rows)} \times {self._print(cols)}}}"
+
+    def _print_Identity(self, expr: Any) -> str:
+        return "I"
+
+    def _print_KroneckerProduct(self, expr: Any) -> str:
+        return r" \otimes ".join(self._factor(a) for a in expr.args)
+
+    def _print_MatMul(self, expr: Any) -> str:
+        scalars = [a for a in expr.args if not isinstance(a, MatrixExpr)]
+        mats = [a for a in expr.args if isinstance(a, MatrixExpr)]
+        coeff = sympy.Mul(*scalars)
+        body = " ".join(self._chain_factor(m) for m in mats)
+        if coeff == 1:
+            return body
+        if coeff == -1:
+            return "-" + body
+        if coeff.is_Mul or coeff.is_Add:
+            printed = self._print(coeff)
+            if coeff.is_Add:
+                printed = rf"\left({printed}\right)"
+            return f"{printed} {body}"
+        return f"{self._print(coeff)} {body}"
+
+    def _chain_factor(self, m: Any) -> str:
+        if isinstance(m, (sympy.MatAdd, sympy.KroneckerProduct, sympy.HadamardProduct)):
+            return rf"\left({self._print(m)}\right)"
+        return self._print(m)
+
+
+def _atomic(e: Any) -> bool:
+    return isinstance(e, sympy.MatrixSymbol)
+
+
+def _is_reciprocal(a: Any) -> bool:
+    return isinstance(a, sympy.HadamardPower) and a.args[1] == -1
+
+
+def matrix_latex(expr: Any) -> str:
+    """LaTeX of a matrix (or scalar) expression in textbook notation."""
+    return MatrixLatexPrinter(dict(LATEX_SETTINGS)).doprint(expr)
