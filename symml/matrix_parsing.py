@@ -275,7 +275,11 @@ class _Reader:
         if node.attr != "T":
             raise self.error(f"only the attribute .T is allowed, not .{node.attr}", node)
         value = self.build(node.value, depth)
-        return as_scalar(value.T) if isinstance(value, MatrixExpr) else value
+        if not isinstance(value, MatrixExpr):
+            return value
+        # (M - U V)ᵀ stays one transpose (SymPy's .T would expand it into Mᵀ - Vᵀ Uᵀ)
+        flipped = value.T if isinstance(value, sympy.MatrixSymbol) else sympy.Transpose(value)
+        return as_scalar(flipped)
 
     def unary(self, node: ast.UnaryOp, depth: int) -> Any:
         if not isinstance(node.op, (ast.USub, ast.UAdd)):
@@ -386,6 +390,8 @@ class _Reader:
         return sympy.OneMatrix(1, shape[0]) * value * sympy.OneMatrix(shape[1], 1)
 
     def f_tr(self, node: ast.Call, value: Any) -> Any:
+        if _shape(value) is None:  # the trace of a 1×1 product is the product
+            return value
         return sympy.Trace(self.square(node, value, "tr"))
 
     def f_det(self, node: ast.Call, value: Any) -> Any:
@@ -407,11 +413,12 @@ class _Reader:
         shape = _shape(value)
         if shape is None:
             return sympy.Abs(value)
+        flipped = value.T if isinstance(value, sympy.MatrixSymbol) else sympy.Transpose(value)
         if shape[1] == 1:
-            return sympy.sqrt(as_scalar(value.T * value))
+            return sympy.sqrt(as_scalar(flipped * value))
         if shape[0] == 1:
-            return sympy.sqrt(as_scalar(value * value.T))
-        return sympy.sqrt(sympy.Trace(value.T * value))
+            return sympy.sqrt(as_scalar(value * flipped))
+        return sympy.sqrt(sympy.Trace(flipped * value))
 
     def dim(self, node: ast.Call, value: Any) -> Any:
         if isinstance(value, sympy.Integer) and value > 0:

@@ -186,7 +186,7 @@ class _Coder:
         if isinstance(e, sympy.log) and isinstance(e.args[0], sympy.Determinant):
             return f"_logdet({self(e.args[0].arg)})"
         named = name_functions(e)
-        if type(named) in FUNCTIONS and len(named.args) == 1:
+        if type(named) in FUNCTIONS and all(a.is_number for a in named.args[1:]):
             return FUNCTIONS[type(named)][0].format(self(named.args[0]))
         if named.is_Pow or named.is_Mul or named.is_Add:
             return self.scalar(named)

@@ -76,14 +76,20 @@ class MatrixLatexPrinter(LatexPrinter):
         if isinstance(base, sympy.Trace) and base.arg.shape == (1, 1) and p.is_Number:
             if p < 0:
                 return rf"\frac{{1}}{{{self._print(sympy.Pow(base, -p))}}}"
+            if p == sympy.S.Half:
+                return rf"\sqrt{{{self._print(base)}}}"
             return rf"\left({self._print(base)}\right)^{{{self._print(p)}}}"
         return super()._print_Pow(expr)
 
     def _print_HadamardProduct(self, expr: Any) -> str:
         num = [a for a in expr.args if not _is_reciprocal(a)]
         den = [a.args[0] for a in expr.args if _is_reciprocal(a)]
-        num.sort(key=lambda a: isinstance(a, sympy.MatAdd))  # σ(u) ⊙ (1 − σ(u))
+        num.sort(key=_hadamard_order)  # -y ⊙ σ(u) ⊙ (1 − σ(u)) ⊙ du
+        sign = ""
+        if num and _negative(num[0]):
+            sign, num[0] = "-", sympy.MatMul(-1, num[0]).doit(deep=False)
         parts = " \\odot ".join(self._factor(a) for a in num) if num else r"\mathbf{1}"
+        parts = sign + parts
         for d in den:
             parts += r" \oslash " + self._factor(d)
         return parts
@@ -106,7 +112,7 @@ class MatrixLatexPrinter(LatexPrinter):
             return rf"\left|{arg}\right|"
         if body.is_Pow and body.base == x and body.exp == sympy.S.Half:
             return rf"\sqrt{{{arg}}}"
-        if type(body) in FUNCTIONS and body.args == (x,):
+        if type(body) in FUNCTIONS and body.args[0] == x:
             return rf"{FUNCTIONS[type(body)][1]}\left({arg}\right)"
         fn = self._print(sympy.Lambda(x, body))
         return rf"\left({fn}\right)_{{\circ}}\left({arg}\right)"
@@ -124,11 +130,11 @@ class MatrixLatexPrinter(LatexPrinter):
     def _print_Determinant(self, expr: Any) -> str:
         return rf"\det\left({self._print(expr.arg)}\right)"
 
-    def _print_Function(self, expr: Any, exp: str | None = None) -> str:
-        if isinstance(expr, sympy.log) and isinstance(expr.args[0], sympy.Determinant):
+    def _print_log(self, expr: Any, exp: str | None = None) -> str:
+        if isinstance(expr.args[0], sympy.Determinant):
             out = rf"\log\det\left({self._print(expr.args[0].arg)}\right)"
             return out if exp is None else rf"\left({out}\right)^{{{exp}}}"
-        return super()._print_Function(expr, exp)
+        return super()._print_log(expr, exp)  # type: ignore[misc]
 
     def _print_Inverse(self, expr: Any) -> str:
         arg = expr.arg
@@ -148,11 +154,7 @@ class MatrixLatexPrinter(LatexPrinter):
 
     def _print_OneMatrix(self, expr: Any) -> str:
         rows, cols = expr.shape
-        if cols == 1:
-            return r"\mathbf{1}"
-        if rows == 1:
-            return r"\mathbf{1}^{T}"
-        return rf"\mathbf{{1}}_{{{self._print(rows)} \times {self._print(cols)}}}"
+        return r"\mathbf{1}^{T}" if rows == 1 and cols != 1 else r"\mathbf{1}"
 
     def _print_Identity(self, expr: Any) -> str:
         return "I"
@@ -168,6 +170,8 @@ class MatrixLatexPrinter(LatexPrinter):
         if coeff == 1:
             return body
         if coeff == -1:
+            if len(mats) == 1 and isinstance(mats[0], sympy.HadamardProduct):
+                return "-" + self._print(mats[0])
             return "-" + body
         if coeff.is_Mul or coeff.is_Add:
             printed = self._print(coeff)
@@ -180,6 +184,12 @@ class MatrixLatexPrinter(LatexPrinter):
         if isinstance(m, (sympy.MatAdd, sympy.KroneckerProduct, sympy.HadamardProduct)):
             return rf"\left({self._print(m)}\right)"
         return self._print(m)
+
+
+def _hadamard_order(a: Any) -> tuple[int, int]:
+    """Negative factors first, sums later, differentials (dX) last."""
+    is_d = isinstance(a, sympy.MatrixSymbol) and a.name.startswith("d") and len(a.name) > 1
+    return (2 if is_d else 1 if isinstance(a, sympy.MatAdd) else 0 if _negative(a) else 0, 0)
 
 
 def _atomic(e: Any) -> bool:

@@ -122,12 +122,15 @@ def backward_steps(f: Node, x: Var) -> list[Step]:
     bars = adjoints(f, x)
     dominators = _cuts(f, x)
     steps = []
+    first = matrix_latex(to_matrix(named.differential(f))) if f is not x else ""
     for node in reversed(named.order):
         if node is f or id(node) not in dominators:
             continue
         g = matrix_latex(to_matrix(named.short(bars[id(node)])))
         du = matrix_latex(_d(named.names[id(node)]).symbol)
-        steps.append(Step("reverse mode: substitute", rf"df = {_pairing(g, du, node.order)}"))
+        line = _pairing(g, du, node.order)
+        if line != first:  # not the differential of f itself again
+            steps.append(Step("reverse mode: substitute", rf"df = {line}"))
     return steps
 
 

@@ -316,6 +316,9 @@ def map_(body: Any, args: Sequence[Node], dims: tuple[Dim, ...]) -> Node:
     for k, arg in enumerate(args):
         if U[k] not in body.free_symbols:
             continue
+        broadcast = _broadcast_scalar(arg)
+        if broadcast is not None:
+            arg = broadcast
         if isinstance(arg, Const):
             subs[U[k]] = arg.value
         elif _is_scaling(arg):
@@ -328,7 +331,31 @@ def map_(body: Any, args: Sequence[Node], dims: tuple[Dim, ...]) -> Node:
     # the placeholders of the flat list must not clash with the old ones: go through temps
     temps = {U[k]: sympy.Dummy() for k in range(len(args))}
     body = body.xreplace(temps).xreplace({temps[k]: v for k, v in subs.items()})
-    return _map_normal(name_functions(body), flat, dims)
+    return _oriented(name_functions(body), flat, tuple(dims))
+
+
+def _oriented(body: Any, args: list[Node], dims: tuple[Dim, ...]) -> Node:
+    """A matrix-valued Map, or the transpose of the Map of the transposed arguments when
+    that one exists already ((M − UV)ᵀ and Mᵀ − VᵀUᵀ are one node)."""
+    if len(dims) == 2:
+        flipped = [transpose(a) if a.order == 2 else a for a in args]
+        key = (Map, body, tuple(flipped), (dims[1], dims[0]))
+        if key in _TABLE and not (Map, body, tuple(args), dims) in _TABLE:
+            return transpose(_map_normal(body, flipped, (dims[1], dims[0])))
+    return _map_normal(body, args, dims)
+
+
+def _broadcast_scalar(node: Node) -> Node | None:
+    """The scalar s when ``node`` is s broadcast over a vector or matrix (s·1, s·11ᵀ)."""
+    if (
+        isinstance(node, Einsum)
+        and node.order
+        and all(o.order == 0 for o in node.operands)
+        and len(set(node.out)) == len(node.out)
+    ):
+        scalars = list(node.operands)
+        return map_(node.coeff * sympy.Mul(*U[: len(scalars)]), scalars, ())
+    return None
 
 
 def _is_scaling(node: Node) -> bool:

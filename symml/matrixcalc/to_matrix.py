@@ -25,6 +25,7 @@ and factor out common first and last factors (``Ax + Aᵀx = (A + Aᵀ)x``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,7 +90,14 @@ def _t_inverse(e: Any) -> Any:
     return sympy.Inverse(inner) if not isinstance(inner, sympy.Transpose) else sympy.Transpose(e)
 
 
+def _t_add(e: Any) -> Any:
+    """(A + B)ᵀ, written Aᵀ + Bᵀ when that has fewer transposes ((Mᵀ − VᵀUᵀ)ᵀ = M − UV)."""
+    spread = sympy.MatAdd(*[transpose(a) for a in e.args])
+    return spread if _transposes(spread) <= _transposes(e) else sympy.Transpose(e)
+
+
 _TRANSPOSE: dict[type, Any] = {
+    sympy.MatAdd: _t_add,
     sympy.Transpose: lambda e: e.arg,
     sympy.MatMul: lambda e: mul(*[transpose(a) for a in reversed(e.args)]),
     sympy.Inverse: _t_inverse,
@@ -102,22 +110,25 @@ _TRANSPOSE: dict[type, Any] = {
 
 
 def mul(*factors: Any) -> Any:
-    """The product of scalars and matrices (identities dropped, scalars in front)."""
-    scalars = [f for f in factors if not _is_matrix(f)]
-    mats = [f for f in factors if _is_matrix(f) and not isinstance(f, sympy.Identity)]
+    """The product of scalars and matrices (nested products flattened, identities dropped,
+    scalars in front; a sum stays a factor)."""
+    flat: list[Any] = []
+    for f in factors:
+        flat += list(f.args) if isinstance(f, sympy.MatMul) else [f]
+    scalars = [f for f in flat if not _is_matrix(f)]
+    mats = [f for f in flat if _is_matrix(f) and not isinstance(f, sympy.Identity)]
     c = sympy.Mul(*scalars)
     if not mats:
-        ident = [f for f in factors if isinstance(f, sympy.Identity)]
+        ident = [f for f in flat if isinstance(f, sympy.Identity)]
         if not ident:
             return c
         mats = ident[:1]
     if c == 0:
         rows, cols = mats[0].shape[0], mats[-1].shape[1]
         return sympy.ZeroMatrix(rows, cols)
-    out = sympy.MatMul(c, *mats).doit(deep=False)
-    if isinstance(out, sympy.MatMul) and len(out.args) == 1:
-        return out.args[0]
-    return out
+    if c == 1:
+        return mats[0] if len(mats) == 1 else sympy.MatMul(*mats)
+    return sympy.MatMul(c, *mats)
 
 
 def _transposes(e: Any) -> int:
@@ -146,10 +157,24 @@ def _split(term: Any) -> tuple[Any, tuple[Any, ...]]:
     return sympy.S.One, (term,)
 
 
+def _expand_term(t: Any) -> list[Any]:
+    """A summand with the sums inside a transpose distributed: (A − B)ᵀ → Aᵀ − Bᵀ."""
+    c, mats = _split(t)
+    if len(mats) == 1 and isinstance(mats[0], sympy.Transpose) and isinstance(mats[0].arg, sympy.MatAdd):
+        return [mul(c, transpose(a)) for a in mats[0].arg.args]
+    return [t]
+
+
 def simplify_sum(terms: Sequence[Any]) -> Any:
-    """A sum of matrices with like terms collected and a common first or last factor
-    taken out (``Ax + Aᵀx`` → ``(A + Aᵀ)x``)."""
-    flat = [t for term in terms for t in _terms(term) if not isinstance(t, sympy.ZeroMatrix)]
+    """A sum of matrices with like terms collected, a common number and a common first or
+    last factor taken out (``Ax + Aᵀx`` → ``(A + Aᵀ)x``)."""
+    flat = [
+        e
+        for term in terms
+        for t in _terms(term)
+        for e in _expand_term(t)
+        if not isinstance(e, sympy.ZeroMatrix)
+    ]
     if not flat:
         return terms[0] if terms else sympy.S.Zero
     shape = flat[0].shape
@@ -162,7 +187,19 @@ def simplify_sum(terms: Sequence[Any]) -> Any:
         return sympy.ZeroMatrix(*shape)
     if len(live) == 1:
         return mul(live[0][0], *live[0][1])
+    common = _common_number([c for c, _ in live])
+    if common != 1:
+        return mul(common, _factor([(c / common, m) for c, m in live]))
     return _factor(live)
+
+
+def _common_number(coeffs: list[Any]) -> Any:
+    """The rational factor all coefficients share (½ in ½A − ½B), else 1."""
+    numbers = [sympy.Mul(*[f for f in sympy.Mul.make_args(c) if f.is_Rational]) for c in coeffs]
+    if not all(n.is_Rational and n != 0 for n in numbers):
+        return sympy.S.One
+    g = functools.reduce(sympy.gcd, [abs(n) for n in numbers])
+    return g if g != 1 and all((n / g).is_Integer for n in numbers) else sympy.S.One
 
 
 def _factor(live: list[tuple[Any, tuple[Any, ...]]]) -> Any:
@@ -258,7 +295,10 @@ class _Translator:
 
     def map(self, node: Map) -> Any:
         args = [self(a) for a in node.args]
-        return _Body(args, _shape(node.dims) if node.dims else None).build(node.body)
+        sides = [_broadcast_side(a) for a in node.args]
+        vectors = [self(_broadcast_vector(a)) if side else None for a, side in zip(node.args, sides, strict=True)]
+        shape = _shape(node.dims) if node.dims else None
+        return _Body(args, shape, sides, vectors).build(node.body)
 
     def einsum(self, node: Einsum) -> Any:
         factors = [(self(o), s) for o, s in zip(node.operands, node.subs, strict=True)]
@@ -276,12 +316,33 @@ _RULES: dict[type, Any] = {
 }
 
 
+def _broadcast_side(node: Node) -> str | None:
+    """"rows" for a vector v broadcast along the rows of a matrix (v 1ᵀ), "cols" for
+    1 vᵀ, ``None`` for anything else."""
+    if not (isinstance(node, Einsum) and node.order == 2 and node.out[0] != node.out[1]):
+        return None
+    vectors = [s for o, s in zip(node.operands, node.subs, strict=True) if o.order]
+    if len(vectors) != 1 or len(vectors[0]) != 1:
+        return None
+    if vectors[0] == (node.out[0],):
+        return "rows"
+    return "cols" if vectors[0] == (node.out[1],) else None
+
+
+def _broadcast_vector(node: Einsum) -> Node:
+    (i,) = next(s for o, s in zip(node.operands, node.subs, strict=True) if o.order)
+    return einsum(list(node.operands), node.subs, (i,), dict(enumerate(node.sizes)), node.coeff)
+
+
 @dataclass
 class _Body:
-    """The translation of an element-wise body with its arguments' matrix forms."""
+    """The translation of an element-wise body with its arguments' matrix forms (and,
+    for an argument that is a vector broadcast along rows or columns, that vector)."""
 
     args: list[Any]
     shape: tuple[Any, Any] | None  # None: a scalar
+    sides: list[str | None]
+    vectors: list[Any]
 
     def is_matrix(self, e: Any) -> bool:
         return any(_is_matrix(self.args[_U_POS[s]]) for s in e.free_symbols if s in _U_POS)
@@ -298,21 +359,36 @@ class _Body:
             return self.product(e)
         if e.is_Pow:
             base, p = e.args
+            if p.is_number and p < 0:  # 1 ⊘ A^{⊙|p|}
+                return HadamardPower(self.build(base ** (-p)), -1)
             if p == sympy.S.Half:
                 return _elementwise(sympy.sqrt, self.build(base))
             return HadamardPower(self.build(base), p)
-        if isinstance(e, sympy.Function) and len(e.args) == 1:
-            return _elementwise(e.func, self.build(e.args[0]))
+        if isinstance(e, sympy.Function) and all(not self.is_matrix(a) for a in e.args[1:]):
+            rest = e.args[1:]
+            return _elementwise(lambda v: e.func(v, *rest), self.build(e.args[0]))
         raise NotSupportedError(f"no matrix form for the element-wise function {e}")
 
     def product(self, e: Any) -> Any:
-        scalars, mats = [], []
+        """c · diag(u) (A ⊙ B ⊙ …) diag(v): broadcast vectors scale rows and columns."""
+        scalars, mats, left, right = [], [], [], []
         for f in e.args:
-            (mats if self.is_matrix(f) else scalars).append(f)
+            base, p = (f.base, f.exp) if f.is_Pow and f.exp.is_number else (f, sympy.S.One)
+            k = _U_POS.get(base)
+            side = self.sides[k] if k is not None else None
+            if side is not None:
+                v = self.vectors[k] if p == 1 else HadamardPower(self.vectors[k], p)
+                (left if side == "rows" else right).append(DiagMatrix(v))
+            elif self.is_matrix(f):
+                mats.append(f)
+            else:
+                scalars.append(f)
         coeff = plain(sympy.Mul(*scalars).xreplace({U[k]: a for k, a in enumerate(self.args)}))
         built = [self.build(f) for f in mats]
+        if not built:
+            built = [_ones(*(self.shape or (1, 1)))]
         core = built[0] if len(built) == 1 else HadamardProduct(*built)
-        return mul(coeff, core)
+        return mul(coeff, *left, core, *right)
 
 
 _U_POS = {u: k for k, u in enumerate(U)}
@@ -396,9 +472,10 @@ class _Network:
             first = a.labels[0]
             a2, b2 = a.with_row(first), b.with_row(first)
             self.factors.remove(b)
-            if summed:  # tr(AᵀB), aᵀb
+            if summed:  # tr(AB) when the indices cross, else tr(AᵀB); aᵀb
                 self.factors.remove(a)
-                product = mul(transpose(a2.expr), b2.expr)
+                crossed = len(a.labels) == 2 and a.col == b.row and a.row == b.col
+                product = mul(a.expr, b.expr) if crossed else mul(transpose(a2.expr), b2.expr)
                 self.coeff *= sympy.Trace(product) if product.shape != (1, 1) else scalar(product)
                 return True
             a.expr, a.row, a.col = HadamardProduct(a2.expr, b2.expr), a2.row, a2.col
@@ -582,13 +659,38 @@ def _vec_term(term: Node, tr: _Translator, f_shape: Any, x_shape: Any) -> Any:
     factors = [(tr(o), s) for o, s in zip(term.operands, term.subs, strict=True)]
     net = _Network(factors, term.sizes, term.coeff)
     net.reduce(tuple(dict.fromkeys(term.out)))
+    scale = _diag_vec(net, label) if not _factorizable(net, label) else None
     for first, second, how in _VEC_FORMS:
         sides = [_side_labels(label, first), _side_labels(label, second)]
         if not _separates(net, label, sides):
             continue
         a, b = (_side_matrix(net, side) for side in sides)
-        return mul(net.coeff, _VEC_COMBINE[how](a, b, x_shape))
+        rest = _VEC_COMBINE[how](a, b, x_shape)
+        return mul(net.coeff, scale, rest) if scale is not None else mul(net.coeff, rest)
     raise NotSupportedError("a derivative whose vec form has no Kronecker factorization")
+
+
+def _factorizable(net: _Network, label: dict[str, int]) -> bool:
+    return any(
+        _separates(net, label, [_side_labels(label, a), _side_labels(label, b)])
+        for a, b, _ in _VEC_FORMS
+    )
+
+
+def _diag_vec(net: _Network, label: dict[str, int]) -> Any:
+    """diag(vec P) for the factors P on F's own indices (an element-wise function of a
+    matrix: ∂vec σ(XW)/∂vec(W)ᵀ = diag(vec σ'(XW)) (I ⊗ X)), taken out of the network."""
+    fr, fc = label.get("fr"), label.get("fc")
+    if fr is None or fc is None or fr == fc:
+        return None
+    mine = [f for f in net.factors if sorted(f.labels) == sorted([fr, fc])]
+    if not mine:
+        return None
+    for f in mine:
+        net.factors.remove(f)
+    parts = [f.with_row(fr).expr for f in mine]
+    p = parts[0] if len(parts) == 1 else HadamardProduct(*parts)
+    return DiagMatrix(Vec(p))
 
 
 def _side_labels(label: dict[str, int], side: tuple[str, str]) -> tuple[int | None, int | None]:
@@ -629,6 +731,8 @@ def _side_matrix(net: _Network, side: tuple[int | None, int | None]) -> Any:
 def _kron(a: Any, b: Any, x_shape: Any) -> Any:
     if not _is_matrix(a) or not _is_matrix(b):
         return mul(a, b)
+    if isinstance(a, sympy.Identity) and isinstance(b, sympy.Identity):
+        return sympy.Identity(a.shape[0] * b.shape[0])
     return sympy.KroneckerProduct(b, a)
 
 
