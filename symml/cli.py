@@ -591,6 +591,23 @@ def _run_minimize(a: argparse.Namespace) -> Any:
     return result
 
 
+# --- matrix calculus (issue 14) ------------------------------------------------------------
+
+
+def _matdiff_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("expression", help='matrix expression in NumPy notation, e.g. "X.T @ X"')
+    p.add_argument("--wrt", required=True, help="the matrix to differentiate by, e.g. w")
+    p.add_argument("--shapes", required=True, help='shapes, e.g. "X:n,m w:m y:n lam"')
+    p.add_argument("--hessian", action="store_true", help="the Hessian instead of ∂f/∂X")
+
+
+def _run_matdiff(a: argparse.Namespace) -> Any:
+    from symml.matrixcalc import matrix_derivative, matrix_hessian
+
+    operation = matrix_hessian if a.hessian else matrix_derivative
+    return operation(a.expression, a.wrt, shapes=a.shapes)
+
+
 # --- notes (issue 7) -----------------------------------------------------------------------
 
 #: Subcommands a recipe line may use (those that return a result object).
@@ -609,6 +626,7 @@ RECIPE_OPS = (
     "variance",
     "entropy",
     "minimize",
+    "matdiff",
 )
 
 
@@ -801,6 +819,12 @@ COMMANDS: dict[str, Command] = {
     ),
     "linalg": Command(
         "det, inverse, lu, qr, svd or gram-schmidt of a matrix", _linalg_args, _run_linalg
+    ),
+    # rows: matrix calculus (issue 14)
+    "matdiff": Command(
+        'matrix derivative or Hessian in matrix form, e.g. "X.T @ X" --shapes "X:n,m"',
+        _matdiff_args,
+        _run_matdiff,
     ),
     # rows: probability (issue 5)
     "expect": Command('expectation, e.g. "X**2" --dist "X=Normal(0,1)"', _expect_args, _run_expect),

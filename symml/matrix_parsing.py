@@ -76,6 +76,8 @@ ELEMENTWISE: dict[str, Callable[[Any], Any]] = {
     "sqrt": sympy.sqrt,
     "sin": sympy.sin,
     "cos": sympy.cos,
+    "sign": sympy.sign,
+    "step": sympy.Heaviside,
 }
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")

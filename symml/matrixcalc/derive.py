@@ -34,7 +34,7 @@ from symml.matrix_parsing import ShapesLike, parse_matrix
 from symml.matrixcalc import fallback
 from symml.matrixcalc.check import CHECK_POINTS, CHECK_RTOL, Checked, check_candidate, check_result
 from symml.matrixcalc.numeric import MatrixFunction, arguments
-from symml.matrixcalc.printing import matrix_latex
+from symml.matrixcalc.printing import matrix_latex, matrix_text
 from symml.matrixcalc.reverse import depends_on, gradient, tangent
 from symml.matrixcalc.steps import backward_steps, differential_steps, identification
 from symml.matrixcalc.tensor import Node, Var, from_sympy
@@ -59,6 +59,10 @@ class MatrixDerivation(Derivation):
         if not steps:
             return final
         return render_steps(self.steps, final)
+
+    def plain(self) -> str:
+        """The result in NumPy notation (what the command line prints)."""
+        return matrix_text(self.result)
 
     def to_numpy(self, **options: Any) -> MatrixFunction:
         """The NumPy function of the result (no option applies to matrix results)."""

@@ -115,11 +115,14 @@ def _kind(e: Any) -> str:
 def arguments(expr: Any) -> tuple[Any, ...]:
     """The matrix and scalar symbols of ``expr`` (not its dimensions), sorted by name."""
     mats = expr.atoms(sympy.MatrixSymbol) if isinstance(expr, sympy.Basic) else set()
-    dims = {d for m in _shapes(expr) for d in m if isinstance(d, sympy.Symbol)}
+    dims = {d for shape in _shapes(expr) for size in shape for d in size.free_symbols}
     scalars = {
         s
         for s in getattr(expr, "free_symbols", set())
-        if isinstance(s, sympy.Symbol) and s not in dims and not isinstance(s, sympy.Dummy)
+        if isinstance(s, sympy.Symbol)
+        and s not in dims
+        and not isinstance(s, sympy.Dummy)
+        and not (s.is_integer and s.is_positive)  # a dimension
     }
     return tuple(sorted(mats | scalars, key=lambda s: s.name))
 

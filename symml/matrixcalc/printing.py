@@ -21,11 +21,12 @@ from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.matexpr import MatrixExpr
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.precedence import PRECEDENCE
+from sympy.printing.str import StrPrinter
 
 from symml.derivation import LATEX_SETTINGS
 from symml.matrixcalc.functions import FUNCTIONS, name_functions
 
-__all__ = ["SYMBOL_NAMES", "matrix_latex"]
+__all__ = ["SYMBOL_NAMES", "matrix_latex", "matrix_text"]
 
 #: Names written as another symbol: the parser's spelling of a Greek letter that is a
 #: Python keyword.
@@ -203,3 +204,118 @@ def _is_reciprocal(a: Any) -> bool:
 def matrix_latex(expr: Any) -> str:
     """LaTeX of a matrix (or scalar) expression in textbook notation."""
     return MatrixLatexPrinter(dict(LATEX_SETTINGS)).doprint(expr)
+
+
+class MatrixTextPrinter(StrPrinter):
+    """Matrix expressions in the NumPy notation :func:`~symml.parse` reads (``@``, ``*``
+    element-wise, ``.T``, ``sigmoid``, ``inv``, ``diag``, ``ones``...)."""
+
+    def _print_Symbol(self, expr: Any) -> str:
+        return expr.name
+
+    def _print_MatMul(self, expr: Any) -> str:
+        scalars = [a for a in expr.args if not isinstance(a, MatrixExpr)]
+        mats = [a for a in expr.args if isinstance(a, MatrixExpr)]
+        body = " @ ".join(self._operand(m, "@") for m in mats)
+        coeff = sympy.Mul(*scalars)
+        if coeff == 1:
+            return body
+        if coeff == -1:
+            return f"-{body}"
+        return f"{self.parenthesize(coeff, PRECEDENCE['Mul'])}*{body}"
+
+    def _operand(self, m: Any, op: str) -> str:
+        text = self._print(m)
+        compound = (sympy.MatAdd, sympy.HadamardProduct, sympy.KroneckerProduct)
+        if isinstance(m, compound) or (op != "@" and isinstance(m, sympy.MatMul)):
+            return f"({text})"
+        return text
+
+    def _print_MatAdd(self, expr: Any) -> str:
+        terms = sorted(expr.args, key=_term_order)
+        out = self._print(terms[0])
+        for t in terms[1:]:
+            if _negative(t):
+                out += " - " + self._print(sympy.MatMul(-1, t).doit(deep=False))
+            else:
+                out += " + " + self._print(t)
+        return out
+
+    def _print_Transpose(self, expr: Any) -> str:
+        arg = expr.arg
+        text = self._print(arg)
+        simple = isinstance(arg, (sympy.MatrixSymbol, ElementwiseApplyFunction, sympy.Inverse))
+        return f"{text}.T" if simple else f"({text}).T"
+
+    def _print_Inverse(self, expr: Any) -> str:
+        return f"inv({self._print(expr.arg)})"
+
+    def _print_Determinant(self, expr: Any) -> str:
+        return f"det({self._print(expr.arg)})"
+
+    def _print_log(self, expr: Any) -> str:
+        if isinstance(expr.args[0], sympy.Determinant):
+            return f"logdet({self._print(expr.args[0].arg)})"
+        return f"log({self._print(expr.args[0])})"
+
+    def _print_Trace(self, expr: Any) -> str:
+        if expr.arg.shape == (1, 1):
+            return f"({self._print(expr.arg)})"
+        return f"tr({self._print(expr.arg)})"
+
+    def _print_HadamardProduct(self, expr: Any) -> str:
+        return " * ".join(self._operand(a, "*") for a in expr.args)
+
+    def _print_HadamardPower(self, expr: Any) -> str:
+        base, p = expr.args
+        return f"{self._operand(base, '**')}**{self.parenthesize(p, PRECEDENCE['Pow'])}"
+
+    def _print_ElementwiseApplyFunction(self, expr: Any) -> str:
+        x = sympy.Dummy("x")
+        body = name_functions(sympy.sympify(expr.function(x)))
+        arg = self._print(expr.expr)
+        if body.is_Pow and body.base == x and body.exp == sympy.S.Half:
+            return f"sqrt({arg})"
+        if isinstance(body, sympy.Heaviside):
+            return f"step({arg})"
+        if body.args and body.args[0] == x and isinstance(body, sympy.Function):
+            name = "abs" if isinstance(body, sympy.Abs) else type(body).__name__
+            return f"{name}({arg})"
+        return f"({sympy.Lambda(x, body)})({arg})"
+
+    def _print_DiagMatrix(self, expr: Any) -> str:
+        return f"diag({self._print(expr.args[0])})"
+
+    _print_DiagonalOf = _print_DiagMatrix
+
+    def _print_OneMatrix(self, expr: Any) -> str:
+        rows, cols = expr.shape
+        if cols == 1:
+            return f"ones({rows})"
+        if rows == 1:
+            return f"ones({cols}).T"
+        return f"ones({rows}, {cols})"
+
+    def _print_Identity(self, expr: Any) -> str:
+        return f"eye({expr.shape[0]})"
+
+    def _print_KroneckerProduct(self, expr: Any) -> str:
+        return f"kron({', '.join(self._print(a) for a in expr.args)})"
+
+    def _print_Vec(self, expr: Any) -> str:
+        return f"vec({self._print(expr.arg)})"
+
+    def _print_CommutationMatrix(self, expr: Any) -> str:
+        m, n = expr.args
+        return f"K({m}, {n})"
+
+
+def matrix_text(expr: Any) -> str:
+    """A matrix expression in NumPy notation (what ``parse(text, shapes=...)`` reads).
+
+    Examples:
+        >>> from symml.matrix_parsing import parse_matrix
+        >>> matrix_text(parse_matrix("X.T @ (sigmoid(X @ w) - y)", "X:n,m w:m y:n"))
+        'X.T @ (sigmoid(X @ w) - y)'
+    """
+    return MatrixTextPrinter().doprint(expr)
