@@ -323,8 +323,10 @@ class _Reader:
             return left * right
         if ls != rs:
             raise self.mismatch(
-                node, "* is element-wise and needs equal shapes (use @ for the matrix product)",
-                left, right,
+                node,
+                "* is element-wise and needs equal shapes (use @ for the matrix product)",
+                left,
+                right,
             )
         return HadamardProduct(left, right)
 
@@ -433,8 +435,9 @@ class _Reader:
             node,
         )
 
-    def f_ones(self, node: ast.Call, rows: Any, cols: Any = sympy.Integer(1)) -> Any:
-        return sympy.OneMatrix(self.dim(node, rows), self.dim(node, cols))
+    def f_ones(self, node: ast.Call, rows: Any, cols: Any = None) -> Any:
+        width = sympy.S.One if cols is None else self.dim(node, cols)
+        return sympy.OneMatrix(self.dim(node, rows), width)
 
     def f_eye(self, node: ast.Call, size: Any) -> Any:
         return sympy.Identity(self.dim(node, size))
@@ -476,8 +479,7 @@ _HANDLERS: dict[type, Callable[[_Reader, Any, int], Any]] = {
 def _parse_cached(text: str, names: tuple[tuple[str, Any], ...]) -> Any:
     if len(text) > config.max_parse_length:
         raise ParseError(
-            f"input of {len(text)} characters is longer than the {config.max_parse_length} "
-            "allowed",
+            f"input of {len(text)} characters is longer than the {config.max_parse_length} allowed",
             text=text[:80],
         )
     if not text.strip():

@@ -78,9 +78,7 @@ def _vec(a: Any) -> np.ndarray:
     return a.ravel(order="F") if a.ndim == 2 else a.reshape(-1)
 
 
-def numeric_jacobian(
-    f: Callable[..., Any], values: dict[str, Any], name: str
-) -> np.ndarray:
+def numeric_jacobian(f: Callable[..., Any], values: dict[str, Any], name: str) -> np.ndarray:
     """∂vec(f)/∂vec(values[name])ᵀ by central differences with one Richardson step."""
     x0 = np.asarray(values[name], dtype=float)
     flat = _vec(x0)
@@ -119,12 +117,11 @@ def check_candidate(
     symbols = tuple(sorted(set(arguments(f)) | set(arguments(candidate)), key=lambda s: s.name))
     f_fn = MatrixFunction(f, symbols)
     c_fn = MatrixFunction(candidate, symbols)
-    worst, checked, used = 0.0, 0, {}
+    worst, checked = 0.0, 0
+    used: dict[str, int] = {}
     for attempt in range(points * 8):
         sizes = _sizes(f, rng)
-        values = {
-            s.name: _value(s, sizes, rng, positive=attempt % 2 == 1) for s in symbols
-        }
+        values = {s.name: _value(s, sizes, rng, positive=attempt % 2 == 1) for s in symbols}
         with np.errstate(all="ignore"):
             if not np.all(np.isfinite(np.asarray(f_fn(**values), dtype=float))):
                 continue

@@ -32,7 +32,7 @@ from symml.derivation import Derivation, RngLike, Step, as_expr, as_rng, render_
 from symml.errors import NotSupportedError
 from symml.matrix_parsing import ShapesLike, parse_matrix
 from symml.matrixcalc import fallback
-from symml.matrixcalc.check import CHECK_POINTS, CHECK_RTOL, Checked, check_candidate, check_result
+from symml.matrixcalc.check import Checked, check_candidate, check_result
 from symml.matrixcalc.numeric import MatrixFunction, arguments
 from symml.matrixcalc.printing import matrix_latex, matrix_text
 from symml.matrixcalc.reverse import depends_on, gradient, tangent
@@ -64,7 +64,7 @@ class MatrixDerivation(Derivation):
         """The result in NumPy notation (what the command line prints)."""
         return matrix_text(self.result)
 
-    def to_numpy(self, **options: Any) -> MatrixFunction:
+    def to_numpy(self, **options: Any) -> MatrixFunction:  # type: ignore[override] # a matrix function
         """The NumPy function of the result (no option applies to matrix results)."""
         if options:
             raise TypeError(f"matrix results take no compile options, got {sorted(options)}")
@@ -75,8 +75,9 @@ class MatrixDerivation(Derivation):
 
 
 def _coerce(expr: Any, wrt: Any, shapes: ShapesLike | None) -> tuple[Any, tuple[Step, ...], Any]:
+    prior: tuple[Step, ...] = ()
     if isinstance(expr, str) and shapes is not None:
-        f, prior = parse_matrix(expr, shapes), ()
+        f = parse_matrix(expr, shapes)
     else:
         f, prior = as_expr(expr, what="expr")
     if isinstance(f, sympy.MatrixBase):
@@ -248,9 +249,7 @@ def matrix_derivative(
         except NotSupportedError as why:
             tried.append(str(why))
             continue
-        return _derivation(
-            f, X, answer, prior, _lhs(kind, X), "matrix_derivative", (f, kind)
-        )
+        return _derivation(f, X, answer, prior, _lhs(kind, X), "matrix_derivative", (f, kind))
     if kind == "gradient":
         return fallback.matrix_derivative(f, X, rng=generator)
     raise NotSupportedError(
@@ -296,10 +295,10 @@ def matrix_hessian(
         kind = "jacobian" if 1 in X.shape else "vec"
         second = _engine_route(g_col, X, kind, generator)
     except NotSupportedError as why:
-        raise NotSupportedError(f"no Hessian of {f} by {X} passed the numeric checks ({why})") from why
-    gradient_step = Step(
-        "gradient (checked)", rf"{_lhs('gradient', X)} = {matrix_latex(g)}"
-    )
+        raise NotSupportedError(
+            f"no Hessian of {f} by {X} passed the numeric checks ({why})"
+        ) from why
+    gradient_step = Step("gradient (checked)", rf"{_lhs('gradient', X)} = {matrix_latex(g)}")
     answer = _Answer(second.result, [gradient_step, *second.steps], second.check)
     return _derivation(
         f, X, answer, prior, _lhs(kind, X, hessian=True), "matrix_hessian", (g_col, kind)

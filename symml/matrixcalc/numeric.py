@@ -25,7 +25,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import sympy
 from sympy.matrices.expressions.applyfunc import ElementwiseApplyFunction
 from sympy.matrices.expressions.diagonal import DiagMatrix, DiagonalOf
@@ -45,7 +44,7 @@ BACKENDS = ("numpy",)
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
 
 #: Helpers every generated module defines (standalone: ``--export`` writes them out).
-_PRELUDE = '''import numpy
+_PRELUDE = """import numpy
 
 
 def _matrix(a, name):
@@ -95,7 +94,7 @@ def _col(v):
 
 def _row(v):
     return v.reshape(1, -1) if numpy.ndim(v) == 1 else numpy.atleast_2d(v)
-'''
+"""
 
 
 def _kind(e: Any) -> str:
@@ -370,9 +369,11 @@ class _Coder:
     def as_2d(self, a: Any) -> str:
         kind = _kind(a)
         code = self(a)
-        return {"col": f"_col({code})", "row": f"_row({code})", "scalar": f"numpy.array([[{code}]])"}.get(
-            kind, code
-        )
+        return {
+            "col": f"_col({code})",
+            "row": f"_row({code})",
+            "scalar": f"numpy.array([[{code}]])",
+        }.get(kind, code)
 
     def vec(self, e: Any) -> str:
         return f"{self(e.arg)}.reshape(-1, order='F')"
@@ -426,7 +427,12 @@ _MATRIX_RULES: dict[type, Callable[[_Coder, Any], str]] = {
 
 def _arg_name(s: Any, taken: set[str]) -> str:
     name = s.name
-    if not _IDENT.match(name) or keyword.iskeyword(name) or name in ("numpy",) or name.startswith("_"):
+    if (
+        not _IDENT.match(name)
+        or keyword.iskeyword(name)
+        or name in ("numpy",)
+        or name.startswith("_")
+    ):
         name = f"arg{len(taken)}"
     while name in taken:
         name += "_"
@@ -524,11 +530,11 @@ def matrix_function(expr: Any, wrt: tuple[Any, ...] | None = None) -> MatrixFunc
     sorted by name).
 
     Examples:
-        >>> X, w = sympy.MatrixSymbol("X", *sympy.symbols("n m", positive=True, integer=True)), None
-        >>> n, m = X.shape
-        >>> w = sympy.MatrixSymbol("w", m, 1)
+        >>> import numpy
+        >>> n, m = sympy.symbols("n m", positive=True, integer=True)
+        >>> X, w = sympy.MatrixSymbol("X", n, m), sympy.MatrixSymbol("w", m, 1)
         >>> f = matrix_function(X.T * (X * w))
-        >>> f(X=np.eye(3, 2), w=np.array([1.0, 2.0]))
+        >>> f(X=numpy.eye(3, 2), w=numpy.array([1.0, 2.0]))
         array([1., 2.])
     """
     return MatrixFunction(expr, wrt)

@@ -87,7 +87,9 @@ def _back_map(node: Map, bar: Node, k: int) -> Node:
 def _back_inv(node: Inv, bar: Node, k: int) -> Node:
     # d(A⁻¹) = −A⁻¹ dA A⁻¹, so Ā = −Cᵀ C̄ Cᵀ: Ā[a,b] = −Σ C[j,a] C̄[j,k] C[b,k]
     n = node.dims[0]
-    return einsum([node, bar, node], [(2, 0), (2, 3), (1, 3)], (0, 1), dict.fromkeys(range(4), n), -1)
+    return einsum(
+        [node, bar, node], [(2, 0), (2, 3), (1, 3)], (0, 1), dict.fromkeys(range(4), n), -1
+    )
 
 
 def _back_det(node: Det, bar: Node, k: int) -> Node:
@@ -171,9 +173,7 @@ def _fwd_inv(node: Inv, dots: list[Node], extra: tuple[Any, ...]) -> Iterator[No
     n = node.dims[0]
     d_idx = _idx(len(extra), 4)
     sizes = dict.fromkeys(range(4), n) | dict(zip(d_idx, extra, strict=True))
-    yield einsum(
-        [node, dots[0], node], [(0, 1), (1, 2) + d_idx, (2, 3)], (0, 3) + d_idx, sizes, -1
-    )
+    yield einsum([node, dots[0], node], [(0, 1), (1, 2) + d_idx, (2, 3)], (0, 3) + d_idx, sizes, -1)
 
 
 def _fwd_det(node: Det, dots: list[Node], extra: tuple[Any, ...]) -> Iterator[Node]:

@@ -17,7 +17,19 @@ import sympy
 from symml.derivation import Step
 from symml.matrixcalc.printing import matrix_latex
 from symml.matrixcalc.reverse import FORWARD, adjoints, depends_on
-from symml.matrixcalc.tensor import Det, Einsum, Inv, Map, Node, U, Var, add, rebuild, substitute, walk
+from symml.matrixcalc.tensor import (
+    Det,
+    Einsum,
+    Inv,
+    Map,
+    Node,
+    U,
+    Var,
+    add,
+    rebuild,
+    substitute,
+    walk,
+)
 from symml.matrixcalc.to_matrix import to_matrix
 
 __all__ = ["differential_steps", "identification"]
@@ -36,7 +48,7 @@ def _shape(node: Node) -> tuple[Any, Any]:
     return (dims[0], dims[1]) if len(dims) == 2 else (dims[0], sympy.S.One)
 
 
-def _placeholder(name: str, node: Node) -> Node:
+def _placeholder(name: str, node: Node) -> Var:
     if not node.dims:
         return Var(sympy.Symbol(name, real=True))
     return Var(sympy.MatrixSymbol(name, *_shape(node)))
@@ -53,8 +65,10 @@ def _title(node: Node, live: set[int]) -> str:
     if isinstance(node, Einsum):
         moving = [o for o in node.operands if id(o) in live]
         return "linearity" if len(moving) == 1 else "product rule"
-    if isinstance(node, Map) and node.body.is_Add and all(
-        sympy.diff(node.body, u).is_number for u in U[: len(node.args)]
+    if (
+        isinstance(node, Map)
+        and node.body.is_Add
+        and all(sympy.diff(node.body, u).is_number for u in U[: len(node.args)])
     ):
         return "sum rule"
     return RULE_TITLES[type(node)]

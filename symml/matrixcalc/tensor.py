@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sympy
@@ -340,7 +340,7 @@ def _oriented(body: Any, args: list[Node], dims: tuple[Dim, ...]) -> Node:
     if len(dims) == 2:
         flipped = [transpose(a) if a.order == 2 else a for a in args]
         key = (Map, body, tuple(flipped), (dims[1], dims[0]))
-        if key in _TABLE and not (Map, body, tuple(args), dims) in _TABLE:
+        if key in _TABLE and (Map, body, tuple(args), dims) not in _TABLE:
             return transpose(_map_normal(body, flipped, (dims[1], dims[0])))
     return _map_normal(body, args, dims)
 
@@ -637,8 +637,12 @@ class _FromSympy:
         node = _chain(mats, self)
         if scalars:
             s = self.scalar(sympy.Mul(*scalars))
-            node = einsum([s, node], [(), tuple(range(node.order))], tuple(range(node.order)),
-                          dict(enumerate(node.dims)))
+            node = einsum(
+                [s, node],
+                [(), tuple(range(node.order))],
+                tuple(range(node.order)),
+                dict(enumerate(node.dims)),
+            )
         return node
 
     def matadd(self, e: Any) -> Node:
@@ -765,7 +769,7 @@ def free_vars(node: Node) -> list[Var]:
     return [n for n in walk(node) if isinstance(n, Var)]
 
 
-def substitute(root: Node, mapping: dict[int, Node]) -> Node:
+def substitute(root: Node, mapping: Mapping[int, Node]) -> Node:
     """``root`` with the nodes whose ids are keys of ``mapping`` replaced."""
     memo: dict[int, Node] = {}
     for node in walk(root):

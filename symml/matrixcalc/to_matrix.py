@@ -160,7 +160,11 @@ def _split(term: Any) -> tuple[Any, tuple[Any, ...]]:
 def _expand_term(t: Any) -> list[Any]:
     """A summand with the sums inside a transpose distributed: (A − B)ᵀ → Aᵀ − Bᵀ."""
     c, mats = _split(t)
-    if len(mats) == 1 and isinstance(mats[0], sympy.Transpose) and isinstance(mats[0].arg, sympy.MatAdd):
+    if (
+        len(mats) == 1
+        and isinstance(mats[0], sympy.Transpose)
+        and isinstance(mats[0].arg, sympy.MatAdd)
+    ):
         return [mul(c, transpose(a)) for a in mats[0].arg.args]
     return [t]
 
@@ -296,7 +300,10 @@ class _Translator:
     def map(self, node: Map) -> Any:
         args = [self(a) for a in node.args]
         sides = [_broadcast_side(a) for a in node.args]
-        vectors = [self(_broadcast_vector(a)) if side else None for a, side in zip(node.args, sides, strict=True)]
+        vectors = [
+            self(_broadcast_vector(a)) if side else None
+            for a, side in zip(node.args, sides, strict=True)
+        ]
         shape = _shape(node.dims) if node.dims else None
         return _Body(args, shape, sides, vectors).build(node.body)
 
@@ -317,7 +324,7 @@ _RULES: dict[type, Any] = {
 
 
 def _broadcast_side(node: Node) -> str | None:
-    """"rows" for a vector v broadcast along the rows of a matrix (v 1ᵀ), "cols" for
+    """ "rows" for a vector v broadcast along the rows of a matrix (v 1ᵀ), "cols" for
     1 vᵀ, ``None`` for anything else."""
     if not (isinstance(node, Einsum) and node.order == 2 and node.out[0] != node.out[1]):
         return None
@@ -329,7 +336,8 @@ def _broadcast_side(node: Node) -> str | None:
     return "cols" if vectors[0] == (node.out[1],) else None
 
 
-def _broadcast_vector(node: Einsum) -> Node:
+def _broadcast_vector(node: Node) -> Node:
+    assert isinstance(node, Einsum)  # noqa: S101 - _broadcast_side said so
     (i,) = next(s for o, s in zip(node.operands, node.subs, strict=True) if o.order)
     return einsum(list(node.operands), node.subs, (i,), dict(enumerate(node.sizes)), node.coeff)
 
@@ -371,12 +379,15 @@ class _Body:
 
     def product(self, e: Any) -> Any:
         """c · diag(u) (A ⊙ B ⊙ …) diag(v): broadcast vectors scale rows and columns."""
-        scalars, mats, left, right = [], [], [], []
+        scalars: list[Any] = []
+        mats: list[Any] = []
+        left: list[Any] = []
+        right: list[Any] = []
         for f in e.args:
             base, p = (f.base, f.exp) if f.is_Pow and f.exp.is_number else (f, sympy.S.One)
             k = _U_POS.get(base)
             side = self.sides[k] if k is not None else None
-            if side is not None:
+            if side is not None and k is not None:
                 v = self.vectors[k] if p == 1 else HadamardPower(self.vectors[k], p)
                 (left if side == "rows" else right).append(DiagMatrix(v))
             elif self.is_matrix(f):
@@ -592,9 +603,7 @@ def _expand(node: Node) -> list[Node]:
             ]
         return out
     if isinstance(node, Einsum):
-        choices = [
-            _expand(o) if o.order > 2 else [o] for o in node.operands
-        ]
+        choices = [_expand(o) if o.order > 2 else [o] for o in node.operands]
         sizes = dict(enumerate(node.sizes))
         return [
             einsum(list(combo), node.subs, node.out, sizes, node.coeff)
@@ -706,10 +715,7 @@ def _separates(net: _Network, label: dict[str, int], sides: list[tuple[Any, Any]
                 owner.setdefault(i, set()).add(k)
     if any(len(o) > 1 for o in owner.values()):
         return False
-    for f in net.factors:
-        if len({next(iter(owner[i])) for i in f.labels}) > 1:
-            return False
-    return True
+    return all(len({next(iter(owner[i])) for i in f.labels}) <= 1 for f in net.factors)
 
 
 def _side_matrix(net: _Network, side: tuple[int | None, int | None]) -> Any:

@@ -20,8 +20,15 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def test_logistic_gradient_with_steps_verified(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(
-        capsys, "matdiff", "sum(log(1 + exp(-y * (X @ w))))", "--wrt", "w",
-        "--shapes", SHAPES, "--steps", "--verify",
+        capsys,
+        "matdiff",
+        "sum(log(1 + exp(-y * (X @ w))))",
+        "--wrt",
+        "w",
+        "--shapes",
+        SHAPES,
+        "--steps",
+        "--verify",
     )
     assert code == 0 and err == ""
     lines = out.strip().splitlines()
@@ -33,8 +40,15 @@ def test_logistic_gradient_with_steps_verified(capsys: pytest.CaptureFixture[str
 
 def test_logistic_hessian_latex(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        capsys, "matdiff", "sum(softplus(X @ w)) - y.T @ X @ w", "--wrt", "w",
-        "--shapes", SHAPES, "--hessian", "--latex",
+        capsys,
+        "matdiff",
+        "sum(softplus(X @ w)) - y.T @ X @ w",
+        "--wrt",
+        "w",
+        "--shapes",
+        SHAPES,
+        "--hessian",
+        "--latex",
     )
     assert code == 0
     assert out.strip().endswith(
@@ -46,8 +60,15 @@ def test_logistic_hessian_latex(capsys: pytest.CaptureFixture[str]) -> None:
 def test_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "grad.py"
     code, out, _ = run(
-        capsys, "matdiff", "norm(X @ w - y)**2 / 2", "--wrt", "w", "--shapes", SHAPES,
-        "--export", str(path),
+        capsys,
+        "matdiff",
+        "norm(X @ w - y)**2 / 2",
+        "--wrt",
+        "w",
+        "--shapes",
+        SHAPES,
+        "--export",
+        str(path),
     )
     assert code == 0 and f"exported: {path} (function grad)" in out
     namespace: dict = {}

@@ -59,7 +59,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("op", "text", "wrt", "latex"), CASES, ids=[c[1] + " " + c[2] for c in CASES])
+@pytest.mark.parametrize(
+    ("op", "text", "wrt", "latex"), CASES, ids=[c[1] + " " + c[2] for c in CASES]
+)
 def test_latex_of_results(op: str, text: str, wrt: str, latex: str) -> None:
     operation = sm.matrix_hessian if op == "hessian" else sm.matrix_derivative
     d = operation(text, wrt, shapes=SPEC, rng=0)

@@ -66,7 +66,9 @@ def assert_same(got: sympy.Basic, want: sympy.Basic, f: sympy.Basic) -> None:
         np.testing.assert_allclose(g, w, rtol=1e-10, atol=1e-12)
 
 
-@pytest.mark.parametrize(("name", "f", "wrt", "want"), SILENT_ZEROS, ids=[c[0] for c in SILENT_ZEROS])
+@pytest.mark.parametrize(
+    ("name", "f", "wrt", "want"), SILENT_ZEROS, ids=[c[0] for c in SILENT_ZEROS]
+)
 def test_silent_zeros_answered_right(name, f, wrt, want) -> None:
     d = sm.matrix_derivative(f, wrt, rng=0)
     assert not isinstance(d.result, sympy.ZeroMatrix)
