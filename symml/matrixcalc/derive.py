@@ -144,7 +144,7 @@ def _matrix_form(node: Node, x: Var, f_shape: tuple[Any, Any], kind: str) -> Any
 
 
 def _checked_step(check: Checked) -> Step:
-    sizes = ", ".join(f"{d} = {k}" for d, k in check.sizes.items()) or "the given sizes"
+    sizes = ", ".join(f"{d}={k}" for d, k in check.sizes.items()) or "the given sizes"
     return Step(
         "checked",
         rf"\text{{element-wise against central differences at {check.points} random points "

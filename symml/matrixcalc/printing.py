@@ -264,7 +264,7 @@ class MatrixTextPrinter(StrPrinter):
         return f"tr({self._print(expr.arg)})"
 
     def _print_HadamardProduct(self, expr: Any) -> str:
-        return " * ".join(self._operand(a, "*") for a in expr.args)
+        return " * ".join(self._operand(a, "*") for a in sorted(expr.args, key=_hadamard_order))
 
     def _print_HadamardPower(self, expr: Any) -> str:
         base, p = expr.args
