@@ -418,11 +418,11 @@ class _Reader:
         if shape is None:
             return sympy.Abs(value)
         flipped = value.T if isinstance(value, sympy.MatrixSymbol) else sympy.Transpose(value)
-        if shape[1] == 1:
-            return sympy.sqrt(as_scalar(flipped * value))
+        if shape[1] == 1:  # MatMul, not *: that would expand the transpose of a sum
+            return sympy.sqrt(as_scalar(sympy.MatMul(flipped, value)))
         if shape[0] == 1:
-            return sympy.sqrt(as_scalar(value * flipped))
-        return sympy.sqrt(sympy.Trace(flipped * value))
+            return sympy.sqrt(as_scalar(sympy.MatMul(value, flipped)))
+        return sympy.sqrt(sympy.Trace(sympy.MatMul(flipped, value)))
 
     def dim(self, node: ast.Call, value: Any) -> Any:
         if isinstance(value, sympy.Integer) and value > 0:

@@ -87,11 +87,13 @@ def _coerce(expr: Any, wrt: Any, shapes: ShapesLike | None) -> tuple[Any, tuple[
     if not isinstance(f, sympy.Basic) or isinstance(f, dict):
         raise TypeError(f"expr must be an expression of MatrixSymbols, got {type(f).__name__}")
     mats = {m.name: m for m in f.atoms(sympy.MatrixSymbol)}
+    scalars = {s.name: s for s in arguments(f) if not isinstance(s, sympy.MatrixSymbol)}
     if isinstance(wrt, str):
-        if wrt.strip() not in mats:
+        name = wrt.strip()
+        if name not in mats and not (name in scalars and mats):
             have = ", ".join(sorted(mats)) or "no matrix symbols"
             raise ValueError(f"wrt: {wrt!r} is not a matrix symbol of {f} (it has {have})")
-        X = mats[wrt.strip()]
+        X = mats.get(name, scalars.get(name))
     elif isinstance(wrt, sympy.MatrixSymbol):
         X = wrt
         if X not in mats.values():
@@ -108,6 +110,8 @@ def _is_scalar(f: Any) -> bool:
 def _kind(f: Any, X: Any) -> str:
     if _is_scalar(f):
         return "gradient"
+    if not isinstance(X, sympy.MatrixSymbol):
+        raise NotSupportedError(f"the derivative of the matrix {f} by the scalar {X}")
     if 1 in f.shape and 1 in X.shape:
         return "jacobian"
     return "vec"
@@ -136,7 +140,8 @@ def _matrix_form(node: Node, x: Var, f_shape: tuple[Any, Any], kind: str) -> Any
     """The derivative of ``node`` by ``x`` in matrix notation, of the pairing ``kind``."""
     if kind == "gradient":
         g = to_matrix(gradient(node, x))
-        return transpose(g) if x.symbol.shape[0] == 1 and x.symbol.shape[1] != 1 else g
+        shape = getattr(x.symbol, "shape", (1, 1))
+        return transpose(g) if shape[0] == 1 and shape[1] != 1 else g
     t = tangent(node, x)
     if kind == "jacobian":
         return to_matrix(t)
@@ -291,8 +296,9 @@ def matrix_hessian(
     try:
         first = _engine_route(f, X, "gradient", generator)
         g = first.result
-        g_col = transpose(g) if X.shape[0] == 1 and X.shape[1] != 1 else g
-        kind = "jacobian" if 1 in X.shape else "vec"
+        shape = getattr(X, "shape", (1, 1))
+        g_col = transpose(g) if shape[0] == 1 and shape[1] != 1 else g
+        kind = "gradient" if shape == (1, 1) else "jacobian" if 1 in shape else "vec"
         second = _engine_route(g_col, X, kind, generator)
     except NotSupportedError as why:
         raise NotSupportedError(
