@@ -63,14 +63,7 @@ class MatrixLatexPrinter(LatexPrinter):
         return super()._print_MatrixSymbol(expr)
 
     def _print_MatAdd(self, expr: Any) -> str:
-        terms = sorted(expr.args, key=_term_order)
-        out = self._print(terms[0])
-        for t in terms[1:]:
-            if _negative(t):
-                out += " - " + self._print(sympy.MatMul(-1, t).doit(deep=False))
-            else:
-                out += " + " + self._print(t)
-        return out
+        return _joined_terms(expr, self._print)
 
     def _print_Pow(self, expr: Any) -> str:
         base, p = expr.args
@@ -187,6 +180,18 @@ class MatrixLatexPrinter(LatexPrinter):
         return self._print(m)
 
 
+def _joined_terms(expr: Any, show: Any) -> str:
+    """A sum written with its positive terms first and ``a - b`` for negative ones."""
+    terms = sorted(expr.args, key=_term_order)
+    out = show(terms[0])
+    for t in terms[1:]:
+        if _negative(t):
+            out += " - " + show(sympy.MatMul(-1, t).doit(deep=False))
+        else:
+            out += " + " + show(t)
+    return out
+
+
 def _hadamard_order(a: Any) -> tuple[int, int]:
     """Negative factors first, sums later, differentials (dX) last."""
     is_d = isinstance(a, sympy.MatrixSymbol) and a.name.startswith("d") and len(a.name) > 1
@@ -232,14 +237,7 @@ class MatrixTextPrinter(StrPrinter):
         return text
 
     def _print_MatAdd(self, expr: Any) -> str:
-        terms = sorted(expr.args, key=_term_order)
-        out = self._print(terms[0])
-        for t in terms[1:]:
-            if _negative(t):
-                out += " - " + self._print(sympy.MatMul(-1, t).doit(deep=False))
-            else:
-                out += " + " + self._print(t)
-        return out
+        return _joined_terms(expr, self._print)
 
     def _print_Transpose(self, expr: Any) -> str:
         arg = expr.arg

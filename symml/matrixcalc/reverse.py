@@ -62,11 +62,9 @@ def _idx(n: int, start: int = 0) -> tuple[int, ...]:
 
 
 def _back_einsum(node: Einsum, bar: Node, k: int) -> Node:
-    fresh = len(node.sizes)
     sizes = dict(enumerate(node.sizes))
     ops = [bar, *(o for j, o in enumerate(node.operands) if j != k)]
     subs = [node.out, *(s for j, s in enumerate(node.subs) if j != k)]
-    del fresh
     return einsum(ops, subs, node.subs[k], sizes, node.coeff)
 
 

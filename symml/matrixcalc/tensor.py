@@ -49,12 +49,14 @@ __all__ = [
     "Node",
     "U",
     "Var",
-    "const",
+    "add",
+    "det",
     "einsum",
     "from_sympy",
     "inv",
-    "det",
     "map_",
+    "rebuild",
+    "substitute",
     "walk",
 ]
 
@@ -67,7 +69,6 @@ def _dummies(n: int) -> tuple[sympy.Symbol, ...]:
 
 #: The symbols of a Map's body: U[k] stands for its k-th argument.
 U = _dummies(64)
-_U_INDEX = {u: k for k, u in enumerate(U)}
 
 _TABLE: weakref.WeakValueDictionary[tuple[Any, ...], Node] = weakref.WeakValueDictionary()
 _SERIAL = itertools.count()
@@ -265,10 +266,6 @@ def walk(root: Node) -> list[Node]:
 # --- constructors in normal form -----------------------------------------------------------
 
 
-def const(value: Any, dims: tuple[Dim, ...] = ()) -> Const:
-    return Const(value, dims)
-
-
 def is_zero(node: Node) -> bool:
     return isinstance(node, Const) and node.value == 0
 
@@ -408,14 +405,6 @@ def add(*terms: Node) -> Node:
         return live[0]
     dims = max((t.dims for t in live), key=len)
     return map_(sympy.Add(*U[: len(live)]), live, dims)
-
-
-def scale(c: Any, node: Node) -> Node:
-    return map_(c * U[0], [node], node.dims)
-
-
-def hadamard(a: Node, b: Node) -> Node:
-    return map_(U[0] * U[1], [a, b], max(a.dims, b.dims, key=len))
 
 
 class _UnionFind:
@@ -763,10 +752,6 @@ def from_sympy(expr: Any) -> Node:
         if isinstance(d, sympy.Symbol)
     }
     return _FromSympy(dims)(expr)
-
-
-def free_vars(node: Node) -> list[Var]:
-    return [n for n in walk(node) if isinstance(n, Var)]
 
 
 def substitute(root: Node, mapping: Mapping[int, Node]) -> Node:

@@ -41,7 +41,7 @@ from symml.errors import NotSupportedError
 from symml.matrix_parsing import U as LAMBDA_VAR
 from symml.matrix_parsing import as_scalar
 from symml.matrixcalc.functions import plain
-from symml.matrixcalc.tensor import Const, Det, Einsum, Inv, Map, Node, U, Var, einsum, walk
+from symml.matrixcalc.tensor import Const, Det, Einsum, Inv, Map, Node, U, Var, einsum
 
 __all__ = ["Vec", "simplify_sum", "to_matrix", "to_vec", "transpose"]
 
@@ -777,7 +777,3 @@ def _kron_parts(term: Any) -> tuple[Any, Any, Any] | None:
     if len(mats) == 1 and isinstance(mats[0], sympy.KroneckerProduct) and len(mats[0].args) == 2:
         return c, mats[0].args[0], mats[0].args[1]
     return None
-
-
-def nodes_of(root: Node) -> list[Node]:
-    return walk(root)
