@@ -256,7 +256,12 @@ def matrix_derivative(
             continue
         return _derivation(f, X, answer, prior, _lhs(kind, X), "matrix_derivative", (f, kind))
     if kind == "gradient":
-        return fallback.matrix_derivative(f, X, rng=generator)
+        try:
+            return fallback.matrix_derivative(f, X, rng=generator)
+        except NotSupportedError as why:
+            tried.append(str(why))
+        except Exception as exc:  # noqa: BLE001 - the older route's crashes are refusals too
+            tried.append(f"the older candidates: {type(exc).__name__}: {exc}")
     raise NotSupportedError(
         f"no derivative of {f} by {X} passed the numeric check ({'; '.join(tried)})"
     )

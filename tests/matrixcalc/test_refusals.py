@@ -8,7 +8,7 @@ import pytest
 import sympy
 
 import symml as sm
-from symml.matrixcalc import derive
+from symml.matrixcalc import derive, fallback
 
 SPEC = "X:n,m w:m y:n A:n,n M:n,n x:n"
 
@@ -43,3 +43,13 @@ def test_results_pickle_with_their_check() -> None:
     d = sm.matrix_derivative("sum(softplus(X @ w)) - y.T @ X @ w", "w", shapes=SPEC, rng=0)
     back = pickle.loads(pickle.dumps(d))
     assert back.result == d.result and back.verify(rng=2)
+
+
+def test_a_crash_in_every_route_is_a_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise TypeError("Mix of Matrix and Scalar symbols")
+
+    monkeypatch.setattr(derive, "_matrix_form", crash)
+    monkeypatch.setattr(fallback, "matrix_derivative", crash)
+    with pytest.raises(sm.NotSupportedError, match="Mix of Matrix and Scalar"):
+        sm.matrix_derivative("x.T @ A @ x + lam * x.T @ x", "x", shapes=SPEC + " lam", rng=0)
