@@ -208,33 +208,36 @@ class _Coder:
         return core
 
     def chain(self, mats: list[Any]) -> str:
-        """A product of matrices: diagonal factors folded into a neighbour (broadcast),
-        ones vectors as sums, then ``@`` or ``multi_dot``."""
+        """A product of matrices: a diagonal factor scales the rows of its right neighbour
+        (``Xᵀ diag(d) X`` is ``X.T @ (d[:, None] * X)``; the columns of its left one when it
+        comes last), ones vectors at the ends are sums, then ``@`` or ``multi_dot``."""
         items: list[tuple[str, str]] = []  # (code, kind)
         pending_diag: list[str] = []  # diag(v) waiting for its right neighbour
         for m in mats:
             if isinstance(m, sympy.Identity):
                 continue
             if isinstance(m, DiagMatrix):
-                v = self(m.args[0])
-                if items and not pending_diag:
-                    code, kind = items.pop()
-                    items.append((self.scale_cols(code, kind, v), kind))
-                else:
-                    pending_diag.append(v)
+                pending_diag.append(self(m.args[0]))
                 continue
             kind = _kind(m)
             if isinstance(m, sympy.OneMatrix) and kind in ("row", "col"):
                 code = _ONES_ROW if kind == "row" else _ONES_COL
                 length = m.shape[1] if kind == "row" else m.shape[0]
                 self.ones_size[code] = self.dim(length)
+                if pending_diag:  # diag(v) 1 is v
+                    code, pending_diag = " * ".join(pending_diag), []
             else:
                 code = self(m)
             for v in reversed(pending_diag):
                 code = self.scale_rows(code, kind, v)
             pending_diag = []
             items.append((code, kind))
-        if pending_diag:
+        if pending_diag and items:
+            code, kind = items.pop()
+            for v in pending_diag:
+                code = self.scale_cols(code, kind, v)
+            items.append((code, kind))
+        elif pending_diag:
             items.append(("numpy.diag(" + " * ".join(pending_diag) + ")", "mat"))
         if not items:  # a product of identities
             return self(mats[0])
