@@ -91,7 +91,9 @@ def row_task_table(quick: bool = False) -> Row:
         theirs += t_sympy
         answered += 1
         try:
-            ok = check_candidate(f, X, sympy_answer, "gradient", rng=np.random.default_rng(0)).passed
+            ok = check_candidate(
+                f, X, sympy_answer, "gradient", rng=np.random.default_rng(0)
+            ).passed
         except Exception:  # noqa: BLE001 - an answer the check cannot evaluate is not right
             ok = False
         right += ok
