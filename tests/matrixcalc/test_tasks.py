@@ -85,11 +85,6 @@ def expected(task: Task, values: dict[str, Any]) -> np.ndarray:
     return jacobian(task.numpy_f, values, task.wrt)
 
 
-@pytest.fixture(scope="module")
-def derived() -> dict[str, sm.Derivation]:
-    return {}
-
-
 @pytest.mark.parametrize("task", TASKS, ids=[t.name for t in TASKS])
 def test_task_in_matrix_form_right_and_compiled(task: Task) -> None:
     d = derive(task)
