@@ -46,7 +46,7 @@ from symml.calculus import (
     taylor,
 )
 from sympy import Interval, MatrixSymbol  # re-exported: matrix variables, supports of densities
-from symml.matrixcalc import matrix_derivative
+from symml.matrixcalc import matrices, matrix_derivative, matrix_hessian
 from symml.linalg import (
     LU,
     PCA,
@@ -143,7 +143,9 @@ __all__ = [
     # matrix calculus
     "Interval",
     "MatrixSymbol",
+    "matrices",
     "matrix_derivative",
+    "matrix_hessian",
     # linear algebra
     "Eigen",
     "LU",

@@ -39,6 +39,7 @@ from symml.derivation import Derivation, Step, Verification, as_wrt
 from symml.errors import ParseError, SymmlError
 from symml.latex import to_latex
 from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
+from symml.matrixcalc import matrix_derivative, matrix_hessian
 from symml.notes import Notes, latex_text
 from symml.optimize import OptimizeResult, gradient_descent, newton
 from symml.parsing import parse
@@ -572,6 +573,21 @@ def _run_minimize(a: argparse.Namespace) -> OptimizeResult:
     return result
 
 
+# --- matrix calculus -----------------------------------------------------------------------
+
+
+def _matdiff_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("expression", help='matrix expression in NumPy notation, e.g. "X.T @ X"')
+    p.add_argument("--wrt", required=True, help="the matrix to differentiate by, e.g. w")
+    p.add_argument("--shapes", required=True, help='shapes, e.g. "X:n,m w:m y:n lam"')
+    p.add_argument("--hessian", action="store_true", help="the Hessian instead of ∂f/∂X")
+
+
+def _run_matdiff(a: argparse.Namespace) -> Outcome:
+    operation = matrix_hessian if a.hessian else matrix_derivative
+    return operation(a.expression, a.wrt, shapes=a.shapes)
+
+
 # --- notes ---------------------------------------------------------------------------------
 
 #: Subcommands a recipe line may use (those that return a result object).
@@ -590,6 +606,7 @@ RECIPE_OPS = (
     "variance",
     "entropy",
     "minimize",
+    "matdiff",
 )
 
 
@@ -774,6 +791,12 @@ COMMANDS: dict[str, Command] = {
     ),
     "linalg": Command(
         "det, inverse, lu, qr, svd or gram-schmidt of a matrix", _linalg_args, _run_linalg
+    ),
+    # rows: matrix calculus
+    "matdiff": Command(
+        'matrix derivative or Hessian in matrix form, e.g. "X.T @ X" --shapes "X:n,m"',
+        _matdiff_args,
+        _run_matdiff,
     ),
     # rows: probability
     "expect": Command('expectation, e.g. "X**2" --dist "X=Normal(0,1)"', _expect_args, _run_expect),

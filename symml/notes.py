@@ -107,6 +107,7 @@ TITLES: dict[str, str] = {
     "taylor": "Taylor polynomial",
     "limit": "Limit",
     "matrix_derivative": "Matrix derivative",
+    "matrix_hessian": "Matrix Hessian",
     "expectation": "Expectation",
     "variance": "Variance",
     "covariance": "Covariance",

@@ -31,6 +31,7 @@ import sympy
 
 from symml.config import config
 from symml.errors import ParseError
+from symml.matrix_parsing import ShapesLike, parse_matrix
 
 __all__ = ["CONSTANTS", "FUNCTIONS", "MAX_NUMBER_DIGITS", "NOT_NUMBERS", "parse", "symbols"]
 
@@ -870,7 +871,7 @@ def _parse_cached(text: str, known: tuple[sympy.Symbol, ...]) -> Any:
         ) from None
 
 
-def parse(text: str, wrt: Any = None) -> Any:
+def parse(text: str, wrt: Any = None, *, shapes: ShapesLike | None = None) -> Any:
     """Parse ``text`` into a SymPy expression (or a Matrix) without ``eval``.
 
     Accepted: numbers, names, ``+ - * / ** ^`` (``^`` is power), unary minus,
@@ -882,6 +883,10 @@ def parse(text: str, wrt: Any = None) -> Any:
         text: The expression.
         wrt: Symbols (or a sequence of them) to use for names they match, so that a
             symbol with other assumptions is kept as it is.
+        shapes: A shape spec (``"X:n,m w:m y:n lam"``) or a dict of shapes: the text is
+            then a matrix expression in NumPy's notation (``@``, element-wise ``* / **``,
+            ``.T``, ``sum tr det logdet inv diag norm ones eye``), read by
+            :func:`symml.matrix_parsing.parse_matrix`.
 
     Returns:
         A SymPy expression, or a ``sympy.Matrix`` for a matrix literal.
@@ -907,6 +912,8 @@ def parse(text: str, wrt: Any = None) -> Any:
         raise TypeError("parse() takes a str, not bytes")
     if not isinstance(text, str):
         raise TypeError(f"parse() takes a str, got {type(text).__name__}")
+    if shapes is not None:
+        return parse_matrix(text, shapes)
     known: tuple[sympy.Symbol, ...] = ()
     if wrt is not None:
         items = [wrt] if isinstance(wrt, sympy.Symbol) else list(wrt)

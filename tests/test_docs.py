@@ -19,7 +19,15 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
-GUIDE_PAGES = ("calculus", "linear-algebra", "probability", "numeric", "optimisation", "notes")
+GUIDE_PAGES = (
+    "calculus",
+    "linear-algebra",
+    "probability",
+    "numeric",
+    "optimisation",
+    "notes",
+    "matrix-calculus",
+)
 
 
 def build_html(out: Path) -> Path:

@@ -249,6 +249,11 @@ def check_neural_network(v: dict[str, str]) -> None:
     assert v["gradient_verified"] == "True"
     assert num(v["loss_symbolic_vs_backprop"]) < 1e-12
     assert num(v["gradient_symbolic_vs_backprop"]) < 1e-12
+    assert v["matrix_form_dW"] == (
+        "(((c*ones(m) + tanh(ones(m) @ b.T + X @ W.T) @ v - Y) @ v.T) * "
+        "(ones(m, k) - tanh(ones(m) @ b.T + X @ W.T)**2)).T @ X"
+    )
+    assert num(v["matrix_form_vs_backprop"]) < 1e-12
     assert v["loss_decreased"] == "True"
     assert num(v["loss_final"]) < 0.25 * num(v["loss_initial"])
     # the losses recomputed here by a forward pass on the script's data (seed 0)
@@ -279,6 +284,8 @@ def check_logistic_regression(v: dict[str, str]) -> None:
     assert num(v["matrix_derivative_vs_numpy"]) < 1e-12
     assert num(v["hessian_matrix_form_vs_symbolic"]) < 1e-12
     assert num(v["hessian_min_eigenvalue"]) > 0
+    assert v["matrix_hessian"] == "X.T @ diag(sigmoid(X @ w) * (ones(m) - sigmoid(X @ w))) @ X"
+    assert num(v["matrix_hessian_vs_numpy"]) < 1e-12
     close(v["loss_initial"], math.log(2), 1e-12)
     close(v["gd_loss"], num(v["newton_loss"]), 1e-8)
     assert int(v["newton_steps"]) < 20 < int(v["gd_steps"])

@@ -82,6 +82,24 @@ l_bp, g_bp = backprop(theta0, X, Y)
 show("loss_symbolic_vs_backprop", abs(l_sym - l_bp))
 show("gradient_symbolic_vs_backprop", float(np.abs(g_sym - g_bp).max() / np.abs(g_bp).max()))
 
+# The same gradient in matrix form, for all examples at once (the rows of X): with
+# H = tanh(X W₁ᵀ + 1 b₁ᵀ) and the residual r = c1 + H w₂ − y, matrix calculus gives
+# ∂L/∂W₁ = ((r w₂ᵀ) ⊙ (1 − H ⊙ H))ᵀ X and ∂L/∂w₂ = Hᵀ r, compiled and checked against backprop.
+shapes = "X:m,d W:k,d b:k v:k c Y:m"
+batch_loss = "norm(tanh(X @ W.T + ones(m) @ b.T) @ v + c - Y)**2 / 2"
+by_matrix = {p: sm.matrix_derivative(batch_loss, p, shapes=shapes) for p in ("W", "b", "v", "c")}
+show("matrix_form_dW", by_matrix["W"].plain())
+show("matrix_form_dv", by_matrix["v"].plain())
+W0, b0, v0, c0 = unpack(theta0)
+at_theta0 = {"X": X, "W": W0, "b": b0, "v": v0, "c": c0, "Y": Y}
+g_matrix = np.concatenate(
+    [
+        np.ravel(d.to_numpy()(**{s.name: at_theta0[s.name] for s in d.wrt}))
+        for d in by_matrix.values()
+    ]
+) / len(Y)
+show("matrix_form_vs_backprop", float(np.abs(g_matrix - g_bp).max() / np.abs(g_bp).max()))
+
 # Training: plain gradient descent driven by the compiled symbolic gradient.
 result = sm.gradient_descent(
     lambda t: symbolic(t, X, Y)[0],

@@ -105,6 +105,15 @@ show(
     ),
 )
 show("hessian_min_eigenvalue", float(np.linalg.eigvalsh(matrix_hessian(theta_test)).min()))
+# ... and derived in matrix form, Xᵀ diag(σ(Xw) ⊙ (1 − σ(Xw))) X, compiled (no dense diagonal).
+hess = sm.matrix_hessian("sum(softplus(X @ w)) - y.T @ X @ w", "w", shapes="X:m,k w:k y:m")
+show("matrix_hessian", hess.plain())
+show(
+    "matrix_hessian_vs_numpy",
+    float(
+        np.abs(hess.to_numpy()(X=X, w=theta_test, y=labels) / m - matrix_hessian(theta_test)).max()
+    ),
+)
 
 # --- training -------------------------------------------------------------------------------------
 theta0 = np.zeros(3)

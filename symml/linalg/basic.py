@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from functools import partial
-from typing import Literal, TypeAlias
+from typing import Literal, TypeAlias, overload
 
 import numpy as np
 import sympy
@@ -118,6 +118,14 @@ def _gram_schmidt(
     return out, steps
 
 
+@overload
+def gram_schmidt(
+    vectors: MatrixLike, normalize: bool = ..., *, steps: Literal[False] = ...
+) -> list[sympy.ImmutableMatrix]: ...
+@overload
+def gram_schmidt(
+    vectors: MatrixLike, normalize: bool = ..., *, steps: Literal[True]
+) -> Derivation: ...
 def gram_schmidt(
     vectors: MatrixLike, normalize: bool = True, *, steps: bool = False
 ) -> list[sympy.ImmutableMatrix] | Derivation:
