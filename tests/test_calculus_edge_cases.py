@@ -21,9 +21,9 @@ from scipy import special as scipy_special
 
 import symml as sm
 from symml.calculus import NUMERIC_FALLBACK_SECONDS
-from symml.cli import main
 from symml.deadline import portable_exception, run_limited
 from symml.errors import NoClosedFormError, NoConvergenceError, NotSupportedError, SymmlError
+from tests.helpers import Cli
 
 x, y = sm.symbols("x y")
 
@@ -201,9 +201,8 @@ def test_conditionally_convergent_integral_is_exact_and_checked() -> None:
     assert not wrong.verify()
 
 
-def test_cli_integrate_oscillating_exits_3_without_a_number(capsys: pytest.CaptureFixture) -> None:
-    code = main(["integrate", "sin(x)", "--wrt", "x", "--from", "0", "--to", "oo"])
-    out, err = capsys.readouterr()
+def test_cli_integrate_oscillating_exits_3_without_a_number(cli: Cli) -> None:
+    code, out, err = cli("integrate", "sin(x)", "--wrt", "x", "--from", "0", "--to", "oo")
     assert code == 3 and out == ""
     assert "NoConvergenceError" in err and len(err.strip().splitlines()) == 1
 
@@ -251,24 +250,21 @@ def test_unpicklable_sympy_error_falls_back_to_quadrature() -> None:
     assert abs(float(d.result) - CIN_1) < 1e-8  # and the closed form, with no quadrature
 
 
-def test_cli_integrate_unpicklable_error_prints_the_number(capsys: pytest.CaptureFixture) -> None:
-    code = main(
-        [
-            "integrate",
-            "abs(sin(x*y))",
-            "--wrt",
-            "x,y",
-            "--from",
-            "0",
-            "--to",
-            "1",
-            "--from",
-            "0",
-            "--to",
-            "1",
-        ]
+def test_cli_integrate_unpicklable_error_prints_the_number(cli: Cli) -> None:
+    code, out, err = cli(
+        "integrate",
+        "abs(sin(x*y))",
+        "--wrt",
+        "x,y",
+        "--from",
+        "0",
+        "--to",
+        "1",
+        "--from",
+        "0",
+        "--to",
+        "1",
     )
-    out, err = capsys.readouterr()
     assert code == 0 and err == ""
     assert abs(float(out.strip()) - CIN_1) < 1e-8
     assert abs(CIN_1 - 0.2398117420005647) < 1e-15  # the value this test used to hard-code
@@ -379,9 +375,10 @@ def test_a_sympy_failure_in_a_taylor_coefficient_is_a_derivation_limit() -> None
     assert sympy.besselj(1 / t, t).subs(t, 0).has(sympy.zoo)  # why a limit is needed
 
 
-def test_cli_taylor_abs_is_bad_input(capsys: pytest.CaptureFixture) -> None:
-    assert main(["taylor", "abs(x)", "--at", "0"]) == 2
-    out, err = capsys.readouterr()
+def test_cli_taylor_abs_is_bad_input(cli: Cli) -> None:
+    result = cli("taylor", "abs(x)", "--at", "0")
+    assert result.code == 2
+    out, err = result.out, result.err
     assert out == "" and "not differentiable at x = 0" in err and "DiracDelta" not in err
 
 
@@ -757,14 +754,13 @@ def test_an_integral_diverging_with_both_signs_still_does_not_exist() -> None:
 
 
 @pytest.mark.parametrize("timeout", [float("nan"), float("inf")])
-def test_a_timeout_that_is_not_a_finite_number_is_bad_input(
-    timeout: float, capsys: pytest.CaptureFixture
-) -> None:
+def test_a_timeout_that_is_not_a_finite_number_is_bad_input(timeout: float, cli: Cli) -> None:
     with pytest.raises(ValueError, match=f"timeout must be a positive, finite number.*{timeout}"):
         sm.critical_points("x^2", timeout=timeout)
     # at the CLI: exit 2 on one line (inf was an internal error, nan a DerivationTimeout)
-    assert main(["critical", "x^2", "--timeout", str(timeout)]) == 2
-    err = capsys.readouterr().err
+    result = cli("critical", "x^2", "--timeout", str(timeout))
+    assert result.code == 2
+    err = result.err
     assert "timeout must be a positive, finite number" in err and len(err.splitlines()) == 1
 
 

@@ -10,23 +10,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from symml.cli import main
+from tests.helpers import Cli
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_diff_prints_the_result_on_the_last_line(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "diff", "x^3", "--wrt", "x")
+def test_diff_prints_the_result_on_the_last_line(cli: Cli) -> None:
+    code, out, err = cli("diff", "x^3", "--wrt", "x")
     assert code == 0 and err == ""
     assert out.strip().splitlines()[-1] == "3*x**2"
 
 
-def test_diff_latex(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "diff", "x^2*sin(x)", "--wrt", "x", "--latex")
+def test_diff_latex(cli: Cli) -> None:
+    code, out, _ = cli("diff", "x^2*sin(x)", "--wrt", "x", "--latex")
     assert code == 0
     last = out.strip().splitlines()[-1]
     assert (
@@ -35,8 +29,8 @@ def test_diff_latex(capsys: pytest.CaptureFixture[str]) -> None:
     )
 
 
-def test_steps_come_first(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "diff", "x^2*sin(x)", "--wrt", "x", "--steps")
+def test_steps_come_first(cli: Cli) -> None:
+    code, out, _ = cli("diff", "x^2*sin(x)", "--wrt", "x", "--steps")
     lines = out.strip().splitlines()
     assert code == 0
     assert lines[0].startswith("definition:")
@@ -44,24 +38,24 @@ def test_steps_come_first(capsys: pytest.CaptureFixture[str]) -> None:
     assert lines[-1] == "x*(x*cos(x) + 2*sin(x))"
 
 
-def test_grad_and_hessian(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "grad", "x**2*y + y**3", "--wrt", "x,y")
+def test_grad_and_hessian(cli: Cli) -> None:
+    code, out, _ = cli("grad", "x**2*y + y**3", "--wrt", "x,y")
     assert code == 0 and out.strip().endswith("Matrix([[2*x*y], [x**2 + 3*y**2]])")
-    code, out, _ = run(capsys, "hessian", "x**2*y + y**3", "--wrt", "x,y")
+    code, out, _ = cli("hessian", "x**2*y + y**3", "--wrt", "x,y")
     assert code == 0 and out.strip().endswith("Matrix([[2*y, 2*x], [2*x, 6*y]])")
-    code, out, _ = run(capsys, "jacobian", "[x*y, x + y]", "--wrt", "x,y")
+    code, out, _ = cli("jacobian", "[x*y, x + y]", "--wrt", "x,y")
     assert code == 0 and out.strip().endswith("Matrix([[y, x], [1, 1]])")
 
 
-def test_verify_option(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "hessian", "exp(x*y)", "--verify")
+def test_verify_option(cli: Cli) -> None:
+    code, out, _ = cli("hessian", "exp(x*y)", "--verify")
     assert code == 0
     assert "verify: passed" in out
 
 
-def test_export_writes_a_working_module(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_export_writes_a_working_module(cli: Cli, tmp_path: Path) -> None:
     target = tmp_path / "g.py"
-    code, out, _ = run(capsys, "grad", "x**2*y + y**3", "--wrt", "x,y", "--export", str(target))
+    code, out, _ = cli("grad", "x**2*y + y**3", "--wrt", "x,y", "--export", str(target))
     assert code == 0 and target.exists()
     script = (
         f"import importlib.util, sys; sys.modules['sympy'] = None\n"
@@ -87,9 +81,9 @@ BAD = [
 
 @pytest.mark.parametrize(("argv", "code", "fragment"), BAD)
 def test_bad_input_exit_2_with_one_line(
-    capsys: pytest.CaptureFixture[str], argv: tuple[str, ...], code: int, fragment: str
+    cli: Cli, argv: tuple[str, ...], code: int, fragment: str
 ) -> None:
-    got, out, err = run(capsys, *argv)
+    got, out, err = cli(*argv)
     assert got == code
     lines = err.strip().splitlines()
     assert len(lines) == 1, err
@@ -97,33 +91,29 @@ def test_bad_input_exit_2_with_one_line(
     assert "Traceback" not in err
 
 
-def test_option_values_may_start_with_a_minus(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "diff", "x**2", "--wrt", "x", "-n", "2")
+def test_option_values_may_start_with_a_minus(cli: Cli) -> None:
+    code, out, _ = cli("diff", "x**2", "--wrt", "x", "-n", "2")
     assert code == 0 and out.strip() == "2"
 
 
-def test_demo_writes_its_files(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, out, _ = run(capsys, "demo", "--out", str(tmp_path / "demo"))
+def test_demo_writes_its_files(cli: Cli, tmp_path: Path) -> None:
+    code, out, _ = cli("demo", "--out", str(tmp_path / "demo"))
     assert code == 0
     assert (tmp_path / "demo").is_dir()
     assert any(p.suffix == ".py" for p in (tmp_path / "demo").iterdir())
 
 
-def test_python_dash_m_symml() -> None:
-    res = subprocess.run(
-        [sys.executable, "-m", "symml", "diff", "x^3", "--wrt", "x"], capture_output=True, text=True
-    )
-    assert res.returncode == 0
-    assert res.stdout.strip() == "3*x**2"
-    res = subprocess.run(
-        [sys.executable, "-m", "symml", "diff", "2x"], capture_output=True, text=True
-    )
-    assert res.returncode == 2 and "Traceback" not in res.stderr
+def test_python_dash_m_symml(cli: Cli) -> None:
+    res = cli("diff", "x^3", "--wrt", "x", subprocess=True)
+    assert res.code == 0
+    assert res.out.strip() == "3*x**2"
+    res = cli("diff", "2x", subprocess=True)
+    assert res.code == 2 and "Traceback" not in res.err
 
 
-def test_flag_steps_is_not_confused_with_minimize_steps(capsys: pytest.CaptureFixture[str]) -> None:
+def test_flag_steps_is_not_confused_with_minimize_steps(cli: Cli) -> None:
     # minimize has a valued --steps; for other subcommands it is a flag and must stay one
-    code, out, _ = run(capsys, "diff", "x^3", "--wrt", "x", "--steps", "--verify")
+    code, out, _ = cli("diff", "x^3", "--wrt", "x", "--steps", "--verify")
     assert code == 0
     assert out.strip().splitlines()[-1] == "3*x**2"
     assert "verify: passed" in out

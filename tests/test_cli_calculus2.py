@@ -7,57 +7,45 @@ from pathlib import Path
 
 import pytest
 
-from symml.cli import main
+from tests.helpers import Cli
 
 
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
-    code = main(args)
-    out, err = capsys.readouterr()
-    return code, out.strip().splitlines(), err
-
-
-def test_integrate_gaussian_prints_sqrt_pi(capsys: pytest.CaptureFixture[str]) -> None:
-    code, lines, err = run(
-        ["integrate", "exp(-x^2)", "--wrt", "x", "--from", "-oo", "--to", "oo"], capsys
-    )
+def test_integrate_gaussian_prints_sqrt_pi(cli: Cli) -> None:
+    result = cli("integrate", "exp(-x^2)", "--wrt", "x", "--from", "-oo", "--to", "oo")
+    code, lines, err = result.code, result.lines, result.err
     assert code == 0 and err == ""
     assert lines[-1] == "sqrt(pi)"
 
 
-def test_integrate_iterated_with_steps_and_verify(capsys: pytest.CaptureFixture[str]) -> None:
+def test_integrate_iterated_with_steps_and_verify(cli: Cli) -> None:
     # --steps anywhere: it is a flag of integrate (each subcommand's own options are read)
-    code, lines, _ = run(
-        [
-            "integrate",
-            "x*y",
-            "--steps",
-            "--wrt",
-            "x,y",
-            "--from",
-            "0",
-            "--to",
-            "1",
-            "--from",
-            "0",
-            "--to",
-            "2",
-            "--verify",
-        ],
-        capsys,
+    result = cli(
+        "integrate",
+        "x*y",
+        "--steps",
+        "--wrt",
+        "x,y",
+        "--from",
+        "0",
+        "--to",
+        "1",
+        "--from",
+        "0",
+        "--to",
+        "2",
+        "--verify",
     )
+    code, lines = result.code, result.lines
     assert code == 0
     assert lines[-1] == "1"
     assert lines[-2].startswith("verify: passed: quadrature")
     assert any(line.startswith("evaluate at the bounds:") for line in lines)
 
 
-def test_integrate_indefinite_latex_and_export(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_integrate_indefinite_latex_and_export(tmp_path: Path, cli: Cli) -> None:
     target = tmp_path / "antideriv.py"
-    code, lines, _ = run(
-        ["integrate", "x*cos(x)", "--wrt", "x", "--latex", "--export", str(target)], capsys
-    )
+    result = cli("integrate", "x*cos(x)", "--wrt", "x", "--latex", "--export", str(target))
+    code, lines = result.code, result.lines
     assert code == 0
     assert (
         lines[-1]
@@ -69,22 +57,20 @@ def test_integrate_indefinite_latex_and_export(
     assert abs(module.antideriv(0.0) - 1.0) < 1e-12
 
 
-def test_integrate_hanging_falls_back(capsys: pytest.CaptureFixture[str]) -> None:
-    code, lines, _ = run(
-        [
-            "integrate",
-            "log(1-x)*log((1+x)^2)/x",
-            "--wrt",
-            "x",
-            "--from",
-            "0",
-            "--to",
-            "1",
-            "--timeout",
-            "1",
-        ],
-        capsys,
+def test_integrate_hanging_falls_back(cli: Cli) -> None:
+    result = cli(
+        "integrate",
+        "log(1-x)*log((1+x)^2)/x",
+        "--wrt",
+        "x",
+        "--from",
+        "0",
+        "--to",
+        "1",
+        "--timeout",
+        "1",
     )
+    code, lines = result.code, result.lines
     assert code == 0
     assert abs(float(lines[-1]) - (-1.5025711289494928)) < 1e-8
 
@@ -123,39 +109,40 @@ def test_integrate_hanging_falls_back(capsys: pytest.CaptureFixture[str]) -> Non
         (["limit", "log(x)", "--to", "0", "--dir", "-"], 2, "outside the real domain"),
     ],
 )
-def test_errors_exit_codes(
-    args: list[str], code: int, message: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    got, _, err = run(args, capsys)
+def test_errors_exit_codes(args: list[str], code: int, message: str, cli: Cli) -> None:
+    got, _, err = cli(*args)
     assert got == code
     assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_limit_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(["limit", "(1 + 1/n)^n", "--wrt", "n", "--to", "oo"], capsys)[1][-1] == "E"
-    assert run(["limit", "1/x", "--wrt", "x", "--to", "0", "--dir", "-"], capsys)[1][-1] == "-oo"
-    code, lines, _ = run(["limit", "sin(x)/x", "--to", "0", "--latex", "--verify"], capsys)
+def test_limit_cli(cli: Cli) -> None:
+    assert cli("limit", "(1 + 1/n)^n", "--wrt", "n", "--to", "oo").lines[-1] == "E"
+    assert cli("limit", "1/x", "--wrt", "x", "--to", "0", "--dir", "-").lines[-1] == "-oo"
+    result = cli("limit", "sin(x)/x", "--to", "0", "--latex", "--verify")
+    code, lines = result.code, result.lines
     assert code == 0 and lines[-1] == r"\lim_{x \to 0} f(x) = 1"
     assert lines[0].startswith("verify: passed: numeric approach")
 
 
-def test_taylor_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    code, lines, _ = run(
-        ["taylor", "exp(x)", "--wrt", "x", "--at", "0", "--order", "3", "--steps"], capsys
-    )
+def test_taylor_cli(cli: Cli) -> None:
+    result = cli("taylor", "exp(x)", "--wrt", "x", "--at", "0", "--order", "3", "--steps")
+    code, lines = result.code, result.lines
     assert code == 0 and lines[-1] == "x**3/6 + x**2/2 + x + 1"
     assert lines[-2].startswith("assemble the polynomial:")
-    code, lines, _ = run(["taylor", "cos(x)", "--at", "-pi", "--order", "2"], capsys)
+    result = cli("taylor", "cos(x)", "--at", "-pi", "--order", "2")
+    code, lines = result.code, result.lines
     assert code == 0 and lines[-1] == "(x + pi)**2/2 - 1"
 
 
-def test_critical_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    code, lines, _ = run(["critical", "x^3 - 3*x + y^2", "--verify"], capsys)
+def test_critical_cli(cli: Cli) -> None:
+    result = cli("critical", "x^3 - 3*x + y^2", "--verify")
+    code, lines = result.code, result.lines
     assert code == 0
     assert lines == [
         "verify: passed: central differences, 2 points, max error " + lines[0].rsplit(" ", 1)[-1],
         "saddle at x = -1, y = 0: f = 2",
         "minimum at x = 1, y = 0: f = -2",
     ]
-    code, lines, _ = run(["critical", "x^2 - y^2", "--latex"], capsys)
+    result = cli("critical", "x^2 - y^2", "--latex")
+    code, lines = result.code, result.lines
     assert code == 0 and r"\text{saddle}" in lines[-2]

@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from symml import cli
-from symml.cli import build_parser, main
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(argv)
-    out, err = capsys.readouterr()
-    return code, out, err
+from symml import cli as symml_cli
+from symml.cli import build_parser
+from tests.helpers import Cli
 
 
 @pytest.mark.parametrize(
@@ -33,27 +25,23 @@ def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str,
         (["expect", "-X**2", "--dist", "X=Normal(0,1)"], "-1"),
     ],
 )
-def test_expressions_starting_with_minus(
-    argv: list[str], last_line: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, out, err = _run(argv, capsys)
+def test_expressions_starting_with_minus(argv: list[str], last_line: str, cli: Cli) -> None:
+    code, out, err = cli(*argv)
     assert (code, err) == (0, "")
     assert out.strip().splitlines()[-1] == last_line
 
 
-def test_minimize_expression_starting_with_minus(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(
-        ["minimize", "-x**2-y**2+x**4+y**4", "--x0", "0.5,-0.5", "--method", "newton"], capsys
+def test_minimize_expression_starting_with_minus(cli: Cli) -> None:
+    code, out, err = cli(
+        "minimize", "-x**2-y**2+x**4+y**4", "--x0", "0.5,-0.5", "--method", "newton"
     )
     assert (code, err) == (0, "")
     # the minima of x^4 - x^2 are at +-1/sqrt(2) = 0.7071067812
     assert "x = 0.7071067812, y = -0.7071067812" in out
 
 
-def test_sample_expression_starting_with_minus(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(
-        ["sample", "-X", "--dist", "X=Uniform(1,2)", "-n", "2000", "--seed", "0"], capsys
-    )
+def test_sample_expression_starting_with_minus(cli: Cli) -> None:
+    code, out, err = cli("sample", "-X", "--dist", "X=Uniform(1,2)", "-n", "2000", "--seed", "0")
     assert (code, err) == (0, "")
     mean = float(next(ln for ln in out.splitlines() if ln.strip().startswith("mean")).split()[1])
     assert -1.55 < mean < -1.45  # E[-X] = -1.5
@@ -61,26 +49,28 @@ def test_sample_expression_starting_with_minus(capsys: pytest.CaptureFixture[str
 
 def test_prepare_argv_keeps_options_and_their_values() -> None:
     parser = build_parser()
-    got = cli._prepare_argv(parser, ["diff", "-x", "-n", "2", "--wr", "x", "--verify"])
+    got = symml_cli._prepare_argv(parser, ["diff", "-x", "-n", "2", "--wr", "x", "--verify"])
     assert got == ["diff", "-n", "2", "--wr", "x", "--verify", "--", "-x"]
     plain = ["diff", "x**2", "--wrt", "x"]
-    assert cli._prepare_argv(parser, plain) == ["diff", "x**2", "--wrt=x"]
+    assert symml_cli._prepare_argv(parser, plain) == ["diff", "x**2", "--wrt=x"]
     assert parser.parse_args(got).expression == "-x"
 
 
-def test_unknown_option_is_still_an_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(["diff", "x", "--frobnicate"], capsys)
+def test_unknown_option_is_still_an_error(cli: Cli) -> None:
+    code, _, err = cli("diff", "x", "--frobnicate")
     assert code == 2 and "unrecognized arguments" in err and err.count("\n") == 1
 
 
 def test_an_internal_error_is_one_line_and_exit_1(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     def broken(a: object) -> object:
         raise RuntimeError("something\nbroke\n  badly")
 
-    monkeypatch.setitem(cli.COMMANDS, "diff", cli.Command("diff", cli._diff_args, broken))
-    code, out, err = _run(["diff", "x", "--wrt", "x"], capsys)
+    monkeypatch.setitem(
+        symml_cli.COMMANDS, "diff", symml_cli.Command("diff", symml_cli._diff_args, broken)
+    )
+    code, out, err = cli("diff", "x", "--wrt", "x")
     assert code == 1 and out == ""
     assert err == (
         "symml: internal error: RuntimeError: something broke badly (this is a bug; "
@@ -98,28 +88,24 @@ def test_an_internal_error_is_one_line_and_exit_1(
     ],
 )
 def test_no_exception_type_gives_a_traceback(
-    exc: Exception, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    exc: Exception, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     def broken(a: object) -> object:
         raise exc
 
-    monkeypatch.setitem(cli.COMMANDS, "grad", cli.Command("grad", cli._expr_wrt_args, broken))
-    code, _, err = _run(["grad", "x"], capsys)
+    monkeypatch.setitem(
+        symml_cli.COMMANDS, "grad", symml_cli.Command("grad", symml_cli._expr_wrt_args, broken)
+    )
+    code, _, err = cli("grad", "x")
     assert code == 1 and err.count("\n") == 1 and type(exc).__name__ in err
 
 
-def test_real_process_never_prints_a_traceback() -> None:
+def test_real_process_never_prints_a_traceback(cli: Cli) -> None:
     for argv in (
         ["diff", "sign(x)*x**2", "--wrt", "x", "--verify"],
         ["diff", "9**9**9"],
         ["hessian", "abs(x)", "--verify"],
     ):
-        proc = subprocess.run(
-            [sys.executable, "-m", "symml", *argv],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert proc.returncode in (2, 3), (argv, proc.stderr)
-        assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+        proc = cli(*argv, subprocess=True, timeout=120)
+        assert proc.code in (2, 3), (argv, proc.err)
+        assert "Traceback" not in proc.err and proc.err.count("\n") == 1

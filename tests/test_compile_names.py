@@ -12,9 +12,9 @@ import pytest
 import sympy
 
 import symml as sm
-from symml.cli import main
 from symml.compile import LARGE_TREE
 from symml.dag import dag_size
+from tests.helpers import Cli
 
 x, y = sympy.symbols("x y", real=True)
 
@@ -104,14 +104,12 @@ def test_no_numeric_form_is_not_supported_naming_it(text: str, culprit: str) -> 
     ],
 )
 def test_cli_no_numeric_form_is_exit_3_one_line(
-    argv: list[str],
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str], tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert main(argv) == 3
-    err = capsys.readouterr().err
+    result = cli(*argv)
+    assert result.code == 3
+    err = result.err
     assert err.count("\n") == 1 and "NotSupportedError" in err and "Traceback" not in err
     assert not (tmp_path / "s.py").exists()
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
-import io
 import re
 import shutil
 from pathlib import Path
@@ -12,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from symml.cli import main
 from symml.notes import latex_problems
+from tests.helpers import Cli
 
 PDFLATEX = shutil.which("pdflatex")
 #: The files the demo promises (the PDF only when pdflatex is on the PATH).
@@ -21,12 +19,10 @@ PROMISED = ["notes.tex", "notes.md", "grad_f.py", "notes-paths.png", "notes-conv
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path]:
+def demo(tmp_path_factory: pytest.TempPathFactory, cli: Cli) -> tuple[int, str, Path]:
     out = tmp_path_factory.mktemp("demo") / "tmp"
-    stdout = io.StringIO()
-    with contextlib.redirect_stdout(stdout):
-        code = main(["demo", "--out", str(out)])
-    return code, stdout.getvalue(), out
+    code, printed, _ = cli("demo", "--out", str(out))
+    return code, printed, out
 
 
 def test_demo_writes_every_file_it_promises(demo: tuple[int, str, Path]) -> None:
@@ -101,7 +97,7 @@ def test_demo_pdf_compiled_cleanly(demo: tuple[int, str, Path]) -> None:
 
 
 def test_a_failed_check_makes_the_demo_exit_1(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     """The summary line said [FAILED ...] but the demo exited 0, like a success."""
     import dataclasses
@@ -123,7 +119,6 @@ def test_a_failed_check_makes_the_demo_exit_1(
         (right_gradient, 0, "verify: passed: all 1 numeric checks"),
     ):
         monkeypatch.setattr(demo_module, "PARTS", (("gradient", part),))
-        stdout = io.StringIO()
-        with contextlib.redirect_stdout(stdout):
-            assert main(["demo", "--out", str(tmp_path / part.__name__), "--no-pdf"]) == code
-        assert verdict in stdout.getvalue()
+        result = cli("demo", "--out", str(tmp_path / part.__name__), "--no-pdf")
+        assert result.code == code
+        assert verdict in result.out

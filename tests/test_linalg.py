@@ -9,7 +9,6 @@ import pytest
 import sympy
 
 import symml as sm
-from symml.cli import main
 from symml.linalg import _order
 
 a, b, c, d = sm.symbols("a b c d")
@@ -524,25 +523,28 @@ def test_bad_input_messages(call, match):
 # --- CLI ---------------------------------------------------------------------------------------
 
 
-def test_cli_eig_steps(capsys):
-    assert main(["eig", "[[2,1],[1,2]]", "--steps"]) == 0
-    out = capsys.readouterr().out.strip().splitlines()
+def test_cli_eig_steps(cli):
+    result = cli("eig", "[[2,1],[1,2]]", "--steps")
+    assert result.code == 0
+    out = result.out.strip().splitlines()
     assert out[-1] == "[3, 1]"
     assert any(line.startswith("characteristic polynomial:") for line in out)
     assert any(line.startswith("eigenspace") for line in out)
     assert any(line.startswith("diagonalize:") for line in out)
 
 
-def test_cli_steps_then_verify(capsys):
-    assert main(["linalg", "det", "[[1,2],[3,4]]", "--steps", "--verify"]) == 0
-    out = capsys.readouterr().out.strip().splitlines()
+def test_cli_steps_then_verify(cli):
+    result = cli("linalg", "det", "[[1,2],[3,4]]", "--steps", "--verify")
+    assert result.code == 0
+    out = result.out.strip().splitlines()
     assert out[0].startswith("matrix:") and out[-2].startswith("verify: passed") and out[-1] == "-2"
 
 
-def test_cli_eig_timeout_falls_back(capsys):
+def test_cli_eig_timeout_falls_back(cli):
     argv = ["eig", "[[a,b,c,d],[b,k,f,g],[c,f,h,m],[d,g,m,n]]", "--timeout", "0.5"]
-    assert main(argv) == 0
-    assert "numeric only" in capsys.readouterr().out.strip().splitlines()[-1]
+    result = cli(*argv)
+    assert result.code == 0
+    assert "numeric only" in result.out.strip().splitlines()[-1]
 
 
 @pytest.mark.parametrize(
@@ -558,15 +560,17 @@ def test_cli_eig_timeout_falls_back(capsys):
         (["linalg", "det", "[[a,b],[c,d]]", "--latex"], r"\det A = a d - b c"),
     ],
 )
-def test_cli_linalg_outputs(capsys, argv, last):
-    assert main(argv) == 0
-    assert capsys.readouterr().out.strip().splitlines()[-1] == last
+def test_cli_linalg_outputs(cli, argv, last):
+    result = cli(*argv)
+    assert result.code == 0
+    assert result.out.strip().splitlines()[-1] == last
 
 
 @pytest.mark.parametrize("op", ["det", "inverse", "lu", "qr", "svd", "gram-schmidt"])
-def test_cli_linalg_verify(capsys, op):
-    assert main(["linalg", op, "[[2,1,0],[1,3,1],[0,1,4]]", "--verify"]) == 0
-    out = capsys.readouterr().out
+def test_cli_linalg_verify(cli, op):
+    result = cli("linalg", op, "[[2,1,0],[1,3,1],[0,1,4]]", "--verify")
+    assert result.code == 0
+    out = result.out
     assert "verify: passed" in out
 
 
@@ -581,7 +585,8 @@ def test_cli_linalg_verify(capsys, op):
         ["linalg", "trace", "[[1,2],[3,4]]"],
     ],
 )
-def test_cli_bad_input_exits_2(capsys, argv):
-    assert main(argv) == 2
-    err = capsys.readouterr().err.strip().splitlines()
+def test_cli_bad_input_exits_2(cli, argv):
+    result = cli(*argv)
+    assert result.code == 2
+    err = result.err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("symml")

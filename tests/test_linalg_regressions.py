@@ -15,7 +15,6 @@ import sympy
 
 import symml as sm
 import symml.linalg as la
-from symml.cli import main
 from symml.derivation import tex
 from symml.errors import DerivationTimeout
 from symml.linalg import _order
@@ -402,9 +401,10 @@ def test_to_numpy_vectors_of_complex_spectrum_are_sorted():
     np.testing.assert_allclose(A @ V, V * w, atol=1e-12)
 
 
-def test_cli_gram_schmidt_of_one_flat_vector(capsys):
-    assert main(["linalg", "gram-schmidt", "[1,2]"]) == 0
-    out = capsys.readouterr().out.strip().splitlines()[-1]
+def test_cli_gram_schmidt_of_one_flat_vector(cli):
+    result = cli("linalg", "gram-schmidt", "[1,2]")
+    assert result.code == 0
+    out = result.out.strip().splitlines()[-1]
     assert out == "Matrix([[sqrt(5)/5], [2*sqrt(5)/5]])"
     assert float(sympy.sqrt(5) / 5) == pytest.approx(1 / np.linalg.norm([1, 2]))
 
@@ -448,9 +448,10 @@ def test_qr_dependent_column_is_a_step():
     assert sympy.Matrix([[sympy.sqrt(5), 2 * sympy.sqrt(5)]]) == f.R
 
 
-def test_cli_qr_of_a_wide_matrix(capsys):
-    assert main(["linalg", "qr", "[[3,0,1],[4,5,2]]", "--verify"]) == 0
-    out = capsys.readouterr().out
+def test_cli_qr_of_a_wide_matrix(cli):
+    result = cli("linalg", "qr", "[[3,0,1],[4,5,2]]", "--verify")
+    assert result.code == 0
+    out = result.out
     assert "verify: passed" in out
     # the printed factors themselves (test code may parse): Q R = A, QᵀQ = I, R upper
     q_text, r_text = out.strip().splitlines()[-1].removeprefix("Q = ").split("; R = ")
@@ -655,9 +656,10 @@ def test_non_finite_vectors_are_refused(call):
     "argv",
     [["eig", "[[inf, 1], [0, 1]]"], ["eig", "[[1/0, 1], [0, 1]]"], ["linalg", "svd", "[[oo]]"]],
 )
-def test_cli_non_finite_matrix_is_bad_input(argv, capsys):
-    assert main(argv) == 2
-    err = capsys.readouterr().err.strip()
+def test_cli_non_finite_matrix_is_bad_input(argv, cli):
+    result = cli(*argv)
+    assert result.code == 2
+    err = result.err.strip()
     assert len(err.splitlines()) == 1 and "non-finite entry" in err
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import re
 import shutil
 import subprocess
@@ -15,7 +13,6 @@ import pytest
 import sympy
 
 import symml as sm
-from symml.cli import main
 from symml.derivation import tex
 from symml.notes import (
     Notes,
@@ -25,6 +22,7 @@ from symml.notes import (
     latex_text,
     split_terms,
 )
+from tests.helpers import Cli
 
 matplotlib.use("Agg")
 
@@ -358,7 +356,9 @@ jacobian: [x*y, x + y] | x y
 
 
 @pytest.fixture(scope="module")
-def recipe_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[int, str, Path]]:
+def recipe_outputs(
+    tmp_path_factory: pytest.TempPathFactory, cli: Cli
+) -> dict[str, tuple[int, str, Path]]:
     """The recipe built once as Markdown and once as LaTeX (as PDF when pdflatex exists)."""
     folder = tmp_path_factory.mktemp("recipe")
     recipe = folder / "recipe.txt"
@@ -366,10 +366,8 @@ def recipe_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[
     runs = {}
     for suffix in (".md", ".pdf" if PDFLATEX else ".tex"):
         out = folder / f"notes{suffix}"
-        printed = io.StringIO()
-        with contextlib.redirect_stdout(printed):
-            code = main(["notes", str(recipe), "-o", str(out)])
-        runs[suffix] = (code, printed.getvalue(), out)
+        code, printed, _ = cli("notes", str(recipe), "-o", str(out))
+        runs[suffix] = (code, printed, out)
     runs.setdefault(".tex", (runs[".pdf"][0], runs[".pdf"][1], folder / "notes.tex"))
     return runs
 
@@ -413,22 +411,22 @@ def test_notes_cli_pdf_compiles(recipe_outputs: dict[str, tuple[int, str, Path]]
     ],
 )
 def test_notes_cli_bad_line_exits_2_naming_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], lines: str, number: int, fragment: str
+    tmp_path: Path, cli: Cli, lines: str, number: int, fragment: str
 ) -> None:
     recipe = tmp_path / "bad.txt"
     recipe.write_text(lines, encoding="utf-8")
-    assert main(["notes", str(recipe), "-o", str(tmp_path / "bad.tex")]) == 2
-    err = capsys.readouterr().err
+    result = cli("notes", str(recipe), "-o", str(tmp_path / "bad.tex"))
+    assert result.code == 2
+    err = result.err
     assert f"line {number}:" in err and fragment in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "bad.tex").exists()
 
 
-def test_notes_cli_missing_recipe_exits_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert main(["notes", str(tmp_path / "none.txt"), "-o", str(tmp_path / "n.md")]) == 2
-    assert "cannot read recipe" in capsys.readouterr().err
+def test_notes_cli_missing_recipe_exits_2(tmp_path: Path, cli: Cli) -> None:
+    result = cli("notes", str(tmp_path / "none.txt"), "-o", str(tmp_path / "n.md"))
+    assert result.code == 2
+    assert "cannot read recipe" in result.err
 
 
 # --- what a document may read -----------------------------------------------------------

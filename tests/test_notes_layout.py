@@ -15,7 +15,6 @@ import pytest  # noqa: E402
 import sympy  # noqa: E402
 
 import symml as sm  # noqa: E402
-from symml.cli import main  # noqa: E402
 from symml.derivation import Verification  # noqa: E402
 from symml.notes import (  # noqa: E402
     LINE_WIDTH,
@@ -25,6 +24,7 @@ from symml.notes import (  # noqa: E402
     matrix_columns,
     split_factors,
 )
+from tests.helpers import Cli, CliResult  # noqa: E402
 
 needs_pdflatex = pytest.mark.skipif(shutil.which("pdflatex") is None, reason="no pdflatex")
 
@@ -101,18 +101,14 @@ def test_verification_text_singular_and_plural() -> None:
     assert "1 point," in Verification(True, 0.0, "m", 1).latex()
 
 
-def _notes(
-    tmp_path: Path, recipe: str, out: str, capsys: pytest.CaptureFixture[str]
-) -> tuple[int, str, str]:
+def _notes(cli: Cli, tmp_path: Path, recipe: str, out: str) -> CliResult:
     path = tmp_path / "r.txt"
     path.write_text(recipe, encoding="utf-8")
-    code = main(["notes", str(path), "-o", str(tmp_path / out)])
-    o, e = capsys.readouterr()
-    return code, o, e
+    return cli("notes", str(path), "-o", str(tmp_path / out))
 
 
-def test_recipe_verify_of_log_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _notes(tmp_path, "grad: log(x) | x --verify\n", "a.md", capsys)
+def test_recipe_verify_of_log_passes(tmp_path: Path, cli: Cli) -> None:
+    code, _, err = _notes(cli, tmp_path, "grad: log(x) | x --verify\n", "a.md")
     assert (code, err) == (0, "")
     md = (tmp_path / "a.md").read_text()
     assert "**passed**" in md and r"\frac{1}{x}" in md
@@ -132,32 +128,28 @@ def test_recipe_verify_of_log_passes(tmp_path: Path, capsys: pytest.CaptureFixtu
         ("diff: sin(x) --verify\n", "line 1: options go after '|'"),
     ],
 )
-def test_recipe_errors_name_their_line(
-    recipe: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    code, _, err = _notes(tmp_path, recipe, "a.tex", capsys)
+def test_recipe_errors_name_their_line(recipe: str, words: str, tmp_path: Path, cli: Cli) -> None:
+    code, _, err = _notes(cli, tmp_path, recipe, "a.tex")
     assert code == 2 and words in err and err.count("\n") == 1
 
 
-def test_recipe_expression_may_subtract_a_negative(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_recipe_expression_may_subtract_a_negative(tmp_path: Path, cli: Cli) -> None:
     # "x --y" is x - (-y), not an option: only the subcommand's own options are options
-    code, _, err = _notes(tmp_path, "diff: x --y | x --verify\n", "a.md", capsys)
+    code, _, err = _notes(cli, tmp_path, "diff: x --y | x --verify\n", "a.md")
     assert (code, err) == (0, "")
     assert "**passed**" in (tmp_path / "a.md").read_text()
     assert sm.derivative("x --y", "x").result == 1
 
 
 def test_recipe_export_falls_back_to_f_as_the_cli_does(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cli: Cli
 ) -> None:
     import importlib.util
 
     monkeypatch.chdir(tmp_path)
-    code, _, err = _notes(tmp_path, "grad: x**2*y | x, y --export my-grad.py\n", "a.md", capsys)
+    code, _, err = _notes(cli, tmp_path, "grad: x**2*y | x, y --export my-grad.py\n", "a.md")
     assert (code, err) == (0, "")
-    assert main(["grad", "x**2*y", "--wrt", "x,y", "--export", "cli-grad.py"]) == 0
+    assert cli("grad", "x**2*y", "--wrt", "x,y", "--export", "cli-grad.py").code == 0
     for name in ("my-grad.py", "cli-grad.py"):
         spec = importlib.util.spec_from_file_location("g", tmp_path / name)
         module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]

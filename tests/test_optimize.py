@@ -10,7 +10,6 @@ import pytest
 import sympy
 
 import symml as sm
-from symml.cli import main
 from symml.optimize import OptimizeResult, gradient_descent, newton
 
 ROSENBROCK = "(1-x)**2 + 100*(y-x**2)**2"
@@ -308,12 +307,11 @@ def test_result_latex_and_table() -> None:
 # --- the minimize command ----------------------------------------------------------------
 
 
-def test_cli_minimize_newton_with_plot(tmp_path, capsys) -> None:
+def test_cli_minimize_newton_with_plot(tmp_path, cli) -> None:
     png = tmp_path / "path.png"
-    code = main(
-        ["minimize", ROSENBROCK, "--x0", "-1.2,1", "--method", "newton", "--plot", str(png)]
+    code, out, _ = cli(
+        "minimize", ROSENBROCK, "--x0", "-1.2,1", "--method", "newton", "--plot", str(png)
     )
-    out = capsys.readouterr().out
     assert code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     assert "converged  yes" in out and "newton" in out
@@ -335,32 +333,29 @@ def test_cli_minimize_newton_with_plot(tmp_path, capsys) -> None:
         (["(x-1)**2", "--x0", "pi", "--method", "linesearch", "--lr", "4"], "line search"),
     ],
 )
-def test_cli_minimize_table(argv: list[str], expect: str, capsys) -> None:
-    assert main(["minimize", *argv]) == 0
-    assert expect in capsys.readouterr().out
+def test_cli_minimize_table(argv: list[str], expect: str, cli) -> None:
+    result = cli("minimize", *argv)
+    assert result.code == 0
+    assert expect in result.out
 
 
-def test_cli_minimize_one_variable_plot_and_latex(tmp_path, capsys) -> None:
+def test_cli_minimize_one_variable_plot_and_latex(tmp_path, cli) -> None:
     png = tmp_path / "f.png"
-    assert (
-        main(
-            [
-                "minimize",
-                "sin(x) + x/2",
-                "--x0",
-                "7.5",
-                "--lr",
-                "0.2",
-                "--steps",
-                "20",
-                "--plot",
-                str(png),
-                "--latex",
-            ]
-        )
-        == 0
+    result = cli(
+        "minimize",
+        "sin(x) + x/2",
+        "--x0",
+        "7.5",
+        "--lr",
+        "0.2",
+        "--steps",
+        "20",
+        "--plot",
+        str(png),
+        "--latex",
     )
-    out = capsys.readouterr().out
+    assert result.code == 0
+    out = result.out
     assert png.exists() and r"x^{*} = \left(4.29692\right)" in out
 
 
@@ -374,9 +369,10 @@ def test_cli_minimize_one_variable_plot_and_latex(tmp_path, capsys) -> None:
         (["x**2", "--x0", "1", "--plot", "out.txt"], "--plot"),
     ],
 )
-def test_cli_minimize_bad_input(argv: list[str], match: str, capsys) -> None:
-    assert main(["minimize", *argv]) == 2
-    err = capsys.readouterr().err
+def test_cli_minimize_bad_input(argv: list[str], match: str, cli) -> None:
+    result = cli("minimize", *argv)
+    assert result.code == 2
+    err = result.err
     assert match in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
@@ -703,33 +699,27 @@ def test_real_valued_objective_written_with_i(f, minimum: float, value: float) -
 # --- minimize --plot far from the origin ---------------------------------------------------
 
 
-def test_cli_minimize_plot_far_from_the_origin(tmp_path, capsys) -> None:
+def test_cli_minimize_plot_far_from_the_origin(tmp_path, cli) -> None:
     """A path at 1e17 has no width at double precision: the window used to be 1e17 ± 0.25,
     i.e. low == high, and the run failed with 'xlim must be finite with low < high'."""
     png = tmp_path / "far.png"
-    assert (
-        main(
-            [
-                "minimize",
-                "(x - 1e17)**2/1e30 + (y - 1e17)**2/1e30",
-                "--x0",
-                "1e17,1e17",
-                "--plot",
-                str(png),
-            ]
-        )
-        == 0
+    result = cli(
+        "minimize",
+        "(x - 1e17)**2/1e30 + (y - 1e17)**2/1e30",
+        "--x0",
+        "1e17,1e17",
+        "--plot",
+        str(png),
     )
+    assert result.code == 0
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert "converged  yes" in capsys.readouterr().out
+    assert "converged  yes" in result.out
 
 
-def test_cli_minimize_plot_that_cannot_be_drawn_says_plot(tmp_path, capsys) -> None:
+def test_cli_minimize_plot_that_cannot_be_drawn_says_plot(tmp_path, cli) -> None:
     """x0 = 1e200: f = inf on the whole window. One line naming --plot, exit 2."""
-    assert (
-        main(["minimize", "x**2 + y**2", "--x0", "1e200,1", "--plot", str(tmp_path / "inf.png")])
-        == 2
-    )
-    err = capsys.readouterr().err.strip()
+    result = cli("minimize", "x**2 + y**2", "--x0", "1e200,1", "--plot", str(tmp_path / "inf.png"))
+    assert result.code == 2
+    err = result.err.strip()
     assert len(err.splitlines()) == 1 and err.startswith("symml: error: --plot: ")
     assert "not finite" in err and not (tmp_path / "inf.png").exists()

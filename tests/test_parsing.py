@@ -14,6 +14,7 @@ import sympy
 
 import symml as sm
 from symml.parsing import _parse_cached
+from tests.helpers import Cli
 
 x, y, z = sympy.symbols("x y z", real=True)
 
@@ -382,11 +383,10 @@ def test_huge_number_message_reads(text: str, words: str) -> None:
         sm.parse(text)
 
 
-def test_cli_exit_2_for_a_huge_power(capsys: pytest.CaptureFixture[str]) -> None:
-    from symml.cli import main
-
-    assert main(["diff", "9**9**9", "--wrt", "x"]) == 2
-    err = capsys.readouterr().err
+def test_cli_exit_2_for_a_huge_power(cli: Cli) -> None:
+    result = cli("diff", "9**9**9", "--wrt", "x")
+    assert result.code == 2
+    err = result.err
     assert "digits" in err and err.count("\n") == 1
 
 

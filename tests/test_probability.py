@@ -10,9 +10,9 @@ import scipy.stats as ss
 import sympy
 
 import symml as sm
-from symml.cli import main
 from symml.probability import bind, numeric_expectation, parse_distribution
 from symml.sampling import monte_carlo, sampler
+from tests.helpers import Cli
 
 pos = {
     n: sympy.Symbol(n, positive=True)
@@ -471,37 +471,40 @@ def test_parse_distribution() -> None:
             parse_distribution(bad)
 
 
-def test_cli_expect_prints_one(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["expect", "X**2", "--dist", "X=Normal(0,1)"]) == 0
-    assert capsys.readouterr().out.strip().splitlines()[-1] == "1"
+def test_cli_expect_prints_one(cli: Cli) -> None:
+    result = cli("expect", "X**2", "--dist", "X=Normal(0,1)")
+    assert result.code == 0
+    assert result.out.strip().splitlines()[-1] == "1"
 
 
-def test_cli_expect_several_variables_steps_and_verify(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(
-        [
-            "expect",
-            "X*Y + Y",
-            "--dist",
-            "X=Die(6)",
-            "--dist",
-            "Y=Bernoulli(1/2)",
-            "--verify",
-            "--steps",
-        ]
+def test_cli_expect_several_variables_steps_and_verify(cli: Cli) -> None:
+    result = cli(
+        "expect",
+        "X*Y + Y",
+        "--dist",
+        "X=Die(6)",
+        "--dist",
+        "Y=Bernoulli(1/2)",
+        "--verify",
+        "--steps",
     )
-    out = capsys.readouterr().out.strip().splitlines()
+    code = result.code
+    out = result.out.strip().splitlines()
     assert code == 0 and out[-1] == "9/4"
     assert any(line.startswith("verify: passed") for line in out)
-    assert main(["expect", "X", "--dist", "X=Exponential(2)", "--latex"]) == 0
-    assert capsys.readouterr().out.strip() == r"\mathbb{E}\left[X\right] = \frac{1}{2}"
+    result = cli("expect", "X", "--dist", "X=Exponential(2)", "--latex")
+    assert result.code == 0
+    assert result.out.strip() == r"\mathbb{E}\left[X\right] = \frac{1}{2}"
 
 
-def test_cli_unknown_distribution_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["expect", "X", "--dist", "X=Cauchy(0,1)"]) == 2
-    err = capsys.readouterr().err
+def test_cli_unknown_distribution_exits_2(cli: Cli) -> None:
+    result = cli("expect", "X", "--dist", "X=Cauchy(0,1)")
+    assert result.code == 2
+    err = result.err
     assert "Cauchy" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert main(["expect", "X", "--dist", "X=Normal(0,-1)"]) == 2
-    assert "std" in capsys.readouterr().err
+    result = cli("expect", "X", "--dist", "X=Normal(0,-1)")
+    assert result.code == 2
+    assert "std" in result.err
 
 
 def test_a_wrong_sympy_answer_is_caught_by_quadrature(monkeypatch: pytest.MonkeyPatch) -> None:

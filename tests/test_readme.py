@@ -7,12 +7,12 @@ import doctest
 import importlib.util
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from tests.helpers import Cli
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -52,16 +52,9 @@ def test_readme_tour_has_shell_examples() -> None:
 
 
 @pytest.mark.parametrize("argv", _tour_commands(), ids=lambda a: " ".join(a)[:40])
-def test_readme_tour_shell_lines_run(argv: list[str], tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "symml", *argv],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=120,
-        check=False,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stderr == "" and proc.stdout.strip()
+def test_readme_tour_shell_lines_run(argv: list[str], tmp_path: Path, cli: Cli) -> None:
+    proc = cli(*argv, subprocess=True, cwd=tmp_path, timeout=120)
+    assert proc.code == 0, proc.err
+    assert proc.err == "" and proc.out.strip()
     if "--verify" in argv:
-        assert "verify: passed" in proc.stdout
+        assert "verify: passed" in proc.out

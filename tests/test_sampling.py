@@ -13,7 +13,6 @@ from sympy import stats as ss
 
 import symml as sm
 from symml import sampling
-from symml.cli import main
 from symml.compile import to_numpy
 from symml.errors import NotSupportedError
 
@@ -355,9 +354,10 @@ def _table(out: str) -> dict[str, float]:
     }
 
 
-def test_cli_sample_summary(capsys):
-    assert main(["sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1"]) == 0
-    table = _table(capsys.readouterr().out)
+def test_cli_sample_summary(cli):
+    result = cli("sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1")
+    assert result.code == 0
+    table = _table(result.out)
     draws = sm.sampler(ss.Normal("X", 0, 1))(2000, rng=1)
     assert table["mean"] == pytest.approx(draws.mean(), rel=1e-5)
     assert table["std"] == pytest.approx(draws.std(ddof=1), rel=1e-5)
@@ -365,7 +365,7 @@ def test_cli_sample_summary(capsys):
     assert table["min"] < table["5%"] < table["25%"] < table["75%"] < table["95%"] < table["max"]
 
 
-def test_cli_sample_expression_and_files(tmp_path, capsys):
+def test_cli_sample_expression_and_files(tmp_path, cli):
     npy, csv = tmp_path / "d.npy", tmp_path / "d.csv"
     args = [
         "sample",
@@ -379,9 +379,11 @@ def test_cli_sample_expression_and_files(tmp_path, capsys):
         "--seed",
         "3",
     ]
-    assert main([*args, "--out", str(npy)]) == 0
-    assert main([*args, "--out", str(csv)]) == 0
-    out = capsys.readouterr().out
+    first = cli(*args, "--out", str(npy))
+    assert first.code == 0
+    second = cli(*args, "--out", str(csv))
+    assert second.code == 0
+    out = first.out + second.out
     assert "wrote 500 draws" in out
     expected = sm.sampler(ss.Normal("X", 1, 2) + ss.Exponential("Y", 2))(500, rng=3)
     np.testing.assert_array_equal(np.load(npy), expected)
@@ -389,9 +391,10 @@ def test_cli_sample_expression_and_files(tmp_path, capsys):
     assert csv.read_text().splitlines()[0] == "X + Y"
 
 
-def test_cli_sample_latex(capsys):
-    assert main(["sample", "--dist", "D=Die(6)", "-n", "100", "--seed", "0", "--latex"]) == 0
-    out = capsys.readouterr().out
+def test_cli_sample_latex(cli):
+    result = cli("sample", "--dist", "D=Die(6)", "-n", "100", "--seed", "0", "--latex")
+    assert result.code == 0
+    out = result.out
     assert out.splitlines()[0] == r"D \sim \operatorname{Die}\left(6\right)"
     assert _table(out)["min"] >= 1 and _table(out)["max"] <= 6
 
@@ -412,9 +415,10 @@ def test_cli_sample_latex(capsys):
         ["--dist", "X=Normal(0,oo)"],
     ],
 )
-def test_cli_sample_bad_input_exits_2(args, capsys, tmp_path, monkeypatch):
+def test_cli_sample_bad_input_exits_2(args, cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert main(["sample", *args]) == 2
-    err = capsys.readouterr().err
+    result = cli("sample", *args)
+    assert result.code == 2
+    err = result.err
     assert err.startswith("symml: error:") and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "draws.txt").exists()

@@ -10,7 +10,6 @@ from scipy import stats as sps
 from sympy import stats as ss
 
 import symml as sm
-from symml.cli import main
 from symml.errors import NotSupportedError
 from symml.sampling import check_draws
 
@@ -72,9 +71,10 @@ def test_a_density_that_does_not_integrate_to_one_is_refused(density, support, m
 # --- sample --steps / --verify; a repeated --dist name -------------------------------
 
 
-def test_cli_sample_steps_and_verify(capsys):
-    assert main(["sample", "--dist", "X=Normal(0,1)", "-n", "5", "--steps", "--verify"]) == 0
-    out = capsys.readouterr().out.splitlines()
+def test_cli_sample_steps_and_verify(cli):
+    result = cli("sample", "--dist", "X=Normal(0,1)", "-n", "5", "--steps", "--verify")
+    assert result.code == 0
+    out = result.out.splitlines()
     assert out[0] == r"law: X \sim \operatorname{Normal}\left(0, 1\right)"
     assert out[1].startswith("verify: passed: Kolmogorov-Smirnov against the exact CDF")
     assert "sample of X: 5 draws" in out
@@ -93,8 +93,9 @@ def test_cli_sample_steps_and_verify(capsys):
         "4",
         "--verify",
     ]
-    assert main(args) == 0
-    out = capsys.readouterr().out
+    result = cli(*args)
+    assert result.code == 0
+    out = result.out
     assert "verify: passed: mean and variance" in out
     # the printed summary itself: its mean within 4 standard errors of E[X + Y] = 1/2
     printed = float(next(ln for ln in out.splitlines() if ln.strip().startswith("mean")).split()[1])
@@ -103,17 +104,18 @@ def test_cli_sample_steps_and_verify(capsys):
     assert abs(draws.mean() - 0.5) < 4 * np.sqrt(1.25 / 20000)
 
 
-def test_cli_sample_verify_fails_with_exit_1_for_wrong_draws(capsys, monkeypatch):
+def test_cli_sample_verify_fails_with_exit_1_for_wrong_draws(cli, monkeypatch):
     from symml import sampling
 
     wrong = sampling.Family("normal", lambda mu, sigma: (mu, 2 * sigma))  # twice the spread
     monkeypatch.setitem(sampling.FAMILIES, "NormalDistribution", wrong)
     sampling._sampler_cached.cache_clear()
     try:
-        code = main(["sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1", "--verify"])
+        code, out, _ = cli(
+            "sample", "--dist", "X=Normal(0,1)", "-n", "2000", "--seed", "1", "--verify"
+        )
     finally:
         sampling._sampler_cached.cache_clear()
-    out = capsys.readouterr().out
     assert code == 1 and "verify: FAILED: Kolmogorov-Smirnov" in out
     draws = np.random.default_rng(1).normal(0, 2, 2000)
     assert sps.kstest(draws, sps.norm(0, 1).cdf).pvalue < KS_PVALUE
@@ -151,10 +153,9 @@ def test_check_draws_computes_the_mean_once(monkeypatch):
 
 
 @pytest.mark.parametrize("command", ["expect", "sample"])
-def test_cli_a_repeated_dist_name_exits_2(command, capsys):
+def test_cli_a_repeated_dist_name_exits_2(command, cli):
     args = ["X"] if command == "expect" else []
-    code = main([command, *args, "--dist", "X=Normal(0,1)", "--dist", "X=Normal(1,1)"])
-    err = capsys.readouterr().err
+    code, _, err = cli(command, *args, "--dist", "X=Normal(0,1)", "--dist", "X=Normal(1,1)")
     assert code == 2 and "X is given twice" in err and len(err.strip().splitlines()) == 1
 
 
@@ -173,9 +174,10 @@ def test_a_density_far_from_zero_or_narrow_is_sampled():
 @pytest.mark.parametrize(
     ("args", "named"), [(["-n", "100000000000"], "-n 100000000000"), (["--seed", "-1"], "--seed")]
 )
-def test_cli_sample_limits_name_the_option(args, named, capsys):
-    assert main(["sample", "--dist", "X=Normal(0,1)", *args]) == 2
-    err = capsys.readouterr().err
+def test_cli_sample_limits_name_the_option(args, named, cli):
+    result = cli("sample", "--dist", "X=Normal(0,1)", *args)
+    assert result.code == 2
+    err = result.err
     assert named in err and len(err.strip().splitlines()) == 1
 
 

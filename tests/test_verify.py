@@ -9,8 +9,8 @@ import pytest
 import sympy
 
 import symml as sm
-from symml.cli import main
 from symml.verify import random_points
+from tests.helpers import Cli
 
 x, y = sympy.symbols("x y", real=True)
 
@@ -93,9 +93,10 @@ def test_random_points_refuse_a_function_defined_nowhere() -> None:
         ["jacobian", "[x**2, x**3]", "--wrt", "x", "--verify"],
     ],
 )
-def test_cli_verify_passes(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(argv) == 0
-    out = capsys.readouterr().out
+def test_cli_verify_passes(argv: list[str], cli: Cli) -> None:
+    result = cli(*argv)
+    assert result.code == 0
+    out = result.out
     assert "verify: passed" in out
 
 
