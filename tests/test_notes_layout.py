@@ -95,12 +95,6 @@ def test_check_true_with_a_failing_result_is_shown_failed() -> None:
     assert str(wrong.verify(rng=0)).startswith("FAILED")
 
 
-def test_verification_text_singular_and_plural() -> None:
-    assert "1 point," in str(Verification(True, 0.0, "m", 1))
-    assert "2 points," in str(Verification(True, 0.0, "m", 2))
-    assert "1 point," in Verification(True, 0.0, "m", 1).latex()
-
-
 def _notes(cli: Cli, tmp_path: Path, recipe: str, out: str) -> CliResult:
     path = tmp_path / "r.txt"
     path.write_text(recipe, encoding="utf-8")
