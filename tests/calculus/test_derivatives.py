@@ -1,6 +1,6 @@
-"""Derivatives, gradients, Jacobians and Hessians: a known-answer table, random functions
-against finite differences, the Hessian as the Jacobian of the gradient, derivation at
-scale (correctness only), and bad input."""
+"""Derivatives, gradients, Jacobians and Hessians: a known-answer table, the rule each step
+names, random functions against finite differences, the Hessian as the Jacobian of the
+gradient, derivation at scale (correctness only), and bad input."""
 
 from __future__ import annotations
 
@@ -16,6 +16,57 @@ import symml as sm
 from symml.dag import Differentiator
 
 x, y, z = sm.symbols("x y z")
+
+# --- steps are real derivation lines --------------------------------------------------------
+
+RULES = [
+    ("x**2 + sin(x)", "sum rule"),
+    ("x**2*sin(x)", "product rule"),
+    ("sin(x)/x**2", "quotient rule"),
+    ("sin(x**2)", "chain rule"),
+    ("(1 + x**2)**5", "chain rule"),
+    ("3*exp(x)", "constant factor"),
+]
+
+
+@pytest.mark.parametrize(("f", "rule"), RULES)
+def test_derivative_names_the_rule(f: str, rule: str) -> None:
+    d = sm.derivative(f, "x")
+    assert rule in [s.title for s in d.steps]
+    assert d.verify(rng=0)
+
+
+def test_simplification_is_its_own_step_only_when_it_changes_the_form() -> None:
+    d = sm.derivative("x/(1 + x)", "x")
+    assert d.result == 1 / (1 + x) ** 2
+    assert [s.title for s in d.steps][-2:] == ["differentiate", "simplify"]
+    assert d.steps[-2].latex != d.steps[-1].latex
+    plain = sm.derivative("x**3", "x")
+    assert "simplify" not in [s.title for s in plain.steps]
+
+
+def test_hessian_shows_it_is_built_from_the_gradient() -> None:
+    d = sm.hessian("x**3*y", "x, y")
+    titles = [s.title for s in d.steps]
+    assert "gradient" in titles
+    assert any("Jacobian of the gradient" in t for t in titles)
+    assert d.result == d.result.T
+    grad = sm.gradient("x**3*y", "x, y")
+    assert d.result == sm.jacobian(grad.result, "x, y").result
+    # numerically: H = [[6xy, 3x^2], [3x^2, 0]], and central differences of the gradient
+    H = np.asarray(d.to_numpy()(1.5, -0.5))
+    assert np.allclose(H, [[6 * 1.5 * -0.5, 3 * 1.5**2], [3 * 1.5**2, 0.0]], rtol=1e-14)
+    g, h = grad.to_numpy(), 1e-6
+    columns = [
+        (
+            np.asarray(g(1.5 + h * e[0], -0.5 + h * e[1]))
+            - np.asarray(g(1.5 - h * e[0], -0.5 - h * e[1]))
+        )
+        / (2 * h)
+        for e in np.eye(2)
+    ]
+    assert np.allclose(np.stack(columns, axis=1), H, rtol=1e-7, atol=1e-7)
+
 
 #: (f, d f / dx, the rule the first step names): sigmoid(x) parses to 1/(1 + exp(-x)),
 #: softplus(x) to log(1 + exp(x)).
