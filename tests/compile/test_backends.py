@@ -15,11 +15,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import symml as sm
-from tests.test_random_trees import trees
+from tests.strategies import trees
 
 pytest.importorskip("numba")
 
 X, Y = sympy.symbols("x y", real=True)  # the symbols of the trees
+
 RTOL = 1e-12
 
 
