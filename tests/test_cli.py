@@ -96,13 +96,6 @@ def test_option_values_may_start_with_a_minus(cli: Cli) -> None:
     assert code == 0 and out.strip() == "2"
 
 
-def test_demo_writes_its_files(cli: Cli, tmp_path: Path) -> None:
-    code, out, _ = cli("demo", "--out", str(tmp_path / "demo"))
-    assert code == 0
-    assert (tmp_path / "demo").is_dir()
-    assert any(p.suffix == ".py" for p in (tmp_path / "demo").iterdir())
-
-
 def test_python_dash_m_symml(cli: Cli) -> None:
     res = cli("diff", "x^3", "--wrt", "x", subprocess=True)
     assert res.code == 0

@@ -2,34 +2,7 @@
 
 from __future__ import annotations
 
-import numpy as np
-import pytest
-import sympy
-
-import symml as sm
-from symml.sampling import monte_carlo, sampler
 from tests.helpers import Cli
-
-
-@pytest.mark.parametrize(
-    ("rv", "mean", "sd"),
-    [
-        (sm.Bernoulli("Coin", sympy.Rational(1, 2)), 0.5, 0.5),
-        (sm.Die("D", 6), 3.5, float(np.sqrt(35 / 12))),
-    ],
-)
-def test_law_of_large_numbers(rv: object, mean: float, sd: float) -> None:
-    """Running means of coin and die samples approach 1/2 and 7/2."""
-    n = 200_000
-    draws = sampler(rv)(n, rng=np.random.default_rng(42))
-    running = np.cumsum(draws) / np.arange(1, n + 1)
-    for m in (1_000, 10_000, 100_000, 200_000):
-        assert abs(running[m - 1] - mean) <= 4 * sd / np.sqrt(m), m
-    tail = np.abs(running[n // 2 :] - mean).max()
-    assert tail <= 5 * sd / np.sqrt(n // 2)
-    assert tail < np.abs(running[:100] - mean).max()
-    est = monte_carlo(rv, n, rng=7)
-    assert est.agrees_with(mean) and est.stderr == pytest.approx(sd / np.sqrt(n), rel=0.02)
 
 
 def test_cli_expect_prints_one(cli: Cli) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "worked_examples"
 EULER_GAMMA = 0.57721566490153286  # the Euler–Mascheroni constant
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.helpers import Cli
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_readme_tour_doctest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

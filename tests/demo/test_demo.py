@@ -1,4 +1,5 @@
-"""``symml demo``: every file it promises, derivations checked, notes that compile."""
+"""``symml demo``: every file it promises, derivations checked, notes that compile, each
+gradient formula once."""
 
 from __future__ import annotations
 
@@ -122,3 +123,20 @@ def test_a_failed_check_makes_the_demo_exit_1(
         result = cli("demo", "--out", str(tmp_path / part.__name__), "--no-pdf")
         assert result.code == code
         assert verdict in result.out
+
+
+def test_demo_writes_its_files(cli: Cli, tmp_path: Path) -> None:
+    code, out, _ = cli("demo", "--out", str(tmp_path / "demo"))
+    assert code == 0
+    assert (tmp_path / "demo").is_dir()
+    assert any(p.suffix == ".py" for p in (tmp_path / "demo").iterdir())
+
+
+def test_demo_markdown_holds_each_gradient_formula_once(tmp_path: Path) -> None:
+    from symml.demo import run_demo
+
+    report = run_demo(tmp_path, seed=0, pdf=False)
+    md = (tmp_path / "notes.md").read_text()
+    assert md.count(r"\frac{\partial f}{\partial x} &=") == 1
+    assert "steps of the gradient above" in md
+    assert all(report.checks.values())
