@@ -1,13 +1,95 @@
-"""The integrate, limit, taylor and critical subcommands, through ``symml.cli.main``."""
+"""The diff, grad, jacobian, hessian, integrate, limit, taylor and critical subcommands:
+output, --latex, --steps, --verify, --export and their exit codes."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
+import subprocess
+import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from tests.calculus.helpers import CIN_1
 from tests.helpers import Cli
+
+# --- diff, grad, jacobian, hessian --------------------------------------------------------
+
+
+def test_diff_prints_the_result_on_the_last_line(cli: Cli) -> None:
+    code, out, err = cli("diff", "x^3", "--wrt", "x")
+    assert code == 0 and err == ""
+    assert out.strip().splitlines()[-1] == "3*x**2"
+
+
+def test_diff_latex(cli: Cli) -> None:
+    code, out, _ = cli("diff", "x^2*sin(x)", "--wrt", "x", "--latex")
+    assert code == 0
+    last = out.strip().splitlines()[-1]
+    assert (
+        last
+        == r"\frac{d}{d x} f(x) = x \left(x \cos{\left(x \right)} + 2 \sin{\left(x \right)}\right)"
+    )
+
+
+def test_steps_come_first(cli: Cli) -> None:
+    code, out, _ = cli("diff", "x^2*sin(x)", "--wrt", "x", "--steps")
+    lines = out.strip().splitlines()
+    assert code == 0
+    assert lines[0].startswith("definition:")
+    assert any(line.startswith("product rule:") for line in lines)
+    assert lines[-1] == "x*(x*cos(x) + 2*sin(x))"
+
+
+def test_grad_and_hessian(cli: Cli) -> None:
+    code, out, _ = cli("grad", "x**2*y + y**3", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[2*x*y], [x**2 + 3*y**2]])")
+    code, out, _ = cli("hessian", "x**2*y + y**3", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[2*y, 2*x], [2*x, 6*y]])")
+    code, out, _ = cli("jacobian", "[x*y, x + y]", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[y, x], [1, 1]])")
+
+
+def test_verify_option(cli: Cli) -> None:
+    code, out, _ = cli("hessian", "exp(x*y)", "--verify")
+    assert code == 0
+    assert "verify: passed" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["grad", "log(x)", "--wrt", "x", "--verify"],
+        ["diff", "log(x)", "--wrt", "x", "--verify"],
+        ["hessian", "x*log(x)+y", "--verify"],
+        ["hessian", "x**3", "--verify"],
+        ["jacobian", "[x**2, x**3]", "--wrt", "x", "--verify"],
+    ],
+)
+def test_cli_verify_passes(argv: list[str], cli: Cli) -> None:
+    result = cli(*argv)
+    assert result.code == 0
+    out = result.out
+    assert "verify: passed" in out
+
+
+def test_export_writes_a_working_module(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "g.py"
+    code, out, _ = cli("grad", "x**2*y + y**3", "--wrt", "x,y", "--export", str(target))
+    assert code == 0 and target.exists()
+    script = (
+        f"import importlib.util, sys; sys.modules['sympy'] = None\n"
+        f"spec = importlib.util.spec_from_file_location('g', {str(target)!r})\n"
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+        "print(m.g(1.0, 2.0).tolist())"
+    )
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert np.allclose(json.loads(res.stdout), [4.0, 13.0])
+
+
+# --- integrate, limit, taylor, critical ---------------------------------------------------
 
 
 def test_integrate_gaussian_prints_sqrt_pi(cli: Cli) -> None:
@@ -146,3 +228,39 @@ def test_critical_cli(cli: Cli) -> None:
     result = cli("critical", "x^2 - y^2", "--latex")
     code, lines = result.code, result.lines
     assert code == 0 and r"\text{saddle}" in lines[-2]
+
+
+# --- integrals that do not converge or that SymPy fails on; Taylor at a kink --------------
+
+
+def test_cli_integrate_oscillating_exits_3_without_a_number(cli: Cli) -> None:
+    code, out, err = cli("integrate", "sin(x)", "--wrt", "x", "--from", "0", "--to", "oo")
+    assert code == 3 and out == ""
+    assert "NoConvergenceError" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_integrate_unpicklable_error_prints_the_number(cli: Cli) -> None:
+    code, out, err = cli(
+        "integrate",
+        "abs(sin(x*y))",
+        "--wrt",
+        "x,y",
+        "--from",
+        "0",
+        "--to",
+        "1",
+        "--from",
+        "0",
+        "--to",
+        "1",
+    )
+    assert code == 0 and err == ""
+    assert abs(float(out.strip()) - CIN_1) < 1e-8
+    assert abs(CIN_1 - 0.2398117420005647) < 1e-15  # the value this test used to hard-code
+
+
+def test_cli_taylor_abs_is_bad_input(cli: Cli) -> None:
+    result = cli("taylor", "abs(x)", "--at", "0")
+    assert result.code == 2
+    out, err = result.out, result.err
+    assert out == "" and "not differentiable at x = 0" in err and "DiracDelta" not in err

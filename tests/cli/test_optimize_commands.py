@@ -1,5 +1,4 @@
-"""Gradient descent and Newton's method: known answers, the path contract, callbacks,
-momentum, line search, divergence, bad input and the ``minimize`` command."""
+"""The minimize subcommand: the result table, --plot, --latex and bad input."""
 
 from __future__ import annotations
 
@@ -7,8 +6,6 @@ import numpy as np
 import pytest
 
 from tests.optimize.helpers import ROSENBROCK
-
-# --- the minimize command ----------------------------------------------------------------
 
 
 def test_cli_minimize_newton_with_plot(tmp_path, cli) -> None:

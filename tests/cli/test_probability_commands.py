@@ -1,6 +1,8 @@
-"""Probability (issue 5): expectations, variances, entropies, KL, covariance, fallbacks, CLI."""
+"""The expect subcommand, and --dist as expect and sample read it."""
 
 from __future__ import annotations
+
+import pytest
 
 from tests.helpers import Cli
 
@@ -39,3 +41,10 @@ def test_cli_unknown_distribution_exits_2(cli: Cli) -> None:
     result = cli("expect", "X", "--dist", "X=Normal(0,-1)")
     assert result.code == 2
     assert "std" in result.err
+
+
+@pytest.mark.parametrize("command", ["expect", "sample"])
+def test_cli_a_repeated_dist_name_exits_2(command, cli):
+    args = ["X"] if command == "expect" else []
+    code, _, err = cli(command, *args, "--dist", "X=Normal(0,1)", "--dist", "X=Normal(1,1)")
+    assert code == 2 and "X is given twice" in err and len(err.strip().splitlines()) == 1
