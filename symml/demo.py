@@ -243,7 +243,7 @@ def run_demo(
         A :class:`DemoReport`; ``report.files`` lists every file written.
 
     Examples:
-        >>> [name for name, _ in PARTS]  # run by tests/test_demo.py (about 10 s)
+        >>> [name for name, _ in PARTS]  # run by tests/demo/test_demo.py (about 10 s)
         ['gradient and Hessian', 'integral', 'eigen-decomposition', 'expectation', 'optimisation']
     """
     import matplotlib

@@ -9,13 +9,13 @@ copies into ``docs/_static/examples/`` every figure the docs reference (each
 ``_static/examples/NAME.png`` in ``docs/*.md`` and ``docs/guide/*.md``), deletes the figures
 there that the docs no longer show, and writes ``docs/_static/examples/SOURCES.json``: for
 each figure, the script that made it and a SHA-256 of that script and ``_common.py``.
-``tests/test_docs.py`` checks that the folder holds exactly the referenced figures and that
+``tests/docs/test_docs.py`` checks that the folder holds exactly the referenced figures and that
 no script changed since its figures were made (it does not compare pixels: a change in
 symml itself that alters a picture is caught only when the figures are rebuilt). It stops
 with an error when the docs reference a figure that no script writes.
 
 The script reads each example's ``save(fig, "NAME")`` calls to learn which figures it
-writes (``tests/test_worked_examples.py`` checks that list against what the script prints).
+writes (``tests/docs/test_worked_examples.py`` checks that list against what the script prints).
 """
 
 from __future__ import annotations

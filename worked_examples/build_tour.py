@@ -1,7 +1,7 @@
 """Write ``tour.ipynb``, the guided tour of symml, from the cells below (unexecuted).
 
 Run ``python worked_examples/build_tour.py`` after editing a cell; the test suite
-(``tests/test_notebook.py``) executes the notebook through a real Jupyter kernel.
+(``tests/docs/test_notebook.py``) executes the notebook through a real Jupyter kernel.
 """
 
 from __future__ import annotations

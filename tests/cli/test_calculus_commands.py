@@ -1,0 +1,266 @@
+"""The diff, grad, jacobian, hessian, integrate, limit, taylor and critical subcommands:
+output, --latex, --steps, --verify, --export and their exit codes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tests.calculus.helpers import CIN_1
+from tests.helpers import Cli
+
+# --- diff, grad, jacobian, hessian --------------------------------------------------------
+
+
+def test_diff_prints_the_result_on_the_last_line(cli: Cli) -> None:
+    code, out, err = cli("diff", "x^3", "--wrt", "x")
+    assert code == 0 and err == ""
+    assert out.strip().splitlines()[-1] == "3*x**2"
+
+
+def test_diff_latex(cli: Cli) -> None:
+    code, out, _ = cli("diff", "x^2*sin(x)", "--wrt", "x", "--latex")
+    assert code == 0
+    last = out.strip().splitlines()[-1]
+    assert (
+        last
+        == r"\frac{d}{d x} f(x) = x \left(x \cos{\left(x \right)} + 2 \sin{\left(x \right)}\right)"
+    )
+
+
+def test_steps_come_first(cli: Cli) -> None:
+    code, out, _ = cli("diff", "x^2*sin(x)", "--wrt", "x", "--steps")
+    lines = out.strip().splitlines()
+    assert code == 0
+    assert lines[0].startswith("definition:")
+    assert any(line.startswith("product rule:") for line in lines)
+    assert lines[-1] == "x*(x*cos(x) + 2*sin(x))"
+
+
+def test_grad_and_hessian(cli: Cli) -> None:
+    code, out, _ = cli("grad", "x**2*y + y**3", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[2*x*y], [x**2 + 3*y**2]])")
+    code, out, _ = cli("hessian", "x**2*y + y**3", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[2*y, 2*x], [2*x, 6*y]])")
+    code, out, _ = cli("jacobian", "[x*y, x + y]", "--wrt", "x,y")
+    assert code == 0 and out.strip().endswith("Matrix([[y, x], [1, 1]])")
+
+
+def test_verify_option(cli: Cli) -> None:
+    code, out, _ = cli("hessian", "exp(x*y)", "--verify")
+    assert code == 0
+    assert "verify: passed" in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["grad", "log(x)", "--wrt", "x", "--verify"],
+        ["diff", "log(x)", "--wrt", "x", "--verify"],
+        ["hessian", "x*log(x)+y", "--verify"],
+        ["hessian", "x**3", "--verify"],
+        ["jacobian", "[x**2, x**3]", "--wrt", "x", "--verify"],
+    ],
+)
+def test_cli_verify_passes(argv: list[str], cli: Cli) -> None:
+    result = cli(*argv)
+    assert result.code == 0
+    out = result.out
+    assert "verify: passed" in out
+
+
+def test_export_writes_a_working_module(cli: Cli, tmp_path: Path) -> None:
+    target = tmp_path / "g.py"
+    code, out, _ = cli("grad", "x**2*y + y**3", "--wrt", "x,y", "--export", str(target))
+    assert code == 0 and target.exists()
+    script = (
+        f"import importlib.util, sys; sys.modules['sympy'] = None\n"
+        f"spec = importlib.util.spec_from_file_location('g', {str(target)!r})\n"
+        "m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
+        "print(m.g(1.0, 2.0).tolist())"
+    )
+    res = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert np.allclose(json.loads(res.stdout), [4.0, 13.0])
+
+
+# --- integrate, limit, taylor, critical ---------------------------------------------------
+
+
+def test_integrate_gaussian_prints_sqrt_pi(cli: Cli) -> None:
+    result = cli("integrate", "exp(-x^2)", "--wrt", "x", "--from", "-oo", "--to", "oo")
+    code, lines, err = result.code, result.lines, result.err
+    assert code == 0 and err == ""
+    assert lines[-1] == "sqrt(pi)"
+
+
+def test_integrate_iterated_with_steps_and_verify(cli: Cli) -> None:
+    # --steps anywhere: it is a flag of integrate (each subcommand's own options are read)
+    result = cli(
+        "integrate",
+        "x*y",
+        "--steps",
+        "--wrt",
+        "x,y",
+        "--from",
+        "0",
+        "--to",
+        "1",
+        "--from",
+        "0",
+        "--to",
+        "2",
+        "--verify",
+    )
+    code, lines = result.code, result.lines
+    assert code == 0
+    assert lines[-1] == "1"
+    assert lines[-2].startswith("verify: passed: quadrature")
+    assert any(line.startswith("evaluate at the bounds:") for line in lines)
+
+
+def test_integrate_indefinite_latex_and_export(tmp_path: Path, cli: Cli) -> None:
+    target = tmp_path / "antideriv.py"
+    result = cli("integrate", "x*cos(x)", "--wrt", "x", "--latex", "--export", str(target))
+    code, lines = result.code, result.lines
+    assert code == 0
+    assert (
+        lines[-1]
+        == r"\int x \cos{\left(x \right)}\, dx = x \sin{\left(x \right)} + \cos{\left(x \right)}"
+    )
+    spec = importlib.util.spec_from_file_location("antideriv", target)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert abs(module.antideriv(0.0) - 1.0) < 1e-12
+
+
+def test_integrate_hanging_falls_back(cli: Cli) -> None:
+    result = cli(
+        "integrate",
+        "log(1-x)*log((1+x)^2)/x",
+        "--wrt",
+        "x",
+        "--from",
+        "0",
+        "--to",
+        "1",
+        "--timeout",
+        "1",
+    )
+    code, lines = result.code, result.lines
+    assert code == 0
+    assert abs(float(lines[-1]) - (-1.5025711289494928)) < 1e-8
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["integrate", "sin(sin(x))", "--wrt", "x"], 3, "NoClosedFormError"),
+        (["integrate", "x", "--wrt", "x", "--from", "0"], 2, "--from but 0 --to"),
+        (["integrate", "x*y", "--wrt", "x,y", "--from", "0", "--to", "1"], 2, "pairs of bounds"),
+        (["integrate", "x^2", "--wrt", "y"], 2, "'y' does not occur"),
+        (
+            ["integrate", "exp(-x^2)", "--wrt", "x", "--from", "0", "--to", "a", "--numeric"],
+            2,
+            "bound a of x",
+        ),
+        (["integrate", "2x", "--wrt", "x"], 2, "column"),
+        (["limit", "1/x", "--wrt", "x", "--to", "0"], 2, "does not exist"),
+        (["taylor", "log(x)", "--wrt", "x"], 2, "no Taylor expansion"),
+        (["critical", "x^2", "--wrt", "q"], 2, "'q' does not occur"),
+        # asking to export what cannot exist is bad input, as for eig
+        (["critical", "x^2", "--export", "f.py"], 2, "critical has no compiled function"),
+        (
+            ["critical", "sin(x)"],
+            3,
+            "NotSupportedError: the critical points of sin(x) form an infinite set",
+        ),
+        (["integrate", "x", "--wrt", "x", "--from", "0", "--to", "1/0"], 2, "'1/0'"),
+        # the point goes in as the user's text too, so that the error names it, not zoo
+        (
+            ["limit", "x", "--to", "1/0"],
+            2,
+            "to must be a real number, oo or -oo, got zoo (from '1/0')",
+        ),
+        (["taylor", "x", "--at", "1/0"], 2, "at must be a finite point, got zoo (from '1/0')"),
+        (["limit", "log(x)", "--to", "0", "--dir", "-"], 2, "outside the real domain"),
+    ],
+)
+def test_errors_exit_codes(args: list[str], code: int, message: str, cli: Cli) -> None:
+    got, _, err = cli(*args)
+    assert got == code
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_limit_cli(cli: Cli) -> None:
+    assert cli("limit", "(1 + 1/n)^n", "--wrt", "n", "--to", "oo").lines[-1] == "E"
+    assert cli("limit", "1/x", "--wrt", "x", "--to", "0", "--dir", "-").lines[-1] == "-oo"
+    result = cli("limit", "sin(x)/x", "--to", "0", "--latex", "--verify")
+    code, lines = result.code, result.lines
+    assert code == 0 and lines[-1] == r"\lim_{x \to 0} f(x) = 1"
+    assert lines[0].startswith("verify: passed: numeric approach")
+
+
+def test_taylor_cli(cli: Cli) -> None:
+    result = cli("taylor", "exp(x)", "--wrt", "x", "--at", "0", "--order", "3", "--steps")
+    code, lines = result.code, result.lines
+    assert code == 0 and lines[-1] == "x**3/6 + x**2/2 + x + 1"
+    assert lines[-2].startswith("assemble the polynomial:")
+    result = cli("taylor", "cos(x)", "--at", "-pi", "--order", "2")
+    code, lines = result.code, result.lines
+    assert code == 0 and lines[-1] == "(x + pi)**2/2 - 1"
+
+
+def test_critical_cli(cli: Cli) -> None:
+    result = cli("critical", "x^3 - 3*x + y^2", "--verify")
+    code, lines = result.code, result.lines
+    assert code == 0
+    assert lines == [
+        "verify: passed: central differences, 2 points, max error " + lines[0].rsplit(" ", 1)[-1],
+        "saddle at x = -1, y = 0: f = 2",
+        "minimum at x = 1, y = 0: f = -2",
+    ]
+    result = cli("critical", "x^2 - y^2", "--latex")
+    code, lines = result.code, result.lines
+    assert code == 0 and r"\text{saddle}" in lines[-2]
+
+
+# --- integrals that do not converge or that SymPy fails on; Taylor at a kink --------------
+
+
+def test_cli_integrate_oscillating_exits_3_without_a_number(cli: Cli) -> None:
+    code, out, err = cli("integrate", "sin(x)", "--wrt", "x", "--from", "0", "--to", "oo")
+    assert code == 3 and out == ""
+    assert "NoConvergenceError" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_integrate_unpicklable_error_prints_the_number(cli: Cli) -> None:
+    code, out, err = cli(
+        "integrate",
+        "abs(sin(x*y))",
+        "--wrt",
+        "x,y",
+        "--from",
+        "0",
+        "--to",
+        "1",
+        "--from",
+        "0",
+        "--to",
+        "1",
+    )
+    assert code == 0 and err == ""
+    assert abs(float(out.strip()) - CIN_1) < 1e-8
+    assert abs(CIN_1 - 0.2398117420005647) < 1e-15  # the value this test used to hard-code
+
+
+def test_cli_taylor_abs_is_bad_input(cli: Cli) -> None:
+    result = cli("taylor", "abs(x)", "--at", "0")
+    assert result.code == 2
+    out, err = result.out, result.err
+    assert out == "" and "not differentiable at x = 0" in err and "DiracDelta" not in err
