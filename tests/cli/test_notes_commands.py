@@ -39,7 +39,8 @@ def recipe_outputs(
         out = folder / f"notes{suffix}"
         code, printed, _ = cli("notes", str(recipe), "-o", str(out))
         runs[suffix] = (code, printed, out)
-    runs.setdefault(".tex", (runs[".pdf"][0], runs[".pdf"][1], folder / "notes.tex"))
+    if ".pdf" in runs:  # the PDF run wrote the .tex beside it; without pdflatex .tex ran itself
+        runs[".tex"] = (runs[".pdf"][0], runs[".pdf"][1], folder / "notes.tex")
     return runs
 
 
