@@ -165,7 +165,8 @@ class Result:
     """The protocol every result object follows, written once.
 
     A result renders itself with ``latex(*, steps=True)``; this mixin gives it the Jupyter
-    displays (``_repr_latex_``, ``_repr_markdown_``) and ``verify()``, which resolves the
+    displays (``_repr_latex_``, ``_repr_markdown_``), ``str()`` (its :meth:`plain` text) and
+    ``verify()``, which resolves the
     options (``None`` means ``config.verify_points`` / ``config.verify_rtol``) and the
     random generator once, then runs the result's own check, :meth:`_check`, written
     beside the operation that made it.
@@ -173,6 +174,14 @@ class Result:
 
     def latex(self, *, steps: bool = True) -> str:
         raise NotImplementedError  # pragma: no cover - every result class defines it
+
+    def plain(self) -> str:
+        """The result as plain text (what the command line prints): its ``result`` in
+        SymPy's ``str`` form, unless the class writes its own."""
+        return str(getattr(self, "result", repr(self)))
+
+    def __str__(self) -> str:
+        return self.plain()
 
     def _repr_latex_(self) -> str:
         return f"$$ {self.latex()} $$"

@@ -144,9 +144,6 @@ class OptimizeResult(Result):
         ]
         return "\n".join(f"{k:<10} {v}" for k, v in rows)
 
-    def __str__(self) -> str:
-        return self.plain()
-
 
 # --- objectives --------------------------------------------------------------------------
 

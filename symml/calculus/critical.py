@@ -88,7 +88,7 @@ class CriticalPoint(Result):
             rf"\quad \lambda(\nabla^2 f) = ({eig})"
         )
 
-    def __str__(self) -> str:
+    def plain(self) -> str:
         where = ", ".join(f"{s} {_shown(v)}" for s, v in self.point.items())
         return f"{self.kind} at {where}: f {_shown(self.value)}"
 

@@ -155,7 +155,7 @@ class Estimate(_Inline):
         """LaTeX ``mean ± stderr (n = ...)`` (one line, with or without ``steps``)."""
         return rf"{self.mean:.6g} \pm {self.stderr:.2g} \quad (n = {self.n})"
 
-    def __str__(self) -> str:
+    def plain(self) -> str:
         return f"{self.mean:.6g} ± {self.stderr:.2g} (n = {self.n})"
 
 
