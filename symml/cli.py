@@ -39,7 +39,7 @@ from symml.derivation import Derivation, Step, Verification, as_wrt
 from symml.errors import ParseError, SymmlError
 from symml.latex import to_latex
 from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
-from symml.notes import Notes, latex_text
+from symml.notes import PDFLATEX_TIMEOUT, Notes, latex_text
 from symml.optimize import OptimizeResult, gradient_descent, newton
 from symml.parsing import parse
 from symml.plotting import plot_contour, plot_convergence, plot_function
@@ -605,6 +605,17 @@ def _notes_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="OUT.tex, OUT.md or OUT.pdf (default: the recipe's name with .tex)",
     )
+    _pdf_timeout_arg(p)
+
+
+def _pdf_timeout_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--pdf-timeout",
+        type=float,
+        default=PDFLATEX_TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds pdflatex may run (default {PDFLATEX_TIMEOUT:g})",
+    )
 
 
 def _recipe_argv(op: str, body: str) -> list[str]:
@@ -703,7 +714,7 @@ def _run_notes(a: argparse.Namespace) -> str:
         notes = build_notes(text, title=recipe.stem.replace("_", " ").capitalize())
     except _BadInput as exc:
         raise _BadInput(f"{recipe}: {exc}") from exc
-    notes.write(out)
+    notes.write(out, timeout=a.pdf_timeout)
     return f"wrote {out}: {notes!r}"
 
 
@@ -714,6 +725,7 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="symml-demo", help="output folder (default ./symml-demo)")
     p.add_argument("--seed", type=int, default=0, help="seed of the numeric checks")
     p.add_argument("--no-pdf", action="store_true", help="do not run pdflatex")
+    _pdf_timeout_arg(p)
     p.set_defaults(verify=True)  # the demo always reports its checks; exit 1 if one failed
 
 
@@ -746,7 +758,9 @@ class _DemoSummary:
 
 
 def _run_demo(a: argparse.Namespace) -> _DemoSummary:
-    report = run_demo(a.out, seed=a.seed, pdf=False if a.no_pdf else None)
+    report = run_demo(
+        a.out, seed=a.seed, pdf=False if a.no_pdf else None, pdf_timeout=a.pdf_timeout
+    )
     lines = [*report.lines, *(f"skipped {s}" for s in report.skipped)]
     lines += [f"wrote {len(report.files)} files into {report.out}:"]
     lines += [f"  {f.name}" for f in report.files]

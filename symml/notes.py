@@ -77,6 +77,8 @@ if TYPE_CHECKING:  # matplotlib is imported by the code that makes the figures
     from matplotlib.figure import Figure
 
 __all__ = [
+    "PDFLATEX_TIMEOUT",
+    "TEX_PACKAGES",
     "Notes",
     "break_formula",
     "compile_latex",
@@ -94,8 +96,13 @@ __all__ = [
 LINE_WIDTH = 78.0
 #: Width of a Markdown display line (GitHub's column is narrower than a page).
 MARKDOWN_LINE_WIDTH = 70.0
-#: Seconds ``pdflatex`` may run unless told otherwise (it reads fonts and packages).
-PDFLATEX_TIMEOUT = 120.0
+#: Seconds ``pdflatex`` may run unless told otherwise: enough for a long document on a
+#: cold start (it reads fonts and packages), short enough that a TeX loop
+#: (``$\def\x{\x}\x$``) is refused soon. ``Notes.write(..., timeout=)``,
+#: :func:`compile_latex` and ``symml notes/demo --pdf-timeout`` take another limit.
+PDFLATEX_TIMEOUT = 30.0
+#: What installs ``pdflatex`` and the packages the preamble uses, on Debian and Ubuntu.
+TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended"
 
 #: Headings of result objects, by ``Derivation.operation`` or by class name.
 TITLES: dict[str, str] = {
@@ -1171,8 +1178,8 @@ def compile_latex(source: str | Path, *, timeout: float | None = PDFLATEX_TIMEOU
     exe = shutil.which("pdflatex")
     if exe is None:
         raise NotSupportedError(
-            "pdflatex is not on the PATH; install a TeX engine (Debian: "
-            "texlive-latex-base texlive-latex-recommended) or write .tex"
+            f"pdflatex is not on the PATH; install a TeX engine (Debian: {TEX_PACKAGES}) "
+            "or write .tex"
         )
     with tempfile.TemporaryDirectory() as tmp:
         # TeX reads its file name as TeX text ("a%b.tex" would end at the %): compile a copy
@@ -1200,7 +1207,10 @@ def compile_latex(source: str | Path, *, timeout: float | None = PDFLATEX_TIMEOU
                 env=env,
             )
         except subprocess.TimeoutExpired as exc:
-            raise SymmlError(f"pdflatex ran past {seconds:g} s on {source}") from exc
+            raise SymmlError(
+                f"pdflatex ran past {seconds:g} s on {source} (a TeX loop in the math? "
+                "a larger document may need a longer limit: timeout= or --pdf-timeout)"
+            ) from exc
         log = Path(tmp, job.stem + ".log")
         log_text = log.read_text(encoding="latin-1") if log.exists() else ""
         pdf = Path(tmp, job.stem + ".pdf")
