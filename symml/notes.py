@@ -127,6 +127,7 @@ TITLES: dict[str, str] = {
     "LU": "LU decomposition",
     "QR": "QR decomposition",
     "CriticalPoint": "Critical point",
+    "CriticalPoints": "Critical points",
     "MLE": "Maximum-likelihood estimators",
     "OptimizeResult": "Optimisation",
     "PCA": "Principal components",
@@ -603,8 +604,17 @@ def _derivation_lines(obj: Derivation) -> tuple[_Line, ...]:
 
 
 def _title_of(obj: object) -> str:
+    """The heading of a result: from :data:`TITLES`, else its operation or class name in
+    words (``kl_divergence``, ``CriticalPoints``: "Kl divergence", "Critical points").
+
+    Examples:
+        >>> class ProbabilityTable: ...
+        >>> _title_of(ProbabilityTable())
+        'Probability table'
+    """
     operation = getattr(obj, "operation", "") or type(obj).__name__
-    return TITLES.get(operation, operation.replace("_", " ").capitalize())
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", operation).replace("_", " ")
+    return TITLES.get(operation, words.capitalize())
 
 
 def _is_figure(obj: object) -> bool:
@@ -661,6 +671,9 @@ KINDS: tuple[tuple[Callable[[object], bool], str], ...] = (
     (_is_math, "math"),
 )
 
+
+#: What ``repr(notes)`` calls each kind of item (a result with steps is a result).
+_ITEM_NOUNS = {"text": "paragraph", "math": "formula", "stepped": "result"}
 
 #: Kinds of item set as displayed formulas.
 _DISPLAYS = frozenset({"derivation", "stepped", "result", "math"})
@@ -976,7 +989,7 @@ class Notes:
     def __repr__(self) -> str:
         counts: dict[str, int] = {}
         for it in self.items:
-            name = {"text": "paragraph", "math": "formula"}.get(it.kind, it.kind)
+            name = _ITEM_NOUNS.get(it.kind, it.kind)
             counts[name] = counts.get(name, 0) + 1
         parts = ", ".join(counted(n, k) for k, n in counts.items())
         return f"Notes({self.title!r}: {parts or 'empty'})"
