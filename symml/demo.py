@@ -167,13 +167,8 @@ def _optimisation(c: _Context) -> None:
         "along the valley floor; Newton's method, which rescales each step by the "
         f"inverse Hessian, takes {nt.n_iter}."
     )
-    for name, run in (("gradient descent", gd), ("newton", nt)):
-        c.notes.add(run, title=f"{name.capitalize()}" if name != "newton" else "Newton's method")
-        c.report.derivations[name] = run
-        c.report.lines.append(
-            f"{name}: {run.n_iter} steps to ({run.x[0]:.6f}, {run.x[1]:.6f}),"
-            f" f = {run.fun:.2e}, converged: {run.converged}"
-        )
+    # the figures come before the two short results: each then fills the page it is on
+    # (at the end they would both go to a new page and leave this one half empty)
     c.notes.add(
         _paths_figure(gd, nt),
         name="paths",
@@ -183,10 +178,18 @@ def _optimisation(c: _Context) -> None:
     c.notes.add(
         _convergence_figure(gd, nt),
         name="convergence",
-        caption="The objective and the gradient norm against the step number, on a "
-        "logarithmic scale: linear convergence for gradient descent, quadratic "
-        "at the end for Newton's method.",
+        caption="Left: gradient descent with momentum; right: Newton's method. Each panel "
+        "plots the objective $f(x_k)$ (its minimum is $0$) and the gradient norm "
+        "$\\|\\nabla f(x_k)\\|$ against the step $k$, on a logarithmic scale: linear "
+        "convergence for gradient descent, quadratic at the end for Newton's method.",
     )
+    for name, run in (("gradient descent", gd), ("newton", nt)):
+        c.notes.add(run, title=f"{name.capitalize()}" if name != "newton" else "Newton's method")
+        c.report.derivations[name] = run
+        c.report.lines.append(
+            f"{name}: {run.n_iter} steps to ({run.x[0]:.6f}, {run.x[1]:.6f}),"
+            f" f = {run.fun:.2e}, converged: {run.converged}"
+        )
 
 
 def _paths_figure(gd: OptimizeResult, nt: OptimizeResult) -> Figure:
@@ -206,8 +209,9 @@ def _convergence_figure(gd: OptimizeResult, nt: OptimizeResult) -> Figure:
     for ax, run, name in zip(
         axes, (gd, nt), ("Gradient descent + momentum", "Newton"), strict=True
     ):
-        plot_convergence(run, ax=ax)
+        plot_convergence(run, ax=ax)  # both plot f(x_k): its minimum is 0, not below
         ax.set_title(f"{name}: {run.n_iter} steps", fontsize=10)
+        ax.set_ylabel(r"$f(x_k)$ and $\|\nabla f(x_k)\|$")
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

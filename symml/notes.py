@@ -53,6 +53,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -89,6 +90,7 @@ __all__ = [
     "split_terms",
     "split_factors",
     "split_top_level",
+    "tidy_display",
 ]
 
 #: Width of a display line, in the units of :func:`estimate_width` (about one italic
@@ -195,6 +197,14 @@ UNICODE_TEXT: dict[str, str] = {
         )
     },
     "∇": r"$\nabla$",
+    "−": r"$-$",
+    "∓": r"$\mp$",
+    "⊙": r"$\odot$",
+    "⊗": r"$\otimes$",
+    "∝": r"$\propto$",
+    "∼": r"$\sim$",
+    "⟨": r"$\langle$",
+    "⟩": r"$\rangle$",
     "∂": r"$\partial$",
     "∑": r"$\sum$",
     "∏": r"$\prod$",
@@ -715,14 +725,52 @@ def _balanced(latex: str) -> bool:
     return depth == 0
 
 
+#: A Greek letter with a subscript word in plain text (``σ_min``): set as math.
+_GREEK_SUBSCRIPT = re.compile(r"([α-ωΑ-Ω])_([A-Za-z0-9]+)")
+#: Subscript words that are LaTeX operators (``\min``); others are set upright.
+_OPERATOR_WORDS = frozenset({"min", "max", "inf", "sup", "det", "log", "exp"})
+#: Compatibility forms of a character (``ᵏ``, ``₂``) and how LaTeX sets the plain one.
+_COMPATIBILITY: dict[str, str] = {"<super>": "$^{{{}}}$", "<sub>": "$_{{{}}}$"}
+
+
 def _escape_plain(text: str) -> str:
+    r"""Plain text as LaTeX: specials escaped, Unicode maths as LaTeX (``σ_min`` as
+    :math:`\sigma_{\min}`, ``A − λI`` with a real minus sign, ``Aᵏ`` as :math:`A^{k}`).
+
+    Examples:
+        >>> _escape_plain("σ_min(A − λI), tr Aᵏ, 5%")
+        '$\\sigma_{\\min}$(A $-$ $\\lambda$I), tr A$^{k}$, 5\\%'
+    """
+    out, last = [], 0
+    for m in _GREEK_SUBSCRIPT.finditer(text):
+        out.append(_escape_chars(text[last : m.start()]))
+        word = m.group(2)
+        sub = f"\\{word}" if word in _OPERATOR_WORDS else rf"\mathrm{{{word}}}"
+        out.append(f"${UNICODE_TEXT[m.group(1)].strip('$')}_{{{sub}}}$")
+        last = m.end()
+    out.append(_escape_chars(text[last:]))
+    return "".join(out)
+
+
+def _escape_chars(text: str) -> str:
     text = text.replace("\\$", "\x00")
     out = "".join(TEXT_ESCAPES.get(ch) or UNICODE_TEXT.get(ch) or _latin(ch) for ch in text)
     return out.replace("\x00", r"\$")
 
 
 def _latin(ch: str) -> str:
-    return ch if ord(ch) < 0x250 else f"[U+{ord(ch):04X}]"
+    """A character pdflatex sets as it is (Latin), or its LaTeX by its Unicode
+    compatibility form (a superscript, subscript or styled letter), else a visible
+    ``[U+XXXX]`` (never a silent gap)."""
+    if ord(ch) < 0x250:
+        return ch
+    tag, _, code = unicodedata.decomposition(ch).partition(" ")
+    if tag and code and " " not in code:
+        plain = chr(int(code, 16))
+        if ord(plain) < 0x250 or plain in UNICODE_TEXT:
+            inner = _escape_chars(plain).strip("$")
+            return _COMPATIBILITY.get(tag, "{}").format(inner)
+    return f"[U+{ord(ch):04X}]"
 
 
 def latex_text(text: str) -> str:
@@ -748,6 +796,70 @@ def latex_text(text: str) -> str:
 
 
 # --- rendering -----------------------------------------------------------------------------
+
+
+#: Rewrites of displayed LaTeX that read better and keep the value (regex, replacement):
+#: integral limits beside the sign everywhere (SymPy's ``\int\limits`` stacks them in
+#: some results only), and ``\sqrt{2} \sqrt{\pi}`` as one root ``\sqrt{2 \pi}``.
+DISPLAY_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\\int\\limits(?![A-Za-z])"), r"\\int"),
+    (re.compile(r"\\sqrt\{(\d+)\} \\sqrt\{\\pi\}"), r"\\sqrt{\1 \\pi}"),
+)
+#: ``\left(`` not after a letter, ``{`` or ``)`` (a function's argument keeps its parentheses).
+_OPEN_PAREN = re.compile(r"(?:^|(?<=[\s=,]))\\left\(")
+
+
+def tidy_display(latex: str) -> str:
+    r"""Displayed LaTeX with :data:`DISPLAY_REWRITES` applied and the parentheses around
+    a lone factor dropped (``\left(x^{2}\right) \left(\frac{1}{2}\right)`` is
+    ``x^{2} \frac{1}{2}``); parentheses that a power, a sign or a function needs stay.
+
+    Examples:
+        >>> tidy_display(r"\int\limits_{0}^{1} \left(x^{2}\right) \sqrt{2} \sqrt{\pi}\, dx")
+        '\\int_{0}^{1} x^{2} \\sqrt{2 \\pi}\\, dx'
+        >>> tidy_display(r"\left(x\right)^{k} - \left(- 1\right) + \sin{\left(x \right)}")
+        '\\left(x\\right)^{k} - \\left(- 1\\right) + \\sin{\\left(x \\right)}'
+    """
+    for pattern, replacement in DISPLAY_REWRITES:
+        latex = pattern.sub(replacement, latex)
+    out, i = [], 0
+    for m in _OPEN_PAREN.finditer(latex):
+        if m.start() < i:
+            continue
+        inner, end = _paren_body(latex, m.end())
+        if (
+            end is not None
+            and _lone_factor(inner)
+            and latex[end : end + 1] not in ("^", "_", "!", "'")
+        ):
+            out += [latex[i : m.start()], tidy_display(inner.strip())]
+            i = end
+    out.append(latex[i:])
+    return "".join(out)
+
+
+def _paren_body(latex: str, start: int) -> tuple[str, int | None]:
+    r"""The text up to the ``\right)`` matching a ``\left(`` whose body starts at
+    ``start``, and the index after it (``None`` when it does not close)."""
+    depth = 1
+    for m in re.finditer(r"\\(left|right)(?![A-Za-z])", latex[start:]):
+        depth += 1 if m.group(1) == "left" else -1
+        if depth == 0:
+            close = start + m.end()
+            if latex[close : close + 1] != ")":
+                return "", None
+            return latex[start : start + m.start()], close + 1
+    return "", None
+
+
+def _lone_factor(latex: str) -> bool:
+    r"""Whether ``latex`` is one factor without a sign (``x^{2}``, ``\frac{a + b}{c}``)."""
+    body = latex.strip()
+    if not body or body[0] in "+-" or "&" in body:
+        return False
+    if any(len(split_top_level(body, sep)) > 1 for sep in (" + ", " - ", ",", "=", r"\\")):
+        return False
+    return len(split_factors(body)) == 1
 
 
 @dataclass(frozen=True)
@@ -796,21 +908,26 @@ def _aligned(lines: tuple[_Line, ...], layout: _Layout) -> str:
     return f"\\begin{{{layout.env}}}\n{body}\n\\end{{{layout.env}}}"
 
 
+def _tidy_lines(lines: tuple[_Line, ...]) -> tuple[_Line, ...]:
+    return tuple(_Line(tidy_display(ln.lhs), tidy_display(ln.rhs), ln.note) for ln in lines)
+
+
 def _tex_lines(lines: tuple[_Line, ...]) -> str:
+    lines = _tidy_lines(lines)
     measure = "".join(rf"\symmlmeasure{{{ln.lhs}}}" for ln in lines if ln.lhs)
     return f"\\symmlreset{measure}\n{_aligned(lines, _TEX_LAYOUT)}"
 
 
 def _md_lines(lines: tuple[_Line, ...]) -> str:
-    return _md_display(_aligned(lines, _MARKDOWN_LAYOUT))
+    return f"$$\n{_aligned(_tidy_lines(lines), _MARKDOWN_LAYOUT)}\n$$"
 
 
 def _tex_display(latex: str) -> str:
-    return f"\\symmlreset\n\\[\n\\symmlfit{{{latex}}}\n\\]"
+    return f"\\symmlreset\n\\[\n\\symmlfit{{{tidy_display(latex)}}}\n\\]"
 
 
 def _md_display(latex: str) -> str:
-    return f"$$\n{latex}\n$$"
+    return f"$$\n{tidy_display(latex)}\n$$"
 
 
 def _error_tex(error: float) -> str:

@@ -654,8 +654,9 @@ def plot_eigen(A: ExprLike | np.ndarray, ax: Axes | None = None) -> Axes:
 def plot_convergence(result: OptimizeResult, ax: Axes | None = None) -> Axes:
     r"""Objective and gradient norm against the iteration, on a log scale.
 
-    When some objective value is not positive, ``f(x_k) - min_k f(x_k)`` is drawn instead
-    (its zeros are left out of the log scale).
+    When some objective value is negative, ``f(x_k) - min_k f(x_k)`` is drawn instead;
+    zeros are left out of the log scale (a run that reaches ``f = 0`` exactly still plots
+    ``f(x_k)``, as one that stops just short of it does).
 
     Args:
         result: An ``OptimizeResult`` (``values`` and ``grad_norms``).
@@ -677,8 +678,8 @@ def plot_convergence(result: OptimizeResult, ax: Axes | None = None) -> Axes:
     ax = _axes(ax)
     steps = np.arange(len(values))
     finite = values[np.isfinite(values)]
-    if finite.size and finite.min() > 0:
-        ax.plot(steps, values, label=r"$f(x_k)$")
+    if finite.size and finite.min() >= 0:
+        ax.plot(steps, np.where(values > 0, values, np.nan), label=r"$f(x_k)$")
     else:
         gap = values - (finite.min() if finite.size else 0.0)
         ax.plot(steps, np.where(gap > 0, gap, np.nan), label=r"$f(x_k) - \min_k f(x_k)$")
