@@ -5,7 +5,9 @@ function that runs it and returns a result object. Shared options (``--latex``,
 ``--steps``, ``--verify``, ``--export``) are handled once, in :func:`_report`.
 
 Exit codes: 0 success; 1 a numeric check failed; 2 bad input (one line on stderr);
-3 a derivation limit (no closed form, timeout, not supported).
+3 a derivation limit (no closed form, timeout, not supported); 4 ``minimize`` found no
+minimum (the run diverged, or stopped at a stationary point that is not a minimum; its
+table is printed all the same).
 """
 
 from __future__ import annotations
@@ -471,7 +473,19 @@ MINIMIZE_METHODS: dict[str, tuple[Callable[..., OptimizeResult], dict[str, float
 }
 
 
+#: Exit status of ``minimize`` when the run found no minimum; the table still prints.
+EXIT_NO_MINIMUM = 4
+#: The ``OptimizeResult.status`` values that exit with :data:`EXIT_NO_MINIMUM`.
+NO_MINIMUM = frozenset({"diverged", "not a minimum"})
+
+
 def _minimize_args(p: argparse.ArgumentParser) -> None:
+    p.epilog = (
+        "exit status: 0 converged to a minimum, or the step limit was reached (the "
+        f"table says 'converged no'); {EXIT_NO_MINIMUM} the run diverged or stopped at a "
+        "stationary point that is not a minimum (a saddle, maximum or inflection point; "
+        "the message says which); 2 bad input"
+    )
     _expr_arg(p)
     _wrt_arg(p)
     p.add_argument("--x0", required=True, help="the start, comma separated, e.g. -1.2,1")
@@ -970,6 +984,8 @@ def _report(result: Outcome | str, a: argparse.Namespace) -> int:
         print(to_latex(result, steps=False))
     else:
         print(_plain(result))
+    if getattr(result, "status", "") in NO_MINIMUM:
+        code = EXIT_NO_MINIMUM
     return code
 
 
