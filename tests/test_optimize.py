@@ -326,7 +326,7 @@ def test_cli_minimize_newton_with_plot(tmp_path, capsys) -> None:
 @pytest.mark.parametrize(
     ("argv", "expect"),
     [
-        (["x**2", "--x0", "5", "--lr", "0.1", "--steps", "3", "--tol", "0"], "x = 2.56"),
+        (["x**2", "--x0", "5", "--lr", "0.1", "--iterations", "3", "--tol", "0"], "x = 2.56"),
         (["x**2", "--x0", "1", "--lr", "1.05"], "diverged"),
         (
             ["(x-1)**2 + (y+2)**2", "--x0=-3,4", "--method", "momentum", "--lr", "0.05"],
@@ -351,7 +351,7 @@ def test_cli_minimize_one_variable_plot_and_latex(tmp_path, capsys) -> None:
                 "7.5",
                 "--lr",
                 "0.2",
-                "--steps",
+                "--iterations",
                 "20",
                 "--plot",
                 str(png),
