@@ -799,10 +799,11 @@ def latex_text(text: str) -> str:
 
 
 #: Rewrites of displayed LaTeX that read better and keep the value (regex, replacement):
-#: integral limits beside the sign everywhere (SymPy's ``\int\limits`` stacks them in
-#: some results only), and ``\sqrt{2} \sqrt{\pi}`` as one root ``\sqrt{2 \pi}``.
+#: integral limits stacked above and below the sign everywhere (the calculus results write
+#: ``\int\limits``, an expectation's integral did not), and ``\sqrt{2} \sqrt{\pi}`` as
+#: one root ``\sqrt{2 \pi}``.
 DISPLAY_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\\int\\limits(?![A-Za-z])"), r"\\int"),
+    (re.compile(r"\\int(?=\s*_)"), r"\\int\\limits"),
     (re.compile(r"\\sqrt\{(\d+)\} \\sqrt\{\\pi\}"), r"\\sqrt{\1 \\pi}"),
 )
 #: ``\left(`` not after a letter, ``{`` or ``)`` (a function's argument keeps its parentheses).
@@ -815,8 +816,8 @@ def tidy_display(latex: str) -> str:
     ``x^{2} \frac{1}{2}``); parentheses that a power, a sign or a function needs stay.
 
     Examples:
-        >>> tidy_display(r"\int\limits_{0}^{1} \left(x^{2}\right) \sqrt{2} \sqrt{\pi}\, dx")
-        '\\int_{0}^{1} x^{2} \\sqrt{2 \\pi}\\, dx'
+        >>> tidy_display(r"\int_{0}^{1} \left(x^{2}\right) \sqrt{2} \sqrt{\pi}\, dx")
+        '\\int\\limits_{0}^{1} x^{2} \\sqrt{2 \\pi}\\, dx'
         >>> tidy_display(r"\left(x\right)^{k} - \left(- 1\right) + \sin{\left(x \right)}")
         '\\left(x\\right)^{k} - \\left(- 1\\right) + \\sin{\\left(x \\right)}'
     """
