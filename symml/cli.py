@@ -647,15 +647,30 @@ def _pdf_timeout_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: Recipe operations whose line starts with words before the expression, and the form
+#: of such a line (``linalg: svd [[3,0],[4,5]] | --verify``).
+RECIPE_LEADING_WORDS: dict[str, tuple[int, str]] = {
+    "linalg": (1, "linalg: OPERATION MATRIX | --options, e.g. 'linalg: svd [[3,0],[4,5]]'"),
+}
+
+
 def _recipe_argv(op: str, body: str) -> list[str]:
-    """``"x**2*y | x, y --verify"`` → ``[op, "--wrt", "x,y", "--verify", "--", "x**2*y"]``."""
+    """``"x**2*y | x, y --verify"`` → ``[op, "--wrt", "x,y", "--verify", "--", "x**2*y"]``;
+    ``linalg``'s first word is its operation: ``"svd [[3,0],[4,5]] | --verify"`` →
+    ``["linalg", "--verify", "--", "svd", "[[3,0],[4,5]]"]``."""
     expression, _, rest = body.partition("|")
     if not expression.strip():
         raise ValueError("no expression before '|'")
+    count, form = RECIPE_LEADING_WORDS.get(op, (0, ""))
+    words = expression.split(None, count)
+    if len(words) <= count:
+        raise ValueError(f"expected {form}")
     variables, dashes, options = rest.partition("--")
     names = ",".join(v for v in variables.replace(",", " ").split() if v)
+    if names and count:
+        raise ValueError(f"{op} takes no variables after '|' (got {names!r}): expected {form}")
     argv = [op] + (["--wrt", names] if names else []) + shlex.split(dashes + options)
-    return [*argv, "--", expression.strip()]
+    return [*argv, "--", *words[:count], words[count].strip()]
 
 
 def _recipe_line(notes: Notes, op: str, body: str, parser: argparse.ArgumentParser) -> None:
