@@ -1326,6 +1326,39 @@ def _vectors_as_rows(result: Derivation) -> str:
 PLAIN_FORMS: dict[str, Callable[[Derivation], str]] = {"gram_schmidt": _vectors_as_rows}
 
 
+def _numeric(result: object) -> Derivation | None:
+    """``result`` when it is a Derivation computed numerically (a quadrature fallback, a
+    Monte Carlo estimate), else ``None``."""
+    if isinstance(result, Derivation) and result.method != "symbolic":
+        return result
+    return None
+
+
+def _numeric_mark(d: Derivation) -> str:
+    """The line above a numeric result's value: ``≈``, the method and the error estimate.
+
+    Examples:
+        >>> import sympy
+        >>> _numeric_mark(Derivation(sympy.Float(0.75), (), (), "I", "numeric", 8.3e-15))
+        '≈ numeric result, error estimate 8.3e-15'
+    """
+    error = f"error estimate {d.error:.1e}" if d.error is not None else "no error estimate"
+    return f"≈ {d.method} result, {error}"
+
+
+def _latex_line(result: Outcome) -> str:
+    r"""What ``--latex`` prints: the result's LaTeX; a numeric result as ``lhs pprox
+    value`` with its method and error estimate."""
+    d = _numeric(result)
+    if d is None or isinstance(d.result, dict):
+        return to_latex(result, steps=False)
+    error = latex_number(d.error, ".1e") if d.error is not None else r"	ext{unknown}"
+    return (
+        rf"{d.lhs} \approx {to_latex(d.result)} \quad (\text{{{d.method}, error estimate}}"
+        rf" \approx {error})"
+    )
+
+
 def _plain(result: object) -> str:
     plain = getattr(result, "plain", None)
     if callable(plain):
@@ -1333,7 +1366,9 @@ def _plain(result: object) -> str:
     form = PLAIN_FORMS.get(getattr(result, "operation", ""))
     if form is not None and isinstance(result, Derivation):
         return form(result)
-    return str(getattr(result, "result", result))
+    d = _numeric(result)
+    text = str(getattr(result, "result", result))
+    return f"{_numeric_mark(d)}\n{text}" if d is not None else text
 
 
 def _export(result: Outcome, export: str) -> str:
@@ -1369,7 +1404,7 @@ def _report(result: Outcome | str, a: argparse.Namespace) -> int:
     if getattr(a, "export", None):
         print(_export(result, a.export))
     if getattr(a, "latex", False):
-        print(to_latex(result, steps=False))
+        print(_latex_line(result))
     else:
         print(_plain(result))
     if getattr(result, "status", "") in NO_MINIMUM:

@@ -524,6 +524,10 @@ def split_factors(term: str) -> list[str]:
     return factors
 
 
+#: Spacing commands: a line continued with one of them is not a product continued.
+_SPACING = (r"\quad", r"\qquad", r"\,", r"\;", r"\ ")
+
+
 def break_formula(latex: str, width: float, *, first_width: float | None = None) -> list[str]:
     r"""Break a formula into lines no wider than ``width`` at its top-level ``+``/``-``,
     and a product wider than a line between its factors.
@@ -560,7 +564,7 @@ def break_formula(latex: str, width: float, *, first_width: float | None = None)
         if current and used + w > limit:
             lines.append(current)
             current, used, limit = "", 0.0, width
-            if continues:
+            if continues and not text.startswith(_SPACING):  # "\quad (text)": no product
                 text, w = rf"\cdot {text}", w + 1.5
         current = f"{current} {text}" if current else text
         used += w
@@ -578,6 +582,7 @@ class _Line:
     lhs: str
     rhs: str
     note: str = ""
+    rel: str = "="  # the relation: "=", or "\\approx" for a numeric value
 
 
 @dataclass(frozen=True)
@@ -598,18 +603,26 @@ def _split_equation(latex: str) -> tuple[str, str]:
 
 
 def _error_note(obj: object) -> str:
+    """The note of a result's line: ``result``, or a numeric value's method and error
+    estimate (``numeric, error about 3.0e-14``; ``no error estimate`` when it has none)."""
     method, error = getattr(obj, "method", "symbolic"), getattr(obj, "error", None)
     if method == "symbolic":
         return "result"
-    return f"{method}, error about {error:.1e}" if error is not None else method
+    return (
+        f"{method}, error about {error:.1e}"
+        if error is not None
+        else f"{method}, no error estimate"
+    )
 
 
 def _derivation_lines(obj: Derivation) -> tuple[_Line, ...]:
     lines = [_Line(*_split_equation(s.latex), s.title) for s in obj.steps]
     final = tex(obj.result)
     shown = bool(lines) and lines[-1].rhs.endswith(final)
-    if not shown or getattr(obj, "method", "symbolic") != "symbolic":
-        lines.append(_Line(obj.lhs, final, _error_note(obj)))
+    numeric = getattr(obj, "method", "symbolic") != "symbolic"
+    if not shown or numeric:
+        rel = r"\approx" if numeric else "="
+        lines.append(_Line(obj.lhs, final, _error_note(obj), rel))
     return tuple(lines)
 
 
@@ -901,7 +914,7 @@ def _aligned(lines: tuple[_Line, ...], layout: _Layout) -> str:
     rows: list[str] = []
     for ln in lines:
         parts = break_formula(ln.rhs, room - 4.0, first_width=room - 0.8 * len(ln.note))
-        eq = "&= " if ln.lhs else "& "
+        eq = f"&{ln.rel} " if ln.lhs else "& "
         note = layout.note(ln.note) if ln.note else ""
         rows.append(f"{ln.lhs} {eq}{layout.fit(parts[0])}{note}")
         rows += [rf"&\qquad {layout.fit('{} ' + p)}" for p in parts[1:]]
@@ -910,7 +923,7 @@ def _aligned(lines: tuple[_Line, ...], layout: _Layout) -> str:
 
 
 def _tidy_lines(lines: tuple[_Line, ...]) -> tuple[_Line, ...]:
-    return tuple(_Line(tidy_display(ln.lhs), tidy_display(ln.rhs), ln.note) for ln in lines)
+    return tuple(_Line(tidy_display(ln.lhs), tidy_display(ln.rhs), ln.note, ln.rel) for ln in lines)
 
 
 def _tex_lines(lines: tuple[_Line, ...]) -> str:
