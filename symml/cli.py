@@ -39,7 +39,13 @@ from symml.calculus import (
 )
 from symml.compile import function_name_problem
 from symml.demo import run_demo
-from symml.derivation import Derivation, Step, Verification, as_wrt, latex_number
+from symml.derivation import (
+    Derivation,
+    Step,
+    Verification,
+    as_wrt,
+    latex_number,
+)
 from symml.errors import ParseError, SymmlError
 from symml.latex import to_latex
 from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
@@ -79,6 +85,44 @@ class Command:
     shared: bool = True
 
 
+#: SymPy's undefined values, and what the message that refuses them says of the input.
+UNDEFINED: dict[sympy.Basic, str] = {
+    sympy.zoo: "divides by zero (or meets another pole, such as log(0)): SymPy reads it "
+    "as {expr}, where zoo is complex infinity",
+    sympy.nan: "is undefined (0/0, oo - oo, 0*oo): SymPy reads it as {expr}, where nan is "
+    "not a number",
+}
+
+
+def _defined(text: str) -> sympy.Basic:
+    """The expression ``text`` parsed, refused when SymPy reads an undefined value in it
+    (``x/0`` is ``zoo*x``: a derivative of it would print ``zoo`` and exit 0)."""
+    expr = parse(text)
+    for value, says in UNDEFINED.items():
+        if expr.has(value):
+            raise _BadInput(f"{text!r} {says.format(expr=expr)}")
+    return expr
+
+
+def _one_variable(command: str, a: argparse.Namespace, expr: sympy.Basic, hint: str) -> None:
+    """Refuse ``command`` unless it has exactly one variable: the one ``--wrt`` names, or
+    the expression's only one; the message says what to give, as the command line spells
+    it (the library's would say ``wrt`` or suggest a Python function)."""
+    variables = as_wrt(a.wrt, expr)
+    if len(variables) == 1:
+        return
+    names = ", ".join(s.name for s in variables)
+    if a.wrt is not None:
+        raise _BadInput(
+            f"{command}: --wrt {a.wrt} names {len(variables)} variables; give one ({hint})"
+        )
+    has = f"{len(variables)} variables ({names}); give --wrt with one"
+    raise _BadInput(
+        f"{command}: {a.expression!r} has {has if variables else 'no variable; give --wrt x'}"
+        f" ({hint})"
+    )
+
+
 def _expr_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("expression", help='the expression, e.g. "x^2*sin(x)"')
 
@@ -98,6 +142,7 @@ def _diff_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_diff(a: argparse.Namespace) -> Derivation:
+    _one_variable("diff", a, _defined(a.expression), "grad gives the gradient")
     return derivative(a.expression, a.wrt, a.order, timeout=a.timeout)
 
 
@@ -107,15 +152,17 @@ def _expr_wrt_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_grad(a: argparse.Namespace) -> Derivation:
+    _defined(a.expression)
     return gradient(a.expression, a.wrt)
 
 
 def _run_hessian(a: argparse.Namespace) -> Derivation:
+    _defined(a.expression)
     return hessian(a.expression, a.wrt)
 
 
 def _run_jacobian(a: argparse.Namespace) -> Derivation:
-    return jacobian(parse(a.expression), a.wrt)
+    return jacobian(_defined(a.expression), a.wrt)
 
 
 # --- calculus II: integrate, limit, taylor, critical ---------------------------------------
@@ -156,7 +203,7 @@ def _integrate_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_integrate(a: argparse.Namespace) -> Derivation:
-    expr = parse(a.expression)
+    expr = _defined(a.expression)
     variables = as_wrt(a.wrt, expr)
     lower, upper = a.lower or [], a.upper or []
     if len(lower) != len(upper):
@@ -195,6 +242,7 @@ def _limit_args(p: argparse.ArgumentParser) -> None:
 
 def _run_limit(a: argparse.Namespace) -> Derivation:
     # the point goes in as the user's text (as integrate's bounds): an error names it
+    _defined(a.expression)
     return limit(a.expression, a.wrt, a.to, a.dir, timeout=a.timeout)
 
 
@@ -207,6 +255,7 @@ def _taylor_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_taylor(a: argparse.Namespace) -> Derivation:
+    _one_variable("taylor", a, _defined(a.expression), "a Taylor polynomial is of one variable")
     return taylor(a.expression, a.wrt, a.at, a.order, timeout=a.timeout)
 
 
@@ -219,6 +268,7 @@ def _critical_args(p: argparse.ArgumentParser) -> None:
 def _run_critical(a: argparse.Namespace) -> CriticalPoints:
     # a list of points has no function to export: bad input (exit 2), as for eig
     _no_export(a, "critical")
+    _defined(a.expression)
     return critical_points(a.expression, a.wrt, timeout=a.timeout)
 
 
@@ -529,11 +579,23 @@ def _minimize_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: Names of values that are not finite numbers, which ``--x0`` refuses as such.
+_NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity|oo|zoo)", re.IGNORECASE)
+
+
 def _numbers(text: str, what: str) -> list[float]:
+    """Comma-separated finite real numbers (``pi/2`` too), or an error naming the item."""
     out = []
     for item in (t.strip() for t in text.split(",")):
-        value = parse(item) if item else None
-        if value is None or not getattr(value, "is_number", False) or not value.is_real:
+        try:
+            value = parse(item) if item else None
+        except ParseError:
+            if not _NOT_FINITE.fullmatch(item):
+                raise
+            value = None
+        if value is None or not getattr(value, "is_number", False) or not value.is_finite:
+            raise _BadInput(f"{what}: {item!r} is not a finite number (e.g. {what} -1.2,1)")
+        if not value.is_real:
             raise _BadInput(f"{what}: {item!r} is not a real number")
         out.append(float(value))
     return out
@@ -595,6 +657,7 @@ def _save_minimize_plot(result: OptimizeResult, path: str) -> str:
 def _run_minimize(a: argparse.Namespace) -> OptimizeResult:
     method, _ = MINIMIZE_METHODS[a.method]
     x0 = _numbers(a.x0, "--x0")
+    _defined(a.expression)
     result = method(a.expression, x0, wrt=a.wrt, **_minimize_options(a))
     if a.plot:
         print(_save_minimize_plot(result, a.plot))
