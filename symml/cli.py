@@ -5,12 +5,16 @@ function that runs it and returns a result object. Shared options (``--latex``,
 ``--steps``, ``--verify``, ``--export``) are handled once, in :func:`_report`.
 
 Exit codes: 0 success; 1 a numeric check failed; 2 bad input (one line on stderr);
-3 a derivation limit (no closed form, timeout, not supported).
+3 a derivation limit (no closed form, timeout, not supported); 4 ``minimize`` found no
+minimum (the run diverged, or stopped at a stationary point that is not a minimum; its
+table is printed all the same).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
+import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -35,12 +39,18 @@ from symml.calculus import (
 )
 from symml.compile import function_name_problem
 from symml.demo import run_demo
-from symml.derivation import Derivation, Step, Verification, as_wrt
+from symml.derivation import (
+    Derivation,
+    Step,
+    Verification,
+    as_wrt,
+    latex_number,
+)
 from symml.errors import ParseError, SymmlError
 from symml.latex import to_latex
 from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
 from symml.matrixcalc import matrix_derivative, matrix_hessian
-from symml.notes import Notes, latex_text
+from symml.notes import PDFLATEX_TIMEOUT, Notes, latex_text
 from symml.optimize import OptimizeResult, gradient_descent, newton
 from symml.parsing import parse
 from symml.plotting import plot_contour, plot_convergence, plot_function
@@ -76,6 +86,44 @@ class Command:
     shared: bool = True
 
 
+#: SymPy's undefined values, and what the message that refuses them says of the input.
+UNDEFINED: dict[sympy.Basic, str] = {
+    sympy.zoo: "divides by zero (or meets another pole, such as log(0)): SymPy reads it "
+    "as {expr}, where zoo is complex infinity",
+    sympy.nan: "is undefined (0/0, oo - oo, 0*oo): SymPy reads it as {expr}, where nan is "
+    "not a number",
+}
+
+
+def _defined(text: str) -> sympy.Basic:
+    """The expression ``text`` parsed, refused when SymPy reads an undefined value in it
+    (``x/0`` is ``zoo*x``: a derivative of it would print ``zoo`` and exit 0)."""
+    expr = parse(text)
+    for value, says in UNDEFINED.items():
+        if expr.has(value):
+            raise _BadInput(f"{text!r} {says.format(expr=expr)}")
+    return expr
+
+
+def _one_variable(command: str, a: argparse.Namespace, expr: sympy.Basic, hint: str) -> None:
+    """Refuse ``command`` unless it has exactly one variable: the one ``--wrt`` names, or
+    the expression's only one; the message says what to give, as the command line spells
+    it (the library's would say ``wrt`` or suggest a Python function)."""
+    variables = as_wrt(a.wrt, expr)
+    if len(variables) == 1:
+        return
+    names = ", ".join(s.name for s in variables)
+    if a.wrt is not None:
+        raise _BadInput(
+            f"{command}: --wrt {a.wrt} names {len(variables)} variables; give one ({hint})"
+        )
+    has = f"{len(variables)} variables ({names}); give --wrt with one"
+    raise _BadInput(
+        f"{command}: {a.expression!r} has {has if variables else 'no variable; give --wrt x'}"
+        f" ({hint})"
+    )
+
+
 def _expr_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("expression", help='the expression, e.g. "x^2*sin(x)"')
 
@@ -95,6 +143,7 @@ def _diff_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_diff(a: argparse.Namespace) -> Derivation:
+    _one_variable("diff", a, _defined(a.expression), "grad gives the gradient")
     return derivative(a.expression, a.wrt, a.order, timeout=a.timeout)
 
 
@@ -104,15 +153,17 @@ def _expr_wrt_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_grad(a: argparse.Namespace) -> Derivation:
+    _defined(a.expression)
     return gradient(a.expression, a.wrt)
 
 
 def _run_hessian(a: argparse.Namespace) -> Derivation:
+    _defined(a.expression)
     return hessian(a.expression, a.wrt)
 
 
 def _run_jacobian(a: argparse.Namespace) -> Derivation:
-    return jacobian(parse(a.expression), a.wrt)
+    return jacobian(_defined(a.expression), a.wrt)
 
 
 # --- calculus II: integrate, limit, taylor, critical ---------------------------------------
@@ -153,7 +204,7 @@ def _integrate_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_integrate(a: argparse.Namespace) -> Derivation:
-    expr = parse(a.expression)
+    expr = _defined(a.expression)
     variables = as_wrt(a.wrt, expr)
     lower, upper = a.lower or [], a.upper or []
     if len(lower) != len(upper):
@@ -192,6 +243,7 @@ def _limit_args(p: argparse.ArgumentParser) -> None:
 
 def _run_limit(a: argparse.Namespace) -> Derivation:
     # the point goes in as the user's text (as integrate's bounds): an error names it
+    _defined(a.expression)
     return limit(a.expression, a.wrt, a.to, a.dir, timeout=a.timeout)
 
 
@@ -204,6 +256,7 @@ def _taylor_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_taylor(a: argparse.Namespace) -> Derivation:
+    _one_variable("taylor", a, _defined(a.expression), "a Taylor polynomial is of one variable")
     return taylor(a.expression, a.wrt, a.at, a.order, timeout=a.timeout)
 
 
@@ -216,6 +269,7 @@ def _critical_args(p: argparse.ArgumentParser) -> None:
 def _run_critical(a: argparse.Namespace) -> CriticalPoints:
     # a list of points has no function to export: bad input (exit 2), as for eig
     _no_export(a, "critical")
+    _defined(a.expression)
     return critical_points(a.expression, a.wrt, timeout=a.timeout)
 
 
@@ -262,7 +316,10 @@ def _linalg_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "operation",
         choices=list(LINALG_OPERATIONS),
-        help="what to compute (gram-schmidt takes the vectors as the rows)",
+        help="what to compute; gram-schmidt takes a list of vectors, one per row "
+        '("[[1,1,0],[1,0,1]]" is two vectors), and prints the orthonormal vectors the same '
+        "way, one per row (--latex and --steps set them as the columns of E, as in the "
+        "maths)",
     )
     _matrix_arg(p)
 
@@ -472,7 +529,21 @@ MINIMIZE_METHODS: dict[str, tuple[Callable[..., OptimizeResult], dict[str, float
 }
 
 
+#: ``minimize --steps`` prints at most this many iterates: the first and the last halves.
+MAX_PRINTED_ITERATES = 20
+#: Exit status of ``minimize`` when the run found no minimum; the table still prints.
+EXIT_NO_MINIMUM = 4
+#: The ``OptimizeResult.status`` values that exit with :data:`EXIT_NO_MINIMUM`.
+NO_MINIMUM = frozenset({"diverged", "not a minimum"})
+
+
 def _minimize_args(p: argparse.ArgumentParser) -> None:
+    p.epilog = (
+        "exit status: 0 converged to a minimum, or the step limit was reached (the "
+        f"table says 'converged no'); {EXIT_NO_MINIMUM} the run diverged or stopped at a "
+        "stationary point that is not a minimum (a saddle, maximum or inflection point; "
+        "the message says which); 2 bad input"
+    )
     _expr_arg(p)
     _wrt_arg(p)
     p.add_argument("--x0", required=True, help="the start, comma separated, e.g. -1.2,1")
@@ -485,12 +556,14 @@ def _minimize_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lr", type=float, default=0.1, help="learning rate (default 0.1)")
     p.add_argument("--momentum", type=float, default=None, help="momentum mu (default 0.9)")
     p.add_argument(
-        "--steps",
+        "--iterations",
         dest="n_steps",
         type=int,
         default=None,
+        metavar="N",
         help="largest number of steps (default 1000; newton 100)",
     )
+
     p.add_argument("--tol", type=float, default=None, help="gradient-norm tolerance")
     p.add_argument(
         "--plot",
@@ -499,13 +572,31 @@ def _minimize_args(p: argparse.ArgumentParser) -> None:
         help="save the contour (2 variables) or function plot (1) with the path",
     )
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of the table")
+    p.add_argument(
+        "--steps",
+        action="store_true",
+        help=f"print the iterates first (x, f and |grad f| of each step; at most "
+        f"{MAX_PRINTED_ITERATES}: the first and the last)",
+    )
+
+
+#: Names of values that are not finite numbers, which ``--x0`` refuses as such.
+_NOT_FINITE = re.compile(r"[+-]?(nan|inf|infinity|oo|zoo)", re.IGNORECASE)
 
 
 def _numbers(text: str, what: str) -> list[float]:
+    """Comma-separated finite real numbers (``pi/2`` too), or an error naming the item."""
     out = []
     for item in (t.strip() for t in text.split(",")):
-        value = parse(item) if item else None
-        if value is None or not getattr(value, "is_number", False) or not value.is_real:
+        try:
+            value = parse(item) if item else None
+        except ParseError:
+            if not _NOT_FINITE.fullmatch(item):
+                raise
+            value = None
+        if value is None or not getattr(value, "is_number", False) or not value.is_finite:
+            raise _BadInput(f"{what}: {item!r} is not a finite number (e.g. {what} -1.2,1)")
+        if not value.is_real:
             raise _BadInput(f"{what}: {item!r} is not a real number")
         out.append(float(value))
     return out
@@ -567,6 +658,7 @@ def _save_minimize_plot(result: OptimizeResult, path: str) -> str:
 def _run_minimize(a: argparse.Namespace) -> OptimizeResult:
     method, _ = MINIMIZE_METHODS[a.method]
     x0 = _numbers(a.x0, "--x0")
+    _defined(a.expression)
     result = method(a.expression, x0, wrt=a.wrt, **_minimize_options(a))
     if a.plot:
         print(_save_minimize_plot(result, a.plot))
@@ -622,17 +714,43 @@ def _notes_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="OUT.tex, OUT.md or OUT.pdf (default: the recipe's name with .tex)",
     )
+    _pdf_timeout_arg(p)
+
+
+def _pdf_timeout_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--pdf-timeout",
+        type=float,
+        default=PDFLATEX_TIMEOUT,
+        metavar="SECONDS",
+        help=f"seconds pdflatex may run (default {PDFLATEX_TIMEOUT:g})",
+    )
+
+
+#: Recipe operations whose line starts with words before the expression, and the form
+#: of such a line (``linalg: svd [[3,0],[4,5]] | --verify``).
+RECIPE_LEADING_WORDS: dict[str, tuple[int, str]] = {
+    "linalg": (1, "linalg: OPERATION MATRIX | --options, e.g. 'linalg: svd [[3,0],[4,5]]'"),
+}
 
 
 def _recipe_argv(op: str, body: str) -> list[str]:
-    """``"x**2*y | x, y --verify"`` → ``[op, "--wrt", "x,y", "--verify", "--", "x**2*y"]``."""
+    """``"x**2*y | x, y --verify"`` → ``[op, "--wrt", "x,y", "--verify", "--", "x**2*y"]``;
+    ``linalg``'s first word is its operation: ``"svd [[3,0],[4,5]] | --verify"`` →
+    ``["linalg", "--verify", "--", "svd", "[[3,0],[4,5]]"]``."""
     expression, _, rest = body.partition("|")
     if not expression.strip():
         raise ValueError("no expression before '|'")
+    count, form = RECIPE_LEADING_WORDS.get(op, (0, ""))
+    words = expression.split(None, count)
+    if len(words) <= count:
+        raise ValueError(f"expected {form}")
     variables, dashes, options = rest.partition("--")
     names = ",".join(v for v in variables.replace(",", " ").split() if v)
+    if names and count:
+        raise ValueError(f"{op} takes no variables after '|' (got {names!r}): expected {form}")
     argv = [op] + (["--wrt", names] if names else []) + shlex.split(dashes + options)
-    return [*argv, "--", expression.strip()]
+    return [*argv, "--", *words[:count], words[count].strip()]
 
 
 def _recipe_line(notes: Notes, op: str, body: str, parser: argparse.ArgumentParser) -> None:
@@ -720,7 +838,7 @@ def _run_notes(a: argparse.Namespace) -> str:
         notes = build_notes(text, title=recipe.stem.replace("_", " ").capitalize())
     except _BadInput as exc:
         raise _BadInput(f"{recipe}: {exc}") from exc
-    notes.write(out)
+    notes.write(out, timeout=a.pdf_timeout)
     return f"wrote {out}: {notes!r}"
 
 
@@ -731,6 +849,7 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="symml-demo", help="output folder (default ./symml-demo)")
     p.add_argument("--seed", type=int, default=0, help="seed of the numeric checks")
     p.add_argument("--no-pdf", action="store_true", help="do not run pdflatex")
+    _pdf_timeout_arg(p)
     p.set_defaults(verify=True)  # the demo always reports its checks; exit 1 if one failed
 
 
@@ -763,7 +882,9 @@ class _DemoSummary:
 
 
 def _run_demo(a: argparse.Namespace) -> _DemoSummary:
-    report = run_demo(a.out, seed=a.seed, pdf=False if a.no_pdf else None)
+    report = run_demo(
+        a.out, seed=a.seed, pdf=False if a.no_pdf else None, pdf_timeout=a.pdf_timeout
+    )
     lines = [*report.lines, *(f"skipped {s}" for s in report.skipped)]
     lines += [f"wrote {len(report.files)} files into {report.out}:"]
     lines += [f"  {f.name}" for f in report.files]
@@ -829,7 +950,11 @@ COMMANDS: dict[str, Command] = {
 
 def _shared_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--latex", action="store_true", help="print LaTeX instead of plain text")
-    p.add_argument("--steps", action="store_true", help="print the derivation's steps first")
+    p.add_argument(
+        "--steps",
+        action="store_true",
+        help="print the derivation's steps first, one a line (plain text; LaTeX with --latex)",
+    )
     p.add_argument("--verify", action="store_true", help="check the result numerically")
     p.add_argument(
         "--export",
@@ -880,9 +1005,23 @@ def _prepare_argv(parser: argparse.ArgumentParser, argv: Sequence[str]) -> list[
         >>> _prepare_argv(build_parser(), ["integrate", "-x", "--wrt", "x", "--from", "-1"])
         ['integrate', '--wrt=x', '--from=-1', '--', '-x']
     """
+    _refuse_old_step_limit(argv)
     values = _value_options(parser, argv)
     joined = _join_values(list(argv), values)
     return _dash_positionals_last(joined, _value_options(parser, joined, flags=True), values)
+
+
+def _refuse_old_step_limit(argv: Sequence[str]) -> None:
+    """``minimize ... --steps N`` set the step limit before ``--iterations``; ``--steps``
+    is now the flag that prints the steps, so ``N`` would be an unexplained stray."""
+    if "minimize" not in argv:
+        return
+    for option, value in itertools.pairwise(argv[argv.index("minimize") :]):
+        if option == "--steps" and re.fullmatch(r"\d+", value):
+            raise _BadInput(
+                f"minimize: --steps {value}: the step limit is --iterations {value} "
+                "(--steps is the flag that prints the steps, as for every command)"
+            )
 
 
 def _dash_positionals_last(argv: list[str], options: set[str], values: set[str]) -> list[str]:
@@ -937,11 +1076,385 @@ def _join_values(argv: list[str], options: set[str]) -> list[str]:
     return out
 
 
+# --- plain text of LaTeX steps (``--steps`` without ``--latex``) ----------------------------
+
+#: LaTeX commands and what plain text writes for them (a command not listed is its name).
+PLAIN_COMMANDS: dict[str, str] = {
+    **dict(
+        zip(
+            [
+                "alpha",
+                "beta",
+                "gamma",
+                "delta",
+                "epsilon",
+                "zeta",
+                "eta",
+                "theta",
+                "iota",
+                "kappa",
+                "lambda",
+                "mu",
+                "nu",
+                "xi",
+                "rho",
+                "sigma",
+                "tau",
+                "upsilon",
+                "phi",
+                "chi",
+                "psi",
+                "omega",
+                "Gamma",
+                "Delta",
+                "Theta",
+                "Lambda",
+                "Xi",
+                "Sigma",
+                "Phi",
+                "Psi",
+                "Omega",
+                "varepsilon",
+                "varphi",
+            ],
+            "αβγδεζηθικλμνξρστυφχψωΓΔΘΛΞΣΦΨΩεφ",
+            strict=True,
+        )
+    ),
+    "pi": "pi",
+    "infty": "oo",
+    "nabla": "∇",
+    "partial": "∂",
+    "cdot": "*",
+    "times": "×",
+    "odot": "⊙",
+    "otimes": "⊗",
+    "to": "->",
+    "iff": "<=>",
+    "Rightarrow": "=>",
+    "approx": "≈",
+    "le": "<=",
+    "leq": "<=",
+    "ge": ">=",
+    "geq": ">=",
+    "ne": "!=",
+    "neq": "!=",
+    "pm": "±",
+    "sim": "~",
+    "lVert": "‖",
+    "rVert": "‖",
+    "Vert": "‖",
+    "|": "‖",
+    "langle": "⟨",
+    "rangle": "⟩",
+    "top": "ᵀ",
+    "dots": "...",
+    "ldots": "...",
+    "cdots": "...",
+    ",": " ",
+    ";": " ",
+    ":": " ",
+    " ": " ",
+    "!": "",
+    "quad": "  ",
+    "qquad": "  ",
+    "{": "{",
+    "}": "}",
+    "%": "%",
+    "&": "&",
+    "_": "_",
+    "#": "#",
+    "$": "$",
+    "limits": "",
+    "nolimits": "",
+    "displaystyle": "",
+    "big": "",
+    "Big": "",
+    "bigg": "",
+    "Bigg": "",
+}
+#: Commands whose argument is text: the argument as it stands.
+PLAIN_TEXT_COMMANDS = frozenset(
+    {
+        "text",
+        "textit",
+        "textbf",
+        "mathrm",
+        "operatorname",
+        "mathbb",
+        "mathcal",
+        "mathbf",
+        "mathit",
+        "mathsf",
+        "mathtt",
+        "texttt",
+        "boldsymbol",
+    }
+)
+#: Big operators: their limits are written ``∫[a..b]``, ``lim[x -> 0]``.
+PLAIN_OPERATORS: dict[str, str] = {"int": "∫", "sum": "∑", "prod": "∏", "lim": "lim"}
+#: Delimiters after ``\left``/``\right`` (``.`` is none).
+PLAIN_DELIMITERS: dict[str, str] = {
+    "(": "(",
+    ")": ")",
+    "[": "[",
+    "]": "]",
+    r"\{": "{",
+    r"\}": "}",
+    "|": "|",
+    ".": "",
+    r"\|": "‖",
+    r"\lVert": "‖",
+    r"\rVert": "‖",
+    r"\langle": "⟨",
+    r"\rangle": "⟩",
+}
+_ATOM = re.compile(r"[\w.'!∂∇‖⟨⟩ᵀ*]+(\([^()]*\))?")
+#: Superscripts of the small powers of ``∇`` (``∇²f``).
+_SUPERSCRIPTS = dict(zip("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹", strict=True))
+_COMMAND = re.compile(r"\\([A-Za-z]+|.)")
+_MATRIX_BEGIN = re.compile(r"\\begin\{([pbBvV]?matrix|smallmatrix|array)\}(\{[^}]*\})?")
+
+
+def plain_math(latex: str) -> str:
+    r"""A line of LaTeX as readable plain text: SymPy's notation where it has one
+    (``x**2``, ``sqrt(x)``, ``exp(x)``, ``oo``, matrices as nested lists), Unicode for the
+    rest (``∇``, ``∂``, ``λ``, ``∫[a..b]``).
+
+    Examples:
+        >>> plain_math(r"\frac{d}{d x} f(x) = x^{2} \cos{\left(x \right)} + 2 x \sin{\left(x \right)}")
+        'd/dx f(x) = x**2 cos(x) + 2 x sin(x)'
+        >>> plain_math(r"\nabla f = \left[\begin{matrix}2 x y\\x^{2}\end{matrix}\right]")
+        '∇f = [[2 x y], [x**2]]'
+        >>> plain_math(r"I = \int\limits_{-\infty}^{\infty} e^{- x^{2}}\, dx = \sqrt{\pi}")
+        'I = ∫[-oo..oo] exp(-x**2) dx = sqrt(pi)'
+    """
+    return _tidy_plain(_plain_of(latex))
+
+
+def _tidy_plain(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"([(\[{⟨]) ", r"\1", text)
+    text = re.sub(r" ([)\]},⟩])", r"\1", text)
+    text = re.sub(r"(^|[(\[{,=<>] ?|\*\*)- (?=\S)", r"\1-", text)  # a unary minus
+    text = re.sub(r"‖ ([^‖]*?) ‖", r"‖\1‖", text)
+    text = re.sub(r"([∇∂][⁰-⁹²³¹]?) (?=\w)", r"\1", text)  # ∇f, ∂f, ∇²f
+    return re.sub(r"(^|[^\w)])(d|∂) (?=\w)", r"\1\2", text)  # "d x" in d/dx
+
+
+def _brace_group(s: str, i: int) -> tuple[str, int]:
+    """The brace group (or the single token) at ``s[i]`` and the index after it."""
+    while i < len(s) and s[i] == " ":
+        i += 1
+    if i >= len(s):
+        return "", i
+    if s[i] != "{":
+        m = _COMMAND.match(s, i)
+        token = m.group(0) if m else s[i]
+        return token, i + len(token)
+    depth = 0
+    for j in range(i, len(s)):
+        if s[j] == "\\":
+            continue
+        if s[j] in "{}" and (j == 0 or s[j - 1] != "\\"):
+            depth += 1 if s[j] == "{" else -1
+            if depth == 0:
+                return s[i + 1 : j], j + 1
+    return s[i + 1 :], len(s)
+
+
+def _wrapped(text: str) -> str:
+    text = _tidy_plain(text)
+    return text if _ATOM.fullmatch(text) else f"({text})"
+
+
+def _plain_matrix(body: str) -> str:
+    rows = [r for r in re.split(r"\\\\", body) if r.strip()]
+    cells = [[_tidy_plain(_plain_of(c)) for c in r.split("&")] for r in rows]
+    return "[" + ", ".join("[" + ", ".join(r) + "]" for r in cells) + "]"
+
+
+def _plain_script(s: str, i: int, out: list[str]) -> int:
+    """A superscript or subscript at ``s[i]``: ``x**2``, ``exp(...)`` after ``e``,
+    ``Aᵀ``, ``f^(k)``, ``x_i``."""
+    mark = s[i]
+    group, i = _brace_group(s, i + 1)
+    text = _tidy_plain(_plain_of(group))
+    if mark == "_":
+        out.append("_" + (text if re.fullmatch(r"\w+", text) else f"({text})"))
+    elif text in ("T", "ᵀ", "*", "+", "-"):  # transpose, optimum, one-sided limit
+        out.append({"T": "ᵀ", "*": "^*"}.get(text, text))
+    elif re.fullmatch(r"\([^()]*\)", text):  # f^(k): the k-th derivative
+        out.append("^" + text)
+    elif out and out[-1] == "∇" and text in _SUPERSCRIPTS:
+        out.append(_SUPERSCRIPTS[text])
+    elif out and out[-1] == "e" and re.search(r"(^|[^\w\\])e$", "".join(out)[-2:]):
+        out[-1] = out[-1][:-1] + f"exp({text})"
+    else:
+        out.append("**" + _wrapped(text))
+    return i
+
+
+def _plain_command(s: str, i: int, name: str, out: list[str]) -> int:
+    """The command ``\\name`` whose arguments start at ``s[i]``; returns the index after."""
+    if name in ("left", "right"):
+        m = re.match(r"\\[A-Za-z]+|\\.|.", s[i:])
+        token = m.group(0) if m else ""
+        out.append(PLAIN_DELIMITERS.get(token, token))
+        return i + len(token)
+    if name in ("frac", "dfrac", "tfrac"):
+        a, i = _brace_group(s, i)
+        b, i = _brace_group(s, i)
+        out.append(f" {_wrapped(_plain_of(a))}/{_wrapped(_plain_of(b))} ")
+        return i
+    if name == "sqrt":
+        root = ""
+        if s[i : i + 1] == "[":
+            close = s.index("]", i)
+            root, i = s[i + 1 : close], close + 1
+        a, i = _brace_group(s, i)
+        inner = _tidy_plain(_plain_of(a))
+        out.append(f"({inner})**(1/{root})" if root else f"sqrt({inner})")
+        return i
+    if name in PLAIN_TEXT_COMMANDS:
+        a, i = _brace_group(s, i)
+        out.append(_plain_of(a) if name in ("mathrm", "operatorname") else a)
+        return i
+    if name in PLAIN_OPERATORS:
+        limits = []
+        i = i + len("\\limits") if s.startswith("\\limits", i) else i
+        while i < len(s) and s[i] in "_^":
+            group, i = _brace_group(s, i + 1)
+            limits.append(_tidy_plain(_plain_of(group)))
+        body = "..".join(limits)
+        out.append(f" {PLAIN_OPERATORS[name]}{f'[{body}]' if body else ''} ")
+        return i
+    out.append(PLAIN_COMMANDS.get(name, name))
+    return i
+
+
+def _plain_of(s: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(s):
+        c = s[i]
+        if c == "\\" and (m := _MATRIX_BEGIN.match(s, i)):
+            env = m.group(1)
+            end = s.find(f"\\end{{{env}}}", m.end())
+            end = len(s) if end < 0 else end
+            if out and out[-1] == "[":  # \left[ \begin{matrix}: one bracket
+                out.pop()
+            out.append(_plain_matrix(s[m.end() : end]))
+            i = end + len(f"\\end{{{env}}}")
+            if re.match(r"\s*\\right\]", s[i:]):
+                i = s.index("]", i) + 1
+        elif c == "\\" and s.startswith("\\\\", i):
+            out.append("; ")
+            i += 2
+        elif c == "\\":
+            m = _COMMAND.match(s, i)
+            name = m.group(1) if m else ""
+            i = _plain_command(s, i + len(m.group(0)) if m else i + 1, name, out)
+        elif c in "^_":
+            i = _plain_script(s, i, out)
+        elif c == "{":
+            group, i = _brace_group(s, i)
+            out.append(_plain_of(group))
+        elif c in "}&":
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+def _step_lines(result: Outcome, *, latex: bool) -> list[str]:
+    """What ``--steps`` prints: one line per step, its title then the equation, as plain
+    text (:func:`plain_math`) or, with ``--latex``, as LaTeX; the iterates of a run."""
+    if isinstance(result, OptimizeResult):
+        return _iterates(result, latex=latex)
+    return [
+        f"{s.title}: {s.latex if latex else plain_math(s.latex)}"
+        for s in getattr(result, "steps", ())
+    ]
+
+
+def _iterates(result: OptimizeResult, *, latex: bool) -> list[str]:
+    """``step k: x = (...), f = ..., |grad f| = ...`` for the first and last
+    :data:`MAX_PRINTED_ITERATES` // 2 iterates of a run, and how many are left out."""
+    count, half = len(result.path), MAX_PRINTED_ITERATES // 2
+    shown: list[int | None] = list(range(count))
+    if count > MAX_PRINTED_ITERATES:
+        shown = [*range(half), None, *range(count - half, count)]
+    lines = []
+    for k in shown:
+        if k is None:
+            lines.append(f"... {count - 2 * half} more steps ...")
+            continue
+        x = ", ".join(f"{v:.6g}" for v in result.path[k])
+        f, g = float(result.values[k]), float(result.grad_norms[k])
+        lines.append(
+            rf"step {k}: x_{{{k}}} = \left({x}\right),\ f(x_{{{k}}}) = "
+            rf"{latex_number(f, '.6g')},\ \|\nabla f(x_{{{k}}})\| = {latex_number(g)}"
+            if latex
+            else f"step {k}: x = ({x}), f = {f:.6g}, |grad f| = {g:.3g}"
+        )
+    return lines
+
+
+def _vectors_as_rows(result: Derivation) -> str:
+    """``gram-schmidt``'s answer as its input was given: a list of vectors, one per row."""
+    rows = sympy.ImmutableMatrix(result.result).T.tolist()
+    return f"orthonormal vectors, one per row (as given):\n{rows}"
+
+
+#: Plain forms of results, by ``Derivation.operation``, where ``str(result)`` is not it.
+PLAIN_FORMS: dict[str, Callable[[Derivation], str]] = {"gram_schmidt": _vectors_as_rows}
+
+
+def _numeric(result: object) -> Derivation | None:
+    """``result`` when it is a Derivation computed numerically (a quadrature fallback, a
+    Monte Carlo estimate), else ``None``."""
+    if isinstance(result, Derivation) and result.method != "symbolic":
+        return result
+    return None
+
+
+def _numeric_mark(d: Derivation) -> str:
+    """The line above a numeric result's value: ``≈``, the method and the error estimate.
+
+    Examples:
+        >>> import sympy
+        >>> _numeric_mark(Derivation(sympy.Float(0.75), (), (), "I", "numeric", 8.3e-15))
+        '≈ numeric result, error estimate 8.3e-15'
+    """
+    error = f"error estimate {d.error:.1e}" if d.error is not None else "no error estimate"
+    return f"≈ {d.method} result, {error}"
+
+
+def _latex_line(result: Outcome) -> str:
+    r"""What ``--latex`` prints: the result's LaTeX; a numeric result as ``lhs pprox
+    value`` with its method and error estimate."""
+    d = _numeric(result)
+    if d is None or isinstance(d.result, dict):
+        return to_latex(result, steps=False)
+    error = latex_number(d.error, ".1e") if d.error is not None else r"	ext{unknown}"
+    return (
+        rf"{d.lhs} \approx {to_latex(d.result)} \quad (\text{{{d.method}, error estimate}}"
+        rf" \approx {error})"
+    )
+
+
 def _plain(result: object) -> str:
     plain = getattr(result, "plain", None)
     if callable(plain):
         return str(plain())
-    return str(getattr(result, "result", result))
+    form = PLAIN_FORMS.get(getattr(result, "operation", ""))
+    if form is not None and isinstance(result, Derivation):
+        return form(result)
+    d = _numeric(result)
+    text = str(getattr(result, "result", result))
+    return f"{_numeric_mark(d)}\n{text}" if d is not None else text
 
 
 def _export(result: Outcome, export: str) -> str:
@@ -967,8 +1480,9 @@ def _report(result: Outcome | str, a: argparse.Namespace) -> int:
         return 0
     code = 0
     if getattr(a, "steps", False):
-        for step in getattr(result, "steps", ()):
-            print(f"{step.title}: {step.latex}")
+        latex = getattr(a, "latex", False) or getattr(a, "law_latex", False)  # sample's
+        for line in _step_lines(result, latex=latex):
+            print(line)
     if getattr(a, "verify", False):
         check = result.verify()
         print(f"verify: {check}")
@@ -976,9 +1490,11 @@ def _report(result: Outcome | str, a: argparse.Namespace) -> int:
     if getattr(a, "export", None):
         print(_export(result, a.export))
     if getattr(a, "latex", False):
-        print(to_latex(result, steps=False))
+        print(_latex_line(result))
     else:
         print(_plain(result))
+    if getattr(result, "status", "") in NO_MINIMUM:
+        code = EXIT_NO_MINIMUM
     return code
 
 

@@ -24,7 +24,7 @@ import sympy
 from symml.calculus import gradient, hessian, integral
 from symml.derivation import Derivation, Verification, as_rng
 from symml.linalg import Eigen, eig
-from symml.notes import Notes
+from symml.notes import PDFLATEX_TIMEOUT, TEX_PACKAGES, Notes
 from symml.optimize import OptimizeResult, gradient_descent, newton
 from symml.plotting import plot_contour, plot_convergence
 from symml.probability import Normal, expectation
@@ -59,7 +59,8 @@ class DemoReport:
         derivations: The derivations (and other results), by name.
         checks: Their numeric checks, by name.
         lines: A short summary, one line per item.
-        skipped: Parts that could not run, with the reason.
+        skipped: Parts that could not run and files that could not be made (``notes.pdf``
+            without ``pdflatex``), with the reason.
     """
 
     out: Path
@@ -166,13 +167,8 @@ def _optimisation(c: _Context) -> None:
         "along the valley floor; Newton's method, which rescales each step by the "
         f"inverse Hessian, takes {nt.n_iter}."
     )
-    for name, run in (("gradient descent", gd), ("newton", nt)):
-        c.notes.add(run, title=f"{name.capitalize()}" if name != "newton" else "Newton's method")
-        c.report.derivations[name] = run
-        c.report.lines.append(
-            f"{name}: {run.n_iter} steps to ({run.x[0]:.6f}, {run.x[1]:.6f}),"
-            f" f = {run.fun:.2e}, converged: {run.converged}"
-        )
+    # the figures come before the two short results: each then fills the page it is on
+    # (at the end they would both go to a new page and leave this one half empty)
     c.notes.add(
         _paths_figure(gd, nt),
         name="paths",
@@ -182,10 +178,18 @@ def _optimisation(c: _Context) -> None:
     c.notes.add(
         _convergence_figure(gd, nt),
         name="convergence",
-        caption="The objective and the gradient norm against the step number, on a "
-        "logarithmic scale: linear convergence for gradient descent, quadratic "
-        "at the end for Newton's method.",
+        caption="Left: gradient descent with momentum; right: Newton's method. Each panel "
+        "plots the objective $f(x_k)$ (its minimum is $0$) and the gradient norm "
+        "$\\|\\nabla f(x_k)\\|$ against the step $k$, on a logarithmic scale: linear "
+        "convergence for gradient descent, quadratic at the end for Newton's method.",
     )
+    for name, run in (("gradient descent", gd), ("newton", nt)):
+        c.notes.add(run, title=f"{name.capitalize()}" if name != "newton" else "Newton's method")
+        c.report.derivations[name] = run
+        c.report.lines.append(
+            f"{name}: {run.n_iter} steps to ({run.x[0]:.6f}, {run.x[1]:.6f}),"
+            f" f = {run.fun:.2e}, converged: {run.converged}"
+        )
 
 
 def _paths_figure(gd: OptimizeResult, nt: OptimizeResult) -> Figure:
@@ -205,8 +209,9 @@ def _convergence_figure(gd: OptimizeResult, nt: OptimizeResult) -> Figure:
     for ax, run, name in zip(
         axes, (gd, nt), ("Gradient descent + momentum", "Newton"), strict=True
     ):
-        plot_convergence(run, ax=ax)
+        plot_convergence(run, ax=ax)  # both plot f(x_k): its minimum is 0, not below
         ax.set_title(f"{name}: {run.n_iter} steps", fontsize=10)
+        ax.set_ylabel(r"$f(x_k)$ and $\|\nabla f(x_k)\|$")
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -230,14 +235,20 @@ INTRODUCTION = (
 
 
 def run_demo(
-    out: str | Path = "symml-demo", *, seed: int = 0, pdf: bool | None = None
+    out: str | Path = "symml-demo",
+    *,
+    seed: int = 0,
+    pdf: bool | None = None,
+    pdf_timeout: float | None = PDFLATEX_TIMEOUT,
 ) -> DemoReport:
     """Write the demo's notes (``.tex``, ``.md``, ``.pdf``), plots and module into ``out``.
 
     Args:
         out: The output folder (created if needed).
         seed: Seeds the numeric checks.
-        pdf: Compile ``notes.pdf`` (default: when ``pdflatex`` is on the PATH).
+        pdf: Compile ``notes.pdf`` (default: when ``pdflatex`` is on the PATH; without
+            it the report's ``skipped`` says so and which packages give it).
+        pdf_timeout: Seconds ``pdflatex`` may run (as for :meth:`Notes.write`).
 
     Returns:
         A :class:`DemoReport`; ``report.files`` lists every file written.
@@ -262,18 +273,26 @@ def run_demo(
             part(context)
         except ImportError as exc:
             report.skipped.append(f"{name}: {exc}")
+    if pdf is None:
+        pdf = shutil.which("pdflatex") is not None
+        if not pdf:
+            report.skipped.append(
+                f"{STEM}.pdf: pdflatex is not on the PATH (Debian/Ubuntu: apt install "
+                f"{TEX_PACKAGES}); the .tex and .md were written"
+            )
     try:
-        _write(notes, out, report, shutil.which("pdflatex") is not None if pdf is None else pdf)
+        _write(notes, out, report, pdf, pdf_timeout)
     finally:
         for fig in notes.figures():
             plt.close(fig)
     return report
 
 
-def _write(notes: Notes, out: Path, report: DemoReport, pdf: bool) -> None:
+def _write(notes: Notes, out: Path, report: DemoReport, pdf: bool, timeout: float | None) -> None:
     documents = [out / f"{STEM}.tex", out / f"{STEM}.md"] + ([out / f"{STEM}.pdf"] if pdf else [])
     for n, path in enumerate(documents):
-        notes.write(path, figures=n == 0)  # one set of PNG files serves every format
+        # one set of PNG files serves every format
+        notes.write(path, figures=n == 0, timeout=timeout)
     log = [out / f"{STEM}.log"] if pdf else []  # pdflatex's log, kept beside the PDF
     report.files += documents + log + [out / name for name in notes.figure_files(STEM)]
     report.lines.append(

@@ -53,6 +53,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,8 @@ if TYPE_CHECKING:  # matplotlib is imported by the code that makes the figures
     from matplotlib.figure import Figure
 
 __all__ = [
+    "PDFLATEX_TIMEOUT",
+    "TEX_PACKAGES",
     "Notes",
     "break_formula",
     "compile_latex",
@@ -87,6 +90,7 @@ __all__ = [
     "split_terms",
     "split_factors",
     "split_top_level",
+    "tidy_display",
 ]
 
 #: Width of a display line, in the units of :func:`estimate_width` (about one italic
@@ -94,8 +98,13 @@ __all__ = [
 LINE_WIDTH = 78.0
 #: Width of a Markdown display line (GitHub's column is narrower than a page).
 MARKDOWN_LINE_WIDTH = 70.0
-#: Seconds ``pdflatex`` may run unless told otherwise (it reads fonts and packages).
-PDFLATEX_TIMEOUT = 120.0
+#: Seconds ``pdflatex`` may run unless told otherwise: enough for a long document on a
+#: cold start (it reads fonts and packages), short enough that a TeX loop
+#: (``$\def\x{\x}\x$``) is refused soon. ``Notes.write(..., timeout=)``,
+#: :func:`compile_latex` and ``symml notes/demo --pdf-timeout`` take another limit.
+PDFLATEX_TIMEOUT = 30.0
+#: What installs ``pdflatex`` and the packages the preamble uses, on Debian and Ubuntu.
+TEX_PACKAGES = "texlive-latex-base texlive-latex-recommended"
 
 #: Headings of result objects, by ``Derivation.operation`` or by class name.
 TITLES: dict[str, str] = {
@@ -121,6 +130,7 @@ TITLES: dict[str, str] = {
     "LU": "LU decomposition",
     "QR": "QR decomposition",
     "CriticalPoint": "Critical point",
+    "CriticalPoints": "Critical points",
     "MLE": "Maximum-likelihood estimators",
     "OptimizeResult": "Optimisation",
     "PCA": "Principal components",
@@ -188,6 +198,14 @@ UNICODE_TEXT: dict[str, str] = {
         )
     },
     "∇": r"$\nabla$",
+    "−": r"$-$",
+    "∓": r"$\mp$",
+    "⊙": r"$\odot$",
+    "⊗": r"$\otimes$",
+    "∝": r"$\propto$",
+    "∼": r"$\sim$",
+    "⟨": r"$\langle$",
+    "⟩": r"$\rangle$",
     "∂": r"$\partial$",
     "∑": r"$\sum$",
     "∏": r"$\prod$",
@@ -507,6 +525,10 @@ def split_factors(term: str) -> list[str]:
     return factors
 
 
+#: Spacing commands: a line continued with one of them is not a product continued.
+_SPACING = (r"\quad", r"\qquad", r"\,", r"\;", r"\ ")
+
+
 def break_formula(latex: str, width: float, *, first_width: float | None = None) -> list[str]:
     r"""Break a formula into lines no wider than ``width`` at its top-level ``+``/``-``,
     and a product wider than a line between its factors.
@@ -543,7 +565,7 @@ def break_formula(latex: str, width: float, *, first_width: float | None = None)
         if current and used + w > limit:
             lines.append(current)
             current, used, limit = "", 0.0, width
-            if continues:
+            if continues and not text.startswith(_SPACING):  # "\quad (text)": no product
                 text, w = rf"\cdot {text}", w + 1.5
         current = f"{current} {text}" if current else text
         used += w
@@ -561,6 +583,7 @@ class _Line:
     lhs: str
     rhs: str
     note: str = ""
+    rel: str = "="  # the relation: "=", or "\\approx" for a numeric value
 
 
 @dataclass(frozen=True)
@@ -581,24 +604,41 @@ def _split_equation(latex: str) -> tuple[str, str]:
 
 
 def _error_note(obj: object) -> str:
+    """The note of a result's line: ``result``, or a numeric value's method and error
+    estimate (``numeric, error about 3.0e-14``; ``no error estimate`` when it has none)."""
     method, error = getattr(obj, "method", "symbolic"), getattr(obj, "error", None)
     if method == "symbolic":
         return "result"
-    return f"{method}, error about {error:.1e}" if error is not None else method
+    return (
+        f"{method}, error about {error:.1e}"
+        if error is not None
+        else f"{method}, no error estimate"
+    )
 
 
 def _derivation_lines(obj: Derivation) -> tuple[_Line, ...]:
     lines = [_Line(*_split_equation(s.latex), s.title) for s in obj.steps]
     final = tex(obj.result)
     shown = bool(lines) and lines[-1].rhs.endswith(final)
-    if not shown or getattr(obj, "method", "symbolic") != "symbolic":
-        lines.append(_Line(obj.lhs, final, _error_note(obj)))
+    numeric = getattr(obj, "method", "symbolic") != "symbolic"
+    if not shown or numeric:
+        rel = r"\approx" if numeric else "="
+        lines.append(_Line(obj.lhs, final, _error_note(obj), rel))
     return tuple(lines)
 
 
 def _title_of(obj: object) -> str:
+    """The heading of a result: from :data:`TITLES`, else its operation or class name in
+    words (``kl_divergence``, ``CriticalPoints``: "Kl divergence", "Critical points").
+
+    Examples:
+        >>> class ProbabilityTable: ...
+        >>> _title_of(ProbabilityTable())
+        'Probability table'
+    """
     operation = getattr(obj, "operation", "") or type(obj).__name__
-    return TITLES.get(operation, operation.replace("_", " ").capitalize())
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", operation).replace("_", " ")
+    return TITLES.get(operation, words.capitalize())
 
 
 def _is_figure(obj: object) -> bool:
@@ -656,6 +696,9 @@ KINDS: tuple[tuple[Callable[[object], bool], str], ...] = (
 )
 
 
+#: What ``repr(notes)`` calls each kind of item (a result with steps is a result).
+_ITEM_NOUNS = {"text": "paragraph", "math": "formula", "stepped": "result"}
+
 #: Kinds of item set as displayed formulas.
 _DISPLAYS = frozenset({"derivation", "stepped", "result", "math"})
 
@@ -696,14 +739,52 @@ def _balanced(latex: str) -> bool:
     return depth == 0
 
 
+#: A Greek letter with a subscript word in plain text (``σ_min``): set as math.
+_GREEK_SUBSCRIPT = re.compile(r"([α-ωΑ-Ω])_([A-Za-z0-9]+)")
+#: Subscript words that are LaTeX operators (``\min``); others are set upright.
+_OPERATOR_WORDS = frozenset({"min", "max", "inf", "sup", "det", "log", "exp"})
+#: Compatibility forms of a character (``ᵏ``, ``₂``) and how LaTeX sets the plain one.
+_COMPATIBILITY: dict[str, str] = {"<super>": "$^{{{}}}$", "<sub>": "$_{{{}}}$"}
+
+
 def _escape_plain(text: str) -> str:
+    r"""Plain text as LaTeX: specials escaped, Unicode maths as LaTeX (``σ_min`` as
+    :math:`\sigma_{\min}`, ``A − λI`` with a real minus sign, ``Aᵏ`` as :math:`A^{k}`).
+
+    Examples:
+        >>> _escape_plain("σ_min(A − λI), tr Aᵏ, 5%")
+        '$\\sigma_{\\min}$(A $-$ $\\lambda$I), tr A$^{k}$, 5\\%'
+    """
+    out, last = [], 0
+    for m in _GREEK_SUBSCRIPT.finditer(text):
+        out.append(_escape_chars(text[last : m.start()]))
+        word = m.group(2)
+        sub = f"\\{word}" if word in _OPERATOR_WORDS else rf"\mathrm{{{word}}}"
+        out.append(f"${UNICODE_TEXT[m.group(1)].strip('$')}_{{{sub}}}$")
+        last = m.end()
+    out.append(_escape_chars(text[last:]))
+    return "".join(out)
+
+
+def _escape_chars(text: str) -> str:
     text = text.replace("\\$", "\x00")
     out = "".join(TEXT_ESCAPES.get(ch) or UNICODE_TEXT.get(ch) or _latin(ch) for ch in text)
     return out.replace("\x00", r"\$")
 
 
 def _latin(ch: str) -> str:
-    return ch if ord(ch) < 0x250 else f"[U+{ord(ch):04X}]"
+    """A character pdflatex sets as it is (Latin), or its LaTeX by its Unicode
+    compatibility form (a superscript, subscript or styled letter), else a visible
+    ``[U+XXXX]`` (never a silent gap)."""
+    if ord(ch) < 0x250:
+        return ch
+    tag, _, code = unicodedata.decomposition(ch).partition(" ")
+    if tag and code and " " not in code:
+        plain = chr(int(code, 16))
+        if ord(plain) < 0x250 or plain in UNICODE_TEXT:
+            inner = _escape_chars(plain).strip("$")
+            return _COMPATIBILITY.get(tag, "{}").format(inner)
+    return f"[U+{ord(ch):04X}]"
 
 
 def latex_text(text: str) -> str:
@@ -729,6 +810,71 @@ def latex_text(text: str) -> str:
 
 
 # --- rendering -----------------------------------------------------------------------------
+
+
+#: Rewrites of displayed LaTeX that read better and keep the value (regex, replacement):
+#: integral limits stacked above and below the sign everywhere (the calculus results write
+#: ``\int\limits``, an expectation's integral did not), and ``\sqrt{2} \sqrt{\pi}`` as
+#: one root ``\sqrt{2 \pi}``.
+DISPLAY_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\\int(?=\s*_)"), r"\\int\\limits"),
+    (re.compile(r"\\sqrt\{(\d+)\} \\sqrt\{\\pi\}"), r"\\sqrt{\1 \\pi}"),
+)
+#: ``\left(`` not after a letter, ``{`` or ``)`` (a function's argument keeps its parentheses).
+_OPEN_PAREN = re.compile(r"(?:^|(?<=[\s=,]))\\left\(")
+
+
+def tidy_display(latex: str) -> str:
+    r"""Displayed LaTeX with :data:`DISPLAY_REWRITES` applied and the parentheses around
+    a lone factor dropped (``\left(x^{2}\right) \left(\frac{1}{2}\right)`` is
+    ``x^{2} \frac{1}{2}``); parentheses that a power, a sign or a function needs stay.
+
+    Examples:
+        >>> tidy_display(r"\int_{0}^{1} \left(x^{2}\right) \sqrt{2} \sqrt{\pi}\, dx")
+        '\\int\\limits_{0}^{1} x^{2} \\sqrt{2 \\pi}\\, dx'
+        >>> tidy_display(r"\left(x\right)^{k} - \left(- 1\right) + \sin{\left(x \right)}")
+        '\\left(x\\right)^{k} - \\left(- 1\\right) + \\sin{\\left(x \\right)}'
+    """
+    for pattern, replacement in DISPLAY_REWRITES:
+        latex = pattern.sub(replacement, latex)
+    out, i = [], 0
+    for m in _OPEN_PAREN.finditer(latex):
+        if m.start() < i:
+            continue
+        inner, end = _paren_body(latex, m.end())
+        if (
+            end is not None
+            and _lone_factor(inner)
+            and latex[end : end + 1] not in ("^", "_", "!", "'")
+        ):
+            out += [latex[i : m.start()], tidy_display(inner.strip())]
+            i = end
+    out.append(latex[i:])
+    return "".join(out)
+
+
+def _paren_body(latex: str, start: int) -> tuple[str, int | None]:
+    r"""The text up to the ``\right)`` matching a ``\left(`` whose body starts at
+    ``start``, and the index after it (``None`` when it does not close)."""
+    depth = 1
+    for m in re.finditer(r"\\(left|right)(?![A-Za-z])", latex[start:]):
+        depth += 1 if m.group(1) == "left" else -1
+        if depth == 0:
+            close = start + m.end()
+            if latex[close : close + 1] != ")":
+                return "", None
+            return latex[start : start + m.start()], close + 1
+    return "", None
+
+
+def _lone_factor(latex: str) -> bool:
+    r"""Whether ``latex`` is one factor without a sign (``x^{2}``, ``\frac{a + b}{c}``)."""
+    body = latex.strip()
+    if not body or body[0] in "+-" or "&" in body:
+        return False
+    if any(len(split_top_level(body, sep)) > 1 for sep in (" + ", " - ", ",", "=", r"\\")):
+        return False
+    return len(split_factors(body)) == 1
 
 
 @dataclass(frozen=True)
@@ -769,7 +915,7 @@ def _aligned(lines: tuple[_Line, ...], layout: _Layout) -> str:
     rows: list[str] = []
     for ln in lines:
         parts = break_formula(ln.rhs, room - 4.0, first_width=room - 0.8 * len(ln.note))
-        eq = "&= " if ln.lhs else "& "
+        eq = f"&{ln.rel} " if ln.lhs else "& "
         note = layout.note(ln.note) if ln.note else ""
         rows.append(f"{ln.lhs} {eq}{layout.fit(parts[0])}{note}")
         rows += [rf"&\qquad {layout.fit('{} ' + p)}" for p in parts[1:]]
@@ -777,21 +923,26 @@ def _aligned(lines: tuple[_Line, ...], layout: _Layout) -> str:
     return f"\\begin{{{layout.env}}}\n{body}\n\\end{{{layout.env}}}"
 
 
+def _tidy_lines(lines: tuple[_Line, ...]) -> tuple[_Line, ...]:
+    return tuple(_Line(tidy_display(ln.lhs), tidy_display(ln.rhs), ln.note, ln.rel) for ln in lines)
+
+
 def _tex_lines(lines: tuple[_Line, ...]) -> str:
+    lines = _tidy_lines(lines)
     measure = "".join(rf"\symmlmeasure{{{ln.lhs}}}" for ln in lines if ln.lhs)
     return f"\\symmlreset{measure}\n{_aligned(lines, _TEX_LAYOUT)}"
 
 
 def _md_lines(lines: tuple[_Line, ...]) -> str:
-    return _md_display(_aligned(lines, _MARKDOWN_LAYOUT))
+    return f"$$\n{_aligned(_tidy_lines(lines), _MARKDOWN_LAYOUT)}\n$$"
 
 
 def _tex_display(latex: str) -> str:
-    return f"\\symmlreset\n\\[\n\\symmlfit{{{latex}}}\n\\]"
+    return f"\\symmlreset\n\\[\n\\symmlfit{{{tidy_display(latex)}}}\n\\]"
 
 
 def _md_display(latex: str) -> str:
-    return f"$$\n{latex}\n$$"
+    return f"$$\n{tidy_display(latex)}\n$$"
 
 
 def _error_tex(error: float) -> str:
@@ -970,7 +1121,7 @@ class Notes:
     def __repr__(self) -> str:
         counts: dict[str, int] = {}
         for it in self.items:
-            name = {"text": "paragraph", "math": "formula"}.get(it.kind, it.kind)
+            name = _ITEM_NOUNS.get(it.kind, it.kind)
             counts[name] = counts.get(name, 0) + 1
         parts = ", ".join(counted(n, k) for k, n in counts.items())
         return f"Notes({self.title!r}: {parts or 'empty'})"
@@ -1172,8 +1323,8 @@ def compile_latex(source: str | Path, *, timeout: float | None = PDFLATEX_TIMEOU
     exe = shutil.which("pdflatex")
     if exe is None:
         raise NotSupportedError(
-            "pdflatex is not on the PATH; install a TeX engine (Debian: "
-            "texlive-latex-base texlive-latex-recommended) or write .tex"
+            f"pdflatex is not on the PATH; install a TeX engine (Debian: {TEX_PACKAGES}) "
+            "or write .tex"
         )
     with tempfile.TemporaryDirectory() as tmp:
         # TeX reads its file name as TeX text ("a%b.tex" would end at the %): compile a copy
@@ -1201,7 +1352,10 @@ def compile_latex(source: str | Path, *, timeout: float | None = PDFLATEX_TIMEOU
                 env=env,
             )
         except subprocess.TimeoutExpired as exc:
-            raise SymmlError(f"pdflatex ran past {seconds:g} s on {source}") from exc
+            raise SymmlError(
+                f"pdflatex ran past {seconds:g} s on {source} (a TeX loop in the math? "
+                "a larger document may need a longer limit: timeout= or --pdf-timeout)"
+            ) from exc
         log = Path(tmp, job.stem + ".log")
         log_text = log.read_text(encoding="latin-1") if log.exists() else ""
         pdf = Path(tmp, job.stem + ".pdf")

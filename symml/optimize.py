@@ -20,8 +20,11 @@ arithmetic trouble in a Python objective's ``f``/``grad``/``hess``: an ``Overflo
 outside its domain, ``math.sqrt(-1)``) stops with
 ``converged=False`` and a message saying "diverged", at which step and why; it never
 raises for that. A line search instead rejects a trial point where that happens, as it
-rejects one with a non-finite value, and backtracks. ``converged`` means exactly
-``grad_norm <= tol``.
+rejects one with a non-finite value, and backtracks. ``converged`` means
+``grad_norm <= tol`` at a minimum: a run that meets the tolerance is checked at its end
+(the Hessian's eigenvalues, and a probe along its flattest direction), and one that stopped
+at a saddle, a maximum or an inflection point (Newton on ``x**3`` from 1) has
+``converged=False``, ``status="not a minimum"`` and a message that says which.
 """
 
 from __future__ import annotations
@@ -49,8 +52,17 @@ from symml.derivation import (
     tex,
 )
 
-__all__ = ["OptimizeResult", "gradient_descent", "newton"]
+__all__ = ["STATUSES", "OptimizeResult", "gradient_descent", "newton"]
 
+#: Why a run stops (``OptimizeResult.status``), as its LaTeX summary says it.
+STATUSES: dict[str, str] = {
+    "converged": "converged",
+    "not a minimum": "stationary point, not a minimum",
+    "diverged": "diverged",
+    "step limit": "not converged",
+    "no decrease": "not converged",
+    "stopped": "stopped",
+}
 #: A run stops as diverged when ``|f| > DIVERGENCE_FACTOR * (1 + |f(x0)|)``.
 DIVERGENCE_FACTOR = 1e12
 #: Armijo's sufficient-decrease constant: accept ``t`` when ``f(x + t d) <= f + c t g·d``.
@@ -87,6 +99,10 @@ class OptimizeResult(Result):
         method: ``"gradient descent"``, ``"momentum"``, ``"line search"`` or ``"newton"``.
         wrt: The variables (empty for a Python objective).
         objective: The symbolic objective, or ``None`` for a Python one.
+        status: Why the run stopped, a key of :data:`STATUSES`: ``"converged"`` (at a
+            minimum), ``"not a minimum"`` (a stationary point that is a saddle, a maximum
+            or an inflection point), ``"diverged"``, ``"step limit"``, ``"no decrease"``
+            (the line search found none) or ``"stopped"`` (by the callback).
     """
 
     x: np.ndarray
@@ -101,6 +117,7 @@ class OptimizeResult(Result):
     method: str = "gradient descent"
     wrt: tuple[sympy.Symbol, ...] = ()
     objective: sympy.Expr | None = field(default=None, repr=False)
+    status: str = ""
 
     def _names(self) -> list[str]:
         return [s.name for s in self.wrt] or [f"x{i}" for i in range(len(self.x))]
@@ -120,7 +137,7 @@ class OptimizeResult(Result):
         names = [tex(s) for s in self.wrt] if self.wrt else ["x"]
         point = ", ".join(f"{v:.6g}" for v in self.x)
         lhs = names[0] if len(names) == 1 else "(" + ", ".join(names) + ")"
-        status = "converged" if self.converged else "not converged"
+        status = STATUSES.get(self.status, "converged" if self.converged else "not converged")
         taken = counted(self.n_iter, "step")
         return (
             rf"{lhs}^{{*}} = \left({point}\right),\ f({lhs}^{{*}}) = {latex_number(self.fun)},\ "
@@ -464,7 +481,12 @@ class _Run:
     k: int = 0
     converged: bool = False
     message: str = ""
+    status: str = ""
     last: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+    def stop(self, status: str, message: str) -> None:
+        """End the run early: ``status`` is a key of :data:`STATUSES`."""
+        self.status, self.message = status, message
 
     def grow(self) -> None:
         """Double the number of rows (at most ``steps + 1``), keeping those written."""
@@ -488,13 +510,13 @@ def _begin(run: _Run, obj: _Objective, x: np.ndarray) -> np.ndarray | None:
     except _Trouble as exc:
         run.values[0] = math.nan
         run.last = np.full(len(x) + 1, np.nan)
-        run.message = f"diverged at step 0: {exc}"
+        run.stop("diverged", f"diverged at step 0: {exc}")
         return None
     f0 = out[0]
     run.values[0] = f0
     run.last = out
     if not math.isfinite(f0):
-        run.message = f"diverged at step 0: f(x0) = {f0}"
+        run.stop("diverged", f"diverged at step 0: f(x0) = {f0}")
         return None
     run.bound = DIVERGENCE_FACTOR * (1.0 + abs(f0))
     return out
@@ -508,19 +530,19 @@ def _diverged(run: _Run, k: int, fx: float) -> None:
         detail = f" exceeds the bound {run.bound:.3g}"
     else:
         detail = ""
-    run.message = f"diverged at step {k}: f = {fx:.6g}{detail}"
+    run.stop("diverged", f"diverged at step {k}: f = {fx:.6g}{detail}")
 
 
 def _troubled(run: _Run, k: int, out: np.ndarray, exc: _Trouble) -> None:
     """Step ``k`` met arithmetic trouble in the objective: the run ends at step ``k - 1``,
     its last good point, as diverged at step ``k``."""
     run.k, run.last = k - 1, out
-    run.message = f"diverged at step {k}: {exc}"
+    run.stop("diverged", f"diverged at step {k}: {exc}")
 
 
 def _stopped(run: _Run, k: int) -> None:
     run.k = k
-    run.message = f"stopped by the callback at step {k}"
+    run.stop("stopped", f"stopped by the callback at step {k}")
 
 
 def _readonly(x: np.ndarray) -> np.ndarray:
@@ -608,8 +630,9 @@ def _armijo(
 
 def _no_decrease(run: _Run, k: int, out: np.ndarray) -> None:
     run.k, run.last = k - 1, out
-    run.message = (
-        f"line search found no decrease at step {k} (gradient norm {math.sqrt(run.gg[k - 1]):.3g})"
+    run.stop(
+        "no decrease",
+        f"line search found no decrease at step {k} (gradient norm {math.sqrt(run.gg[k - 1]):.3g})",
     )
 
 
@@ -719,7 +742,7 @@ def _newton_loop(
             H = _hessian(hess, x)
             if not np.all(np.isfinite(H)):
                 run.k, run.last = k - 1, out
-                run.message = f"diverged at step {k}: the Hessian is not finite"
+                run.stop("diverged", f"diverged at step {k}: the Hessian is not finite")
                 return
             p, modified, capped = _newton_direction(H, g, radius)
             found = _armijo(obj.evaluate, x, fx, g, p, 1.0)
@@ -739,6 +762,56 @@ def _newton_loop(
     run.k, run.last = steps, out
 
 
+#: Rungs of the probe along the flattest direction at the end of a run, times
+#: ``max(1, |x|)``: a point where ``f`` falls below ``f(x)`` on every rung along one side
+#: is not a minimum (``x^3`` at 0), however flat the Hessian there.
+PROBE_LADDER = 1e-4 * 4.0 ** np.arange(5)
+#: A Hessian eigenvalue below ``-CURVATURE_TOL * max(1, max |lambda|)`` is negative.
+CURVATURE_TOL = 1e-8
+#: Above this many variables the end of a run is not classified (a Hessian of central
+#: differences costs ``2 n`` gradient evaluations and an ``n x n`` eigen-decomposition).
+CLASSIFY_MAX_VARIABLES = 200
+
+
+def _not_a_minimum(obj: _Objective, x: np.ndarray, fx: float) -> str:
+    """Why the stationary point ``x`` is not a minimum (``""`` when it is one, or when it
+    cannot be told): a maximum or a saddle by the signs of the Hessian's eigenvalues (the
+    Hessian of the objective, else central differences of its gradient), else a probe
+    along the eigenvector of the smallest eigenvalue on the rungs of :data:`PROBE_LADDER`
+    (an inflection point, or a saddle the second-order test cannot see)."""
+    n = len(x)
+    if n > CLASSIFY_MAX_VARIABLES:
+        return ""
+    evaluate = obj.evaluate
+    try:
+        raw = obj.hess(x) if obj.hess is not None else _central_hess(lambda z: evaluate(z)[1:])(x)
+    except _Trouble:
+        return ""
+    H = np.asarray(raw, dtype=np.float64).reshape(n, n)
+    if not np.all(np.isfinite(H)):
+        return ""
+    lam, Q = np.linalg.eigh((H + H.T) / 2)
+    scale = CURVATURE_TOL * max(1.0, float(np.max(np.abs(lam))))
+    if lam[-1] < -scale:
+        return f"a maximum (every eigenvalue of the Hessian is negative, the largest {lam[-1]:.3g})"
+    if lam[0] < -scale:
+        return f"a saddle point (the Hessian has the negative eigenvalue {lam[0]:.3g})"
+    ladder = PROBE_LADDER * max(1.0, float(np.linalg.norm(x)))
+    below = fx - 1e-14 * (1.0 + abs(fx))
+    for d in (Q[:, 0], -Q[:, 0]):
+        try:
+            falls = all(evaluate(x + t * d)[0] < below for t in ladder)
+        except _Trouble:
+            falls = False
+        if falls:
+            direction = ", ".join(f"{v:.3g}" for v in d)
+            return (
+                f"f keeps decreasing from x along ({direction}) (an inflection point or a "
+                f"flat saddle; the smallest Hessian eigenvalue is {lam[0]:.3g})"
+            )
+    return ""
+
+
 def _finish(run: _Run, method: str, obj: _Objective, tol: float, steps: int) -> OptimizeResult:
     k = run.k
     last = run.last
@@ -746,11 +819,19 @@ def _finish(run: _Run, method: str, obj: _Objective, tol: float, steps: int) -> 
     gg = float(last[1:] @ last[1:])
     run.gg[k] = gg
     converged = run.converged or (not run.message and gg <= tol * tol)
-    if converged and not run.message:
+    status, message = run.status, run.message
+    if converged and not message:
+        status = "converged"
         message = f"converged: gradient norm {math.sqrt(gg):.3g} <= tol {tol:g} after {k} steps"
-    elif run.message:
-        message = run.message
-    else:
+        why = _not_a_minimum(obj, run.path[k], fun)
+        if why:
+            converged, status = False, "not a minimum"
+            message = (
+                f"stopped at a stationary point that is not a minimum: {why}; gradient norm "
+                f"{math.sqrt(gg):.3g} <= tol {tol:g} after {k} steps"
+            )
+    elif not message:
+        status = "step limit"
         message = f"reached the step limit ({steps} steps) with gradient norm {math.sqrt(gg):.3g}"
     path = run.path[: k + 1].copy()
     values = run.values[: k + 1].copy()
@@ -770,6 +851,7 @@ def _finish(run: _Run, method: str, obj: _Objective, tol: float, steps: int) -> 
         method,
         obj.wrt,
         obj.expr,
+        status,
     )
 
 

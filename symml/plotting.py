@@ -314,6 +314,28 @@ def _levels(Z: np.ndarray, count: int) -> int | np.ndarray:
     return count
 
 
+def _colorbar_ticks(bar: Any, levels: int | np.ndarray) -> None:
+    """Readable colour-bar ticks: powers of ten (``10^{-2}``) for log-spaced levels (every
+    other one beyond eight decades), a few round numbers for even ones."""
+    from matplotlib.ticker import LogFormatterSciNotation, MaxNLocator
+
+    if isinstance(levels, np.ndarray):
+        first, last = math.ceil(np.log10(levels[0])), math.floor(np.log10(levels[-1]))
+        decades = 10.0 ** np.arange(first, last + 1)
+        bar.set_ticks(decades[:: 1 + (len(decades) > 8)])
+        bar.ax.yaxis.set_major_formatter(LogFormatterSciNotation())
+        bar.ax.yaxis.set_minor_formatter(LogFormatterSciNotation(labelOnlyBase=True))
+        return
+    low, high = bar.mappable.levels[0], bar.mappable.levels[-1]
+    ticks = MaxNLocator(nbins=6).tick_values(low, high)
+    bar.set_ticks(ticks[(ticks >= low) & (ticks <= high)])
+
+
+#: Equal scales on both axes (an ellipse drawn as one) while the plotted ranges differ by
+#: at most this factor; beyond it each axis keeps its own scale.
+EQUAL_ASPECT_MAX_RATIO = 4.0
+
+
 def plot_contour(
     f: ExprLike,
     xlim: Limits,
@@ -334,7 +356,11 @@ def plot_contour(
         path: An ``OptimizeResult``, an ``(k, 2)`` array of points, or a list of these.
         ax: The Axes to draw into (default: a new figure's).
         levels: How many contour levels (log-spaced for a positive function spanning
-            many decades).
+            many decades; the colour bar is then ticked at the powers of ten).
+
+    Both axes have the same scale (level sets look as they are: the ellipses of
+    ``x**2 + 10*y**2`` as ellipses) unless the two ranges differ by more than
+    :data:`EQUAL_ASPECT_MAX_RATIO`.
 
     Returns:
         The Axes, holding the contour set and one line per path.
@@ -354,11 +380,15 @@ def plot_contour(
     chosen = _levels(Z, levels)
     norm = LogNorm(vmin=chosen[0], vmax=chosen[-1]) if isinstance(chosen, np.ndarray) else None
     cs = ax.contour(X, Y, Z, levels=chosen, cmap="viridis", norm=norm, linewidths=0.8)
-    bar = ax.figure.colorbar(cs, ax=ax, shrink=0.8, format="%.3g")
+    bar = ax.figure.colorbar(cs, ax=ax, shrink=0.8)
+    _colorbar_ticks(bar, chosen)
     bar.set_label(label(f"f({tex(x)}, {tex(y)})", f"f({x}, {y})"))
     handles = _draw_paths(ax, _paths(path))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
+    ratio = (x1 - x0) / (y1 - y0)
+    if 1 / EQUAL_ASPECT_MAX_RATIO <= ratio <= EQUAL_ASPECT_MAX_RATIO:
+        ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel(label(tex(x), x.name))
     ax.set_ylabel(label(tex(y), y.name))
     ax.set_title(label(f"f({tex(x)}, {tex(y)}) = {tex(expr)}", f"f({x}, {y}) = {expr}"))
@@ -654,8 +684,9 @@ def plot_eigen(A: ExprLike | np.ndarray, ax: Axes | None = None) -> Axes:
 def plot_convergence(result: OptimizeResult, ax: Axes | None = None) -> Axes:
     r"""Objective and gradient norm against the iteration, on a log scale.
 
-    When some objective value is not positive, ``f(x_k) - min_k f(x_k)`` is drawn instead
-    (its zeros are left out of the log scale).
+    When some objective value is negative, ``f(x_k) - min_k f(x_k)`` is drawn instead;
+    zeros are left out of the log scale (a run that reaches ``f = 0`` exactly still plots
+    ``f(x_k)``, as one that stops just short of it does).
 
     Args:
         result: An ``OptimizeResult`` (``values`` and ``grad_norms``).
@@ -677,8 +708,8 @@ def plot_convergence(result: OptimizeResult, ax: Axes | None = None) -> Axes:
     ax = _axes(ax)
     steps = np.arange(len(values))
     finite = values[np.isfinite(values)]
-    if finite.size and finite.min() > 0:
-        ax.plot(steps, values, label=r"$f(x_k)$")
+    if finite.size and finite.min() >= 0:
+        ax.plot(steps, np.where(values > 0, values, np.nan), label=r"$f(x_k)$")
     else:
         gap = values - (finite.min() if finite.size else 0.0)
         ax.plot(steps, np.where(gap > 0, gap, np.nan), label=r"$f(x_k) - \min_k f(x_k)$")

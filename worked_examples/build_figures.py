@@ -6,9 +6,11 @@ Run from anywhere::
 
 It runs each ``NN_*.py`` script that writes a figure the docs show into a temporary folder,
 copies into ``docs/_static/examples/`` every figure the docs reference (each
-``_static/examples/NAME.png`` in ``docs/*.md`` and ``docs/guide/*.md``), deletes the figures
-there that the docs no longer show, and writes ``docs/_static/examples/SOURCES.json``: for
-each figure, the script that made it and a SHA-256 of that script and ``_common.py``.
+``_static/examples/NAME.png`` in ``docs/*.md`` and ``docs/guide/*.md``) whose pixels changed (a
+figure that comes out the same is not rewritten, so a rebuild with nothing changed leaves
+the tree clean), deletes the figures there that the docs no longer show, and writes
+``docs/_static/examples/SOURCES.json`` (when it changed): for each figure, the script that
+made it and a SHA-256 of that script and ``_common.py``.
 ``tests/docs/test_docs.py`` checks that the folder holds exactly the referenced figures and that
 no script changed since its figures were made (it does not compare pixels: a change in
 symml itself that alters a picture is caught only when the figures are rebuilt). It stops
@@ -99,8 +101,8 @@ def build() -> dict[str, dict[str, str]]:
                 env=env,
                 stdout=subprocess.DEVNULL,
             )
-        for name in sorted(shown):
-            shutil.copyfile(Path(tmp) / name, FIGURES / name)
+        updated = [name for name in sorted(shown) if _update(Path(tmp) / name, FIGURES / name)]
+    print(f"updated {len(updated)} of {len(shown)} figures: {', '.join(updated) or 'none'}")
     for stale in FIGURES.glob("*.png"):
         if stale.name not in shown:
             stale.unlink()
@@ -108,9 +110,33 @@ def build() -> dict[str, dict[str, str]]:
     manifest = {
         name: {"script": made[name], "sha256": fingerprint(made[name])} for name in sorted(shown)
     }
-    MANIFEST.write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {len(manifest)} figures and {MANIFEST.relative_to(ROOT)}")
+    text = json.dumps(manifest, indent=1) + "\n"
+    if not MANIFEST.exists() or MANIFEST.read_text(encoding="utf-8") != text:
+        MANIFEST.write_text(text, encoding="utf-8")
+        print(f"wrote {MANIFEST.relative_to(ROOT)}")
     return manifest
+
+
+def same_picture(a: Path, b: Path) -> bool:
+    """Whether the PNG files ``a`` and ``b`` hold the same pixels (equal bytes, or an
+    encoding of the same image)."""
+    if not b.exists():
+        return False
+    if a.read_bytes() == b.read_bytes():
+        return True
+    from PIL import Image
+
+    with Image.open(a) as x, Image.open(b) as y:
+        return x.size == y.size and x.convert("RGBA").tobytes() == y.convert("RGBA").tobytes()
+
+
+def _update(made: Path, committed: Path) -> bool:
+    """Copy a freshly made figure over the committed one unless they are the same picture
+    (so that a rebuild with nothing changed leaves the tree clean); return whether it did."""
+    if same_picture(made, committed):
+        return False
+    shutil.copyfile(made, committed)
+    return True
 
 
 if __name__ == "__main__":

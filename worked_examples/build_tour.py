@@ -1,7 +1,9 @@
 """Write ``tour.ipynb``, the guided tour of symml, from the cells below (unexecuted).
 
-Run ``python worked_examples/build_tour.py`` after editing a cell; the test suite
-(``tests/docs/test_notebook.py``) executes the notebook through a real Jupyter kernel.
+Run ``python worked_examples/build_tour.py`` after editing a cell; it rewrites the notebook
+only when a cell changed. The test suite (``tests/docs/test_notebook.py``) executes the notebook
+through a real Jupyter kernel. Run in place, the tour writes ``grad_f.py``, ``tour-notes.*``
+and their figure beside itself; ``.gitignore`` keeps them out of the repository.
 """
 
 from __future__ import annotations
@@ -119,8 +121,6 @@ compiled gradient and Hessian; `plot_contour` draws both paths.""",
     (
         "code",
         """\
-import matplotlib
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 rosenbrock = "(1 - x)**2 + 100*(y - x**2)**2"
@@ -155,9 +155,12 @@ notes""",
 
 
 def build() -> nbformat.NotebookNode:
-    """The notebook, cells unexecuted."""
+    """The notebook, cells unexecuted, with fixed cell ids (nbformat draws random ones), so
+    that a rebuild of unchanged cells writes the same file."""
     makers = {"md": new_markdown_cell, "code": new_code_cell}
-    nb = new_notebook(cells=[makers[kind](source) for kind, source in CELLS])
+    nb = new_notebook(
+        cells=[makers[kind](source, id=f"cell-{i:02d}") for i, (kind, source) in enumerate(CELLS)]
+    )
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -167,7 +170,17 @@ def build() -> nbformat.NotebookNode:
     return nb
 
 
+def write(path: Path) -> bool:
+    """Write the notebook to ``path`` unless it already holds exactly that; return whether
+    it was written."""
+    text = nbformat.writes(build())
+    text += "" if text.endswith("\n") else "\n"  # as nbformat.write ends the file
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.write_text(text, encoding="utf-8")
+    return True
+
+
 if __name__ == "__main__":
     path = Path(__file__).with_name("tour.ipynb")
-    nbformat.write(build(), path)
-    print(f"wrote {path}")
+    print(f"{'wrote' if write(path) else 'unchanged:'} {path}")

@@ -98,7 +98,7 @@ def test_cli_sample_steps_and_verify(cli):
     result = cli("sample", "--dist", "X=Normal(0,1)", "-n", "5", "--steps", "--verify")
     assert result.code == 0
     out = result.out.splitlines()
-    assert out[0] == r"law: X \sim \operatorname{Normal}\left(0, 1\right)"
+    assert out[0] == "law: X ~ Normal(0, 1)"  # plain text; LaTeX with --latex
     assert out[1].startswith("verify: passed: Kolmogorov-Smirnov against the exact CDF")
     assert "sample of X: 5 draws" in out
     assert out.count("method: numpy.random.Generator.normal") == 1  # said once, in the summary

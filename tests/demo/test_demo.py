@@ -36,7 +36,10 @@ def test_demo_writes_every_file_it_promises(demo: tuple[int, str, Path]) -> None
     for name in listed:
         assert (out / name).stat().st_size > 500, name
     assert f"wrote {len(listed)} files into {out}" in printed
-    assert "skipped" not in printed
+    # no part skipped (without pdflatex the PDF is, and the demo says so)
+    assert all(
+        ln.startswith("skipped notes.pdf:") for ln in re.findall(r"^skipped.*", printed, re.M)
+    )
 
 
 def test_demo_summary_reports_every_check_passed(demo: tuple[int, str, Path]) -> None:
@@ -81,7 +84,7 @@ def test_demo_notes_hold_every_part(demo: tuple[int, str, Path]) -> None:
     ):
         assert heading in md
     assert md.count("*Numeric check*") == 5 and "**FAILED**" not in md
-    assert r"\sqrt{2} \sqrt{\pi}" in md
+    assert r"\sqrt{2 \pi}" in md  # one root, not \sqrt{2} \sqrt{\pi}
     for link in re.findall(r"!\[[^]]*\]\(([^)]+)\)", md):
         assert (out / link).exists()
 
