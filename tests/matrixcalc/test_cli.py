@@ -32,7 +32,7 @@ def test_logistic_gradient_with_steps_verified(capsys: pytest.CaptureFixture[str
     )
     assert code == 0 and err == ""
     lines = out.strip().splitlines()
-    assert lines[1].startswith("linearity: du_{1} = X dw")
+    assert lines[1].startswith("linearity: du_1 = X dw")  # plain text (LaTeX with --latex)
     assert any(line.startswith("identification: ") for line in lines)
     assert any(line.startswith("verify: passed") for line in lines)
     assert lines[-1] == "-X.T @ (y * sigmoid(-(y * (X @ w))))"
