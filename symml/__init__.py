@@ -16,7 +16,7 @@ Examples:
 """
 
 from symml.calculus import derivative, gradient, hessian, jacobian
-from symml.compile import NumericFunction, to_numpy
+from symml.compile import NumericFunction, to_jax, to_numpy, to_torch
 from symml.config import NO_LIMIT, config
 from symml.derivation import Derivation, Step, Verification
 from symml.errors import (
@@ -131,8 +131,10 @@ __all__ = [
     "config",
     "parse",
     "symbols",
+    "to_jax",
     "to_latex",
     "to_numpy",
+    "to_torch",
     # calculus
     "derivative",
     "gradient",
