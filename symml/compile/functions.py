@@ -84,8 +84,7 @@ NUMPY_HELPERS: Mapping[str, str] = {
     "_expit": '''def _expit(u):
     "1/(1 + exp(-u)), never overflowing"
     e = numpy.exp(-numpy.abs(u))
-    r = 1.0 / (1.0 + e)
-    return numpy.where(u >= 0, r, e * r)''',
+    return numpy.where(u >= 0, 1.0, e) / (1.0 + e)''',
     "_logaddexp": '''def _logaddexp(a, b):
     "log(exp(a) + exp(b)), the larger one shifted out"
     d = numpy.fmin(-numpy.abs(a - b), 0.0)  # 0, not NaN, where a == b == inf

@@ -11,6 +11,7 @@ never clash with the arguments' (sanitised by :func:`~symml.compile.printer.arg_
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 import warnings
@@ -27,6 +28,7 @@ from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from symml.compile import array_modules, numba_backend
 from symml.compile.dask_arrays import call_dask, is_dask
 from symml.compile.functions import NUMPY_HELPERS, helpers_used
+from symml.compile.lowering import INTO_HELPERS, MIN_BATCH, lower
 from symml.compile.printer import (
     LARGE_TREE,
     NumPyPrinter,
@@ -114,12 +116,22 @@ def _generate(
             f"_out = numpy.moveaxis(_out, {lead!r}, {tuple(i - len(shape) for i in lead)!r})"
         )
     doc = describe(expr, wrt, args, name, large)
+    batch = None if large or is_complex or to_real or not wrt else lower(components, wrt, cse)
     numpy_, float_, X = (_fresh(n, taken) for n in ("numpy", "_float", "X"))
     special = _fresh("scipy", taken)
+    batch_, batched = _fresh("_batch", taken), _fresh("_batched", taken)
+    fast = _batch_function(batch, shape, len(args), batched) if batch else []
     helpers = helpers_used(body + values, NUMPY_HELPERS)
-    uses_scipy = any("scipy." in line for line in body + values + helpers)
+    into = helpers_used(fast, INTO_HELPERS)
+    uses_scipy = any("scipy." in line for line in body + values + helpers + fast)
+    xs = ", ".join(f"_x{i}" for i in range(len(args)))
+    dispatch = (
+        [f"    _S = {batch_}({xs})", f"    if _S is not None:", f"        return {batched}({xs}, _S)"]
+        if fast
+        else []
+    )
     code = [*(f"    {line}" for line in body + assemble)]
-    moved = {h: _fresh(h, taken) for h in NUMPY_HELPERS if h in taken}
+    moved = {h: _fresh(h, taken) for h in [*NUMPY_HELPERS, *INTO_HELPERS] if h in taken}
 
     def own(line: str) -> str:  # the printed code with the module's names for numpy/scipy
         if numpy_ != "numpy":
@@ -166,6 +178,7 @@ def _generate(
         f"def {name}({', '.join(args)}):",
         f"    {doc!r}",
         *(f"    _x{i} = {float_}({a})" for i, a in enumerate(args)),
+        *dispatch,
         *map(own, code),
         "    return _out",
         "",
@@ -179,13 +192,61 @@ def _generate(
             else [  # one copy of a large body
                 *map(own, point),
                 *(f"    _x{i} = {X}[..., {i}]" for i in range(len(args))),
+                *dispatch,
                 *map(own, code),
                 "    return _out",
             ]
         ),
         "",
+        *(
+            [
+                "",  # the batch path, and what it calls
+                *(f"{own(h)}\n\n" for h in into),
+                own(_BATCH.replace("_batch", batch_)) + "\n\n",
+                *map(own, fast),
+                "",
+            ]
+            if fast
+            else []
+        ),
     ]
     return "\n".join(lines), f"{name}_packed"
+
+
+_BATCH = f'''def _batch(*a):
+    "the common shape of float64 arrays of at least {MIN_BATCH} points (else None)"
+    if any(x.dtype != numpy.float64 for x in a):
+        return None
+    shape = numpy.broadcast_shapes(*(x.shape for x in a))
+    size = 1
+    for n in shape:
+        size *= n
+    return shape if size >= {MIN_BATCH} else None'''
+
+
+def _batch_function(
+    lines: list[str], shape: tuple[int, ...], n: int, name: str
+) -> list[str]:
+    """The function of the batch path (for many float64 points): the statements of
+    :func:`~symml.compile.lowering.lower` on the inputs broadcast to ``_S``, into a
+    component-major ``_out`` as in the general path, each component written in place."""
+    xs = ", ".join(f"_x{i}" for i in range(n))
+    lead = tuple(range(len(shape)))
+    result = (
+        "_out[0]"
+        if not shape
+        else f"numpy.moveaxis(_out.reshape({shape!r} + _S), {lead!r}, "
+        f"{tuple(i - len(shape) for i in lead)!r})"
+    )
+    return [
+        f"def {name}({xs}, _S):",
+        '    "many float64 points: BLAS for the affine forms, ufuncs into reused buffers"',
+        f"    {xs}{',' if n == 1 else ''} = "
+        + ", ".join(f"numpy.broadcast_to(_x{i}, _S)" for i in range(n)),
+        f"    _out = numpy.empty(({math.prod(shape)},) + _S)",
+        *(f"    {line}" for line in lines),
+        f"    return {result}",
+    ]
 
 
 def _fresh(base: str, taken: set[str]) -> str:

@@ -27,6 +27,7 @@ import keyword
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import sympy
@@ -544,6 +545,16 @@ def common_subexpressions(
         >>> common_subexpressions([sympy.exp(a + b) / (sympy.exp(a + b) + 1)])
         ([(_t0, exp(a + b))], [_t0/(_t0 + 1)])
     """
+    replacements, reduced = _cse(tuple(components), prefix)
+    return list(replacements), list(reduced)
+
+
+@lru_cache(maxsize=64)
+def _cse(
+    components: tuple[sympy.Basic, ...], prefix: str
+) -> tuple[tuple[tuple[sympy.Symbol, sympy.Basic], ...], tuple[sympy.Basic, ...]]:
+    """:func:`common_subexpressions`, once per tree (the NumPy backend's general and batch
+    paths share it)."""
     temps = sympy.numbered_symbols(prefix)
     first, reduced = sympy.cse(list(components), symbols=temps, optimizations="basic")
     statements = [rhs for _, rhs in first] + list(reduced)
@@ -551,7 +562,7 @@ def common_subexpressions(
     # that is what hid the equal subtrees from the first pass
     second, statements = sympy.cse(statements, symbols=temps)
     if not second:
-        return first, list(reduced)
+        return tuple(first), tuple(reduced)
     pending = dict(second)
     out: list[tuple[sympy.Symbol, sympy.Basic]] = []
 
@@ -568,7 +579,7 @@ def common_subexpressions(
     rest = statements[len(first) :]
     for value in rest:
         define_needed(value)
-    return out, rest
+    return tuple(out), tuple(rest)
 
 
 def print_cse(
