@@ -21,6 +21,10 @@ The package, one module per concern:
   :mod:`~symml.compile.jax_backend` (:func:`to_jax`) and
   :mod:`~symml.compile.torch_backend` (:func:`to_torch`); those libraries are imported
   by the generated code only;
+* :mod:`~symml.compile.lowering`: the NumPy backend's batch path (affine forms by one
+  BLAS product, ufuncs into reused buffers);
+* :mod:`~symml.compile.objective`: :func:`value_and_gradient`, the optimisers' fused
+  objective;
 * :mod:`~symml.compile.numba_backend`: ``backend="numba"`` (one fused parallel loop;
   numba is imported only by the generated code);
 * :mod:`~symml.compile.dask_arrays`: compiled functions on Dask arrays, block by block.
@@ -30,6 +34,7 @@ from __future__ import annotations
 
 from symml.compile.jax_backend import to_jax
 from symml.compile.numpy_backend import BACKENDS, NumericFunction, compile_function, to_numpy
+from symml.compile.objective import value_and_gradient
 from symml.compile.printer import (
     LARGE_TREE,
     MAX_UNROLLED_TERMS,
@@ -51,4 +56,5 @@ __all__ = [
     "to_jax",
     "to_numpy",
     "to_torch",
+    "value_and_gradient",
 ]

@@ -94,11 +94,13 @@ class _Unsupported(Exception):
 
 @dataclass
 class _Operand:
-    """A value in the generated code: its text, and whether it is a buffer this code may
-    overwrite (and must give back when done)."""
+    """A value in the generated code: its text, whether it is a buffer this code may
+    overwrite (and must give back when done), and the named value it reads, if any (a
+    shared subexpression not yet at its last use, an input)."""
 
     text: str
     owned: bool = False
+    ref: str | None = None
 
 
 def _linear_terms(
@@ -193,6 +195,7 @@ class _Lowering:
     names: dict[sympy.Basic, str]
     uses: Counter[str]
     pinned: set[str]
+    pending: Counter[str] = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)
     free: list[str] = field(default_factory=list)
     made: int = 0
@@ -207,8 +210,17 @@ class _Lowering:
         return name
 
     def give_back(self, *operands: _Operand, keep: str | None = None) -> None:
+        """The operands are used: free the buffers no one reads any more."""
         for op in operands:
-            if op.owned and op.text != keep and op.text not in self.free:
+            dead = op.owned
+            if op.ref is not None:  # a read of a named value: dead once all are done
+                self.pending[op.ref] -= 1
+                dead = (
+                    not self.pending[op.ref]
+                    and not self.uses[op.ref]
+                    and op.ref not in self.pinned
+                )
+            if dead and op.text != keep and op.text not in self.free:
                 self.free.append(op.text)
 
     def target(self, out: str | None, *operands: _Operand) -> str:
@@ -261,7 +273,11 @@ class _Lowering:
         if node in self.names:
             name = self.names[node]
             self.uses[name] -= 1
-            value = _Operand(name, self.uses[name] == 0 and name not in self.pinned)
+            if not self.uses[name] and not self.pending[name] and name not in self.pinned:
+                value = _Operand(name, owned=True)  # its last use: it may be overwritten
+            else:
+                self.pending[name] += 1
+                value = _Operand(name, ref=name)
         elif not node.free_symbols:
             value = _Operand(self.constant(node))
         elif isinstance(node, sympy.Add):

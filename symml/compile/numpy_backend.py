@@ -260,10 +260,17 @@ def _single_point(
     body: list[str], values: list[str], shape: tuple[int, ...], n: int, dtype: str, X: str = "X"
 ) -> list[str]:
     """A fast path of the packed function for one point (``X.ndim == 1``), as optimizers call
-    it: scalar arithmetic on unpacked entries, then one small array."""
+    it: scalar arithmetic on unpacked entries, then one small array.
+
+    A real function first tries Python floats (``X.tolist()``: arithmetic several times
+    faster than on NumPy scalars, and the same IEEE operations); where Python raises
+    instead of giving ``inf`` or ``nan`` (a division by zero, an overflowing power, a
+    negative number to a fractional power, which Python makes complex), it computes again
+    on NumPy scalars, which give the NumPy backend's values."""
     if n == 0:
         return []
-    unpack = f"{', '.join(f'_x{i}' for i in range(n))}{',' if n == 1 else ''} = {X}"
+    names = f"{', '.join(f'_x{i}' for i in range(n))}{',' if n == 1 else ''}"
+    unpack = f"{names} = {X}"
     if not shape:
         result = values[0]
     elif len(shape) == 1:
@@ -271,8 +278,21 @@ def _single_point(
     else:
         rows = [values[r * shape[1] : (r + 1) * shape[1]] for r in range(shape[0])]
         result = "[" + ", ".join(f"[{', '.join(r)}]" for r in rows) + "]"
+    floats = (
+        [
+            "        try:  # Python floats first (see _single_point in symml.compile)",
+            f"            {names} = {X}.tolist()",
+            *(f"            {line}" for line in body),
+            f"            return numpy.array({result}, dtype={dtype})",
+            "        except (ArithmeticError, ValueError, TypeError):",
+            "            pass",
+        ]
+        if dtype == "numpy.float64"
+        else []
+    )
     return [
         f"    if {X}.ndim == 1:",
+        *floats,
         f"        {unpack}",
         *(f"        {line}" for line in body),
         f"        return numpy.array({result}, dtype={dtype})",
@@ -416,6 +436,19 @@ class NumericFunction(Result):
                 f"(one per variable), got shape {X.shape}"
             )
         return self._packed(X)
+
+    @property
+    def point(self) -> Callable[[Any], Any]:
+        """The generated packed function itself, without :meth:`packed`'s checks: for one
+        point ``x`` of shape ``(n,)`` (float64, one entry per argument) it takes the scalar
+        fast path. What an optimiser calls at every step.
+
+        Examples:
+            >>> import symml as sm, numpy as np
+            >>> sm.to_numpy("x*y", "x, y").point(np.array([2.0, 3.0]))
+            array(6.)
+        """
+        return self._packed
 
     def save(self, path: str | Path, name: str = "f", *, backend: str | None = None) -> Path:
         """Write a standalone module: for NumPy it needs NumPy only (plus ``scipy.special``

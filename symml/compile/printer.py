@@ -442,9 +442,23 @@ class ArrayPrinter(CodePrinter):
             )
         return text
 
+    def _print(self, expr: object, **kwargs: Any) -> str:
+        if isinstance(expr, sympy.Expr) and not expr.is_Atom and expr.is_number:
+            return self._constant(expr)
+        return super()._print(expr, **kwargs)
+
+    def _constant(self, expr: sympy.Expr) -> str:
+        """A constant subexpression (``sqrt(5)``, ``exp(-2)``) as its float64 literal: no
+        library call of a Python number (``torch.sqrt(5)`` needs a tensor, JAX's sigmoid
+        refuses an integer)."""
+        value = complex(sympy.N(expr, 20))
+        if value.imag:
+            return repr(value)
+        return float_literal(sympy.Float(value.real))
+
     def _print_argument(self, arg: sympy.Basic) -> str:
         text = self._print(arg)
-        return self.constant.format(text) if arg.is_Number else text
+        return self.constant.format(text) if arg.is_number else text
 
     def _print_Relational(self, expr: sympy.core.relational.Relational) -> str:
         op = _RELATIONS.get(expr.rel_op)
