@@ -99,7 +99,7 @@ _TORCH_RUNTIME = '''def _inputs(*args):
 
 def _assemble(values, args, shape, dtype, device):
     "the components broadcast together, on trailing axes of shape"
-    size = torch.broadcast_shapes(*(a.shape for a in args))
+    size = torch.broadcast_tensors(*args)[0].shape if args else torch.Size()
     for v in values:
         if isinstance(v, torch.Tensor):
             dtype = torch.promote_types(dtype, v.dtype)

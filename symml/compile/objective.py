@@ -40,7 +40,7 @@ def value_and_gradient(expr: ExprLike, wrt: WrtLike = None) -> NumericFunction:
         >>> import numpy as np
         >>> vg = value_and_gradient("(1 - x)**2 + 100*(y - x**2)**2", "x, y")
         >>> vg.point(np.array([-1.0, 1.0]))
-        array([  4.,  -4.,  -0.])
+        array([ 4., -4., -0.])
     """
     result, variables = arguments(expr, wrt)
     if isinstance(result, sympy.MatrixBase):

@@ -31,12 +31,27 @@ BACKENDS = [
 _ACCELERATED = {"x64", "torch", "any_backend"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "accelerated: starts JAX or PyTorch (run after every other test)"
+    )
+
+
+def _accelerated(item: pytest.Item) -> bool:
+    return (
+        bool(_ACCELERATED & set(getattr(item, "fixturenames", ())))
+        or item.get_closest_marker("accelerated") is not None
+        or any(m in item.nodeid for m in ("jax_backend.py", "torch_backend.py"))
+    )
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the tests that start JAX or PyTorch after every other test."""
-    late = [i for i in items if _ACCELERATED & set(getattr(i, "fixturenames", ()))]
+    """Run the tests that start JAX or PyTorch after every other test: once their thread
+    pools run, every fork (symml's time limits run SymPy in a forked child) makes JAX warn."""
+    late = [i for i in items if _accelerated(i)]
     if late:
-        early = [i for i in items if i not in set(late)]
-        items[:] = early + late
+        moved = set(late)
+        items[:] = [i for i in items if i not in moved] + late
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ def _close(got: np.ndarray, want: np.ndarray) -> bool:
     return bool(np.all(np.abs(got - want) <= 1e-12 * np.maximum(1.0, np.abs(want))))
 
 
+@pytest.mark.accelerated
 @SETTINGS
 @given(expr=trees, p=points)
 def test_backends_agree_on_random_trees(expr: sympy.Expr, p: tuple[float, float]) -> None:
@@ -71,6 +72,7 @@ def test_backends_agree_on_random_trees(expr: sympy.Expr, p: tuple[float, float]
             assert _close(got, want), (backend, expr, got, want)
 
 
+@pytest.mark.accelerated
 @SETTINGS
 @given(expr=trees, p=points)
 def test_gradients_agree_on_random_trees(expr: sympy.Expr, p: tuple[float, float]) -> None:
