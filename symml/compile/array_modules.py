@@ -78,14 +78,14 @@ class ModuleSpec:
         return frozenset(names)
 
 
-_JAX_RUNTIME = '''def _assemble(values, args, shape):
+_JAX_RUNTIME = """def _assemble(values, args, shape):
     "the components broadcast together, on trailing axes of shape, in the working dtype"
     size = jnp.broadcast_shapes(*(jnp.shape(a) for a in args))
     dtype = jnp.result_type(float, *args, *values)
     out = [jnp.broadcast_to(jnp.asarray(v, dtype), size) for v in values]
-    return out[0] if not shape else jnp.stack(out, -1).reshape(size + shape)'''
+    return out[0] if not shape else jnp.stack(out, -1).reshape(size + shape)"""
 
-_TORCH_RUNTIME = '''def _inputs(*args):
+_TORCH_RUNTIME = """def _inputs(*args):
     "the arguments as tensors of one floating dtype (float64 if none is), on one device"
     tensors = [a for a in args if isinstance(a, torch.Tensor)]
     dtype = None
@@ -107,9 +107,9 @@ def _assemble(values, args, shape, dtype, device):
     for v in values:
         v = torch.as_tensor(v, dtype=dtype, device=device)
         out.append(v if v.shape == size else torch.broadcast_to(v, size))
-    return out[0] if not shape else torch.stack(out, -1).reshape(size + shape)'''
+    return out[0] if not shape else torch.stack(out, -1).reshape(size + shape)"""
 
-_ARRAY_API_RUNTIME = '''def _inputs(*args):
+_ARRAY_API_RUNTIME = """def _inputs(*args):
     "the namespace of the arrays, and the arguments in it: one floating dtype, one device"
     arrays = [a for a in args if array_api_compat.is_array_api_obj(a)]
     xp = array_api_compat.array_namespace(*(arrays or [numpy.asarray(0.0)]))
@@ -128,7 +128,7 @@ def _assemble(xp, values, args, shape, dtype, device):
     for v in values:
         v = xp.asarray(v, dtype=dtype, device=device) if not hasattr(v, "shape") else v
         out.append(v if tuple(v.shape) == size else xp.broadcast_to(v, size))
-    return out[0] if not shape else xp.reshape(xp.stack(out, axis=-1), size + shape)'''
+    return out[0] if not shape else xp.reshape(xp.stack(out, axis=-1), size + shape)"""
 
 #: JAX: ``jnp.asarray`` of each argument; float64 needs ``jax_enable_x64``.
 JAX = ModuleSpec(

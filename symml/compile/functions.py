@@ -78,17 +78,17 @@ NUMPY_FUNCTIONS: Mapping[type, str] = {
 # NumPy's own logaddexp takes ~50x longer than exp; these take a few ufunc passes, without
 # overflow (and so without NumPy's overflow warnings).
 NUMPY_HELPERS: Mapping[str, str] = {
-    "_softplus": '''def _softplus(u):
+    "_softplus": """def _softplus(u):
     "log(1 + exp(u)), never overflowing"
-    return numpy.maximum(u, 0.0) + numpy.log1p(numpy.exp(-numpy.abs(u)))''',
-    "_expit": '''def _expit(u):
+    return numpy.maximum(u, 0.0) + numpy.log1p(numpy.exp(-numpy.abs(u)))""",
+    "_expit": """def _expit(u):
     "1/(1 + exp(-u)), never overflowing"
     e = numpy.exp(-numpy.abs(u))
-    return numpy.where(u >= 0, 1.0, e) / (1.0 + e)''',
-    "_logaddexp": '''def _logaddexp(a, b):
+    return numpy.where(u >= 0, 1.0, e) / (1.0 + e)""",
+    "_logaddexp": """def _logaddexp(a, b):
     "log(exp(a) + exp(b)), the larger one shifted out"
     d = numpy.fmin(-numpy.abs(a - b), 0.0)  # 0, not NaN, where a == b == inf
-    return numpy.maximum(a, b) + numpy.log1p(numpy.exp(d))''',
+    return numpy.maximum(a, b) + numpy.log1p(numpy.exp(d))""",
 }
 
 #: SymPy functions that numba evaluates in scalar code, and how they are spelled.
@@ -160,13 +160,13 @@ TORCH_FUNCTIONS: Mapping[type, str] = {
 # torch.nn.functional.softplus returns u itself above u = 20 (a relative error of 1e-10):
 # logaddexp is exact there, and its gradient is the sigmoid
 TORCH_HELPERS: Mapping[str, str] = {
-    "_softplus": '''def _softplus(u):
+    "_softplus": """def _softplus(u):
     "log(1 + exp(u)) = logaddexp(u, 0), exact at both ends"
-    return torch.logaddexp(u, torch.zeros_like(u))''',
-    "_gamma": '''def _gamma(x):
+    return torch.logaddexp(u, torch.zeros_like(u))""",
+    "_gamma": """def _gamma(x):
     "Γ(x) from log|Γ(x)| and its sign (torch has no gamma)"
     sign = torch.where((x > 0) | (torch.remainder(torch.floor(x), 2) == 0), 1.0, -1.0)
-    return sign.to(x.dtype) * torch.exp(torch.special.gammaln(x))''',
+    return sign.to(x.dtype) * torch.exp(torch.special.gammaln(x))""",
 }
 
 #: The array API standard (``xp`` = ``array_api_compat.array_namespace`` of the arguments);
@@ -182,15 +182,15 @@ ARRAY_API_FUNCTIONS: Mapping[type, str] = {
 }
 
 ARRAY_API_HELPERS: Mapping[str, str] = {
-    "_softplus": '''def _softplus(u):
+    "_softplus": """def _softplus(u):
     "log(1 + exp(u)) = logaddexp(u, 0)"
     xp = array_api_compat.array_namespace(u)
-    return xp.logaddexp(u, xp.zeros_like(u))''',
-    "_expit": '''def _expit(u):
+    return xp.logaddexp(u, xp.zeros_like(u))""",
+    "_expit": """def _expit(u):
     "1/(1 + exp(-u)) = exp(-softplus(-u)): 0 or 1 at the far ends, never NaN"
     xp = array_api_compat.array_namespace(u)
-    return xp.exp(-_softplus(-u))''',
-    "_special": '''def _special(name, x):
+    return xp.exp(-_softplus(-u))""",
+    "_special": """def _special(name, x):
     "A special function from the library the array belongs to"
     lib = type(x).__module__.split(".")[0]
     if lib == "torch":
@@ -210,8 +210,9 @@ ARRAY_API_HELPERS: Mapping[str, str] = {
         return getattr(cupyx.scipy.special, name)(x)
     import scipy.special
 
-    return getattr(scipy.special, name)(x)''',
+    return getattr(scipy.special, name)(x)""",
 }
+
 
 def helpers_used(lines: list[str], helpers: Mapping[str, str]) -> list[str]:
     """The sources of the helpers that the code ``lines`` calls (and the ones they call),

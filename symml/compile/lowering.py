@@ -58,15 +58,15 @@ _INTO: Mapping[type, str] = {
 }
 
 INTO_HELPERS: Mapping[str, str] = {
-    "_softplus_to": '''def _softplus_to(u, out, tmp):
+    "_softplus_to": """def _softplus_to(u, out, tmp):
     "out = log(1 + exp(u)) (out may be u)"
     numpy.abs(u, out=tmp)
     numpy.negative(tmp, out=tmp)
     numpy.exp(tmp, out=tmp)
     numpy.log1p(tmp, out=tmp)
     numpy.maximum(u, 0.0, out=out)
-    numpy.add(out, tmp, out=out)''',
-    "_expit_to": '''def _expit_to(u, out, tmp):
+    numpy.add(out, tmp, out=out)""",
+    "_expit_to": """def _expit_to(u, out, tmp):
     "out = exp(min(u, 0))/(1 + exp(-|u|)) = 1/(1 + exp(-u)) (out may be u)"
     numpy.abs(u, out=tmp)
     numpy.negative(tmp, out=tmp)
@@ -74,8 +74,8 @@ INTO_HELPERS: Mapping[str, str] = {
     numpy.add(tmp, 1.0, out=tmp)
     numpy.minimum(u, 0.0, out=out)
     numpy.exp(out, out=out)
-    numpy.divide(out, tmp, out=out)''',
-    "_logaddexp_to": '''def _logaddexp_to(a, b, out, tmp):
+    numpy.divide(out, tmp, out=out)""",
+    "_logaddexp_to": """def _logaddexp_to(a, b, out, tmp):
     "out = log(exp(a) + exp(b)) (out may be a or b)"
     numpy.subtract(a, b, out=tmp)
     numpy.abs(tmp, out=tmp)
@@ -84,7 +84,7 @@ INTO_HELPERS: Mapping[str, str] = {
     numpy.exp(tmp, out=tmp)
     numpy.log1p(tmp, out=tmp)
     numpy.maximum(a, b, out=out)
-    numpy.add(out, tmp, out=out)''',
+    numpy.add(out, tmp, out=out)""",
 }
 
 
@@ -216,9 +216,7 @@ class _Lowering:
             if op.ref is not None:  # a read of a named value: dead once all are done
                 self.pending[op.ref] -= 1
                 dead = (
-                    not self.pending[op.ref]
-                    and not self.uses[op.ref]
-                    and op.ref not in self.pinned
+                    not self.pending[op.ref] and not self.uses[op.ref] and op.ref not in self.pinned
                 )
             if dead and op.text != keep and op.text not in self.free:
                 self.free.append(op.text)
@@ -342,7 +340,9 @@ class _Lowering:
             return self.apply("numpy.divide", [one, self.emit(base)], out)
         if exp in (-2, -sympy.S.Half):
             inner = "numpy.square" if exp == -2 else "numpy.sqrt"
-            return self.apply("numpy.divide", [one, self.apply(inner, [self.emit(base)], None)], out)
+            return self.apply(
+                "numpy.divide", [one, self.apply(inner, [self.emit(base)], None)], out
+            )
         return self.apply("numpy.power", [self.emit(base), self.emit(exp)], out)
 
     def call(self, node: sympy.Basic, out: str | None) -> _Operand:

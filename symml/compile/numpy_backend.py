@@ -126,7 +126,11 @@ def _generate(
     uses_scipy = any("scipy." in line for line in body + values + helpers + fast)
     xs = ", ".join(f"_x{i}" for i in range(len(args)))
     dispatch = (
-        [f"    _S = {batch_}({xs})", f"    if _S is not None:", f"        return {batched}({xs}, _S)"]
+        [
+            f"    _S = {batch_}({xs})",
+            "    if _S is not None:",
+            f"        return {batched}({xs}, _S)",
+        ]
         if fast
         else []
     )
@@ -213,7 +217,7 @@ def _generate(
     return "\n".join(lines), f"{name}_packed"
 
 
-_BATCH = f'''def _batch(*a):
+_BATCH = f"""def _batch(*a):
     "the common shape of float64 arrays of at least {MIN_BATCH} points (else None)"
     if any(x.dtype != numpy.float64 for x in a):
         return None
@@ -221,12 +225,10 @@ _BATCH = f'''def _batch(*a):
     size = 1
     for n in shape:
         size *= n
-    return shape if size >= {MIN_BATCH} else None'''
+    return shape if size >= {MIN_BATCH} else None"""
 
 
-def _batch_function(
-    lines: list[str], shape: tuple[int, ...], n: int, name: str
-) -> list[str]:
+def _batch_function(lines: list[str], shape: tuple[int, ...], n: int, name: str) -> list[str]:
     """The function of the batch path (for many float64 points): the statements of
     :func:`~symml.compile.lowering.lower` on the inputs broadcast to ``_S``, into a
     component-major ``_out`` as in the general path, each component written in place."""

@@ -241,7 +241,12 @@ _RULES: dict[type, Callable[[Any, _New], sympy.Basic | None]] = {
 }
 
 #: Nodes that bind variables of their own (a Sum's index): left as they are.
-_BINDING = (sympy.Derivative, sympy.Subs, sympy.Lambda, sympy.concrete.expr_with_limits.ExprWithLimits)
+_BINDING = (
+    sympy.Derivative,
+    sympy.Subs,
+    sympy.Lambda,
+    sympy.concrete.expr_with_limits.ExprWithLimits,
+)
 
 
 def stabilize(expr: sympy.Basic) -> sympy.Basic:

@@ -20,9 +20,12 @@ import symml as sm
 BACKENDS = [
     "numpy",
     "array_api",
-    pytest.param("numba", marks=pytest.mark.skipif(
-        importlib.util.find_spec("numba") is None, reason="numba not installed"
-    )),
+    pytest.param(
+        "numba",
+        marks=pytest.mark.skipif(
+            importlib.util.find_spec("numba") is None, reason="numba not installed"
+        ),
+    ),
     "jax",
     "torch",
 ]

@@ -38,8 +38,10 @@ BINARY = {
 leaves = st.sampled_from([X, Y, sympy.Integer(2), sympy.Rational(1, 3), sympy.Float(0.75)])
 trees = st.recursive(
     leaves,
-    lambda kids: st.builds(lambda f, a: UNARY[f](a), st.sampled_from(sorted(UNARY)), kids)
-    | st.builds(lambda op, a, b: BINARY[op](a, b), st.sampled_from(sorted(BINARY)), kids, kids),
+    lambda kids: (
+        st.builds(lambda f, a: UNARY[f](a), st.sampled_from(sorted(UNARY)), kids)
+        | st.builds(lambda op, a, b: BINARY[op](a, b), st.sampled_from(sorted(BINARY)), kids, kids)
+    ),
     max_leaves=8,
 )
 points = st.tuples(st.floats(-2, 2), st.floats(-2, 2))

@@ -174,7 +174,7 @@ def test_saved_module_imports_without_sympy(tmp_path: Path, backend: str) -> Non
         import importlib.util, numpy
         spec = importlib.util.spec_from_file_location("g", {str(path)!r})
         m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
-        out = m.grad_f({'1000.0, 2.0' if backend == 'jax' else 'm.torch.tensor(1000.0, dtype=m.torch.float64), 2.0'})
+        out = m.grad_f({"1000.0, 2.0" if backend == "jax" else "m.torch.tensor(1000.0, dtype=m.torch.float64), 2.0"})
         print([round(float(v), 6) for v in numpy.asarray(out)])
         assert "sympy" not in sys.modules
         """

@@ -126,8 +126,10 @@ _JOIN = {
 }
 _trees = st.recursive(
     st.sampled_from([x, y, sympy.Integer(2), sympy.Rational(-1, 3)]),
-    lambda kids: st.builds(lambda f, u: _PATTERNS[f](u), st.sampled_from(sorted(_PATTERNS)), kids)
-    | st.builds(lambda f, u, v: _JOIN[f](u, v), st.sampled_from(sorted(_JOIN)), kids, kids),
+    lambda kids: (
+        st.builds(lambda f, u: _PATTERNS[f](u), st.sampled_from(sorted(_PATTERNS)), kids)
+        | st.builds(lambda f, u, v: _JOIN[f](u, v), st.sampled_from(sorted(_JOIN)), kids, kids)
+    ),
     max_leaves=5,
 )
 
