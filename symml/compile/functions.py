@@ -101,7 +101,7 @@ NUMBA_FUNCTIONS: Mapping[type, str] = {
     Log1p: "math.log1p",
     Expm1: "math.expm1",
     Softplus: "numpy.logaddexp(0.0, {0})",
-    Expit: "(1.0/(1.0 + numpy.exp(-{0})))",
+    Expit: "(1.0/(1.0 + numpy.exp(-({0}))))",
     LogSumExp: "numpy.logaddexp",
 }
 

@@ -45,12 +45,14 @@ x = sympy.Symbol("x", real=True)
 
 
 def _call(cls: type) -> sympy.Expr:
-    """One call of a function of the table, inside its domain for x in (0.3, 0.9)."""
+    """One call of a function of the table, inside its domain for x in (0.3, 0.9), of an
+    argument that is a sum (a template must parenthesize it)."""
+    u = x / 2 + x**2 / 4  # in (0.17, 0.65)
     if cls in (sympy.Max, sympy.Min, sympy.atan2):
-        return cls(x, sympy.Rational(1, 3))
+        return cls(u, sympy.Rational(1, 3) - x)
     if cls is functions.LogSumExp:
-        return cls(x, 2 * x, -x)
-    return cls(1 + x**2) if cls is sympy.acosh else cls(x)
+        return cls(u, 2 * x, -x - 1)
+    return cls(1 + u) if cls is sympy.acosh else cls(u)
 
 
 def test_each_function_of_the_table_on_every_backend(any_backend: str) -> None:
