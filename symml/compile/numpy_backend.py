@@ -243,8 +243,7 @@ def _batch_function(lines: list[str], shape: tuple[int, ...], n: int, name: str)
     return [
         f"def {name}({xs}, _S):",
         '    "many float64 points: BLAS for the affine forms, ufuncs into reused buffers"',
-        f"    {xs}{',' if n == 1 else ''} = "
-        + ", ".join(f"numpy.broadcast_to(_x{i}, _S)" for i in range(n)),
+        *(f"    _x{i} = numpy.broadcast_to(_x{i}, _S)" for i in range(n)),
         f"    _out = numpy.empty(({math.prod(shape)},) + _S)",
         *(f"    {line}" for line in lines),
         f"    return {result}",

@@ -138,3 +138,10 @@ def test_batch_path_broadcasts_scalars_and_keeps_shapes() -> None:
     np.testing.assert_allclose(got[..., 1, 0], np.tanh(xs - 0.5 + 1), rtol=1e-15)
     small = f(xs[:, :10], 0.5)
     np.testing.assert_array_equal(got[:, :10], small)
+
+
+def test_batch_path_of_one_variable() -> None:
+    f = sm.to_numpy("log(1 + exp(x))*x", "x")
+    xs = np.linspace(-900, 900, 5001)
+    np.testing.assert_allclose(f(xs), np.logaddexp(0, xs) * xs, rtol=1e-14)
+    np.testing.assert_allclose(f.packed(xs[:, None]), f(xs), rtol=0)

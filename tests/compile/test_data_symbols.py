@@ -71,3 +71,29 @@ def test_derived_packed_takes_the_data_columns_too() -> None:
     assert float(f.packed(np.array([2.0, 1.0, 3.0, 10.0]))) == 9.0
     with pytest.raises(ValueError, match="length 4"):
         f.packed(np.array([2.0, 1.0]))
+
+
+# --- the command line ---------------------------------------------------------------------
+
+
+def test_cli_export_of_a_loss_gradient_with_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from symml.cli import main
+
+    path = tmp_path / "g.py"
+    assert main(["grad", "(y - w*x - b)^2", "--wrt", "w,b", "--export", str(path)]) == 0
+    assert "exported" in capsys.readouterr().out
+    assert "def g(w, b, x, y):" in path.read_text()
+
+
+@pytest.mark.xfail(
+    reason="the gradient's numeric check must draw the data symbols x, y at random too "
+    "(calculus: being refactored; see the issue 15 report)",
+    strict=False,
+)
+def test_cli_verify_of_a_loss_gradient_with_data(capsys: pytest.CaptureFixture[str]) -> None:
+    from symml.cli import main
+
+    assert main(["grad", "(y - w*x - b)^2", "--wrt", "w,b", "--verify"]) == 0
+    assert "passed" in capsys.readouterr().out
