@@ -38,7 +38,8 @@ __all__ = [
     "helpers_used",
 ]
 
-#: Functions of many arguments that a table spells as a binary function, nested.
+#: Functions of many arguments that a table spells as a binary function, nested (unless
+#: the backend's printer says otherwise: NumPy's ``_logsumexp`` takes any number).
 NESTED: tuple[type, ...] = (sympy.Max, sympy.Min, LogSumExp)
 
 #: The NumPy backend (on top of SciPy's printer, which knows many more functions).
@@ -72,7 +73,7 @@ NUMPY_FUNCTIONS: Mapping[type, str] = {
     Expm1: "numpy.expm1",
     Softplus: "_softplus",
     Expit: "_expit",
-    LogSumExp: "_logaddexp",
+    LogSumExp: "_logsumexp",
 }
 
 # NumPy's own logaddexp takes ~50x longer than exp; these take a few ufunc passes, without
@@ -85,10 +86,19 @@ NUMPY_HELPERS: Mapping[str, str] = {
     "1/(1 + exp(-u)), never overflowing"
     e = numpy.exp(-numpy.abs(u))
     return numpy.where(u >= 0, 1.0, e) / (1.0 + e)""",
-    "_logaddexp": """def _logaddexp(a, b):
-    "log(exp(a) + exp(b)), the larger one shifted out"
-    d = numpy.fmin(-numpy.abs(a - b), 0.0)  # 0, not NaN, where a == b == inf
-    return numpy.maximum(a, b) + numpy.log1p(numpy.exp(d))""",
+    "_logsumexp": """def _logsumexp(*a):
+    "log(exp(a[0]) + exp(a[1]) + ...), the largest shifted out"
+    if len(a) == 2:
+        d = numpy.fmin(-numpy.abs(a[0] - a[1]), 0.0)  # 0, not NaN, where a == b == inf
+        return numpy.maximum(a[0], a[1]) + numpy.log1p(numpy.exp(d))
+    m = a[0]
+    for v in a[1:]:
+        m = numpy.maximum(m, v)
+    m = numpy.clip(m, -numpy.finfo(float).max, numpy.finfo(float).max)  # ±inf: no inf - inf
+    s = numpy.exp(a[0] - m)
+    for v in a[1:]:
+        s = s + numpy.exp(v - m)
+    return m + numpy.log(s)""",
 }
 
 #: SymPy functions that numba evaluates in scalar code, and how they are spelled.

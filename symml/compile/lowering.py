@@ -75,6 +75,21 @@ INTO_HELPERS: Mapping[str, str] = {
     numpy.minimum(u, 0.0, out=out)
     numpy.exp(out, out=out)
     numpy.divide(out, tmp, out=out)""",
+    "_logsumexp_to": """def _logsumexp_to(args, out, tmp):
+    "out = log(Σ exp(a) for a in args), the largest shifted out (out may be one of args)"
+    m = numpy.maximum(args[0], args[1])
+    for a in args[2:]:
+        numpy.maximum(m, a, out=m)
+    big = numpy.finfo(float).max
+    numpy.clip(m, -big, big, out=m)  # ±inf: no inf - inf
+    s = numpy.subtract(args[0], m)
+    numpy.exp(s, out=s)
+    for a in args[1:]:
+        numpy.subtract(a, m, out=tmp)
+        numpy.exp(tmp, out=tmp)
+        numpy.add(s, tmp, out=s)
+    numpy.log(s, out=s)
+    numpy.add(m, s, out=out)""",
     "_logaddexp_to": """def _logaddexp_to(a, b, out, tmp):
     "out = log(exp(a) + exp(b)) (out may be a or b)"
     numpy.subtract(a, b, out=tmp)
@@ -351,6 +366,16 @@ class _Lowering:
             return self.apply(UFUNCS[kind], [self.emit(node.args[0])], out)
         if kind in _INTO and len(node.args) == 1:
             return self.scratch(_INTO[kind], [self.emit(node.args[0])], out)
+        if kind is LogSumExp and len(node.args) > 2:
+            args = [self.emit(a) for a in node.args]
+            where = self.target(out, *args)  # written last, after every argument is read
+            tmp = self.buffer()
+            self.lines.append(
+                f"_logsumexp_to(({''.join(a.text + ', ' for a in args)}), {where}, {tmp})"
+            )
+            self.free.append(tmp)
+            self.give_back(*args, keep=where)
+            return _Operand(where, out is None)
         if kind in _BINARY or kind is LogSumExp:
             first, *others = node.args
             acc = self.emit(first)

@@ -296,6 +296,8 @@ class CodePrinter(SciPyPrinter):
     call_is_a_level: ClassVar[bool] = True
     #: The square root's spelling (``None``: SciPy's printer's, ``numpy.sqrt``).
     sqrt: ClassVar[str | None] = None
+    #: Functions of many arguments spelled as a nested binary function.
+    nested: ClassVar[tuple[type, ...]] = NESTED
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__({**_SETTINGS, **(settings or {})})
@@ -318,7 +320,7 @@ class CodePrinter(SciPyPrinter):
         args = [self._print_argument(a) for a in expr.args]
         if "{" in name:
             return name.format(*args)
-        if not isinstance(expr, NESTED):
+        if not isinstance(expr, self.nested):
             return f"{name}({', '.join(args)})"
         out = args[-1]
         for a in reversed(args[:-1]):
@@ -382,6 +384,7 @@ class NumPyPrinter(CodePrinter):
     """
 
     functions = NUMPY_FUNCTIONS
+    nested = (sympy.Max, sympy.Min)  # _logsumexp takes any number of arguments
 
 
 class NumbaPrinter(CodePrinter):

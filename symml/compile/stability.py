@@ -18,7 +18,9 @@ the tree has                       it becomes
 ``exp(m b)/(1 + exp(b))**n``       ``Expit(b)**m Expit(-b)**(n - m)`` (0 ≤ m ≤ n):
                                    σ(u)(1 − σ(u)) rather than eᵘ/(1 + eᵘ)²
 ``exp(a)/(Σ c_k exp(u_k))**n``     ``exp(a - n LogSumExp(...))`` (the stable softmax;
-                                   ``Softplus`` for ``1 + exp(b)``)
+                                   ``Softplus`` for ``1 + exp(b)``); a product of
+                                   softmax entries ``exp(u_k - LogSumExp(...))`` where
+                                   ``a`` is a sum of ``n`` of the ``u_k``
 ``log(Expit(u))``                  ``-Softplus(-u)`` (log-sigmoid)
 =================================  =====================================================
 
@@ -37,6 +39,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import combinations_with_replacement
 from typing import Any
 
 import sympy
@@ -190,9 +193,36 @@ def _quotient(factors: tuple[sympy.Basic, ...], new: _New) -> sympy.Basic | None
         m = _multiple(exponent, b, n)
         if m is not None:
             return sympy.Mul(*rest) * Expit(b) ** m * Expit(-b) ** (n - m)
+    if len(denominators) == 1:  # softmax products: exp(a_i + a_j)/S**2 = p_i p_j
+        (terms, n) = denominators[0]
+        picked = _softmax_factors(exponent, terms, n)
+        if picked is not None:
+            lse = _log_denominator(terms)
+            return sympy.Mul(*rest, *(sympy.exp(terms[k] - lse) for k in picked))
     for terms, n in denominators:
         exponent -= n * _log_denominator(terms)
     return sympy.Mul(*rest) * sympy.exp(exponent)
+
+
+def _softmax_factors(exponent: sympy.Expr, terms: list[sympy.Expr], n: int) -> list[int] | None:
+    """The ``n`` indices ``k`` (with repetition) with ``exponent = Σ terms[k]``, or ``None``:
+    then ``exp(exponent)/(Σ exp(terms))**n`` is a product of ``n`` softmax entries, each
+    ``exp(terms[k] - LogSumExp(terms))`` (shared among a Hessian's entries)."""
+    index = {t: k for k, t in enumerate(terms)}
+    picked: list[int] = []
+    for part in exponent.args if isinstance(exponent, sympy.Add) else (exponent,):
+        c, base = part.as_coeff_Mul()
+        if base not in index or not c.is_Integer or c <= 0:
+            break
+        picked += [index[base]] * int(c)
+    else:
+        if len(picked) == n:
+            return picked
+    if len(terms) <= 12 and n <= 3:
+        for combo in combinations_with_replacement(range(len(terms)), n):
+            if sympy.Add(*(terms[k] for k in combo)) == exponent:
+                return list(combo)
+    return None
 
 
 def _mul(e: sympy.Mul, new: _New) -> sympy.Basic | None:
