@@ -43,7 +43,7 @@ from symml.compile.functions import (
     NUMPY_FUNCTIONS,
     TORCH_FUNCTIONS,
 )
-from symml.compile.stability import stabilize
+from symml.compile.stability import stabilize_all
 from symml.config import config
 from symml.dag import shared_nodes
 
@@ -211,7 +211,7 @@ def stable_components(expr: sympy.Basic) -> list[sympy.Basic]:
         >>> stable_components(sympy.Matrix([sympy.log(1 + sympy.exp(x)), x]))
         [Softplus(x), x]
     """
-    return [stabilize(sympy.sympify(c)) for c in components_of(expr)[0]]
+    return stabilize_all([sympy.sympify(c) for c in components_of(expr)[0]])
 
 
 def components_of(expr: sympy.Basic) -> tuple[list[sympy.Basic], tuple[int, ...]]:

@@ -38,14 +38,23 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import combinations_with_replacement
 from typing import Any
 
 import sympy
 from sympy.core.logic import fuzzy_and
 
-__all__ = ["STABLE", "Expit", "Expm1", "Log1p", "LogSumExp", "Softplus", "stabilize"]
+__all__ = [
+    "STABLE",
+    "Expit",
+    "Expm1",
+    "Log1p",
+    "LogSumExp",
+    "Softplus",
+    "stabilize",
+    "stabilize_all",
+]
 
 
 class _Stable(sympy.Function):
@@ -123,15 +132,54 @@ class LogSumExp(_Stable):
 #: The functions :func:`stabilize` introduces: every backend's function table spells them.
 STABLE: tuple[type, ...] = (Log1p, Expm1, Softplus, Expit, LogSumExp)
 
-#: What a rewritten node is built from: the rewritten form of any of its descendants.
-_New = Callable[[sympy.Basic], sympy.Basic]
+
+class _Sum:
+    """A sum ``Σ exp(terms[k])``: its log (``Softplus`` or ``LogSumExp``) and its softmax
+    entries ``exp(terms[k] - log)``, each built once (a Hessian has them in every entry)."""
+
+    def __init__(self, terms: list[sympy.Expr]) -> None:
+        self.terms = terms
+        self.index = {t: k for k, t in enumerate(terms)}
+        self._log: sympy.Expr | None = None
+        self._entries: dict[int, sympy.Expr] = {}
+
+    @property
+    def log(self) -> sympy.Expr:
+        if self._log is None:
+            self._log = _log_denominator(self.terms)
+        return self._log
+
+    def entry(self, k: int) -> sympy.Expr:
+        if k not in self._entries:
+            self._entries[k] = sympy.exp(self.terms[k] - self.log)
+        return self._entries[k]
 
 
-def _exponents(s: sympy.Basic, new: _New) -> list[sympy.Expr] | None:
-    """The exponents ``u_k + log c_k`` of a sum ``Σ c_k exp(u_k)`` of at least two terms with
-    at least one exp (a positive constant ``c`` counts as ``exp(log c)``), or ``None``."""
+class _New:
+    """The rewritten form of a node already rewritten (a descendant of the node a rule
+    rewrites), and the sums of exps the rules met, once per sum."""
+
+    def __init__(self) -> None:
+        self.done: dict[sympy.Basic, sympy.Basic] = {}
+        self.sums: dict[sympy.Basic, _Sum | None] = {}
+
+    def __call__(self, node: sympy.Basic) -> sympy.Basic:
+        return self.done.get(node, node)
+
+
+def _exponents(s: sympy.Basic, new: _New) -> _Sum | None:
+    """The sum ``Σ c_k exp(u_k)`` of at least two terms with at least one exp as
+    ``Σ exp(u_k + log c_k)`` (a positive constant ``c`` counts as ``exp(log c)``), or
+    ``None``."""
     if not isinstance(s, sympy.Add):
         return None
+    if s not in new.sums:
+        terms = _sum_of_exps(s, new)
+        new.sums[s] = None if terms is None else _Sum(terms)
+    return new.sums[s]
+
+
+def _sum_of_exps(s: sympy.Add, new: _New) -> list[sympy.Expr] | None:
     out: list[sympy.Expr] = []
     for term in s.args:
         coeff, rest = term.as_coeff_Mul()
@@ -140,7 +188,8 @@ def _exponents(s: sympy.Basic, new: _New) -> list[sympy.Expr] | None:
         if rest == 1:
             out.append(sympy.log(coeff))
         elif isinstance(rest, sympy.exp):
-            out.append(new(rest.args[0]) + sympy.log(coeff))
+            u = new(rest.args[0])
+            out.append(u if coeff == 1 else u + sympy.log(coeff))
         else:
             return None
     return out if any(isinstance(t.as_coeff_Mul()[1], sympy.exp) for t in s.args) else None
@@ -172,52 +221,67 @@ def _quotient(factors: tuple[sympy.Basic, ...], new: _New) -> sympy.Basic | None
     """A product with a factor ``(Σ c_k exp(u_k))**-n``, as one ``exp`` (the stable softmax)
     or, for ``exp(m b)/(1 + exp(b))**n``, a product of ``Expit``; ``None`` when no factor is
     such a power."""
-    denominators: list[tuple[list[sympy.Expr], int]] = []
-    exponent: sympy.Expr = sympy.S.Zero
+    denominators: list[tuple[_Sum, int]] = []
+    exponents: list[sympy.Expr] = []
     rest: list[sympy.Basic] = []
     for f in factors:
-        terms = None
-        if f.is_Pow and f.exp.is_Integer and f.exp < 0:
-            terms = _exponents(f.base, new)
-        if terms is not None:
-            denominators.append((terms, int(-f.exp)))
+        found = None
+        if f.is_Pow and f.exp.is_Integer and f.exp.is_negative:
+            found = _exponents(f.base, new)
+        if found is not None:
+            denominators.append((found, int(-f.exp)))
         elif isinstance(f, sympy.exp):
-            exponent += new(f.args[0])
+            exponents.append(new(f.args[0]))
         else:
             rest.append(new(f))
     if not denominators:
         return None
-    if len(denominators) == 1 and len(denominators[0][0]) == 2 and 0 in denominators[0][0]:
-        (terms, n) = denominators[0]
-        b = terms[1] if terms[0] == 0 else terms[0]
-        m = _multiple(exponent, b, n)
-        if m is not None:
-            return sympy.Mul(*rest) * Expit(b) ** m * Expit(-b) ** (n - m)
-    if len(denominators) == 1:  # softmax products: exp(a_i + a_j)/S**2 = p_i p_j
-        (terms, n) = denominators[0]
-        picked = _softmax_factors(exponent, terms, n)
+    (total, n) = denominators[0]
+    if len(denominators) == 1 and not (len(total.terms) == 2 and 0 in total.terms):
+        picked = _atomic_factors(exponents, total, n)  # the fast path of a large Hessian
         if picked is not None:
-            lse = _log_denominator(terms)
-            return sympy.Mul(*rest, *(sympy.exp(terms[k] - lse) for k in picked))
-    for terms, n in denominators:
-        exponent -= n * _log_denominator(terms)
+            return sympy.Mul(*rest, *(total.entry(k) for k in picked), evaluate=False)
+    exponent = sympy.Add(*exponents)
+    if len(denominators) == 1:
+        terms = total.terms
+        if len(terms) == 2 and 0 in terms:  # 1 + exp(b): sigmoids
+            b = terms[1] if terms[0] == 0 else terms[0]
+            m = _multiple(exponent, b, n)
+            if m is not None:
+                return sympy.Mul(*rest) * Expit(b) ** m * Expit(-b) ** (n - m)
+        picked = _softmax_factors(exponent, total, n)
+        if picked is not None:  # softmax products: exp(a_i + a_j)/S**2 = p_i p_j
+            # unevaluated: flattening n entries that share a large LogSumExp is slow, and
+            # there is nothing to combine
+            return sympy.Mul(*rest, *(total.entry(k) for k in picked), evaluate=False)
+    for total, n in denominators:
+        exponent -= n * total.log
     return sympy.Mul(*rest) * sympy.exp(exponent)
 
 
-def _softmax_factors(exponent: sympy.Expr, terms: list[sympy.Expr], n: int) -> list[int] | None:
+def _atomic_factors(exponents: list[sympy.Expr], total: _Sum, n: int) -> list[int] | None:
+    """The ``n`` indices ``k`` (with repetition) of the terms of a sum of exps whose sum is
+    the sum of ``exponents``, each of them a term (or a positive integer times one), or
+    ``None``; a sum of exps of symbols (a log-sum-exp) takes this path only."""
+    index = total.index
+    picked: list[int] = []
+    for e in exponents:
+        for part in e.args if isinstance(e, sympy.Add) and e not in index else (e,):
+            c, base = part.as_coeff_Mul()
+            if base not in index or not c.is_Integer or not c.is_positive:
+                return None
+            picked += [index[base]] * int(c)
+    return picked if len(picked) == n else None
+
+
+def _softmax_factors(exponent: sympy.Expr, total: _Sum, n: int) -> list[int] | None:
     """The ``n`` indices ``k`` (with repetition) with ``exponent = Σ terms[k]``, or ``None``:
     then ``exp(exponent)/(Σ exp(terms))**n`` is a product of ``n`` softmax entries, each
     ``exp(terms[k] - LogSumExp(terms))`` (shared among a Hessian's entries)."""
-    index = {t: k for k, t in enumerate(terms)}
-    picked: list[int] = []
-    for part in exponent.args if isinstance(exponent, sympy.Add) else (exponent,):
-        c, base = part.as_coeff_Mul()
-        if base not in index or not c.is_Integer or c <= 0:
-            break
-        picked += [index[base]] * int(c)
-    else:
-        if len(picked) == n:
-            return picked
+    terms = total.terms
+    picked = _atomic_factors([exponent], total, n)
+    if picked is not None:
+        return picked
     if len(terms) <= 12 and n <= 3:
         for combo in combinations_with_replacement(range(len(terms)), n):
             if sympy.Add(*(terms[k] for k in combo)) == exponent:
@@ -235,9 +299,9 @@ def _pow(e: sympy.Pow, new: _New) -> sympy.Basic | None:
 
 def _log(e: sympy.log, new: _New) -> sympy.Basic | None:
     (arg,) = e.args
-    terms = _exponents(arg, new)
-    if terms is not None:
-        return _log_denominator(terms)
+    total = _exponents(arg, new)
+    if total is not None:
+        return total.log
     if isinstance(arg, sympy.Add) and sympy.S.One in arg.args:
         return Log1p(sympy.Add(*(new(t) for t in arg.args if t != 1)))
     inner = new(arg)
@@ -292,29 +356,41 @@ def stabilize(expr: sympy.Basic) -> sympy.Basic:
         Expm1(x) + Log1p(x**2)
     """
     if isinstance(expr, sympy.MatrixBase):
-        return sympy.ImmutableMatrix(expr.shape[0], expr.shape[1], [stabilize(e) for e in expr])
-    if not isinstance(expr, sympy.Basic):
-        return expr
-    done: dict[sympy.Basic, sympy.Basic] = {}
+        rows, cols = expr.shape
+        return sympy.ImmutableMatrix(rows, cols, stabilize_all(list(expr)))
+    return stabilize_all([expr])[0]
 
-    def new(node: sympy.Basic) -> sympy.Basic:
-        return done.get(node, node)
 
-    stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
-    while stack:
-        node, ready = stack.pop()
-        if node in done or node.is_Atom:
+def stabilize_all(exprs: Sequence[sympy.Basic]) -> list[sympy.Basic]:
+    """:func:`stabilize` of many expressions at once: a subtree they share (the sum inside
+    a log-sum-exp in every entry of its Hessian) is rewritten once.
+
+    Examples:
+        >>> import sympy
+        >>> a, b = sympy.symbols("a b")
+        >>> stabilize_all([sympy.log(sympy.exp(a) + sympy.exp(b)), a])
+        [LogSumExp(a, b), a]
+    """
+    new = _New()
+    done = new.done
+    for expr in exprs:
+        if not isinstance(expr, sympy.Basic):
             continue
-        if isinstance(node, _BINDING):
-            done[node] = node
-        elif ready:
-            rule = _RULES.get(type(node))
-            got = rule(node, new) if rule is not None else None
-            if got is None:
-                args = tuple(new(a) for a in node.args)
-                got = node if args == node.args else node.func(*args)
-            done[node] = got
-        else:
-            stack.append((node, True))
-            stack.extend((a, False) for a in node.args if not a.is_Atom and a not in done)
-    return new(expr)
+        stack: list[tuple[sympy.Basic, bool]] = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in done or node.is_Atom:
+                continue
+            if isinstance(node, _BINDING):
+                done[node] = node
+            elif ready:
+                rule = _RULES.get(type(node))
+                got = rule(node, new) if rule is not None else None
+                if got is None:
+                    args = tuple(new(a) for a in node.args)
+                    got = node if args == node.args else node.func(*args)
+                done[node] = got
+            else:
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args if not a.is_Atom and a not in done)
+    return [new(e) if isinstance(e, sympy.Basic) else e for e in exprs]
