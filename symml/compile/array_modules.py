@@ -122,8 +122,7 @@ _ARRAY_API_RUNTIME = """def _inputs(*args):
 
 def _assemble(xp, values, args, shape, dtype, device):
     "the components broadcast together, on trailing axes of shape"
-    size = tuple(xp.broadcast_arrays(*args)[0].shape) if len(args) > 1 else ()
-    size = tuple(args[0].shape) if len(args) == 1 else size
+    size = tuple(xp.broadcast_arrays(*args)[0].shape) if args else ()
     out = []
     for v in values:
         v = xp.asarray(v, dtype=dtype, device=device) if not hasattr(v, "shape") else v

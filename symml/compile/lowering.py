@@ -274,8 +274,9 @@ class _Lowering:
         return acc
 
     def place(self, value: _Operand, out: str) -> _Operand:
-        """Copy ``value`` into ``out``."""
-        self.lines.append(f"{out}[...] = {value.text}")
+        """Copy ``value`` into ``out`` (unless it is there already)."""
+        if value.text != out:
+            self.lines.append(f"{out}[...] = {value.text}")
         self.give_back(value)
         return _Operand(out)
 
@@ -317,7 +318,7 @@ class _Lowering:
         constant = sympy.Add(*(t for t in node.args if not t.free_symbols))
         terms = sorted(
             (t for t in node.args if t.free_symbols),
-            key=lambda t: (t in self.names, _negated(t)),  # computed, positive terms first
+            key=lambda t: (_negated(t), t in self.names),  # positive, computed terms first
         )
         head, *rest = terms
         steps: list[_Step] = [
@@ -433,24 +434,84 @@ def lower(
             *(f"_Z[{k}] += {c!r}" for k, c in enumerate(b) if c),
         ]
     replacements, reduced = common_subexpressions(parts) if cse else ([], parts)
+    reduced = list(reduced)
+    # a shared subexpression that is a whole component (a Hessian's H[i, j] = H[j, i]) is
+    # computed into that component's place in the output, and copied to the others
+    home: dict[sympy.Basic, str] = {}
+    for k, value in enumerate(reduced):
+        home.setdefault(value, f"_out[{k}]")
+    buffers = [s for s, v in replacements if v.free_symbols and s not in home]
+    rows, C, d, forms = _temp_forms(reduced, buffers)
+    if forms:  # the components' linear forms in shared parts: one more BLAS product
+        swap = {f: sympy.Symbol(f"_l{i}") for i, f in enumerate(forms)}
+        reduced = [r.xreplace(swap) for r in reduced]
+        lines.append(f"_T = numpy.empty(({len(rows)},) + _S)")
     names: dict[sympy.Basic, str] = {v: v.name for v in variables}
     names.update((sympy.Symbol(f"_z{k}"), f"_Z[{k}]") for k in range(len(A)))
+    names.update((sympy.Symbol(f"_l{k}"), f"_L[{k}]") for k in range(len(forms)))
     count: Counter[sympy.Basic] = Counter()
     for value in [*(v for _, v in replacements), *reduced]:
         count.update(n for n in sympy.preorder_traversal(value) if n.is_Symbol)
     uses: Counter[str] = Counter({name: count[node] for node, name in names.items()})
     low = _Lowering(names, uses, {v.name for v in variables})
+    row_of = {sym: f"_T[{j}]" for j, sym in enumerate(rows)}
+    low.pinned.update(row_of.values())  # kept until the product has read them
     try:
         for sym, value in replacements:
-            got = low.emit(value)
+            place = home.get(sym) or row_of.get(sym)
+            got = low.emit(value, place)
+            if place is not None:
+                low.pinned.add(place)
+                names[sym] = place
+                uses[place] = count[sym]
+                continue
             if not got.owned:  # a constant: a scalar of its own
                 low.lines.append(f"{sym} = {got.text}")
                 got = _Operand(str(sym))
                 low.pinned.add(got.text)
             names[sym] = got.text
             uses[got.text] = count[sym]
+        if forms:
+            low.lines += [
+                f"_L = (numpy.array({C!r}) @ _T.reshape({len(rows)}, -1))"
+                f".reshape(({len(forms)},) + _S)",
+                *(f"_L[{i}] += {c!r}" for i, c in enumerate(d) if c),
+            ]
+            for row in row_of.values():
+                low.pinned.discard(row)
+                if not uses[row]:
+                    low.free.append(row)
         for k, value in enumerate(reduced):
             low.emit(value, f"_out[{k}]")
     except _Unsupported:
         return None
     return lines + low.lines
+
+
+def _temp_forms(
+    reduced: Sequence[sympy.Basic], temps: Sequence[sympy.Symbol]
+) -> tuple[list[sympy.Symbol], list[list[float]], list[float], list[sympy.Basic]]:
+    """The linear forms ``Σ c_i t_i + c`` (numbers ``c``, at least two shared parts ``t_i``)
+    in the components, and their coefficient matrix over the shared parts they use: the
+    gradient of a network is such a form of its hidden units' derivatives per input, the
+    reverse-mode product ``W.T @ G``. Nothing (``[], [], [], []``) where the product saves
+    no passes over the data (fewer than two forms, or ``m + 2k`` against ``2·terms``)."""
+    allowed = frozenset(temps)
+    forms: list[sympy.Basic] = []
+    for r in reduced:
+        for node in sympy.preorder_traversal(r):
+            if node not in forms and _linear_terms(node, allowed) is not None:
+                split = _linear_terms(node, allowed)
+                if split is not None and not split[2]:  # nothing else in the sum
+                    forms.append(node)
+    if len(forms) < 2:
+        return [], [], [], []
+    splits = [_linear_terms(f, allowed) for f in forms]
+    used = {t for split in splits if split is not None for t in split[0]}
+    rows = [t for t in temps if t in used]
+    terms = sum(len(split[0]) for split in splits if split is not None)
+    if len(rows) + 2 * len(forms) >= 2 * terms:
+        return [], [], [], []
+    C = [[float(split[0].get(t, 0)) for t in rows] for split in splits if split is not None]
+    d = [float(split[1]) for split in splits if split is not None]
+    return rows, C, d, forms

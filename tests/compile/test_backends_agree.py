@@ -120,7 +120,9 @@ def test_batch_path_of_a_network_gradient_uses_blas_and_buffers() -> None:
     expr, xs = network_expr()
     f = sm.to_numpy(sm.gradient(expr, xs, simplify=False))
     batch = f.source.split("def _batched")[1]
-    assert batch.count(" @ ") == 1  # the four affine forms: one matrix product
+    # the four affine forms of the inputs: one matrix product; the three components' linear
+    # forms in the hidden units' derivatives: another (the reverse-mode W.T @ G)
+    assert batch.count(" @ ") == 2
     assert "out=_out[0]" in batch and " = numpy.empty(_S)" in batch
     rng = np.random.default_rng(3)
     pts = [rng.standard_normal(10_000) for _ in range(3)]
