@@ -381,12 +381,12 @@ class _Lowering:
             first, *others = node.args
             acc = self.emit(first)
             for k, a in enumerate(others):
-                where = out if k == len(others) - 1 else None
+                last = out if k == len(others) - 1 else None
                 pair = [acc, self.emit(a)]
                 if kind is LogSumExp:
-                    acc = self.scratch(_INTO[kind], pair, where)
+                    acc = self.scratch(_INTO[kind], pair, last)
                 else:
-                    acc = self.apply(_BINARY[kind], pair, where)
+                    acc = self.apply(_BINARY[kind], pair, last)
             return acc
         raise _Unsupported(f"no ufunc for {kind.__name__}")
 
