@@ -93,7 +93,7 @@ from symml.probability import (
 )
 
 # compile
-from symml.compile import NumericFunction, to_numpy
+from symml.compile import NumericFunction, to_jax, to_numpy, to_torch
 
 # numeric: optimisation, sampling
 from symml.optimize import OptimizeResult, gradient_descent, newton
@@ -190,7 +190,9 @@ __all__ = [
     "variance",
     # compile
     "NumericFunction",
+    "to_jax",
     "to_numpy",
+    "to_torch",
     # optimisation and sampling
     "OptimizeResult",
     "gradient_descent",

@@ -334,6 +334,16 @@ class Derivation(Result):
         (then of the other free symbols, sorted by name)."""
         return compiled(self, self.wrt, **options)
 
+    def to_jax(self, *, jit: bool = True) -> NumericFunction:
+        """Compile the result into a JAX function of ``wrt`` (then of the other free
+        symbols, sorted by name): :func:`symml.to_jax`."""
+        return compiled(self, self.wrt, backend="jax", jit=jit)
+
+    def to_torch(self) -> NumericFunction:
+        """Compile the result into a PyTorch function of ``wrt`` (then of the other free
+        symbols, sorted by name): :func:`symml.to_torch`."""
+        return compiled(self, self.wrt, backend="torch")
+
     def _check(self, points: int, rng: np.random.Generator, rtol: float) -> Verification:
         if self.check is None:
             raise NotSupportedError(f"no numeric check for a {self.operation or 'plain'} result")
@@ -341,22 +351,23 @@ class Derivation(Result):
 
 
 def compiled(expr: Any, wrt: Any = None, **options: Any) -> NumericFunction:
-    """:func:`symml.compile.to_numpy`, for the layers below the compiler.
+    """:func:`symml.compile.to_numpy`, for the layers below the compiler (with
+    ``backend="jax"`` or ``"torch"``: :func:`symml.to_jax`, :func:`symml.to_torch`).
 
-    This is the one place where data flows upward (DESIGN.md): a result's ``to_numpy()``
-    and the numeric checks and fallbacks of the maths areas compile SymPy trees with the
-    compiler of layer 4, imported here, when first called, so that ``import symml`` and
-    the maths modules stay below it (the ``import-linter`` contract in ``pyproject.toml``
-    allows this import and no other upward one).
+    This is the one place where data flows upward (DESIGN.md): a result's ``to_numpy()``,
+    ``to_jax()`` and ``to_torch()``, and the numeric checks and fallbacks of the maths areas
+    compile SymPy trees with the compiler of layer 4, imported here, when first called, so
+    that ``import symml`` and the maths modules stay below it (the ``import-linter``
+    contract in ``pyproject.toml`` allows this import and no other upward one).
 
     Examples:
         >>> f = compiled(sympy.Symbol("x") ** 2, "x")
         >>> float(f(3.0))
         9.0
     """
-    from symml.compile import to_numpy  # the documented upward import (see above)
+    from symml.compile import compile_function  # the documented upward import (see above)
 
-    return to_numpy(expr, wrt, **options)
+    return compile_function(expr, wrt, **options)
 
 
 def _align(line: str) -> str:

@@ -42,6 +42,7 @@ from symml.compile.printer import (
     components_of,
     is_plain_name,
     print_cse,
+    stable_components,
 )
 
 __all__ = [
@@ -98,8 +99,9 @@ def unsupported(expr: sympy.Basic) -> set[str]:
 def _loop_body(
     expr: sympy.Basic, wrt: tuple[sympy.Symbol, ...], cse: bool
 ) -> tuple[list[str], list[str]]:
-    """(temporaries, component values) as scalar code in ``_x0, _x1, ...``."""
-    return print_cse(components_of(expr)[0], wrt, cse, NumbaPrinter())
+    """(temporaries, component values) as scalar code in ``_x0, _x1, ...``, printed from
+    the stable forms (:func:`~symml.compile.printer.stable_components`)."""
+    return print_cse(stable_components(expr), wrt, cse, NumbaPrinter())
 
 
 _HELPERS = '''

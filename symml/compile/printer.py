@@ -27,6 +27,7 @@ import keyword
 import re
 import sys
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any, ClassVar
 
 import sympy
@@ -34,6 +35,15 @@ from sympy.printing.codeprinter import PrintMethodNotImplementedError
 from sympy.printing.numpy import SciPyPrinter
 from sympy.printing.precedence import PRECEDENCE
 
+from symml.compile.functions import (
+    ARRAY_API_FUNCTIONS,
+    JAX_FUNCTIONS,
+    NESTED,
+    NUMBA_FUNCTIONS,
+    NUMPY_FUNCTIONS,
+    TORCH_FUNCTIONS,
+)
+from symml.compile.stability import stabilize_all
 from symml.config import config
 from symml.dag import shared_nodes
 
@@ -42,19 +52,26 @@ __all__ = [
     "MAX_UNROLLED_TERMS",
     "NUMBA_FUNCTIONS",
     "NUMPY_FUNCTIONS",
+    "ArrayAPIPrinter",
+    "ArrayPrinter",
     "CodePrinter",
+    "JaxPrinter",
     "NamedPrinter",
     "NumbaPrinter",
     "NumPyPrinter",
+    "TorchPrinter",
     "Unprintable",
     "arg_names",
     "common_subexpressions",
     "components_of",
+    "describe",
     "float_literal",
     "function_name_problem",
     "is_plain_name",
     "print_cse",
+    "named_printer",
     "print_shared",
+    "stable_components",
     "wants_cse",
 ]
 
@@ -80,48 +97,8 @@ _SETTINGS: Mapping[str, Any] = {
     "allow_unknown_functions": False,
 }
 
-#: The NumPy backend's functions beside SciPy's printer's own table: broadcasting ufuncs
-#: (``Max``/``Min`` of arrays are element-wise; many arguments nest the binary ufunc).
-NUMPY_FUNCTIONS: Mapping[type, str] = {
-    sympy.Max: "numpy.maximum",
-    sympy.Min: "numpy.minimum",
-    sympy.Abs: "numpy.abs",
-}
-
-#: SymPy functions that numba evaluates in scalar code, and how they are spelled.
-NUMBA_FUNCTIONS: Mapping[type, str] = {
-    sympy.sin: "numpy.sin",
-    sympy.cos: "numpy.cos",
-    sympy.tan: "numpy.tan",
-    sympy.asin: "numpy.arcsin",
-    sympy.acos: "numpy.arccos",
-    sympy.atan: "numpy.arctan",
-    sympy.atan2: "numpy.arctan2",
-    sympy.sinh: "numpy.sinh",
-    sympy.cosh: "numpy.cosh",
-    sympy.tanh: "numpy.tanh",
-    sympy.asinh: "numpy.arcsinh",
-    sympy.acosh: "numpy.arccosh",
-    sympy.atanh: "numpy.arctanh",
-    sympy.exp: "numpy.exp",
-    sympy.log: "numpy.log",
-    sympy.Abs: "numpy.abs",
-    sympy.sign: "numpy.sign",
-    sympy.floor: "numpy.floor",
-    sympy.ceiling: "numpy.ceil",
-    sympy.Max: "numpy.maximum",
-    sympy.Min: "numpy.minimum",
-    sympy.erf: "math.erf",
-    sympy.erfc: "math.erfc",
-    sympy.gamma: "math.gamma",
-    sympy.loggamma: "math.lgamma",
-}
-
 #: One limit of a Sum or Product: (index, lower bound, upper bound).
 _Limit = tuple[sympy.Symbol, sympy.Basic, sympy.Basic]
-
-#: Functions of many arguments that a function table spells as a binary function, nested.
-_NESTED: tuple[type, ...] = (sympy.Max, sympy.Min)
 
 
 def float_literal(number: sympy.Number | int) -> str:
@@ -141,20 +118,26 @@ def float_literal(number: sympy.Number | int) -> str:
     return "(-numpy.inf)" if value == float("-inf") else repr(value)
 
 
-def is_plain_name(name: str) -> bool:
+def is_plain_name(name: str, reserved: frozenset[str] = frozenset()) -> bool:
     """Whether generated code can use ``name`` as it is: an ASCII identifier starting with
-    a letter, not a keyword, a builtin or a module the code uses.
+    a letter, not a keyword, a builtin or a module the code uses (or one of ``reserved``).
 
     Examples:
         >>> is_plain_name("sigma"), is_plain_name("lambda"), is_plain_name("x_1'")
         (True, False, False)
     """
-    return bool(_IDENT.match(name)) and not keyword.iskeyword(name) and name not in _RESERVED
+    return (
+        bool(_IDENT.match(name))
+        and not keyword.iskeyword(name)
+        and name not in _RESERVED
+        and name not in reserved
+    )
 
 
-def arg_names(wrt: Sequence[sympy.Symbol]) -> list[str]:
+def arg_names(wrt: Sequence[sympy.Symbol], reserved: frozenset[str] = frozenset()) -> list[str]:
     """The argument names of a generated function of ``wrt``: each symbol's own name
-    where :func:`is_plain_name` allows it (and no earlier symbol took it), else ``arg<i>``.
+    where :func:`is_plain_name` allows it (and no earlier symbol took it), else ``arg<i>``;
+    ``reserved`` adds the names of the modules a backend's code uses (``torch``, ``jnp``).
 
     Examples:
         >>> arg_names(sympy.symbols("x lambda y"))
@@ -163,7 +146,8 @@ def arg_names(wrt: Sequence[sympy.Symbol]) -> list[str]:
     names: list[str] = []
     for i, s in enumerate(wrt):
         name = s.name
-        names.append(name if is_plain_name(name) and name not in names else f"arg{i}")
+        ok = is_plain_name(name, reserved) and name not in names
+        names.append(name if ok else f"arg{i}")
     # a renamed argument must not collide with a symbol that kept its own name
     for i, n in enumerate(names):
         if names.count(n) > 1:
@@ -190,6 +174,44 @@ def function_name_problem(name: object) -> str:
     if name in dir(builtins):
         return f"name {name!r} is a Python builtin; choose another function name"
     return ""
+
+
+def describe(
+    expr: sympy.Basic, wrt: Sequence[sympy.Symbol], args: Sequence[str], name: str, large: bool
+) -> str:
+    """The docstring of a generated function: the formula in the argument names (so that
+    it reads as the signature does), or for a large tree its shape only (the body holds the
+    formula, its shared parts computed once).
+
+    Examples:
+        >>> x, lam = sympy.symbols("x lambda")
+        >>> describe(lam * x, (x, lam), ["x", "arg1"], "f", False)
+        'f(x, arg1) = arg1*x (where arg1 is lambda)'
+    """
+    renamed = [f"{a} is {s.name}" for a, s in zip(args, wrt, strict=True) if a != s.name]
+    where = f" (where {', '.join(renamed)})" if renamed else ""
+    if large:
+        shape = components_of(expr)[1]
+        return (
+            f"{name}({', '.join(args)}): {'x'.join(map(str, shape)) or 'scalar'} result, "
+            f"shared subexpressions computed once{where}"
+        )
+    as_args = {s: sympy.Symbol(a) for s, a in zip(wrt, args, strict=True) if a != s.name}
+    shown = expr.xreplace(as_args) if as_args else expr
+    formula = sympy.sstr(shown.tolist() if isinstance(shown, sympy.MatrixBase) else shown)
+    return f"{name}({', '.join(args)}) = {formula}{where}"
+
+
+def stable_components(expr: sympy.Basic) -> list[sympy.Basic]:
+    """The entries of a result (:func:`components_of`) in their numerically stable forms
+    (:func:`~symml.compile.stability.stabilize`): what every backend prints.
+
+    Examples:
+        >>> x = sympy.Symbol("x")
+        >>> stable_components(sympy.Matrix([sympy.log(1 + sympy.exp(x)), x]))
+        [Softplus(x), x]
+    """
+    return stabilize_all([sympy.sympify(c) for c in components_of(expr)[0]])
 
 
 def components_of(expr: sympy.Basic) -> tuple[list[sympy.Basic], tuple[int, ...]]:
@@ -272,6 +294,10 @@ class CodePrinter(SciPyPrinter):
     #: at full precision (``0.750000000000000``: the same float64). The numba printer never
     #: counted it, and its printed code (the key of its disk cache) stays as it was.
     call_is_a_level: ClassVar[bool] = True
+    #: The square root's spelling (``None``: SciPy's printer's, ``numpy.sqrt``).
+    sqrt: ClassVar[str | None] = None
+    #: Functions of many arguments spelled as a nested binary function.
+    nested: ClassVar[tuple[type, ...]] = NESTED
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__({**_SETTINGS, **(settings or {})})
@@ -288,15 +314,22 @@ class CodePrinter(SciPyPrinter):
             self._print_level -= level
 
     def _print_call(self, name: str, expr: sympy.Function) -> str:
-        """``name(args)`` of a function in the table; many arguments of ``Max``/``Min``
-        nest the binary function."""
-        args = [self._print(a) for a in expr.args]
-        if not isinstance(expr, _NESTED):
+        """``name(args)`` of a function in the table (``name.format(args)`` for a template
+        such as ``"numpy.logaddexp(0.0, {0})"``); many arguments of ``Max``, ``Min`` and
+        ``LogSumExp`` nest the binary function."""
+        args = [self._print_argument(a) for a in expr.args]
+        if "{" in name:
+            return name.format(*args)
+        if not isinstance(expr, self.nested):
             return f"{name}({', '.join(args)})"
         out = args[-1]
         for a in reversed(args[:-1]):
             out = f"{name}({a}, {out})"
         return out
+
+    def _print_argument(self, arg: sympy.Basic) -> str:
+        """An argument of a call of the table (a backend may print numbers as arrays)."""
+        return self._print(arg)
 
     def _print_Integer(self, expr: sympy.Integer, **kwargs: Any) -> str:
         if abs(int(expr)) > self.largest_int_literal:  # a literal the target cannot hold
@@ -317,6 +350,8 @@ class CodePrinter(SciPyPrinter):
                 else self._print(sympy.Pow(base, -exp, evaluate=False))
             )
             return f"(1/{self.parenthesize(base, 1000) if exp == -1 else '(' + inner + ')'})"
+        if self.sqrt is not None:
+            return self._hprint_Pow(expr, rational=rational, sqrt=self.sqrt)
         return super()._print_Pow(expr, rational=rational)
 
     def _print_Pi(self, expr: sympy.Basic) -> str:
@@ -349,6 +384,7 @@ class NumPyPrinter(CodePrinter):
     """
 
     functions = NUMPY_FUNCTIONS
+    nested = (sympy.Max, sympy.Min)  # _logsumexp takes any number of arguments
 
 
 class NumbaPrinter(CodePrinter):
@@ -367,6 +403,142 @@ class NumbaPrinter(CodePrinter):
     functions = NUMBA_FUNCTIONS
     largest_int_literal = _INT64
     call_is_a_level = False
+
+
+#: The NumPy names printed code may keep on every backend: plain Python floats.
+_CONSTANTS = frozenset({"pi", "e", "inf", "nan", "euler_gamma"})
+_LEFTOVER = re.compile(r"(?<![\w.])(numpy|scipy)\.([\w.]+)")
+_RELATIONS = {"==": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
+
+
+class ArrayPrinter(CodePrinter):
+    """The printer of a backend other than NumPy (JAX, PyTorch, the array API): only the
+    functions of its table, comparisons and ``Piecewise`` as operators and ``where``, and
+    NumPy's constants (plain floats); anything else SciPy's printer would spell with NumPy
+    or SciPy raises ``PrintMethodNotImplementedError`` naming it.
+
+    A subclass sets :attr:`namespace` (the module name the code calls: ``jnp``, ``torch``,
+    ``xp``), :attr:`functions`, and :attr:`constant`, the template a number takes where a
+    call needs an array (``torch.maximum(x, 0)`` needs a tensor ``0``).
+    """
+
+    namespace: ClassVar[str] = "xp"
+    constant: ClassVar[str] = "{}"
+    backend: ClassVar[str] = "array API"
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+
+    @property
+    def sqrt(self) -> str:  # type: ignore[override]
+        return f"{self.namespace}.sqrt"
+
+    def doprint(self, expr: Any, assign_to: Any = None) -> str:
+        return self.checked(super().doprint(expr, assign_to), expr)
+
+    def checked(self, text: str, expr: Any) -> str:
+        """``text``, unless SciPy's printer spelled part of ``expr`` with NumPy or SciPy."""
+        leftover = sorted({f"{m}.{n}" for m, n in _LEFTOVER.findall(text) if n not in _CONSTANTS})
+        if leftover:
+            raise PrintMethodNotImplementedError(
+                f"the {self.backend} backend has no form of {', '.join(leftover)} (in {expr})"
+            )
+        return text
+
+    def _print(self, expr: object, **kwargs: Any) -> str:
+        if isinstance(expr, sympy.Expr) and not expr.is_Atom and expr.is_number:
+            return self._constant(expr)
+        return super()._print(expr, **kwargs)
+
+    def _constant(self, expr: sympy.Expr) -> str:
+        """A constant subexpression (``sqrt(5)``, ``exp(-2)``) as its float64 literal: no
+        library call of a Python number (``torch.sqrt(5)`` needs a tensor, JAX's sigmoid
+        refuses an integer)."""
+        value = complex(sympy.N(expr, 20))
+        if value.imag:
+            return repr(value)
+        return float_literal(sympy.Float(value.real))
+
+    def _print_argument(self, arg: sympy.Basic) -> str:
+        text = self._print(arg)
+        return self.constant.format(text) if arg.is_number else text
+
+    def _print_Relational(self, expr: sympy.core.relational.Relational) -> str:
+        op = _RELATIONS.get(expr.rel_op)
+        if op is None:
+            raise PrintMethodNotImplementedError(f"cannot print the relation {expr}")
+        return f"({self._print(expr.lhs)} {op} {self._print(expr.rhs)})"
+
+    def _print_And(self, expr: sympy.And) -> str:
+        return "(" + " & ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Or(self, expr: sympy.Or) -> str:
+        return "(" + " | ".join(self._print(a) for a in expr.args) + ")"
+
+    def _print_Not(self, expr: sympy.Not) -> str:
+        return f"(~{self._print(expr.args[0])})"
+
+    def _print_Mod(self, expr: sympy.Mod) -> str:
+        a, b = (self.parenthesize(x, PRECEDENCE["Mul"]) for x in expr.args)
+        return f"({a} % {b})"
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        *pieces, (last, cond) = expr.args
+        out = self._print_argument(last) if cond == sympy.true else None
+        if out is None:
+            out = f"{self.namespace}.where({self._print(cond)}, {self._print_argument(last)}, {self.constant.format('numpy.nan')})"
+        for value, c in reversed(pieces):
+            out = f"{self.namespace}.where({self._print(c)}, {self._print_argument(value)}, {out})"
+        return out
+
+
+class JaxPrinter(ArrayPrinter):
+    """JAX's printer (:data:`~symml.compile.functions.JAX_FUNCTIONS`): pure functions of
+    ``jax.numpy`` (``jnp``), ``jax.nn`` and ``jax.scipy.special``.
+
+    Examples:
+        >>> x = sympy.Symbol("x")
+        >>> JaxPrinter().doprint(sympy.sqrt(x) + sympy.Max(x, 0))
+        'jnp.sqrt(x) + jnp.maximum(0, x)'
+    """
+
+    namespace = "jnp"
+    functions = JAX_FUNCTIONS
+    backend = "JAX"
+
+
+class TorchPrinter(ArrayPrinter):
+    """PyTorch's printer (:data:`~symml.compile.functions.TORCH_FUNCTIONS`); a number
+    among a call's arguments becomes a tensor of the working dtype (``_dtype``) and device
+    (``_device``), which the generated function sets from its arguments.
+
+    Examples:
+        >>> x = sympy.Symbol("x")
+        >>> TorchPrinter().doprint(sympy.Max(x, 0))
+        'torch.maximum(torch.as_tensor(0, dtype=_dtype, device=_device), x)'
+    """
+
+    namespace = "torch"
+    functions = TORCH_FUNCTIONS
+    constant = "torch.as_tensor({}, dtype=_dtype, device=_device)"
+    backend = "PyTorch"
+
+
+class ArrayAPIPrinter(ArrayPrinter):
+    """The array API's printer (:data:`~symml.compile.functions.ARRAY_API_FUNCTIONS`):
+    ``xp`` is the namespace of the arguments, numbers among a call's arguments become
+    arrays of the working dtype and device.
+
+    Examples:
+        >>> x = sympy.Symbol("x")
+        >>> ArrayAPIPrinter().doprint(sympy.asin(x) + sympy.erf(x))
+        "xp.asin(x) + _special('erf', x)"
+    """
+
+    namespace = "xp"
+    functions = ARRAY_API_FUNCTIONS
+    constant = "xp.asarray({}, dtype=_dtype, device=_device)"
+    backend = "array API"
 
 
 def common_subexpressions(
@@ -390,6 +562,16 @@ def common_subexpressions(
         >>> common_subexpressions([sympy.exp(a + b) / (sympy.exp(a + b) + 1)])
         ([(_t0, exp(a + b))], [_t0/(_t0 + 1)])
     """
+    replacements, reduced = _cse(tuple(components), prefix)
+    return list(replacements), list(reduced)
+
+
+@lru_cache(maxsize=64)
+def _cse(
+    components: tuple[sympy.Basic, ...], prefix: str
+) -> tuple[tuple[tuple[sympy.Symbol, sympy.Basic], ...], tuple[sympy.Basic, ...]]:
+    """:func:`common_subexpressions`, once per tree (the NumPy backend's general and batch
+    paths share it)."""
     temps = sympy.numbered_symbols(prefix)
     first, reduced = sympy.cse(list(components), symbols=temps, optimizations="basic")
     statements = [rhs for _, rhs in first] + list(reduced)
@@ -397,7 +579,7 @@ def common_subexpressions(
     # that is what hid the equal subtrees from the first pass
     second, statements = sympy.cse(statements, symbols=temps)
     if not second:
-        return first, list(reduced)
+        return tuple(first), tuple(reduced)
     pending = dict(second)
     out: list[tuple[sympy.Symbol, sympy.Basic]] = []
 
@@ -414,7 +596,7 @@ def common_subexpressions(
     rest = statements[len(first) :]
     for value in rest:
         define_needed(value)
-    return out, rest
+    return tuple(out), tuple(rest)
 
 
 def print_cse(
@@ -445,7 +627,7 @@ class Unprintable(Exception):
     """A node :class:`NamedPrinter` leaves to ``sympy.cse`` and ``doprint``."""
 
 
-class NamedPrinter(NumPyPrinter):
+class _Named(CodePrinter):
     """Prints the nodes in ``names`` (variables, shared subexpressions) by their names."""
 
     def __init__(self, names: dict[sympy.Basic, str]) -> None:
@@ -481,7 +663,8 @@ class NamedPrinter(NumPyPrinter):
         text = self._print(node)
         if self._not_supported or self._number_symbols:
             raise Unprintable(f"cannot print {sorted(map(str, self._not_supported))}")
-        return text
+        checked = getattr(self, "checked", None)
+        return checked(text, node) if checked is not None else text
 
     def define(self, node: sympy.Basic) -> str:
         """The code of ``node`` itself, its shared parts by name."""
@@ -489,8 +672,23 @@ class NamedPrinter(NumPyPrinter):
         return self.code(node)
 
 
+class NamedPrinter(_Named, NumPyPrinter):
+    """:class:`NumPyPrinter` printing the nodes in ``names`` by their names."""
+
+
+def named_printer(printer: type[CodePrinter], names: dict[sympy.Basic, str]) -> _Named:
+    """A printer of class ``printer`` that prints the nodes in ``names`` by their names."""
+    if printer is NumPyPrinter:
+        return NamedPrinter(names)
+    named = type(f"Named{printer.__name__}", (_Named, printer), {})
+    return named(names)  # type: ignore[no-any-return]
+
+
 def print_shared(
-    components: Sequence[sympy.Basic], wrt: Sequence[sympy.Symbol], cse: bool
+    components: Sequence[sympy.Basic],
+    wrt: Sequence[sympy.Symbol],
+    cse: bool,
+    printer: type[CodePrinter] = NumPyPrinter,
 ) -> tuple[list[str], list[str]]:
     """Statements and value expressions of large components, printed from the DAG: every
     node that occurs more than once is computed once, into ``_t0, _t1...`` (no SymPy tree
@@ -507,9 +705,9 @@ def print_shared(
     """
     names: dict[sympy.Basic, str] = {s: f"_x{i}" for i, s in enumerate(wrt)}
     shared = shared_nodes(components) if cse else []
-    printer = NamedPrinter(names)
+    named = named_printer(printer, names)
     body = []
     for k, node in enumerate(shared):
-        body.append(f"_t{k} = {printer.define(node)}")
+        body.append(f"_t{k} = {named.define(node)}")
         names[node] = f"_t{k}"
-    return body, [printer.code(c) for c in components]
+    return body, [named.code(c) for c in components]
