@@ -71,7 +71,7 @@ GRACE_SECONDS = 0.3
 #: Seconds a method may run at least, however small the budget.
 MIN_METHOD_SECONDS = 0.5
 #: Seconds the simplification of a verified answer may take (inside its worker).
-SIMPLIFY_SECONDS = 0.5
+SIMPLIFY_SECONDS = 0.3
 #: Smallest operation count of a verified answer that the portfolio tries to simplify.
 SIMPLIFY_MIN_OPS = 8
 #: Largest one (``simplify`` of a larger form rarely finishes in time).
@@ -518,35 +518,34 @@ def _critical_expressions(F: sympy.Expr) -> Iterable[sympy.Expr]:
             yield gap.replace(sympy.Abs, lambda a: -a)
 
 
-def _breakpoints(F: sympy.Expr, x: sympy.Symbol, span: float = 50.0) -> list[float]:
-    """Real points in ``[-span, span]`` where ``F``'s formula may jump or change branch:
-    the real roots of the arguments of its logs, roots, powers, inverse functions and
-    conditions (those that are rational in ``x``), and the poles of tan, cot, sec, csc."""
-    found: set[float] = set()
+def _breakpoints(F: sympy.Expr, x: sympy.Symbol, span: float = 20.0) -> list[sympy.Float]:
+    """Real points in ``[-span, span]`` where ``F``'s formula may jump or change branch, to
+    :data:`DIGITS` + 10 digits: the real roots of the arguments of its logs, roots, powers,
+    inverse functions and conditions (those that are rational in ``x``), and the poles of
+    tan, cot, sec, csc."""
+    found: dict[float, sympy.Float] = {}
     for e in _critical_expressions(F):
         e = sympy.unpolarify(e)
-        if not e.has(x):
-            continue
-        found.update(_real_zeros(e, x, span))
-    return sorted(found)
+        if e.has(x):
+            found.update((float(r), r) for r in _real_zeros(e, x, span))
+    return [found[k] for k in sorted(found)]
 
 
-def _real_zeros(e: sympy.Expr, x: sympy.Symbol, span: float) -> set[float]:
+def _real_zeros(e: sympy.Expr, x: sympy.Symbol, span: float) -> list[sympy.Float]:
     """Real zeros in ``[-span, span]`` of a rational function of ``x`` (of its numerator and
     denominator), or of sin/cos of a linear argument; otherwise none."""
+    digits = DIGITS + 10
     if isinstance(e, (sympy.sin, sympy.cos)):
         a, b = _linear(e.args[0], x)
         if a is None:
-            return set()
-        shift = 0.0 if isinstance(e, sympy.sin) else math.pi / 2
-        ks = range(
-            -int(span * abs(float(a)) / math.pi) - 2, int(span * abs(float(a)) / math.pi) + 3
-        )
-        points = {(k * math.pi + shift - float(b)) / float(a) for k in ks}
-        return {p for p in points if abs(p) <= span}
+            return []
+        shift = 0 if isinstance(e, sympy.sin) else sympy.pi / 2
+        reach = int(span * abs(float(a)) / math.pi) + 2
+        points = [((k * sympy.pi + shift - b) / a).evalf(digits) for k in range(-reach, reach + 1)]
+        return [p for p in points if abs(p) <= span]
     if e.free_symbols - {x} or not e.is_rational_function(x):
-        return set()
-    out: set[float] = set()
+        return []
+    out = []
     for part in sympy.fraction(sympy.together(e)):
         if not part.has(x):
             continue
@@ -554,7 +553,7 @@ def _real_zeros(e: sympy.Expr, x: sympy.Symbol, span: float) -> set[float]:
             roots = sympy.Poly(part, x).real_roots()
         except (sympy.PolynomialError, NotImplementedError, ValueError):
             continue
-        out.update(float(r) for r in roots if abs(float(r)) <= span)
+        out.extend(r.evalf(digits) for r in roots if abs(r.evalf(15)) <= span)
     return out
 
 
@@ -567,18 +566,19 @@ def _linear(arg: sympy.Expr, x: sympy.Symbol) -> tuple[Any, Any]:
     return (a, b) if not b.free_symbols else (None, None)
 
 
-def _jumps(F: sympy.Expr, f: sympy.Expr, x: sympy.Symbol, points: Iterable[float]) -> list[float]:
+def _jumps(
+    F: sympy.Expr, f: sympy.Expr, x: sympy.Symbol, points: Iterable[sympy.Float]
+) -> list[sympy.Float]:
     """The points among ``points`` where ``f`` is real and bounded on both sides (no pole)
     but ``F`` jumps: ``atan(tan(x/2)/2)`` at ``x = pi`` for ``f = 1/(4 cos²(x/2) + ...)``."""
     eps = sympy.Rational(1, 10**20)
     out = []
     for b in points:
-        at = sympy.nsimplify(b, rational=True, tolerance=1e-18)
-        values = [_value(F, {x: at + s * eps}) for s in (-1, 1)]
+        at = sympy.Rational(b)
         bounded = [_value(f, {x: at + s * eps}) for s in (-1, 1)]
         if any(v is None or not _is_real(v) or abs(v) > 1e8 for v in bounded):
             continue
-        left, right = values
+        left, right = (_value(F, {x: at + s * eps}) for s in (-1, 1))
         if left is None or right is None:
             continue
         if abs(left - right) > 1e-12 * max(1, abs(left), abs(right)):
@@ -603,7 +603,7 @@ def _domain_hull(
 ) -> tuple[float, float]:
     """``(lo, hi)`` narrowed to the breakpoints of ``f`` beyond which ``f`` is not real
     (``log(x)/(1 - x²)`` is real for ``x > 0`` only: ``(-oo, 1)`` becomes ``(0, 1)``)."""
-    for b in _breakpoints(f, x):
+    for b in map(float, _breakpoints(f, x)):
         if lo < b < home and not _real_side(f, x, max(lo, b - 10), b, rng):
             lo = b
         elif home < b < hi and not _real_side(f, x, b, min(hi, b + 10), rng):
@@ -626,8 +626,9 @@ def _where_valid(
     failed = [float(c.at) for c in found if c.gap > TOLERANCE]
     if not passed or (F.free_symbols | f.free_symbols) - {x} and failed:
         return None  # a parameter-dependent interval is beyond this check
-    breaks = _breakpoints(F, x)
-    jumps = _jumps(F, f, x, breaks)
+    exact_breaks = _breakpoints(F, x)
+    jumps = [float(b) for b in _jumps(F, f, x, exact_breaks)]
+    breaks = [float(b) for b in exact_breaks]
     if not failed and not jumps:
         return _FULL
     home = min(passed, key=lambda p: abs(p - 1.0))
@@ -819,11 +820,15 @@ def _by_rational(f: sympy.Expr, x: sympy.Symbol) -> _Found:
 
 
 def _inner(g: sympy.Expr, u: sympy.Symbol) -> sympy.Expr:
-    """∫ g du after a substitution: rational functions by partial fractions, others by
-    ``manualintegrate``, then the Risch algorithm, then ``sympy.integrate``."""
+    """∫ g du after a substitution or a rewriting: rational functions by partial fractions,
+    others by the exponential substitution (where ``g`` has exponentials),
+    ``manualintegrate``, the Risch algorithm, then ``sympy.integrate``."""
     if _is_rational(g, u):
         return _rational_antiderivative(g, u)
-    for method in (_by_manual, _by_risch, _by_sympy):
+    chain = (_by_manual, _by_risch, _by_sympy)
+    if _has_exponential(g, u):
+        chain = (_by_exp_substitution, *chain)
+    for method in chain:
         try:
             return method(g, u).F
         except _NoAnswer:
@@ -877,13 +882,23 @@ def _exponentials(f: sympy.Expr, x: sympy.Symbol) -> list[tuple[sympy.Expr, symp
 
 
 def _has_exponential(f: sympy.Expr, x: sympy.Symbol) -> bool:
-    return bool(_exponentials(f, x))
+    return bool(_exponentials(f, x)) or f.has(*_HYPERBOLIC)
+
+
+def _as_exponentials(f: sympy.Expr) -> sympy.Expr:
+    """``f`` with its hyperbolic functions written as exponentials."""
+    for cls in _HYPERBOLIC:
+        f = f.replace(cls, lambda a, cls=cls: cls(a).rewrite(sympy.exp))
+    return f
 
 
 def _by_exp_substitution(f: sympy.Expr, x: sympy.Symbol) -> _Found:
-    r"""u = e^{cx} (or b^{cx}), c the largest common slope of the exponentials of ``f``:
-    ``∫ R(e^{cx}) dx = ∫ R(u)/(c u) du``."""
+    r"""u = e^{cx} (or b^{cx}), c the largest common slope of the exponentials of ``f``
+    (hyperbolic functions written as exponentials): ``∫ R(e^{cx}) dx = ∫ R(u)/(c u) du``."""
+    f = _as_exponentials(f)
     powers = _exponentials(f, x)
+    if not powers:
+        raise _NoAnswer("no exponential")
     slopes = []
     for _, exponent in powers:
         a, _b = _linear(sympy.expand(exponent), x)
@@ -1083,6 +1098,95 @@ def _by_log_derivative(f: sympy.Expr, x: sympy.Symbol) -> _Found:
     raise _NoAnswer("not a logarithmic derivative")
 
 
+#: The functions integration by parts differentiates away (their derivatives are algebraic).
+_INVERSE_FUNCTIONS = (
+    sympy.log,
+    sympy.atan,
+    sympy.asin,
+    sympy.acos,
+    sympy.acot,
+    sympy.asinh,
+    sympy.acosh,
+    sympy.atanh,
+    sympy.acoth,
+)
+
+
+def _by_parts(f: sympy.Expr, x: sympy.Symbol) -> _Found:
+    r"""``∫ p(x) L(g(x)) dx = P L - ∫ P L' dx`` for a polynomial (or rational) ``p`` with
+    antiderivative ``P`` and one log or inverse function ``L`` of ``x``, whose derivative
+    ``L'`` is algebraic: ``∫ log(x + sqrt(x² + 1)) dx``, ``∫ x² atan(x) dx``."""
+    funcs = [a for a in f.atoms(*_INVERSE_FUNCTIONS) if a.has(x)]
+    if len(funcs) != 1:
+        raise _NoAnswer("not one log or inverse function")
+    (L,) = funcs
+    p = sympy.cancel(f / L)
+    if p.has(L) or not (p.is_rational_function(x)):
+        raise _NoAnswer("not a rational function times a log or inverse function")
+    P = _inner(p, x)
+    dL = sympy.cancel(sympy.radsimp(sympy.together(sympy.diff(L, x))))
+    rest = sympy.expand(P * dL)
+    R = _inner(rest, x)
+    F = P * L - R
+    return _Found(
+        F,
+        (
+            Step(
+                f"integrate by parts, u = {L}",
+                rf"{_integral_tex(f, x)} = {tex(P * L)} - {_integral_tex(rest, x)}",
+            ),
+            Step.equation(f"integrate in {x}", _integral_tex(rest, x), R),
+        ),
+    )
+
+
+def _gaussian(n: int, a: sympy.Expr, t: sympy.Symbol) -> sympy.Expr:
+    """∫ t^n exp(a t²) dt by the reduction ``t^(n-1) e^(at²)/(2a) - (n-1)/(2a) ∫ t^(n-2)...``,
+    down to erf/erfi (n = 0) or e^(at²)/(2a) (n = 1)."""
+    if n == 1:
+        return sympy.exp(a * t**2) / (2 * a)
+    if n == 0:
+        if a.is_negative:
+            return sympy.sqrt(sympy.pi) * sympy.erf(sympy.sqrt(-a) * t) / (2 * sympy.sqrt(-a))
+        if a.is_positive:
+            return sympy.sqrt(sympy.pi) * sympy.erfi(sympy.sqrt(a) * t) / (2 * sympy.sqrt(a))
+        raise _NoAnswer("the sign of the quadratic's coefficient is unknown")
+    return t ** (n - 1) * sympy.exp(a * t**2) / (2 * a) - (n - 1) / (2 * a) * _gaussian(n - 2, a, t)
+
+
+def _is_gaussian(f: sympy.Expr, x: sympy.Symbol) -> bool:
+    exps = [e for e in f.atoms(sympy.exp) if e.has(x)]
+    return len(exps) == 1 and sympy.degree(exps[0].args[0], x) == 2 if exps else False
+
+
+def _by_gaussian_moments(f: sympy.Expr, x: sympy.Symbol) -> _Found:
+    r"""``∫ p(x) e^{ax² + bx + c} dx`` for a polynomial ``p``: complete the square
+    (``t = x + b/(2a)``), expand ``p`` in ``t``, and integrate each ``t^n e^{at²}`` by the
+    reduction formula down to ``erf``/``erfi``: the moments of a Gaussian density."""
+    (e,) = [e for e in f.atoms(sympy.exp) if e.has(x)]
+    q = sympy.Poly(e.args[0], x)
+    if q.degree() != 2 or q.free_symbols - {x}:
+        raise _NoAnswer("not a numeric quadratic exponent")
+    a, b, c = q.all_coeffs()
+    p = sympy.cancel(f / e)
+    if not p.is_polynomial(x):
+        raise _NoAnswer("not a polynomial times a Gaussian")
+    t = sympy.Dummy("t")
+    h = b / (2 * a)
+    shifted = sympy.Poly(sympy.expand(p.subs(x, t - h)), t)
+    G = sympy.Add(*(coef * _gaussian(m[0], a, t) for m, coef in shifted.terms()))
+    F = sympy.exp(c - a * h**2) * G.subs(t, x + h)
+    return _Found(
+        F,
+        (
+            Step(
+                "complete the square, then the Gaussian moments",
+                rf"{_integral_tex(f, x)} = {tex(F)}",
+            ),
+        ),
+    )
+
+
 def _transcendental_atoms(f: sympy.Expr, x: sympy.Symbol) -> set[sympy.Expr]:
     return {
         a
@@ -1227,18 +1331,25 @@ def _has_linear_roots(f: sympy.Expr, x: sympy.Symbol) -> bool:
     return bool(_linear_roots(f, x))
 
 
+def _has_inverse_function(f: sympy.Expr, x: sympy.Symbol) -> bool:
+    return any(a.has(x) for a in f.atoms(*_INVERSE_FUNCTIONS))
+
+
 def _not_rational(f: sympy.Expr, x: sympy.Symbol) -> bool:
     return not _is_rational(f, x)
 
 
 #: The portfolio, in the order the methods are started (two at a time): SymPy's own
-#: ``integrate`` first, beside the quick special-purpose methods.
+#: ``integrate`` first (it answers most integrals, and may take the whole budget), beside
+#: the quick ones: a log derivative, partial fractions, SymPy's rules, the substitutions
+#: (each tried only where its form occurs); then the slower general methods.
 METHODS: tuple[Method, ...] = (
     Method("sympy.integrate", "SymPy integrate", _by_sympy, share=1.0),
     Method("logarithmic derivative", "logarithmic derivative", _by_log_derivative, share=0.1),
     Method("rational", "partial fractions", _by_rational, _is_rational, share=0.6),
-    Method("manualintegrate", "integration rules (manualintegrate)", _by_manual, share=0.3),
-    Method("risch", "Risch algorithm", _by_risch, _not_rational, share=0.3),
+    Method("manualintegrate", "integration rules (manualintegrate)", _by_manual, share=0.2),
+    Method("Gaussian moments", "Gaussian moments", _by_gaussian_moments, _is_gaussian),
+    Method("integration by parts", "integration by parts", _by_parts, _has_inverse_function),
     Method(
         "substitution u = exp(c*x)",
         "exponential substitution",
@@ -1263,6 +1374,7 @@ METHODS: tuple[Method, ...] = (
         share=0.4,
     ),
     Method("substitution t = tan(x)", "tangent substitution", _by_tan, _trig_rational),
+    Method("risch", "Risch algorithm", _by_risch, _not_rational, share=0.3),
     Method(
         "partial fractions over transcendental parts",
         "partial fractions",
@@ -1307,22 +1419,35 @@ def _size(F: sympy.Expr) -> tuple[int, int, int]:
     return special, int(sympy.count_ops(F)), len(str(F))
 
 
+def _much_simpler(form: sympy.Expr, F: sympy.Expr) -> bool:
+    """Whether ``form`` is shorter than ``F`` by a fifth (in operations and in text), with
+    no special form that ``F`` lacks."""
+    (s1, ops1, len1), (s2, ops2, len2) = _size(form), _size(F)
+    return s1 <= s2 and ops1 <= 0.8 * ops2 and len1 < len2
+
+
+def _simpler_forms(F: sympy.Expr) -> Iterable[sympy.Expr]:
+    """Cheaper rewritings first (common factors pulled out), then SymPy's ``simplify``
+    for at most :data:`SIMPLIFY_SECONDS` (``floor`` terms and larger forms skip it)."""
+    yield sympy.factor_terms(F)
+    if not F.has(sympy.floor) and sympy.count_ops(F) <= SIMPLIFY_MAX_OPS:
+        simple = _capped(sympy.simplify, F)
+        if simple is not None:
+            yield simple
+
+
 def _simplest(
     F: sympy.Expr, f: sympy.Expr, x: sympy.Symbol, rng: np.random.Generator, verdict: _Verdict
 ) -> tuple[sympy.Expr, _Verdict] | None:
     """A simpler form of a verified ``F`` that verifies as well (``None`` if none)."""
-    if F.has(sympy.Piecewise, sympy.RootSum) or not (
-        SIMPLIFY_MIN_OPS <= sympy.count_ops(F) <= SIMPLIFY_MAX_OPS
-    ):
+    if F.has(sympy.Piecewise, sympy.RootSum) or sympy.count_ops(F) < SIMPLIFY_MIN_OPS:
         return None
     best = None
-    for form in (_capped(sympy.simplify, F), sympy.factor_terms(F)):
-        if form is None or form == F or _size(form) >= _size(best[0] if best else F):
+    for form in _simpler_forms(F):
+        if form == F or not _much_simpler(form, best[0] if best else F):
             continue
         again = _verify(form, f, x, rng)
-        if again.check is not None and (
-            again.valid_on == verdict.valid_on or again.valid_on == _FULL
-        ):
+        if again.check is not None and again.valid_on in (verdict.valid_on, _FULL):
             best = (form, again)
     return best
 
@@ -1459,7 +1584,7 @@ def _portfolio(
             if math.isinf(stop_at) and any(
                 o.kind == "ok" and o.valid_on == _FULL for o in outcomes
             ):
-                stop_at = now + min(GRACE_SECONDS, (now - started) / 2)
+                stop_at = now + min(GRACE_SECONDS, (now - started) / 4)
             if now >= stop_at or deadline.expired:
                 break
     finally:

@@ -78,8 +78,17 @@ def _judge_points(f: sympy.Expr, valid_on: sympy.Set) -> list[sympy.Expr]:
 
 
 def _right(F: sympy.Expr, f: sympy.Expr, valid_on: sympy.Set) -> bool:
-    """Whether dF/dx = f at 50 digits at the judge's points (at least 3 of them)."""
-    dF = sympy.diff(F, X)
+    """Whether dF/dx = f at 50 digits at the judge's points (at least 3 of them), the
+    parameters (a, b) at fixed values."""
+    values = {
+        s: sympy.Rational(7, 5) + sympy.Rational(i, 3)
+        for i, s in enumerate(sorted((F.free_symbols | f.free_symbols) - {X}, key=str))
+    }
+    F, f = F.subs(values), f.subs(values)
+    # floor/ceiling terms (which make a formula continuous across periods) are constant
+    # between their jumps: their derivative there is 0
+    steps = {a: sympy.Dummy() for a in F.atoms(sympy.floor, sympy.ceiling)}
+    dF = sympy.diff(F.xreplace(steps), X).xreplace({d: a for a, d in steps.items()})
     points = _judge_points(f, valid_on)
     if len(points) < 3:
         return False

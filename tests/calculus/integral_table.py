@@ -601,6 +601,196 @@ def _generated() -> tuple[Entry, ...]:
     return tuple(out)
 
 
+def _q(r: str) -> str:
+    """A constant in parentheses (``"-1/3"`` -> ``"(-1/3)"``)."""
+    return f"({r})"
+
+
+def _families() -> tuple[Entry, ...]:
+    """Textbook families with small rational constants, each answer by its table formula:
+    the forms where a general integrator has to find the right substitution."""
+    out: list[Entry] = []
+    period = "pi*floor((x + pi)/(2*pi))"
+    # 1/(a + b cos x), 1/(a + b sin x), a > |b|: t = tan(x/2), made continuous
+    for a, b in (
+        ("5/2", "3/2"),
+        ("7/3", "1/2"),
+        ("3", "-2"),
+        ("9/4", "5/4"),
+        ("4/3", "2/3"),
+        ("2", "-1/3"),
+    ):
+        A, B = _q(a), _q(b)
+        root = f"sqrt({A}**2 - {B}**2)"
+        out.append(
+            (
+                "trig family",
+                f"1/({a} + {B}*cos(x))",
+                f"2*(atan(sqrt(({A} - {B})/({A} + {B}))*tan(x/2)) + {period})/{root}",
+            )
+        )
+        out.append(
+            (
+                "trig family",
+                f"1/({a} + {B}*sin(x))",
+                f"2*(atan(({A}*tan(x/2) + {B})/{root}) + {period})/{root}",
+            )
+        )
+    # 1/(a sin²x + b cos²x), a, b > 0: t = tan x, made continuous
+    for a, b in (("2", "3"), ("1/2", "5"), ("4/3", "3/4"), ("7", "2")):
+        A, B = _q(a), _q(b)
+        out.append(
+            (
+                "trig family",
+                f"1/({a}*sin(x)**2 + {b}*cos(x)**2)",
+                f"(atan(sqrt({A}/{B})*tan(x)) + pi*floor((x + pi/2)/pi))/sqrt({A}*{B})",
+            )
+        )
+    # 1/(a + b cosh x), a > b > 0: t = tanh(x/2)
+    for a, b in (("2", "1"), ("5/2", "3/2"), ("3", "1/3"), ("7/4", "5/4")):
+        A, B = _q(a), _q(b)
+        out.append(
+            (
+                "hyperbolic family",
+                f"1/({a} + {b}*cosh(x))",
+                f"2*atanh(sqrt(({A} - {B})/({A} + {B}))*tanh(x/2))/sqrt({A}**2 - {B}**2)",
+            )
+        )
+    # b^x/(c + d b^(2x)): u = b^x
+    for base, c, d in (
+        ("2", "1", "3"),
+        ("3", "2", "5"),
+        ("2", "5/2", "1/3"),
+        ("5", "3", "2"),
+        ("2", "2", "-3"),
+        ("3", "1", "-2"),
+        ("2", "7/2", "-5/4"),
+        ("10", "1", "-1/2"),
+    ):
+        C, D = _q(c), _q(d)
+        if d.startswith("-"):
+            k = f"sqrt(-{D})"
+            answer = f"(log(sqrt({C}) + {k}*{base}**x) - log(sqrt({C}) - {k}*{base}**x))/(2*sqrt(-{C}*{D})*log({base}))"
+        else:
+            answer = f"atan(sqrt({D}/{C})*{base}**x)/(sqrt({C}*{D})*log({base}))"
+        out.append(("exp family", f"{base}**x/({c} + {D}*{base}**(2*x))", answer))
+    # e^x/(a e^(2x) + b e^x + c), 4ac > b²: u = e^x
+    for a, b, c in (
+        ("1", "1", "1"),
+        ("2", "-1", "3"),
+        ("1/2", "1", "5/2"),
+        ("3", "2", "1"),
+        ("1", "-3", "4"),
+        ("5/3", "1/2", "1"),
+    ):
+        A, B, C = _q(a), _q(b), _q(c)
+        disc = f"sqrt(4*{A}*{C} - {B}**2)"
+        out.append(
+            (
+                "exp family",
+                f"exp(x)/({a}*exp(2*x) + {B}*exp(x) + {C})",
+                f"2*atan((2*{A}*exp(x) + {B})/{disc})/{disc}",
+            )
+        )
+    # 1/(a e^x + b e^-x), a, b > 0
+    for a, b in (("1", "4"), ("3", "1/3"), ("2", "5"), ("1/2", "7/2")):
+        A, B = _q(a), _q(b)
+        out.append(
+            (
+                "exp family",
+                f"1/({a}*exp(x) + {b}*exp(-x))",
+                f"atan(sqrt({A}/{B})*exp(x))/sqrt({A}*{B})",
+            )
+        )
+    # x/sqrt(ax + b), x²/sqrt(ax + b), sqrt(ax + b)/x (b > 0): u = sqrt(ax + b)
+    for a, b in (("2", "5"), ("1/2", "1"), ("3", "5/2"), ("5/3", "2")):
+        A, B = _q(a), _q(b)
+        r = f"sqrt({a}*x + {b})"
+        out.append(("algebraic family", f"x/{r}", f"2*({A}*x - 2*{B})*{r}/(3*{A}**2)"))
+        out.append(
+            (
+                "algebraic family",
+                f"x**2/{r}",
+                f"2*(3*{A}**2*x**2 - 4*{A}*{B}*x + 8*{B}**2)*{r}/(15*{A}**3)",
+            )
+        )
+        out.append(
+            (
+                "algebraic family",
+                f"{r}/x",
+                f"2*{r} + sqrt({B})*(log({r} - sqrt({B})) - log({r} + sqrt({B})))",
+            )
+        )
+    # (p x³ + q x² + r x + s)/(x⁴ + k⁴): log/atan parts that ratint drops; k⁴ = c
+    quartic = (
+        "sqrt(2)*({s}*(log((x**2 + sqrt(2)*k*x + k**2)/(x**2 - sqrt(2)*k*x + k**2)) "
+        "+ 2*atan(sqrt(2)*x/k + 1) + 2*atan(sqrt(2)*x/k - 1))/k**3 + {q}*(log((x**2 - sqrt(2)*k*x "
+        "+ k**2)/(x**2 + sqrt(2)*k*x + k**2)) + 2*atan(sqrt(2)*x/k + 1) + 2*atan(sqrt(2)*x/k - 1))/k)/8"
+        " + {p}*log(x**4 + k**4)/4 + {r}*atan(x**2/k**2)/(2*k**2)"
+    )
+    for p_, q_, r_, s_, c in (
+        ("2", "-1", "3", "5", "2"),
+        ("1/3", "2", "-1", "1", "3"),
+        ("4", "1/2", "0", "-2", "5"),
+        ("-1", "3", "2", "7/2", "1/2"),
+        ("5/2", "-3", "1", "1/4", "6"),
+        ("1", "1", "1", "1", "7"),
+        ("3", "0", "-5/3", "2", "3/2"),
+        ("-2", "5", "1/2", "-1", "10"),
+    ):
+        k = f"({c})**(1/4)"
+        integrand = f"({p_}*x**3 + {_q(q_)}*x**2 + {_q(r_)}*x + {_q(s_)})/(x**4 + {c})"
+        answer = quartic.format(p=_q(p_), q=_q(q_), r=_q(r_), s=_q(s_)).replace("k", f"({k})")
+        out.append(("rational family", integrand, answer))
+    # log(ax + b)/(x - r) with a, b, r chosen so that the integrand is real for ax + b > 0
+    for a, b, r in (
+        ("1", "0", "2"),
+        ("1", "1", "-3"),
+        ("2", "1", "1"),
+        ("1", "3", "1"),
+        ("3", "-1", "-2"),
+        ("1/2", "2", "5"),
+    ):
+        A, B, R = _q(a), _q(b), _q(r)
+        s_val = eval(f"({a})*({r}) + ({b})", {"__builtins__": {}})  # noqa: S307 - our own constants
+        S = f"({A}*{R} + {B})"
+        if s_val > 0:
+            answer = f"log({S})*log(Abs(x - {R})) - polylog(2, -{A}*(x - {R})/{S})"
+        else:
+            answer = f"log({A}*(x - {R}))**2/2 + polylog(2, -{S}/({A}*(x - {R})))"
+        out.append(("log family", f"log({a}*x + {B})/(x - {R})", answer))
+    # Gaussian moments: x^n exp(-a x² + b x)
+    for n, a, b in (
+        (2, "1/2", "1"),
+        (3, "1", "1/2"),
+        (1, "2", "-1"),
+        (4, "1/2", "0"),
+        (2, "3", "2"),
+        (0, "1/3", "1"),
+    ):
+        A, B = _q(a), _q(b)
+        out.append(("gaussian family", f"x**{n}*exp(-{A}*x**2 + {B}*x)", _gaussian_moment(n, a, b)))
+    return tuple(out)
+
+
+def _gaussian_moment(n: int, a: str, b: str) -> str:
+    """∫ x^n exp(-a x² + b x) dx (a > 0): t = x - h, h = b/(2a); the reduction formula
+    ∫ t^m e^(-a t²) = -t^(m-1) e^(-a t²)/(2a) + (m-1)/(2a) ∫ t^(m-2) e^(-a t²)."""
+    A, h = f"({a})", f"(({b})/(2*({a})))"
+    t = f"(x - {h})"
+
+    def moment(m: int) -> str:
+        if m == 0:
+            return f"sqrt(pi)*erf(sqrt({A})*{t})/(2*sqrt({A}))"
+        if m == 1:
+            return f"(-exp(-{A}*{t}**2)/(2*{A}))"
+        return f"(-{t}**{m - 1}*exp(-{A}*{t}**2)/(2*{A}) + {m - 1}/(2*{A})*{moment(m - 2)})"
+
+    # x^n = (t + h)^n = sum C(n, j) h^(n-j) t^j
+    terms = [f"{comb(n, j)}*{h}**{n - j}*{moment(j)}" for j in range(n + 1)]
+    return f"exp({A}*{h}**2)*(" + " + ".join(terms) + ")"
+
+
 #: Every entry of the table.
 TABLE: tuple[Entry, ...] = (
     POLYNOMIAL
@@ -615,4 +805,5 @@ TABLE: tuple[Entry, ...] = (
     + MACHINE_LEARNING
     + PARAMETRIC
     + _generated()
+    + _families()
 )
