@@ -145,15 +145,16 @@ class _Comparison:
 
 
 class _Fast:
-    """``expr`` compiled for mpmath at :data:`DIGITS` + 20 digits (``None`` where SymPy's
-    printer does not know a function: ``RootSum``, ``exp_polar``; :func:`_value` then
-    evaluates it)."""
+    """``expr`` compiled for mpmath at :data:`DIGITS` + 20 digits (``exp_polar`` as ``exp``;
+    ``None`` where SymPy's printer does not know a function, such as ``RootSum``:
+    :func:`_value` then evaluates it). Only agreement is taken from it: a disagreement is
+    evaluated again by :func:`_value`."""
 
     def __init__(self, expr: sympy.Expr, symbols: Sequence[sympy.Symbol]) -> None:
         self.symbols = tuple(symbols)
         try:
             self.fn: Callable[..., Any] | None = sympy.lambdify(
-                self.symbols, expr, modules="mpmath"
+                self.symbols, expr, modules=[{"exp_polar": mpmath.exp}, "mpmath"]
             )
         except Exception:  # noqa: BLE001 - any printer failure: no fast route
             self.fn = None

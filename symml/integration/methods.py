@@ -143,6 +143,23 @@ def _partial_fractions(f: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
         return f
 
 
+def _by_root_sum(f: sympy.Expr, x: sympy.Symbol) -> Found:
+    """A rational function over the roots of its denominator: quick, always right, but a
+    ``RootSum`` (kept only when no log/atan form arrives in time)."""
+    poly_part, proper = sympy.div(*sympy.fraction(sympy.cancel(f)), x)
+    F = sympy.integrate(poly_part, x) + _root_sum_antiderivative(
+        proper / sympy.fraction(sympy.cancel(f))[1], x
+    )
+    return Found(
+        _closed(F),
+        (
+            Step.equation(
+                "partial fractions over the roots of the denominator", integral_tex(f, x), F
+            ),
+        ),
+    )
+
+
 def _by_rational(f: sympy.Expr, x: sympy.Symbol) -> Found:
     parts = _partial_fractions(f, x)
     F = _rational_antiderivative(f, x, parts)
@@ -567,12 +584,9 @@ def _dilogarithm(term: sympy.Expr, x: sympy.Symbol) -> sympy.Expr | None:
     return c * G
 
 
-def _by_partial_fractions(f: sympy.Expr, x: sympy.Symbol) -> Found:
-    r"""Partial fractions in ``x`` with the transcendental parts (``log(x)``, ``e^x``...) held as
-    coefficients, then each term: ``log(px + q)/(x - r)`` by the dilogarithm
-    (:func:`_dilogarithm`, real where the integrand is), others by
-    ``manualintegrate``/Risch/``integrate``:
-    ``log(x)/(1 - x²) = log(x)/(2(1 - x)) + log(x)/(2(1 + x))``."""
+def _over_transcendental(f: sympy.Expr, x: sympy.Symbol, *, dilogarithms: bool) -> Found:
+    """Partial fractions with the transcendental parts held (see :func:`_by_partial_fractions`);
+    with ``dilogarithms``, only where at least one term is a dilogarithm's."""
     atoms = _transcendental_atoms(f, x)
     if not atoms:
         raise NoAnswer("no transcendental part")
@@ -583,6 +597,8 @@ def _by_partial_fractions(f: sympy.Expr, x: sympy.Symbol) -> Found:
     parts = sympy.apart(sympy.cancel(g), x).xreplace({d: a for a, d in held.items()})
     terms = sympy.Add.make_args(sympy.expand(parts))
     special = [_dilogarithm(term, x) for term in terms]
+    if dilogarithms and all(G is None for G in special):
+        raise NoAnswer("no term log(px + q)/(x - r)")
     if len(terms) < 2 and special[0] is None:
         raise NoAnswer("one term only")
     F = sympy.Add(
@@ -595,6 +611,25 @@ def _by_partial_fractions(f: sympy.Expr, x: sympy.Symbol) -> Found:
             Step.equation("integrate term by term", rf"\int {tex(parts)}\, d{tex(x)}", F),
         ),
     )
+
+
+def _by_partial_fractions(f: sympy.Expr, x: sympy.Symbol) -> Found:
+    r"""Partial fractions in ``x`` with the transcendental parts (``log(x)``, ``e^x``...) held as
+    coefficients, then each term: ``log(px + q)/(x - r)`` by the dilogarithm
+    (:func:`_dilogarithm`, real where the integrand is), others by
+    ``manualintegrate``/Risch/``integrate``:
+    ``log(x)/(1 - x²) = log(x)/(2(1 - x)) + log(x)/(2(1 + x))``."""
+    return _over_transcendental(f, x, dilogarithms=False)
+
+
+def _by_dilogarithms(f: sympy.Expr, x: sympy.Symbol) -> Found:
+    """:func:`_by_partial_fractions` early and briefly, for integrands with a term
+    ``log(px + q)/(x - r)``."""
+    return _over_transcendental(f, x, dilogarithms=True)
+
+
+def _has_log(f: sympy.Expr, x: sympy.Symbol) -> bool:
+    return any(a.has(x) for a in f.atoms(sympy.log))
 
 
 _HYPERBOLIC = (sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch)
@@ -684,10 +719,11 @@ def _not_rational(f: sympy.Expr, x: sympy.Symbol) -> bool:
 METHODS: tuple[Method, ...] = (
     Method("sympy.integrate", "SymPy integrate", _by_sympy, share=1.0),
     Method("logarithmic derivative", "logarithmic derivative", _by_log_derivative, share=0.1),
+    Method("rational over the roots", "RootSum", _by_root_sum, _is_rational, share=0.3),
     Method("rational", "partial fractions", _by_rational, _is_rational, share=0.6),
-    Method("manualintegrate", "integration rules (manualintegrate)", _by_manual, share=0.2),
     Method("Gaussian moments", "Gaussian moments", _by_gaussian_moments, _is_gaussian),
-    Method("integration by parts", "integration by parts", _by_parts, _has_inverse_function),
+    Method("dilogarithm", "partial fractions, dilogarithms", _by_dilogarithms, _has_log, share=0.2),
+    Method("manualintegrate", "integration rules (manualintegrate)", _by_manual, share=0.2),
     Method(
         "substitution u = exp(c*x)",
         "exponential substitution",
@@ -704,6 +740,7 @@ METHODS: tuple[Method, ...] = (
         _by_linear_root_substitution,
         _has_linear_roots,
     ),
+    Method("integration by parts", "integration by parts", _by_parts, _has_inverse_function),
     Method(
         "Weierstrass substitution",
         "Weierstrass substitution",

@@ -30,6 +30,9 @@ __all__ = ["Antiderivative", "verified_antiderivative"]
 #: still running (at most a quarter of the time taken so far): the simplest of the answers
 #: in by then is kept.
 GRACE_SECONDS = 0.3
+#: How long (in multiples of the time taken) the portfolio waits for a final answer after
+#: a verified one that holds on an interval only or is a ``RootSum``.
+PROVISIONAL_WAIT = 5.0
 #: Seconds a method may run at least, however small the budget.
 MIN_METHOD_SECONDS = 0.5
 #: Smallest operation count of a verified answer that the portfolio tries to simplify.
@@ -246,8 +249,7 @@ def _portfolio(
     methods: Sequence[Method], f: sympy.Expr, x: sympy.Symbol, deadline: Deadline, seed: int
 ) -> list[_Outcome]:
     """Run the methods, :data:`WORKERS` at a time, each in a forked worker killed at its
-    cap or at the deadline; stop :data:`GRACE_SECONDS` after the first answer verified on
-    the whole real line (after the last method, when the answers hold on intervals only)."""
+    cap or at the deadline, until :func:`_stop_time`."""
     if not hasattr(os, "fork"):  # pragma: no cover - Windows: one at a time
         return _in_turn(methods, f, x, deadline, seed)
     pending = list(enumerate(methods))
@@ -277,8 +279,7 @@ def _portfolio(
                 outcomes.append(_Outcome(job.method.name, "timeout", reason="ran out of time"))
                 jobs.remove(job)
                 _stop(job)
-            if math.isinf(stop_at) and any(o.kind == "ok" and o.valid_on == FULL for o in outcomes):
-                stop_at = now + min(GRACE_SECONDS, (now - started) / 4)
+            stop_at = min(stop_at, _stop_time(outcomes, started, now))
             if now >= stop_at or deadline.expired:
                 break
     finally:
@@ -308,7 +309,7 @@ def _in_turn(
         except DerivationTimeout:
             outcome = _Outcome(m.name, "timeout", reason="ran out of time")
         outcomes.append(outcome)
-        if outcome.kind == "ok" and outcome.valid_on == FULL:
+        if _final(outcome):
             break
     return outcomes
 
@@ -321,6 +322,30 @@ def _applies(method: Method, f: sympy.Expr, x: sympy.Symbol) -> bool:
         return bool(method.applies(f, x))
     except Exception:  # noqa: BLE001 - a test SymPy cannot decide: try the method
         return True
+
+
+def _stop_time(outcomes: list[_Outcome], started: float, now: float) -> float:
+    """When to stop, given the outcomes in at ``now``: :data:`GRACE_SECONDS` (at most a
+    quarter of the time taken) after a final answer; after a verified answer that is not
+    final, :data:`PROVISIONAL_WAIT` times the time taken (at least 2 s) for a better
+    one; never while no answer is verified."""
+    taken = now - started
+    if any(_final(o) for o in outcomes):
+        return now + min(GRACE_SECONDS, taken / 4)
+    if any(o.kind == "ok" for o in outcomes):
+        return now + max(2.0, PROVISIONAL_WAIT * taken)
+    return math.inf
+
+
+def _final(outcome: _Outcome) -> bool:
+    """Whether a verified answer ends the search: one that holds on the whole real line in
+    a plain form (not a ``RootSum`` over unnamed roots)."""
+    return (
+        outcome.kind == "ok"
+        and outcome.valid_on == FULL
+        and outcome.F is not None
+        and not outcome.F.has(sympy.RootSum)
+    )
 
 
 def _best(outcomes: list[_Outcome], order: dict[str, int]) -> _Outcome | None:

@@ -92,10 +92,13 @@ CASE_POLYLOG = sympy.log(x) / (1 - x**2)
 
 def test_the_rational_case_keeps_its_log_and_atan_part() -> None:
     # sympy.integrate returns the polynomial part only: 7x(343x³ + 1960x² + 4725x + 6750)/972
-    r = verified_antiderivative(CASE_RATIONAL, x, deadline=Deadline(BUDGET))
+    r = verified_antiderivative(CASE_RATIONAL, x, deadline=Deadline(BUDGET), methods=["rational"])
     assert r.F.has(sympy.log) and r.F.has(sympy.atan)
     assert _right(r, CASE_RATIONAL)
     assert r.everywhere
+    # the whole portfolio: a verified answer (log/atan, or a RootSum when ratint is slow)
+    r = verified_antiderivative(CASE_RATIONAL, x, deadline=Deadline(BUDGET))
+    assert _right(r, CASE_RATIONAL)
 
 
 def test_the_exponential_case_is_not_sympys_wrong_rootsum() -> None:
@@ -244,7 +247,7 @@ def test_right_antiderivatives_pass_over_50_seeds(pair: tuple[sympy.Expr, sympy.
     assert d.verify(rng=0)  # as verify() runs it: in a worker, under config.timeout
     in_place = partial(check_antiderivative, f=f, variables=(x,), timeout=NO_LIMIT)
     for seed in range(1, 50):
-        v = in_place(d, 3, np.random.default_rng(seed), 1e-6)
+        v = in_place(d, 2, np.random.default_rng(seed), 1e-6)
         assert v, (seed, v)
 
 
