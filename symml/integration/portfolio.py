@@ -404,6 +404,7 @@ def verified_antiderivative(
         ``valid_on`` and the ``verification``.
 
     Raises:
+        ValueError: For a name in ``methods`` that is not a method's.
         NoClosedFormError: When no method found a candidate that passes the check in time;
             the message says how many candidates were rejected by it, and which methods
             ran out of time.
@@ -414,7 +415,7 @@ def verified_antiderivative(
         >>> r.F, r.valid_on
         (tan(x), Reals)
         >>> f = x**3 * (sympy.Rational(7, 3) * x + sympy.Rational(5, 2)) ** 4 / (3 * x**4 + 2)
-        >>> r = verified_antiderivative(f, x, deadline=Deadline(20))
+        >>> r = verified_antiderivative(f, x, deadline=Deadline(20), methods=["rational"])
         >>> r.F.has(sympy.log, sympy.atan)  # the part sympy.integrate loses
         True
     """
@@ -424,6 +425,12 @@ def verified_antiderivative(
         check = Verification(True, 0.0, "symbolic derivative", 0, f"d({F})/d{x} = {f}")
         line = (Step.equation("constant integrand", integral_tex(f, x), F),)
         return Antiderivative(F, f, x, "constant", line, FULL, check)
+    names = {m.name for m in METHODS}
+    unknown = sorted(set(methods or ()) - names)
+    if unknown:
+        raise ValueError(
+            f"unknown integration method(s) {unknown}; the methods are {sorted(names)}"
+        )
     chosen = [m for m in METHODS if (methods is None or m.name in methods) and _applies(m, f, x)]
     outcomes = _portfolio(chosen, f, x, deadline, seed)
     best = _best(outcomes, {m.name: i for i, m in enumerate(METHODS)})

@@ -188,6 +188,11 @@ def test_steps_name_the_method_and_its_substitution() -> None:
     assert "substitute u = 2**x" in [s.title for s in r.steps]
 
 
+def test_an_unknown_method_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown integration method"):
+        verified_antiderivative(x, x, deadline=Deadline(5), methods=["risch", "magic"])
+
+
 def test_a_constant_integrand() -> None:
     r = verified_antiderivative(sympy.Integer(3), x, deadline=Deadline(5))
     assert 3 * x == r.F and r.method == "constant"
