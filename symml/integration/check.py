@@ -582,13 +582,15 @@ def verify(F: sympy.Expr, f: sympy.Expr, x: sympy.Symbol, rng: np.random.Generat
             check = Verification(True, 0.0, "symbolic derivative", 0, f"dF/d{x} - f = 0")
             return Verdict(check, FULL, "")
         return Verdict(None, None, f"no point where {f} is real and finite to check it at")
-    worst = max(c.gap for c in found)
     where = _where_valid(F, f, x, found, rng)
     if where is None:
-        bad = next(c for c in found if c.gap > TOLERANCE)
-        return Verdict(
-            None, None, f"dF/d{x} differs from the integrand at {x} = {float(bad.at):.4g}"
+        bad = [c for c in found if c.gap > TOLERANCE]
+        why = (
+            f"dF/d{x} differs from the integrand at {x} = {float(bad[0].at):.4g}"
+            if bad
+            else "it jumps where the integrand is continuous, and holds on no interval checked"
         )
+        return Verdict(None, None, why)
     shown = [c for c in found if where.contains(c.at) == sympy.true] or found
     check = Verification(
         passed=True,
@@ -597,7 +599,6 @@ def verify(F: sympy.Expr, f: sympy.Expr, x: sympy.Symbol, rng: np.random.Generat
         points=len(shown),
         details=f"dF/d{x} against the integrand" + ("" if where == FULL else f" on {where}"),
     )
-    del worst
     return Verdict(check, where, "")
 
 

@@ -467,6 +467,17 @@ _INVERSE_FUNCTIONS = (
 )
 
 
+def _combined_roots(f: sympy.Expr) -> sympy.Expr:
+    """Products of roots combined, their radicands expanded (``sqrt(x - 1)*sqrt(x + 1)`` is
+    ``sqrt(x**2 - 1)``): right where the radicands are positive, which the check of the
+    answer confirms (or narrows ``valid_on`` to)."""
+    combined = sympy.powsimp(f, force=True)
+    return combined.replace(
+        lambda e: isinstance(e, sympy.Pow) and not e.exp.is_Integer,
+        lambda e: sympy.Pow(sympy.expand(e.base), e.exp),
+    )
+
+
 def _by_parts(f: sympy.Expr, x: sympy.Symbol) -> Found:
     r"""``∫ p(x) L(g(x)) dx = P L - ∫ P L' dx`` for a polynomial (or rational) ``p`` with
     antiderivative ``P`` and one log or inverse function ``L`` of ``x``, whose derivative
@@ -480,7 +491,8 @@ def _by_parts(f: sympy.Expr, x: sympy.Symbol) -> Found:
         raise NoAnswer("not a rational function times a log or inverse function")
     P = _inner(p, x)
     dL = sympy.cancel(sympy.radsimp(sympy.together(sympy.diff(L, x))))
-    rest = sympy.expand(P * dL)
+    # sqrt(x - 1)*sqrt(x + 1) as sqrt(x² - 1): the check of the answer says where it holds
+    rest = _combined_roots(sympy.expand(P * dL))
     R = _inner(rest, x)
     F = P * L - R
     return Found(
@@ -642,6 +654,7 @@ _REWRITES: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr]], ...] = (
         lambda f: f.rewrite(sympy.exp) if f.has(*_HYPERBOLIC) else None,
     ),
     ("expand", sympy.expand),
+    ("roots combined", _combined_roots),
     (
         "trigonometric identities",
         lambda f: capped(sympy.trigsimp, f) if f.has(sympy.sin, sympy.cos, sympy.tan) else None,
