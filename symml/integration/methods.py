@@ -174,8 +174,8 @@ def _by_rational(f: sympy.Expr, x: sympy.Symbol) -> Found:
 
 def _inner(g: sympy.Expr, u: sympy.Symbol) -> sympy.Expr:
     """∫ g du after a substitution or a rewriting: rational functions by partial fractions,
-    others by the exponential substitution (where ``g`` has exponentials),
-    ``manualintegrate``, the Risch algorithm, then ``sympy.integrate``."""
+    others by dilogarithms (where ``g`` has logs), the exponential substitution (where it
+    has exponentials), ``manualintegrate``, the Risch algorithm, then ``sympy.integrate``."""
     if _is_rational(g, u):
         return _rational_antiderivative(g, u)
     chain: tuple[Callable[[sympy.Expr, sympy.Symbol], Found], ...] = (
@@ -185,6 +185,8 @@ def _inner(g: sympy.Expr, u: sympy.Symbol) -> sympy.Expr:
     )
     if _has_exponential(g, u):
         chain = (_by_exp_substitution, *chain)
+    if _has_log(g, u):
+        chain = (_by_dilogarithms, *chain)
     for method in chain:
         try:
             return method(g, u).F
@@ -265,7 +267,7 @@ def _by_exp_substitution(f: sympy.Expr, x: sympy.Symbol) -> Found:
     ratios = [sympy.nsimplify(s / slopes[0]) for s in slopes]
     if not all(r.is_Rational for r in ratios):
         raise NoAnswer("the exponentials have incommensurable slopes")
-    unit = slopes[0] / sympy.ilcm(*(r.q for r in ratios))
+    unit = slopes[0] / sympy.ilcm(1, *(r.q for r in ratios))
     u = _u()
     repl = {}
     for (power, exponent), r in zip(powers, ratios, strict=True):
@@ -288,7 +290,7 @@ def _powers_of_x(f: sympy.Expr, x: sympy.Symbol) -> list[sympy.Rational]:
 def _by_root_substitution(f: sympy.Expr, x: sympy.Symbol) -> Found:
     r"""x = u^q, q the common denominator of the fractional powers of x:
     ``∫ R(x^{1/q}) dx = ∫ R(u) q u^{q-1} du`` (x > 0)."""
-    q = sympy.ilcm(*(e.q for e in _powers_of_x(f, x) if not e.is_Integer), 1)
+    q = sympy.ilcm(1, *(e.q for e in _powers_of_x(f, x) if not e.is_Integer))
     if q == 1:
         raise NoAnswer("no fractional power of x")
     u = _u()
@@ -329,7 +331,7 @@ def _by_linear_root_substitution(f: sympy.Expr, x: sympy.Symbol) -> Found:
         raise NoAnswer("not one linear expression under the roots")
     (base,) = bases
     a, b = linear(base, x)
-    q = sympy.ilcm(*(p.exp.q for p in roots))
+    q = sympy.ilcm(1, *(p.exp.q for p in roots))
     u = _u()
     g = sympy.powdenest(f.xreplace({x: (u**q - b) / a}), force=True) * q * u ** (q - 1) / a
     back = base ** sympy.Rational(1, q)
@@ -503,6 +505,44 @@ def _by_parts(f: sympy.Expr, x: sympy.Symbol) -> Found:
                 rf"{integral_tex(f, x)} = {tex(P * L)} - {integral_tex(rest, x)}",
             ),
             Step.equation(f"integrate in {x}", integral_tex(rest, x), R),
+        ),
+    )
+
+
+def _polynomial_factor(f: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr]:
+    """``(p, h)`` with ``f = p h``: ``p`` the factors of ``f`` that are polynomials in ``x``."""
+    p, h = sympy.S.One, sympy.S.One
+    for factor in sympy.Mul.make_args(f):
+        if factor.has(x) and factor.is_polynomial(x):
+            p *= factor
+        else:
+            h *= factor
+    return p, h
+
+
+def _has_polynomial_factor(f: sympy.Expr, x: sympy.Symbol) -> bool:
+    p, h = _polynomial_factor(f, x)
+    return p.has(x) and h.has(x) and sympy.degree(p, x) <= 4
+
+
+def _by_parts_polynomial(f: sympy.Expr, x: sympy.Symbol) -> Found:
+    r"""``∫ p h dx = p H_1 - p' H_2 + p'' H_3 - ...`` for a polynomial ``p`` (degree ≤ 4) and
+    ``H_{j+1} = ∫ H_j``, ``H_1 = ∫ h`` (repeated integration by parts):
+    ``∫ x sech²(x) dx = x tanh(x) - log(cosh(x))``."""
+    p, h = _polynomial_factor(f, x)
+    total, H, sign = sympy.S.Zero, h, 1
+    while p != 0:
+        H = _inner(H, x)
+        total += sign * p * H
+        p, sign = sympy.diff(p, x), -sign
+    return Found(
+        total,
+        (
+            Step.equation(
+                "integrate by parts (the polynomial factor differentiated)",
+                integral_tex(f, x),
+                total,
+            ),
         ),
     )
 
@@ -754,6 +794,12 @@ METHODS: tuple[Method, ...] = (
         _has_linear_roots,
     ),
     Method("integration by parts", "integration by parts", _by_parts, _has_inverse_function),
+    Method(
+        "integration by parts, polynomial factor",
+        "integration by parts",
+        _by_parts_polynomial,
+        _has_polynomial_factor,
+    ),
     Method(
         "Weierstrass substitution",
         "Weierstrass substitution",
