@@ -174,8 +174,9 @@ def _by_rational(f: sympy.Expr, x: sympy.Symbol) -> Found:
 
 def _inner(g: sympy.Expr, u: sympy.Symbol) -> sympy.Expr:
     """∫ g du after a substitution or a rewriting: rational functions by partial fractions,
-    others by dilogarithms (where ``g`` has logs), the exponential substitution (where it
-    has exponentials), ``manualintegrate``, the Risch algorithm, then ``sympy.integrate``."""
+    others by the tanh substitutions (rational functions of sinh and cosh), dilogarithms
+    (where ``g`` has logs), the exponential substitution (where it has exponentials),
+    ``manualintegrate``, the Risch algorithm, then ``sympy.integrate``."""
     if _is_rational(g, u):
         return _rational_antiderivative(g, u)
     chain: tuple[Callable[[sympy.Expr, sympy.Symbol], Found], ...] = (
@@ -187,6 +188,8 @@ def _inner(g: sympy.Expr, u: sympy.Symbol) -> sympy.Expr:
         chain = (_by_exp_substitution, *chain)
     if _has_log(g, u):
         chain = (_by_dilogarithms, *chain)
+    if _hyperbolic_rational(g, u):
+        chain = (_by_tanh, _by_tanh_half, *chain)
     for method in chain:
         try:
             return method(g, u).F
@@ -340,23 +343,68 @@ def _by_linear_root_substitution(f: sympy.Expr, x: sympy.Symbol) -> Found:
     )
 
 
-#: The trigonometric functions written with sin and cos, for the tan substitutions.
-_SIN_COS: dict[type, Callable[[sympy.Expr], sympy.Expr]] = {
-    sympy.tan: lambda a: sympy.sin(a) / sympy.cos(a),
-    sympy.cot: lambda a: sympy.cos(a) / sympy.sin(a),
-    sympy.sec: lambda a: 1 / sympy.cos(a),
-    sympy.csc: lambda a: 1 / sympy.sin(a),
-}
+@dataclass(frozen=True)
+class _Circular:
+    """The trigonometric or the hyperbolic functions, for the tangent substitutions.
+
+    Attributes:
+        sin, cos, tan: sin, cos, tan (or sinh, cosh, tanh).
+        reciprocal: tan, cot, sec, csc (or their hyperbolic kin) written with sin and cos.
+        sign: +1 where cos² + sin² = 1, -1 where cosh² - sinh² = 1: with ``t = tan(θ/2)``,
+            ``sin θ = 2t/(1 + σt²)``, ``cos θ = (1 - σt²)/(1 + σt²)``, ``dθ = 2/(1 + σt²) dt``;
+            with ``t = tan θ``, ``cos² θ = 1/(1 + σt²)``, ``dθ = cos² θ dt``.
+        period: The period of ``tan θ`` (``None``: tanh does not repeat, nor jump).
+    """
+
+    sin: Any
+    cos: Any
+    tan: Any
+    reciprocal: dict[Any, Callable[[sympy.Expr], sympy.Expr]]
+    sign: int
+    period: Any
 
 
-def _trig_argument(f: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr]:
-    """``f`` in sin and cos of one linear argument ``θ = a x + b`` (multiple angles
-    expanded), and ``θ``; :class:`NoAnswer` when there is no such single argument."""
+_TRIGONOMETRIC = _Circular(
+    sympy.sin,
+    sympy.cos,
+    sympy.tan,
+    {
+        sympy.tan: lambda a: sympy.sin(a) / sympy.cos(a),
+        sympy.cot: lambda a: sympy.cos(a) / sympy.sin(a),
+        sympy.sec: lambda a: 1 / sympy.cos(a),
+        sympy.csc: lambda a: 1 / sympy.sin(a),
+    },
+    1,
+    sympy.pi,
+)
+_HYPERBOLIC_FUNCTIONS = _Circular(
+    sympy.sinh,
+    sympy.cosh,
+    sympy.tanh,
+    {
+        sympy.tanh: lambda a: sympy.sinh(a) / sympy.cosh(a),
+        sympy.coth: lambda a: sympy.cosh(a) / sympy.sinh(a),
+        sympy.sech: lambda a: 1 / sympy.cosh(a),
+        sympy.csch: lambda a: 1 / sympy.sinh(a),
+    },
+    -1,
+    None,
+)
+
+
+def _circular_argument(
+    f: sympy.Expr, x: sympy.Symbol, kind: _Circular
+) -> tuple[sympy.Expr, sympy.Expr]:
+    """``f`` in sin and cos (of ``kind``) of one linear argument ``θ = a x + b`` (multiple
+    angles expanded where there are several), and ``θ``; :class:`NoAnswer` when there is no
+    such single argument."""
     g = f
-    for cls, rule in _SIN_COS.items():
+    for cls, rule in kind.reciprocal.items():
         g = g.replace(cls, rule)
-    g = sympy.expand_trig(g)
-    args = {t.args[0] for t in g.atoms(sympy.sin, sympy.cos)}
+    args = {t.args[0] for t in g.atoms(kind.sin, kind.cos)}
+    if len(args) > 1:  # sin(2x) and cos(x): one argument after expanding
+        g = sympy.expand_trig(g)
+        args = {t.args[0] for t in g.atoms(kind.sin, kind.cos)}
     if len(args) != 1:
         raise NoAnswer("not one trigonometric argument")
     (theta,) = args
@@ -365,14 +413,22 @@ def _trig_argument(f: sympy.Expr, x: sympy.Symbol) -> tuple[sympy.Expr, sympy.Ex
     return g, theta
 
 
-def _trig_rational(f: sympy.Expr, x: sympy.Symbol) -> bool:
+def _circular_rational(f: sympy.Expr, x: sympy.Symbol, kind: _Circular) -> bool:
     try:
-        g, _ = _trig_argument(f, x)
+        g, _ = _circular_argument(f, x, kind)
     except NoAnswer:
         return False
     s, c = sympy.Dummy(), sympy.Dummy()
-    h = g.replace(sympy.sin, lambda a: s).replace(sympy.cos, lambda a: c)
+    h = g.replace(kind.sin, lambda a: s).replace(kind.cos, lambda a: c)
     return not h.has(x) and bool(h.is_rational_function(s, c))
+
+
+def _trig_rational(f: sympy.Expr, x: sympy.Symbol) -> bool:
+    return _circular_rational(f, x, _TRIGONOMETRIC)
+
+
+def _hyperbolic_rational(f: sympy.Expr, x: sympy.Symbol) -> bool:
+    return _circular_rational(f, x, _HYPERBOLIC_FUNCTIONS)
 
 
 def _periodic(
@@ -390,27 +446,30 @@ def _periodic(
     return F + sympy.simplify(jump) * sympy.floor((theta + period / 2) / period)
 
 
-def _tan_substitution(f: sympy.Expr, x: sympy.Symbol, half: bool) -> Found:
-    g, theta = _trig_argument(f, x)
+def _tan_substitution(f: sympy.Expr, x: sympy.Symbol, kind: _Circular, half: bool) -> Found:
+    g, theta = _circular_argument(f, x, kind)
     a, _ = linear(theta, x)
     t = sympy.Symbol("t", real=True)
+    sigma = kind.sign
     if half:  # Weierstrass: t = tan(θ/2)
-        sin, cos, dtheta = 2 * t / (1 + t**2), (1 - t**2) / (1 + t**2), 2 / (1 + t**2)
-        back, period, title = sympy.tan(theta / 2), 2 * sympy.pi, "Weierstrass substitution"
+        sin = 2 * t / (1 + sigma * t**2)
+        cos, dtheta = (1 - sigma * t**2) / (1 + sigma * t**2), 2 / (1 + sigma * t**2)
+        back, title = kind.tan(theta / 2), "Weierstrass substitution"
+        period = None if kind.period is None else 2 * kind.period
     else:  # t = tan θ, for integrands even in (sin, cos) together
         c = sympy.Dummy("c", positive=True)
         sin, cos, dtheta = t * c, c, c**2
-        back, period, title = sympy.tan(theta), sympy.pi, "substitution"
-    h = g.replace(sympy.sin, lambda arg: sin).replace(sympy.cos, lambda arg: cos) * dtheta / a
+        back, period, title = kind.tan(theta), kind.period, "substitution"
+    h = g.replace(kind.sin, lambda arg: sin).replace(kind.cos, lambda arg: cos) * dtheta / a
     if not half:
-        h = sympy.cancel(sympy.expand(h)).subs(c**2, 1 / (1 + t**2))
+        h = sympy.cancel(sympy.expand(h)).subs(c**2, 1 / (1 + sigma * t**2))
         if h.has(c):
             raise NoAnswer("the integrand is not even in (sin, cos)")
     h = sympy.cancel(h)
     if h.has(x) or not h.is_rational_function(t):
         raise NoAnswer("not a rational function of sin and cos")
     G = _rational_antiderivative(h, t)
-    F = _periodic(G, t, back, theta, period)
+    F = G.xreplace({t: back}) if period is None else _periodic(G, t, back, theta, period)
     return Found(
         F,
         (
@@ -419,17 +478,25 @@ def _tan_substitution(f: sympy.Expr, x: sympy.Symbol, half: bool) -> Found:
                 rf"{integral_tex(f, x)} = {integral_tex(h, t)}, \quad t = {tex(back)}",
             ),
             Step.equation("partial fractions, term by term", integral_tex(h, t), G),
-            Step.equation("substitute back (continuous across the periods)", integral_tex(f, x), F),
+            Step.equation("substitute back", integral_tex(f, x), F),
         ),
     )
 
 
 def _by_weierstrass(f: sympy.Expr, x: sympy.Symbol) -> Found:
-    return _tan_substitution(f, x, half=True)
+    return _tan_substitution(f, x, _TRIGONOMETRIC, half=True)
 
 
 def _by_tan(f: sympy.Expr, x: sympy.Symbol) -> Found:
-    return _tan_substitution(f, x, half=False)
+    return _tan_substitution(f, x, _TRIGONOMETRIC, half=False)
+
+
+def _by_tanh_half(f: sympy.Expr, x: sympy.Symbol) -> Found:
+    return _tan_substitution(f, x, _HYPERBOLIC_FUNCTIONS, half=True)
+
+
+def _by_tanh(f: sympy.Expr, x: sympy.Symbol) -> Found:
+    return _tan_substitution(f, x, _HYPERBOLIC_FUNCTIONS, half=False)
 
 
 def _by_log_derivative(f: sympy.Expr, x: sympy.Symbol) -> Found:
@@ -777,6 +844,16 @@ METHODS: tuple[Method, ...] = (
     Method("Gaussian moments", "Gaussian moments", _by_gaussian_moments, _is_gaussian),
     Method("dilogarithm", "partial fractions, dilogarithms", _by_dilogarithms, _has_log, share=0.2),
     Method("manualintegrate", "integration rules (manualintegrate)", _by_manual, share=0.2),
+    Method("substitution t = tan(x)", "tangent substitution", _by_tan, _trig_rational),
+    Method("substitution t = tanh(x)", "tanh substitution", _by_tanh, _hyperbolic_rational),
+    Method(
+        "Weierstrass substitution",
+        "Weierstrass substitution",
+        _by_weierstrass,
+        _trig_rational,
+        share=0.4,
+    ),
+    Method("substitution t = tanh(x/2)", "tanh half-angle", _by_tanh_half, _hyperbolic_rational),
     Method(
         "substitution u = exp(c*x)",
         "exponential substitution",
@@ -800,14 +877,6 @@ METHODS: tuple[Method, ...] = (
         _by_parts_polynomial,
         _has_polynomial_factor,
     ),
-    Method(
-        "Weierstrass substitution",
-        "Weierstrass substitution",
-        _by_weierstrass,
-        _trig_rational,
-        share=0.4,
-    ),
-    Method("substitution t = tan(x)", "tangent substitution", _by_tan, _trig_rational),
     Method("risch", "Risch algorithm", _by_risch, _not_rational, share=0.3),
     Method(
         "partial fractions over transcendental parts",

@@ -37,7 +37,7 @@ X = sympy.Symbol("x", real=True)
 #: Digits of the judge's evaluations.
 JUDGE_DIGITS = 50
 #: Where the judge compares F' with f (then wider, where f is not real at enough of them).
-JUDGE_POINTS = ("0.31", "0.67", "1.03", "1.39", "1.7", "2.3", "3.1", "-0.45", "-1.2", "-2.5")
+JUDGE_POINTS = ("0.31", "0.67", "1.03", "1.39", "1.7", "0.52", "0.89", "0.13", "2.3", "3.1", "-0.45", "-1.2", "-2.5")
 #: Seconds the judge may take on one answer (a monstrous RootSum may take long to evaluate).
 JUDGE_SECONDS = 60.0
 

@@ -791,6 +791,128 @@ def _gaussian_moment(n: int, a: str, b: str) -> str:
     return f"exp({A}*{h}**2)*(" + " + ".join(terms) + ")"
 
 
+def _more_families() -> tuple[Entry, ...]:
+    """More table families: exponentials of other bases, reciprocal hyperbolic powers (the
+    derivative of tanh is sech², of the logistic function σ(1 - σ)), dilogarithms, softplus,
+    inverse hyperbolic functions by parts."""
+    out: list[Entry] = []
+    # b^x/(c + d b^(2x)) (more), 1/(c + d b^x), b^(2x)/(c + d b^x), b^x/(c + d b^x)²
+    for base, c, d in (
+        ("2", "3", "1"),
+        ("3", "1", "4"),
+        ("4", "2", "1/2"),
+        ("5", "1", "-3"),
+        ("7", "2", "-1"),
+        ("3", "3/2", "-1/2"),
+    ):
+        C, D = _q(c), _q(d)
+        if d.startswith("-"):
+            k = f"sqrt(-{D})"
+            answer = f"(log(sqrt({C}) + {k}*{base}**x) - log(sqrt({C}) - {k}*{base}**x))/(2*sqrt(-{C}*{D})*log({base}))"
+        else:
+            answer = f"atan(sqrt({D}/{C})*{base}**x)/(sqrt({C}*{D})*log({base}))"
+        out.append(("exp family", f"{base}**x/({c} + {D}*{base}**(2*x))", answer))
+    for base, c, d in (
+        ("2", "1", "3"),
+        ("3", "2", "1"),
+        ("5", "1/2", "2"),
+        ("10", "3", "1/3"),
+        ("2", "5", "-1"),
+        ("3", "4", "-3"),
+        ("7", "1", "1"),
+        ("4", "2", "5"),
+    ):
+        C, D = _q(c), _q(d)
+        u, lb = f"{base}**x", f"log({base})"
+        out.append(
+            ("exp family", f"1/({c} + {D}*{u})", f"(x*{lb} - log({C} + {D}*{u}))/({C}*{lb})")
+        )
+        out.append(
+            (
+                "exp family",
+                f"{base}**(2*x)/({c} + {D}*{u})",
+                f"({u}/{D} - {C}*log({C} + {D}*{u})/{D}**2)/{lb}",
+            )
+        )
+        out.append(("exp family", f"{u}/({c} + {D}*{u})**2", f"-1/({D}*{lb}*({C} + {D}*{u}))"))
+    # reciprocal hyperbolic powers and their products with x, a in 2, 1/2, 3, 1/3
+    for a in ("2", "1/2", "3", "1/3"):
+        A = _q(a)
+        ax = f"{A}*x"
+        out += [
+            ("hyperbolic family", f"sech({ax})**2", f"tanh({ax})/{A}"),
+            ("hyperbolic family", f"csch({ax})**2", f"-coth({ax})/{A}"),
+            ("hyperbolic family", f"sech({ax})**4", f"(tanh({ax}) - tanh({ax})**3/3)/{A}"),
+            ("hyperbolic family", f"tanh({ax})*sech({ax})**2", f"tanh({ax})**2/(2*{A})"),
+            (
+                "hyperbolic family",
+                f"sech({ax})**3",
+                f"(sech({ax})*tanh({ax}) + atan(sinh({ax})))/(2*{A})",
+            ),
+            ("hyperbolic family", f"x*sech({ax})**2", f"x*tanh({ax})/{A} - log(cosh({ax}))/{A}**2"),
+            (
+                "hyperbolic family",
+                f"x*csch({ax})**2",
+                f"-x*coth({ax})/{A} + log(sinh({ax}))/{A}**2",
+            ),
+            ("hyperbolic family", f"sech({ax})*tanh({ax})", f"-sech({ax})/{A}"),
+            ("hyperbolic family", f"csch({ax})*coth({ax})", f"-csch({ax})/{A}"),
+        ]
+    # log(ax + b)/(x - r) (more dilogarithms)
+    for a, b, r in (
+        ("1", "2", "1"),
+        ("1", "0", "-1"),
+        ("2", "3", "-1"),
+        ("1", "5", "2"),
+        ("1/3", "1", "4"),
+        ("3", "2", "-1/2"),
+        ("1", "0", "3"),
+        ("2", "0", "-4"),
+        ("1", "1/2", "1/2"),
+        ("4", "1", "2"),
+        ("1", "7", "-2"),
+        ("5", "3", "1"),
+    ):
+        A, B, R = _q(a), _q(b), _q(r)
+        s_val = eval(f"({a})*({r}) + ({b})", {"__builtins__": {}})  # noqa: S307 - our own constants
+        S = f"({A}*{R} + {B})"
+        if s_val > 0:
+            answer = f"log({S})*log(Abs(x - {R})) - polylog(2, -{A}*(x - {R})/{S})"
+        elif s_val < 0:
+            answer = f"log({A}*(x - {R}))**2/2 + polylog(2, -{S}/({A}*(x - {R})))"
+        else:
+            answer = f"log({A}*(x - {R}))**2/2"
+        out.append(("log family", f"log({a}*x + {B})/(x - {R})", answer))
+    # softplus and its relatives: log(1 + c e^(ax))
+    for a, c in (("1", "2"), ("2", "1"), ("-1", "3"), ("1/2", "1"), ("-2", "1/2"), ("3", "1")):
+        A, C = _q(a), _q(c)
+        out.append(("ml family", f"log(1 + {C}*exp({A}*x))", f"-polylog(2, -{C}*exp({A}*x))/{A}"))
+    # inverse hyperbolic functions by parts
+    for a in ("2", "1/2", "3"):
+        A = _q(a)
+        out.append(
+            ("inverse family", f"acosh({A}*x)", f"x*acosh({A}*x) - sqrt({A}**2*x**2 - 1)/{A}")
+        )
+        out.append(
+            (
+                "inverse family",
+                f"x*acosh({A}*x)",
+                f"(2*{A}**2*x**2 - 1)*acosh({A}*x)/(4*{A}**2) - x*sqrt({A}**2*x**2 - 1)/(4*{A})",
+            )
+        )
+    # 1/(a sin²x + b cos²x) (more)
+    for a, b in (("3", "1"), ("1/3", "2"), ("5", "5/4"), ("2/3", "3/2")):
+        A, B = _q(a), _q(b)
+        out.append(
+            (
+                "trig family",
+                f"1/({a}*sin(x)**2 + {b}*cos(x)**2)",
+                f"(atan(sqrt({A}/{B})*tan(x)) + pi*floor((x + pi/2)/pi))/sqrt({A}*{B})",
+            )
+        )
+    return tuple(out)
+
+
 #: Every entry of the table.
 TABLE: tuple[Entry, ...] = (
     POLYNOMIAL
@@ -806,4 +928,5 @@ TABLE: tuple[Entry, ...] = (
     + PARAMETRIC
     + _generated()
     + _families()
+    + _more_families()
 )
