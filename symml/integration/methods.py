@@ -25,7 +25,7 @@ from sympy.integrals.rationaltools import ratint
 from sympy.integrals.risch import NonElementaryIntegral, risch_integrate
 
 from symml.derivation import Step, tex
-from symml.integration.check import capped, linear
+from symml.integration.check import capped, linear, plausible
 
 __all__ = ["METHODS", "Found", "Method", "NoAnswer"]
 
@@ -176,11 +176,14 @@ def _inner(g: sympy.Expr, u: sympy.Symbol) -> sympy.Expr:
     """∫ g du after a substitution or a rewriting: rational functions by partial fractions,
     others by the tanh substitutions (rational functions of sinh and cosh), dilogarithms
     (where ``g`` has logs), the exponential substitution (where it has exponentials),
-    ``manualintegrate``, the Risch algorithm, then ``sympy.integrate``."""
+    ``manualintegrate``, the algebraic substitutions (``u = x^n``, ``u = (ax + b)^(1/q)``),
+    the Risch algorithm, then ``sympy.integrate``: the first answer that passes a quick
+    check (:func:`~symml.integration.check.plausible`)."""
     if _is_rational(g, u):
         return _rational_antiderivative(g, u)
     chain: tuple[Callable[[sympy.Expr, sympy.Symbol], Found], ...] = (
         _by_manual,
+        *(sub for sub, applies in _INNER_SUBSTITUTIONS if applies(g, u)),
         _by_risch,
         _by_sympy,
     )
@@ -192,11 +195,11 @@ def _inner(g: sympy.Expr, u: sympy.Symbol) -> sympy.Expr:
         chain = (_by_tanh, _by_tanh_half, *chain)
     for method in chain:
         try:
-            return method(g, u).F
-        except NoAnswer:
+            G = method(g, u).F
+        except Exception:  # noqa: BLE001 - NoAnswer, or whatever SymPy raises: the next
             continue
-        except Exception:  # noqa: BLE001 - whatever SymPy raises, try the next
-            continue
+        if plausible(G, g, u):  # SymPy's rules answer wrongly at times: the next then
+            return G
     raise NoAnswer(f"no antiderivative of {g} in {u}")
 
 
@@ -831,6 +834,16 @@ def _has_inverse_function(f: sympy.Expr, x: sympy.Symbol) -> bool:
 def _not_rational(f: sympy.Expr, x: sympy.Symbol) -> bool:
     return not _is_rational(f, x)
 
+
+#: The substitutions ``_inner`` tries after ``manualintegrate``, with their applicability.
+_INNER_SUBSTITUTIONS: tuple[
+    tuple[Callable[[sympy.Expr, sympy.Symbol], Found], Callable[[sympy.Expr, sympy.Symbol], bool]],
+    ...,
+] = (
+    (_by_power_substitution, _has_integer_powers),
+    (_by_linear_root_substitution, _has_linear_roots),
+    (_by_root_substitution, _has_roots),
+)
 
 #: The portfolio, in the order the methods are started (two at a time): SymPy's own
 #: ``integrate`` first (it answers most integrals, and may take the whole budget), beside

@@ -913,6 +913,100 @@ def _more_families() -> tuple[Entry, ...]:
     return tuple(out)
 
 
+def _sech_reduction(n: int, ax: str, a: str) -> str:
+    """∫ sech(ax)^n dx by ``∫ sech^n = sech^(n-2) tanh/(n-1) + (n-2)/(n-1) ∫ sech^(n-2)``."""
+    if n == 1:
+        return f"atan(sinh({ax}))/{a}"
+    if n == 2:
+        return f"tanh({ax})/{a}"
+    head = f"sech({ax})**{n - 2}*tanh({ax})/({n - 1}*{a})"
+    return f"{head} + {n - 2}/{n - 1}*({_sech_reduction(n - 2, ax, a)})"
+
+
+def _dilog_of(p: str) -> str:
+    """∫ log(x)/(x + p) dx for p > 0 (real for x > 0)."""
+    return f"(log(x + {p})**2/2 + polylog(2, {p}/(x + {p})))"
+
+
+def _hyperbolic_and_log_families() -> tuple[Entry, ...]:
+    """Reciprocal hyperbolic functions and their products (the derivatives of tanh and of
+    the logistic function), dilogarithms of rational functions, inverse hyperbolic
+    functions by parts: classes where a general integrator finds no answer or a wrong one."""
+    out: list[Entry] = []
+    for a in ("1", "2", "1/2"):
+        A = _q(a)
+        ax = f"{A}*x"
+        out.append(("hyperbolic family", f"sech({ax})**5", _sech_reduction(5, ax, A)))
+    for a in ("1", "2", "1/3"):
+        A = _q(a)
+        ax = f"{A}*x"
+        out.append(
+            (
+                "hyperbolic family",
+                f"csch({ax})**3",
+                f"-csch({ax})*coth({ax})/(2*{A}) - log(tanh({ax}/2))/(2*{A})",
+            )
+        )
+    for a in ("1", "2"):
+        A = _q(a)
+        ax = f"{A}*x"
+        for k in (2, 3, 4):
+            out.append(
+                (
+                    "hyperbolic family",
+                    f"tanh({ax})**{k}*sech({ax})**2",
+                    f"tanh({ax})**{k + 1}/({k + 1}*{A})",
+                )
+            )
+        for c in ("1", "2", "3"):
+            out.append(
+                (
+                    "hyperbolic family",
+                    f"sech({ax})**2/({c} + tanh({ax}))",
+                    f"log({c} + tanh({ax}))/{A}",
+                )
+            )
+        out.append(("hyperbolic family", f"exp({ax})*sech({ax})", f"log(exp(2*{ax}) + 1)/{A}"))
+        out.append(
+            ("hyperbolic family", f"exp(-{ax})*sech({ax})", f"2*x - log(exp(2*{ax}) + 1)/{A}")
+        )
+    for p_, q_ in (("1", "2"), ("1", "3"), ("2", "5"), ("1/2", "1"), ("3", "4")):
+        P, Q = _q(p_), _q(q_)
+        out.append(
+            (
+                "log family",
+                f"log(x)/((x + {P})*(x + {Q}))",
+                f"({_dilog_of(P)} - {_dilog_of(Q)})/({Q} - {P})",
+            )
+        )
+    for c in ("2", "3", "1/2"):
+        C = _q(c)
+        minus = f"(log({C})*log(Abs(x - {C})) - polylog(2, 1 - x/{C}))"
+        out.append(("log family", f"log(x)/(x**2 - {C}**2)", f"({minus} - {_dilog_of(C)})/(2*{C})"))
+    for p_, q_ in (("1", "2"), ("2", "1"), ("3", "1/2"), ("1/2", "4")):
+        P, Q = _q(p_), _q(q_)
+        # log(x + p)/(x + q): s = p - q at the pole x = -q
+        s_val = eval(f"({p_}) - ({q_})", {"__builtins__": {}})  # noqa: S307 - our own constants
+        S = f"({P} - {Q})"
+        if s_val > 0:
+            answer = f"log({S})*log(Abs(x + {Q})) - polylog(2, -(x + {Q})/{S})"
+        else:
+            answer = f"log(x + {Q})**2/2 + polylog(2, -{S}/(x + {Q}))"
+        out.append(("log family", f"log(x + {P})/(x + {Q})", answer))
+    for a in ("1", "2", "1/2"):
+        A = _q(a)
+        root = f"sqrt({A}**2*x**2 - 1)"
+        out.append(("inverse family", f"acosh({A}*x)/x**2", f"-acosh({A}*x)/x + {A}*asec({A}*x)"))
+        out.append(
+            (
+                "inverse family",
+                f"x**2*acosh({A}*x)",
+                f"x**3*acosh({A}*x)/3 - ({A}**2*x**2 + 2)*{root}/(9*{A}**3)",
+            )
+        )
+    return tuple(out)
+
+
 #: Every entry of the table.
 TABLE: tuple[Entry, ...] = (
     POLYNOMIAL
@@ -929,4 +1023,5 @@ TABLE: tuple[Entry, ...] = (
     + _generated()
     + _families()
     + _more_families()
+    + _hyperbolic_and_log_families()
 )
