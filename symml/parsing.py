@@ -105,6 +105,51 @@ FUNCTIONS: dict[str, tuple[Callable[..., Any], int, int | None]] = {
     "floor": (sympy.floor, 1, 1),
     "ceiling": (sympy.ceiling, 1, 1),
     "ceil": (sympy.ceiling, 1, 1),
+    # the other trigonometric and hyperbolic functions, and their inverses
+    "sec": (sympy.sec, 1, 1),
+    "csc": (sympy.csc, 1, 1),
+    "cot": (sympy.cot, 1, 1),
+    "asec": (sympy.asec, 1, 1),
+    "acsc": (sympy.acsc, 1, 1),
+    "acot": (sympy.acot, 1, 1),
+    "atan2": (sympy.atan2, 2, 2),
+    "sech": (sympy.sech, 1, 1),
+    "csch": (sympy.csch, 1, 1),
+    "coth": (sympy.coth, 1, 1),
+    "asinh": (sympy.asinh, 1, 1),
+    "acosh": (sympy.acosh, 1, 1),
+    "atanh": (sympy.atanh, 1, 1),
+    "asech": (sympy.asech, 1, 1),
+    "acsch": (sympy.acsch, 1, 1),
+    "acoth": (sympy.acoth, 1, 1),
+    "cbrt": (sympy.cbrt, 1, 1),
+    # the special functions antiderivatives are written with (SymPy's names)
+    "erfc": (sympy.erfc, 1, 1),
+    "erfi": (sympy.erfi, 1, 1),
+    "erfinv": (sympy.erfinv, 1, 1),
+    "erfcinv": (sympy.erfcinv, 1, 1),
+    "Ei": (sympy.Ei, 1, 1),
+    "li": (sympy.li, 1, 1),
+    "Li": (sympy.Li, 1, 1),
+    "Si": (sympy.Si, 1, 1),
+    "Ci": (sympy.Ci, 1, 1),
+    "Shi": (sympy.Shi, 1, 1),
+    "Chi": (sympy.Chi, 1, 1),
+    "fresnels": (sympy.fresnels, 1, 1),
+    "fresnelc": (sympy.fresnelc, 1, 1),
+    "expint": (sympy.expint, 2, 2),
+    "polylog": (sympy.polylog, 2, 2),
+    "loggamma": (sympy.loggamma, 1, 1),
+    "lowergamma": (sympy.lowergamma, 2, 2),
+    "uppergamma": (sympy.uppergamma, 2, 2),
+    "LambertW": (sympy.LambertW, 1, 2),
+    "besselj": (sympy.besselj, 2, 2),
+    "bessely": (sympy.bessely, 2, 2),
+    "besseli": (sympy.besseli, 2, 2),
+    "besselk": (sympy.besselk, 2, 2),
+    "airyai": (sympy.airyai, 1, 1),
+    "airybi": (sympy.airybi, 1, 1),
+    "Heaviside": (sympy.Heaviside, 1, 1),
 }
 
 #: Names that mean constants rather than symbols.
@@ -212,7 +257,7 @@ class _Source:
         between = self.parsed[lo:hi]
         skip = len(between) - len(between.lstrip(" )"))
         token = _OPERATOR_TEXT.get(type(node.op)) or between.strip(" ()") or "?"
-        return self.user_column(lo + skip), token
+        return self.user_column((lo or 0) + skip), token
 
     def error(
         self,
@@ -626,10 +671,28 @@ def _gamma_digits(arg: Any) -> float:
     return math.lgamma(float(arg)) / math.log(10)
 
 
+def _order_digits(order: Any, *rest: Any) -> float:
+    """Digits of the exact numbers SymPy builds for a function of an integer or half-integer
+    order (``polylog(n, 1)`` is ``zeta(n)``, ``lowergamma(n, x)`` a sum of n terms with
+    factorials): about those of ``gamma(|n| + 1)``."""
+    if not isinstance(order, sympy.Rational) or order.q > 2:
+        return 0.0
+    return _gamma_digits(abs(order) + 1)
+
+
 #: Functions that SymPy evaluates into exact numbers, with the digits they would have.
 _CALL_DIGITS: dict[str, Callable[..., float]] = {
     "exp": _exp_digits,
     "gamma": _gamma_digits,
+    "loggamma": _gamma_digits,
+    "polylog": _order_digits,
+    "expint": _order_digits,
+    "lowergamma": _order_digits,
+    "uppergamma": _order_digits,
+    "besselj": _order_digits,
+    "bessely": _order_digits,
+    "besseli": _order_digits,
+    "besselk": _order_digits,
 }
 
 
