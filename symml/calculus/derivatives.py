@@ -180,7 +180,7 @@ def derivative(
     expr, prior = scalar_expr(f, "f")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
-    variables = as_wrt(wrt, expr, strict=True)
+    variables = as_wrt(wrt, expr, strict=True, spare=True)
     if len(variables) != 1:
         raise ValueError(
             f"derivative() takes one variable, got {len(variables)} "
@@ -211,7 +211,7 @@ def gradient(f: ExprLike, wrt: WrtLike = None, *, simplify: bool = True) -> Deri
         '\\nabla f(x, y)'
     """
     expr, prior = scalar_expr(f, "f")
-    variables = as_wrt(wrt, expr, strict=True)
+    variables = as_wrt(wrt, expr, strict=True, spare=True)
     if not variables:
         raise ValueError(f"gradient(): {expr} has no variables; give wrt")
     big = sympy.count_ops(expr) > SIMPLIFY_MAX_OPS or len(variables) > 12
@@ -267,7 +267,7 @@ def jacobian(F: ExprLike, wrt: WrtLike = None, *, simplify: bool = True) -> Deri
             raise ValueError(
                 f"F must be a vector (a sequence or an m×1 matrix), got shape {M.shape}"
             )
-    variables = as_wrt(wrt, M, strict=True)
+    variables = as_wrt(wrt, M, strict=True, spare=True)
     big = len(M) * len(variables) > 144
     # big: differentiate on the expression DAG, each shared subexpression once
     diff = Differentiator().d if big else sympy.diff
@@ -314,7 +314,7 @@ def hessian(f: ExprLike, wrt: WrtLike = None, *, simplify: bool = True) -> Deriv
         [2*x, 6*y]])
     """
     expr, prior = scalar_expr(f, "f")
-    variables = as_wrt(wrt, expr, strict=True)
+    variables = as_wrt(wrt, expr, strict=True, spare=True)
     if not variables:
         raise ValueError(f"hessian(): {expr} has no variables; give wrt")
     grad = gradient(expr, variables, simplify=simplify)
