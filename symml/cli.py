@@ -1433,12 +1433,12 @@ def _numeric_mark(d: Derivation) -> str:
 
 
 def _latex_line(result: Outcome) -> str:
-    r"""What ``--latex`` prints: the result's LaTeX; a numeric result as ``lhs pprox
+    r"""What ``--latex`` prints: the result's LaTeX; a numeric result as ``lhs \approx
     value`` with its method and error estimate."""
     d = _numeric(result)
     if d is None or isinstance(d.result, dict):
         return to_latex(result, steps=False)
-    error = latex_number(d.error, ".1e") if d.error is not None else r"	ext{unknown}"
+    error = latex_number(d.error, ".1e") if d.error is not None else r"\text{unknown}"
     return (
         rf"{d.lhs} \approx {to_latex(d.result)} \quad (\text{{{d.method}, error estimate}}"
         rf" \approx {error})"
@@ -1446,15 +1446,16 @@ def _latex_line(result: Outcome) -> str:
 
 
 def _plain(result: object) -> str:
-    plain = getattr(result, "plain", None)
-    if callable(plain):
-        return str(plain())
+    """The plain text the CLI prints: the operation's own form (``PLAIN_FORMS``), a numeric
+    Derivation's value under its ``≈`` mark, else the result's ``plain()``."""
     form = PLAIN_FORMS.get(getattr(result, "operation", ""))
     if form is not None and isinstance(result, Derivation):
         return form(result)
     d = _numeric(result)
-    text = str(getattr(result, "result", result))
-    return f"{_numeric_mark(d)}\n{text}" if d is not None else text
+    if d is not None and type(d).plain is Derivation.plain:
+        return f"{_numeric_mark(d)}\n{d.plain()}"
+    plain = getattr(result, "plain", None)
+    return str(plain()) if callable(plain) else str(getattr(result, "result", result))
 
 
 def _export(result: Outcome, export: str) -> str:
