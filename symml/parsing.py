@@ -261,8 +261,13 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
     if toks is None:
         return
     prev = None
+    # a keyword (``lambda``, ``for``, ``if``) changes what brackets mean: ``(lambda: 1)()``
+    # is a call, not a product; ast names the construct
+    keywords = _has_keyword(toks)
     for tok in toks:
         col = src.user_column(tok.start[1])
+        if tok.type == tokenize.NUMBER:
+            _check_literal_size(src, tok, col)
         if tok.type == tokenize.STRING:
             raise ParseError(
                 f"cannot parse {src.text[:80]!r}: strings are not allowed",
@@ -285,7 +290,7 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
             ends_operand = _is_operand(prev) or prev.string in (")", "]")
             starts_operand = _is_operand(tok) or tok.string == "("
             is_call = prev.type == tokenize.NAME and tok.string == "("
-            if ends_operand and starts_operand and not is_call:
+            if ends_operand and starts_operand and not is_call and not keywords:
                 # "sin x" means sin(x): a function's name is not a factor
                 meant = (
                     f"{prev.string}({tok.string})"
@@ -309,6 +314,20 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
                     token=second,
                 )
         prev = tok
+
+
+def _check_literal_size(src: _Source, tok: tokenize.TokenInfo, col: int) -> None:
+    """Refuse a number written with more than :data:`MAX_NUMBER_DIGITS` digits (Python's own
+    error would suggest ``sys.set_int_max_str_digits()``)."""
+    digits = sum(ch.isdigit() for ch in re.split(r"[eEjJ]", tok.string)[0])
+    if digits > MAX_NUMBER_DIGITS:
+        raise ParseError(
+            f"cannot parse {src.text[:80]!r}: a number of {digits} digits "
+            f"(at most {MAX_NUMBER_DIGITS} allowed)",
+            text=src.text,
+            position=col,
+            token=tok.string[:20],
+        )
 
 
 def _malformed_number(src: _Source, first: tokenize.TokenInfo, second: tokenize.TokenInfo) -> None:
@@ -755,7 +774,9 @@ class _Builder:
 
     def _Call(self, node: ast.Call, depth: int) -> Any:
         if not isinstance(node.func, ast.Name):
-            raise self.src.error("only calls of named functions are allowed", node.func)
+            what = _NODE_WORDS.get(type(node.func), "")  # (lambda: 1)(): say it is a lambda
+            message = f"{what} not allowed" if what else "only calls of named functions are allowed"
+            raise self.src.error(message, node.func)
         name = node.func.id
         if name not in FUNCTIONS:
             raise self.src.error(

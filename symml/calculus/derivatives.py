@@ -181,10 +181,12 @@ def derivative(
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     variables = as_wrt(wrt, expr, strict=True, spare=True)
+    if not variables:  # "0/0", "5": nothing to differentiate by unless wrt names it
+        raise ValueError(f"derivative(): {expr} has no variable; give wrt")
     if len(variables) != 1:
         raise ValueError(
             f"derivative() takes one variable, got {len(variables)} "
-            f"({', '.join(map(str, variables)) or 'none'}); use gradient()"
+            f"({', '.join(map(str, variables))}); use gradient()"
         )
     x = variables[0]
     args = tuple(sorted(expr.free_symbols | {x}, key=lambda s: s.name))

@@ -316,3 +316,11 @@ def test_a_missing_name_beside_an_unnamed_variable_is_still_a_typo() -> None:
         sm.gradient("x**2*y", "x, q")
     with pytest.raises(ValueError, match="'y' does not occur"):
         sm.derivative("x**2", "y")
+
+
+@pytest.mark.parametrize("f", ["0/0", "5"])
+def test_derivative_of_a_constant_without_wrt_asks_for_wrt(f: str) -> None:
+    """No variable to differentiate by: 'give wrt', not 'use gradient()' (issue 16 item 15)."""
+    with pytest.raises(ValueError, match="has no variable; give wrt") as info:
+        sm.derivative(f)
+    assert "gradient" not in str(info.value)
