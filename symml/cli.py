@@ -280,6 +280,14 @@ def _matrix_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("matrix", help='the matrix, e.g. "[[2,1],[1,2]]"')
 
 
+def _full_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help=f"print a result of more than {MAX_PRINTED_NODES} nodes (default: its size only)",
+    )
+
+
 def _eig_args(p: argparse.ArgumentParser) -> None:
     _matrix_arg(p)
     p.add_argument(
@@ -322,6 +330,12 @@ def _linalg_args(p: argparse.ArgumentParser) -> None:
         "maths)",
     )
     _matrix_arg(p)
+    _timeout_arg(p)
+    _full_arg(p)
+
+
+#: ``linalg`` operations that take ``timeout`` (the others are fast on any input).
+LINALG_TIMED = frozenset({"det", "inverse", "svd"})
 
 
 def _run_linalg(a: argparse.Namespace) -> Outcome:
@@ -332,7 +346,8 @@ def _run_linalg(a: argparse.Namespace) -> Outcome:
     if rows and hasattr(matrix, "tolist"):
         # a flat "[1,2]" parses as a column: that is one vector, not two of length 1
         matrix = [matrix] if matrix.cols == 1 else matrix.tolist()
-    return operation(matrix, **options)
+    timed = {"timeout": a.timeout} if a.operation in LINALG_TIMED else {}
+    return operation(matrix, **options, **timed)
 
 
 # --- probability: expect -------------------------------------------------------------------
@@ -1475,6 +1490,44 @@ def _export(result: Outcome, export: str) -> str:
     return f"exported: {path} (function {name})"
 
 
+#: A result with more expression nodes than this is printed as its size unless ``--full``
+#: (a symbolic 8×8 determinant is megabytes of text and minutes of printing).
+MAX_PRINTED_NODES = 5000
+
+
+def _too_large(result: object) -> str | None:
+    """The size line printed instead of a result of more than :data:`MAX_PRINTED_NODES`
+    nodes, or ``None`` for a result small enough to print.
+
+    Examples:
+        >>> import sympy
+        >>> x = sympy.Symbol("x")
+        >>> d = Derivation(sum(x**k for k in range(3000)), (x,), (), "f")
+        >>> _too_large(d)
+        'too large to print: an expression of 8997 nodes, 3000 terms in 1 symbol (--full prints it)'
+        >>> _too_large(Derivation(x, (x,), (), "f")) is None
+        True
+    """
+    value = getattr(result, "result", None)
+    if not isinstance(value, sympy.Basic):
+        return None
+    items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
+    nodes = sum(1 for item in items for _ in sympy.preorder_traversal(item))
+    if nodes <= MAX_PRINTED_NODES:
+        return None
+    terms = sum(len(sympy.Add.make_args(item)) for item in items)
+    count = len(value.free_symbols)
+    shape = (
+        f"a {value.rows}×{value.cols} matrix"
+        if isinstance(value, sympy.MatrixBase)
+        else "an expression"
+    )
+    return (
+        f"too large to print: {shape} of {nodes} nodes, {terms} terms in {count} "
+        f"symbol{'s' if count != 1 else ''} (--full prints it)"
+    )
+
+
 def _report(result: Outcome | str, a: argparse.Namespace) -> int:
     if isinstance(result, str):
         print(result)
@@ -1490,7 +1543,10 @@ def _report(result: Outcome | str, a: argparse.Namespace) -> int:
         code = 0 if check else 1
     if getattr(a, "export", None):
         print(_export(result, a.export))
-    if getattr(a, "latex", False):
+    summary = _too_large(result) if getattr(a, "full", True) is False else None
+    if summary is not None:
+        print(summary)
+    elif getattr(a, "latex", False):
         print(_latex_line(result))
     else:
         print(_plain(result))

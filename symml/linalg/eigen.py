@@ -192,7 +192,7 @@ class Eigen(Result):
         if not self.values and self.params:
             return _numeric_only("eigenvalues", self.method, self.params)
         if not self.values:  # a numeric matrix: its values from numpy
-            return f"≈ {self.method}\n{sympy.sstr(self.to_numpy()().tolist())}"
+            return f"≈ {self.method}\n{sympy.sstr(np.asarray(self.to_numpy()()).tolist())}"
         text = sympy.sstr(list(self.values))
         return text if self.method == "symbolic" else f"≈ {self.method}\n{text}"
 
