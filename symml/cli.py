@@ -52,7 +52,7 @@ from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
 from symml.matrixcalc import matrix_derivative, matrix_hessian
 from symml.notes import PDFLATEX_TIMEOUT, Notes, latex_text
 from symml.optimize import OptimizeResult, gradient_descent, newton
-from symml.parsing import parse
+from symml.parsing import euler_columns, parse
 from symml.plotting import plot_contour, plot_convergence, plot_function
 from symml.probability import bind, expectation, parse_distribution
 from symml.sampling import check_draws, sampler
@@ -1573,6 +1573,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         result = COMMANDS[ns.command].run(ns)
+        _euler_notes(ns)
         return _report(result, ns)
     except ParseError as exc:
         print(f"symml: error: {_one_line(exc)}", file=sys.stderr)
@@ -1593,6 +1594,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _euler_notes(ns: argparse.Namespace) -> None:
+    """A note on stderr for each ``e`` read as Euler's number where a variable is likely
+    (``[[a,b,c],[d,e,f],[g,h,i]]``): the docs say so, the answer does not show it."""
+    for arg in ("expression", "matrix"):
+        text = getattr(ns, arg, None)
+        for col in euler_columns(text) if isinstance(text, str) else ():
+            print(
+                f"symml: note: 'e' at column {col} of the {arg} is Euler's number "
+                "e = 2.718..., not a variable (name a variable e.g. e1)",
+                file=sys.stderr,
+            )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -33,7 +33,15 @@ from symml.config import config
 from symml.errors import ParseError
 from symml.matrix_parsing import ShapesLike, parse_matrix
 
-__all__ = ["CONSTANTS", "FUNCTIONS", "MAX_NUMBER_DIGITS", "NOT_NUMBERS", "parse", "symbols"]
+__all__ = [
+    "CONSTANTS",
+    "FUNCTIONS",
+    "MAX_NUMBER_DIGITS",
+    "NOT_NUMBERS",
+    "euler_columns",
+    "parse",
+    "symbols",
+]
 
 #: Largest number of decimal digits of an exact number (integer or fraction) the parser
 #: lets SymPy build; larger powers, products and ``gamma`` values are a ParseError.
@@ -890,6 +898,37 @@ def _parse_cached(text: str, known: tuple[sympy.Symbol, ...]) -> Any:
         raise ParseError(
             f"cannot parse {text[:80]!r}: {exc}", text=text, position=1, token=text[:20]
         ) from None
+
+
+#: Tokens beside which a lone ``e`` is more likely a variable than Euler's number: a matrix
+#: entry of its own (``[a, e]``) or a factor (``a*e``, ``e*i``).
+_VARIABLE_NEIGHBOURS = frozenset({"[", ",", "]", "*"})
+
+
+def euler_columns(text: str) -> list[int]:
+    """The 1-based columns where :func:`parse` reads ``e`` as Euler's number although a
+    variable is likely there: a bare matrix entry or a factor of a product (not ``e**x``,
+    ``e^x`` or ``log(e)``). The CLI prints a note for each.
+
+    Examples:
+        >>> euler_columns("[[a, b], [d, e]]")
+        [14]
+        >>> euler_columns("a*e*i - e**x + log(e)")
+        [3]
+    """
+    src = _Source(text)
+    toks = _tokens(src) or []
+    columns = []
+    for k, tok in enumerate(toks):
+        if tok.type != tokenize.NAME or tok.string != "e":
+            continue
+        before = toks[k - 1].string if k else ""
+        after = toks[k + 1].string if k + 1 < len(toks) else ""
+        if "**" in (before, after):
+            continue
+        if before in _VARIABLE_NEIGHBOURS or after in _VARIABLE_NEIGHBOURS:
+            columns.append(src.user_column(tok.start[1]))
+    return columns
 
 
 def parse(text: str, wrt: Any = None, *, shapes: ShapesLike | None = None) -> Any:

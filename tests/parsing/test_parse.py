@@ -473,3 +473,31 @@ def test_the_cli_says_it_too(cli: Cli) -> None:
     assert code == 2 and "a number of 5000 digits" in err and "sys." not in err
     code, _, err = cli("diff", "0/0")
     assert code == 2 and "gradient" not in err
+
+
+# --- 'e' read as Euler's number where a variable is likely (issue 16 item 6) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("[[a,b,c],[d,e,f],[g,h,i]]", [13]),
+        ("a*e + b", [3]),
+        ("e*x", [1]),
+        ("e**x + e^2 + log(e) + e + 1", []),
+        ("exp(x) + E*x", []),
+    ],
+)
+def test_euler_columns(text: str, columns: list[int]) -> None:
+    assert sm.parsing.euler_columns(text) == columns
+
+
+def test_the_cli_notes_e_read_as_eulers_number(cli: Cli) -> None:
+    code, out, err = cli("linalg", "inverse", "[[a,b,c],[d,e,f],[g,h,i]]")
+    assert code == 0 and "E*" in out
+    assert err.strip() == (
+        "symml: note: 'e' at column 13 of the matrix is Euler's number e = 2.718..., "
+        "not a variable (name a variable e.g. e1)"
+    )
+    code, _, err = cli("diff", "exp(x) + e**x", "--wrt", "x")
+    assert code == 0 and err == ""
