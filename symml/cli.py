@@ -368,6 +368,24 @@ def _expect_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="seconds SymPy may take before the numeric fallback",
     )
+    p.add_argument(
+        "--positive",
+        default="",
+        metavar="NAMES",
+        help="free symbols to take as positive, comma separated, e.g. --positive a,b "
+        "(the scale, rate and shape parameters of a family already are)",
+    )
+
+
+def _positive(expr: sympy.Basic, names: str) -> sympy.Basic:
+    """``expr`` with the symbols ``--positive`` names made positive (in the expression and
+    in the distributions' parameters alike)."""
+    wanted = {n for n in re.split(r"[,\s]+", names.strip()) if n}
+    found = {s for s in expr.atoms(sympy.Symbol) if s.name in wanted}
+    missing = sorted(wanted - {s.name for s in found})
+    if missing:
+        raise _BadInput(f"--positive: {missing[0]!r} does not occur in the expression or --dist")
+    return expr.xreplace({s: sympy.Symbol(s.name, positive=True) for s in found})
 
 
 def _distributions(texts: Sequence[str]) -> dict[str, RandomSymbol]:
@@ -386,7 +404,8 @@ def _distributions(texts: Sequence[str]) -> dict[str, RandomSymbol]:
 
 
 def _run_expect(a: argparse.Namespace) -> Derivation:
-    return expectation(bind(a.expression, _distributions(a.dist)), a.timeout)
+    bound = _positive(bind(a.expression, _distributions(a.dist)), a.positive)
+    return expectation(bound, a.timeout)
 
 
 # --- sampling: sample ----------------------------------------------------------------------
