@@ -52,7 +52,7 @@ from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
 from symml.matrixcalc import matrix_derivative, matrix_hessian
 from symml.notes import PDFLATEX_TIMEOUT, Notes, latex_text
 from symml.optimize import OptimizeResult, gradient_descent, newton
-from symml.parsing import parse
+from symml.parsing import euler_columns, parse
 from symml.plotting import plot_contour, plot_convergence, plot_function
 from symml.probability import bind, expectation, parse_distribution
 from symml.sampling import check_draws, sampler
@@ -280,6 +280,14 @@ def _matrix_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("matrix", help='the matrix, e.g. "[[2,1],[1,2]]"')
 
 
+def _full_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help=f"print a result of more than {MAX_PRINTED_NODES} nodes (default: its size only)",
+    )
+
+
 def _eig_args(p: argparse.ArgumentParser) -> None:
     _matrix_arg(p)
     p.add_argument(
@@ -322,6 +330,12 @@ def _linalg_args(p: argparse.ArgumentParser) -> None:
         "maths)",
     )
     _matrix_arg(p)
+    _timeout_arg(p)
+    _full_arg(p)
+
+
+#: ``linalg`` operations that take ``timeout`` (the others are fast on any input).
+LINALG_TIMED = frozenset({"det", "inverse", "svd"})
 
 
 def _run_linalg(a: argparse.Namespace) -> Outcome:
@@ -332,7 +346,8 @@ def _run_linalg(a: argparse.Namespace) -> Outcome:
     if rows and hasattr(matrix, "tolist"):
         # a flat "[1,2]" parses as a column: that is one vector, not two of length 1
         matrix = [matrix] if matrix.cols == 1 else matrix.tolist()
-    return operation(matrix, **options)
+    timed = {"timeout": a.timeout} if a.operation in LINALG_TIMED else {}
+    return operation(matrix, **options, **timed)
 
 
 # --- probability: expect -------------------------------------------------------------------
@@ -353,6 +368,24 @@ def _expect_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="seconds SymPy may take before the numeric fallback",
     )
+    p.add_argument(
+        "--positive",
+        default="",
+        metavar="NAMES",
+        help="free symbols to take as positive, comma separated, e.g. --positive a,b "
+        "(the scale, rate and shape parameters of a family already are)",
+    )
+
+
+def _positive(expr: sympy.Basic, names: str) -> sympy.Basic:
+    """``expr`` with the symbols ``--positive`` names made positive (in the expression and
+    in the distributions' parameters alike)."""
+    wanted = {n for n in re.split(r"[,\s]+", names.strip()) if n}
+    found = {s for s in expr.atoms(sympy.Symbol) if s.name in wanted}
+    missing = sorted(wanted - {s.name for s in found})
+    if missing:
+        raise _BadInput(f"--positive: {missing[0]!r} does not occur in the expression or --dist")
+    return expr.xreplace({s: sympy.Symbol(s.name, positive=True) for s in found})
 
 
 def _distributions(texts: Sequence[str]) -> dict[str, RandomSymbol]:
@@ -371,7 +404,8 @@ def _distributions(texts: Sequence[str]) -> dict[str, RandomSymbol]:
 
 
 def _run_expect(a: argparse.Namespace) -> Derivation:
-    return expectation(bind(a.expression, _distributions(a.dist)), a.timeout)
+    bound = _positive(bind(a.expression, _distributions(a.dist)), a.positive)
+    return expectation(bound, a.timeout)
 
 
 # --- sampling: sample ----------------------------------------------------------------------
@@ -1446,13 +1480,16 @@ def _latex_line(result: Outcome) -> str:
 
 
 def _plain(result: object) -> str:
+    """The plain text the CLI prints: the operation's own form (``PLAIN_FORMS``), a numeric
+    Derivation's value under its ``≈`` mark, else the result's ``plain()``."""
     form = PLAIN_FORMS.get(getattr(result, "operation", ""))
     if form is not None and isinstance(result, Derivation):
         return form(result)
-    plain = getattr(result, "plain", None)
-    text = str(plain()) if callable(plain) else str(getattr(result, "result", result))
     d = _numeric(result)
-    return f"{_numeric_mark(d)}\n{text}" if d is not None else text
+    if d is not None and type(d).plain is Derivation.plain:
+        return f"{_numeric_mark(d)}\n{d.plain()}"
+    plain = getattr(result, "plain", None)
+    return str(plain()) if callable(plain) else str(getattr(result, "result", result))
 
 
 def _export(result: Outcome, export: str) -> str:
@@ -1472,6 +1509,44 @@ def _export(result: Outcome, export: str) -> str:
     return f"exported: {path} (function {name})"
 
 
+#: A result with more expression nodes than this is printed as its size unless ``--full``
+#: (a symbolic 8×8 determinant is megabytes of text and minutes of printing).
+MAX_PRINTED_NODES = 5000
+
+
+def _too_large(result: object) -> str | None:
+    """The size line printed instead of a result of more than :data:`MAX_PRINTED_NODES`
+    nodes, or ``None`` for a result small enough to print.
+
+    Examples:
+        >>> import sympy
+        >>> x = sympy.Symbol("x")
+        >>> d = Derivation(sum(x**k for k in range(3000)), (x,), (), "f")
+        >>> _too_large(d)
+        'too large to print: an expression of 8997 nodes, 3000 terms in 1 symbol (--full prints it)'
+        >>> _too_large(Derivation(x, (x,), (), "f")) is None
+        True
+    """
+    value = getattr(result, "result", None)
+    if not isinstance(value, sympy.Basic):
+        return None
+    items = list(value) if isinstance(value, sympy.MatrixBase) else [value]
+    nodes = sum(1 for item in items for _ in sympy.preorder_traversal(item))
+    if nodes <= MAX_PRINTED_NODES:
+        return None
+    terms = sum(len(sympy.Add.make_args(item)) for item in items)
+    count = len(value.free_symbols)
+    shape = (
+        f"a {value.rows}×{value.cols} matrix"
+        if isinstance(value, sympy.MatrixBase)
+        else "an expression"
+    )
+    return (
+        f"too large to print: {shape} of {nodes} nodes, {terms} terms in {count} "
+        f"symbol{'s' if count != 1 else ''} (--full prints it)"
+    )
+
+
 def _report(result: Outcome | str, a: argparse.Namespace) -> int:
     if isinstance(result, str):
         print(result)
@@ -1487,7 +1562,10 @@ def _report(result: Outcome | str, a: argparse.Namespace) -> int:
         code = 0 if check else 1
     if getattr(a, "export", None):
         print(_export(result, a.export))
-    if getattr(a, "latex", False):
+    summary = _too_large(result) if getattr(a, "full", True) is False else None
+    if summary is not None:
+        print(summary)
+    elif getattr(a, "latex", False):
         print(_latex_line(result))
     else:
         print(_plain(result))
@@ -1514,6 +1592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         result = COMMANDS[ns.command].run(ns)
+        _euler_notes(ns)
         return _report(result, ns)
     except ParseError as exc:
         print(f"symml: error: {_one_line(exc)}", file=sys.stderr)
@@ -1534,6 +1613,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+
+
+def _euler_notes(ns: argparse.Namespace) -> None:
+    """A note on stderr for each ``e`` read as Euler's number where a variable is likely
+    (``[[a,b,c],[d,e,f],[g,h,i]]``): the docs say so, the answer does not show it."""
+    for arg in ("expression", "matrix"):
+        text = getattr(ns, arg, None)
+        for col in euler_columns(text) if isinstance(text, str) else ():
+            print(
+                f"symml: note: 'e' at column {col} of the {arg} is Euler's number "
+                "e = 2.718..., not a variable (name a variable e.g. e1)",
+                file=sys.stderr,
+            )
 
 
 def _one_line(exc: BaseException) -> str:

@@ -472,7 +472,9 @@ def sorted_symbols(symbols: Iterable[sympy.Symbol]) -> tuple[sympy.Symbol, ...]:
     return tuple(sorted(symbols, key=lambda s: (s.name, str(s.assumptions0))))
 
 
-def as_wrt(wrt: Any, expr: Any = None, *, strict: bool = False) -> tuple[sympy.Symbol, ...]:
+def as_wrt(
+    wrt: Any, expr: Any = None, *, strict: bool = False, spare: bool = False
+) -> tuple[sympy.Symbol, ...]:
     """Turn ``wrt`` into a tuple of Symbols, matching names to ``expr``'s own symbols.
 
     Args:
@@ -481,6 +483,9 @@ def as_wrt(wrt: Any, expr: Any = None, *, strict: bool = False) -> tuple[sympy.S
         expr: The expression the variables belong to.
         strict: Raise when a variable given by *name* does not occur in ``expr`` (a typo
             would otherwise give a silent zero derivative).
+        spare: With ``strict``, accept a name that does not occur in ``expr`` when every
+            variable of ``expr`` is among those given: the user asked for more variables
+            than ``expr`` has (a zero partial derivative), not misspelt one of them.
 
     Raises:
         ValueError: For an empty, duplicated, non-symbol or (``strict``) unknown variable.
@@ -491,6 +496,8 @@ def as_wrt(wrt: Any, expr: Any = None, *, strict: bool = False) -> tuple[sympy.S
         (y, x)
         >>> as_wrt(None, x * y)
         (x, y)
+        >>> as_wrt("x, z", x**2, strict=True, spare=True)
+        (x, z)
     """
     own = {s.name: s for s in free_symbols(expr)} if expr is not None else {}
     if wrt is None:
@@ -511,6 +518,7 @@ def as_wrt(wrt: Any, expr: Any = None, *, strict: bool = False) -> tuple[sympy.S
     else:
         raise TypeError(f"wrt must be Symbols, names or a sequence of them, got {wrt!r}")
     out: list[sympy.Symbol] = []
+    missing: list[str] = []
     for item in items:
         if isinstance(item, str):
             name = item.strip()
@@ -518,10 +526,8 @@ def as_wrt(wrt: Any, expr: Any = None, *, strict: bool = False) -> tuple[sympy.S
                 raise ValueError(f"wrt: {item!r} is not a variable name")
             if name in own:
                 sym = own[name]
-            elif strict and expr is not None:
-                have = ", ".join(sorted(own)) or "no variables"
-                raise ValueError(f"wrt: variable {name!r} does not occur in {expr} (it has {have})")
             else:
+                missing.append(name)
                 sym = sympy.Symbol(name, real=True)
         elif isinstance(item, sympy.Symbol):
             sym = own.get(item.name, item) if item not in own.values() else item
@@ -530,6 +536,9 @@ def as_wrt(wrt: Any, expr: Any = None, *, strict: bool = False) -> tuple[sympy.S
         if sym in out:
             raise ValueError(f"wrt: variable {sym} is given twice")
         out.append(sym)
+    if strict and expr is not None and missing and not (spare and set(own.values()) <= set(out)):
+        have = ", ".join(sorted(own)) or "no variables"
+        raise ValueError(f"wrt: variable {missing[0]!r} does not occur in {expr} (it has {have})")
     return tuple(out)
 
 

@@ -33,7 +33,15 @@ from symml.config import config
 from symml.errors import ParseError
 from symml.matrix_parsing import ShapesLike, parse_matrix
 
-__all__ = ["CONSTANTS", "FUNCTIONS", "MAX_NUMBER_DIGITS", "NOT_NUMBERS", "parse", "symbols"]
+__all__ = [
+    "CONSTANTS",
+    "FUNCTIONS",
+    "MAX_NUMBER_DIGITS",
+    "NOT_NUMBERS",
+    "euler_columns",
+    "parse",
+    "symbols",
+]
 
 #: Largest number of decimal digits of an exact number (integer or fraction) the parser
 #: lets SymPy build; larger powers, products and ``gamma`` values are a ParseError.
@@ -306,8 +314,13 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
     if toks is None:
         return
     prev = None
+    # a keyword (``lambda``, ``for``, ``if``) changes what brackets mean: ``(lambda: 1)()``
+    # is a call, not a product; ast names the construct
+    keywords = _has_keyword(toks)
     for tok in toks:
         col = src.user_column(tok.start[1])
+        if tok.type == tokenize.NUMBER:
+            _check_literal_size(src, tok, col)
         if tok.type == tokenize.STRING:
             raise ParseError(
                 f"cannot parse {src.text[:80]!r}: strings are not allowed",
@@ -330,7 +343,7 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
             ends_operand = _is_operand(prev) or prev.string in (")", "]")
             starts_operand = _is_operand(tok) or tok.string == "("
             is_call = prev.type == tokenize.NAME and tok.string == "("
-            if ends_operand and starts_operand and not is_call:
+            if ends_operand and starts_operand and not is_call and not keywords:
                 # "sin x" means sin(x): a function's name is not a factor
                 meant = (
                     f"{prev.string}({tok.string})"
@@ -354,6 +367,20 @@ def _check_tokens(src: _Source, toks: list[tokenize.TokenInfo] | None) -> None:
                     token=second,
                 )
         prev = tok
+
+
+def _check_literal_size(src: _Source, tok: tokenize.TokenInfo, col: int) -> None:
+    """Refuse a number written with more than :data:`MAX_NUMBER_DIGITS` digits (Python's own
+    error would suggest ``sys.set_int_max_str_digits()``)."""
+    digits = sum(ch.isdigit() for ch in re.split(r"[eEjJ]", tok.string)[0])
+    if digits > MAX_NUMBER_DIGITS:
+        raise ParseError(
+            f"cannot parse {src.text[:80]!r}: a number of {digits} digits "
+            f"(at most {MAX_NUMBER_DIGITS} allowed)",
+            text=src.text,
+            position=col,
+            token=tok.string[:20],
+        )
 
 
 def _malformed_number(src: _Source, first: tokenize.TokenInfo, second: tokenize.TokenInfo) -> None:
@@ -818,7 +845,9 @@ class _Builder:
 
     def _Call(self, node: ast.Call, depth: int) -> Any:
         if not isinstance(node.func, ast.Name):
-            raise self.src.error("only calls of named functions are allowed", node.func)
+            what = _NODE_WORDS.get(type(node.func), "")  # (lambda: 1)(): say it is a lambda
+            message = f"{what} not allowed" if what else "only calls of named functions are allowed"
+            raise self.src.error(message, node.func)
         name = node.func.id
         if name not in FUNCTIONS:
             raise self.src.error(
@@ -932,6 +961,37 @@ def _parse_cached(text: str, known: tuple[sympy.Symbol, ...]) -> Any:
         raise ParseError(
             f"cannot parse {text[:80]!r}: {exc}", text=text, position=1, token=text[:20]
         ) from None
+
+
+#: Tokens beside which a lone ``e`` is more likely a variable than Euler's number: a matrix
+#: entry of its own (``[a, e]``) or a factor (``a*e``, ``e*i``).
+_VARIABLE_NEIGHBOURS = frozenset({"[", ",", "]", "*"})
+
+
+def euler_columns(text: str) -> list[int]:
+    """The 1-based columns where :func:`parse` reads ``e`` as Euler's number although a
+    variable is likely there: a bare matrix entry or a factor of a product (not ``e**x``,
+    ``e^x`` or ``log(e)``). The CLI prints a note for each.
+
+    Examples:
+        >>> euler_columns("[[a, b], [d, e]]")
+        [14]
+        >>> euler_columns("a*e*i - e**x + log(e)")
+        [3]
+    """
+    src = _Source(text)
+    toks = _tokens(src) or []
+    columns = []
+    for k, tok in enumerate(toks):
+        if tok.type != tokenize.NAME or tok.string != "e":
+            continue
+        before = toks[k - 1].string if k else ""
+        after = toks[k + 1].string if k + 1 < len(toks) else ""
+        if "**" in (before, after):
+            continue
+        if before in _VARIABLE_NEIGHBOURS or after in _VARIABLE_NEIGHBOURS:
+            columns.append(src.user_column(tok.start[1]))
+    return columns
 
 
 def parse(text: str, wrt: Any = None, *, shapes: ShapesLike | None = None) -> Any:

@@ -180,11 +180,13 @@ def derivative(
     expr, prior = scalar_expr(f, "f")
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
-    variables = as_wrt(wrt, expr, strict=True)
+    variables = as_wrt(wrt, expr, strict=True, spare=True)
+    if not variables:  # "0/0", "5": nothing to differentiate by unless wrt names it
+        raise ValueError(f"derivative(): {expr} has no variable; give wrt")
     if len(variables) != 1:
         raise ValueError(
             f"derivative() takes one variable, got {len(variables)} "
-            f"({', '.join(map(str, variables)) or 'none'}); use gradient()"
+            f"({', '.join(map(str, variables))}); use gradient()"
         )
     x = variables[0]
     args = tuple(sorted(expr.free_symbols | {x}, key=lambda s: s.name))
@@ -211,7 +213,7 @@ def gradient(f: ExprLike, wrt: WrtLike = None, *, simplify: bool = True) -> Deri
         '\\nabla f(x, y)'
     """
     expr, prior = scalar_expr(f, "f")
-    variables = as_wrt(wrt, expr, strict=True)
+    variables = as_wrt(wrt, expr, strict=True, spare=True)
     if not variables:
         raise ValueError(f"gradient(): {expr} has no variables; give wrt")
     big = sympy.count_ops(expr) > SIMPLIFY_MAX_OPS or len(variables) > 12
@@ -267,7 +269,7 @@ def jacobian(F: ExprLike, wrt: WrtLike = None, *, simplify: bool = True) -> Deri
             raise ValueError(
                 f"F must be a vector (a sequence or an m×1 matrix), got shape {M.shape}"
             )
-    variables = as_wrt(wrt, M, strict=True)
+    variables = as_wrt(wrt, M, strict=True, spare=True)
     big = len(M) * len(variables) > 144
     # big: differentiate on the expression DAG, each shared subexpression once
     diff = Differentiator().d if big else sympy.diff
@@ -314,7 +316,7 @@ def hessian(f: ExprLike, wrt: WrtLike = None, *, simplify: bool = True) -> Deriv
         [2*x, 6*y]])
     """
     expr, prior = scalar_expr(f, "f")
-    variables = as_wrt(wrt, expr, strict=True)
+    variables = as_wrt(wrt, expr, strict=True, spare=True)
     if not variables:
         raise ValueError(f"hessian(): {expr} has no variables; give wrt")
     grad = gradient(expr, variables, simplify=simplify)

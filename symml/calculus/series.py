@@ -40,7 +40,20 @@ from symml.derivation import (
 )
 from symml.errors import DerivationTimeout, NoClosedFormError, NotSupportedError
 
-__all__ = ["DIRECTIONS", "NONSMOOTH", "SINGULAR_AT", "LimitDerivation", "limit", "taylor"]
+__all__ = [
+    "DIRECTIONS",
+    "MAX_TAYLOR_ORDER",
+    "NONSMOOTH",
+    "SINGULAR_AT",
+    "LimitDerivation",
+    "limit",
+    "taylor",
+]
+
+#: The highest order :func:`taylor` accepts: each order adds a derivative and a step, and a
+#: polynomial of a higher degree is a series nobody reads (``exp(x)`` to order 200 takes
+#: about 0.1 s; order 1000000 would run past any time limit).
+MAX_TAYLOR_ORDER = 200
 
 # --- taylor ---------------------------------------------------------------------------------
 
@@ -196,7 +209,7 @@ def taylor(
         f: The scalar expression.
         wrt: The variable (may be omitted when ``f`` has exactly one).
         at: The expansion point (a number, ``str`` or expression without the variable).
-        order: The highest power, a non-negative integer.
+        order: The highest power, a non-negative integer up to :data:`MAX_TAYLOR_ORDER`.
         timeout: Seconds the derivatives and their values may take (default
             ``config.timeout``); on expiry :class:`~symml.errors.DerivationTimeout`.
 
@@ -227,6 +240,11 @@ def taylor(
         raise ValueError(f"at must be a finite point, got {a} (from {at!r})")
     if isinstance(order, bool) or not isinstance(order, int) or order < 0:
         raise ValueError(f"order must be a non-negative integer, got {order!r}")
+    if order > MAX_TAYLOR_ORDER:
+        raise ValueError(
+            f"order {order} is above the highest Taylor order symml computes "
+            f"({MAX_TAYLOR_ORDER}): each order is a derivative and a step"
+        )
     terms = Deadline(timeout).run(
         _taylor_terms, expr, x, a, order, what=f"the derivatives of {expr} at {x} = {a}"
     )

@@ -127,6 +127,20 @@ def _tex_big(e: SymPyObject | list[SymPyObject], limit: int = BIG_OPS) -> str:
     return tex(e) if not _is_big(e, limit) else r"\text{(closed form too large to show)}"
 
 
+def _numeric_only(what: str, method: str, params: Params) -> str:
+    """The plain line of a result whose values have no closed form and whose matrix has
+    parameters: numeric values exist only once they are numbers (no Python hint: the CLI
+    prints this line too).
+
+    Examples:
+        >>> a, b = sympy.symbols("a b")
+        >>> _numeric_only("eigenvalues", "numeric (timeout)", (a, b))
+        'eigenvalues: numeric only (numeric (timeout)): they depend on a, b, numbers for them give values'
+    """
+    names = ", ".join(p.name for p in params)
+    return f"{what}: numeric only ({method}): they depend on {names}, numbers for them give values"
+
+
 def _tex_or(M: sympy.MatrixBase, name: str, max_ops: int = 1000) -> str:
     """LaTeX of ``M``, or just ``name`` when it is too large to read (already shown)."""
     return name if _is_big(M, max_ops) else tex(M)

@@ -4,14 +4,15 @@ each with its steps and its numeric check."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import partial
-from typing import Literal, TypeAlias, overload
+from typing import Literal, TypeAlias, TypeVar, overload
 
 import numpy as np
 import sympy
 
 from symml.checks import relative_error
-from symml.deadline import run_limited
+from symml.deadline import Deadline, run_limited
 from symml.derivation import (
     Derivation,
     Step,
@@ -36,6 +37,7 @@ from symml.linalg._common import (
     _params,
     _short,
     _square,
+    _tex_big,
     _tidy,
     _tidy_matrix,
     _vectors,
@@ -46,6 +48,29 @@ __all__ = ["charpoly", "det", "gram_schmidt", "inverse", "norm", "projection"]
 
 #: Largest matrix whose cofactor expansion / adjugate is shown as a step.
 SHOW_COFACTORS_MAX = 4
+
+T = TypeVar("T")
+
+#: Matrices up to this size are worked out in place (no worker process: fast); a larger
+#: one runs under the time limit (a symbolic 8×8 determinant took minutes).
+IN_PLACE_MAX_SIZE = 4
+
+
+def _exact(fn: Callable[..., T], M: sympy.ImmutableMatrix, timeout: float | None, what: str) -> T:
+    """``fn(M)`` in place for a small matrix, else under ``timeout`` (``DerivationTimeout``
+    naming the operation and the matrix's size on expiry)."""
+    if M.rows <= IN_PLACE_MAX_SIZE:
+        return fn(M)
+    kind = "with symbols" if M.free_symbols else "of numbers"
+    return Deadline(timeout).run(fn, M, what=f"{what} of a {M.rows}×{M.cols} matrix {kind}")
+
+
+def _numeric_array(M: sympy.ImmutableMatrix) -> np.ndarray:
+    """A constant matrix as a float (or complex) array, for the numeric fallbacks."""
+    A = np.array(M.evalf(), dtype=complex)
+    return A.real if not np.iscomplexobj(A) or not A.imag.any() else A
+
+
 #: What :func:`norm` takes as ``p``: a number ≥ 1, ``inf`` (or its name), or ``"fro"``.
 NormOrder: TypeAlias = "float | str | sympy.Expr"
 
@@ -309,15 +334,21 @@ def _cofactor_step(M: sympy.ImmutableMatrix) -> Step | None:
     return Step("cofactor expansion along row 1", rf"\det A = {body}")
 
 
-def det(A: MatrixLike, *, steps: bool = False) -> sympy.Expr | Derivation:
+def det(
+    A: MatrixLike, *, steps: bool = False, timeout: float | None = None
+) -> sympy.Expr | Derivation:
     """The determinant (exact, simplified).
 
     Args:
         A: A square matrix.
         steps: Return a :class:`~symml.derivation.Derivation` with the cofactor expansion.
+        timeout: Seconds the exact work on a matrix larger than :data:`IN_PLACE_MAX_SIZE`
+            may take (default ``config.timeout``). On expiry a matrix of numbers gets
+            ``numpy.linalg.det`` (``method="numeric"``); one with symbols raises.
 
     Raises:
         ValueError: For a non-square matrix.
+        DerivationTimeout: When a matrix with symbols runs past ``timeout``.
 
     Examples:
         >>> det([[1, 2], [3, 4]])
@@ -326,22 +357,38 @@ def det(A: MatrixLike, *, steps: bool = False) -> sympy.Expr | Derivation:
         a*d - b*c
     """
     M = _square(A, "det")
-    value = _tidy(M.det(method="berkowitz"))
+    method, error = "symbolic", None
+    try:
+        value = _exact(_det_exact, M, timeout, "det")
+    except DerivationTimeout:
+        if M.free_symbols:
+            raise
+        number = complex(np.linalg.det(_numeric_array(M)))
+        value = sympy.Float(number.real) + sympy.I * sympy.Float(number.imag) * bool(number.imag)
+        method = "numeric"
+        error = abs(number) * float(np.linalg.cond(_numeric_array(M))) * np.finfo(float).eps
     if not steps:
         return value
     lines = [_matrix_step("matrix", "A", M)]
     cof = _cofactor_step(M)
     if cof is not None:
         lines.append(cof)
-    lines.append(Step.equation("evaluate", r"\det A", value))
+    title = "evaluate" if method == "symbolic" else "numpy.linalg.det (symbolic timed out)"
+    lines.append(Step(title, rf"\det A = {_tex_big(value)}"))
     return Derivation(
         value,
         _params(M),
         tuple(lines),
         r"\det A",
+        method,
+        error,
         operation="det",
         check=partial(_check_det, A=M),
     )
+
+
+def _det_exact(M: sympy.ImmutableMatrix) -> sympy.Expr:
+    return _tidy(M.det(method="berkowitz"))
 
 
 def _check_det(
@@ -372,11 +419,17 @@ def _singular(M: sympy.ImmutableMatrix, d: sympy.Expr) -> bool:
     return _is_zero(d)
 
 
-def inverse(A: MatrixLike, *, steps: bool = False) -> sympy.ImmutableMatrix | Derivation:
+def inverse(
+    A: MatrixLike, *, steps: bool = False, timeout: float | None = None
+) -> sympy.ImmutableMatrix | Derivation:
     r"""The inverse matrix, ``A⁻¹ = adj(A) / det(A)``.
+
+    ``timeout`` bounds the exact work as in :func:`det` (a matrix of numbers then gets
+    ``numpy.linalg.inv``, ``method="numeric"``).
 
     Raises:
         ValueError: For a non-square or singular matrix.
+        DerivationTimeout: When a matrix with symbols runs past ``timeout``.
 
     Examples:
         >>> inverse([[2, 1], [1, 1]])
@@ -385,7 +438,12 @@ def inverse(A: MatrixLike, *, steps: bool = False) -> sympy.ImmutableMatrix | De
         [-1,  2]])
     """
     M = _square(A, "inverse")
-    d = _tidy(M.det(method="berkowitz"))
+    try:
+        d, inv = _exact(_inverse_exact, M, timeout, "inverse")
+    except DerivationTimeout:
+        if M.free_symbols:
+            raise
+        return _numeric_inverse(M, steps)
     if _singular(M, d):
         why = (
             f"is singular (det A = {d})"
@@ -394,18 +452,62 @@ def inverse(A: MatrixLike, *, steps: bool = False) -> sympy.ImmutableMatrix | De
             f"det A = {d})"
         )
         raise ValueError(f"inverse: A = {_short(M)} {why}, so it has no inverse")
-    inv = _tidy_matrix(M.inv(method="LU") if _is_float(M) else M.adjugate() / d)
+    assert inv is not None  # _inverse_exact leaves it out only for a singular matrix
     if not steps:
         return inv
-    lines = [_matrix_step("matrix", "A", M), Step.equation("determinant", r"\det A", d)]
+    lines = [_matrix_step("matrix", "A", M), Step("determinant", rf"\det A = {_tex_big(d)}")]
     if M.rows <= SHOW_COFACTORS_MAX and not _is_float(M):
         lines.append(Step.equation("adjugate", r"\operatorname{adj} A", M.adjugate()))
-    lines.append(Step.equation("inverse", r"A^{-1} = \frac{\operatorname{adj} A}{\det A}", inv))
+    lines.append(
+        Step(
+            "inverse",
+            rf"A^{{-1}} = \frac{{\operatorname{{adj}} A}}{{\det A}} = {_tex_big(inv)}",
+        )
+    )
     return Derivation(
         inv,
         _params(M),
         tuple(lines),
         "A^{-1}",
+        operation="inverse",
+        check=partial(_check_inverse, A=M),
+    )
+
+
+def _inverse_exact(
+    M: sympy.ImmutableMatrix,
+) -> tuple[sympy.Expr, sympy.ImmutableMatrix | None]:
+    """``det A`` and ``A⁻¹`` (``None`` for a singular matrix)."""
+    d = _tidy(M.det(method="berkowitz"))
+    if _singular(M, d):
+        return d, None
+    return d, _tidy_matrix(M.inv(method="LU") if _is_float(M) else M.adjugate() / d)
+
+
+def _numeric_inverse(M: sympy.ImmutableMatrix, steps: bool) -> sympy.ImmutableMatrix | Derivation:
+    """``numpy.linalg.inv`` of a matrix of numbers whose exact inverse timed out."""
+    A = _numeric_array(M)
+    if np.linalg.matrix_rank(A) < M.rows:
+        raise ValueError(f"inverse: A = {_short(M)} is numerically singular, so it has no inverse")
+    inv = sympy.ImmutableMatrix(np.linalg.inv(A).tolist())
+    if not steps:
+        return inv
+    error = (
+        float(np.linalg.cond(A))
+        * np.finfo(float).eps
+        * float(np.abs(np.asarray(inv.tolist(), dtype=complex)).max())
+    )
+    lines = (
+        _matrix_step("matrix", "A", M),
+        Step("numpy.linalg.inv (symbolic timed out)", rf"A^{{-1}} = {_tex_big(inv)}"),
+    )
+    return Derivation(
+        inv,
+        (),
+        lines,
+        "A^{-1}",
+        "numeric",
+        error,
         operation="inverse",
         check=partial(_check_inverse, A=M),
     )
@@ -426,7 +528,11 @@ def _check_inverse(
 
 
 def charpoly(
-    A: MatrixLike, lam: sympy.Symbol | str | None = None, *, steps: bool = False
+    A: MatrixLike,
+    lam: sympy.Symbol | str | None = None,
+    *,
+    steps: bool = False,
+    timeout: float | None = None,
 ) -> sympy.Expr | Derivation:
     r"""The characteristic polynomial ``det(λI − A)`` (monic) as an expression in ``lam``.
 
@@ -434,6 +540,8 @@ def charpoly(
         A: A square matrix.
         lam: The variable, a Symbol or a name (default ``lambda``).
         steps: Return a :class:`~symml.derivation.Derivation`.
+        timeout: Seconds the work on a matrix larger than :data:`IN_PLACE_MAX_SIZE` may take
+            (default ``config.timeout``); on expiry :class:`~symml.errors.DerivationTimeout`.
 
     Examples:
         >>> charpoly([[2, 1], [1, 2]], "t")
@@ -441,7 +549,7 @@ def charpoly(
     """
     M = _square(A, "charpoly")
     var = _lam_symbol(M, lam)
-    p = sympy.expand(M.charpoly(var).as_expr())
+    p = _exact(partial(_charpoly_exact, var=var), M, timeout, "charpoly")
     if not steps:
         return p
     lines = [
@@ -460,6 +568,10 @@ def charpoly(
         operation="charpoly",
         check=partial(_check_charpoly, A=M, lam=var),
     )
+
+
+def _charpoly_exact(M: sympy.ImmutableMatrix, var: sympy.Symbol) -> sympy.Expr:
+    return sympy.expand(M.charpoly(var).as_expr())
 
 
 def _check_charpoly(

@@ -49,6 +49,7 @@ from symml.linalg._common import (
     _is_zero,
     _lam_symbol,
     _matrix_step,
+    _numeric_only,
     _params,
     _paren,
     _short,
@@ -188,10 +189,12 @@ class Eigen(Result):
 
     def plain(self) -> str:
         """The eigenvalues on one line (the CLI's last line)."""
-        if not self.values:
-            return f"eigenvalues: numeric only, {self.method}; use .to_numpy()"
+        if not self.values and self.params:
+            return _numeric_only("eigenvalues", self.method, self.params)
+        if not self.values:  # a numeric matrix: its values from numpy
+            return f"≈ {self.method}\n{sympy.sstr(np.asarray(self.to_numpy()()).tolist())}"
         text = sympy.sstr(list(self.values))
-        return text if self.method == "symbolic" else f"{text}  ({self.method})"
+        return text if self.method == "symbolic" else f"≈ {self.method}\n{text}"
 
     def to_numpy(self, *, vectors: bool = False) -> SpectrumFunction:
         """A callable ``params -> eigenvalues (..., n)``, broadcast over parameter arrays.

@@ -32,6 +32,7 @@ from symml.linalg._common import (
     _is_zero,
     _matrix,
     _matrix_step,
+    _numeric_only,
     _params,
     _short,
     _sym_number,
@@ -352,7 +353,7 @@ class SVD(Result):
     def plain(self) -> str:
         """``U``, ``S`` and ``V`` on one line (the CLI's last line)."""
         if self.U is None or self.S is None or self.V is None:
-            return f"singular values: numeric only ({self.method}); use .to_numpy()"
+            return _numeric_only("singular values", self.method, _params(self.matrix))
         return (
             f"U = {sympy.sstr(self.U.tolist())}; S = {sympy.sstr(self.S.tolist())}; "
             f"V = {sympy.sstr(self.V.tolist())}"

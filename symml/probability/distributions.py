@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, cast
 
 import numpy as np
@@ -357,7 +357,28 @@ def parse_distribution(text: str) -> tuple[str, RandomSymbol]:
             f"unknown distribution family {family!r} in {text!r}; known: {', '.join(FAMILIES)}"
         )
     args = [_argument(a, f"{family} in {text!r}") for a in _split_arguments(inner)]
-    return name, FAMILIES[family](name, *args)
+    return name, FAMILIES[family](name, *positive_parameters(family, args))
+
+
+def positive_parameters(family: str, args: Sequence[Any]) -> list[Any]:
+    """``args`` with each symbol given as a parameter the family needs positive (a scale, a
+    rate, a shape: :data:`PARAMETER_RULES`) replaced by a same-named positive symbol, in
+    every argument: SymPy then answers ``exp(mu*t + sigma**2*t**2/2)`` rather than a
+    ``Piecewise`` on ``arg(sigma)``.
+
+    Examples:
+        >>> mu, sigma = sympy.symbols("mu sigma", real=True)
+        >>> [a.is_positive for a in positive_parameters("Normal", [mu, sigma])]
+        [None, True]
+    """
+    names, rules = PARAMETER_RULES.get(family, ((), ()))
+    positive = {rule[0] for rule in rules if rule[1] is _positive}
+    swap = {
+        arg: sympy.Symbol(arg.name, positive=True)
+        for pname, arg in zip(names, args, strict=False)
+        if pname in positive and isinstance(arg, sympy.Symbol) and arg.is_positive is not True
+    }
+    return [a.xreplace(swap) if isinstance(a, sympy.Basic) and swap else a for a in args]
 
 
 def bind(
@@ -386,10 +407,17 @@ def bind(
     unknown = [k for k, v in named.items() if not isinstance(v, RandomSymbol)]
     if unknown:
         raise TypeError(f"bind: {unknown[0]!r} is not a random variable")
+    # the distributions' own parameters (sigma made positive) replace their namesakes too
+    params = {
+        p.name: p
+        for v in named.values()
+        for p in v.pspace.free_symbols
+        if isinstance(p, sympy.Symbol) and not isinstance(p, RandomSymbol)
+    }
     return e.xreplace(
         {
-            s: named[s.name]
+            s: named.get(s.name, params.get(s.name))
             for s in e.free_symbols
-            if isinstance(s, sympy.Symbol) and s.name in named
+            if isinstance(s, sympy.Symbol) and (s.name in named or s.name in params)
         }
     )

@@ -288,3 +288,39 @@ def test_a_limited_high_order_derivative_is_the_same_as_in_place() -> None:
     )
     assert float(d.result.subs(x, 0.7)) == pytest.approx(float(leibniz.subs(x, 0.7)), rel=1e-12)
     assert d.verify()
+
+
+# --- zero partial derivatives (issue 16 item 7) ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (lambda: sm.gradient("x**2", "x, y"), sympy.Matrix([2 * x, 0])),
+        (lambda: sm.derivative("5", "x"), sympy.Integer(0)),
+        (lambda: sm.hessian("x**2", "x, y"), sympy.Matrix([[2, 0], [0, 0]])),
+        (lambda: sm.jacobian(["x", "2*x"], "x, y"), sympy.Matrix([[1, 0], [2, 0]])),
+        (lambda: sm.gradient("7", "x, y"), sympy.Matrix([0, 0])),
+    ],
+)
+def test_a_named_variable_that_does_not_occur_is_a_zero_partial(call, expected) -> None:
+    """Every variable of f is named, plus more: the extra partials are 0 and verify."""
+    d = call()
+    assert d.result == expected
+    assert d.verify()
+
+
+def test_a_missing_name_beside_an_unnamed_variable_is_still_a_typo() -> None:
+    """x**2*y wrt x, q: y is not named, so q is likely a misspelt y and is refused."""
+    with pytest.raises(ValueError, match="'q' does not occur in x\\*\\*2\\*y"):
+        sm.gradient("x**2*y", "x, q")
+    with pytest.raises(ValueError, match="'y' does not occur"):
+        sm.derivative("x**2", "y")
+
+
+@pytest.mark.parametrize("f", ["0/0", "5"])
+def test_derivative_of_a_constant_without_wrt_asks_for_wrt(f: str) -> None:
+    """No variable to differentiate by: 'give wrt', not 'use gradient()' (issue 16 item 15)."""
+    with pytest.raises(ValueError, match="has no variable; give wrt") as info:
+        sm.derivative(f)
+    assert "gradient" not in str(info.value)

@@ -3,6 +3,7 @@ are not differentiable at the point, and points beyond floats."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -11,7 +12,9 @@ import pytest
 import sympy
 
 import symml as sm
+from symml.calculus.series import MAX_TAYLOR_ORDER
 from symml.errors import NoClosedFormError, NotSupportedError
+from tests.helpers import Cli
 
 x, y, z, a = sm.symbols("x y z a")
 
@@ -184,3 +187,14 @@ def test_taylor_at_a_point_beyond_floats_verifies(
         )
         assert abs(mpmath.mpf(str(ours)) / reference - 1) < 1e-30
         assert abs(g(a + h, a) - reference) < 2 * h**3 * abs(reference)  # T is close to f
+
+
+def test_an_absurd_order_is_refused_up_front(cli: Cli) -> None:
+    """order 1000000 ran 10.8 s and timed out; it is refused at once (issue 16 item 5)."""
+    assert sm.taylor("exp(x)", "x", 0, MAX_TAYLOR_ORDER).result.coeff(x, MAX_TAYLOR_ORDER) != 0
+    with pytest.raises(ValueError, match=f"order 1000000 is above .*\\({MAX_TAYLOR_ORDER}\\)"):
+        sm.taylor("exp(x)", "x", 0, 1_000_000)
+    t0 = time.perf_counter()
+    code, out, err = cli("taylor", "exp(x)", "--order", "1000000")
+    assert code == 2 and out == "" and "order 1000000 is above" in err
+    assert time.perf_counter() - t0 < 5

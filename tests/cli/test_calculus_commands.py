@@ -52,6 +52,24 @@ def test_grad_and_hessian(cli: Cli) -> None:
     assert code == 0 and out.strip().endswith("Matrix([[y, x], [1, 1]])")
 
 
+@pytest.mark.parametrize(
+    ("args", "last"),
+    [
+        (("grad", "x**2", "--wrt", "x,y"), "Matrix([[2*x], [0]])"),
+        (("diff", "5", "--wrt", "x"), "0"),
+        (("diff", "5", "--wrt", "x", "--verify"), "0"),
+    ],
+)
+def test_zero_partial_derivatives(cli: Cli, args: tuple[str, ...], last: str) -> None:
+    """A variable named in --wrt that f does not contain has a zero partial (issue 16 item 7);
+    a name beside an unnamed variable of f is still refused as a likely typo."""
+    code, out, err = cli(*args)
+    assert code == 0 and err == ""
+    assert out.strip().splitlines()[-1] == last
+    code, _, err = cli("grad", "x**2*y", "--wrt", "x,q")
+    assert code == 2 and "'q' does not occur" in err
+
+
 def test_verify_option(cli: Cli) -> None:
     code, out, _ = cli("hessian", "exp(x*y)", "--verify")
     assert code == 0

@@ -29,6 +29,18 @@ def test_cli_eig_timeout_falls_back(cli):
     result = cli(*argv)
     assert result.code == 0
     assert "numeric only" in result.out.strip().splitlines()[-1]
+    # the command line gets no Python hint (issue 16 item 5)
+    assert "to_numpy" not in result.out and "depend on a, b, c, d, f, g, h, k, m, n" in result.out
+
+
+def test_cli_eig_without_a_closed_form_is_marked_numeric(cli):
+    """x^5 - x - 1 has no closed-form roots: the values are numeric and say so."""
+    companion = "[[0,1,0,0,0],[0,0,1,0,0],[0,0,0,1,0],[0,0,0,0,1],[1,1,0,0,0]]"
+    result = cli("eig", companion)
+    assert result.code == 0 and result.err == ""
+    mark, values = result.out.strip().splitlines()[-2:]
+    assert mark == "≈ numeric (no closed form)"
+    assert values.startswith("[1.1673039782614")
 
 
 @pytest.mark.parametrize(

@@ -48,3 +48,17 @@ def test_cli_a_repeated_dist_name_exits_2(command, cli):
     args = ["X"] if command == "expect" else []
     code, _, err = cli(command, *args, "--dist", "X=Normal(0,1)", "--dist", "X=Normal(1,1)")
     assert code == 2 and "X is given twice" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_expect_mgf_of_a_normal_with_symbols(cli: Cli) -> None:
+    """Was 1.5 KB of Piecewise (issue 16 item 8)."""
+    result = cli("expect", "exp(t*X)", "--dist", "X=Normal(mu,sigma)")
+    assert result.code == 0 and result.err == ""
+    assert result.out.strip().splitlines()[-1] == "exp(t*(mu + sigma**2*t/2))"
+
+
+def test_cli_expect_positive_option(cli: Cli) -> None:
+    result = cli("expect", "exp(-c*X)", "--dist", "X=Exponential(1)", "--positive", "c")
+    assert result.code == 0 and result.out.strip().splitlines()[-1] == "1/(c + 1)"
+    result = cli("expect", "X", "--dist", "X=Uniform(0,a)", "--positive", "q")
+    assert result.code == 2 and "--positive: 'q' does not occur" in result.err

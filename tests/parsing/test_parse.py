@@ -14,6 +14,7 @@ import sympy
 
 import symml as sm
 from symml.parsing import _parse_cached
+from tests.helpers import Cli
 
 x, y, z = sympy.symbols("x y z", real=True)
 
@@ -436,3 +437,67 @@ def test_names_of_non_numbers_are_refused(text: str) -> None:
         sm.parse(text)
     assert info.value.token in ("nan", "NaN", "zoo")
     assert sm.parse("nanx") == sympy.Symbol("nanx", real=True)  # a longer name is a name
+
+
+# --- messages that pointed the wrong way (issue 16 item 15) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "says", "column"),
+    [
+        ("(lambda: 1)()", "lambda expressions are not allowed", 2),
+        ("(lambda x: x)(2)", "lambda expressions are not allowed", 2),
+        ("(1 if x else 2)(3)", "conditional expressions are not allowed", 2),
+        ("x.real()", "attribute access is not allowed", 1),
+        ("1" * 5000, "a number of 5000 digits (at most 1000 allowed)", 1),
+        ("2*" + "9" * 1200 + "*x", "a number of 1200 digits", 3),
+    ],
+)
+def test_the_message_names_the_construct(text: str, says: str, column: int) -> None:
+    with pytest.raises(sm.ParseError) as info:
+        sm.parse(text)
+    message = str(info.value)
+    assert says in message and info.value.position == column
+    assert "implicit multiplication" not in message and "set_int_max_str_digits" not in message
+
+
+def test_a_product_of_brackets_still_suggests_a_star() -> None:
+    with pytest.raises(sm.ParseError, match=r"implicit multiplication .* write \)\*\("):
+        sm.parse("(x)(y)")
+
+
+def test_the_cli_says_it_too(cli: Cli) -> None:
+    code, out, err = cli("diff", "(lambda: 1)()", "--wrt", "x")
+    assert code == 2 and out == "" and "lambda expressions are not allowed" in err
+    code, _, err = cli("diff", "1" * 5000 + "*x")
+    assert code == 2 and "a number of 5000 digits" in err and "sys." not in err
+    code, _, err = cli("diff", "0/0")
+    assert code == 2 and "gradient" not in err
+
+
+# --- 'e' read as Euler's number where a variable is likely (issue 16 item 6) ---------------
+
+
+@pytest.mark.parametrize(
+    ("text", "columns"),
+    [
+        ("[[a,b,c],[d,e,f],[g,h,i]]", [13]),
+        ("a*e + b", [3]),
+        ("e*x", [1]),
+        ("e**x + e^2 + log(e) + e + 1", []),
+        ("exp(x) + E*x", []),
+    ],
+)
+def test_euler_columns(text: str, columns: list[int]) -> None:
+    assert sm.parsing.euler_columns(text) == columns
+
+
+def test_the_cli_notes_e_read_as_eulers_number(cli: Cli) -> None:
+    code, out, err = cli("linalg", "inverse", "[[a,b,c],[d,e,f],[g,h,i]]")
+    assert code == 0 and "E*" in out
+    assert err.strip() == (
+        "symml: note: 'e' at column 13 of the matrix is Euler's number e = 2.718..., "
+        "not a variable (name a variable e.g. e1)"
+    )
+    code, _, err = cli("diff", "exp(x) + e**x", "--wrt", "x")
+    assert code == 0 and err == ""

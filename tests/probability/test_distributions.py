@@ -353,3 +353,36 @@ def test_a_custom_density_far_from_zero_or_narrow_is_found(
     assert quad(lambda t: t * law.pdf(t), lo, hi, points=[mean], limit=200)[0] == pytest.approx(
         mean, rel=1e-9
     )
+
+
+# --- scale parameters are positive inside the derivation (issue 16 item 8) ------------------
+
+
+def test_a_scale_parameter_named_in_dist_is_positive() -> None:
+    """exp(t X) of Normal(mu, sigma): the MGF, not a Piecewise on arg(sigma)."""
+    name, X = parse_distribution("X=Normal(mu, sigma)")
+    t, s = sympy.Symbol("t", real=True), sympy.Symbol("sigma", positive=True)
+    e = bind("exp(t*X)", {name: X})
+    result = sm.expectation(e).result
+    assert not result.has(sympy.Piecewise)
+    assert sympy.simplify(result - sympy.exp(mu * t + s**2 * t**2 / 2)) == 0
+    # the expression's sigma is the distribution's (one symbol, not two of the same name)
+    ratio = sm.expectation(bind("X/sigma", {name: X})).result
+    assert sympy.simplify(ratio - mu / s) == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "positive", "real"),
+    [
+        ("X=Normal(mu, sigma)", {"sigma"}, {"mu"}),
+        ("X=Exponential(lam)", {"lam"}, set()),
+        ("X=Gamma(k, theta)", {"k", "theta"}, set()),
+        ("X=Uniform(a, b)", set(), {"a", "b"}),
+    ],
+)
+def test_which_parameters_are_made_positive(text, positive, real) -> None:
+    _, X = parse_distribution(text)
+    params = {p.name: p for p in X.pspace.free_symbols if isinstance(p, sympy.Symbol)}
+    params.pop("X")
+    assert {n for n, p in params.items() if p.is_positive} == positive
+    assert {n for n, p in params.items() if not p.is_positive} == real
