@@ -27,7 +27,9 @@ from symml.derivation import (
     as_matrix,
     as_wrt,
     compiled,
+    free_symbols,
     function_lhs,
+    sorted_symbols,
     tex,
 )
 from symml.errors import NotSupportedError
@@ -390,12 +392,18 @@ def _check_directional(
     """Compare ``contract(result(x), v)`` with a finite difference of ``fn`` along ``v``
     (a random unit vector per point, or ``direction``), at random points where ``fn`` and
     the result are finite and real. A point whose difference stencil leaves the domain
-    (``log(x)`` near 0) is replaced by another; the count says how many were compared."""
+    (``log(x)`` near 0) is replaced by another; the count says how many were compared.
+
+    Free symbols besides ``wrt`` (data and parameters: ``x, y`` of the loss
+    ``(y - w*x - b)**2`` differentiated in ``w, b``) are drawn at random too, as the
+    compiled function's trailing arguments, and held fixed along ``v``."""
     wrt = d.wrt
-    base = compiled(fn, wrt)
-    symbolic = compiled(d.result, wrt)
+    data = sorted_symbols((free_symbols(fn) | free_symbols(d.result)) - set(wrt))
+    args = (*wrt, *data)
+    base = compiled(fn, args)
+    symbolic = compiled(d.result, args)
     shape = _shape_of(d.result)
-    candidates = random_points((base, symbolic), len(wrt), 4 * points, rng)
+    candidates = random_points((base, symbolic), len(args), 4 * points, rng)
     worst, used = 0.0, 0
     h = 1e-3 if order == 1 else 1e-2
     with np.errstate(all="ignore"):
@@ -404,7 +412,8 @@ def _check_directional(
             if v is None:
                 v = rng.standard_normal(len(wrt))
                 v /= np.linalg.norm(v)
-            settled = settled_difference(lambda p: base(*p), x, v, h, order, rtol)
+            along = np.concatenate([v, np.zeros(len(data))])  # the data stay where they are
+            settled = settled_difference(lambda p: base(*p), x, along, h, order, rtol)
             if settled is None:
                 continue  # the stencil left the domain, or sits on a pole: no evidence here
             numeric, noise = settled

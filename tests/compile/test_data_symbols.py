@@ -87,13 +87,22 @@ def test_cli_export_of_a_loss_gradient_with_data(
     assert "def g(w, b, x, y):" in path.read_text()
 
 
-@pytest.mark.xfail(
-    reason="the gradient's numeric check must draw the data symbols x, y at random too "
-    "(calculus: being refactored; see the issue 15 report)",
-    strict=False,
-)
 def test_cli_verify_of_a_loss_gradient_with_data(capsys: pytest.CaptureFixture[str]) -> None:
     from symml.cli import main
 
     assert main(["grad", "(y - w*x - b)^2", "--wrt", "w,b", "--verify"]) == 0
     assert "passed" in capsys.readouterr().out
+
+
+def test_the_check_draws_the_data_symbols_and_can_fail() -> None:
+    """verify() of a derivative in the parameters draws the data symbols at random too (held
+    fixed along the difference direction): a right gradient passes, a wrong one fails."""
+    g = sm.gradient("(y - w*x - b)**2", "w, b")
+    assert g.wrt == tuple(sympy.symbols("w b", real=True))
+    v = g.verify(rng=0)
+    assert v.passed and v.points == 5
+    x = sympy.Symbol("x", real=True)
+    wrong = sm.Derivation(g.result * (1 + x / 10), g.wrt, g.steps, g.lhs, check=g.check)
+    assert not wrong.verify(rng=0).passed
+    h = sm.hessian("(y - w*x - b)**2", "w, b")
+    assert h.verify(rng=1).passed
