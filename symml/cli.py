@@ -47,7 +47,7 @@ from symml.derivation import (
     latex_number,
 )
 from symml.errors import ParseError, SymmlError
-from symml.latex import to_latex
+from symml.latex import GREEK_LETTERS, to_latex
 from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
 from symml.matrixcalc import matrix_derivative, matrix_hessian
 from symml.notes import PDFLATEX_TIMEOUT, Notes, latex_text
@@ -1114,47 +1114,9 @@ def _join_values(argv: list[str], options: set[str]) -> list[str]:
 
 #: LaTeX commands and what plain text writes for them (a command not listed is its name).
 PLAIN_COMMANDS: dict[str, str] = {
-    **dict(
-        zip(
-            [
-                "alpha",
-                "beta",
-                "gamma",
-                "delta",
-                "epsilon",
-                "zeta",
-                "eta",
-                "theta",
-                "iota",
-                "kappa",
-                "lambda",
-                "mu",
-                "nu",
-                "xi",
-                "rho",
-                "sigma",
-                "tau",
-                "upsilon",
-                "phi",
-                "chi",
-                "psi",
-                "omega",
-                "Gamma",
-                "Delta",
-                "Theta",
-                "Lambda",
-                "Xi",
-                "Sigma",
-                "Phi",
-                "Psi",
-                "Omega",
-                "varepsilon",
-                "varphi",
-            ],
-            "αβγδεζηθικλμνξρστυφχψωΓΔΘΛΞΣΦΨΩεφ",
-            strict=True,
-        )
-    ),
+    **{name: ch for name, ch in GREEK_LETTERS.items() if name not in ("pi", "Pi")},
+    "varepsilon": "ε",
+    "varphi": "φ",
     "pi": "pi",
     "infty": "oo",
     "nabla": "∇",

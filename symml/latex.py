@@ -13,7 +13,51 @@ import sympy
 from symml.derivation import tex
 from symml.parsing import parse
 
-__all__ = ["to_latex"]
+__all__ = ["GREEK_LETTERS", "to_latex"]
+
+#: The Greek letters by their LaTeX command names (``\\alpha`` is α), for the edges that turn
+#: LaTeX into plain text and plain text into LaTeX (the command line, notes).
+GREEK_LETTERS: dict[str, str] = dict(
+    zip(
+        [
+            "alpha",
+            "beta",
+            "gamma",
+            "delta",
+            "epsilon",
+            "zeta",
+            "eta",
+            "theta",
+            "iota",
+            "kappa",
+            "lambda",
+            "mu",
+            "nu",
+            "xi",
+            "pi",
+            "rho",
+            "sigma",
+            "tau",
+            "upsilon",
+            "phi",
+            "chi",
+            "psi",
+            "omega",
+            "Gamma",
+            "Delta",
+            "Theta",
+            "Lambda",
+            "Xi",
+            "Pi",
+            "Sigma",
+            "Phi",
+            "Psi",
+            "Omega",
+        ],
+        "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
+        strict=True,
+    )
+)
 
 
 def to_latex(obj: object, *, steps: bool = True) -> str:

@@ -73,6 +73,7 @@ from symml.derivation import (
     tex,
 )
 from symml.errors import NotSupportedError, SymmlError
+from symml.latex import GREEK_LETTERS
 
 if TYPE_CHECKING:  # matplotlib is imported by the code that makes the figures
     from matplotlib.figure import Figure
@@ -155,48 +156,7 @@ TEXT_ESCAPES: dict[str, str] = {
 
 #: Unicode characters of plain text that pdflatex cannot set directly.
 UNICODE_TEXT: dict[str, str] = {
-    **{
-        ch: f"$\\{name}$"
-        for ch, name in zip(
-            "αβγδεζηθικλμνξπρστυφχψωΓΔΘΛΞΠΣΦΨΩ",
-            [
-                "alpha",
-                "beta",
-                "gamma",
-                "delta",
-                "epsilon",
-                "zeta",
-                "eta",
-                "theta",
-                "iota",
-                "kappa",
-                "lambda",
-                "mu",
-                "nu",
-                "xi",
-                "pi",
-                "rho",
-                "sigma",
-                "tau",
-                "upsilon",
-                "phi",
-                "chi",
-                "psi",
-                "omega",
-                "Gamma",
-                "Delta",
-                "Theta",
-                "Lambda",
-                "Xi",
-                "Pi",
-                "Sigma",
-                "Phi",
-                "Psi",
-                "Omega",
-            ],
-            strict=True,
-        )
-    },
+    **{ch: f"$\\{name}$" for name, ch in GREEK_LETTERS.items()},
     "∇": r"$\nabla$",
     "−": r"$-$",
     "∓": r"$\mp$",
