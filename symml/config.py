@@ -35,6 +35,10 @@ class Config:
         verify_points: Random points a ``verify()`` evaluates.
         max_parse_length: Longest string :func:`symml.parse` accepts.
         max_parse_depth: Deepest nesting :func:`symml.parse` accepts.
+        ml_display: Show results with σ (sigmoid), softplus and tanh recognised where they
+            hide in ``exp`` (:func:`symml.display.ml_form`), in LaTeX, steps and plain text: a
+            display form only, the ``result`` itself is unchanged. Switch it for a block of
+            code with :func:`symml.display.ml_display`.
     """
 
     timeout: float = 10.0
@@ -43,6 +47,7 @@ class Config:
     verify_points: int = 5
     max_parse_length: int = 20_000
     max_parse_depth: int = 100
+    ml_display: bool = True
 
 
 config = Config()

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 import numpy as np
 import sympy
 
+from symml import display
 from symml.checks import check_options
 from symml.errors import NotSupportedError
 from symml.parsing import parse
@@ -60,12 +61,16 @@ LATEX_SETTINGS: Mapping[str, Any] = {"mat_delim": "[", "mat_str": "matrix"}
 
 
 def tex(obj: Any) -> str:
-    r"""LaTeX of a SymPy object (or a Python number) with symml's printing settings.
+    r"""LaTeX of a SymPy object (or a Python number) with symml's printing settings, as
+    results are shown (:func:`symml.display.latex`): σ, softplus and tanh recognised while
+    ``config.ml_display`` is on, fractions in matrix entries at display size.
 
     Examples:
         >>> x = sympy.Symbol("x")
         >>> tex(x**2 / 2)
         '\\frac{x^{2}}{2}'
+        >>> tex(sympy.exp(x) / (sympy.exp(x) + 1) ** 2)
+        '\\sigma\\left(x\\right) \\left(1 - \\sigma\\left(x\\right)\\right)'
     """
     if isinstance(obj, str):
         return obj
@@ -78,7 +83,7 @@ def tex(obj: Any) -> str:
         for s in free_symbols(obj)
         if _TEX_SPECIAL.search(s.name)
     }
-    return sympy.latex(obj, **LATEX_SETTINGS, **({"symbol_names": names} if names else {}))
+    return display.latex(obj, **LATEX_SETTINGS, **({"symbol_names": names} if names else {}))
 
 
 #: Characters of a symbol's name that mean something to LaTeX, and how they are written.
@@ -177,8 +182,11 @@ class Result:
 
     def plain(self) -> str:
         """The result as plain text (what the command line prints): its ``result`` in
-        SymPy's ``str`` form, unless the class writes its own."""
-        return str(getattr(self, "result", repr(self)))
+        SymPy's ``str`` form (with σ, softplus and tanh recognised while
+        ``config.ml_display`` is on: :func:`symml.display.plain`), unless the class writes
+        its own."""
+        value = getattr(self, "result", repr(self))
+        return display.plain(value) if isinstance(value, sympy.Basic) else str(value)
 
     def __str__(self) -> str:
         return self.plain()
