@@ -49,8 +49,10 @@ from symml.config import config
 from symml.deadline import Deadline
 
 __all__ = [
+    "MAX_FACTOR_OPS",
     "MAX_FAMILIES",
     "MAX_OPS",
+    "MAX_POWER",
     "TIME_BUDGET",
     "exp_form",
     "latex",
@@ -66,6 +68,13 @@ __all__ = [
 MAX_OPS = 400
 #: Nodes with more families of exponentials than this are not rewritten as a whole.
 MAX_FAMILIES = 3
+#: Nodes with an exponential under a power higher than this (``(e^x + y)^30``), or with
+#: exponentials whose powers span more than this (``e^{20x} + e^{x}``), are not rewritten as a
+#: whole: expanding them could take seconds.
+MAX_POWER = 6
+#: Candidate forms with more operations than this are not factored (``factor`` is the costly
+#: step, and a long form rarely wins).
+MAX_FACTOR_OPS = 30
 #: Seconds one :func:`ml_form` call may spend trying candidate forms.
 TIME_BUDGET = 0.25
 
@@ -81,7 +90,7 @@ class sigmoid(sympy.Function):  # noqa: N801 - named as the parser's function, f
         >>> s.doit()
         1/(1 + exp(-u))
         >>> sigmoid(sympy.Integer(0)).evalf(5), s.diff(u)
-        (0.50000, (1 - sigmoid(u))*sigmoid(u))
+        (0.50000, sigmoid(u)*(1 - sigmoid(u)))
     """
 
     is_real = True
@@ -147,13 +156,17 @@ def _definition(self: Any, **hints: Any) -> sympy.Expr:
     return self.definition()
 
 
+def _rewritten(self: Any, *args: Any, **hints: Any) -> sympy.Expr:
+    return self.func(*args).definition()
+
+
 def _evalf(self: Any, prec: int) -> sympy.Expr:
     return self.definition()._eval_evalf(prec)
 
 
 for _cls in DISPLAY_FUNCTIONS:  # one value-keeping protocol for every display function
     _cls.doit = _definition  # type: ignore[method-assign]
-    _cls._eval_rewrite_as_exp = _definition  # type: ignore[attr-defined]
+    _cls._eval_rewrite_as_exp = _rewritten  # type: ignore[attr-defined]
     _cls._eval_evalf = _evalf  # type: ignore[method-assign]
 
 
@@ -199,11 +212,34 @@ class _LatexPrinter(_Order, LatexPrinter):
             cell = str(super()._print(expr, **kwargs))
         finally:
             self._in_cell = True
-        return rf"\displaystyle {cell}" if r"\frac" in cell else cell
+        return rf"\displaystyle {cell}" if r"\frac" in _outside_scripts(cell) else cell
+
+
+def _outside_scripts(latex: str) -> str:
+    """``latex`` without its super- and subscript groups (``e^{\\frac{x}{2}}`` is ``e``): a
+    fraction there is script size whatever the style."""
+    out, depth, i = [], 0, 0
+    while i < len(latex):
+        if depth == 0 and latex.startswith(("^{", "_{"), i):
+            depth, i = 1, i + 2
+            continue
+        ch = latex[i]
+        if depth:
+            depth += {"{": 1, "}": -1}.get(ch, 0)
+        else:
+            out.append(ch)
+        i += 1
+    return "".join(out)
 
 
 class _StrPrinter(_Order, StrPrinter):
-    pass
+    """SymPy's ``str`` form: a matrix on one line, as ``str(matrix)`` writes it."""
+
+    def _print_MatrixBase(self, expr: Any) -> str:
+        if 0 in expr.shape:
+            return str(expr)
+        rows = ", ".join("[" + ", ".join(map(self._print, row)) + "]" for row in expr.tolist())
+        return f"Matrix([{rows}])"
 
 
 def latex(expr: Any, **settings: Any) -> str:
@@ -214,7 +250,7 @@ def latex(expr: Any, **settings: Any) -> str:
     Examples:
         >>> x = sympy.Symbol("x")
         >>> latex(sympy.Matrix([[x / (1 + sympy.exp(-x)), x / 2]]), mat_str="matrix")
-        '\left[\begin{matrix}x \sigma\left(x\right) & \displaystyle \frac{x}{2}\end{matrix}\right]'
+        '\\left[\\begin{matrix}x \\sigma\\left(x\\right) & \\displaystyle \\frac{x}{2}\\end{matrix}\\right]'
     """
     return _LatexPrinter(settings).doprint(ml_form(expr) if ml_display_on() else expr)
 
@@ -291,7 +327,7 @@ def ml_form(expr: Any) -> Any:
         >>> ml_form(x * (-y + (1 - y) * sympy.exp(w * x)) / (sympy.exp(w * x) + 1))
         x*(-y + sigmoid(w*x))
         >>> ml_form(sympy.exp(x) / (sympy.exp(x) + 1) ** 2)
-        (1 - sigmoid(x))*sigmoid(x)
+        sigmoid(x)*(1 - sigmoid(x))
         >>> ml_form(sympy.log(1 + sympy.exp(-x)))
         softplus(-x)
         >>> ml_form((sympy.exp(x) - sympy.exp(-x)) / (sympy.exp(x) + sympy.exp(-x)))
@@ -328,8 +364,10 @@ def exp_form(expr: Any) -> Any:
 def _ml_form(expr: sympy.Expr) -> sympy.Expr:
     if sympy.count_ops(expr) > MAX_OPS:
         return expr
-    deadline = Deadline(TIME_BUDGET)
-    return _rewrite(_softplus(expr), deadline)
+    try:
+        return _rewrite(_softplus(expr), Deadline(TIME_BUDGET))
+    except Exception:  # a display nicety: whatever SymPy trips on, the form as it is is right
+        return expr
 
 
 def _softplus(expr: sympy.Expr) -> sympy.Expr:
@@ -364,8 +402,8 @@ def _families(node: sympy.Expr) -> dict[sympy.Expr, dict[sympy.exp, sympy.Ration
     out: dict[sympy.Expr, dict[sympy.exp, sympy.Rational]] = {}
     for e in _rational_atoms(node):
         k, u = e.args[0].as_coeff_Mul()
-        if not k.is_Rational:
-            continue
+        if not k.is_Rational or u.has(sympy.I):
+            continue  # σ(0.5 x) would hide a float, σ(i x) is no ML form
         if u.could_extract_minus_sign():
             k, u = -k, -u
         out.setdefault(u, {})[e] = k
@@ -378,12 +416,21 @@ def _rational_atoms(node: sympy.Expr) -> set[sympy.exp]:
         return {node}
     if node.is_Add or node.is_Mul:
         return set().union(*(_rational_atoms(a) for a in node.args))
-    if node.is_Pow and node.exp.is_Integer:
+    if node.is_Pow and node.exp.is_Integer and abs(node.exp) <= MAX_POWER:
         return _rational_atoms(node.base)
     return set()
 
 
 _S, _T = sympy.Dummy("s"), sympy.Dummy("T", positive=True)
+
+
+def _rational_in_t(expr: sympy.Expr) -> bool:
+    """Whether ``_T`` occurs in ``expr`` only through sums, products and integer powers."""
+    if expr == _T or not expr.has(_T):
+        return True
+    if expr.is_Add or expr.is_Mul:
+        return all(_rational_in_t(a) for a in expr.args)
+    return bool(expr.is_Pow and expr.exp.is_Integer and _rational_in_t(expr.base))
 
 
 def _candidates(sigma: sympy.Poly, v: sympy.Expr) -> list[tuple[sympy.Poly, sympy.Expr]]:
@@ -400,13 +447,19 @@ def _best(
     node: sympy.Expr, base: sympy.Expr, powers: dict[sympy.exp, sympy.Rational], deadline: Deadline
 ) -> sympy.Expr:
     """``node`` with the family ``exp(k base)`` written through σ or tanh, when a form is
-    a polynomial in it and smaller than ``node``; else ``node``."""
+    a polynomial in it and smaller than ``node``; else ``node``. The terms or factors of
+    ``node`` without the family are kept as they are."""
     g = abs(sympy.gcd_list(list(powers.values())))
-    rational = sympy.together(node.xreplace({e: _T ** (k / g) for e, k in powers.items()}))
-    if not rational.has(_T) or any(
-        (e.args[0] / base).is_Rational for e in rational.atoms(sympy.exp)
+    if max(abs(k / g) for k in powers.values()) > MAX_POWER:
+        return node
+    add = node.is_Add
+    kept, part = node.as_independent(*powers, as_Add=add)
+    in_t = part.xreplace({e: _T ** (k / g) for e, k in powers.items()})
+    if not _rational_in_t(in_t) or any(
+        (e.args[0] / base).is_Rational for e in in_t.atoms(sympy.exp)
     ):
         return node  # the family also sits where no substitution reaches (inside a function)
+    rational = sympy.together(in_t)
     d = _power_gcd(rational)
     # exp(d g base) is T: written in s = σ(d g base), exp(d g base) = s/(1 - s)
     in_s = sympy.cancel(rational.subs(_T, (_S / (1 - _S)) ** sympy.Rational(1, d)))
@@ -418,9 +471,10 @@ def _best(
         if deadline.expired:
             break
         for form in _forms(poly):
-            cost = _cost(form)
+            whole = kept + form if add else kept * form  # 4 (1 - h^2)/4 is 1 - h^2
+            cost = _cost(whole)
             if cost < best_cost:
-                best, best_cost = form.xreplace({_S: function}), cost
+                best, best_cost = whole.xreplace({_S: function}), cost
     return best
 
 
@@ -439,6 +493,8 @@ def _forms(poly: sympy.Poly) -> list[sympy.Expr]:
     """A polynomial in ``_S`` factored and expanded (factored first: it wins a tie), each
     with its sign tidied."""
     expanded = poly.as_expr()
+    if sympy.count_ops(expanded) > MAX_FACTOR_OPS:
+        return [_tidy(expanded)]
     return [_tidy(sympy.factor(expanded)), _tidy(expanded)]
 
 
