@@ -454,6 +454,8 @@ def _best(
         return node
     add = node.is_Add
     kept, part = node.as_independent(*powers, as_Add=add)
+    if not _divides_by(part, tuple(powers)):
+        return node  # a polynomial in exp(u) is never a polynomial in σ(u): 1 - σ divides it
     in_t = part.xreplace({e: _T ** (k / g) for e, k in powers.items()})
     if not _rational_in_t(in_t) or any(
         (e.args[0] / base).is_Rational for e in in_t.atoms(sympy.exp)
@@ -476,6 +478,14 @@ def _best(
             if cost < best_cost:
                 best, best_cost = whole.xreplace({_S: function}), cost
     return best
+
+
+def _divides_by(expr: sympy.Expr, atoms: tuple[sympy.exp, ...]) -> bool:
+    """Whether ``expr`` has a negative power of something holding one of ``atoms``."""
+    return any(
+        e.is_Pow and e.exp.is_negative and e.base.has(*atoms)
+        for e in sympy.preorder_traversal(expr)
+    )
 
 
 def _power_gcd(rational: sympy.Expr) -> int:
