@@ -123,7 +123,7 @@ def assume(expr: Any, spec: str | Iterable[str]) -> Any:
     own = {s.name: s for s in e.atoms(sympy.Symbol) if not isinstance(s, sympy.Dummy)}
     missing = sorted(set(wanted) - set(own))
     if missing:
-        raise ValueError(f"assume: {missing[0]!r} is not a symbol of {e}")
+        raise ValueError(f"assume: {missing[0]!r} does not occur in {e}")
     return e.xreplace(
         {own[n]: sympy.Symbol(n, real=True, **{how: True}) for n, how in wanted.items()}
     )

@@ -216,13 +216,50 @@ def _looks_constant(s: sympy.Expr, t: sympy.Symbol) -> bool:
     return all(abs(v - seen[0]) <= 1e-9 * max(1.0, abs(seen[0])) for v in seen)
 
 
+#: Functions continuous on the whole real line.
+CONTINUOUS: tuple[type, ...] = (
+    sympy.exp,
+    sympy.sin,
+    sympy.cos,
+    sympy.sinh,
+    sympy.cosh,
+    sympy.tanh,
+    sympy.atan,
+    sympy.erf,
+    sympy.erfc,
+    sympy.Abs,
+    sympy.Max,
+    sympy.Min,
+)
+
+
+def _continuous_everywhere(g: sympy.Expr) -> bool:
+    """Whether g is continuous on the real line by its make: functions of
+    :data:`CONTINUOUS` only, and powers with a non-negative integer exponent or a positive
+    base (``1/(1 + exp(-t))``)."""
+    if not all(isinstance(f, CONTINUOUS) for f in g.atoms(sympy.Function)):
+        return False
+    return all(
+        (p.exp.is_integer and p.exp.is_nonnegative) or p.base.is_positive
+        for p in g.atoms(sympy.Pow)
+    )
+
+
+def _continuous_on(g: sympy.Expr, t: sympy.Symbol, span: sympy.Interval) -> bool:
+    if _continuous_everywhere(g):
+        return True
+    try:
+        return bool(continuous_domain(g, t, span) == span)
+    except (NotImplementedError, TypeError, ValueError):
+        return False
+
+
 def _bounded_continuous(g: sympy.Expr, t: sympy.Symbol, X: RandomSymbol) -> bool:
     """Whether g(c + t) is continuous for every t of the support and bounded (finite limits
     at the infinite ends): then E[g(X)] exists whatever the tails of X."""
     lo, hi = X.pspace.domain.set.inf, X.pspace.domain.set.sup
     c = CENTRES[_family(X)[0]](*_family(X)[1])
-    span = sympy.Interval(lo - c, hi - c)
-    if continuous_domain(g, t, span) != span:
+    if not _continuous_on(g, t, sympy.Interval(lo - c, hi - c)):
         return False
     sides = [side for end, side in ((lo, -sympy.oo), (hi, sympy.oo)) if end == side]
     return all(sympy.limit(g, t, side).is_finite for side in sides)
