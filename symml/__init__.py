@@ -28,7 +28,7 @@ from symml.errors import (
 from symml.config import NO_LIMIT, config
 
 # language: parsing, results, LaTeX
-from symml.parsing import parse, symbols
+from symml.parsing import assume, parse, symbols
 from symml.derivation import Derivation, Step, Verification
 from symml.latex import to_latex
 
@@ -123,6 +123,7 @@ __all__ = [
     "NO_LIMIT",
     "config",
     # language
+    "assume",
     "parse",
     "symbols",
     "Derivation",

@@ -52,7 +52,7 @@ from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
 from symml.matrixcalc import matrix_derivative, matrix_hessian
 from symml.notes import PDFLATEX_TIMEOUT, Notes, latex_text
 from symml.optimize import OptimizeResult, gradient_descent, newton
-from symml.parsing import euler_columns, parse
+from symml.parsing import assume, euler_columns, parse
 from symml.plotting import plot_contour, plot_convergence, plot_function
 from symml.probability import bind, expectation, parse_distribution
 from symml.sampling import check_draws, sampler
@@ -124,8 +124,56 @@ def _one_variable(command: str, a: argparse.Namespace, expr: sympy.Basic, hint: 
     )
 
 
-def _expr_arg(p: argparse.ArgumentParser) -> None:
+def _expr_arg(p: argparse.ArgumentParser, *, assumptions: bool = True) -> None:
     p.add_argument("expression", help='the expression, e.g. "x^2*sin(x)"')
+    if assumptions:
+        _assume_args(p)
+
+
+def _assume_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--assume",
+        action="append",
+        default=[],
+        metavar='"NAME>0"',
+        help='what a free symbol is, e.g. --assume "sigma>0" (also >=0, <0, <=0, !=0; '
+        "comma separated or repeated)",
+    )
+    p.add_argument(
+        "--positive",
+        default="",
+        metavar="NAMES",
+        help="free symbols to take as positive, comma separated, e.g. --positive a,b "
+        "(a family's scale, rate and shape parameters already are)",
+    )
+
+
+def _assumed(a: argparse.Namespace, expr: sympy.Basic) -> sympy.Basic:
+    """``expr`` with the assumptions of ``--assume`` and ``--positive`` (read by
+    :func:`symml.parsing.assume`, never evaluated); an error names the option."""
+    names = [n for n in re.split(r"[,\s]+", a.positive.strip()) if n]
+    bad = next((n for n in names if not n.isidentifier()), None)
+    if bad is not None:
+        raise _BadInput(f"--positive: {bad!r} is not a name")
+    for option, spec in (
+        ("--assume", ",".join(a.assume)),
+        ("--positive", [f"{n}>0" for n in names]),
+    ):
+        try:
+            expr = assume(expr, spec) if spec else expr
+        except ValueError as exc:
+            raise _BadInput(str(exc).replace("assume:", f"{option}:", 1)) from None
+    return expr
+
+
+def _expression(a: argparse.Namespace) -> tuple[sympy.Basic, str | sympy.Basic]:
+    """(the parsed expression, what the operation is given): the user's text, or with
+    ``--assume``/``--positive`` the expression with those symbols' assumptions."""
+    expr = _defined(a.expression)
+    if not (a.assume or a.positive.strip()):
+        return expr, a.expression
+    assumed = _assumed(a, expr)
+    return assumed, assumed
 
 
 def _wrt_arg(p: argparse.ArgumentParser) -> None:
@@ -143,8 +191,9 @@ def _diff_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_diff(a: argparse.Namespace) -> Derivation:
-    _one_variable("diff", a, _defined(a.expression), "grad gives the gradient")
-    return derivative(a.expression, a.wrt, a.order, timeout=a.timeout)
+    expr, given = _expression(a)
+    _one_variable("diff", a, expr, "grad gives the gradient")
+    return derivative(given, a.wrt, a.order, timeout=a.timeout)
 
 
 def _expr_wrt_args(p: argparse.ArgumentParser) -> None:
@@ -153,17 +202,15 @@ def _expr_wrt_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_grad(a: argparse.Namespace) -> Derivation:
-    _defined(a.expression)
-    return gradient(a.expression, a.wrt)
+    return gradient(_expression(a)[1], a.wrt)
 
 
 def _run_hessian(a: argparse.Namespace) -> Derivation:
-    _defined(a.expression)
-    return hessian(a.expression, a.wrt)
+    return hessian(_expression(a)[1], a.wrt)
 
 
 def _run_jacobian(a: argparse.Namespace) -> Derivation:
-    return jacobian(_defined(a.expression), a.wrt)
+    return jacobian(_expression(a)[0], a.wrt)
 
 
 # --- calculus II: integrate, limit, taylor, critical ---------------------------------------
@@ -204,7 +251,7 @@ def _integrate_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_integrate(a: argparse.Namespace) -> Derivation:
-    expr = _defined(a.expression)
+    expr = _expression(a)[0]
     variables = as_wrt(a.wrt, expr)
     lower, upper = a.lower or [], a.upper or []
     if len(lower) != len(upper):
@@ -243,8 +290,7 @@ def _limit_args(p: argparse.ArgumentParser) -> None:
 
 def _run_limit(a: argparse.Namespace) -> Derivation:
     # the point goes in as the user's text (as integrate's bounds): an error names it
-    _defined(a.expression)
-    return limit(a.expression, a.wrt, a.to, a.dir, timeout=a.timeout)
+    return limit(_expression(a)[1], a.wrt, a.to, a.dir, timeout=a.timeout)
 
 
 def _taylor_args(p: argparse.ArgumentParser) -> None:
@@ -256,8 +302,9 @@ def _taylor_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run_taylor(a: argparse.Namespace) -> Derivation:
-    _one_variable("taylor", a, _defined(a.expression), "a Taylor polynomial is of one variable")
-    return taylor(a.expression, a.wrt, a.at, a.order, timeout=a.timeout)
+    expr, given = _expression(a)
+    _one_variable("taylor", a, expr, "a Taylor polynomial is of one variable")
+    return taylor(given, a.wrt, a.at, a.order, timeout=a.timeout)
 
 
 def _critical_args(p: argparse.ArgumentParser) -> None:
@@ -269,8 +316,7 @@ def _critical_args(p: argparse.ArgumentParser) -> None:
 def _run_critical(a: argparse.Namespace) -> CriticalPoints:
     # a list of points has no function to export: bad input (exit 2), as for eig
     _no_export(a, "critical")
-    _defined(a.expression)
-    return critical_points(a.expression, a.wrt, timeout=a.timeout)
+    return critical_points(_expression(a)[1], a.wrt, timeout=a.timeout)
 
 
 # --- linear algebra: eig, linalg -----------------------------------------------------------
@@ -368,24 +414,7 @@ def _expect_args(p: argparse.ArgumentParser) -> None:
         default=None,
         help="seconds SymPy may take before the numeric fallback",
     )
-    p.add_argument(
-        "--positive",
-        default="",
-        metavar="NAMES",
-        help="free symbols to take as positive, comma separated, e.g. --positive a,b "
-        "(the scale, rate and shape parameters of a family already are)",
-    )
-
-
-def _positive(expr: sympy.Basic, names: str) -> sympy.Basic:
-    """``expr`` with the symbols ``--positive`` names made positive (in the expression and
-    in the distributions' parameters alike)."""
-    wanted = {n for n in re.split(r"[,\s]+", names.strip()) if n}
-    found = {s for s in expr.atoms(sympy.Symbol) if s.name in wanted}
-    missing = sorted(wanted - {s.name for s in found})
-    if missing:
-        raise _BadInput(f"--positive: {missing[0]!r} does not occur in the expression or --dist")
-    return expr.xreplace({s: sympy.Symbol(s.name, positive=True) for s in found})
+    _assume_args(p)
 
 
 def _distributions(texts: Sequence[str]) -> dict[str, RandomSymbol]:
@@ -404,8 +433,14 @@ def _distributions(texts: Sequence[str]) -> dict[str, RandomSymbol]:
 
 
 def _run_expect(a: argparse.Namespace) -> Derivation:
-    bound = _positive(bind(a.expression, _distributions(a.dist)), a.positive)
-    return expectation(bound, a.timeout)
+    variables = _distributions(a.dist)
+    given = {*re.findall(r"[A-Za-z_]\w*", ",".join(a.assume)), *re.split(r"[,\s]+", a.positive)}
+    taken = sorted(given & set(variables))
+    if taken:
+        raise _BadInput(
+            f"--assume/--positive: {taken[0]} is a random variable (--dist), not a symbol"
+        )
+    return expectation(_assumed(a, bind(a.expression, variables)), a.timeout)
 
 
 # --- sampling: sample ----------------------------------------------------------------------
@@ -578,7 +613,7 @@ def _minimize_args(p: argparse.ArgumentParser) -> None:
         "stationary point that is not a minimum (a saddle, maximum or inflection point; "
         "the message says which); 2 bad input"
     )
-    _expr_arg(p)
+    _expr_arg(p, assumptions=False)
     _wrt_arg(p)
     p.add_argument("--x0", required=True, help="the start, comma separated, e.g. -1.2,1")
     p.add_argument(

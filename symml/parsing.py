@@ -38,6 +38,8 @@ __all__ = [
     "FUNCTIONS",
     "MAX_NUMBER_DIGITS",
     "NOT_NUMBERS",
+    "RELATIONS",
+    "assume",
     "euler_columns",
     "parse",
     "symbols",
@@ -69,6 +71,62 @@ def symbols(names: str | Iterable[str], **assumptions: Any) -> Any:
     if assumptions["real"] is None:
         del assumptions["real"]
     return sympy.symbols(names, **assumptions)
+
+
+#: ``NAME <relation> 0`` in an assumption (``--assume "sigma>0"``): the SymPy assumption given.
+RELATIONS: dict[str, str] = {
+    ">": "positive",
+    ">=": "nonnegative",
+    "<": "negative",
+    "<=": "nonpositive",
+    "!=": "nonzero",
+}
+_ASSUMPTION = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|!=|>|<)\s*0\s*\Z")
+
+
+def assume(expr: Any, spec: str | Iterable[str]) -> Any:
+    """``expr`` with each symbol ``spec`` names replaced by a same-named real symbol that
+    also has the assumption given (``"sigma>0"``: positive), so that SymPy can use it:
+    the Gaussian integral is then ``sqrt(2)*sqrt(pi)*sigma``, not a ``Piecewise`` on
+    ``arg(sigma)``. Nothing of ``spec`` is evaluated: each item must read ``NAME>0``,
+    ``NAME>=0``, ``NAME<0``, ``NAME<=0`` or ``NAME!=0`` (:data:`RELATIONS`).
+
+    Args:
+        expr: A SymPy object (a ``str`` is parsed first).
+        spec: Comma separated items (``"sigma>0, lam>=0"``), or a sequence of them.
+
+    Raises:
+        ValueError: For an item of another form, or a name that is not a symbol of ``expr``.
+
+    Examples:
+        >>> e = assume("exp(-x**2/(2*sigma**2))", "sigma>0")
+        >>> [(s.name, s.is_positive) for s in sorted(e.free_symbols, key=str)]
+        [('sigma', True), ('x', None)]
+        >>> try:
+        ...     assume("x", "x>1")
+        ... except ValueError as err:
+        ...     print(err)
+        assume: cannot read 'x>1': write NAME>0, NAME>=0, NAME<0, NAME<=0 or NAME!=0
+    """
+    e = parse(expr) if isinstance(expr, str) else expr
+    items = spec.split(",") if isinstance(spec, str) else list(spec)
+    wanted: dict[str, str] = {}
+    for item in (i for i in items if i.strip()):
+        m = _ASSUMPTION.match(item)
+        if m is None:
+            forms = [f"NAME{r}0" for r in RELATIONS]
+            raise ValueError(
+                f"assume: cannot read {item.strip()!r}: write "
+                f"{', '.join(forms[:-1])} or {forms[-1]}"
+            )
+        wanted[m.group(1)] = RELATIONS[m.group(2)]
+    own = {s.name: s for s in e.atoms(sympy.Symbol) if not isinstance(s, sympy.Dummy)}
+    missing = sorted(set(wanted) - set(own))
+    if missing:
+        raise ValueError(f"assume: {missing[0]!r} does not occur in {e}")
+    return e.xreplace(
+        {own[n]: sympy.Symbol(n, real=True, **{how: True}) for n, how in wanted.items()}
+    )
 
 
 def _sigmoid(x: sympy.Expr) -> sympy.Expr:

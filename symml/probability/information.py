@@ -29,6 +29,7 @@ from symml.probability.expectations import (
     parameter_values,
     result_wrt,
 )
+from symml.probability.known import positively
 from symml.probability.numeric import one_variable_mean
 from symml.probability.variables import (
     density,
@@ -154,7 +155,7 @@ def entropy(X: RandomSymbol, timeout: float | None = None) -> Derivation:
         )
     plan = Plan(
         f"H({X})",
-        functools.partial(_entropy_symbolic, X),
+        functools.partial(positively, _entropy_symbolic, X),
         functools.partial(_numeric_information, X, None),
         not parameters(X),
         "quadrature" if k == "continuous" else "numeric sum",
@@ -251,7 +252,7 @@ def kl_divergence(P: RandomSymbol, Q: RandomSymbol, timeout: float | None = None
         ]
     plan = Plan(
         f"KL({P} || {Q})",
-        functools.partial(_kl_symbolic, P, Q),
+        functools.partial(positively, _kl_symbolic, P, Q),
         functools.partial(_numeric_information, P, Q),
         not (parameters(P) | parameters(Q)),
         "quadrature",

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy.integrate import quad
 
 from tests.calculus.helpers import CIN_1
 from tests.helpers import Cli
@@ -284,3 +286,80 @@ def test_cli_taylor_abs_is_bad_input(cli: Cli) -> None:
     assert result.code == 2
     out, err = result.out, result.err
     assert out == "" and "not differentiable at x = 0" in err and "DiracDelta" not in err
+
+
+# --- --assume / --positive (issue 16 item 8) -------------------------------------------------
+
+
+@pytest.mark.parametrize("option", [("--positive", "sigma"), ("--assume", "sigma>0")])
+def test_integrate_gaussian_with_a_positive_sigma(cli: Cli, option: tuple[str, str]) -> None:
+    """Was Piecewise((sqrt(2)*sqrt(pi)*sigma, Abs(arg(sigma)) <= pi/4), ...)."""
+    args = ("exp(-x^2/(2*sigma^2))", "--wrt", "x", "--from", "-oo", "--to", "oo")
+    result = cli("integrate", *args, *option, "--verify")
+    assert result.code == 0 and "Piecewise" not in result.out
+    assert result.lines[-1] == "sqrt(2)*sqrt(pi)*sigma"
+    assert any(line.startswith("verify: passed") for line in result.lines)
+    sigma = 1.7  # the printed value against quadrature
+    want = quad(lambda x: math.exp(-(x**2) / (2 * sigma**2)), -math.inf, math.inf)[0]
+    assert math.sqrt(2 * math.pi) * sigma == pytest.approx(want, rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("args", "last", "at", "want"),
+    [
+        (("diff", "sqrt(a^2)", "--wrt", "a", "--assume", "a>0"), "1", None, None),
+        (("limit", "exp(-k*x)", "--wrt", "x", "--to", "oo", "--positive", "k"), "0", None, None),
+        (
+            (
+                "integrate",
+                "exp(-k*x)",
+                "--wrt",
+                "x",
+                "--from",
+                "0",
+                "--to",
+                "oo",
+                "--positive",
+                "k",
+            ),
+            "1/k",
+            2.5,
+            lambda k: quad(lambda x: math.exp(-k * x), 0, math.inf)[0],
+        ),
+        (
+            ("taylor", "sqrt(a^2 + x)", "--wrt", "x", "--order", "1", "--assume", "a>0"),
+            "a + x/(2*a)",
+            None,
+            None,
+        ),
+        (("grad", "sqrt(a^2)*x", "--wrt", "x", "--assume", "a>=0"), "Matrix([[a]])", None, None),
+    ],
+)
+def test_assumptions_reach_every_command(cli: Cli, args, last, at, want) -> None:
+    result = cli(*args, "--verify")
+    assert result.code == 0, result.err
+    assert result.lines[-1] == last
+    assert any(line.startswith("verify: passed") for line in result.lines)
+    if at is not None:  # the closed form against quadrature
+        assert 1 / at == pytest.approx(want(at), rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--assume", "sigma>1", "--assume: cannot read 'sigma>1': write NAME>0"),
+        ("--assume", "exp(sigma)>0", "--assume: cannot read"),
+        ("--assume", "tau>0", "--assume: 'tau' does not occur"),
+        ("--positive", "sigma-1", "--positive: 'sigma-1' is not a name"),
+        ("--positive", "tau", "--positive: 'tau' does not occur"),
+    ],
+)
+def test_bad_assumptions_exit_2_naming_the_option(cli: Cli, option, value, says) -> None:
+    result = cli("integrate", "exp(-x^2/sigma^2)", "--wrt", "x", option, value)
+    assert result.code == 2 and says in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+def test_minimize_takes_no_assumptions(cli: Cli) -> None:
+    result = cli("minimize", "x^2", "--x0", "1", "--positive", "x")
+    assert result.code == 2 and "--positive" in result.err
