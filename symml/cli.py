@@ -250,10 +250,23 @@ def _integrate_args(p: argparse.ArgumentParser) -> None:
     _timeout_arg(p)
 
 
-def _run_integrate(a: argparse.Namespace) -> Derivation:
-    expr = _expression(a)[0]
-    variables = as_wrt(a.wrt, expr)
+def _integrand_and_bounds(
+    a: argparse.Namespace,
+) -> tuple[sympy.Basic, list[str | sympy.Basic], list[str | sympy.Basic]]:
+    """The integrand and the bounds; with ``--assume``/``--positive`` both carry the
+    assumptions, so that a name that occurs only in a bound (``--to a --positive a``)
+    is assumed there too. Without them the bounds stay the user's text, so that an
+    error names it (``1/0``, not ``zoo``)."""
     lower, upper = a.lower or [], a.upper or []
+    if not (a.assume or a.positive.strip()):
+        return _defined(a.expression), lower, upper
+    whole = _assumed(a, sympy.Tuple(*map(_defined, [a.expression, *lower, *upper])))
+    return whole[0], list(whole[1 : 1 + len(lower)]), list(whole[1 + len(lower) :])
+
+
+def _run_integrate(a: argparse.Namespace) -> Derivation:
+    expr, lower, upper = _integrand_and_bounds(a)
+    variables = as_wrt(a.wrt, expr)
     if len(lower) != len(upper):
         raise _BadInput(
             f"integrate: {len(lower)} --from but {len(upper)} --to; give both "
@@ -266,7 +279,6 @@ def _run_integrate(a: argparse.Namespace) -> Derivation:
         )
     if not variables:
         raise _BadInput(f"integrate: {a.expression!r} has no variable; give --wrt")
-    # the bounds go in as the user's text, so that an error names it ("1/0", not zoo)
     items = (
         [(v, lo, hi) for v, lo, hi in zip(variables, lower, upper, strict=True)]
         if lower

@@ -344,6 +344,17 @@ def test_assumptions_reach_every_command(cli: Cli, args, last, at, want) -> None
         assert 1 / at == pytest.approx(want(at), rel=1e-10)
 
 
+def test_a_name_only_in_a_bound_takes_the_assumption(cli: Cli) -> None:
+    """∫_0^a |x| dx is a Piecewise on the sign of a; with a > 0 it is a²/2."""
+    args = ("integrate", "Abs(x)", "--wrt", "x", "--from", "0", "--to", "a", "--verify")
+    assert "Piecewise" in cli(*args).out
+    result = cli(*args, "--positive", "a")
+    assert result.code == 0, result.err
+    assert result.lines[-1] == "a**2/2"
+    assert any(line.startswith("verify: passed") for line in result.lines)
+    assert quad(abs, 0, 1.5)[0] == pytest.approx(1.5**2 / 2, rel=1e-12)
+
+
 @pytest.mark.parametrize(
     ("option", "value", "says"),
     [
