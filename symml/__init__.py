@@ -30,6 +30,7 @@ from symml.config import NO_LIMIT, config
 # language: parsing, results, LaTeX
 from symml.parsing import assume, parse, symbols
 from symml.derivation import Derivation, Step, Verification
+from symml.display import ml_display, ml_form
 from symml.latex import to_latex
 
 # maths: calculus, matrix calculus, linear algebra, probability
@@ -130,6 +131,8 @@ __all__ = [
     "Step",
     "Verification",
     "to_latex",
+    "ml_display",
+    "ml_form",
     # calculus
     "CriticalPoint",
     "CriticalPoints",

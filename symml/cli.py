@@ -46,6 +46,7 @@ from symml.derivation import (
     as_wrt,
     latex_number,
 )
+from symml.display import ml_display
 from symml.errors import ParseError, SymmlError
 from symml.latex import GREEK_LETTERS, to_latex
 from symml.linalg import Eigen, det, eig, gram_schmidt, inverse, lu, qr, svd
@@ -1038,6 +1039,11 @@ def _shared_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--verify", action="store_true", help="check the result numerically")
     p.add_argument(
+        "--exp-form",
+        action="store_true",
+        help="print exp/log as derived, without the σ/softplus display forms",
+    )
+    p.add_argument(
         "--export",
         metavar="PATH.py",
         default=None,
@@ -1600,9 +1606,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if ns.command is None:
             parser.print_help()
             return 2
-        result = COMMANDS[ns.command].run(ns)
-        _euler_notes(ns)
-        return _report(result, ns)
+        with ml_display(not getattr(ns, "exp_form", False)):  # steps are set as derived
+            result = COMMANDS[ns.command].run(ns)
+            _euler_notes(ns)
+            return _report(result, ns)
     except ParseError as exc:
         print(f"symml: error: {_one_line(exc)}", file=sys.stderr)
         return 2

@@ -247,6 +247,15 @@ def test_cli_output_parses_back(cli: Cli) -> None:
     _agree(sm.parse(r.lines[-1]), sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2)
 
 
+def test_cli_exp_form_prints_the_derived_exp(cli: Cli) -> None:
+    r = cli("diff", "1/(1+exp(-x))", "--wrt", "x", "--exp-form", "--steps")
+    assert r.code == 0 and r.lines[-1] == "exp(x)/(exp(x) + 1)**2"
+    assert "σ" not in r.out and "sigmoid" not in r.out
+    x = sympy.Symbol("x", real=True)
+    _agree(sm.parse(r.lines[-1]), sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2)
+    assert "σ" in cli("diff", "1/(1+exp(-x))", "--wrt", "x", "--steps").out  # switched back
+
+
 # --- LaTeX that compiles ----------------------------------------------------------------------
 
 
