@@ -1,18 +1,23 @@
 """Integrals: indefinite, definite and iterated, with their steps and their checks.
 
-SymPy integrates under a time limit; a definite integral it cannot do falls back to
-numeric quadrature (:func:`quadrature`, which compiles the integrand and hands it to
+An antiderivative comes from the verified portfolio
+(:func:`symml.integration.verified_antiderivative`: several methods in worker processes
+under the operation's deadline, each candidate checked at high precision before it is
+returned); a definite integral from SymPy under a time limit, falling back to numeric
+quadrature (:func:`quadrature`, which compiles the integrand and hands it to
 :func:`symml.quadrature.definite_integral`). A closed form is checked against quadrature,
-an antiderivative by differentiating it numerically.
+an antiderivative by its exact derivative at 30 digits
+(:func:`symml.integration.check_antiderivative`).
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache, partial
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import mpmath
 import numpy as np
@@ -30,7 +35,6 @@ from symml.calculus._common import (
     simplify_limited,
     value_at,
 )
-from symml.checks import random_points, relative_error, richardson
 from symml.config import config
 from symml.deadline import Deadline, run_limited
 from symml.derivation import (
@@ -51,6 +55,7 @@ from symml.errors import (
     NotSupportedError,
     SymmlError,
 )
+from symml.integration import Antiderivative, check_antiderivative, verified_antiderivative
 from symml.quadrature import Range, definite_integral
 
 __all__ = [
@@ -58,6 +63,7 @@ __all__ = [
     "NUMERIC_FALLBACK_SECONDS",
     "STEPS_SECONDS",
     "Bounds",
+    "IntegralDerivation",
     "Spec",
     "integral",
     "quadrature",
@@ -73,6 +79,33 @@ Definite = tuple[sympy.Symbol, sympy.Expr, sympy.Expr]
 
 #: Seconds the antiderivative shown in the steps of a definite integral may take at most.
 STEPS_SECONDS = 2.0
+
+
+@dataclass(frozen=True, repr=False)
+class IntegralDerivation(Derivation):
+    """The Derivation of a symbolic integral, with where its antiderivative holds.
+
+    Attributes:
+        valid_on: ``(x, interval)`` for each indefinite level whose verified
+            antiderivative holds on that interval only; empty when each holds wherever
+            its integrand is real. The steps and the plain text say it too.
+
+    Examples:
+        >>> x = sympy.Symbol("x")
+        >>> d = IntegralDerivation(-sympy.atan(1 / x), (x,), (), "I",
+        ...                        valid_on=((x, sympy.Interval.open(0, sympy.oo)),))
+        >>> print(d)
+        -atan(1/x)   (valid for x > 0)
+    """
+
+    valid_on: tuple[tuple[sympy.Symbol, sympy.Set], ...] = ()
+
+    def plain(self) -> str:
+        """The result, then where it holds when that is an interval only."""
+        text = str(self.result)
+        if not self.valid_on:
+            return text
+        return f"{text}   (valid for {', '.join(_range(x, s) for x, s in self.valid_on)})"
 
 
 def _spec(item: Bounds, expr: sympy.Expr) -> Spec:
@@ -233,37 +266,89 @@ def _level_steps(
     ]
 
 
+#: Where an indefinite level's antiderivative holds: ``(x, interval)``.
+Validity = tuple[sympy.Symbol, sympy.Set]
+
+
+def _range(x: sympy.Symbol, where: sympy.Set, show: Callable[[Any], str] = str) -> str:
+    """An interval of ``x`` as inequalities (``0 < x < 1``, ``x > 0``), written by ``show``
+    (``str`` for plain text, :func:`tex` for LaTeX).
+
+    Examples:
+        >>> x = sympy.Symbol("x")
+        >>> _range(x, sympy.Interval.open(0, 1)), _range(x, sympy.Interval(0, sympy.oo, True))
+        ('0 < x < 1', 'x > 0')
+    """
+    if not isinstance(where, sympy.Interval):
+        return f"{show(x)} in {show(where)}"
+    lt, le = ("<", r"\leq") if show is tex else ("<", "<=")
+    gt, ge = (">", r"\geq") if show is tex else (">", ">=")
+    lo, hi = where.left, where.right
+    if lo.is_infinite:
+        return f"{show(x)} {lt if where.right_open else le} {show(hi)}"
+    if hi.is_infinite:
+        return f"{show(x)} {gt if where.left_open else ge} {show(lo)}"
+    left = lt if where.left_open else le
+    right = lt if where.right_open else le
+    return f"{show(lo)} {left} {show(x)} {right} {show(hi)}"
+
+
+def _indefinite_level(
+    g: sympy.Expr, x: sympy.Symbol, deadline: Deadline
+) -> tuple[Antiderivative, list[Step]]:
+    r"""A verified antiderivative of ``g`` in ``x`` (in this process: the portfolio forks
+    its own workers under ``deadline``) and its steps: the method's own, then
+    ``\int g\,dx = F + C`` titled with the method (and where ``F`` holds, when that is
+    not wherever ``g`` is real)."""
+    r = verified_antiderivative(g, x, deadline=deadline)
+    integral_tex = _int_tex(g, x)
+    final = f"{integral_tex} = {tex(r.F)}"
+    shown = [step for step in r.steps if step.latex != final]
+    title = f"antiderivative in {x} ({r.method})"
+    rhs = f"{tex(r.F)} + C"
+    if not r.everywhere:
+        title += f", valid for {_range(x, r.valid_on)}"
+        rhs += rf" \quad \text{{for }} {_range(x, r.valid_on, tex)}"
+    return r, [*shown, Step.equation(title, integral_tex, rhs)]
+
+
+def _definite_level(
+    g: sympy.Expr, spec: Definite, deadline: Deadline, show: bool
+) -> tuple[sympy.Expr, list[Step]]:
+    """SymPy's definite integral of ``g`` over ``spec`` and its steps."""
+    x, a, b = spec
+    value = deadline.run(_definite, g, x, a, b, what=f"the integral of {g} in {x} from {a} to {b}")
+    if value.has(sympy.AccumBounds):
+        raise _oscillation(value, g, x, a, b)
+    if not _closed(value):
+        raise NoClosedFormError(
+            f"SymPy finds no closed form for the integral of {g} in {x} from {a} to {b}"
+        )
+    if show:
+        return value, _level_steps(g, spec, value, deadline, None)
+    return value, [Step.equation(f"definite integral in {x}", _int_tex(g, x, a, b), value)]
+
+
 def _symbolic_integral(
     expr: sympy.Expr, specs: list[Spec], deadline: Deadline, show: bool = True
-) -> tuple[sympy.Expr, list[Step]]:
-    """Integrate level by level (innermost first); raises NoClosedFormError/DerivationTimeout."""
+) -> tuple[sympy.Expr, list[Step], tuple[Validity, ...]]:
+    """Integrate level by level (innermost first): each indefinite level by the verified
+    portfolio, each definite one by SymPy. Returns the value, the steps and, for each
+    indefinite level, where its antiderivative holds; raises
+    NoClosedFormError/DerivationTimeout/NoConvergenceError."""
     g = expr
     steps: list[Step] = []
+    validity: list[Validity] = []
     for x, a, b in specs:
         if a is None or b is None:
-            value = deadline.run(_antiderivative, g, x, what=f"the integral of {g} in {x}")
-            if not _closed(value):
-                raise NoClosedFormError(f"SymPy finds no antiderivative of {g} in {x}")
-            steps.append(
-                Step.equation(f"antiderivative in {x}", _int_tex(g, x), f"{tex(value)} + C")
-            )
+            r, level = _indefinite_level(g, x, deadline)
+            value = r.F
+            validity.append((x, r.valid_on))
         else:
-            value = deadline.run(
-                _definite, g, x, a, b, what=f"the integral of {g} in {x} from {a} to {b}"
-            )
-            if value.has(sympy.AccumBounds):
-                raise _oscillation(value, g, x, a, b)
-            if not _closed(value):
-                raise NoClosedFormError(
-                    f"SymPy finds no closed form for the integral of {g} in {x} from {a} to {b}"
-                )
-            steps += (
-                _level_steps(g, (x, a, b), value, deadline, None)
-                if show
-                else [Step.equation(f"definite integral in {x}", _int_tex(g, x, a, b), value)]
-            )
+            value, level = _definite_level(g, (x, a, b), deadline, show)
+        steps += level
         g = value
-    return g, steps
+    return g, steps, tuple(validity)
 
 
 def quadrature(
@@ -421,13 +506,24 @@ def integral(
     variables). Each level's steps show the antiderivative and ``F(b) - F(a)`` (limits at
     infinite bounds) when that route agrees with SymPy's definite integral.
 
-    SymPy runs in a worker process bounded by ``timeout`` for the whole integral (the
-    steps and the simplification included). When it finds no closed form or runs out of
-    time, a definite integral with numeric bounds is computed by quadrature
+    An antiderivative (each indefinite level) is never returned unchecked: it comes from
+    :func:`~symml.integration.verified_antiderivative`, a portfolio of methods (SymPy's
+    ``integrate``, ``manualintegrate``, ``risch``, ``heurisch``, Meijer G, partial
+    fractions term by term, substitutions...) run in worker processes under the one
+    ``timeout``, whose every candidate is differentiated and compared with the integrand
+    at 30 digits; a wrong candidate is dropped and the next one tried. The step of each
+    level names the method that won. An antiderivative that holds on an interval only
+    says so: in its step, in the plain text (``valid for 0 < x < 1``) and in
+    :attr:`IntegralDerivation.valid_on`; ``verify()`` checks it there.
+
+    A definite level is SymPy's, in a worker process bounded by ``timeout`` for the whole
+    integral (the steps and the simplification included). When SymPy finds no closed form
+    or runs out of time, a definite integral with numeric bounds is computed by quadrature
     (``method="numeric"``, ``error`` set to the absolute error estimate), itself bounded by
     the time left but at least :data:`NUMERIC_FALLBACK_SECONDS`: the whole call returns
     within about ``timeout + NUMERIC_FALLBACK_SECONDS``. An indefinite one raises
-    :class:`~symml.errors.NoClosedFormError`.
+    :class:`~symml.errors.NoClosedFormError` (saying when a candidate was found but
+    rejected by the check).
 
     A divergent integral SymPy evaluates is its value (``oo``); one SymPy finds oscillating
     (an ``AccumBounds`` such as :math:`\int_0^\infty \sin x\,dx`), and a numeric one whose
@@ -445,6 +541,10 @@ def integral(
         steps: Show the antiderivative and ``F(b) - F(a)`` of each definite level (SymPy
             works out the antiderivative a second time for them, at most
             :data:`STEPS_SECONDS` per level); ``False`` keeps one line per level.
+
+    Returns:
+        An :class:`IntegralDerivation` (a Derivation with ``valid_on``) for a closed form;
+        a :class:`~symml.derivation.Derivation` with ``method="numeric"`` for quadrature.
 
     Raises:
         ValueError: For bad input: a non-scalar ``f``, a variable that occurs nowhere, a
@@ -468,6 +568,8 @@ def integral(
         1
         >>> integral("x*cos(x)", "x").result
         x*sin(x) + cos(x)
+        >>> integral("sec(x)^2", "x").result
+        tan(x)
     """
     expr, prior = scalar_expr(f, "f")
     if method not in INTEGRAL_METHODS:
@@ -486,7 +588,7 @@ def integral(
             expr, specs, head, lhs, check, reason="numeric quadrature", timeout=deadline.left()
         )
     try:
-        value, level_steps = _symbolic_integral(expr, specs, deadline, steps)
+        value, level_steps, validity = _symbolic_integral(expr, specs, deadline, steps)
     except NoConvergenceError:
         raise  # SymPy showed that it oscillates: quadrature could only return noise
     except (NoClosedFormError, DerivationTimeout, NotImplementedError) as exc:
@@ -517,16 +619,28 @@ def integral(
             )
         except DerivationTimeout as late:
             raise DerivationTimeout(f"{failure}; then {late}") from None
-    simple = (
-        value
-        if isinstance(value, sympy.Piecewise)
-        else simplify_limited([value], timeout=deadline.left(SIMPLIFY_SECONDS))[0]
+    indefinite = all(a is None for _, a, _ in specs)
+    if indefinite:  # verified, in the simplest form the portfolio found: kept as it is
+        check = partial(
+            check_antiderivative,
+            f=expr,
+            variables=tuple(x for x, _, _ in specs),
+            valid_on=validity[0][1],
+        )
+    elif not isinstance(value, sympy.Piecewise):
+        simple = simplify_limited([value], timeout=deadline.left(SIMPLIFY_SECONDS))[0]
+        if simple != value:
+            value = simple
+            level_steps.append(Step.equation("simplify", "I", value))
+    return IntegralDerivation(
+        value,
+        args_of(value),
+        (*head, *level_steps),
+        lhs,
+        operation="integral",
+        check=check,
+        valid_on=tuple((x, where) for x, where in validity if where != sympy.S.Reals),
     )
-    if simple != value:
-        value = simple
-        level_steps.append(Step.equation("simplify", "I", value))
-    args = args_of(value)
-    return Derivation(value, args, (*head, *level_steps), lhs, operation="integral", check=check)
 
 
 def _numeric_integral(
@@ -581,12 +695,14 @@ def _check_integral(
     f: sympy.Expr,
     specs: tuple[Spec, ...],
 ) -> Verification:
-    """A definite integral against quadrature, an antiderivative by differentiating it."""
+    """A definite integral against quadrature, an antiderivative by its exact derivative
+    (:func:`~symml.integration.check_antiderivative`)."""
     if all(a is not None for _, a, _ in specs):
         return _check_definite_integral(d, points, rng, rtol, f=f, specs=specs)
     if any(a is not None for _, a, _ in specs):
         raise NotSupportedError("no numeric check for a mix of definite and indefinite integrals")
-    return _check_antiderivative(d, points, rng, rtol, f=f, specs=specs)
+    variables = tuple(x for x, _, _ in specs)
+    return check_antiderivative(d, points, rng, rtol, f=f, variables=variables)
 
 
 def _check_definite_integral(
@@ -725,38 +841,3 @@ def _oscillatory_reference(g: sympy.Expr, specs: Sequence[Spec]) -> complex | No
 
 def _mp_integral(g: sympy.Expr, limits: Sequence[Spec]) -> sympy.Expr:
     return sympy.Integral(g, *limits).evalf(15)
-
-
-def _check_antiderivative(
-    d: Derivation,
-    points: int,
-    rng: np.random.Generator,
-    rtol: float,
-    *,
-    f: sympy.Expr,
-    specs: tuple[Spec, ...],
-) -> Verification:
-    """d F / dx (central differences) against the integrand; for iterated indefinite
-    integrals F is first differentiated symbolically in the outer variables."""
-    F = d.result
-    x = specs[0][0]
-    for y, _, _ in specs[1:]:
-        F = sympy.diff(F, y)
-    names = {s for s in (F.free_symbols | f.free_symbols | {x}) if isinstance(s, sympy.Symbol)}
-    wrt = tuple(sorted(names, key=lambda s: s.name))
-    Fn, fn = compiled(F, wrt), compiled(f, wrt)
-    X = random_points(lambda *a: np.asarray(Fn(*a)) + np.asarray(fn(*a)), len(wrt), points, rng)
-    e = np.zeros(len(wrt))
-    e[wrt.index(x)] = 1.0
-    worst = 0.0
-    with np.errstate(all="ignore"):
-        for p in X:
-            numeric = richardson(lambda q: Fn(*q), p, e, 1e-3, 1)
-            worst = max(worst, relative_error(fn(*p), numeric))
-    return Verification(
-        passed=worst <= rtol,
-        max_error=worst,
-        method="central differences",
-        points=len(X),
-        details=f"dF/d{x} against the integrand",
-    )

@@ -33,6 +33,7 @@ __all__ = [
     "NUMBA_HELPERS",
     "NUMPY_FUNCTIONS",
     "NUMPY_HELPERS",
+    "NUMPY_ONLY_FUNCTIONS",
     "TORCH_FUNCTIONS",
     "TORCH_HELPERS",
     "helpers_used",
@@ -74,6 +75,16 @@ NUMPY_FUNCTIONS: Mapping[type, str] = {
     Softplus: "_softplus",
     Expit: "_expit",
     LogSumExp: "_logsumexp",
+}
+
+#: Special functions the NumPy backend alone spells (through ``scipy.special``; SciPy's
+#: printer lacks them), beside :data:`NUMPY_FUNCTIONS`. The other backends name them as
+#: functions they have no form of.
+NUMPY_ONLY_FUNCTIONS: Mapping[type, str] = {
+    sympy.erfi: "scipy.special.erfi",
+    sympy.li: "scipy.special.expi(numpy.log({0}))",  # li(x) = Ei(log x) for x > 0
+    sympy.Shi: "scipy.special.shichi({0})[0]",
+    sympy.Chi: "scipy.special.shichi({0})[1]",
 }
 
 # NumPy's own logaddexp takes ~50x longer than exp; these take a few ufunc passes, without

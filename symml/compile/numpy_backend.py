@@ -590,12 +590,31 @@ def _not_compilable(expr: sympy.Basic, backend: str = "numpy") -> NotSupportedEr
             printer.doprint(node)
         except PrintMethodNotImplementedError:
             failing.add(node)
-    inner = sorted({str(n) for n in failing if not any(a in failing for a in n.args)})
+    innermost = [n for n in failing if not any(a in failing for a in n.args)]
+    inner = sorted({str(n) for n in innermost})
     names = ", ".join(inner[:3]) or sympy.sstr(expr)[:60]
+    library = _LIBRARY.get(backend, backend)
+    special = sorted({type(n).__name__ for n in innermost if _special_function(n)})
+    if special:
+        return NotSupportedError(
+            f"cannot compile {names} to {library}: no {library} implementation of "
+            f"{', '.join(special)}; evaluate it with .evalf() or mpmath "
+            "(sympy.lambdify(args, expr, 'mpmath'))"
+        )
     return NotSupportedError(
         f"cannot compile {names} to {_LIBRARY.get(backend, backend)}: it has no numeric form "
         "there (a derivative of sign/abs/floor at its jump, an unevaluated function, or a "
         "function the library lacks); simplify or rewrite the expression first"
+    )
+
+
+def _special_function(node: sympy.Basic) -> bool:
+    """Whether ``node`` is a call of one of SymPy's named mathematical functions (polylog,
+    expint, zeta...), not a distribution (``DiracDelta``) or an unevaluated function."""
+    return (
+        isinstance(node, sympy.Function)
+        and type(node).__module__.startswith("sympy.functions")
+        and not isinstance(node, sympy.DiracDelta)
     )
 
 

@@ -41,6 +41,7 @@ from symml.compile.functions import (
     NESTED,
     NUMBA_FUNCTIONS,
     NUMPY_FUNCTIONS,
+    NUMPY_ONLY_FUNCTIONS,
     TORCH_FUNCTIONS,
 )
 from symml.compile.stability import stabilize_all
@@ -383,7 +384,7 @@ class NumPyPrinter(CodePrinter):
         'scipy.special.jv(0, x) + numpy.maximum(1, numpy.maximum(x, y))'
     """
 
-    functions = NUMPY_FUNCTIONS
+    functions = {**NUMPY_FUNCTIONS, **NUMPY_ONLY_FUNCTIONS}
     nested = (sympy.Max, sympy.Min)  # _logsumexp takes any number of arguments
 
 

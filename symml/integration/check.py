@@ -11,6 +11,7 @@ jumps where ``f`` is continuous, or holds on one interval only (``valid_on``).
 from __future__ import annotations
 
 import math
+import multiprocessing
 import signal
 import threading
 from collections.abc import Callable, Iterable, Sequence
@@ -382,23 +383,60 @@ def _symbolic_zero(expr: sympy.Expr) -> bool:
 
 
 def capped(fn: Callable[..., Any], *args: Any, seconds: float = SIMPLIFY_SECONDS) -> Any:
-    """``fn(*args)`` stopped after ``seconds`` by an interval timer (in the main thread;
-    elsewhere ``None``, unrun)."""
+    """``fn(*args)``, or ``None`` when it runs past ``seconds``.
+
+    It runs in a forked child process killed at expiry (:func:`symml.deadline.run_limited`),
+    so no callback of SymPy, the garbage collector or JAX can swallow the stop. Inside a
+    daemonic worker process (which may not fork again; :func:`~symml.deadline.run_limited`
+    would run it in place, bounded by the outer limit only) it runs in place under an
+    interval timer that fires again every :data:`RETRY_SECONDS` until it is disarmed: a
+    stop swallowed by a callback is raised again at the next tick.
+
+    Examples:
+        >>> x = sympy.Symbol("x")
+        >>> capped(sympy.simplify, sympy.sin(x) ** 2 + sympy.cos(x) ** 2)
+        1
+        >>> import time
+        >>> capped(time.sleep, 5, seconds=0.1) is None
+        True
+    """
+    try:
+        if multiprocessing.current_process().daemon:
+            return _under_timer(fn, args, seconds)
+        return run_limited(fn, *args, timeout=seconds, what=f"{_name(fn)} (capped)")
+    except DerivationTimeout:
+        return None
+
+
+#: Seconds between the repeated stops of :func:`capped`'s in-place timer.
+RETRY_SECONDS = 0.1
+
+
+def _name(fn: Callable[..., Any]) -> str:
+    return getattr(fn, "__name__", type(fn).__name__)
+
+
+def _under_timer(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any:
+    """``fn(*args)`` under a repeating interval timer (main thread only; elsewhere ``None``,
+    unrun). Once ``fn`` is over, a late tick is ignored, then the timer is disarmed."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "setitimer"
     ):
         return None
+    over = [False]
 
     def stop(signum: int, frame: Any) -> None:
-        raise DerivationTimeout
+        if not over[0]:
+            raise DerivationTimeout(f"{_name(fn)} ran past {seconds:g} s")
 
     old = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
     try:
         return fn(*args)
     except DerivationTimeout:
         return None
     finally:
+        over[0] = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 

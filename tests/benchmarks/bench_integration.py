@@ -1,8 +1,9 @@
-"""Integration: verified antiderivatives of symml's portfolio against ``sympy.integrate``.
+"""Integration: verified antiderivatives of ``sm.integral`` against ``sympy.integrate``.
 
 Every integrand of ``tests/calculus/integral_table.py`` goes to ``sympy.integrate`` (in a
-worker process killed at the budget) and to ``symml.integration.verified_antiderivative``
-(under a :class:`~symml.deadline.Deadline` of the same budget), one call each. A judge
+worker process killed at the budget) and to ``sm.integral(f, x, timeout=budget)``, the
+public path (its verified portfolio, ``symml.integration.verified_antiderivative``, under
+one deadline of the same budget), one call each. A judge
 written here, independent of the portfolio's own check, differentiates each answer and
 compares it with the integrand at 50 digits at 5 points of [0.3, 1.7] where the integrand
 is real (other points when it is real at too few of them; inside ``valid_on`` when the
@@ -11,10 +12,11 @@ correct, wrong (an answer the judge rejects), no answer (an error or an unevalua
 integral), hung (past the budget) or unjudged (the integrand is real at fewer than 3 of
 the judge's points). Targets (DESIGN.md, issue 17): zero wrong, at least
 1.2x as many verified answers as ``sympy.integrate``, median solved time under 1.5 s.
+``--portfolio`` calls ``verified_antiderivative`` itself instead of ``sm.integral``.
 
-Run it alone, with the counts table in Markdown::
+Run it alone, with the counts table in Markdown (``--quick``: every 10th integrand, 3 s)::
 
-    python -m tests.benchmarks.bench_integration [--budget 10] [--every 1]
+    python -m tests.benchmarks.bench_integration [--budget 10] [--every 1] [--quick]
 """
 
 from __future__ import annotations
@@ -140,27 +142,41 @@ def run_sympy(f: sympy.Expr, budget: float) -> tuple[str, float]:
     return _judged(F, f), seconds
 
 
-def run_symml(f: sympy.Expr, budget: float) -> tuple[str, float, bool]:
+def _by_integral(f: sympy.Expr, budget: float) -> tuple[sympy.Expr, sympy.Set]:
+    """``sm.integral``: the answer and where it holds."""
+    d = sm.integral(f, X, timeout=budget)
+    return d.result, dict(d.valid_on).get(X, sympy.S.Reals)
+
+
+def _by_portfolio(f: sympy.Expr, budget: float) -> tuple[sympy.Expr, sympy.Set]:
+    """``verified_antiderivative`` itself."""
+    r = verified_antiderivative(f, X, deadline=Deadline(budget))
+    return r.F, r.valid_on
+
+
+def run_symml(f: sympy.Expr, budget: float, *, portfolio: bool = False) -> tuple[str, float, bool]:
     t0 = time.perf_counter()
     try:
-        r = verified_antiderivative(f, X, deadline=Deadline(budget))
+        F, valid_on = (_by_portfolio if portfolio else _by_integral)(f, budget)
     except SymmlError:
         seconds = time.perf_counter() - t0
         return ("hung" if seconds > budget + 1.0 else "no_answer"), seconds, False
     seconds = time.perf_counter() - t0
     if seconds > budget + 1.0:
         return "hung", seconds, False
-    return _judged(r.F, f, r.valid_on), seconds, not r.everywhere
+    return _judged(F, f, valid_on), seconds, valid_on != sympy.S.Reals
 
 
-def compare(budget: float, every: int = 1, log: Any = None) -> tuple[Tally, Tally, list[str]]:
+def compare(
+    budget: float, every: int = 1, log: Any = None, *, portfolio: bool = False
+) -> tuple[Tally, Tally, list[str]]:
     """Both contestants on every ``every``-th entry of the table."""
     sympy_tally, symml_tally = Tally(), Tally()
     lines = []
     for family, text, _ in TABLE[::every]:
         f = sm.parse(text)
         a, ta = run_sympy(f, budget)
-        b, tb, partial = run_symml(f, budget)
+        b, tb, partial = run_symml(f, budget, portfolio=portfolio)
         sympy_tally.add(a, ta)
         symml_tally.add(b, tb)
         symml_tally.partial += partial
@@ -171,15 +187,15 @@ def compare(budget: float, every: int = 1, log: Any = None) -> tuple[Tally, Tall
     return sympy_tally, symml_tally, lines
 
 
-def markdown(sympy_tally: Tally, symml_tally: Tally, budget: float, n: int) -> str:
+def markdown(
+    sympy_tally: Tally, symml_tally: Tally, budget: float, n: int, *, portfolio: bool = False
+) -> str:
     head = (
         f"| {n} integrands, {budget:g} s per call | verified correct | wrong | no answer | "
         "hung | unjudged | median solved time |\n|---|---|---|---|---|---|---|\n"
     )
-    rows = [
-        ("`sympy.integrate`", sympy_tally),
-        ("symml portfolio (`verified_antiderivative`)", symml_tally),
-    ]
+    name = "symml portfolio (`verified_antiderivative`)" if portfolio else "`sm.integral`"
+    rows = [("`sympy.integrate`", sympy_tally), (name, symml_tally)]
     return head + "\n".join(
         f"| {name} | {t.correct} | {t.wrong} | {t.no_answer} | {t.hung} | {t.unjudged} | "
         f"{t.median:.2f} s |"
@@ -210,13 +226,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.bench_integration")
     parser.add_argument("--budget", type=float, default=10.0, help="seconds per call")
     parser.add_argument("--every", type=int, default=1, help="every n-th integrand")
+    parser.add_argument("--quick", action="store_true", help="every 10th integrand, 3 s")
+    parser.add_argument(
+        "--portfolio", action="store_true", help="verified_antiderivative, not sm.integral"
+    )
     args = parser.parse_args()
+    budget, every = (3.0, 10) if args.quick else (args.budget, args.every)
     import sys
 
-    s, m, _ = compare(args.budget, args.every, log=sys.stdout)
+    s, m, _ = compare(budget, every, log=sys.stdout, portfolio=args.portfolio)
+    ratio = m.correct / max(1, s.correct)
     print()
-    print(markdown(s, m, args.budget, len(TABLE[:: args.every])))
+    print(markdown(s, m, budget, len(TABLE[::every]), portfolio=args.portfolio))
+    print(f"ratio of verified answers: {ratio:.2f}x")
     print(f"on an interval only (valid_on): {m.partial}")
+    for name, t in (("sympy.integrate", s), ("symml", m)):
+        times = sorted(t.solved_times or [float("nan")])
+        print(
+            f"{name}: 90th percentile of the solved times {times[int(0.9 * (len(times) - 1))]:.2f} s"
+        )
 
 
 if __name__ == "__main__":

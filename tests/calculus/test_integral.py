@@ -203,7 +203,7 @@ def test_indefinite_matches_and_verifies(f: str, known: str) -> None:
     assert sympy.simplify(d.result - sm.parse(known)) == 0
     assert "+ C" in d.steps[-1].latex
     v = d.verify(rng=0)
-    assert v.passed and v.method == "central differences"
+    assert v.passed and v.method == "exact derivative at 30 digits (mpmath)"
 
 
 def test_indefinite_iterated_verifies() -> None:
