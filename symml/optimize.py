@@ -38,8 +38,8 @@ from typing import Any, TypeAlias
 import numpy as np
 import sympy
 
-from symml.calculus import gradient, hessian
-from symml.compile import NumericFunction, to_numpy
+from symml.calculus import hessian
+from symml.compile import to_numpy, value_and_gradient
 from symml.derivation import (
     Derivation,
     ExprLike,
@@ -179,13 +179,6 @@ class _Objective:
     start: Evaluate | None = None
 
 
-def _fast(nf: NumericFunction) -> Callable[[np.ndarray], np.ndarray]:
-    """The generated packed function itself: for one point ``x`` of shape (n,) it takes a
-    scalar fast path, and calling it directly skips :meth:`NumericFunction.packed`'s
-    argument checks (the loops pass float arrays of the right length)."""
-    return nf._packed  # same package
-
-
 def _scalar(f: ExprLike) -> sympy.Expr:
     expr, _ = as_expr(f, what="the objective f")
     if isinstance(expr, sympy.MatrixBase) and expr.shape == (1, 1):
@@ -236,11 +229,11 @@ def _variables(f: ExprLike, wrt: WrtLike) -> tuple[sympy.Expr, tuple[sympy.Symbo
 
 @lru_cache(maxsize=128)
 def _derived(expr: sympy.Expr, variables: tuple[sympy.Symbol, ...], second: bool) -> _Objective:
-    """Derive and compile once per (objective, variables): value and gradient in one function."""
-    grad = gradient(expr, variables)
-    both = to_numpy(sympy.ImmutableMatrix([expr, *grad.result]), variables)
-    hess = _fast(to_numpy(hessian(expr, variables), variables)) if second else None
-    return _Objective(_fast(both), hess, len(variables), variables, expr)
+    """Derive and compile once per (objective, variables): value and gradient in one
+    function (:func:`~symml.compile.value_and_gradient`), called on its one-point fast path."""
+    both = value_and_gradient(expr, variables).point
+    hess = to_numpy(hessian(expr, variables), variables).point if second else None
+    return _Objective(both, hess, len(variables), variables, expr)
 
 
 def _central_grad(f: PythonFunction) -> Callable[[np.ndarray], np.ndarray]:
