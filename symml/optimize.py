@@ -563,14 +563,16 @@ def _fixed_loop(
     path, values, gg, bound = run.path, run.values, run.gg, run.bound
     rows = len(values)
     g = out[1:]
-    v = np.zeros_like(x)
+    v = np.zeros_like(x)  # the momentum step
+    step = np.empty_like(x)  # lr g
     # 0-d arrays: array-by-array arithmetic skips converting a Python float on every step
-    # (the same float64 products)
+    # (the same float64 products); each new x is written straight into its row of the path
     lr_, mu_ = np.array(lr), np.array(mu)
+    multiply, subtract, add = np.multiply, np.subtract, np.add
     k = 0
     try:
         for k in range(1, steps + 1):
-            if k == rows:
+            if k == rows:  # x stays a view of the old rows: they are never written again
                 run.grow()
                 path, values, gg, rows = run.path, run.values, run.gg, len(run.values)
             s = g.dot(g)  # what g @ g gives, at a third of its call overhead
@@ -578,13 +580,15 @@ def _fixed_loop(
             if s <= tol2:
                 run.k, run.converged, run.last = k - 1, True, out
                 return
-            if mu:
-                v = mu_ * v - lr_ * g
-                x = x + v
-            else:
-                x = x - lr_ * g
+            multiply(g, lr_, step)
+            x_new = path[k]
+            if mu:  # v <- mu v - lr g; x <- x + v
+                subtract(multiply(v, mu_, v), step, v)
+                add(x, v, x_new)
+            else:  # x <- x - lr g
+                subtract(x, step, x_new)
+            x = x_new
             out = evaluate(x)
-            path[k] = x
             fx = out[0]
             values[k] = fx
             if not abs(fx) <= bound:
