@@ -15,7 +15,7 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -92,7 +92,7 @@ def _generate(
     is_complex = dag_has(components, sympy.I)
     dtype = "numpy.complex128" if is_complex else "numpy.float64"
     # the module's own names must not be the user's name
-    taken = {name, f"{name}_packed", f"{name}_point"}
+    taken = {name, f"{name}_packed", f"{name}_point", f"{name}_floats"}
     real_ = _fresh("_real", taken)
     to_real = not is_complex and any(fn in line for line in body + values for fn in _COMPLEX_VALUED)
     if to_real:
@@ -148,6 +148,7 @@ def _generate(
         return line
 
     point = [] if large else _single_point(body, values, shape, len(args), dtype, X)
+    floats = _float_list(body, values, len(args), X) if point and dtype == "numpy.float64" else []
     lines = [
         "import numpy" if numpy_ == "numpy" else f"import numpy as {numpy_}",
         *(
@@ -212,6 +213,17 @@ def _generate(
                 "",
             ]
             if point
+            else []
+        ),
+        *(
+            [
+                "",
+                f"def {name}_floats({X}):",
+                f"    {('one point, a list of floats: ' + name + '(*X) as a flat list of floats')!r}",
+                *map(own, floats),
+                "",
+            ]
+            if floats
             else []
         ),
         *(
@@ -313,6 +325,28 @@ def _single_point(
     ]
 
 
+def _float_list(body: list[str], values: list[str], n: int, X: str = "X") -> list[str]:
+    """The body of ``name_floats``: :func:`_single_point`'s arithmetic for one point given
+    as a sequence of ``n`` Python floats, returning the result's entries (row-major) as a
+    list of Python floats, with no array in or out (what gradient descent's loop on Python
+    floats calls). Each entry goes through ``float()``, which raises where Python's
+    arithmetic gave a complex number; then, as where Python raises, it computes again on
+    NumPy scalars."""
+    names = f"{', '.join(f'_x{i}' for i in range(n))}{',' if n == 1 else ''}"
+    result = f"[{', '.join(f'float({v})' for v in values)}]"
+    return [
+        "    try:  # Python floats first (see _single_point in symml.compile)",
+        f"        {names} = {X}",
+        *(f"        {line}" for line in body),
+        f"        return {result}",
+        "    except (ArithmeticError, ValueError, TypeError):",
+        "        pass",
+        f"    {names} = numpy.array({X}, numpy.float64)",
+        *(f"    {line}" for line in body),
+        f"    return {result}",
+    ]
+
+
 class NumericFunction(Result):
     """A compiled function of ``wrt``, for NumPy (or numba, JAX, PyTorch, the array API).
 
@@ -327,6 +361,10 @@ class NumericFunction(Result):
         backend: The backend's name (one of :data:`ALL_BACKENDS`).
         source: The generated Python source (what :meth:`save` writes).
         fallback: Why ``backend="numba"`` became the NumPy backend (``None`` if it did not).
+        point_floats: For the NumPy backend's real functions, the one-point function on
+            Python floats: a sequence of ``n`` floats in, the result's entries (row-major) as
+            a list of floats out, no arrays (``None`` otherwise). What gradient descent's
+            loop for a few variables calls.
 
     Examples:
         >>> import symml as sm
@@ -359,6 +397,9 @@ class NumericFunction(Result):
         self._fn: Callable[..., Any]
         self._packed: Callable[[Any], Any]
         self._point: Callable[[Any], Any] | None = None  # the NumPy backend's one-point function
+        #: The NumPy backend's one-point function on Python floats (``f_floats``: a sequence
+        #: of floats in, the entries as a list of floats out), where it has one.
+        self.point_floats: Callable[[Sequence[float]], list[float]] | None = None
         if backend in array_modules.SPECS:
             spec = array_modules.SPECS[backend]
             doc = describe(expr, wrt, arg_names(wrt, spec.reserved), "f", False)
@@ -379,6 +420,7 @@ class NumericFunction(Result):
         self._fn = namespace["f"]
         self._packed = namespace[packed]
         self._point = namespace.get("f_point")
+        self.point_floats = namespace.get("f_floats")
 
     def __call__(self, *args: ArrayLike, **kwargs: ArrayLike) -> Any:
         if kwargs or len(args) != len(self.wrt):
