@@ -2,10 +2,11 @@ r"""Gradient descent and Newton's method on symbolic or Python objectives.
 
 A symbolic objective (``str``, SymPy expression or Derivation) is differentiated once with
 :func:`symml.calculus.gradient` (and :func:`symml.calculus.hessian` for Newton) and
-compiled once with :func:`symml.compile.to_numpy`: the value and the gradient share one
-generated function (and its common subexpressions), so each step costs one call. The loops
-then run on NumPy arrays only, writing the path into arrays that double in size when full
-(``steps`` is a limit, not an allocation).
+compiled once by :func:`symml.compile.value_and_gradient`: the value and the gradient share
+one generated function (and its common subexpressions), so each step costs one call. The
+loops run on NumPy arrays (fixed-rate gradient descent on a symbolic objective of a few
+variables on Python floats, the same operations without an array per step), writing the
+path into arrays that double in size when full (``steps`` is a limit, not an allocation).
 
 A Python objective is given as a callable ``f(x) -> float`` with ``grad=`` (and, for
 Newton, ``hess=``); missing derivatives are estimated by central differences. What they
