@@ -15,7 +15,7 @@ import math
 import re
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -91,7 +91,8 @@ def _generate(
         body, values = print_cse(components, wrt, cse)
     is_complex = dag_has(components, sympy.I)
     dtype = "numpy.complex128" if is_complex else "numpy.float64"
-    taken = {name, f"{name}_packed"}  # the module's own names must not be the user's name
+    # the module's own names must not be the user's name
+    taken = {name, f"{name}_packed", f"{name}_point", f"{name}_floats"}
     real_ = _fresh("_real", taken)
     to_real = not is_complex and any(fn in line for line in body + values for fn in _COMPLEX_VALUED)
     if to_real:
@@ -146,7 +147,8 @@ def _generate(
             line = re.sub(rf"(?<![\w.]){helper}\(", fresh + "(", line)
         return line
 
-    point = _single_point(body, values, shape, len(args), dtype, X)
+    point = [] if large else _single_point(body, values, shape, len(args), dtype, X)
+    floats = _float_list(body, values, len(args), X) if point and dtype == "numpy.float64" else []
     lines = [
         "import numpy" if numpy_ == "numpy" else f"import numpy as {numpy_}",
         *(
@@ -194,7 +196,7 @@ def _generate(
             [own(f"    return {name}(*numpy.moveaxis({X}, -1, 0))")]
             if large
             else [  # one copy of a large body
-                *map(own, point),
+                *([f"    if {X}.ndim == 1:", f"        return {name}_point({X})"] if point else []),
                 *(f"    _x{i} = {X}[..., {i}]" for i in range(len(args))),
                 *dispatch,
                 *map(own, code),
@@ -202,6 +204,28 @@ def _generate(
             ]
         ),
         "",
+        *(
+            [
+                "",
+                f"def {name}_point({X}):",
+                f"    {('one point: ' + name + '(*X) for X of shape (n,), float64 (unchecked)')!r}",
+                *map(own, point),
+                "",
+            ]
+            if point
+            else []
+        ),
+        *(
+            [
+                "",
+                f"def {name}_floats({X}):",
+                f"    {('one point, a list of floats: ' + name + '(*X) as a flat list of floats')!r}",
+                *map(own, floats),
+                "",
+            ]
+            if floats
+            else []
+        ),
         *(
             [
                 "",  # the batch path, and what it calls
@@ -260,8 +284,9 @@ def _fresh(base: str, taken: set[str]) -> str:
 def _single_point(
     body: list[str], values: list[str], shape: tuple[int, ...], n: int, dtype: str, X: str = "X"
 ) -> list[str]:
-    """A fast path of the packed function for one point (``X.ndim == 1``), as optimizers call
-    it: scalar arithmetic on unpacked entries, then one small array.
+    """The body of the one-point function (``name_point``, what the packed function calls
+    for ``X.ndim == 1`` and what optimizers call directly, for ``X`` a float64 array of
+    shape ``(n,)``): scalar arithmetic on unpacked entries, then one small array.
 
     A real function first tries Python floats (``X.tolist()``: arithmetic several times
     faster than on NumPy scalars, and the same IEEE operations); where Python raises
@@ -279,24 +304,46 @@ def _single_point(
     else:
         rows = [values[r * shape[1] : (r + 1) * shape[1]] for r in range(shape[0])]
         result = "[" + ", ".join(f"[{', '.join(r)}]" for r in rows) + "]"
+    # the dtype positionally: NumPy parses a keyword argument more slowly (~0.1 us a call)
     floats = (
         [
-            "        try:  # Python floats first (see _single_point in symml.compile)",
-            f"            {names} = {X}.tolist()",
-            *(f"            {line}" for line in body),
-            f"            return numpy.array({result}, dtype={dtype})",
-            "        except (ArithmeticError, ValueError, TypeError):",
-            "            pass",
+            "    try:  # Python floats first (see _single_point in symml.compile)",
+            f"        {names} = {X}.tolist()",
+            *(f"        {line}" for line in body),
+            f"        return numpy.array({result}, {dtype})",
+            "    except (ArithmeticError, ValueError, TypeError):",
+            "        pass",
         ]
         if dtype == "numpy.float64"
         else []
     )
     return [
-        f"    if {X}.ndim == 1:",
         *floats,
-        f"        {unpack}",
+        f"    {unpack}",
+        *(f"    {line}" for line in body),
+        f"    return numpy.array({result}, {dtype})",
+    ]
+
+
+def _float_list(body: list[str], values: list[str], n: int, X: str = "X") -> list[str]:
+    """The body of ``name_floats``: :func:`_single_point`'s arithmetic for one point given
+    as a sequence of ``n`` Python floats, returning the result's entries (row-major) as a
+    list of Python floats, with no array in or out (what gradient descent's loop on Python
+    floats calls). Each entry goes through ``float()``, which raises where Python's
+    arithmetic gave a complex number; then, as where Python raises, it computes again on
+    NumPy scalars."""
+    names = f"{', '.join(f'_x{i}' for i in range(n))}{',' if n == 1 else ''}"
+    result = f"[{', '.join(f'float({v})' for v in values)}]"
+    return [
+        "    try:  # Python floats first (see _single_point in symml.compile)",
+        f"        {names} = {X}",
         *(f"        {line}" for line in body),
-        f"        return numpy.array({result}, dtype={dtype})",
+        f"        return {result}",
+        "    except (ArithmeticError, ValueError, TypeError):",
+        "        pass",
+        f"    {names} = numpy.array({X}, numpy.float64)",
+        *(f"    {line}" for line in body),
+        f"    return {result}",
     ]
 
 
@@ -314,6 +361,10 @@ class NumericFunction(Result):
         backend: The backend's name (one of :data:`ALL_BACKENDS`).
         source: The generated Python source (what :meth:`save` writes).
         fallback: Why ``backend="numba"`` became the NumPy backend (``None`` if it did not).
+        point_floats: For the NumPy backend's real functions, the one-point function on
+            Python floats: a sequence of ``n`` floats in, the result's entries (row-major) as
+            a list of floats out, no arrays (``None`` otherwise). What gradient descent's
+            loop for a few variables calls.
 
     Examples:
         >>> import symml as sm
@@ -345,6 +396,10 @@ class NumericFunction(Result):
         self.source: str
         self._fn: Callable[..., Any]
         self._packed: Callable[[Any], Any]
+        self._point: Callable[[Any], Any] | None = None  # the NumPy backend's one-point function
+        #: The NumPy backend's one-point function on Python floats (``f_floats``: a sequence
+        #: of floats in, the entries as a list of floats out), where it has one.
+        self.point_floats: Callable[[Sequence[float]], list[float]] | None = None
         if backend in array_modules.SPECS:
             spec = array_modules.SPECS[backend]
             doc = describe(expr, wrt, arg_names(wrt, spec.reserved), "f", False)
@@ -364,6 +419,8 @@ class NumericFunction(Result):
         exec(code, namespace)  # source printed from a SymPy tree, names sanitised
         self._fn = namespace["f"]
         self._packed = namespace[packed]
+        self._point = namespace.get("f_point")
+        self.point_floats = namespace.get("f_floats")
 
     def __call__(self, *args: ArrayLike, **kwargs: ArrayLike) -> Any:
         if kwargs or len(args) != len(self.wrt):
@@ -440,16 +497,18 @@ class NumericFunction(Result):
 
     @property
     def point(self) -> Callable[[Any], Any]:
-        """The generated packed function itself, without :meth:`packed`'s checks: for one
-        point ``x`` of shape ``(n,)`` (float64, one entry per argument) it takes the scalar
-        fast path. What an optimiser calls at every step.
+        """The generated one-point function, without :meth:`packed`'s checks or conversions:
+        for one point ``x``, a float64 array of shape ``(n,)`` (one entry per argument), it
+        computes on Python floats and returns one small array. What an optimiser calls at
+        every step. (The NumPy backend's module defines it as ``f_point``; other backends
+        give their packed function.)
 
         Examples:
             >>> import symml as sm, numpy as np
             >>> sm.to_numpy("x*y", "x, y").point(np.array([2.0, 3.0]))
             array(6.)
         """
-        return self._packed
+        return self._point or self._packed
 
     def save(self, path: str | Path, name: str = "f", *, backend: str | None = None) -> Path:
         """Write a standalone module: for NumPy it needs NumPy only (plus ``scipy.special``

@@ -7,8 +7,10 @@ of gradient descent.
   inputs stacked once, ``np.tanh(W1 @ Z + b1[:, None])``, the output's gradient by one more
   product (target ≤ 1.0×); ``to_torch`` on the CPU as a further row (no target);
 * 20 000 gradient-descent steps on Rosenbrock against the bare hand loop
-  ``x = x - lr*grad(x)`` with a hand-written NumPy gradient (report only; target ≤ 1.3×),
-  with the bare loop on symml's fused value-and-gradient function beside it.
+  ``x = x - lr*grad(x)`` with a hand-written gradient returning a small array, written
+  three ways (unpacking ``x, y = p``, indexing ``p[0]``, on ``p.tolist()`` floats); the
+  target (≤ 1.3×) is against the fastest of them in the run, with the bare loop on
+  symml's fused value-and-gradient function beside it.
 
 ``--quick``: 10⁵ points, 2 000 steps. Every row first checks that the methods agree.
 """
@@ -124,6 +126,29 @@ def row_network_gradient(quick: bool = False) -> list[Row]:
     return rows
 
 
+def _rosen_grad_indexed(p: np.ndarray) -> np.ndarray:
+    """The hand-written gradient indexing ``p[0]``, ``p[1]`` (NumPy scalars): faster than
+    unpacking ``x, y = p``, which iterates the array."""
+    t = p[1] - p[0] * p[0]
+    return np.array([2 * (p[0] - 1) - 400 * p[0] * t, 200 * t])
+
+
+def _rosen_grad_floats(p: np.ndarray) -> np.ndarray:
+    """The hand-written gradient on Python floats (``p.tolist()``), a small array out."""
+    x, y = p.tolist()
+    t = y - x * x
+    return np.array([2 * (x - 1) - 400 * x * t, 200 * t])
+
+
+#: The bare hand loop ``x = x - lr*grad(x)`` with each way of writing the gradient that a
+#: practitioner writes; the row's target is the fastest of them in the run.
+HAND_GRADIENTS = {
+    "bare hand loop x = x - lr*grad(x), grad unpacks x, y = p": _rosen_grad,
+    "same, grad indexes p[0], p[1]": _rosen_grad_indexed,
+    "same, grad on p.tolist() floats": _rosen_grad_floats,
+}
+
+
 def row_gd_bare_loop(quick: bool = False) -> Row:
     from symml.optimize import gradient_descent
 
@@ -136,23 +161,32 @@ def row_gd_bare_loop(quick: bool = False) -> Row:
             x = x - LR * fused(x)[1:]
         return x
 
-    result = gradient_descent(ROSENBROCK, X0, lr=LR, steps=steps, tol=0.0)
-    assert np.allclose(result.x, bare_loop(_rosen_grad, steps)), "loops disagree"
-    assert np.allclose(symml_bare(steps), bare_loop(_rosen_grad, steps)), "loops disagree"
+    def symml_run() -> Any:
+        return gradient_descent(ROSENBROCK, X0, lr=LR, steps=steps, tol=0.0)
+
+    want = bare_loop(_rosen_grad, steps)
+    assert np.allclose(symml_run().x, want), "loops disagree"
+    assert np.allclose(symml_bare(steps), want), "loops disagree"
+    calls: dict[str, Callable[[], Any]] = {
+        name: (lambda g=g: bare_loop(g, steps)) for name, g in HAND_GRADIENTS.items()
+    }
+    for name, call in calls.items():
+        assert np.allclose(call(), want), name
+    calls["bare loop on value_and_gradient(...).point"] = lambda: symml_bare(steps)
+    calls["symml"] = symml_run
+    # interleaved rounds, best of each: the machine's load drifts between whole timings
+    times = {name: best_time(call, repeat=1) for name, call in calls.items()}
+    for _ in range(4):
+        for name, call in calls.items():
+            times[name] = min(times[name], best_time(call, repeat=1))
+    strongest = min(HAND_GRADIENTS, key=times.__getitem__)
     return Row(
         f"gradient descent loop vs bare hand loop, {steps} steps",
-        best_time(lambda: gradient_descent(ROSENBROCK, X0, lr=LR, steps=steps, tol=0.0), repeat=5),
-        {
-            "bare hand loop x = x - lr*grad(x)": best_time(
-                lambda: bare_loop(_rosen_grad, steps), repeat=5
-            ),
-            "bare loop on value_and_gradient(...).point": best_time(
-                lambda: symml_bare(steps), repeat=5
-            ),
-        },
+        times.pop("symml"),
+        times,
         target=1.3,
-        target_of="bare hand loop x = x - lr*grad(x)",
-        note="report only",
+        target_of=strongest,
+        note="target: the fastest hand loop",
     )
 
 

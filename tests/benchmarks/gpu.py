@@ -1,7 +1,7 @@
 """GPU benchmark (issue 15): ``python -m tests.benchmarks.gpu [--quick]``.
 
-Runs where a CUDA device is present, and exits 0 with a line saying so where none is (the
-CPU rows are ``python -m tests.benchmarks``). On the GPU, in float64, for the gradient of
+Runs where a CUDA device is present; where none is, it prints why for each library and
+"no CUDA device: skipped", and exits 0 (the CPU rows are ``python -m tests.benchmarks``). On the GPU, in float64, for the gradient of
 the 3-4-1 tanh/softplus network at 10⁶, 10⁷ and 10⁸ points (``--quick``: 10⁶ only):
 
 * ``to_jax`` against hand-written JAX ``jit(vmap(grad))`` (target ≤ 1.1×);
@@ -9,7 +9,8 @@ the 3-4-1 tanh/softplus network at 10⁶, 10⁷ and 10⁸ points (``--quick``: 1
 * ``to_numpy(..., backend="array_api")`` on CuPy arrays (when CuPy is installed);
 
 each first checked against the NumPy backend on the CPU to 1e-12 (relative, on 10⁵ points).
-Every library is optional: a missing one is reported, not an error. Prints one table.
+Every library is optional: a missing one (CuPy, say) is reported and its row left out,
+not an error. Prints one table.
 """
 
 from __future__ import annotations
@@ -42,35 +43,61 @@ def _best(fn: Callable[[], Any], sync: Callable[[], None], repeat: int = 5) -> f
     return best
 
 
-def _jax_gpu() -> Any | None:
+#: What a probe gives: the library where it sees a CUDA device, else why not.
+Probe = tuple[Any | None, str]
+
+
+def _jax_gpu() -> Probe:
     if not _have("jax"):
-        return None
+        return None, "JAX not installed: no to_jax or JAX rows"
     import jax
 
     jax.config.update("jax_enable_x64", True)
     try:
-        return jax if jax.devices("gpu") else None
-    except RuntimeError:
-        return None
+        devices = jax.devices("gpu")
+    except RuntimeError as exc:  # no GPU backend in this jaxlib, or no device
+        return None, f"JAX sees no GPU ({str(exc)[:80]}): no to_jax or JAX rows"
+    return (jax, "") if devices else (None, "JAX sees no GPU: no to_jax or JAX rows")
 
 
-def _torch_cuda() -> Any | None:
+def _torch_cuda() -> Probe:
     if not _have("torch"):
-        return None
+        return None, "PyTorch not installed: no to_torch row"
     import torch
 
-    return torch if torch.cuda.is_available() else None
+    if not torch.cuda.is_available():
+        return None, "PyTorch sees no CUDA device: no to_torch row"
+    return torch, ""
 
 
-def _cupy() -> Any | None:
+def _cupy() -> Probe:
     if not _have("cupy"):
-        return None
-    import cupy
-
+        return None, "CuPy not installed: no array-API (CuPy) row"
     try:
-        return cupy if cupy.cuda.runtime.getDeviceCount() else None
-    except Exception:  # noqa: BLE001 - no driver, no device
-        return None
+        import cupy
+
+        if cupy.cuda.runtime.getDeviceCount():
+            return cupy, ""
+        return None, "CuPy sees no CUDA device: no array-API (CuPy) row"
+    except Exception as exc:  # noqa: BLE001 - a CUDA library or driver missing
+        return None, f"CuPy unusable ({type(exc).__name__}: {str(exc)[:80]}): no CuPy row"
+
+
+#: The libraries the script times on the GPU, and how each is looked for.
+PROBES: dict[str, Callable[[], Probe]] = {"jax": _jax_gpu, "torch": _torch_cuda, "cupy": _cupy}
+
+
+def libraries() -> tuple[dict[str, Any], list[str]]:
+    """The libraries that see a CUDA device (by name), and a line for each that does not."""
+    found: dict[str, Any] = {}
+    skipped: list[str] = []
+    for name, probe in PROBES.items():
+        lib, why = probe()
+        if lib is None:
+            skipped.append(why)
+        else:
+            found[name] = lib
+    return found, skipped
 
 
 def _check(name: str, got: Any, want: np.ndarray) -> str:
@@ -84,10 +111,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.gpu")
     parser.add_argument("--quick", action="store_true", help="10⁶ points only")
     args = parser.parse_args(argv)
-    jax, torch, cupy = _jax_gpu(), _torch_cuda(), _cupy()
-    if jax is None and torch is None and cupy is None:
-        print("no CUDA device (or no JAX/PyTorch/CuPy with CUDA): GPU benchmark skipped")
+    found, skipped = libraries()
+    for line in skipped:
+        print(line)
+    if not found:
+        print("no CUDA device: skipped")
         return 0
+    jax, torch, cupy = (found.get(name) for name in PROBES)
     import symml as sm
     from tests.benchmarks.bench_foundation import B, C, V, W, network_expr
 
