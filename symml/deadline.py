@@ -17,6 +17,7 @@ already bounds it.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import multiprocessing
 import os
@@ -24,7 +25,8 @@ import pickle
 import signal
 import threading
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from symml.config import config
@@ -154,6 +156,21 @@ def _run_with_alarm(
         signal.signal(signal.SIGALRM, old)
 
 
+@contextlib.contextmanager
+def quiet_fork() -> Iterator[None]:
+    """Fork without JAX's warning that ``os.fork()`` and its threads may deadlock.
+
+    The worker runs SymPy and pickles its answer; it never touches the threads (or
+    the arrays) of JAX, PyTorch or BLAS that the parent may run, so the warning (JAX
+    issues it at every fork once JAX is imported) would only alarm a JAX user of symml.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings(
+            "ignore", message=r"os\.fork\(\) was called", category=RuntimeWarning
+        )
+        yield
+
+
 def run_limited(
     fn: Callable[..., T],
     *args: Any,
@@ -210,7 +227,8 @@ def run_limited(
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, fn, args, kwargs, what), daemon=True)
     deadline = time.monotonic() + timeout
-    proc.start()
+    with quiet_fork():
+        proc.start()
     child.close()
     try:
         if not parent.poll(max(0.0, deadline - time.monotonic())):

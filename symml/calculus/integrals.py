@@ -102,7 +102,7 @@ class IntegralDerivation(Derivation):
 
     def plain(self) -> str:
         """The result, then where it holds when that is an interval only."""
-        text = str(self.result)
+        text = super().plain()
         if not self.valid_on:
             return text
         return f"{text}   (valid for {', '.join(_range(x, s) for x, s in self.valid_on)})"

@@ -18,7 +18,7 @@ import numpy as np
 import sympy
 
 from symml.config import config
-from symml.deadline import Deadline, portable_exception, run_limited
+from symml.deadline import Deadline, portable_exception, quiet_fork, run_limited
 from symml.derivation import Step, Verification, tex
 from symml.errors import DerivationTimeout, NoClosedFormError
 from symml.integration.check import FULL, Verdict, capped, verify
@@ -191,7 +191,8 @@ def _start(method: Method, f: sympy.Expr, x: sympy.Symbol, seed: int, until: flo
     """Fork a worker for ``_attempt(method, f, x, seed)`` (as :func:`symml.deadline.run_limited`
     does, but several at once, each read back through its own pipe)."""
     read, write = os.pipe()
-    pid = os.fork()
+    with quiet_fork():
+        pid = os.fork()
     if pid == 0:  # pragma: no cover - the worker (coverage does not follow forks)
         try:
             os.close(read)
