@@ -26,9 +26,10 @@ from symml.integration.methods import METHODS, Method, NoAnswer, integral_tex
 
 __all__ = ["Antiderivative", "verified_antiderivative"]
 
-#: Seconds the portfolio keeps waiting, after the first verified answer, for the methods
-#: still running (at most a quarter of the time taken so far): the simplest of the answers
-#: in by then is kept.
+#: Seconds the portfolio keeps waiting, after the first final answer, for the methods
+#: still running that come before it in :data:`METHODS`' order, so that the same
+#: integrand gets the same answer and method from run to run (not whichever worker
+#: was quicker); the simplest of the answers in by then is kept.
 GRACE_SECONDS = 0.3
 #: How long (in multiples of the time taken) the portfolio waits for a final answer after
 #: a verified one that holds on an interval only or is a ``RootSum``.
@@ -257,6 +258,7 @@ def _portfolio(
     jobs: list[_Job] = []
     outcomes: list[_Outcome] = []
     stop_at = math.inf
+    rank = {m.name: i for i, m in enumerate(methods)}
     started = time.monotonic()
     try:
         while True:
@@ -280,7 +282,9 @@ def _portfolio(
                 outcomes.append(_Outcome(job.method.name, "timeout", reason="ran out of time"))
                 jobs.remove(job)
                 _stop(job)
-            stop_at = min(stop_at, _stop_time(outcomes, started, now))
+            earlier = min((rank[o.method] for o in outcomes if _final(o)), default=len(rank))
+            waiting = any(rank[j.method.name] < earlier for j in jobs)
+            stop_at = min(stop_at, _stop_time(outcomes, started, now, waiting=waiting))
             if now >= stop_at or deadline.expired:
                 break
     finally:
@@ -325,14 +329,15 @@ def _applies(method: Method, f: sympy.Expr, x: sympy.Symbol) -> bool:
         return True
 
 
-def _stop_time(outcomes: list[_Outcome], started: float, now: float) -> float:
-    """When to stop, given the outcomes in at ``now``: :data:`GRACE_SECONDS` (at most a
-    quarter of the time taken) after a final answer; after a verified answer that is not
-    final, :data:`PROVISIONAL_WAIT` times the time taken (at least 2 s) for a better
-    one; never while no answer is verified."""
+def _stop_time(outcomes: list[_Outcome], started: float, now: float, *, waiting: bool) -> float:
+    """When to stop, given the outcomes in at ``now``: after a final answer, at once
+    unless a method before it is still running (``waiting``), then
+    :data:`GRACE_SECONDS` later at most; after a verified answer that is not final,
+    :data:`PROVISIONAL_WAIT` times the time taken (at least 2 s) for a better one;
+    never while no answer is verified."""
     taken = now - started
     if any(_final(o) for o in outcomes):
-        return now + min(GRACE_SECONDS, taken / 4)
+        return now + GRACE_SECONDS if waiting else now
     if any(o.kind == "ok" for o in outcomes):
         return now + max(2.0, PROVISIONAL_WAIT * taken)
     return math.inf

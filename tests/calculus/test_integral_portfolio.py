@@ -20,8 +20,10 @@ from symml.integration import (
     Antiderivative,
     check_antiderivative,
     high_precision_check,
+    portfolio,
     verified_antiderivative,
 )
+from symml.integration.portfolio import GRACE_SECONDS
 from tests.calculus.integral_table import TABLE
 
 x = sympy.Symbol("x", real=True)
@@ -189,6 +191,27 @@ def test_steps_name_the_method_and_its_substitution() -> None:
     )
     assert r.method == "substitution u = exp(c*x)"
     assert "substitute u = 2**x" in [s.title for s in r.steps]
+
+
+def test_a_final_answer_waits_for_the_methods_before_it_only() -> None:
+    outcome = portfolio._Outcome("rational", "ok", F=x**3 / 3, valid_on=portfolio.FULL)
+    assert portfolio._final(outcome)
+    now = 100.0
+    assert portfolio._stop_time([outcome], 99.0, now, waiting=False) == now
+    assert portfolio._stop_time([outcome], 99.0, now, waiting=True) == now + GRACE_SECONDS
+
+
+def test_the_same_integrand_gets_the_same_method(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not whichever worker was quicker: the earlier method is waited for."""
+    monkeypatch.setattr(portfolio, "GRACE_SECONDS", 60.0)  # the rule, not the machine's load
+    runs = [
+        verified_antiderivative(
+            x**2, x, deadline=Deadline(30), methods=["sympy.integrate", "rational"]
+        )
+        for _ in range(3)
+    ]
+    assert {r.method for r in runs} == {"sympy.integrate"}
+    assert all(sympy.expand(r.F - x**3 / 3) == 0 for r in runs)
 
 
 def test_an_unknown_method_is_refused() -> None:
