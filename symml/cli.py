@@ -45,6 +45,7 @@ from symml.derivation import (
     Verification,
     as_wrt,
     latex_number,
+    shown_steps,
 )
 from symml.display import ml_display
 from symml.errors import ParseError, SymmlError
@@ -1424,7 +1425,7 @@ def _step_lines(result: Outcome, *, latex: bool) -> list[str]:
         return _iterates(result, latex=latex)
     return [
         f"{s.title}: {s.latex if latex else plain_math(s.latex)}"
-        for s in getattr(result, "steps", ())
+        for s in shown_steps(getattr(result, "steps", ()))
     ]
 
 

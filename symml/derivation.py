@@ -143,6 +143,24 @@ class Step:
         return f"$\\displaystyle {self.latex}$"
 
 
+def shown_steps(steps: Sequence[Step]) -> list[Step]:
+    """The steps as shown: a step that reads the same as the one before it (a
+    simplification the display forms already made, say) joins that line, its title
+    after a semicolon, instead of repeating the equation.
+
+    Examples:
+        >>> shown_steps([Step("differentiate", "f' = 2 x"), Step("simplify", "f' = 2 x")])
+        [Step(title='differentiate; simplify', latex="f' = 2 x")]
+    """
+    shown: list[Step] = []
+    for step in steps:
+        if shown and step.latex == shown[-1].latex:
+            shown[-1] = Step(f"{shown[-1].title}; {step.title}", step.latex)
+        else:
+            shown.append(step)
+    return shown
+
+
 def render_steps(steps: Sequence[Step], final: str | None = None) -> str:
     r"""The one renderer of a derivation: an ``aligned`` block with one step a line, its
     title on the right, then ``final`` (when given and not already the last line).
@@ -160,7 +178,7 @@ def render_steps(steps: Sequence[Step], final: str | None = None) -> str:
     """
     if not steps:
         return final or ""
-    lines = [_align(s.latex) + rf" && \text{{{_tex_text(s.title)}}}" for s in steps]
+    lines = [_align(s.latex) + rf" && \text{{{_tex_text(s.title)}}}" for s in shown_steps(steps)]
     if final and steps[-1].latex != final:
         lines.append(_align(final))
     return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"

@@ -256,6 +256,20 @@ def test_cli_exp_form_prints_the_derived_exp(cli: Cli) -> None:
     assert "σ" in cli("diff", "1/(1+exp(-x))", "--wrt", "x", "--steps").out  # switched back
 
 
+def test_a_step_that_reads_as_the_one_before_joins_its_line(cli: Cli) -> None:
+    """σ' in display form is already simple: 'simplify' joins 'differentiate'."""
+    r = cli("diff", "1/(1+exp(-x))", "--wrt", "x", "--steps")
+    assert r.code == 0
+    equations = [line.split(": ", 1)[1] for line in r.lines[:-1]]
+    assert all(a != b for a, b in zip(equations, equations[1:], strict=False))
+    assert "differentiate; simplify: d/dx f(x) = σ(x) (1 - σ(x))" in r.lines
+    d = sm.derivative("1/(1+exp(-x))", "x")
+    assert [s.title for s in d.steps][-2:] == ["differentiate", "simplify"]  # data unchanged
+    tex = d.latex()  # one line in the LaTeX too
+    assert tex.count(r"\sigma\left(x\right) \left(1 - \sigma\left(x\right)\right)") == 1
+    assert r"\text{differentiate; simplify}" in tex
+
+
 # --- LaTeX that compiles ----------------------------------------------------------------------
 
 
