@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 import sympy
@@ -55,6 +55,7 @@ from symml.derivation import (
     tex,
 )
 from symml.errors import NotSupportedError
+from symml.matrixcalc import MatrixDerivation, MatrixFunction
 
 __all__ = ["ALL_BACKENDS", "BACKENDS", "NumericFunction", "compile_function", "to_numpy"]
 
@@ -744,9 +745,25 @@ def compile_function(
     return fn
 
 
+@overload
+def to_numpy(  # type: ignore[overload-overlap] # a MatrixDerivation is a Derivation too
+    expr: MatrixDerivation, wrt: None = None, *, backend: str = "numpy", cse: bool | str = "auto"
+) -> MatrixFunction: ...
+
+
+@overload
 def to_numpy(
     expr: ExprLike, wrt: WrtLike = None, *, backend: str = "numpy", cse: bool | str = "auto"
-) -> NumericFunction:
+) -> NumericFunction: ...
+
+
+def to_numpy(
+    expr: ExprLike | MatrixDerivation,
+    wrt: WrtLike = None,
+    *,
+    backend: str = "numpy",
+    cse: bool | str = "auto",
+) -> NumericFunction | MatrixFunction:
     """Compile an expression, matrix or Derivation into a NumPy function.
 
     Args:
@@ -764,7 +781,9 @@ def to_numpy(
             trivial), ``True`` or ``False``.
 
     Returns:
-        A cached :class:`NumericFunction`. Every backend computes the numerically stable
+        A cached :class:`NumericFunction` (for a matrix-calculus result, a
+        :func:`~symml.matrix_derivative`'s, its own ``.to_numpy()``: a
+        :class:`~symml.matrixcalc.MatrixFunction` of its matrices). Every backend computes the numerically stable
         forms of :mod:`~symml.compile.stability` (``log(exp(a) + exp(b))`` at (1000, 0) is
         1000.0, not ``inf``).
 
@@ -791,4 +810,12 @@ def to_numpy(
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if isinstance(expr, MatrixDerivation):
+        if wrt is not None or backend != "numpy" or cse != "auto":
+            raise TypeError(
+                "a matrix-calculus result compiles with its own .to_numpy(), a function of "
+                f"its matrices {', '.join(map(str, expr.wrt))}: wrt=, backend= and cse= "
+                "do not apply"
+            )
+        return expr.to_numpy()
     return compile_function(expr, wrt, backend=backend, cse=cse)

@@ -42,6 +42,15 @@ def test_gradient_matches_hand_numpy_and_takes_positional_arguments() -> None:
     np.testing.assert_allclose(f(y=yv, X=Xv, w=wv[:, None]), want, rtol=1e-12)  # a column too
 
 
+def test_sm_to_numpy_of_a_matrix_result_is_its_own_to_numpy() -> None:
+    g = sm.matrix_derivative("sum(softplus(X @ w)) - y.T @ X @ w", "w", shapes=SPEC, rng=0)
+    f = sm.to_numpy(g)  # was a TypeError: "substitute explicit matrices first"
+    np.testing.assert_allclose(f(Xv, wv, yv), Xv.T @ (sigmoid(Xv @ wv) - yv), rtol=1e-12)
+    for options in ({"wrt": "w"}, {"backend": "array_api"}, {"cse": False}):
+        with pytest.raises(TypeError, match=r"its own \.to_numpy\(\).*X, w, y"):
+            sm.to_numpy(g, **options)
+
+
 def test_dimensions_are_read_and_checked(logistic_hessian) -> None:
     f = logistic_hessian.to_numpy()
     with pytest.raises(ValueError, match="w has 4 along axis 0, but m = 5"):
