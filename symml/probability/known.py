@@ -254,11 +254,11 @@ def _continuous_on(g: sympy.Expr, t: sympy.Symbol, span: sympy.Interval) -> bool
         return False
 
 
-def _bounded_continuous(g: sympy.Expr, t: sympy.Symbol, X: RandomSymbol) -> bool:
-    """Whether g(c + t) is continuous for every t of the support and bounded (finite limits
-    at the infinite ends): then E[g(X)] exists whatever the tails of X."""
+def _bounded_continuous(g: sympy.Expr, t: sympy.Symbol, X: RandomSymbol, c: sympy.Expr) -> bool:
+    """Whether ``g`` (g(c + t) as a function of t) is continuous for every c + t of the
+    support of X and bounded (finite limits at the infinite ends): then E[g(X)] exists
+    whatever the tails of X."""
     lo, hi = X.pspace.domain.set.inf, X.pspace.domain.set.sup
-    c = CENTRES[_family(X)[0]](*_family(X)[1])
     if not _continuous_on(g, t, sympy.Interval(lo - c, hi - c)):
         return False
     sides = [side for end, side in ((lo, -sympy.oo), (hi, sympy.oo)) if end == side]
@@ -316,7 +316,7 @@ def symmetric_mean(e: sympy.Expr) -> tuple[sympy.Expr, list[Step]] | None:
     if not _looks_constant(up + down, t):
         return None
     K = sympy.simplify(up + down)
-    if K.has(t) or K.has(sympy.nan, sympy.zoo) or not _bounded_continuous(up, t, X):
+    if K.has(t) or K.has(sympy.nan, sympy.zoo) or not _bounded_continuous(up, t, X, c):
         return None
     tt = sympy.Symbol("t")
     g_up, g_down = e.xreplace({X: c + tt}), e.xreplace({X: c - tt})
