@@ -135,23 +135,52 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict, what: s
     conn.close()
 
 
+#: Seconds between the repeated ticks of :func:`run_with_alarm`'s timer.
+ALARM_RETRY_SECONDS = 0.1
+
+
 class _Alarm(Exception):
     pass
 
 
-def _run_with_alarm(
-    fn: Callable[..., T], timeout: float, what: str, args: tuple, kwargs: dict
+def run_with_alarm(
+    fn: Callable[..., T],
+    timeout: float,
+    what: str,
+    args: tuple = (),
+    kwargs: dict | None = None,
 ) -> T:
+    """``fn(*args, **kwargs)`` in place under an interval timer (main thread only): where
+    :func:`run_limited` cannot fork. The timer fires again every
+    :data:`ALARM_RETRY_SECONDS` until it is disarmed, so a stop swallowed by a callback
+    (of SymPy, the garbage collector or JAX) is raised again at the next tick; once
+    ``fn`` is over, a late tick is ignored.
+
+    Raises:
+        DerivationTimeout: When the call ran past ``timeout``.
+
+    Examples:
+        >>> import time
+        >>> try:
+        ...     run_with_alarm(time.sleep, 0.1, "sleeping", (5,))
+        ... except DerivationTimeout as e:
+        ...     print(e)
+        sleeping did not finish within 0.1 s
+    """
+    over = False
+
     def handler(signum: int, frame: Any) -> None:
-        raise _Alarm
+        if not over:
+            raise _Alarm
 
     old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    signal.setitimer(signal.ITIMER_REAL, timeout, ALARM_RETRY_SECONDS)
     try:
-        return fn(*args, **kwargs)
+        return fn(*args, **(kwargs or {}))
     except _Alarm:
         raise DerivationTimeout(f"{what} did not finish within {timeout:g} s") from None
     finally:
+        over = True
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
 
@@ -221,7 +250,7 @@ def run_limited(
         raise DerivationTimeout(f"{what} did not finish within the time left (0 s)")
     if "fork" not in multiprocessing.get_all_start_methods():
         if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
-            return _run_with_alarm(fn, timeout, what, args, kwargs)
+            return run_with_alarm(fn, timeout, what, args, kwargs)
         return fn(*args, **kwargs)  # no way to bound it on this platform
     ctx = multiprocessing.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)

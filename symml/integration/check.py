@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import multiprocessing
-import signal
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ import numpy as np
 import sympy
 
 from symml.config import config
-from symml.deadline import run_limited
+from symml.deadline import run_limited, run_with_alarm
 from symml.derivation import Derivation, Verification
 from symml.errors import DerivationTimeout, NotSupportedError
 
@@ -389,8 +388,8 @@ def capped(fn: Callable[..., Any], *args: Any, seconds: float = SIMPLIFY_SECONDS
     so no callback of SymPy, the garbage collector or JAX can swallow the stop. Inside a
     daemonic worker process (which may not fork again; :func:`~symml.deadline.run_limited`
     would run it in place, bounded by the outer limit only) it runs in place under an
-    interval timer that fires again every :data:`RETRY_SECONDS` until it is disarmed: a
-    stop swallowed by a callback is raised again at the next tick.
+    interval timer (:func:`symml.deadline.run_with_alarm`, whose repeated ticks raise a
+    stop swallowed by a callback again); off the main thread there it is ``None``, unrun.
 
     Examples:
         >>> x = sympy.Symbol("x")
@@ -402,43 +401,16 @@ def capped(fn: Callable[..., Any], *args: Any, seconds: float = SIMPLIFY_SECONDS
     """
     try:
         if multiprocessing.current_process().daemon:
-            return _under_timer(fn, args, seconds)
+            if threading.current_thread() is not threading.main_thread():
+                return None  # no timer here: unrun
+            return run_with_alarm(fn, seconds, f"{_name(fn)} (capped)", args)
         return run_limited(fn, *args, timeout=seconds, what=f"{_name(fn)} (capped)")
     except DerivationTimeout:
         return None
 
 
-#: Seconds between the repeated stops of :func:`capped`'s in-place timer.
-RETRY_SECONDS = 0.1
-
-
 def _name(fn: Callable[..., Any]) -> str:
     return getattr(fn, "__name__", type(fn).__name__)
-
-
-def _under_timer(fn: Callable[..., Any], args: tuple[Any, ...], seconds: float) -> Any:
-    """``fn(*args)`` under a repeating interval timer (main thread only; elsewhere ``None``,
-    unrun). Once ``fn`` is over, a late tick is ignored, then the timer is disarmed."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(
-        signal, "setitimer"
-    ):
-        return None
-    over = [False]
-
-    def stop(signum: int, frame: Any) -> None:
-        if not over[0]:
-            raise DerivationTimeout(f"{_name(fn)} ran past {seconds:g} s")
-
-    old = signal.signal(signal.SIGALRM, stop)
-    signal.setitimer(signal.ITIMER_REAL, seconds, RETRY_SECONDS)
-    try:
-        return fn(*args)
-    except DerivationTimeout:
-        return None
-    finally:
-        over[0] = True
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
 
 
 #: Where a function's formula changes branch or jumps: ``(class, expressions of its
